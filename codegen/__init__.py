@@ -1,0 +1,1 @@
+"""Code generation: specs/ -> generated/. Run with `python -m codegen`."""

@@ -1,0 +1,63 @@
+"""Merge the per-domain spec fragments of one surface into one document."""
+from pathlib import Path
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+CODEGEN_KEYS = ("x-handlers",)
+
+
+class SpecError(Exception):
+    pass
+
+
+def load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def fragment_paths(surface_dir: Path) -> list[Path]:
+    return sorted(p for p in surface_dir.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
+    """Return (merged document, operationId -> handler module)."""
+    document = load_yaml(surface_dir / "_document.yaml")
+    document.setdefault("paths", {})
+    components = document.setdefault("components", {})
+    handler_modules = {}
+    for path in fragment_paths(surface_dir):
+        fragment = load_yaml(path)
+        module = fragment.get("x-handlers")
+        if not module:
+            raise SpecError(f"{path}: missing top-level x-handlers (the handler module)")
+        for route, item in (fragment.get("paths") or {}).items():
+            merge_path_item(document["paths"], route, item, path)
+            for method in HTTP_METHODS:
+                if method in item:
+                    handler_modules[item[method]["operationId"]] = module
+        for section, entries in (fragment.get("components") or {}).items():
+            target = components.setdefault(section, {})
+            for name, value in entries.items():
+                if name in target:
+                    raise SpecError(f"{path}: components.{section}.{name} is already defined")
+                target[name] = value
+    return document, handler_modules
+
+
+def merge_path_item(paths: dict, route: str, item: dict, source: Path):
+    existing = paths.setdefault(route, {})
+    for key, value in item.items():
+        if key in existing:
+            raise SpecError(f"{source}: {key.upper()} {route} is already defined")
+        existing[key] = value
+
+
+def bundle_sdl(surface_dir: Path) -> str:
+    """Concatenate the SDL files, base schema first."""
+    files = [surface_dir / "_schema.graphql"] + sorted(
+        p for p in surface_dir.glob("*.graphql") if not p.name.startswith("_"))
+    parts = []
+    for path in files:
+        parts.append(f"# --- {path.name} ---\n{path.read_text(encoding='utf-8').strip()}\n")
+    return "\n".join(parts)

@@ -1,0 +1,94 @@
+"""Spec lint: every operation documents a success and an error response; examples match schemas.
+
+Run with `python -m codegen.lint` (part of `make check`). Reads the bundled documents in generated/.
+"""
+import sys
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from codegen.bundle import HTTP_METHODS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def resolve(document: dict, node):
+    while isinstance(node, dict) and "$ref" in node:
+        section, name = node["$ref"].split("/")[-2:]
+        node = document["components"][section][name]
+    return node
+
+
+def to_json_schema(document: dict, schema: dict) -> dict:
+    """OpenAPI 3.0 schema -> JSON Schema (nullable, local $refs) for example checking."""
+    if isinstance(schema, list):
+        return [to_json_schema(document, item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = resolve(document, schema)
+    converted = {key: to_json_schema(document, value) for key, value in schema.items()
+                 if key not in ("nullable", "example", "description", "x-pagination")}
+    if schema.get("nullable") and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
+        if "enum" in converted:
+            converted["enum"] = converted["enum"] + [None]
+    return converted
+
+
+def lint_document(name: str, document: dict) -> list[str]:
+    problems = []
+    for route, item in document.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            operation = item[method]
+            label = f"{name}: {method.upper()} {route} ({operation.get('operationId')})"
+            codes = [str(code) for code in operation.get("responses", {})]
+            if not any(code.startswith("2") for code in codes):
+                problems.append(f"{label}: no documented success response")
+            if not any(code.startswith(("4", "5")) for code in codes):
+                problems.append(f"{label}: no documented error response")
+            for code, response in operation.get("responses", {}).items():
+                problems += check_media_examples(document, f"{label} {code}", resolve(document, response))
+    for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
+        problems += check_property_examples(document, f"{name}: schema {schema_name}", schema)
+    return problems
+
+
+def check_media_examples(document, label, response) -> list[str]:
+    problems = []
+    for media in (response.get("content") or {}).values():
+        if "example" in media and "schema" in media:
+            problems += validate_example(document, label, media["schema"], media["example"])
+    return problems
+
+
+def check_property_examples(document, label, schema) -> list[str]:
+    problems = []
+    schema = resolve(document, schema)
+    if "example" in schema:
+        problems += validate_example(document, label, schema, schema["example"])
+    for prop_name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict) and "example" in prop and "$ref" not in prop:
+            problems += validate_example(document, f"{label}.{prop_name}", prop, prop["example"])
+    return problems
+
+
+def validate_example(document, label, schema, example) -> list[str]:
+    validator = jsonschema.Draft4Validator(to_json_schema(document, schema))
+    return [f"{label}: example invalid: {error.message}" for error in validator.iter_errors(example)]
+
+
+def main() -> int:
+    problems = []
+    for path in sorted((ROOT / "generated" / "openapi").glob("*.yaml")):
+        problems += lint_document(path.name, yaml.safe_load(path.read_text(encoding="utf-8")))
+    for problem in problems:
+        print(problem)
+    print(f"spec lint: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

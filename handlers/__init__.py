@@ -1,0 +1,1 @@
+"""Hand-written behaviour, one module per domain. Each handler serves REST and GraphQL alike."""

@@ -1,0 +1,1 @@
+"""Server wiring: app factory, security, errors, REST and GraphQL adapters, CLI."""

@@ -1,0 +1,112 @@
+"""specshop command line: run, migrate, seed, keys."""
+import argparse
+import sys
+from pathlib import Path
+
+from storage.db import database, database_url, init_database
+
+DEMO_KEY_FILE = Path("var/demo-storefront-key")
+
+
+def command_migrate(_args):
+    from storage.schema import migrate
+    applied = migrate()
+    print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+
+
+def command_seed(args):
+    from storage.models import Product
+    from storage.schema import migrate
+    from storage.seed import seed_catalog
+    migrate()
+    if Product.select().exists():
+        print("the database already holds a catalog; seed only an empty database (remove it or use another DATABASE_URL)")
+        return 1
+    seed_catalog(products=args.products, seed=args.seed, show_progress=True)
+    print(f"seeded {args.products} products into {database_url()}")
+    return 0
+
+
+def ensure_demo_key() -> str:
+    """The local demo storefront key, created on first run and kept in var/ (never committed)."""
+    from server.security import create_key, lookup_key
+    if DEMO_KEY_FILE.exists():
+        raw_key = DEMO_KEY_FILE.read_text().strip()
+        if lookup_key(raw_key):
+            return raw_key
+    _record, raw_key = create_key("demo (make run)")
+    DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_KEY_FILE.write_text(raw_key + "\n")
+    return raw_key
+
+
+def command_run(args):
+    import uvicorn
+    from storage.models import Product
+    from storage.schema import migrate
+    from storage.seed import seed_catalog
+    with database.connection_context():
+        migrate()
+        if not Product.select().exists():
+            print("empty database: seeding the demo catalog...")
+            seed_catalog(show_progress=True)
+        raw_key = ensure_demo_key()
+    base = f"http://{args.host}:{args.port}"
+    print(f"""
+specshop is serving {database_url()}
+  REST (shop)     {base}/api/shop/products
+  Swagger UI      {base}/api/shop/ui/
+  GraphQL (shop)  {base}/api/graphql    GraphiQL: {base}/api/graphiql
+  Storefront key  {raw_key}
+  try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
+""", flush=True)
+    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="warning")
+
+
+def command_keys(args):
+    from server.security import create_key
+    from storage.models import StorefrontKey
+    if args.keys_command == "create":
+        record, raw_key = create_key(args.name, rate_limit=args.rate_limit)
+        print(f"created storefront key #{record.id} '{record.name}' (shown once, store it now):\n{raw_key}")
+    else:
+        for record in StorefrontKey.select().order_by(StorefrontKey.id):
+            status = "active" if record.status else "inactive"
+            print(f"#{record.id}\t{record.key_prefix}…\t{status}\t{record.rate_limit}/min\t{record.name}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="specshop", description="spec-first headless commerce API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=command_migrate)
+    seed = commands.add_parser("seed", help="fill an empty database with the deterministic demo catalog")
+    seed.add_argument("--products", type=int, default=240, help="top-level products to create (default 240)")
+    seed.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    seed.set_defaults(func=command_seed)
+    run = commands.add_parser("run", help="migrate, seed on first run, and serve")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--workers", type=int, default=1)
+    run.set_defaults(func=command_run)
+    keys = commands.add_parser("keys", help="manage storefront keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key (printed once)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--rate-limit", type=int, default=100, help="requests per minute (default 100)")
+    key_commands.add_parser("list", help="list keys (prefixes only)")
+    keys.set_defaults(func=command_keys)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    init_database()
+    if args.command == "run":
+        return command_run(args)
+    with database.connection_context():
+        return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Runtime settings, read from the environment once at start-up."""
+import os
+from dataclasses import dataclass, field
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    media_url: str = field(default_factory=lambda: os.environ.get("MEDIA_URL", "http://127.0.0.1:8000/storage"))
+    validate_responses: bool = field(default_factory=lambda: env_flag("VALIDATE_RESPONSES", False))
+    worker_threads: int = field(default_factory=lambda: int(os.environ.get("WORKER_THREADS", "8")))
+    key_cache_seconds: float = field(default_factory=lambda: float(os.environ.get("KEY_CACHE_SECONDS", "5")))
+    default_per_page: int = 10
+    max_per_page: int = 50

@@ -1,0 +1,66 @@
+"""One error envelope per surface: `{"message", "error", "errors"?}` as the shop pages show."""
+import json
+import logging
+
+from connexion.exceptions import OAuthProblem, OAuthResponseProblem, ProblemException
+from connexion.lifecycle import ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from handlers.errors import ApiError
+
+logger = logging.getLogger("specshop")
+
+
+class InvalidStorefrontKey(ProblemException):
+    """Raised by the key check; connexion prefers 403 over 401 when schemes fail."""
+
+    def __init__(self):
+        super().__init__(status=403, title="Forbidden", detail="Invalid storefront key")
+
+
+MISSING_KEY = ApiError(401, "X-STOREFRONT-KEY header is required", "missing_key")
+INVALID_KEY = ApiError(403, "Invalid storefront key", "invalid_key")
+
+
+def json_response(status: int, body: dict, headers: dict | None = None) -> ConnexionResponse:
+    return ConnexionResponse(status_code=status, body=json.dumps(body), content_type="application/json",
+                             headers=headers or {})
+
+
+def handle_api_error(request, error: ApiError):
+    return json_response(error.status, error.body())
+
+
+def handle_problem(request, problem: ProblemException):
+    if isinstance(problem, InvalidStorefrontKey):
+        return handle_api_error(request, INVALID_KEY)
+    if isinstance(problem, (OAuthProblem, OAuthResponseProblem)):
+        return handle_api_error(request, MISSING_KEY)
+    status = problem.status or 400
+    if status == 415:
+        return json_response(415, {"message": problem.detail or "Unsupported media type", "error": "unsupported_media_type"})
+    errors = getattr(problem, "ext", None) or {}
+    return json_response(status, {"message": problem.detail or problem.title or "Bad request",
+                                  "error": "validation_failed" if status in (400, 422) else "http_error",
+                                  **({"errors": errors["errors"]} if "errors" in errors else {})})
+
+
+def handle_http_exception(request, error: HTTPException):
+    if error.status_code == 404:
+        return json_response(404, {"message": "Not found", "error": "not_found"})
+    if error.status_code == 405:
+        return json_response(405, {"message": "Method not allowed", "error": "method_not_allowed"},
+                             headers=dict(error.headers or {}))
+    return json_response(error.status_code, {"message": error.detail, "error": "http_error"})
+
+
+def handle_unexpected(request, error: Exception):
+    logger.exception("unhandled error", exc_info=error)
+    return json_response(500, {"message": "Internal server error", "error": "server_error"})
+
+
+def install(app):
+    app.add_error_handler(ApiError, handle_api_error)
+    app.add_error_handler(ProblemException, handle_problem)
+    app.add_error_handler(HTTPException, handle_http_exception)
+    app.add_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,253 @@
+"""GraphQL adapter: the generated SDL and bindings, executed by ariadne.
+
+Every root field calls the same handler as its REST twin (`@operation`) or a
+GraphQL-only handler (`@handler`). Connections are built here from the
+handler's `Page`; `id` becomes the IRI and `_id` the integer key. Parsed and
+validated documents are cached per query string, and each request runs in one
+worker thread with one pooled database connection.
+"""
+import base64
+import logging
+import binascii
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+from ariadne import ObjectType, make_executable_schema
+from ariadne.asgi import GraphQL
+from ariadne.asgi.handlers import GraphQLHTTPHandler
+from ariadne.graphql import graphql_sync
+from graphql import GraphQLError, GraphQLObjectType, parse, validate
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
+from handlers.common import Page, Window, build_context
+from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation
+from server.config import Settings
+from server.errors import INVALID_KEY, MISSING_KEY
+from server.rest import load_handler
+from server.security import lookup_key
+from storage.db import database
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGING_ARGS = ("first", "after", "last", "before")
+MAX_PAGE_SIZE = 100
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.b64encode(str(offset).encode()).decode()
+
+
+def decode_cursor(cursor: str, name: str) -> int:
+    try:
+        return int(base64.b64decode(cursor.encode(), validate=True).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidRequest({name: ["Invalid cursor."]}) from None
+
+
+def window_from_args(args: dict, default_size: int) -> Window:
+    """Relay arguments -> offset/limit. `after`/`before` are exclusive offsets."""
+    first, last = args.get("first"), args.get("last")
+    for name in ("first", "last"):
+        if args.get(name) is not None and not 0 <= args[name] <= MAX_PAGE_SIZE:
+            raise InvalidRequest({name: [f"Must be between 0 and {MAX_PAGE_SIZE}."]})
+    start = decode_cursor(args["after"], "after") + 1 if args.get("after") else 0
+    if last is not None or args.get("before"):
+        end = decode_cursor(args["before"], "before") if args.get("before") else None
+        size = last if last is not None else default_size
+        if end is None:
+            return Window(start, size)  # resolved against the total in connection()
+        begin = max(start, end - size)
+        return Window(begin, max(0, end - begin))
+    return Window(start, first if first is not None else default_size)
+
+
+def connection(page: Page, window: Window) -> dict:
+    edges = [{"cursor": encode_cursor(window.offset + index), "node": node} for index, node in enumerate(page.items)]
+    return {
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": window.offset + len(page.items) < page.total,
+            "hasPreviousPage": window.offset > 0,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+        "totalCount": page.total,
+    }
+
+
+def integer_id(value, name: str = "id") -> int:
+    """Accept the IRI ("/api/shop/locales/1") or the bare integer as a string."""
+    match = re.search(r"(\d+)$", str(value))
+    if not match or int(match.group(1)) > 2**31 - 1:
+        raise InvalidRequest({name: ["Must be an IRI such as /api/shop/products/1 or an integer id."]})
+    return int(match.group(1))
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def make_root_resolver(binding: dict):
+    handler = load_handler(binding["handler"])
+    label = f"{binding['type']}.{binding['field']}"
+
+    def resolve(_, info, **args):
+        if handler is None:
+            raise NotImplementedOperation(label)
+        context = info.context["context"]
+        parameters = {}
+        for name, value in args.items():
+            if name in PAGING_ARGS:
+                continue
+            parameters[snake_case(name)] = integer_id(value, name) if name == "id" or name.endswith("Id") else value
+        if binding["connection"]:
+            window = window_from_args(args, default_size=10)
+            page = handler(context, window=window, **parameters)
+            if args.get("last") is not None and not args.get("before"):
+                window = Window(max(0, page.total - window.limit), window.limit)
+                page = handler(context, window=window, **parameters)
+            return connection(page, window)
+        return handler(context, **parameters)
+
+    return resolve
+
+
+def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
+    """Root resolvers from the bindings, plus id/_id resolvers on every type that has both."""
+    roots = {}
+    for binding in ROOT_FIELDS[surface]:
+        root = roots.setdefault(binding["type"], ObjectType(binding["type"]))
+        root.set_field(binding["field"], make_root_resolver(binding))
+    types = list(roots.values())
+    for type_name in types_with_iri(schema_sdl):
+        types.append(iri_type(type_name))
+    return types
+
+
+def types_with_iri(schema_sdl: str) -> list[str]:
+    schema = make_executable_schema(schema_sdl)
+    return [name for name, graphql_type in schema.type_map.items()
+            if isinstance(graphql_type, GraphQLObjectType) and {"id", "_id"} <= set(graphql_type.fields)]
+
+
+def iri_type(type_name: str) -> ObjectType:
+    template = IRI_TEMPLATES.get(type_name)
+    bindable = ObjectType(type_name)
+
+    @bindable.field("_id")
+    def resolve_key(obj, _info):
+        return obj.get("_id", obj.get("id"))
+
+    @bindable.field("id")
+    def resolve_iri(obj, _info):
+        key = obj.get("id")
+        if template and isinstance(key, int):
+            return template.replace("{id}", str(key))
+        return key
+
+    return bindable
+
+
+class DocumentCache:
+    """Bounded cache of parsed and validated documents, keyed by query text."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.parsed: OrderedDict[str, object] = OrderedDict()
+        self.validated: dict[int, list] = {}
+
+    def parse(self, _context, data: dict):
+        query = data["query"]
+        document = self.parsed.get(query)
+        if document is None:
+            document = parse(query)
+            self.parsed[query] = document
+            if len(self.parsed) > self.size:
+                _, evicted = self.parsed.popitem(last=False)
+                self.validated.pop(id(evicted), None)
+        return document
+
+    def validate(self, schema, document, rules=None, max_errors=None, type_info=None):
+        # Only documents from parse() reach here, and eviction drops their entry.
+        key = id(document)
+        errors = self.validated.get(key)
+        if errors is None:
+            errors = validate(schema, document, rules, max_errors=max_errors)
+            self.validated[key] = errors
+        return errors
+
+
+def format_error(error: GraphQLError, debug: bool = False) -> dict:
+    formatted = error.formatted
+    original = error.original_error
+    if isinstance(original, ApiError):
+        extensions = {"code": original.error.upper(), "status": original.status}
+        if 400 <= original.status < 500:
+            extensions["classification"] = "BAD_USER_INPUT"  # the request was wrong, not the server
+        if original.errors:
+            extensions["errors"] = original.errors
+        formatted["message"] = original.message
+        formatted["extensions"] = extensions
+    elif original is not None:
+        formatted["message"] = "Internal server error"
+        formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    return formatted
+
+
+class ThreadedHTTPHandler(GraphQLHTTPHandler):
+    """Checks the storefront key, then executes the whole operation in one worker thread."""
+
+    def __init__(self, settings: Settings, **kwargs):
+        super().__init__(**kwargs)
+        self.settings = settings
+
+    async def handle_request_override(self, request):
+        if request.method != "POST":
+            return None
+        raw_key = request.headers.get("X-STOREFRONT-KEY")
+        if not raw_key:
+            return JSONResponse(MISSING_KEY.body(), status_code=401)
+        if await run_in_threadpool(lookup_key, raw_key) is None:
+            return JSONResponse(INVALID_KEY.body(), status_code=403)
+        return None
+
+    async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
+        headers = dict(request.headers)
+        return await run_in_threadpool(self.execute_in_thread, headers, data)
+
+    def execute_in_thread(self, headers: dict, data):
+        with database.connection_context():
+            context_value = {"context": build_context(headers, self.settings.media_url), "headers": headers}
+            return graphql_sync(
+                self.schema, data, context_value=context_value, query_parser=self.query_parser,
+                query_validator=self.query_validator, debug=False, introspection=self.introspection,
+                logger=self.logger, error_formatter=self.error_formatter)
+
+
+class ExpectedErrorFilter(logging.Filter):
+    """Keep client errors (bad ids, unknown fields, 404s) out of the error log; log real failures."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, GraphQLError):
+            return error.original_error is not None and not isinstance(error.original_error, ApiError)
+        return True
+
+
+logging.getLogger("specshop.graphql").addFilter(ExpectedErrorFilter())
+
+
+def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
+    sdl = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
+    schema = make_executable_schema(sdl, *object_types(sdl, surface))
+    cache = DocumentCache()
+    return GraphQL(
+        schema,
+        http_handler=ThreadedHTTPHandler(settings),
+        query_parser=cache.parse,
+        query_validator=cache.validate,
+        error_formatter=format_error,
+        logger="specshop.graphql",
+    )

@@ -1,0 +1,61 @@
+"""Storefront keys: issued once, stored as SHA-256 hashes, checked on every shop call.
+
+Keys carry 190 bits of randomness, so a fast hash is safe here (unlike passwords).
+Lookups are cached for a few seconds per worker (KEY_CACHE_SECONDS) because the
+check runs on the event loop before every request.
+"""
+import datetime
+import hashlib
+import secrets
+import time
+
+from storage.db import database
+from storage.models import StorefrontKey, utcnow
+from server.config import Settings
+from server.errors import InvalidStorefrontKey
+
+KEY_PREFIX = "pk_storefront_"
+_settings = Settings()
+_cache: dict[str, tuple[float, dict | None]] = {}
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def create_key(name: str, rate_limit: int = 100, expires_at: datetime.datetime | None = None) -> tuple[StorefrontKey, str]:
+    """Create a key; the raw value is returned once and never stored."""
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(24)
+    record = StorefrontKey.create(name=name, key_prefix=raw_key[:len(KEY_PREFIX) + 4], key_hash=hash_key(raw_key),
+                                  rate_limit=rate_limit, expires_at=expires_at)
+    return record, raw_key
+
+
+def lookup_key(raw_key: str) -> dict | None:
+    """The key's claims if it exists, is active and has not expired."""
+    digest = hash_key(raw_key)
+    now = time.monotonic()
+    cached = _cache.get(digest)
+    if cached and cached[0] > now:
+        return cached[1]
+    with database.connection_context():
+        record = StorefrontKey.get_or_none(StorefrontKey.key_hash == digest)
+    claims = None
+    if record and record.status and (record.expires_at is None or record.expires_at > utcnow()):
+        claims = {"sub": f"storefront-key:{record.id}", "key_id": record.id, "rate_limit": record.rate_limit}
+    if len(_cache) > 10_000:
+        _cache.clear()
+    _cache[digest] = (now + _settings.key_cache_seconds, claims)
+    return claims
+
+
+def forget_cached_keys():
+    _cache.clear()
+
+
+def check_storefront_key(api_key: str, required_scopes=None) -> dict:
+    """connexion x-apikeyInfoFunc: claims for a valid key, else 403 invalid_key."""
+    claims = lookup_key(api_key) if api_key else None
+    if claims is None:
+        raise InvalidStorefrontKey()
+    return claims

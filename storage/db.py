@@ -1,0 +1,48 @@
+"""Database setup: one proxy, bound at start-up from DATABASE_URL.
+
+SQLite (WAL, pooled, shareable across worker threads) is the default so a new
+machine needs nothing but Python; PostgreSQL is used when DATABASE_URL says so.
+"""
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.pool import PooledSqliteDatabase
+
+DEFAULT_DATABASE_URL = "sqlite:///var/specshop.db"
+SQLITE_PRAGMAS = {"journal_mode": "wal", "synchronous": "normal", "foreign_keys": 1, "busy_timeout": 5000}
+POOL_OPTIONS = {"max_connections": 32, "stale_timeout": 300}
+
+database = DatabaseProxy()
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def make_database(url: str):
+    """A pooled database for `url` (sqlite:///path or postgresql://...)."""
+    scheme = url.split("://", 1)[0]
+    if scheme == "sqlite":
+        path = urlsplit(url).path.removeprefix("/") or ":memory:"
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Pooled connections move between worker threads, hence check_same_thread.
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **POOL_OPTIONS)
+    if scheme in ("postgres", "postgresql"):
+        query = "&".join(f"{key}={value}" for key, value in POOL_OPTIONS.items())
+        rest = url.split("://", 1)[1]
+        return connect(f"postgres+pool://{rest}{'&' if '?' in rest else '?'}{query}")
+    raise ValueError(f"unsupported DATABASE_URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+
+
+def init_database(url: str | None = None):
+    target = make_database(url or database_url())
+    database.initialize(target)
+    return target
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)

@@ -1,0 +1,16 @@
+"""Schema changes go through numbered migrations (peewee's playhouse.migrations runner)."""
+from pathlib import Path
+
+from playhouse.migrations import Runner
+
+from storage.db import database
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def migrate() -> list[str]:
+    """Apply pending migrations; returns the names applied."""
+    runner = Runner(database.obj, directory=str(MIGRATIONS_DIR))
+    pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
+    runner.up()
+    return pending

@@ -1,0 +1,82 @@
+"""Test fixtures: a freshly migrated and seeded database (SQLite, or DATABASE_URL), the app and a key.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL points at one.
+"""
+import os
+import tempfile
+import warnings
+
+import pytest
+
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from server.config import Settings  # noqa: E402
+from storage.db import database, init_database  # noqa: E402
+from storage.models import StorefrontKey  # noqa: E402
+from storage.schema import migrate  # noqa: E402
+from storage.seed import seed_catalog  # noqa: E402
+from server.security import hash_key  # noqa: E402
+
+TEST_KEY = "pk_storefront_test_key_for_contract_tests_0001"
+INACTIVE_KEY = "pk_storefront_test_key_inactive_000000000000002"
+
+
+def reset_database(url: str):
+    init_database(url)
+    with database.connection_context():
+        tables = database.get_tables()
+        if tables:
+            if url.startswith("postgres"):
+                database.execute_sql("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+            else:
+                database.execute_sql("PRAGMA foreign_keys = OFF")
+                for table in tables:
+                    database.execute_sql(f'DROP TABLE "{table}"')
+        migrate()
+        seed_catalog(products=240)
+        StorefrontKey.create(name="tests", key_prefix=TEST_KEY[:18], key_hash=hash_key(TEST_KEY))
+        StorefrontKey.create(name="inactive", key_prefix=INACTIVE_KEY[:18], key_hash=hash_key(INACTIVE_KEY),
+                             status=False)
+
+
+_scratch = tempfile.TemporaryDirectory(prefix="specshop-tests-")
+_app = None
+
+
+def get_app():
+    """The app over a freshly seeded database; built once per test session (also at collection time)."""
+    global _app
+    if _app is None:
+        reset_database(os.environ.get("DATABASE_URL") or f"sqlite:///{_scratch.name}/test.db")
+        from server.app import create_app
+        _app = create_app(Settings(validate_responses=True))
+    return _app
+
+
+@pytest.fixture(scope="session")
+def app():
+    return get_app()
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    with TestClient(app, headers={"X-STOREFRONT-KEY": TEST_KEY}) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def anonymous(app):
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def graphql(client):
+    def run(query: str, variables: dict | None = None, headers: dict | None = None):
+        response = client.post("/api/graphql", json={"query": query, "variables": variables or {}},
+                               headers=headers or {})
+        assert response.status_code == 200, response.text
+        return response.json()
+    return run
