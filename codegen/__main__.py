@@ -58,7 +58,7 @@ def generate(out: Path):
         sdl_file.parent.mkdir(exist_ok=True)
         sdl_file.write_text(HEADER.format(source=f"specs/graphql/{surface}/") + "\n\n" + sdl, encoding="utf-8")
         fields_by_surface[surface] = graphql_fields(sdl, rest_by_id)
-        templates.update(iri_templates(fields_by_surface[surface], rest_by_id))
+        templates.update(iri_templates(sdl, fields_by_surface[surface], rest_by_id))
     (out / "graphql_bindings.py").write_text(render(
         "graphql_bindings.py.j2", surfaces=list(fields_by_surface), fields_by_surface=fields_by_surface,
         iri_templates=dict(sorted(templates.items())), sources="specs/graphql/"), encoding="utf-8")

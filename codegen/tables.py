@@ -63,9 +63,14 @@ def graphql_fields(sdl: str, rest_by_id: dict[str, dict]) -> list[dict]:
     return sorted(fields, key=lambda item: (item["type"], item["field"]))
 
 
-def iri_templates(fields: list[dict], rest_by_id: dict[str, dict]) -> dict[str, str]:
-    """GraphQL type -> IRI path template, from single-item fields bound to a REST `.../{id}` operation."""
+def iri_templates(sdl: str, fields: list[dict], rest_by_id: dict[str, dict]) -> dict[str, str]:
+    """GraphQL type -> IRI path template: `@iri(path:)` on the type, else the REST `.../{id}`
+    operation bound to a single-item root field returning that type."""
     templates = {}
+    for definition in parse(sdl).definitions:
+        for directive in getattr(definition, "directives", None) or []:
+            if directive.name.value == "iri":
+                templates[definition.name.value] = directive.arguments[0].value.value
     for field in fields:
         operation = rest_by_id.get(field["operation_id"] or "")
         if operation and not field["connection"] and operation["path"].endswith("/{id}"):

@@ -17,7 +17,7 @@ from ariadne import ObjectType, make_executable_schema
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
-from graphql import GraphQLError, GraphQLObjectType, parse, validate
+from graphql import GraphQLError, GraphQLObjectType, get_named_type, parse, validate
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
@@ -114,40 +114,55 @@ def make_root_resolver(binding: dict):
     return resolve
 
 
+def nested_connection_resolver(field_name: str):
+    """Page a plain list the handler put under `field_name` into a connection."""
+    def resolve(obj, _info, **args):
+        items = obj.get(field_name) or []
+        if isinstance(items, dict):  # already a connection
+            return items
+        window = window_from_args(args, default_size=len(items) or 1)
+        if args.get("last") is not None and not args.get("before"):
+            window = Window(max(0, len(items) - window.limit), window.limit)
+        return connection(Page(items[window.offset:window.offset + window.limit], len(items)), window)
+    return resolve
+
+
 def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
-    """Root resolvers from the bindings, plus id/_id resolvers on every type that has both."""
+    """Root resolvers from the bindings, id/_id resolvers on every type that has both,
+    and list-to-connection resolvers on nested connection fields."""
     roots = {}
     for binding in ROOT_FIELDS[surface]:
         root = roots.setdefault(binding["type"], ObjectType(binding["type"]))
         root.set_field(binding["field"], make_root_resolver(binding))
     types = list(roots.values())
-    for type_name in types_with_iri(schema_sdl):
-        types.append(iri_type(type_name))
+    schema = make_executable_schema(schema_sdl)
+    for name, graphql_type in schema.type_map.items():
+        if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__") or name in roots:
+            continue
+        bindable = ObjectType(name)
+        if {"id", "_id"} <= set(graphql_type.fields):
+            bind_iri(bindable, IRI_TEMPLATES.get(name))
+        for field_name, field in graphql_type.fields.items():
+            if get_named_type(field.type).name.endswith("Connection") and not name.endswith(("Connection", "Edge")):
+                bindable.set_field(field_name, nested_connection_resolver(field_name))
+        if bindable._resolvers:
+            types.append(bindable)
     return types
 
 
-def types_with_iri(schema_sdl: str) -> list[str]:
-    schema = make_executable_schema(schema_sdl)
-    return [name for name, graphql_type in schema.type_map.items()
-            if isinstance(graphql_type, GraphQLObjectType) and {"id", "_id"} <= set(graphql_type.fields)]
-
-
-def iri_type(type_name: str) -> ObjectType:
-    template = IRI_TEMPLATES.get(type_name)
-    bindable = ObjectType(type_name)
-
-    @bindable.field("_id")
+def bind_iri(bindable: ObjectType, template: str | None):
+    """`id` is the IRI built from the integer key; `_id` is the integer key."""
     def resolve_key(obj, _info):
         return obj.get("_id", obj.get("id"))
 
-    @bindable.field("id")
     def resolve_iri(obj, _info):
         key = obj.get("id")
         if template and isinstance(key, int):
             return template.replace("{id}", str(key))
         return key
 
-    return bindable
+    bindable.set_field("_id", resolve_key)
+    bindable.set_field("id", resolve_iri)
 
 
 class DocumentCache:
