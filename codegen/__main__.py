@@ -110,8 +110,12 @@ def main(argv=None):
                 return 1
             print("generated/ is up to date")
             return 0
-        shutil.rmtree(GENERATED, ignore_errors=True)
-        generate(GENERATED)
+        # Generate beside the target and swap, so a spec error never leaves generated/ half-written.
+        with tempfile.TemporaryDirectory(dir=ROOT) as scratch:
+            fresh = Path(scratch) / "generated"
+            generate(fresh)
+            shutil.rmtree(GENERATED, ignore_errors=True)
+            fresh.rename(GENERATED)
         print(f"wrote {GENERATED.relative_to(ROOT)}/")
         return 0
     except SpecError as error:

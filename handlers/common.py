@@ -75,11 +75,12 @@ class RequestContext:
         return (self.locale,) if self.locale == self.fallback_locale else (self.locale, self.fallback_locale)
 
 
-def build_context(headers, media_url: str) -> RequestContext:
-    """Resolve X-Channel / X-Locale / X-Currency; unknown or unassigned values fall back to the channel default."""
-    channel = find_channel(header(headers, "X-Channel"))
+def build_context(headers, media_url: str, locale: str | None = None, channel: str | None = None) -> RequestContext:
+    """Resolve X-Channel / X-Locale / X-Currency (or explicit `locale` / `channel` overrides);
+    unknown or unassigned values fall back to the channel default."""
+    channel = find_channel(channel or header(headers, "X-Channel"))
     default_locale = Locale.get_by_id(channel.default_locale_id).code
-    requested_locale = header(headers, "X-Locale")
+    requested_locale = locale or header(headers, "X-Locale")
     locale = default_locale
     if requested_locale:
         allowed = (Locale.select(Locale.code).join(ChannelLocale)

@@ -1,19 +1,41 @@
 """The ASGI application: connexion serves the OpenAPI documents, ariadne the GraphQL schemas."""
+import json
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
 from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+import yaml
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 
 from server import errors
 from server.config import Settings
 from server.graphql import create_graphql_app
-from server.rest import CollectingParameterValidator, OperationResolver
+from server.rest import PAGING_HEADERS, CollectingParameterValidator, OperationResolver
 from storage.db import database, init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
+
+
+def add_spec_routes(app: AsyncApp, surface: str, base_path: str):
+    """Serve the bundled document as written, $refs and named schemas intact (connexion would inline
+    every $ref, which loses schema names for SDK generators and fails on the recursive category tree)."""
+    path = ROOT / "generated" / "openapi" / f"{surface}.yaml"
+    text = path.read_text(encoding="utf-8")
+    body = json.dumps(yaml.safe_load(text))
+
+    async def openapi_json(_request):
+        return Response(body, media_type="application/json")
+
+    async def openapi_yaml(_request):
+        return Response(text, media_type="application/yaml")
+
+    app.add_url_rule(f"{base_path}/openapi.json", f"{surface}_openapi_json", openapi_json, methods=["GET"])
+    app.add_url_rule(f"{base_path}/openapi.yaml", f"{surface}_openapi_yaml", openapi_yaml, methods=["GET"])
 
 
 def create_app(settings: Settings | None = None) -> AsyncApp:
@@ -32,9 +54,12 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app = AsyncApp(__name__, specification_dir=str(ROOT / "generated" / "openapi"), lifespan=lifespan,
                    validator_map={"parameter": CollectingParameterValidator})
     app.add_api("shop.yaml", resolver=OperationResolver(settings), validate_responses=settings.validate_responses,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui=True))
+                swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
+    add_spec_routes(app, "shop", "/api/shop")
     shop_graphql = create_graphql_app("shop", settings)
     for path in ("/api/graphql", "/api/graphiql"):
         app.add_url_rule(path, path.strip("/").replace("/", "_"), shop_graphql, methods=GRAPHQL_METHODS)
+    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],
+                       allow_methods=["*"], allow_headers=["*"], expose_headers=list(PAGING_HEADERS))
     errors.install(app)
     return app

@@ -7,6 +7,8 @@ validated documents are cached per query string, and each request runs in one
 worker thread with one pooled database connection.
 """
 import base64
+import importlib
+import inspect
 import logging
 import binascii
 import re
@@ -17,7 +19,10 @@ from ariadne import ObjectType, make_executable_schema
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
-from graphql import GraphQLError, GraphQLObjectType, get_named_type, parse, validate
+from graphql import (
+    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode, get_named_type, parse,
+    validate,
+)
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
@@ -79,7 +84,7 @@ def connection(page: Page, window: Window) -> dict:
 
 def integer_id(value, name: str = "id") -> int:
     """Accept the IRI ("/api/shop/locales/1") or the bare integer as a string."""
-    match = re.search(r"(\d+)$", str(value))
+    match = re.fullmatch(r"(?:/api/[\w/-]+/)?(\d+)", str(value))
     if not match or int(match.group(1)) > 2**31 - 1:
         raise InvalidRequest({name: ["Must be an IRI such as /api/shop/products/1 or an integer id."]})
     return int(match.group(1))
@@ -89,9 +94,33 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def selected_fields(info, connection: bool) -> frozenset:
+    """Names selected on the returned object (on `edges.node` for connections), fragments included."""
+    def names(selection_set):
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                yield selection.name.value, selection.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                yield from names(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                yield from names(info.fragments[selection.name.value].selection_set)
+
+    def node_level(level: dict, steps) -> dict:
+        for step in steps:
+            level = dict(names(level[step])) if level.get(step) else {}
+        return level
+
+    top = node_level({name: sub for node in info.field_nodes for name, sub in names(node.selection_set)},
+                     ("edges", "node") if connection else ())
+    nested = {f"{name}.{child}" for name, sub in top.items() if sub
+              for child in node_level(dict(names(sub)), ("edges", "node"))}
+    return frozenset(top) | nested
+
+
 def make_root_resolver(binding: dict):
     handler = load_handler(binding["handler"])
     label = f"{binding['type']}.{binding['field']}"
+    wants_fields = handler is not None and "fields" in inspect.signature(handler).parameters
 
     def resolve(_, info, **args):
         if handler is None:
@@ -102,6 +131,8 @@ def make_root_resolver(binding: dict):
             if name in PAGING_ARGS:
                 continue
             parameters[snake_case(name)] = integer_id(value, name) if name == "id" or name.endswith("Id") else value
+        if wants_fields:
+            parameters["fields"] = selected_fields(info, binding["connection"])
         if binding["connection"]:
             window = window_from_args(args, default_size=10)
             page = handler(context, window=window, **parameters)
@@ -135,6 +166,7 @@ def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
         root = roots.setdefault(binding["type"], ObjectType(binding["type"]))
         root.set_field(binding["field"], make_root_resolver(binding))
     types = list(roots.values())
+    custom_resolvers = handler_module_resolvers(surface)
     schema = make_executable_schema(schema_sdl)
     for name, graphql_type in schema.type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__") or name in roots:
@@ -145,9 +177,25 @@ def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
         for field_name, field in graphql_type.fields.items():
             if get_named_type(field.type).name.endswith("Connection") and not name.endswith(("Connection", "Edge")):
                 bindable.set_field(field_name, nested_connection_resolver(field_name))
+        for field_name, resolver in custom_resolvers.get(name, {}).items():
+            bindable.set_field(field_name, resolver)
         if bindable._resolvers:
             types.append(bindable)
     return types
+
+
+def handler_module_resolvers(surface: str) -> dict[str, dict]:
+    """Type field resolvers that handler modules export as `graphql_resolvers`, for fields whose
+    GraphQL shape differs from the REST document (e.g. an option object vs its id)."""
+    merged: dict[str, dict] = {}
+    for module_name in sorted({binding["handler"].partition(":")[0] for binding in ROOT_FIELDS[surface]}):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for type_name, resolvers in getattr(module, "graphql_resolvers", {}).items():
+            merged.setdefault(type_name, {}).update(resolvers)
+    return merged
 
 
 def bind_iri(bindable: ObjectType, template: str | None):

@@ -72,7 +72,8 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
         with database.connection_context():
-            context = build_context(request.headers, settings.media_url)
+            context = build_context(request.headers, settings.media_url,
+                                    locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
             context.query_params = request.query_params
             if not paginated:
                 return handler(context, **parameters)

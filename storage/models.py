@@ -386,7 +386,7 @@ class ProductLink(BaseModel):
 
 class ProductCustomizableOption(BaseModel):
     product = ForeignKeyField(Product, backref="customizable_options", on_delete="CASCADE")
-    type = CharField()  # text, textarea, checkbox, radio, select, multiselect, date, datetime, time, file
+    type = CharField()  # field, area, drop_down, radio, checkbox, multiple, date, date_time, time, file
     is_required = BooleanField(default=False)
     sort_order = IntegerField(default=0)
     max_characters = IntegerField(null=True)
@@ -408,6 +408,7 @@ class ProductCustomizableOptionPrice(BaseModel):
     product_customizable_option = ForeignKeyField(ProductCustomizableOption, backref="prices", on_delete="CASCADE")
     label = CharField()
     price = MoneyField(default=0)
+    price_type = CharField(default="fixed")  # fixed | percent
     sort_order = IntegerField(default=0)
 
 

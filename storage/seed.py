@@ -340,7 +340,7 @@ class CatalogBuilder:
         option_id = self.option_ids["customizable"]
         self.option_ids["customizable"] += 1
         self.rows[ProductCustomizableOption].append({
-            "id": option_id, "product": product_id, "type": "select", "is_required": False, "sort_order": 1})
+            "id": option_id, "product": product_id, "type": "drop_down", "is_required": False, "sort_order": 1})
         for locale, label in (("en", "Gift wrap"), ("fr", "Emballage cadeau")):
             self.rows[ProductCustomizableOptionTranslation].append({
                 "product_customizable_option": option_id, "locale": locale, "label": label})

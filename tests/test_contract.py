@@ -21,9 +21,16 @@ graphql_schema = schemathesis.graphql.from_asgi(
     name=[f"Query.{field}" for field in IMPLEMENTED_GRAPHQL])
 
 
+# `filter` is a JSON document; an OpenAPI 3.0 query parameter can only describe it as a string
+# (connexion does not support `content` parameters), so a schema-valid "000" is rightly a 400.
+STRING_ENCODED_JSON = {"listProducts"}
+
+
 @rest_schema.parametrize()
 def test_shop_rest_contract(case):
-    case.call_and_validate()
+    operation_id = case.operation.definition.raw.get("operationId")
+    excluded = [schemathesis.checks.positive_data_acceptance] if operation_id in STRING_ENCODED_JSON else []
+    case.call_and_validate(excluded_checks=excluded)
 
 
 @graphql_schema.parametrize()

@@ -2,13 +2,115 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
 class Error(TypedDict):
     message: str
     error: NotRequired[str]
     errors: NotRequired[dict[str, list[str]]]
+
+
+AttributeFlag: TypeAlias = Literal[0, 1]
+
+
+class AttributeTranslation(TypedDict):
+    id: int
+    attributeId: int
+    locale: str
+    name: str
+
+
+class AttributeOptionTranslation(TypedDict):
+    id: int
+    attributeOptionId: int
+    locale: str
+    label: str
+
+
+class CategoryTranslation(TypedDict):
+    """
+    The request locale's translation, else the channel default locale's (null if neither exists).
+    """
+
+    id: int
+    categoryId: int
+    name: str
+    slug: str
+    urlPath: str
+    description: str
+    metaTitle: str
+    metaDescription: str
+    metaKeywords: str
+    localeId: int | None
+    locale: str
+
+
+class CategoryFilterableAttributeOption(TypedDict):
+    id: int
+    adminName: str
+    sortOrder: int
+
+
+class HomeSeo(TypedDict):
+    """
+    Home-page SEO metadata for one locale.
+    """
+
+    meta_title: str
+    meta_keywords: str
+    meta_description: str
+
+
+class Channel(TypedDict):
+    id: int
+    code: str
+    timezone: str | None
+    theme: str
+    hostname: str | None
+    logo: str | None
+    favicon: str | None
+    homeSeo: HomeSeo
+    isMaintenanceOn: Literal[0, 1]
+    allowedIps: str | None
+    createdAt: str | None
+    updatedAt: str | None
+    logoUrl: str | None
+    faviconUrl: str | None
+    locales: list[str]
+    currencies: list[str]
+    defaultLocale: str | None
+    baseCurrency: str | None
+    translation: str | None
+    translations: list[str]
+
+
+class ChannelTranslation(TypedDict):
+    id: int
+    channelId: int
+    locale: str
+    name: str
+    description: str | None
+    maintenanceModeText: str | None
+    homeSeo: HomeSeo
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class CountryTranslation(TypedDict):
+    id: int
+    countryId: int
+    locale: str
+    name: str
+
+
+class CountryState(TypedDict):
+    id: int
+    countryId: int
+    countryCode: str
+    code: str
+    defaultName: str
+    translations: list[str]
 
 
 class Locale(TypedDict):
@@ -18,3 +120,283 @@ class Locale(TypedDict):
     direction: Literal["ltr", "rtl"]
     logoPath: str | None
     logoUrl: str | None
+
+
+class ProductCard(TypedDict):
+    id: int
+    sku: str
+    type: Literal["simple", "configurable", "bundle", "grouped", "virtual", "downloadable", "booking"]
+    bookingType: Literal["default", "appointment", "rental", "event", "table"] | None
+    name: str
+    urlKey: str
+    status: bool
+    shortDescription: str
+    price: float
+    specialPrice: float | None
+    new: bool
+    featured: bool
+    minimumPrice: float
+    maximumPrice: float
+    formattedPrice: str
+    formattedSpecialPrice: str | None
+    formattedMinimumPrice: str
+    formattedMaximumPrice: str
+    baseImageUrl: str | None
+    isInWishlist: Literal[0, 1]
+    isInCompare: Literal[0, 1]
+
+
+class AttributeFamily(TypedDict):
+    id: int
+    code: str
+    name: str
+
+
+class ProductOptionValue(TypedDict):
+    """
+    The option assigned for a filterable select attribute, or null.
+    """
+
+    id: int
+    code: str
+    label: str
+
+
+class ProductCategoryRef(TypedDict):
+    id: int
+    name: str
+    slug: str
+
+
+class ProductChannelRef(TypedDict):
+    id: int
+    code: str
+    hostname: str | None
+    currencyCode: str
+    localeCode: str
+
+
+class ProductAsset(TypedDict):
+    id: int
+    type: Literal["images", "videos"]
+    path: str
+    productId: int
+    position: int
+    publicPath: str
+
+
+class Translation(TypedDict):
+    label: str
+
+
+class Option(TypedDict):
+    id: int
+    adminName: str
+    translation: Translation
+
+
+class SuperAttribute(TypedDict):
+    id: int
+    code: str
+    type: str
+    adminName: str
+    options: list[Option]
+
+
+class ProductAttributeValue(TypedDict):
+    id: int
+    locale: str | None
+    channel: str | None
+    textValue: str | None
+    integerValue: int | None
+    booleanValue: bool | None
+    value: str | int | bool | None
+    uniqueId: str
+    attribute: str
+    product: str
+
+
+class CustomerGroupPrice(TypedDict):
+    id: int
+    qty: float
+    valueType: Literal["fixed", "discount"]
+    value: float
+    customerGroupId: int | None
+    uniqueId: str
+    productId: int
+
+
+class CustomizableOption(TypedDict):
+    id: int
+    type: Literal["field", "area", "drop_down", "radio", "checkbox", "multiple", "date", "date_time", "time", "file"]
+    label: str | None
+    isRequired: Literal[0, 1]
+    sortOrder: int
+    product: str
+    prices: list[str]
+    translation: str | None
+    translations: list[str]
+
+
+class CustomizableOptionPrice(TypedDict):
+    id: int
+    label: str
+    price: float
+    priceType: Literal["fixed", "percent"]
+    customizableOption: str
+
+
+class CustomizableOptionTranslation(TypedDict):
+    id: int
+    locale: str
+    label: str
+    customizableOption: str
+
+
+class ThemeCustomizationTranslation(TypedDict):
+    """
+    The request locale's translation, else the channel default locale's (null if neither exists).
+    """
+
+    id: int
+    themeCustomizationId: int
+    locale: str
+    options: str
+
+
+class AttributeOption(TypedDict):
+    id: int
+    adminName: str
+    sortOrder: int
+    translation: AttributeOptionTranslation | None
+    translations: list[AttributeOptionTranslation]
+
+
+class CategoryChild(TypedDict):
+    id: int
+    position: int
+    logoPath: str | None
+    status: Literal[1]
+    displayMode: str
+    field_lft: int
+    field_rgt: int
+    createdAt: str
+    updatedAt: str
+    url: str
+    logoUrl: str | None
+    translation: CategoryTranslation | None
+
+
+class CategoryTreeNode(TypedDict):
+    id: int
+    position: int
+    status: Literal[1]
+    displayMode: str
+    field_lft: int
+    field_rgt: int
+    createdAt: str
+    updatedAt: str
+    url: str
+    translation: CategoryTranslation | None
+    children: list[CategoryTreeNode]
+
+
+class CategoryFilterableAttribute(TypedDict):
+    id: int
+    code: str
+    type: str
+    isFilterable: Literal[1]
+    options: list[CategoryFilterableAttributeOption]
+
+
+class Country(TypedDict):
+    id: int
+    code: str
+    name: str
+    states: list[CountryState]
+    translations: list[CountryTranslation]
+
+
+class Product(ProductCard):
+    description: str
+    createdAt: str
+    updatedAt: str
+    isSaleable: bool
+    color: ProductOptionValue | None
+    size: ProductOptionValue | None
+    brand: ProductOptionValue | None
+    categories: list[ProductCategoryRef]
+    channels: list[ProductChannelRef]
+    attributeFamily: AttributeFamily
+    images: list[ProductAsset]
+    videos: list[ProductAsset]
+    superAttributes: list[SuperAttribute]
+    variants: list[ProductCard]
+    bookingProducts: list[dict[str, Any]]
+    bundleOptions: list[dict[str, Any]]
+    groupedProducts: list[dict[str, Any]]
+    downloadableLinks: list[dict[str, Any]]
+    downloadableSamples: list[dict[str, Any]]
+    customizableOptions: list[CustomizableOption]
+    relatedProducts: list[ProductCard]
+    upSells: list[ProductCard]
+    crossSells: list[ProductCard]
+
+
+class ThemeCustomization(TypedDict):
+    id: int
+    themeCode: str
+    channelId: int
+    type: str
+    name: str
+    sortOrder: int
+    status: Literal[1]
+    createdAt: str
+    updatedAt: str
+    translation: ThemeCustomizationTranslation | None
+    translations: list[ThemeCustomizationTranslation | None]
+
+
+class Attribute(TypedDict):
+    id: int
+    code: str
+    adminName: str
+    type: Literal["text", "textarea", "price", "boolean", "select", "multiselect", "datetime", "date", "image", "file", "checkbox"]
+    swatchType: Literal["dropdown", "text", "color", "image"] | None
+    position: int
+    isRequired: AttributeFlag
+    isUnique: AttributeFlag
+    isFilterable: AttributeFlag
+    isComparable: AttributeFlag
+    isConfigurable: AttributeFlag
+    isUserDefined: AttributeFlag
+    isVisibleOnFront: AttributeFlag
+    valuePerLocale: AttributeFlag
+    valuePerChannel: AttributeFlag
+    enableWysiwyg: AttributeFlag
+    createdAt: str
+    updatedAt: str
+    columnName: Literal["text_value", "float_value", "boolean_value", "integer_value", "datetime_value", "date_value"]
+    validations: str
+    options: list[AttributeOption]
+    translation: AttributeTranslation | None
+    translations: list[str]
+
+
+class Category(TypedDict):
+    id: int
+    position: int
+    logoPath: str | None
+    status: Literal[1]
+    displayMode: str
+    field_lft: int
+    field_rgt: int
+    createdAt: str
+    updatedAt: str
+    url: str
+    logoUrl: str | None
+    filterableAttributes: list[CategoryFilterableAttribute]
+    translation: CategoryTranslation | None
+    translations: list[str]
+    parent: str | None
+    children: list[CategoryChild]

@@ -358,6 +358,7 @@ def up(migrator, db):
         product_customizable_option = ForeignKeyField(ProductCustomizableOption, on_delete='CASCADE')
         label = CharField()
         price = MoneyField(default=0)
+        price_type = CharField(default='fixed')
         sort_order = IntegerField(default=0)
         class Meta:
             database = db

@@ -1,0 +1,231 @@
+"""Products: search, filters, sorting, paging, locale fallback, currency formatting, detail, sub-resources."""
+from decimal import Decimal
+
+import pytest
+
+from storage.db import database
+from storage.models import Product, ProductTranslation
+from tests.helpers import count_queries
+
+
+def products(client, **params):
+    response = client.get("/api/shop/products", params=params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def visible_count(**conditions):
+    with database.connection_context():
+        query = Product.select().where(Product.parent.is_null(), Product.status == True,  # noqa: E712
+                                       Product.visible_individually == True)  # noqa: E712
+        for field, value in conditions.items():
+            query = query.where(getattr(Product, field) == value)
+        return query.count()
+
+
+def test_default_page_is_30_with_headers(client):
+    response = products(client)
+    total = visible_count()
+    assert len(response.json()) == 30
+    assert response.headers["X-Total-Count"] == str(total)
+    assert response.headers["X-Per-Page"] == "30"
+    assert response.headers["X-Total-Pages"] == str(-(-total // 30))
+    cors = client.get("/api/shop/products", headers={"Origin": "https://shop.example"})
+    exposed = {name.strip() for name in cors.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"X-Total-Count", "X-Page", "X-Per-Page", "X-Total-Pages"} <= exposed
+
+
+def test_hidden_products_are_not_listed(client):
+    ids = {item["id"] for page in (1, 2, 3, 4, 5) for item in products(client, per_page=50, page=page).json()}
+    with database.connection_context():
+        disabled = {p.id for p in Product.select().where(Product.status == False, Product.parent.is_null())}  # noqa: E712
+        variants = {p.id for p in Product.select().where(Product.parent.is_null(False))}
+    assert disabled and not (ids & disabled)
+    assert not (ids & variants)
+    assert len(ids) == visible_count()
+
+
+def test_page_past_the_end(client):
+    response = products(client, page=999, per_page=50)
+    assert response.json() == []
+    assert response.headers["X-Page"] == "999"
+
+
+def test_filter_by_type_and_flags(client):
+    configurable = products(client, type="configurable", per_page=50)
+    assert all(item["type"] == "configurable" for item in configurable.json())
+    assert configurable.headers["X-Total-Count"] == str(visible_count(type="configurable"))
+    flagged = products(client, new=1, featured=1, per_page=50).json()
+    assert flagged and all(item["new"] and item["featured"] for item in flagged)
+
+
+def test_search_matches_sku_and_name(client):
+    by_sku = products(client, query="SKU-000012").json()
+    assert [item["sku"] for item in by_sku] == ["SKU-000012"]
+    hoodies = products(client, query="hoodie", per_page=50).json()
+    assert hoodies and all("hoodie" in item["name"].lower() for item in hoodies)
+
+
+def test_sort_by_price_and_name(client):
+    ascending = [Decimal(str(item["minimumPrice"])) for item in products(client, sort="price-asc", per_page=50).json()]
+    assert ascending == sorted(ascending)
+    descending = products(client, sort="price", order="desc", per_page=5).json()
+    assert descending[0]["minimumPrice"] >= descending[-1]["minimumPrice"]
+    names = [item["name"] for item in products(client, sort="name-desc", per_page=50).json()]
+    assert names == sorted(names, reverse=True)
+
+
+def test_price_range_uses_effective_price(client):
+    items = products(client, price="10,50", per_page=50).json()
+    assert items and all(10 <= item["minimumPrice"] <= 50 for item in items)
+    same = products(client, price_from=10, price_to=50, per_page=50).json()
+    assert [item["id"] for item in same] == [item["id"] for item in items]
+
+
+def test_filter_by_category_and_attribute_option(client):
+    in_category = products(client, category_id=4, per_page=50)
+    assert int(in_category.headers["X-Total-Count"]) > 0
+    ids = {item["id"] for item in in_category.json()}
+    red = products(client, category_id=4, color=1, per_page=50).json()
+    assert {item["id"] for item in red} <= ids
+    for item in red:
+        detail = client.get(f"/api/shop/products/{item['id']}").json()
+        variant_colors = {v["id"] for v in detail["variants"]}
+        assert detail["color"] and detail["color"]["id"] == 1 or variant_colors
+
+
+def test_filter_json_matches_shorthand(client):
+    shorthand = products(client, size="7,8", per_page=50).json()
+    as_json = products(client, filter='{"size": {"match": "7,8", "match_type": "PARTIAL"}}', per_page=50).json()
+    assert [item["id"] for item in shorthand] == [item["id"] for item in as_json]
+
+
+def test_invalid_filter_json_lists_the_field(client):
+    response = client.get("/api/shop/products", params={"filter": '{"type": "spaceship"}'})
+    assert response.status_code == 400
+    assert "filter.type" in response.json()["errors"]
+
+
+def test_locale_switch_and_fallback(client):
+    with database.connection_context():
+        untranslated = (Product.select(Product.id).where(Product.parent.is_null(), Product.status == True)  # noqa: E712
+                        .where(~Product.id.in_(ProductTranslation.select(ProductTranslation.product)
+                                               .where(ProductTranslation.locale == "fr"))).first().id)
+        english = ProductTranslation.get(product=untranslated, locale="en").name
+    french = client.get("/api/shop/products/1", headers={"X-Locale": "fr"}).json()
+    assert french["name"].endswith("(FR)")
+    assert client.get(f"/api/shop/products/{untranslated}", headers={"X-Locale": "fr"}).json()["name"] == english
+    unknown = client.get("/api/shop/products/1", headers={"X-Locale": "xx"}).json()
+    assert not unknown["name"].endswith("(FR)")
+
+
+def test_currency_formats_converted_prices(client):
+    usd = client.get("/api/shop/products/1").json()
+    eur = client.get("/api/shop/products/1", headers={"X-Currency": "EUR"}).json()
+    price = Decimal(str(usd["price"]))
+    converted = (price * Decimal("0.92")).quantize(Decimal("0.01"))
+    whole, cents = f"{converted:.2f}".split(".")
+    assert usd["formattedPrice"] == f"${price:,.2f}"
+    assert eur["formattedPrice"] == f"{int(whole):,}".replace(",", ".") + f",{cents} €"
+    assert eur["price"] == usd["price"]
+
+
+def test_configurable_product_document(client):
+    with database.connection_context():
+        parent = Product.select().where(Product.type == "configurable", Product.status == True).first()  # noqa: E712
+        variants = list(Product.select().where(Product.parent == parent.id).order_by(Product.id))
+    detail = client.get(f"/api/shop/products/{parent.id}").json()
+    assert [v["id"] for v in detail["variants"]] == [v.id for v in variants]
+    assert [a["code"] for a in detail["superAttributes"]] == ["color", "size"]
+    assert len(detail["superAttributes"][0]["options"]) == 5
+    assert detail["minimumPrice"] == float(min(v.price for v in variants))
+    assert detail["maximumPrice"] == float(max(v.price for v in variants))
+    assert detail["attributeFamily"] == {"id": 1, "code": "default", "name": "Default"}
+    assert detail["channels"][0]["code"] == "default"
+    assert detail["images"] and detail["baseImageUrl"] == detail["images"][0]["publicPath"]
+    assert detail["color"] is None and detail["brand"]["code"] == "brand"
+    variants_route = client.get(f"/api/shop/products/{parent.id}/variants").json()
+    assert [v["id"] for v in variants_route] == [v.id for v in variants]
+
+
+def test_simple_product_document(client):
+    detail = client.get("/api/shop/products/1").json()
+    assert detail["type"] == "simple" and detail["variants"] == [] and detail["superAttributes"] == []
+    assert detail["color"]["code"] == "color" and detail["size"]["code"] == "size"
+    assert {c["id"] for c in detail["categories"]} and all(c["name"] for c in detail["categories"])
+    assert detail["createdAt"].endswith("+00:00")
+
+
+def test_unknown_or_disabled_product_is_404(client):
+    with database.connection_context():
+        disabled = Product.get(Product.status == False).id  # noqa: E712
+    for product_id in (99999, disabled):
+        response = client.get(f"/api/shop/products/{product_id}")
+        assert response.status_code == 404
+        assert response.json() == {"message": "Product not found", "error": "not_found"}
+
+
+def test_sub_resources(client):
+    images = client.get("/api/shop/products/1/images").json()
+    assert [image["position"] for image in images] == sorted(image["position"] for image in images)
+    assert client.get(f"/api/shop/product-images/{images[0]['id']}").json() == images[0]
+    prices = client.get("/api/shop/products/1/customer-group-prices").json()
+    assert [(p["customerGroupId"], p["qty"]) for p in prices] == [(3, 5), (2, 10)]
+    assert client.get(f"/api/shop/customer-group-prices/{prices[0]['id']}").json() == prices[0]
+    assert client.get(f"/api/shop/products/2/customer-group-prices/{prices[0]['id']}").status_code == 404
+    options = client.get("/api/shop/products/2/customizable-options").json()
+    assert options[0]["type"] == "drop_down" and options[0]["label"] == "Gift wrap"
+    price_rows = [client.get(iri.replace("/api/shop", "/api/shop", 1)).json() for iri in options[0]["prices"]]
+    assert [(row["label"], row["price"]) for row in price_rows] == [("Standard", 0), ("Premium", 4.5)]
+    french = client.get("/api/shop/products/2/customizable-options", headers={"X-Locale": "fr"}).json()
+    assert french[0]["label"] == "Emballage cadeau"
+    values = client.get("/api/shop/products/1/attribute-values").json()
+    assert {value["attribute"] for value in values} == {"/api/shop/attributes/12", "/api/shop/attributes/13",
+                                                       "/api/shop/attributes/14"}
+    assert client.get("/api/shop/products/99999/images").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/shop/products?per_page={n}",
+                                  "/api/shop/products?per_page={n}&sort=name-asc&color=1,2&query=a"])
+def test_product_list_query_count_is_constant(client, path):
+    counts = []
+    for size in (1, 50):
+        with count_queries() as statements:
+            assert client.get(path.format(n=size)).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_graphql_product_list_query_count_is_constant(graphql):
+    query = """query($n: Int) { products(first: $n) { edges { node { id name price images(first: 1) {
+               edges { node { publicPath } } } categories { edges { node { translation { name } } } }
+               variants { edges { node { sku } } } } } } }"""
+    counts = []
+    for size in (10, 50):  # both pages hold configurable products, so every relation is loaded
+        with count_queries() as statements:
+            assert "errors" not in graphql(query, {"n": size})
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_graphql_products_search_sort_and_filter(graphql):
+    result = graphql("""{ products(first: 3, sortKey: PRICE, reverse: true, filter: "{\\"type\\": \\"configurable\\"}")
+                          { totalCount edges { node { _id type minimumPrice variants { totalCount } } } } }""")
+    connection = result["data"]["products"]
+    assert connection["totalCount"] == visible_count(type="configurable")
+    prices = [Decimal(edge["node"]["minimumPrice"]) for edge in connection["edges"]]
+    assert prices == sorted(prices, reverse=True)
+    assert all(edge["node"]["type"] == "configurable" and edge["node"]["variants"]["totalCount"] == 4
+               for edge in connection["edges"])
+
+
+def test_graphql_product_by_sku_and_iri(graphql):
+    by_sku = graphql('{ product(sku: "SKU-000001") { id _id name price isInWishlist color } }')["data"]["product"]
+    assert by_sku["id"] == "/api/shop/products/1" and by_sku["_id"] == 1
+    assert by_sku["isInWishlist"] == "0" and by_sku["color"] is not None
+    by_iri = graphql('{ product(id: "/api/shop/products/1") { sku attributeValues { edges { node { value '
+                     'attribute { code } } } } } }')["data"]["product"]
+    assert by_iri["sku"] == "SKU-000001"
+    assert {edge["node"]["attribute"]["code"] for edge in by_iri["attributeValues"]["edges"]} == {"color", "size", "brand"}
+    missing = graphql('{ product(id: "/api/shop/products/99999") { sku } }')
+    assert missing["data"]["product"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
