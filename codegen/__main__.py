@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from codegen.bundle import SpecError, bundle_openapi, bundle_sdl
+from codegen.bundle import SpecError, bundle_openapi, bundle_sdl, sdl_areas
 from codegen.tables import graphql_fields, iri_templates, rest_operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def generate(out: Path):
         sdl_file = out / "graphql" / f"{surface}.graphql"
         sdl_file.parent.mkdir(exist_ok=True)
         sdl_file.write_text(HEADER.format(source=f"specs/graphql/{surface}/") + "\n\n" + sdl, encoding="utf-8")
-        fields_by_surface[surface] = graphql_fields(sdl, rest_by_id)
+        fields_by_surface[surface] = graphql_fields(sdl, rest_by_id, sdl_areas(SPECS / "graphql" / surface))
         templates.update(iri_templates(sdl, fields_by_surface[surface], rest_by_id))
     (out / "graphql_bindings.py").write_text(render(
         "graphql_bindings.py.j2", surfaces=list(fields_by_surface), fields_by_surface=fields_by_surface,

@@ -53,6 +53,21 @@ def merge_path_item(paths: dict, route: str, item: dict, source: Path):
         existing[key] = value
 
 
+def sdl_areas(surface_dir: Path) -> dict[tuple[str, str], str]:
+    """(root type, field) -> area named after the domain file that declares it ("country-states" -> "Country States")."""
+    from graphql.language import parse
+    areas = {}
+    for path in sorted(surface_dir.glob("*.graphql")):
+        if path.name.startswith("_"):
+            continue
+        for definition in parse(path.read_text(encoding="utf-8")).definitions:
+            type_name = getattr(getattr(definition, "name", None), "value", None)
+            if type_name in ("Query", "Mutation"):
+                for field in definition.fields or ():
+                    areas[(type_name, field.name.value)] = path.stem.replace("-", " ").replace("_", " ").title()
+    return areas
+
+
 def bundle_sdl(surface_dir: Path) -> str:
     """Concatenate the SDL files, base schema first."""
     files = [surface_dir / "_schema.graphql"] + sorted(

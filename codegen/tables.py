@@ -51,7 +51,7 @@ def parameter_names(document: dict, parameters: list) -> list[str]:
     return names
 
 
-def graphql_fields(sdl: str, rest_by_id: dict[str, dict]) -> list[dict]:
+def graphql_fields(sdl: str, rest_by_id: dict[str, dict], areas: dict | None = None) -> list[dict]:
     schema = build_schema(sdl)  # validates the merged SDL
     fields = []
     for definition in parse(sdl).definitions:
@@ -59,7 +59,9 @@ def graphql_fields(sdl: str, rest_by_id: dict[str, dict]) -> list[dict]:
         if type_name not in ("Query", "Mutation") or not getattr(definition, "fields", None):
             continue
         for field in definition.fields:
-            fields.append(bind_field(schema, type_name, field, rest_by_id))
+            binding = bind_field(schema, type_name, field, rest_by_id)
+            binding["area"] = (areas or {}).get((type_name, binding["field"]), "other")
+            fields.append(binding)
     return sorted(fields, key=lambda item: (item["type"], item["field"]))
 
 

@@ -17,6 +17,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Attribute',
             "args": ['id'],
+            "area": 'Attributes',
         },
         {
             "type": 'Query',
@@ -28,6 +29,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'AttributeOption',
             "args": ['id'],
+            "area": 'Attributes',
         },
         {
             "type": 'Query',
@@ -39,6 +41,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'AttributeOption',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Attributes',
         },
         {
             "type": 'Query',
@@ -50,6 +53,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Attribute',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Attributes',
         },
         {
             "type": 'Query',
@@ -61,6 +65,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Category',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Categories',
         },
         {
             "type": 'Query',
@@ -72,6 +77,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Category',
             "args": ['id'],
+            "area": 'Categories',
         },
         {
             "type": 'Query',
@@ -83,6 +89,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Channel',
             "args": ['id'],
+            "area": 'Channels',
         },
         {
             "type": 'Query',
@@ -94,6 +101,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Channel',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Channels',
         },
         {
             "type": 'Query',
@@ -105,6 +113,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Country',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Countries',
         },
         {
             "type": 'Query',
@@ -116,6 +125,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Country',
             "args": ['id'],
+            "area": 'Countries',
         },
         {
             "type": 'Query',
@@ -127,6 +137,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'CountryState',
             "args": ['id'],
+            "area": 'Countries',
         },
         {
             "type": 'Query',
@@ -138,6 +149,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'CountryState',
             "args": ['countryId', 'first', 'after', 'last', 'before'],
+            "area": 'Countries',
         },
         {
             "type": 'Query',
@@ -149,6 +161,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Currency',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Currencies',
         },
         {
             "type": 'Query',
@@ -160,6 +173,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Currency',
             "args": ['id'],
+            "area": 'Currencies',
         },
         {
             "type": 'Query',
@@ -171,6 +185,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Locale',
             "args": ['id'],
+            "area": 'Locales',
         },
         {
             "type": 'Query',
@@ -182,6 +197,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Locale',
             "args": ['first', 'after', 'last', 'before'],
+            "area": 'Locales',
         },
         {
             "type": 'Query',
@@ -193,6 +209,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Product',
             "args": ['id', 'sku', 'urlKey', 'include_variants', 'include_images', 'include_attributes', 'image_resolution', 'include_recommendations'],
+            "area": 'Products',
         },
         {
             "type": 'Query',
@@ -204,6 +221,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'Product',
             "args": ['first', 'after', 'last', 'before', 'query', 'filter', 'sortKey', 'reverse'],
+            "area": 'Products',
         },
         {
             "type": 'Query',
@@ -215,6 +233,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'ThemeCustomization',
             "args": ['id'],
+            "area": 'Themes',
         },
         {
             "type": 'Query',
@@ -226,6 +245,7 @@ ROOT_FIELDS = {
             "connection": True,
             "node_type": 'ThemeCustomization',
             "args": ['first', 'after', 'last', 'before', 'type'],
+            "area": 'Themes',
         },
         {
             "type": 'Query',
@@ -237,6 +257,7 @@ ROOT_FIELDS = {
             "connection": False,
             "node_type": 'Category',
             "args": ['parentId'],
+            "area": 'Categories',
         },
     ],
 }

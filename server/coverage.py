@@ -28,12 +28,12 @@ def implementation_rows():
     for surface, fields in ROOT_FIELDS.items():
         for field in fields:
             implemented = load_handler(field["handler"]) is not None
-            area = field["operation_id"] and REST_OPERATIONS[field["operation_id"]]["area"] or "GraphQL only"
-            rows.append(("graphql", surface, area, f"{field['type']}.{field['field']}", implemented))
+            rows.append(("graphql", surface, field["area"], f"{field['type']}.{field['field']}", implemented))
     return rows
 
 
 def catalog_coverage(rows):
+    """{(api, scope, area): [present in our spec, total]} over the Bagisto catalog, or None without it."""
     if not CATALOG.exists():
         return None
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
@@ -42,7 +42,7 @@ def catalog_coverage(rows):
     spec_graphql = {(surface, key.split(".", 1)[1]) for transport, surface, _, key, _ in rows if transport == "graphql"}
     totals = defaultdict(lambda: [0, 0])
     for entry in catalog:
-        bucket = totals[(entry["api"], entry["scope"])]
+        bucket = totals[(entry["api"], entry["scope"], entry["area"])]
         bucket[1] += 1
         if entry["api"] == "rest" and entry.get("path"):
             bucket[0] += (entry["scope"], entry["method"], path_shape(entry["path"])) in spec_rest
@@ -68,8 +68,16 @@ def report() -> str:
     totals = catalog_coverage(rows)
     if totals is not None:
         lines += ["", "Bagisto catalog operations present in our spec (../shared/reference/bagisto-operations.json):"]
-        for (api, scope), (present, total) in sorted(totals.items()):
+        summary = defaultdict(lambda: [0, 0])
+        for (api, scope, _area), (present, total) in totals.items():
+            summary[(api, scope)][0] += present
+            summary[(api, scope)][1] += total
+        for (api, scope), (present, total) in sorted(summary.items()):
             lines.append(f"  {api:<8} {scope:<6} {present:>4} / {total}")
+        lines += ["", "  started areas:"]
+        for (api, scope, area), (present, total) in sorted(totals.items()):
+            if present:
+                lines.append(f"  {api:<8} {scope:<6} {area:<32} {present:>4} / {total}")
     return "\n".join(lines)
 
 
