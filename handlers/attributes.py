@@ -14,7 +14,7 @@ and their translations, one query each.
 """
 from collections import defaultdict
 
-from handlers.common import Page, RequestContext, Window, iso, translated
+from handlers.common import Page, RequestContext, Window, get_or_not_found, iso, paginate, translated
 from handlers.errors import NotFound
 from storage.models import Attribute, AttributeOption, AttributeOptionTranslation, AttributeTranslation
 
@@ -175,16 +175,12 @@ def get_attribute_option(context: RequestContext, id: int) -> dict:
 
 
 def list_attribute_translations(context: RequestContext, window: Window) -> Page:
-    query = AttributeTranslation.select().order_by(AttributeTranslation.id)
-    rows = query.offset(window.offset).limit(window.limit)
-    return Page([attribute_translation_document(row) for row in rows], query.count())
+    return paginate(AttributeTranslation.select().order_by(AttributeTranslation.id), window,
+                    attribute_translation_document)
 
 
 def get_attribute_translation(context: RequestContext, id: int) -> dict:
-    row = AttributeTranslation.get_or_none(AttributeTranslation.id == id)
-    if row is None:
-        raise NotFound("Attribute translation")
-    return attribute_translation_document(row)
+    return attribute_translation_document(get_or_not_found(AttributeTranslation, id, "Attribute translation"))
 
 
 def graphql_attributes(context: RequestContext, window: Window) -> Page:

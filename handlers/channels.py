@@ -7,7 +7,7 @@ built from one `ChannelRows` load: a page of channels costs five queries whateve
 import json
 from dataclasses import dataclass, field
 
-from handlers.common import Page, RequestContext, Window, iso, translated
+from handlers.common import Page, RequestContext, Window, get_or_not_found, iso, paginate, translated
 from handlers.currencies import currency_document
 from handlers.errors import NotFound
 from handlers.locales import locale_document
@@ -143,13 +143,8 @@ def graphql_channel(context: RequestContext, id: int) -> dict:
 
 
 def list_channel_translations(context: RequestContext, window: Window) -> Page:
-    query = ChannelTranslation.select().order_by(ChannelTranslation.id)
-    rows = query.offset(window.offset).limit(window.limit)
-    return Page([translation_document(row) for row in rows], query.count())
+    return paginate(ChannelTranslation.select().order_by(ChannelTranslation.id), window, translation_document)
 
 
 def get_channel_translation(context: RequestContext, id: int) -> dict:
-    row = ChannelTranslation.get_or_none(ChannelTranslation.id == id)
-    if row is None:
-        raise NotFound("Channel translation")
-    return translation_document(row)
+    return translation_document(get_or_not_found(ChannelTranslation, id, "Channel translation"))

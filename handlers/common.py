@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import JOIN
 
+from handlers.errors import NotFound
+
 from storage.models import Channel, ChannelCurrency, ChannelLocale, Currency, ExchangeRate, Locale
 
 
@@ -116,6 +118,19 @@ def find_currency(channel: Channel, code: str | None) -> CurrencyFormat:
     return CurrencyFormat(code=currency.code, symbol=currency.symbol, decimals=currency.decimal,
                           group_separator=currency.group_separator, decimal_separator=currency.decimal_separator,
                           position=currency.currency_position, rate=rate)
+
+
+def paginate(query, window: Window, present) -> Page:
+    """One page of `query` (already ordered) as documents, with the size of the whole query."""
+    rows = query.offset(window.offset).limit(window.limit)
+    return Page([present(row) for row in rows], query.count())
+
+
+def get_or_not_found(model, key: int, what: str):
+    row = model.get_or_none(model.id == key)
+    if row is None:
+        raise NotFound(what)
+    return row
 
 
 def json_number(amount: Decimal | None):

@@ -1,6 +1,5 @@
 """Currencies (GraphQL only, no REST page): Query.currencies, Query.currency."""
-from handlers.common import Page, RequestContext, Window
-from handlers.errors import NotFound
+from handlers.common import Page, RequestContext, Window, get_or_not_found, paginate
 from storage.models import Currency
 
 
@@ -11,13 +10,8 @@ def currency_document(currency: Currency) -> dict:
 
 
 def list_currencies(context: RequestContext, window: Window) -> Page:
-    query = Currency.select().order_by(Currency.id)
-    rows = query.offset(window.offset).limit(window.limit)
-    return Page([currency_document(row) for row in rows], query.count())
+    return paginate(Currency.select().order_by(Currency.id), window, currency_document)
 
 
 def get_currency(context: RequestContext, id: int) -> dict:
-    currency = Currency.get_or_none(Currency.id == id)
-    if currency is None:
-        raise NotFound("Currency")
-    return currency_document(currency)
+    return currency_document(get_or_not_found(Currency, id, "Currency"))

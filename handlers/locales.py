@@ -1,6 +1,5 @@
 """Locales: GET /api/shop/locales, /locales/{id}; GraphQL locales, locale."""
-from handlers.common import Page, RequestContext, Window
-from handlers.errors import NotFound
+from handlers.common import Page, RequestContext, Window, get_or_not_found, paginate
 from storage.models import Locale
 
 
@@ -10,13 +9,8 @@ def locale_document(locale: Locale, context: RequestContext) -> dict:
 
 
 def list_locales(context: RequestContext, window: Window) -> Page:
-    query = Locale.select().order_by(Locale.id)
-    rows = query.offset(window.offset).limit(window.limit)
-    return Page([locale_document(row, context) for row in rows], query.count())
+    return paginate(Locale.select().order_by(Locale.id), window, lambda row: locale_document(row, context))
 
 
 def get_locale(context: RequestContext, id: int) -> dict:
-    locale = Locale.get_or_none(Locale.id == id)
-    if locale is None:
-        raise NotFound("Locale")
-    return locale_document(locale, context)
+    return locale_document(get_or_not_found(Locale, id, "Locale"), context)

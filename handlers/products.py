@@ -11,7 +11,9 @@ from decimal import Decimal
 from peewee import fn
 
 from handlers.catalog_filters import parse_criteria
-from handlers.common import Page, RequestContext, Window, iso, json_number, translated
+from handlers.common import (
+    Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
+)
 from handlers.errors import NotFound
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
@@ -452,9 +454,8 @@ def list_product_videos(context, window: Window) -> Page:
 
 def asset_page(model, context, window) -> Page:
     kind = "images" if model is ProductImage else "videos"
-    query = visible_asset_query(model, context)
-    rows = query.order_by(model.id).offset(window.offset).limit(window.limit)
-    return Page([asset_document(row, kind, context) for row in rows], query.count())
+    return paginate(visible_asset_query(model, context).order_by(model.id), window,
+                    lambda row: asset_document(row, kind, context))
 
 
 def get_product_image(context, id: int) -> dict:
@@ -485,16 +486,12 @@ def option_price_document(row) -> dict:
 
 
 def list_product_customizable_option_prices(context, window: Window) -> Page:
-    query = ProductCustomizableOptionPrice.select()
-    rows = query.order_by(ProductCustomizableOptionPrice.id).offset(window.offset).limit(window.limit)
-    return Page([option_price_document(row) for row in rows], query.count())
+    return paginate(ProductCustomizableOptionPrice.select().order_by(ProductCustomizableOptionPrice.id), window,
+                    option_price_document)
 
 
 def get_product_customizable_option_price(context, id: int) -> dict:
-    row = ProductCustomizableOptionPrice.get_or_none(ProductCustomizableOptionPrice.id == id)
-    if row is None:
-        raise NotFound("Customizable option price")
-    return option_price_document(row)
+    return option_price_document(get_or_not_found(ProductCustomizableOptionPrice, id, "Customizable option price"))
 
 
 def option_translation_document(row) -> dict:
@@ -503,16 +500,13 @@ def option_translation_document(row) -> dict:
 
 
 def list_product_customizable_option_translations(context, window: Window) -> Page:
-    query = ProductCustomizableOptionTranslation.select()
-    rows = query.order_by(ProductCustomizableOptionTranslation.id).offset(window.offset).limit(window.limit)
-    return Page([option_translation_document(row) for row in rows], query.count())
+    return paginate(ProductCustomizableOptionTranslation.select().order_by(ProductCustomizableOptionTranslation.id),
+                    window, option_translation_document)
 
 
 def get_product_customizable_option_translation(context, id: int) -> dict:
-    row = ProductCustomizableOptionTranslation.get_or_none(ProductCustomizableOptionTranslation.id == id)
-    if row is None:
-        raise NotFound("Customizable option translation")
-    return option_translation_document(row)
+    return option_translation_document(get_or_not_found(
+        ProductCustomizableOptionTranslation, id, "Customizable option translation"))
 
 
 # --- GraphQL presentation -------------------------------------------------------------
