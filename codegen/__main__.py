@@ -68,7 +68,7 @@ def generate_models(spec_file: Path, output: Path, surface: str):
     """Typed response/request shapes (TypedDict) for handlers, via datamodel-code-generator."""
     output.parent.mkdir(exist_ok=True)
     (output.parent / "__init__.py").write_text(HEADER.format(source="codegen/__main__.py") + "\n", encoding="utf-8")
-    subprocess.run([
+    result = subprocess.run([
         sys.executable, "-m", "datamodel_code_generator",
         "--input", str(spec_file), "--input-file-type", "openapi",
         "--openapi-scopes", "schemas", "--output-model-type", "typing.TypedDict",
@@ -77,7 +77,10 @@ def generate_models(spec_file: Path, output: Path, surface: str):
         "--formatters", "builtin", "--custom-file-header",
         HEADER.format(source=f"specs/openapi/{surface}/ (datamodel-code-generator)"),
         "--output", str(output),
-    ], check=True, capture_output=True, text=True)
+    ], capture_output=True, text=True)
+    # Client generators must accept the spec cleanly: any warning or error fails generation.
+    if result.returncode != 0 or result.stderr.strip():
+        raise SpecError(f"datamodel-code-generator on {spec_file.name}:\n{result.stderr.strip()}")
 
 
 def compare(fresh: Path, committed: Path) -> list[str]:
