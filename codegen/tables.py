@@ -92,7 +92,8 @@ def bind_field(schema, type_name, field, rest_by_id):
         permission = rest_by_id[operation_id]["permission"]
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
-        auth, permission = None, None
+        auth = ["customerToken", "storefrontKey"] if directives["handler"].get("auth") == "customer" else None
+        permission = directives["handler"].get("permission")
     else:
         raise SpecError(f"{type_name}.{name}: needs @operation(id:) or @handler(name:)")
     return_type = get_named_type(schema.get_type(type_name).fields[name].type)

@@ -3,6 +3,7 @@
 
 SCHEMA_FILES = {
     'shop': "generated/graphql/shop.graphql",
+    'admin': "generated/graphql/admin.graphql",
 }
 
 ROOT_FIELDS = {
@@ -259,6 +260,8 @@ ROOT_FIELDS = {
             "args": ['parentId'],
             "area": 'Categories',
         },
+    ],
+    'admin': [
     ],
 }
 

@@ -6,15 +6,19 @@ from pathlib import Path
 import anyio.to_thread
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
+from connexion.datastructures import MediaTypeDict
 from connexion.options import SwaggerUIOptions
+from connexion.validators import VALIDATOR_MAP
 import yaml
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
+from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
 from server.config import Settings
 from server.graphql import create_graphql_app
-from server.rest import PAGING_HEADERS, CollectingParameterValidator, OperationResolver
+from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
+from server.rest import PAGING_HEADERS, CollectingBodyValidator, CollectingParameterValidator, OperationResolver
 from storage.db import database, init_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +42,13 @@ def add_spec_routes(app: AsyncApp, surface: str, base_path: str):
     app.add_url_rule(f"{base_path}/openapi.yaml", f"{surface}_openapi_yaml", openapi_yaml, methods=["GET"])
 
 
+def validator_map() -> dict:
+    """connexion's validators, with every invalid parameter / body field reported at once."""
+    body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
+    body["*/*json"] = CollectingBodyValidator
+    return {**VALIDATOR_MAP, "parameter": CollectingParameterValidator, "body": body}
+
+
 def create_app(settings: Settings | None = None) -> AsyncApp:
     settings = settings or Settings()
     if database.obj is None:
@@ -52,14 +63,23 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
             database.obj.close_all()
 
     app = AsyncApp(__name__, specification_dir=str(ROOT / "generated" / "openapi"), lifespan=lifespan,
-                   validator_map={"parameter": CollectingParameterValidator})
-    app.add_api("shop.yaml", resolver=OperationResolver(settings), validate_responses=settings.validate_responses,
-                swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
-    add_spec_routes(app, "shop", "/api/shop")
-    shop_graphql = create_graphql_app("shop", settings)
-    for path in ("/api/graphql", "/api/graphiql"):
-        app.add_url_rule(path, path.strip("/").replace("/", "_"), shop_graphql, methods=GRAPHQL_METHODS)
+                   validator_map=validator_map())
+    for surface, base_path in (("shop", "/api/shop"), ("admin", "/api/admin")):
+        app.add_api(f"{surface}.yaml", resolver=OperationResolver(settings),
+                    validate_responses=settings.validate_responses,
+                    swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
+        add_spec_routes(app, surface, base_path)
+    graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
+    for surface in (name for name, fields in ROOT_FIELDS.items() if fields):
+        graphql_app = create_graphql_app(surface, settings)
+        for path in graphql_paths[surface]:
+            app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
+    # Outermost first: CORS and request ids also cover 413 and 429 answers.
+    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],
-                       allow_methods=["*"], allow_headers=["*"], expose_headers=list(PAGING_HEADERS))
+                       allow_methods=["*"], allow_headers=["*"],
+                       expose_headers=[*PAGING_HEADERS, *RATE_LIMIT_HEADERS, "X-Request-Id"])
     errors.install(app)
     return app

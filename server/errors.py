@@ -20,6 +20,7 @@ class InvalidStorefrontKey(ProblemException):
 
 MISSING_KEY = ApiError(401, "X-STOREFRONT-KEY header is required", "missing_key")
 INVALID_KEY = ApiError(403, "Invalid storefront key", "invalid_key")
+UNAUTHENTICATED = ApiError(401, "Unauthenticated.", "unauthenticated")
 
 
 def json_response(status: int, body: dict, headers: dict | None = None) -> ConnexionResponse:
@@ -35,7 +36,10 @@ def handle_problem(request, problem: ProblemException):
     if isinstance(problem, InvalidStorefrontKey):
         return handle_api_error(request, INVALID_KEY)
     if isinstance(problem, (OAuthProblem, OAuthResponseProblem)):
-        return handle_api_error(request, MISSING_KEY)
+        # Shop calls without a storefront key get missing_key; a bad customer or admin token is unauthenticated.
+        is_shop = request.url.path.startswith("/api/shop")
+        return handle_api_error(request, MISSING_KEY if is_shop and not request.headers.get("X-STOREFRONT-KEY")
+                                else UNAUTHENTICATED)
     status = problem.status or 400
     if status == 415:
         return json_response(415, {"message": problem.detail or "Unsupported media type", "error": "unsupported_media_type"})

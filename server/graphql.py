@@ -30,9 +30,9 @@ from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
 from handlers.common import Page, Window, build_context
 from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation
 from server.config import Settings
-from server.errors import INVALID_KEY, MISSING_KEY
-from server.rest import load_handler
-from server.security import lookup_key
+from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
+from server.rest import Forbidden, has_permission, load_handler
+from server.security import admin_claims, bearer_token, customer_claims, lookup_key
 from storage.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,10 +122,17 @@ def make_root_resolver(binding: dict):
     label = f"{binding['type']}.{binding['field']}"
     wants_fields = handler is not None and "fields" in inspect.signature(handler).parameters
 
+    needs_customer = "customerToken" in (binding.get("auth") or ())
+    permission = binding.get("permission")
+
     def resolve(_, info, **args):
         if handler is None:
             raise NotImplementedOperation(label)
         context = info.context["context"]
+        if needs_customer and context.customer_id is None:
+            raise UNAUTHENTICATED
+        if permission and not has_permission(context.admin, permission):
+            raise Forbidden()
         parameters = {}
         for name, value in args.items():
             if name in PAGING_ARGS:
@@ -260,33 +267,57 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
 
 
 class ThreadedHTTPHandler(GraphQLHTTPHandler):
-    """Checks the storefront key, then executes the whole operation in one worker thread."""
+    """Authenticates the caller for its surface, then executes the whole operation in one worker thread.
 
-    def __init__(self, settings: Settings, **kwargs):
+    shop: storefront key required, customer token optional; admin: integration token required.
+    """
+
+    def __init__(self, settings: Settings, surface: str, **kwargs):
         super().__init__(**kwargs)
         self.settings = settings
+        self.surface = surface
 
     async def handle_request_override(self, request):
         if request.method != "POST":
             return None
+        try:
+            request.state.claims = await run_in_threadpool(self.authenticate, request)
+        except ApiError as error:
+            return JSONResponse(error.body(), status_code=error.status)
+        return None
+
+    def authenticate(self, request) -> dict:
+        bearer = bearer_token(request.headers.get("Authorization"))
+        client_ip = request.client.host if request.client else None
+        if self.surface == "admin":
+            admin = admin_claims(bearer, client_ip) if bearer else None
+            if admin is None:
+                raise UNAUTHENTICATED
+            return {"admin": admin}
         raw_key = request.headers.get("X-STOREFRONT-KEY")
         if not raw_key:
-            return JSONResponse(MISSING_KEY.body(), status_code=401)
-        if await run_in_threadpool(lookup_key, raw_key) is None:
-            return JSONResponse(INVALID_KEY.body(), status_code=403)
-        return None
+            raise MISSING_KEY
+        if lookup_key(raw_key) is None:
+            raise INVALID_KEY
+        customer = customer_claims(bearer) if bearer else None
+        if bearer and customer is None:
+            raise UNAUTHENTICATED
+        return {"customer": customer}
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         headers = dict(request.headers)
-        return await run_in_threadpool(self.execute_in_thread, headers, data)
+        claims = getattr(request.state, "claims", {})
+        return await run_in_threadpool(self.execute_in_thread, headers, claims, data)
 
-    def execute_in_thread(self, headers: dict, data):
+    def execute_in_thread(self, headers: dict, claims: dict, data):
         with database.connection_context():
-            context_value = {"context": build_context(headers, self.settings.media_url), "headers": headers}
+            context = build_context(headers, self.settings.media_url)
+            context.customer_id = (claims.get("customer") or {}).get("customer_id")
+            context.admin = claims.get("admin")
             return graphql_sync(
-                self.schema, data, context_value=context_value, query_parser=self.query_parser,
-                query_validator=self.query_validator, debug=False, introspection=self.introspection,
-                logger=self.logger, error_formatter=self.error_formatter)
+                self.schema, data, context_value={"context": context, "headers": headers},
+                query_parser=self.query_parser, query_validator=self.query_validator, debug=False,
+                introspection=self.introspection, logger=self.logger, error_formatter=self.error_formatter)
 
 
 class ExpectedErrorFilter(logging.Filter):
@@ -308,7 +339,7 @@ def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
     cache = DocumentCache()
     return GraphQL(
         schema,
-        http_handler=ThreadedHTTPHandler(settings),
+        http_handler=ThreadedHTTPHandler(settings, surface),
         query_parser=cache.parse,
         query_validator=cache.validate,
         error_formatter=format_error,

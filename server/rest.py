@@ -6,21 +6,28 @@ X-Total-Count / X-Page / X-Per-Page / X-Total-Pages for shop collections).
 Operations whose handler does not exist yet answer 501.
 """
 import importlib
+import json
 import math
 import re
 
 from connexion import request
 from connexion.exceptions import ProblemException
 from connexion.resolver import Resolution, Resolver
+from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from generated.operations import REST_OPERATIONS
 from handlers.common import Page, Window, build_context
-from handlers.errors import NotImplementedOperation
+from handlers.errors import ApiError, NotImplementedOperation
 from server.config import Settings
 from storage.db import database
 
 PAGING_HEADERS = ("X-Total-Count", "X-Page", "X-Per-Page", "X-Total-Pages")
+
+
+class Forbidden(ApiError):
+    def __init__(self):
+        super().__init__(403, "This action is unauthorized.", "forbidden")
 
 
 def load_handler(reference: str):
@@ -66,29 +73,95 @@ def snake_case(name: str) -> str:
 
 
 def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: Settings):
-    """Wrap a handler: context from headers, declared parameters in snake_case, paging headers."""
-    paginated = operation["pagination"] == "page"
+    """Wrap a handler: context from headers and credentials, permission check, declared parameters in
+    snake_case (plus `body`), and the surface's collection format."""
+    pagination = operation["pagination"]
 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
+        if "body" in arguments:
+            parameters["body"] = arguments["body"]
         with database.connection_context():
             context = build_context(request.headers, settings.media_url,
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
             context.query_params = request.query_params
-            if not paginated:
+            authorize(context, request.context.get("token_info"), operation["permission"])
+            if pagination not in ("page", "envelope"):
                 return handler(context, **parameters)
             page = parameters.pop("page", 1)
             per_page = min(parameters.pop("per_page", settings.default_per_page), settings.max_per_page)
             result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)
+            if pagination == "envelope":
+                return {"data": result.items, "meta": envelope_meta(result, page, per_page)}
             return result.items, 200, paging_headers(result.total, page, per_page)
 
     endpoint.__name__ = handler.__name__
     return endpoint
 
 
+def authorize(context, token_info: dict | None, permission: str | None):
+    """Put the authenticated customer/admin on the context; enforce the operation's permission."""
+    claims = [token_info] if token_info else []
+    if token_info and not any(key in token_info for key in ("customer_id", "admin_id", "key_id")):
+        claims = list(token_info.values())  # several schemes: {scheme name: claims}
+    for claim in claims:
+        if isinstance(claim, dict) and "customer_id" in claim:
+            context.customer_id = claim["customer_id"]
+        if isinstance(claim, dict) and "admin_id" in claim:
+            context.admin = claim
+    if permission and not has_permission(context.admin, permission):
+        raise Forbidden()
+
+
+def has_permission(admin_claims: dict | None, permission: str) -> bool:
+    if not admin_claims:
+        return False
+    granted = admin_claims.get("permissions")
+    return granted == "all" or permission in (granted or ())
+
+
 def paging_headers(total: int, page: int, per_page: int) -> dict:
     return {"X-Total-Count": str(total), "X-Page": str(page), "X-Per-Page": str(per_page),
             "X-Total-Pages": str(math.ceil(total / per_page))}
+
+
+def envelope_meta(result: Page, page: int, per_page: int) -> dict:
+    """Admin list metadata; `from`/`to` are 1-based positions, null on an empty page."""
+    first = (page - 1) * per_page + 1
+    return {"currentPage": page, "perPage": per_page, "lastPage": max(1, math.ceil(result.total / per_page)),
+            "total": result.total, "from": first if result.items else None,
+            "to": first + len(result.items) - 1 if result.items else None}
+
+
+class CollectingBodyValidator(JSONRequestBodyValidator):
+    """422 listing every failing body field (connexion reports only the first, as 400), and a 400
+    instead of a 500 for a body that is not UTF-8."""
+
+    async def _parse(self, stream, scope):
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except UnicodeDecodeError:
+            raise ProblemException(status=400, title="Bad Request", detail="The body is not valid UTF-8.") from None
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            raise ProblemException(status=400, title="Bad Request", detail=f"The body is not valid JSON: {error}")
+
+    def _validate(self, body):
+        if not self._nullable and body is None:
+            raise ProblemException(status=422, title="Unprocessable Entity", detail="The given data was invalid.",
+                                   ext={"errors": {"body": ["A JSON body is required."]}})
+        errors = {}
+        for error in self._validator.iter_errors(body):
+            field = ".".join(str(part) for part in error.path) or "body"
+            errors.setdefault(field, []).append(error.message)
+        if errors:
+            raise ProblemException(status=422, title="Unprocessable Entity",
+                                   detail="The given data was invalid.", ext={"errors": errors})
+        return body
 
 
 class CollectingParameterValidator(ParameterValidator):

@@ -9,6 +9,8 @@ import hashlib
 import secrets
 import time
 
+from starlette.concurrency import run_in_threadpool
+
 from storage.db import database
 from storage.models import StorefrontKey, utcnow
 from server.config import Settings
@@ -53,9 +55,39 @@ def forget_cached_keys():
     _cache.clear()
 
 
-def check_storefront_key(api_key: str, required_scopes=None) -> dict:
+async def check_storefront_key(api_key: str, required_scopes=None) -> dict:
     """connexion x-apikeyInfoFunc: claims for a valid key, else 403 invalid_key."""
-    claims = lookup_key(api_key) if api_key else None
+    claims = await run_in_threadpool(lookup_key, api_key) if api_key else None
     if claims is None:
         raise InvalidStorefrontKey()
     return claims
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
+
+
+def customer_claims(raw_token: str) -> dict | None:
+    from handlers.customers import authenticate_customer_token
+    with database.connection_context():
+        return authenticate_customer_token(raw_token)
+
+
+def admin_claims(raw_token: str, client_ip: str | None) -> dict | None:
+    from handlers.admin_access import authenticate_admin_token
+    with database.connection_context():
+        return authenticate_admin_token(raw_token, client_ip)
+
+
+async def check_customer_token(token: str, required_scopes=None) -> dict | None:
+    """connexion x-bearerInfoFunc for customer-scoped shop operations (None -> 401)."""
+    return await run_in_threadpool(customer_claims, token)
+
+
+async def check_admin_token(token: str, required_scopes=None, request=None) -> dict | None:
+    """connexion x-bearerInfoFunc for the admin API (None -> 401 unauthenticated)."""
+    client_ip = request.client.host if request is not None and request.client else None
+    return await run_in_threadpool(admin_claims, token, client_ip)

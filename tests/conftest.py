@@ -36,7 +36,7 @@ def reset_database(url: str):
                     database.execute_sql(f'DROP TABLE "{table}"')
         migrate()
         seed_catalog(products=240)
-        StorefrontKey.create(name="tests", key_prefix=TEST_KEY[:18], key_hash=hash_key(TEST_KEY))
+        StorefrontKey.create(name="tests", key_prefix=TEST_KEY[:18], key_hash=hash_key(TEST_KEY), rate_limit=10**9)
         StorefrontKey.create(name="inactive", key_prefix=INACTIVE_KEY[:18], key_hash=hash_key(INACTIVE_KEY),
                              status=False)
 

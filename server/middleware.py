@@ -1,0 +1,162 @@
+"""Cross-cutting ASGI middleware: request ids, the 1 MB body limit, and rate limits.
+
+Rate limits use the `limits` library: in-process memory by default, Redis when REDIS_URL is set,
+so several workers share one budget per storefront key or admin token.
+"""
+import json
+import math
+import os
+import re
+import time
+import uuid
+
+from limits import RateLimitItemPerDay, RateLimitItemPerMinute
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.concurrency import run_in_threadpool
+
+from server.security import admin_claims, bearer_token, lookup_key
+
+MAX_BODY_BYTES = 1024 * 1024
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
+
+
+async def send_json(send, status: int, body: dict, headers: list[tuple[bytes, bytes]] = ()):
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                            *headers]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def with_headers(send, extra: list[tuple[bytes, bytes]]):
+    async def sender(message):
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+    return sender
+
+
+class RequestIdMiddleware:
+    """Every response carries X-Request-Id: the caller's (when well-formed) or a new one."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        incoming = header(scope, b"x-request-id")
+        request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        await self.app(scope, receive, with_headers(send, [(b"x-request-id", request_id.encode())]))
+
+
+class BodyLimitMiddleware:
+    """Bodies over 1 MB get 413, whether or not Content-Length announces them."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = header(scope, b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await self.reject(send)
+        received, too_large = 0, False
+
+        async def counting_receive():
+            nonlocal received, too_large
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                too_large = True
+                return {"type": "http.disconnect"}  # the app stops reading; its answer is replaced below
+            return message
+
+        async def guarded_send(message):
+            if not too_large:
+                await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large:
+            await self.reject(send)
+
+    async def reject(self, send):
+        await send_json(send, 413, {"message": "The request body is larger than 1 MB.", "error": "payload_too_large"})
+
+
+class RateLimitMiddleware:
+    """Per storefront key (its own limit per minute) and per admin token (per minute and per day)."""
+
+    def __init__(self, app, storage_url: str | None = None):
+        self.app = app
+        redis_url = storage_url or os.environ.get("REDIS_URL")
+        storage = (storage_from_string(f"async+{redis_url}", implementation="redispy") if redis_url
+                   else storage_from_string("async+memory://"))
+        self.limiter = FixedWindowRateLimiter(storage)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] == "OPTIONS":
+            return await self.app(scope, receive, send)
+        buckets = await self.buckets(scope)
+        if not buckets:
+            return await self.app(scope, receive, send)
+        allowed, headers = await self.hit(buckets)
+        if not allowed:
+            retry_after = int(headers[-1][1])
+            return await send_json(send, 429, {"message": "Rate limit exceeded", "error": "rate_limit_exceeded",
+                                               "retry_after": retry_after}, headers)
+        await self.app(scope, receive, with_headers(send, headers))
+
+    async def buckets(self, scope) -> list[tuple]:
+        """[(limit item, identifier)] for the caller, or [] when unauthenticated (auth rejects it later)."""
+        path = scope["path"]
+        if path.startswith("/api/admin"):
+            token = bearer_token(header(scope, b"authorization"))
+            client = scope.get("client")
+            claims = await run_in_threadpool(admin_claims, token, client[0] if client else None) if token else None
+            if not claims:
+                return []
+            identifier = f"admin-token:{claims['token_id']}"
+            return [(item(amount), identifier) for item, amount in (
+                (RateLimitItemPerMinute, claims.get("rate_limit_per_minute")),
+                (RateLimitItemPerDay, claims.get("rate_limit_per_day"))) if amount]
+        if path.startswith("/api/shop") or path in ("/api/graphql", "/api/graphiql"):
+            raw_key = header(scope, b"x-storefront-key")
+            claims = await run_in_threadpool(lookup_key, raw_key) if raw_key else None
+            if claims and claims.get("rate_limit"):
+                return [(RateLimitItemPerMinute(claims["rate_limit"]), f"storefront-key:{claims['key_id']}")]
+        return []
+
+    async def hit(self, buckets) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """Count the request in every bucket; headers describe the tightest one."""
+        allowed, tightest = True, None
+        for limit, identifier in buckets:
+            allowed = await self.limiter.hit(limit, identifier) and allowed
+            stats = await self.limiter.get_window_stats(limit, identifier)
+            if tightest is None or stats.remaining < tightest[1].remaining:
+                tightest = (limit, stats)
+        limit, stats = tightest
+        reset = math.ceil(stats.reset_time)
+        headers = [(b"x-ratelimit-limit", str(limit.amount).encode()),
+                   (b"x-ratelimit-remaining", str(max(0, stats.remaining)).encode()),
+                   (b"x-ratelimit-reset", str(reset).encode())]
+        if not allowed:
+            wait = min(limit.get_expiry(), max(1, math.ceil(stats.reset_time - time.time())))
+            headers.append((b"retry-after", str(wait).encode()))
+        return allowed, headers
