@@ -12,8 +12,11 @@ class SpecError(Exception):
 
 
 def load_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle) or {}
+    except yaml.YAMLError as error:
+        raise SpecError(f"{path}: not valid YAML: {error}") from None
 
 
 def fragment_paths(surface_dir: Path) -> list[Path]:

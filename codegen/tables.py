@@ -106,7 +106,7 @@ def bind_field(schema, type_name, field, rest_by_id):
         "permission": permission,
         "connection": return_type.name.endswith("Connection"),
         "node_type": node_type_of(schema, return_type),
-        "args": [arg.name.value for arg in field.arguments],
+        "args": [arg.name.value for arg in field.arguments or ()],
     }
 
 

@@ -65,6 +65,7 @@ class RequestContext:
     currency: CurrencyFormat
     media_url: str
     customer_id: int | None = None
+    customer_token_id: int | None = None
     admin: dict | None = None  # claims of the admin integration token, on the admin surface
     # Raw query string parameters (REST only): products read attribute filters from here.
     query_params: dict = field(default_factory=dict)

@@ -18,6 +18,17 @@ class ApiError(Exception):
         return body
 
 
+class TooManyRequests(ApiError):
+    """429 with `retry_after` in the body (and a Retry-After header on REST)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(429, message, "rate_limit_exceeded")
+        self.retry_after = retry_after
+
+    def body(self) -> dict:
+        return {**super().body(), "retry_after": self.retry_after}
+
+
 class NotFound(ApiError):
     def __init__(self, what: str = "Resource"):
         super().__init__(404, f"{what} not found", "not_found")

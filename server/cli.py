@@ -1,11 +1,13 @@
 """specshop command line: run, migrate, seed, keys."""
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
 from storage.db import database, database_url, init_database
 
 DEMO_KEY_FILE = Path("var/demo-storefront-key")
+DEMO_ADMIN_TOKEN_FILE = Path("var/demo-admin-token")
 
 
 def command_migrate(_args):
@@ -40,6 +42,27 @@ def ensure_demo_key() -> str:
     return raw_key
 
 
+def ensure_demo_admin_token() -> str:
+    """The local demo admin's integration token, created on first run and kept in var/."""
+    from handlers.admin_access import authenticate_admin_token, create_admin_with_token
+    if DEMO_ADMIN_TOKEN_FILE.exists():
+        raw_token = DEMO_ADMIN_TOKEN_FILE.read_text().strip()
+        if authenticate_admin_token(raw_token, "127.0.0.1"):
+            return raw_token
+    _admin, raw_token = create_admin_with_token("Demo Admin", f"demo-{secrets.token_hex(4)}@example.com",
+                                                secrets.token_urlsafe(18))
+    DEMO_ADMIN_TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_ADMIN_TOKEN_FILE.write_text(raw_token + "\n")
+    return raw_token
+
+
+def command_admin(args):
+    from handlers.admin_access import create_admin_with_token
+    admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
+    print(f"created admin #{admin.id} {admin.email}; integration token (shown once, store it now):\n{raw_token}")
+    return 0
+
+
 def command_run(args):
     import uvicorn
     from storage.models import Product
@@ -51,6 +74,7 @@ def command_run(args):
             print("empty database: seeding the demo catalog...")
             seed_catalog(show_progress=True)
         raw_key = ensure_demo_key()
+        admin_token = ensure_demo_admin_token()
     base = f"http://{args.host}:{args.port}"
     print(f"""
 specshop is serving {database_url()}
@@ -58,21 +82,34 @@ specshop is serving {database_url()}
   Swagger UI      {base}/api/shop/ui/
   GraphQL (shop)  {base}/api/graphql    GraphiQL: {base}/api/graphiql
   Storefront key  {raw_key}
+  Admin token     {admin_token}    (REST {base}/api/admin/..., GraphQL {base}/api/admin/graphql)
   try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
 """, flush=True)
     uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="warning")
 
 
 def command_keys(args):
-    from server.security import create_key
+    from server.security import create_key, rotate_key
     from storage.models import StorefrontKey
     if args.keys_command == "create":
         record, raw_key = create_key(args.name, rate_limit=args.rate_limit)
         print(f"created storefront key #{record.id} '{record.name}' (shown once, store it now):\n{raw_key}")
-    else:
+        return 0
+    if args.keys_command == "list":
         for record in StorefrontKey.select().order_by(StorefrontKey.id):
             status = "active" if record.status else "inactive"
             print(f"#{record.id}\t{record.key_prefix}…\t{status}\t{record.rate_limit}/min\t{record.name}")
+        return 0
+    record = StorefrontKey.get_or_none(StorefrontKey.id == args.id)
+    if record is None:
+        print(f"no storefront key #{args.id}")
+        return 1
+    if args.keys_command == "rotate":
+        raw_key = rotate_key(record)
+        print(f"rotated storefront key #{record.id}; the old value stops working. New key (shown once):\n{raw_key}")
+    else:
+        StorefrontKey.update(status=False).where(StorefrontKey.id == record.id).execute()
+        print(f"revoked storefront key #{record.id} '{record.name}'")
     return 0
 
 
@@ -89,12 +126,22 @@ def build_parser():
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--workers", type=int, default=1)
     run.set_defaults(func=command_run)
+    admin = commands.add_parser("admin", help="manage admin users")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create_admin = admin_commands.add_parser("create", help="create an administrator and its integration token")
+    create_admin.add_argument("--name", required=True)
+    create_admin.add_argument("--email", required=True)
+    create_admin.add_argument("--password", required=True)
+    admin.set_defaults(func=command_admin)
     keys = commands.add_parser("keys", help="manage storefront keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="create a key (printed once)")
     create.add_argument("--name", required=True)
     create.add_argument("--rate-limit", type=int, default=100, help="requests per minute (default 100)")
     key_commands.add_parser("list", help="list keys (prefixes only)")
+    for name, text in (("rotate", "replace a key's secret (the old one stops working)"), ("revoke", "deactivate a key")):
+        key_command = key_commands.add_parser(name, help=text)
+        key_command.add_argument("id", type=int)
     keys.set_defaults(func=command_keys)
     return parser
 

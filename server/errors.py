@@ -1,12 +1,15 @@
 """One error envelope per surface: `{"message", "error", "errors"?}` as the shop pages show."""
+import functools
 import json
 import logging
+import re
 
 from connexion.exceptions import OAuthProblem, OAuthResponseProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from handlers.errors import ApiError
+from generated.operations import REST_OPERATIONS
+from handlers.errors import ApiError, TooManyRequests
 
 logger = logging.getLogger("specshop")
 
@@ -29,7 +32,8 @@ def json_response(status: int, body: dict, headers: dict | None = None) -> Conne
 
 
 def handle_api_error(request, error: ApiError):
-    return json_response(error.status, error.body())
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
+    return json_response(error.status, error.body(), headers)
 
 
 def handle_problem(request, problem: ProblemException):
@@ -54,8 +58,32 @@ def handle_http_exception(request, error: HTTPException):
         return json_response(404, {"message": "Not found", "error": "not_found"})
     if error.status_code == 405:
         return json_response(405, {"message": "Method not allowed", "error": "method_not_allowed"},
-                             headers=dict(error.headers or {}))
+                             headers={"Allow": ", ".join(allowed_methods(request.url.path))})
     return json_response(error.status_code, {"message": error.detail, "error": "http_error"})
+
+
+@functools.cache
+def path_patterns() -> list[tuple[re.Pattern, frozenset]]:
+    """Every spec path as a regex with the methods it documents (connexion's own 405 lists only one route's)."""
+    methods: dict[str, set] = {}
+    for operation in REST_OPERATIONS.values():
+        methods.setdefault(operation["path"], set()).add(operation["method"])
+    return [(re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), frozenset(found))
+            for path, found in methods.items()]
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Methods of the route that serves `path`: a literal path wins over a templated one."""
+    allowed = set()
+    for operation in REST_OPERATIONS.values():
+        if operation["path"] == path:
+            allowed.add(operation["method"])
+    for pattern, methods in path_patterns() if not allowed else ():
+        if pattern.match(path):
+            allowed |= methods
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return sorted(allowed)
 
 
 def handle_unexpected(request, error: Exception):

@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse
 
 from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
 from handlers.common import Page, Window, build_context
-from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation
+from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.rest import Forbidden, has_permission, load_handler
@@ -258,6 +258,8 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
             extensions["classification"] = "BAD_USER_INPUT"  # the request was wrong, not the server
         if original.errors:
             extensions["errors"] = original.errors
+        if isinstance(original, TooManyRequests):
+            extensions["retry_after"] = original.retry_after
         formatted["message"] = original.message
         formatted["extensions"] = extensions
     elif original is not None:
@@ -312,7 +314,8 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
     def execute_in_thread(self, headers: dict, claims: dict, data):
         with database.connection_context():
             context = build_context(headers, self.settings.media_url)
-            context.customer_id = (claims.get("customer") or {}).get("customer_id")
+            customer = claims.get("customer") or {}
+            context.customer_id, context.customer_token_id = customer.get("customer_id"), customer.get("token_id")
             context.admin = claims.get("admin")
             return graphql_sync(
                 self.schema, data, context_value={"context": context, "headers": headers},

@@ -106,7 +106,7 @@ def authorize(context, token_info: dict | None, permission: str | None):
         claims = list(token_info.values())  # several schemes: {scheme name: claims}
     for claim in claims:
         if isinstance(claim, dict) and "customer_id" in claim:
-            context.customer_id = claim["customer_id"]
+            context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")
         if isinstance(claim, dict) and "admin_id" in claim:
             context.admin = claim
     if permission and not has_permission(context.admin, permission):
@@ -156,8 +156,10 @@ class CollectingBodyValidator(JSONRequestBodyValidator):
                                    ext={"errors": {"body": ["A JSON body is required."]}})
         errors = {}
         for error in self._validator.iter_errors(body):
-            field = ".".join(str(part) for part in error.path) or "body"
-            errors.setdefault(field, []).append(error.message)
+            path = [str(part) for part in error.path]
+            if error.validator == "required":  # name the missing property, Laravel style
+                path.append(re.match(r"'(.+?)'", error.message).group(1))
+            errors.setdefault(".".join(path) or "body", []).append(error.message)
         if errors:
             raise ProblemException(status=422, title="Unprocessable Entity",
                                    detail="The given data was invalid.", ext={"errors": errors})

@@ -25,12 +25,25 @@ def hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
 
 
+def new_raw_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(24)
+
+
 def create_key(name: str, rate_limit: int = 100, expires_at: datetime.datetime | None = None) -> tuple[StorefrontKey, str]:
     """Create a key; the raw value is returned once and never stored."""
-    raw_key = KEY_PREFIX + secrets.token_urlsafe(24)
+    raw_key = new_raw_key()
     record = StorefrontKey.create(name=name, key_prefix=raw_key[:len(KEY_PREFIX) + 4], key_hash=hash_key(raw_key),
                                   rate_limit=rate_limit, expires_at=expires_at)
     return record, raw_key
+
+
+def rotate_key(record: StorefrontKey) -> str:
+    """Give the key a new secret; the previous one stops working (after the short lookup cache)."""
+    raw_key = new_raw_key()
+    StorefrontKey.update(key_hash=hash_key(raw_key), key_prefix=raw_key[:len(KEY_PREFIX) + 4],
+                         updated_at=utcnow()).where(StorefrontKey.id == record.id).execute()
+    forget_cached_keys()
+    return raw_key
 
 
 def lookup_key(raw_key: str) -> dict | None:
@@ -42,13 +55,21 @@ def lookup_key(raw_key: str) -> dict | None:
         return cached[1]
     with database.connection_context():
         record = StorefrontKey.get_or_none(StorefrontKey.key_hash == digest)
-    claims = None
-    if record and record.status and (record.expires_at is None or record.expires_at > utcnow()):
-        claims = {"sub": f"storefront-key:{record.id}", "key_id": record.id, "rate_limit": record.rate_limit}
+        claims = None
+        if record and record.status and (record.expires_at is None or record.expires_at > utcnow()):
+            claims = {"sub": f"storefront-key:{record.id}", "key_id": record.id, "rate_limit": record.rate_limit}
+            mark_used(record)
     if len(_cache) > 10_000:
         _cache.clear()
     _cache[digest] = (now + _settings.key_cache_seconds, claims)
     return claims
+
+
+def mark_used(record: StorefrontKey):
+    """Record use at most once a minute per key (lookups are cached, so this stays cheap)."""
+    now = utcnow()
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() >= 60:
+        StorefrontKey.update(last_used_at=now).where(StorefrontKey.id == record.id).execute()
 
 
 def forget_cached_keys():

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
+from storage import admin_models, customer_models, models
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -14,3 +15,8 @@ def migrate() -> list[str]:
     pending = [m.name for m in runner.migrations() if m.name not in runner.applied()]
     runner.up()
     return pending
+
+
+def all_models() -> list:
+    """Every model of the application (catalog, customers, admin), for schema checks."""
+    return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS]

@@ -8,6 +8,9 @@ import warnings
 
 import pytest
 
+# Key lookups stay cached for the whole run, so SQL statement counts never include a cache refill.
+os.environ.setdefault("KEY_CACHE_SECONDS", "3600")
+
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from starlette.testclient import TestClient  # noqa: E402
@@ -36,9 +39,18 @@ def reset_database(url: str):
                     database.execute_sql(f'DROP TABLE "{table}"')
         migrate()
         seed_catalog(products=240)
-        StorefrontKey.create(name="tests", key_prefix=TEST_KEY[:18], key_hash=hash_key(TEST_KEY), rate_limit=10**9)
-        StorefrontKey.create(name="inactive", key_prefix=INACTIVE_KEY[:18], key_hash=hash_key(INACTIVE_KEY),
-                             status=False)
+        ensure_test_keys()
+
+
+def ensure_test_keys():
+    """(Re)create the suite's storefront keys as the tests expect them (the admin contract test may
+    rotate, deactivate or delete any key)."""
+    from server.security import forget_cached_keys
+    with database.connection_context():
+        for name, raw, active, limit in (("tests", TEST_KEY, True, 10**9), ("inactive", INACTIVE_KEY, False, 100)):
+            StorefrontKey.delete().where((StorefrontKey.name == name) | (StorefrontKey.key_hash == hash_key(raw))).execute()
+            StorefrontKey.create(name=name, key_prefix=raw[:18], key_hash=hash_key(raw), status=active, rate_limit=limit)
+    forget_cached_keys()
 
 
 _scratch = tempfile.TemporaryDirectory(prefix="specshop-tests-")

@@ -25,3 +25,9 @@ def test_migrate_seed_and_keys(tmp_path):
     assert raw_key.startswith("pk_storefront_") and len(raw_key) > 40
     listed = specshop("keys", "list", database_url=url).stdout
     assert "Mobile app" in listed and "500/min" in listed and raw_key not in listed
+    key_id = listed.split("\t", 1)[0].lstrip("#")
+    rotated = specshop("keys", "rotate", key_id, database_url=url).stdout.strip().splitlines()[-1]
+    assert rotated.startswith("pk_storefront_") and rotated != raw_key
+    assert "revoked" in specshop("keys", "revoke", key_id, database_url=url).stdout
+    assert "inactive" in specshop("keys", "list", database_url=url).stdout
+    assert specshop("keys", "revoke", "999", database_url=url).returncode == 1

@@ -1,46 +1,104 @@
 """Schemathesis over every implemented REST operation and GraphQL root field, in-process.
 
 Settings (seed, no example database, one worker, all checks) live in schemathesis.toml.
-Operations that still answer 501 are left out here and listed by `make coverage`.
+Operations that still answer 501 are left out here and listed by `make coverage`. Operations
+that need a customer or admin token get a fresh one for every generated case, so a case that
+logs out, revokes or deletes cannot disturb the next one.
 """
+import uuid
+
 import schemathesis
+from starlette.testclient import TestClient
 
 from generated.graphql_bindings import ROOT_FIELDS
 from generated.operations import REST_OPERATIONS
 from server.rest import is_implemented, load_handler
-from tests.conftest import TEST_KEY, get_app
+from storage.db import database
+from tests.conftest import TEST_KEY, ensure_test_keys, get_app
 
-IMPLEMENTED_REST = sorted(op_id for op_id, op in REST_OPERATIONS.items() if op["surface"] == "shop" and is_implemented(op_id))
-IMPLEMENTED_GRAPHQL = sorted(f["field"] for f in ROOT_FIELDS["shop"] if load_handler(f["handler"]) is not None)
-
-
-rest_schema = schemathesis.openapi.from_asgi("/api/shop/openapi.json", get_app()).include(
-    operation_id=IMPLEMENTED_REST)
-graphql_schema = schemathesis.graphql.from_asgi(
-    "/api/graphql", get_app(), headers={"X-STOREFRONT-KEY": TEST_KEY}).include(
-    name=[f"Query.{field}" for field in IMPLEMENTED_GRAPHQL])
+# JSON documents or cross-field rules a schema cannot express: a schema-valid value can still be a
+# correct 4xx (`filter` holds JSON; `confirmPassword` must equal `password`).
+NOT_EXPRESSIBLE = {"listProducts", "registerCustomer"}
 
 
-# `filter` is a JSON document; an OpenAPI 3.0 query parameter can only describe it as a string
-# (connexion does not support `content` parameters), so a schema-valid "000" is rightly a 400.
-STRING_ENCODED_JSON = {"listProducts"}
+def implemented_rest(surface: str) -> list[str]:
+    return sorted(op_id for op_id, op in REST_OPERATIONS.items() if op["surface"] == surface and is_implemented(op_id))
 
 
-@rest_schema.parametrize()
+def implemented_graphql(surface: str) -> list[str]:
+    return sorted(f"{f['type']}.{f['field']}" for f in ROOT_FIELDS.get(surface, ()) if load_handler(f["handler"]))
+
+
+def customer_bearer() -> dict:
+    """A token of a live customer (a generated case may have deleted the previous one)."""
+    from handlers.customers import issue_token
+    from storage.customer_models import Customer
+    with database.connection_context():
+        customer = Customer.select().where(Customer.email.startswith("contract-")).order_by(Customer.id.desc()).first()
+        if customer is not None:
+            return {"Authorization": f"Bearer {issue_token(customer.id, 'contract test')}"}
+    with TestClient(get_app(), headers={"X-STOREFRONT-KEY": TEST_KEY}) as client:
+        response = client.post("/api/shop/customers", json={
+            "firstName": "Contract", "lastName": "Tester", "email": f"contract-{uuid.uuid4().hex[:12]}@example.com",
+            "password": "Contract@12345", "confirmPassword": "Contract@12345"})
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+shop_rest = schemathesis.openapi.from_asgi("/api/shop/openapi.json", get_app()).include(
+    operation_id=implemented_rest("shop"))
+shop_graphql = schemathesis.graphql.from_asgi("/api/graphql", get_app(), headers={"X-STOREFRONT-KEY": TEST_KEY}).include(
+    name=implemented_graphql("shop"))
+
+
+def admin_bearer() -> dict:
+    """A fresh all-permissions, unlimited integration token of a new admin."""
+    from tests.admin_fixtures import make_admin
+    _admin, raw_token = make_admin("all", label="contract")
+    return {"Authorization": f"Bearer {raw_token}"}
+
+
+admin_rest = schemathesis.openapi.from_asgi("/api/admin/openapi.json", get_app()).include(
+    operation_id=implemented_rest("admin"))
+admin_graphql = schemathesis.graphql.from_asgi("/api/admin/graphql", get_app(), headers=admin_bearer()).include(
+    name=implemented_graphql("admin"))
+
+
+@shop_rest.parametrize()
 def test_shop_rest_contract(case):
     operation_id = case.operation.definition.raw.get("operationId")
-    excluded = [schemathesis.checks.positive_data_acceptance] if operation_id in STRING_ENCODED_JSON else []
-    case.call_and_validate(excluded_checks=excluded)
+    excluded = [schemathesis.checks.positive_data_acceptance] if operation_id in NOT_EXPRESSIBLE else []
+    needs_customer = "customerToken" in REST_OPERATIONS[operation_id]["auth"]
+    case.call_and_validate(headers=customer_bearer() if needs_customer else None, excluded_checks=excluded)
 
 
-@graphql_schema.parametrize()
+@shop_graphql.parametrize()
 def test_shop_graphql_contract(case):
-    # SDL cannot state ranges (first <= 100) or cursor formats, so a schema-valid `first: 17930`
-    # is still a client error with BAD_USER_INPUT; every other check stays on.
-    case.call_and_validate(headers={"X-STOREFRONT-KEY": TEST_KEY},
+    # SDL cannot state ranges (first <= 100), cursor formats or cross-field rules, so a schema-valid
+    # `first: 17930` is still a client error with BAD_USER_INPUT; every other check stays on.
+    case.call_and_validate(headers={"X-STOREFRONT-KEY": TEST_KEY, **customer_bearer()},
                            excluded_checks=[schemathesis.checks.positive_data_acceptance])
 
 
+@admin_rest.parametrize()
+def test_admin_rest_contract(case):
+    # Writes reference other records (role ids, unique emails), compare fields (confirmations) or time
+    # (expiry after now): rules a schema cannot state, so a schema-valid write may rightly get 422.
+    excluded = [schemathesis.checks.positive_data_acceptance] if case.method != "GET" else []
+    try:
+        case.call_and_validate(headers=admin_bearer(), excluded_checks=excluded)
+    finally:
+        ensure_test_keys()
+
+
+@admin_graphql.parametrize()
+def test_admin_graphql_contract(case):
+    try:
+        case.call_and_validate(headers=admin_bearer(), excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    finally:
+        ensure_test_keys()
+
+
 def test_every_implemented_operation_is_contract_tested():
-    assert IMPLEMENTED_REST, "no REST operation is implemented"
-    assert IMPLEMENTED_GRAPHQL, "no GraphQL root field is implemented"
+    for surface in ("shop", "admin"):
+        assert implemented_rest(surface) and implemented_graphql(surface)

@@ -4,13 +4,14 @@ from decimal import Decimal
 from playhouse.schema_diff import diff_models
 
 from storage.db import database
-from storage.models import ALL_MODELS, Product
+from storage.models import Product
+from storage.schema import all_models
 from storage.seed import seed_catalog
 
 
 def test_migrations_match_models(app):
     with database.connection_context():
-        diff = diff_models(database.obj, ALL_MODELS)
+        diff = diff_models(database.obj, all_models())
     assert not diff, f"models and storage/migrations differ; add a migration:\n{diff}"
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypeAlias
+
+from typing_extensions import TypedDict
 
 
 class AdminError(TypedDict):
@@ -22,3 +24,160 @@ AdminListMeta = TypedDict(
         "to": int | None,
     },
 )
+
+
+class AdminProfile(TypedDict):
+    id: str
+    name: str
+    email: str
+    image: str | None
+    status: Literal["0", "1"]
+    roleId: int
+    roleName: str
+    success: bool
+    message: str | None
+
+
+class AdminRole(TypedDict):
+    id: int
+    name: str
+    description: str | None
+    permissionType: Literal["all", "custom"]
+    permissions: list[str] | None
+
+
+class AdminRoleList(TypedDict):
+    data: list[AdminRole]
+    meta: AdminListMeta
+
+
+AdminPermissionKey: TypeAlias = str
+
+
+AdminPermissionKeys: TypeAlias = list[AdminPermissionKey]
+
+
+class AdminRoleCreateBody(TypedDict, closed=True):
+    name: str
+    description: str
+    permission_type: Literal["all", "custom"]
+    permissions: NotRequired[AdminPermissionKeys]
+
+
+class AdminRoleUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str]
+    permission_type: NotRequired[Literal["all", "custom"]]
+    permissions: NotRequired[AdminPermissionKeys]
+
+
+class AdminStorefrontKey(TypedDict):
+    id: int
+    name: str
+    keyPrefix: str
+    rateLimitPerMinute: int
+    status: Literal[0, 1]
+    expiresAt: str | None
+    lastUsedAt: str | None
+    createdAt: str
+    updatedAt: str
+    key: NotRequired[str]
+
+
+class AdminStorefrontKeyList(TypedDict):
+    data: list[AdminStorefrontKey]
+    meta: AdminListMeta
+
+
+class AdminStorefrontKeyCreateBody(TypedDict, closed=True):
+    name: str
+    rate_limit_per_minute: NotRequired[int]
+    expires_at: NotRequired[str | None]
+
+
+class AdminStorefrontKeyUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    rate_limit_per_minute: NotRequired[int]
+    expires_at: NotRequired[str | None]
+
+
+class IntegrationToken(TypedDict):
+    id: int
+    name: str
+    adminId: int
+    tokenPrefix: str
+    permissionMode: Literal["all", "custom", "same_as_web"]
+    permissions: list[str] | None
+    allowedIps: list[str]
+    expiresAt: str | None
+    rateLimitPerMinute: int | None
+    rateLimitPerDay: int | None
+    status: Literal["active", "revoked", "expired"]
+    revokedAt: str | None
+    lastUsedAt: str | None
+    createdAt: str
+    updatedAt: str
+    token: NotRequired[str]
+
+
+class IntegrationTokenList(TypedDict):
+    data: list[IntegrationToken]
+    meta: AdminListMeta
+
+
+AllowedIp: TypeAlias = str
+
+
+class IntegrationTokenCreateBody(TypedDict, closed=True):
+    name: str
+    admin_id: NotRequired[int]
+    permission_mode: NotRequired[Literal["all", "custom", "same_as_web"]]
+    permissions: NotRequired[AdminPermissionKeys]
+    allowed_ips: NotRequired[list[AllowedIp]]
+    expires_at: NotRequired[str | None]
+    rate_limit_per_minute: NotRequired[int | None]
+    rate_limit_per_day: NotRequired[int | None]
+
+
+class AdminUser(TypedDict):
+    id: int
+    name: str
+    email: str
+    roleId: int
+    status: Literal[0, 1]
+
+
+class AdminUserList(TypedDict):
+    data: list[AdminUser]
+    meta: AdminListMeta
+
+
+class AdminUserCreateBody(TypedDict, closed=True):
+    name: str
+    email: str
+    password: str
+    password_confirmation: str
+    role_id: int
+    status: NotRequired[Literal[0, 1]]
+
+
+class AdminUserUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    email: NotRequired[str]
+    password: NotRequired[str]
+    password_confirmation: NotRequired[str]
+    role_id: NotRequired[int]
+    status: NotRequired[Literal[0, 1]]
+
+
+class AdminDeleteSelfBody(TypedDict, closed=True):
+    password: str
+
+
+class AdminDeleteSelfResult(TypedDict):
+    success: bool
+    message: str
+
+
+class AdminMessage(TypedDict):
+    message: str

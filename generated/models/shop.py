@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias
+
+from typing_extensions import TypedDict
 
 
 class Error(TypedDict):
@@ -111,6 +113,253 @@ class CountryState(TypedDict):
     code: str
     defaultName: str
     translations: list[str]
+
+
+CustomerName: TypeAlias = str
+
+
+CustomerEmail: TypeAlias = str
+
+
+CustomerNewPassword: TypeAlias = str
+
+
+CustomerGender: TypeAlias = Literal["Male", "Female", "Other", "male", "female", "other", "M", "F", "O"]
+
+
+CustomerPhone: TypeAlias = str | None
+
+
+CustomerStoreFlag: TypeAlias = str | int | bool | None
+
+
+class CustomerRegistrationInput(TypedDict, closed=True):
+    firstName: CustomerName
+    lastName: CustomerName
+    email: CustomerEmail
+    password: CustomerNewPassword
+    confirmPassword: str
+    phone: NotRequired[CustomerPhone | None]
+    gender: NotRequired[CustomerGender]
+    dateOfBirth: NotRequired[str | None]
+    subscribedToNewsLetter: NotRequired[bool]
+    status: NotRequired[CustomerStoreFlag | None]
+    isVerified: NotRequired[CustomerStoreFlag | None]
+    isSuspended: NotRequired[CustomerStoreFlag | None]
+
+
+class CustomerRegistration(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    gender: str | None
+    dateOfBirth: str | None
+    email: str
+    phone: str | None
+    status: Literal[0, 1]
+    apiToken: str
+    customerGroupId: int | None
+    channelId: int | None
+    subscribedToNewsLetter: bool
+    isVerified: Literal[0, 1]
+    isSuspended: Literal[0, 1]
+    token: str
+    rememberToken: str | None
+    name: str
+
+
+class CustomerLoginInput(TypedDict, closed=True):
+    email: str
+    password: str
+
+
+class CustomerLoginResult(TypedDict):
+    id: int
+    field_id: int
+    apiToken: str
+    token: str
+    success: bool
+    message: str
+
+
+class CustomerLoginThrottled(TypedDict):
+    message: str
+    error: str
+    retry_after: int
+
+
+class CustomerMessage(TypedDict):
+    message: str
+
+
+class CustomerSummary(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    email: str
+
+
+class Data(TypedDict):
+    valid: bool
+    customer: CustomerSummary
+
+
+class CustomerTokenVerification(TypedDict):
+    data: Data
+    message: str
+
+
+class CustomerProfile(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    email: str
+    phone: str | None
+    gender: str | None
+    dateOfBirth: str | None
+    status: Literal["active", "inactive"]
+    createdAt: str
+    updatedAt: str
+
+
+class Data1(TypedDict):
+    customer: CustomerProfile
+
+
+class CustomerProfileResult(TypedDict):
+    data: Data1
+
+
+class CustomerProfileUpdateInput(TypedDict, closed=True):
+    firstName: NotRequired[CustomerName]
+    lastName: NotRequired[CustomerName]
+    email: NotRequired[CustomerEmail]
+    phone: NotRequired[CustomerPhone | None]
+    gender: NotRequired[CustomerGender]
+    dateOfBirth: NotRequired[str | None]
+    subscribedToNewsLetter: NotRequired[bool]
+    currentPassword: NotRequired[str]
+    password: NotRequired[CustomerNewPassword]
+    confirmPassword: NotRequired[str]
+
+
+class Customer(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    email: str
+    phone: str | None
+    gender: str | None
+    dateOfBirth: str | None
+    updatedAt: str
+
+
+class Data2(TypedDict):
+    customer: Customer
+
+
+class CustomerProfileUpdateResult(TypedDict):
+    """
+    The flat shape of change-password.md (string ids and flags) plus `data.customer` as
+    update-customer-profile.md shows it; both pages document this one endpoint.
+
+    """
+
+    id: str
+    field_id: str
+    firstName: str
+    lastName: str
+    email: str
+    phone: str | None
+    gender: str | None
+    dateOfBirth: str | None
+    status: Literal["0", "1"]
+    subscribedToNewsLetter: bool
+    isVerified: Literal["true", "false"]
+    isSuspended: Literal["true", "false"]
+    success: bool
+    message: str
+    data: Data2
+
+
+class ForgotPasswordInput(TypedDict, closed=True):
+    email: CustomerEmail
+
+
+class CustomerAddressUpdateInput(TypedDict, closed=True):
+    firstName: NotRequired[CustomerName]
+    lastName: NotRequired[CustomerName]
+    companyName: NotRequired[str | None]
+    vatId: NotRequired[str | None]
+    email: NotRequired[CustomerEmail]
+    phone: NotRequired[str]
+    address1: NotRequired[CustomerName]
+    address2: NotRequired[str | None]
+    city: NotRequired[CustomerName]
+    state: NotRequired[CustomerName]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    defaultAddress: NotRequired[bool]
+    useForShipping: NotRequired[bool]
+
+
+class CustomerAddressInput(CustomerAddressUpdateInput):
+    firstName: CustomerName
+    lastName: CustomerName
+    email: CustomerEmail
+    phone: str
+    address1: CustomerName
+    city: CustomerName
+    state: CustomerName
+    country: str
+    postcode: str
+
+
+class CustomerAddress(TypedDict):
+    """
+    Every field the address pages show: `address` joins `address1` and `address2`; `isDefault`
+    (get-customer-addresses.md) and `defaultAddress` (create/update pages) carry the same flag.
+
+    """
+
+    id: int
+    addressType: str
+    firstName: str
+    lastName: str
+    name: str
+    companyName: str | None
+    vatId: str | None
+    email: str
+    phone: str
+    address: str
+    address1: str
+    address2: str | None
+    city: str
+    state: str
+    country: str
+    postcode: str
+    defaultAddress: bool
+    isDefault: bool
+    useForShipping: bool
+    createdAt: str
+    updatedAt: str
+
+
+class Data3(TypedDict):
+    addresses: list[CustomerAddress]
+
+
+class CustomerAddressList(TypedDict):
+    data: Data3
+
+
+class Data4(TypedDict):
+    address: CustomerAddress
+
+
+class CustomerAddressResult(TypedDict):
+    data: Data4
+    message: str
 
 
 class Locale(TypedDict):
