@@ -122,3 +122,18 @@ def test_two_workers_share_one_budget_through_redis(app, tmp_path):
         for worker in workers:
             worker.terminate()
             worker.wait()
+
+
+def test_admin_token_limits_per_minute_and_day(client):
+    from tests.admin_fixtures import bearer, make_admin
+    _admin, per_minute = make_admin("all", label="limited", rate_limit_per_minute=2, rate_limit_per_day=100)
+    statuses = [client.get("/api/admin/settings/roles", headers=bearer(per_minute)) for _ in range(3)]
+    assert [r.status_code for r in statuses] == [200, 200, 429]
+    assert statuses[0].headers["X-RateLimit-Limit"] == "2" and statuses[1].headers["X-RateLimit-Remaining"] == "0"
+    assert statuses[2].json()["error"] == "rate_limit_exceeded" and "Retry-After" in statuses[2].headers
+    _admin, per_day = make_admin("all", label="daily", rate_limit_per_minute=None, rate_limit_per_day=1)
+    day = [client.get("/api/admin/settings/roles", headers=bearer(per_day)) for _ in range(2)]
+    assert [r.status_code for r in day] == [200, 429]
+    _admin, unlimited = make_admin("all", label="unlimited")
+    free = client.get("/api/admin/settings/roles", headers=bearer(unlimited))
+    assert free.status_code == 200 and "X-RateLimit-Limit" not in free.headers
