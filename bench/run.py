@@ -45,7 +45,7 @@ def prepare_database(url: str, products: int) -> tuple[str, list[int]]:
     with database.connection_context():
         migrate()
         seed_catalog(products=products, show_progress=True)
-        _record, key = create_key("bench")
+        _record, key = create_key("bench", rate_limit=10**9)
         ids = [row.id for row in Product.select(Product.id).where(
             Product.parent.is_null(), Product.status == True)]  # noqa: E712
     database.obj.close_all()
