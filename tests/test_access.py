@@ -36,3 +36,15 @@ def test_keys_are_stored_hashed(app):
         stored = [row.key_hash for row in StorefrontKey.select()]
     assert TEST_KEY not in stored
     assert all(len(value) == 64 for value in stored)
+
+
+def test_expired_key_is_403_invalid_key(anonymous):
+    import datetime
+    from server.security import create_key
+    from storage.db import database
+    with database.connection_context():
+        _record, raw_key = create_key("expired", expires_at=datetime.datetime(2020, 1, 1))
+        _record, live_key = create_key("live", expires_at=datetime.datetime(2999, 1, 1))
+    expired = anonymous.get("/api/shop/locales", headers={"X-STOREFRONT-KEY": raw_key})
+    assert (expired.status_code, expired.json()) == (403, {"message": "Invalid storefront key", "error": "invalid_key"})
+    assert anonymous.get("/api/shop/locales", headers={"X-STOREFRONT-KEY": live_key}).status_code == 200
