@@ -9,6 +9,7 @@ import jsonschema
 import yaml
 
 from codegen.bundle import HTTP_METHODS
+from codegen.openapi_schema import to_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,22 +19,6 @@ def resolve(document: dict, node):
         section, name = node["$ref"].split("/")[-2:]
         node = document["components"][section][name]
     return node
-
-
-def to_json_schema(document: dict, schema: dict) -> dict:
-    """OpenAPI 3.0 schema -> JSON Schema (nullable, local $refs) for example checking."""
-    if isinstance(schema, list):
-        return [to_json_schema(document, item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    schema = resolve(document, schema)
-    converted = {key: to_json_schema(document, value) for key, value in schema.items()
-                 if key not in ("nullable", "example", "description", "x-pagination")}
-    if schema.get("nullable") and "type" in converted:
-        converted["type"] = [converted["type"], "null"]
-        if "enum" in converted:
-            converted["enum"] = converted["enum"] + [None]
-    return converted
 
 
 def lint_document(name: str, document: dict) -> list[str]:
@@ -76,7 +61,8 @@ def check_property_examples(document, label, schema) -> list[str]:
 
 
 def validate_example(document, label, schema, example) -> list[str]:
-    validator = jsonschema.Draft4Validator(to_json_schema(document, schema))
+    schemas = document.get("components", {}).get("schemas", {})
+    validator = jsonschema.Draft4Validator(to_json_schema(schema, schemas.__getitem__))
     return [f"{label}: example invalid: {error.message}" for error in validator.iter_errors(example)]
 
 

@@ -10,16 +10,13 @@ import hmac
 import ipaddress
 import re
 import secrets
-from functools import lru_cache
-from pathlib import Path
 
-import jsonschema
-import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from handlers.common import RequestContext
 from handlers.errors import ApiError, InvalidRequest
+from handlers.spec_schemas import validator
 from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from_now
 from storage.db import database
 from storage.models import utcnow
@@ -27,7 +24,6 @@ from storage.models import utcnow
 ALWAYS_ALLOWED_IP = ipaddress.ip_address("127.0.0.1")
 PERMISSION_MODES = ("all", "custom", "same_as_web")
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
-ADMIN_DOCUMENT = Path(__file__).resolve().parent.parent / "generated" / "openapi" / "admin.yaml"
 UNSET = object()
 
 _hasher = PasswordHasher()
@@ -213,38 +209,12 @@ def iri_id(value, name: str = "id") -> int:
     return int(match.group(1))
 
 
-@lru_cache(maxsize=1)
-def admin_schemas() -> dict:
-    return yaml.safe_load(ADMIN_DOCUMENT.read_text(encoding="utf-8"))["components"]["schemas"]
-
-
-def json_schema(schema):
-    """OpenAPI 3.0 schema (local $refs, nullable) -> JSON Schema."""
-    if isinstance(schema, list):
-        return [json_schema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    if "$ref" in schema:
-        return json_schema(admin_schemas()[schema["$ref"].rsplit("/", 1)[1]])
-    converted = {key: json_schema(value) for key, value in schema.items()
-                 if key not in ("nullable", "example", "description", "properties")}
-    if "properties" in schema:
-        converted["properties"] = {name: json_schema(value) for name, value in schema["properties"].items()}
-    if schema.get("nullable") and "type" in converted:
-        converted["type"] = [converted["type"], "null"]
-        if "enum" in converted:
-            converted["enum"] = converted["enum"] + [None]
-    return converted
-
-
 def body_from_input(data: dict, schema_name: str) -> dict:
     """A GraphQL mutation input (camelCase) as the REST body (snake_case), validated against the
     REST request schema so both transports enforce the same rules; errors name the input fields."""
     body = {snake_case(key): value for key, value in data.items() if key not in ("id", "clientMutationId")}
-    validator = jsonschema.Draft4Validator(json_schema(admin_schemas()[schema_name]),
-                                           format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
     errors: dict[str, list[str]] = {}
-    for error in validator.iter_errors(body):
+    for error in validator("admin", schema_name).iter_errors(body):
         field = str(error.path[0]) if error.path else (
             error.message.split("'")[1] if "'" in error.message else "input")
         errors.setdefault(camel_case(field), []).append(error.message)

@@ -14,17 +14,15 @@ import hmac
 import secrets
 import string
 from functools import cache
-from pathlib import Path
 
-import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from jsonschema import Draft4Validator
 from peewee import IntegrityError
 
 from handlers.common import Page, RequestContext, Window, iso, paginate
 from handlers.errors import ApiError, InvalidRequest, NotFound, TooManyRequests
 from handlers.mail import send_mail
+from handlers.spec_schemas import validator
 from storage.customer_models import (
     Customer, CustomerAddress, CustomerLoginFailure, CustomerPasswordReset, CustomerToken,
 )
@@ -39,7 +37,6 @@ RESET_LIFETIME = datetime.timedelta(hours=24)
 RESET_RESEND_INTERVAL = datetime.timedelta(minutes=1)
 MAX_ADDRESSES = 10
 DEFAULT_STORE_URL = "http://127.0.0.1:8000"
-SPEC_FILE = Path(__file__).resolve().parent.parent / "generated" / "openapi" / "shop.yaml"
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 GENDERS = {"male": "Male", "m": "Male", "female": "Female", "f": "Female", "other": "Other", "o": "Other"}
 INVALID_DATA = "The given data was invalid."
@@ -85,40 +82,10 @@ def invalid(errors: dict) -> ApiError:
 
 # --- input validation shared with the OpenAPI request schemas ------------------------------------
 
-@cache
-def request_schemas() -> dict:
-    return yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))["components"]["schemas"]
-
-
-def json_schema(node):
-    """OpenAPI 3.0 schema -> JSON Schema: inline local $refs, `nullable` -> a null alternative."""
-    if isinstance(node, list):
-        return [json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        return json_schema(request_schemas()[node["$ref"].rsplit("/", 1)[1]])
-    converted = {key: json_schema(value) for key, value in node.items()
-                 if key not in ("nullable", "example", "description", "default")}
-    if node.get("nullable"):
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-            if "enum" in converted:
-                converted["enum"] = converted["enum"] + [None]
-        else:
-            converted = {"anyOf": [converted, {"type": "null"}]}
-    return converted
-
-
-@cache
-def validator(schema_name: str) -> Draft4Validator:
-    return Draft4Validator(json_schema(request_schemas()[schema_name]), format_checker=Draft4Validator.FORMAT_CHECKER)
-
-
 def validate_input(schema_name: str, data, field: str = ""):
     """422 listing every field of `data` that breaks the named request schema (as REST does)."""
     errors = {}
-    for error in validator(schema_name).iter_errors(data):
+    for error in validator("shop", schema_name).iter_errors(data):
         key = ".".join([field] + [str(part) for part in error.path]).strip(".") or "body"
         errors.setdefault(key, []).append(error.message)
     if errors:
