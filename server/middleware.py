@@ -130,6 +130,8 @@ class RateLimitMiddleware:
             token = bearer_token(header(scope, b"authorization"))
             client = scope.get("client")
             claims = await run_in_threadpool(admin_claims, token, client[0] if client else None) if token else None
+            # The security handler reuses this result instead of authenticating the same token again.
+            scope.setdefault("state", {})["admin_claims"] = (token, claims)
             if not claims:
                 return []
             identifier = f"admin-token:{claims['token_id']}"
