@@ -83,7 +83,7 @@ def build_context(headers, media_url: str, locale: str | None = None, channel: s
     """Resolve X-Channel / X-Locale / X-Currency (or explicit `locale` / `channel` overrides);
     unknown or unassigned values fall back to the channel default."""
     channel = find_channel(channel or header(headers, "X-Channel"))
-    default_locale = Locale.get_by_id(channel.default_locale_id).code
+    default_locale = channel.default_locale_code
     requested_locale = locale or header(headers, "X-Locale")
     locale = default_locale
     if requested_locale:
@@ -102,8 +102,11 @@ def header(headers, name: str) -> str | None:
 
 
 def find_channel(code: str | None) -> Channel:
-    channel = Channel.get_or_none(Channel.code == code) if code else None
-    return channel or Channel.select().order_by(Channel.id).first()
+    """The channel with `code` (else the first one), with its default locale's code."""
+    query = (Channel.select(Channel, Locale.code.alias("default_locale_code"))
+             .join(Locale, on=(Channel.default_locale == Locale.id)).objects())
+    channel = query.where(Channel.code == code).first() if code else None
+    return channel or query.order_by(Channel.id).first()
 
 
 def find_currency(channel: Channel, code: str | None) -> CurrencyFormat:

@@ -8,7 +8,7 @@ import datetime
 import json
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from handlers.catalog_filters import parse_criteria
 from handlers.common import (
@@ -209,19 +209,19 @@ def option_labels(option_ids, context) -> dict[int, str]:
 
 
 def fill_summary_options(by_id, ids, context):
-    rows = list(ProductAttributeValue.select(ProductAttributeValue, Attribute.code)
-                .join(Attribute).where(ProductAttributeValue.product.in_(ids), Attribute.code.in_(SUMMARY_ATTRIBUTES)))
+    rows = list(ProductAttributeValue.select(ProductAttributeValue, Attribute.code, AttributeOption.admin_name)
+                .join(Attribute).join_from(ProductAttributeValue, AttributeOption, JOIN.LEFT_OUTER,
+                                           on=(AttributeOption.id == ProductAttributeValue.integer_value))
+                .where(ProductAttributeValue.product.in_(ids), Attribute.code.in_(SUMMARY_ATTRIBUTES)).objects())
     labels = option_labels({row.integer_value for row in rows}, context)
-    admin_names = dict(AttributeOption.select(AttributeOption.id, AttributeOption.admin_name)
-                       .where(AttributeOption.id.in_([row.integer_value for row in rows])).tuples())
     for document in by_id.values():
         for code in SUMMARY_ATTRIBUTES:
             document[code] = None
     for row in rows:
         option_id = row.integer_value
-        by_id[row.product_id][row.attribute.code] = {
-            "id": option_id, "code": row.attribute.code,
-            "label": labels.get(option_id) or admin_names.get(option_id, "")}
+        by_id[row.product_id][row.code] = {
+            "id": option_id, "code": row.code,
+            "label": labels.get(option_id) or row.admin_name or ""}
 
 
 def categories_by_product(ids, context) -> dict[int, list[dict]]:
@@ -286,11 +286,11 @@ def fill_super_attributes(by_id, ids, context):
 
 def fill_variants(by_id, context, fields):
     """Variant cards, combinations (variant id -> option ids) and saleability from stock."""
-    variant_ids = [row.id for row in Product.select(Product.id).where(
-        Product.parent.in_(list(by_id)), Product.status == True).order_by(Product.id)]  # noqa: E712
+    parents = dict(Product.select(Product.id, Product.parent).where(
+        Product.parent.in_(list(by_id)), Product.status == True).order_by(Product.id).tuples())  # noqa: E712
+    variant_ids = list(parents)
     variant_fields = frozenset(name.split(".", 1)[1] for name in fields if name.startswith("variants."))
     variants = load_documents(variant_ids, context, variant_fields) if variant_ids else []
-    parents = dict(Product.select(Product.id, Product.parent).where(Product.id.in_(variant_ids)).tuples())
     stock = stock_by_product(list(by_id) + variant_ids)
     options: dict[int, dict] = {}
     for row in (ProductAttributeValue.select(ProductAttributeValue, Attribute.code).join(Attribute)
