@@ -14,7 +14,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from handlers.common import RequestContext
+from handlers.common import RequestContext, camel_case, snake_case
 from handlers.errors import ApiError, InvalidRequest
 from handlers.spec_schemas import validator
 from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from_now
@@ -190,15 +190,6 @@ def ensure_within_caller(context: RequestContext, wanted, field: str, what: str)
 
 def invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "The given data was invalid.", "validation_failed", {field: [message]})
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def camel_case(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def iri_id(value, name: str = "id") -> int:

@@ -1,4 +1,5 @@
 """What every handler shares: the request context, paging windows, money formatting."""
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -136,6 +137,16 @@ def get_or_not_found(model, key: int, what: str):
     if row is None:
         raise NotFound(what)
     return row
+
+
+def snake_case(name: str) -> str:
+    """camelCase -> snake_case (REST/GraphQL names -> handler parameters)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def json_number(amount: Decimal | None):

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
-from handlers.common import Page, Window, build_context
+from handlers.common import Page, Window, build_context, snake_case
 from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
@@ -88,10 +88,6 @@ def integer_id(value, name: str = "id") -> int:
     if not match or int(match.group(1)) > 2**31 - 1:
         raise InvalidRequest({name: ["Must be an IRI such as /api/shop/products/1 or an integer id."]})
     return int(match.group(1))
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def selected_fields(info, connection: bool) -> frozenset:

@@ -17,7 +17,7 @@ from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from generated.operations import REST_OPERATIONS
-from handlers.common import Page, Window, build_context
+from handlers.common import Page, Window, build_context, snake_case
 from handlers.errors import ApiError, NotImplementedOperation
 from server.config import Settings
 from storage.db import database
@@ -66,10 +66,6 @@ def not_implemented(operation_id: str):
         raise NotImplementedOperation(operation_id)
     endpoint.__name__ = f"not_implemented_{operation_id}"
     return endpoint
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: Settings):
