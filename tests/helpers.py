@@ -1,4 +1,4 @@
-"""Test helpers: counting SQL statements issued while a block runs."""
+"""Test helpers: SQL statement counting, per-page query counts, temporary row changes."""
 from contextlib import contextmanager
 
 from storage.db import database
@@ -20,3 +20,27 @@ def count_queries():
         yield statements
     finally:
         del target.execute_sql
+
+
+def list_statement_counts(client, path: str, sizes=(1, 50)) -> list[int]:
+    """SQL statements issued by GET `path` at each page size (a constant count means no N+1)."""
+    counts = []
+    for per_page in sizes:
+        with count_queries() as statements:
+            assert client.get(path, params={"per_page": per_page}).status_code == 200
+        counts.append(len(statements))
+    return counts
+
+
+@contextmanager
+def changed(model, key: int, **values):
+    """Temporarily update one row; restored afterwards so other tests see the seed."""
+    with database.connection_context():
+        row = model.get_by_id(key)
+        original = {name: getattr(row, name) for name in values}
+        model.update(**values).where(model.id == key).execute()
+    try:
+        yield
+    finally:
+        with database.connection_context():
+            model.update(**original).where(model.id == key).execute()

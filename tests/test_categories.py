@@ -4,25 +4,9 @@ fallback, inline children, the nested tree, and a constant number of SQL stateme
 Seed: root 1 -> Men 2 (Clothing 3: Hoodies 4, Shirts 5; Footwear 6; Accessories 9), Women 12, Home 22,
 Electronics 29; 34 categories below the root. Category N has translations en (id 2N-1) and fr (id 2N).
 """
-from contextlib import contextmanager
 
-from storage.db import database
 from storage.models import Category, CategoryTranslation
-from tests.helpers import count_queries
-
-
-@contextmanager
-def changed(model, key: int, **values):
-    """Temporarily update one row; restored afterwards so other tests see the seed."""
-    with database.connection_context():
-        row = model.get_by_id(key)
-        original = {name: getattr(row, name) for name in values}
-        model.update(**values).where(model.id == key).execute()
-    try:
-        yield
-    finally:
-        with database.connection_context():
-            model.update(**original).where(model.id == key).execute()
+from tests.helpers import changed, count_queries
 
 
 def names(documents):

@@ -5,27 +5,11 @@ Seed: 5 blocks of channel 1, theme "default", sort orders 1..5: image_carousel, 
 category_carousel, product_carousel, footer_links. Block N has translations en (id 2N-1) and fr (id 2N).
 """
 import json
-from contextlib import contextmanager
 
-from storage.db import database
 from storage.models import ThemeCustomization, ThemeCustomizationTranslation
-from tests.helpers import count_queries
+from tests.helpers import changed, count_queries
 
 TYPES = ["image_carousel", "static_content", "category_carousel", "product_carousel", "footer_links"]
-
-
-@contextmanager
-def changed(model, key: int, **values):
-    """Temporarily update one row; restored afterwards so other tests see the seed."""
-    with database.connection_context():
-        row = model.get_by_id(key)
-        original = {name: getattr(row, name) for name in values}
-        model.update(**values).where(model.id == key).execute()
-    try:
-        yield
-    finally:
-        with database.connection_context():
-            model.update(**original).where(model.id == key).execute()
 
 
 def test_list_in_sort_order_with_paging_headers(client):
