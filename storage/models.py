@@ -75,6 +75,43 @@ class CustomerGroup(TimestampedModel):
     is_user_defined = BooleanField(default=True)
 
 
+class TaxCategory(TimestampedModel):
+    code = CharField(unique=True)
+    name = CharField()
+    description = TextField(default="")
+
+
+class TaxRate(TimestampedModel):
+    """A rate for a country, optionally narrowed to a state and a postcode or postcode range."""
+    identifier = CharField(unique=True)
+    country = CharField(max_length=2)
+    state = CharField(default="")  # "" or "*" = every state
+    is_zip = BooleanField(default=False)  # True: zip_from..zip_to; False: zip_code ("" or "*" = any)
+    zip_code = CharField(default="")
+    zip_from = CharField(default="")
+    zip_to = CharField(default="")
+    tax_rate = DecimalField(max_digits=12, decimal_places=4, auto_round=True)
+
+
+class TaxCategoryRate(BaseModel):
+    tax_category = ForeignKeyField(TaxCategory, backref="rate_links", on_delete="CASCADE")
+    tax_rate = ForeignKeyField(TaxRate, backref="category_links", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("tax_category", "tax_rate")
+
+
+class CoreConfig(TimestampedModel):
+    """Store configuration values (shipping and payment method settings, ...) by dotted code."""
+    code = CharField()
+    value = TextField(default="")
+    channel_code = CharField(default="")
+    locale_code = CharField(default="")
+
+    class Meta:
+        indexes = ((("code", "channel_code", "locale_code"), True),)
+
+
 class Category(TimestampedModel):
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
     position = IntegerField(default=0)
@@ -285,6 +322,8 @@ class Product(TimestampedModel):
     # kept up to date by every price write; used for price sort and filters.
     min_price = MoneyField(default=0, index=True)
     max_price = MoneyField(default=0)
+    tax_category = ForeignKeyField(TaxCategory, null=True, backref="+", on_delete="SET NULL")
+    manage_stock = BooleanField(default=True)
 
 
 class ProductTranslation(BaseModel):
@@ -412,6 +451,48 @@ class ProductCustomizableOptionPrice(BaseModel):
     sort_order = IntegerField(default=0)
 
 
+class ProductGroupedProduct(BaseModel):
+    """A grouped product's associated (simple) products and their default quantities."""
+    product = ForeignKeyField(Product, backref="grouped_products", on_delete="CASCADE")
+    associated_product = ForeignKeyField(Product, backref="+", on_delete="CASCADE")
+    qty = IntegerField(default=1)
+    sort_order = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("product", "associated_product"), True),)
+
+
+class ProductBundleOption(BaseModel):
+    product = ForeignKeyField(Product, backref="bundle_options", on_delete="CASCADE")
+    type = CharField(default="select")  # select | radio | checkbox | multiselect
+    is_required = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+    label = CharField()
+
+
+class ProductBundleOptionProduct(BaseModel):
+    bundle_option = ForeignKeyField(ProductBundleOption, backref="products", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="+", on_delete="CASCADE")
+    qty = IntegerField(default=1)
+    is_user_defined = BooleanField(default=True)  # the buyer may change qty
+    is_default = BooleanField(default=False)
+    sort_order = IntegerField(default=0)
+
+
+class ProductDownloadableLink(BaseModel):
+    product = ForeignKeyField(Product, backref="downloadable_links", on_delete="CASCADE")
+    title = CharField()
+    price = MoneyField(default=0)
+    type = CharField(default="file")  # file | url
+    url = CharField(null=True)
+    file = CharField(null=True)
+    sample_type = CharField(null=True)
+    sample_url = CharField(null=True)
+    sample_file = CharField(null=True)
+    downloads = IntegerField(default=0)  # per purchase; 0 = unlimited
+    sort_order = IntegerField(default=0)
+
+
 # --- access ---------------------------------------------------------------
 
 class StorefrontKey(TimestampedModel):
@@ -426,6 +507,7 @@ class StorefrontKey(TimestampedModel):
 
 ALL_MODELS = [
     Locale, Currency, ExchangeRate, InventorySource, CustomerGroup,
+    TaxCategory, TaxRate, TaxCategoryRate, CoreConfig,
     Category, CategoryTranslation, Channel, ChannelTranslation, ChannelLocale, ChannelCurrency,
     Country, CountryTranslation, CountryState, CountryStateTranslation,
     ThemeCustomization, ThemeCustomizationTranslation,
@@ -434,5 +516,6 @@ ALL_MODELS = [
     Product, ProductTranslation, ProductChannel, ProductCategory, ProductAttributeValue,
     ProductSuperAttribute, ProductImage, ProductVideo, ProductInventory, ProductCustomerGroupPrice,
     ProductLink, ProductCustomizableOption, ProductCustomizableOptionTranslation, ProductCustomizableOptionPrice,
+    ProductGroupedProduct, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink,
     StorefrontKey,
 ]
