@@ -30,7 +30,11 @@ def make_database(url: str):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Pooled connections move between worker threads, hence check_same_thread.
-        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **POOL_OPTIONS)
+        # Transactions take the write lock when they begin: a deferred transaction that reads, then
+        # writes, fails at once with "database is locked" when another writer got there first (the
+        # busy timeout cannot help a lock upgrade); BEGIN IMMEDIATE waits its turn instead.
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE",
+                                    **POOL_OPTIONS)
     if scheme in ("postgres", "postgresql"):
         query = "&".join(f"{key}={value}" for key, value in POOL_OPTIONS.items())
         rest = url.split("://", 1)[1]

@@ -67,6 +67,18 @@ class InventorySource(TimestampedModel):
     name = CharField()
     priority = IntegerField(default=0)
     status = BooleanField(default=True)
+    description = TextField(null=True)
+    contact_name = CharField(null=True)
+    contact_email = CharField(null=True)
+    contact_number = CharField(null=True)
+    contact_fax = CharField(null=True)
+    country = CharField(null=True, max_length=2)
+    state = CharField(null=True)
+    city = CharField(null=True)
+    street = CharField(null=True)
+    postcode = CharField(null=True, max_length=32)
+    latitude = DecimalField(null=True, max_digits=10, decimal_places=6, auto_round=True)
+    longitude = DecimalField(null=True, max_digits=10, decimal_places=6, auto_round=True)
 
 
 class CustomerGroup(TimestampedModel):

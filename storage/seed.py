@@ -10,6 +10,7 @@ from decimal import Decimal
 from tqdm import tqdm
 
 from storage.db import database
+from storage.seed_sales import seed_sales
 from storage.models import (
     Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, AttributeOption,
     AttributeOptionTranslation, AttributeTranslation, Category, CategoryTranslation, Channel,
@@ -20,6 +21,7 @@ from storage.models import (
     ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation,
     ThemeCustomization, ThemeCustomizationTranslation,
 )
+from storage.seed_product_types import seed_product_types
 
 BATCH = 500
 SEED_TIME = datetime.datetime(2026, 1, 15, 9, 30, 0)
@@ -372,6 +374,9 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         builder.add_product(number)
     builder.write(show_progress)
     reset_sequences()
+    seed_product_types()
+    with database.atomic():
+        seed_sales()
 
 
 def category_leaves():
