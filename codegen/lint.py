@@ -30,7 +30,7 @@ def lint_document(name: str, document: dict) -> list[str]:
             operation = item[method]
             label = f"{name}: {method.upper()} {route} ({operation.get('operationId')})"
             codes = [str(code) for code in operation.get("responses", {})]
-            if not any(code.startswith("2") for code in codes):
+            if not any(code.startswith(("2", "3")) for code in codes):  # a redirect is a success too
                 problems.append(f"{label}: no documented success response")
             if not any(code.startswith(("4", "5")) for code in codes):
                 problems.append(f"{label}: no documented error response")

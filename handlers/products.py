@@ -24,12 +24,14 @@ from storage.models import (
 
 SUMMARY_ATTRIBUTES = ("color", "size", "brand")
 LINK_FIELDS = {"related": "relatedProducts", "up_sell": "upSells", "cross_sell": "crossSells"}
-UNSUPPORTED_TYPE_RELATIONS = ("bookingProducts", "bundleOptions", "groupedProducts", "downloadableLinks",
-                              "downloadableSamples")
+TYPE_RELATIONS = ("groupedProducts", "bundleOptions", "downloadableLinks", "downloadableSamples")
+UNSUPPORTED_TYPE_RELATIONS = ("bookingProducts",)
 DETAIL_FIELDS = frozenset({
     "description", "createdAt", "updatedAt", "isSaleable", "color", "size", "brand", "categories", "channels",
     "attributeFamily", "images", "videos", "superAttributes", "variants", "customizableOptions",
-    *LINK_FIELDS.values(), *UNSUPPORTED_TYPE_RELATIONS})
+    *LINK_FIELDS.values(), *TYPE_RELATIONS, *UNSUPPORTED_TYPE_RELATIONS})
+# Types whose price range comes from their variants, members or selections.
+PRICED_BY_PARTS = ("configurable", "grouped", "bundle")
 GRAPHQL_EXTRA_FIELDS = frozenset({
     "regularMinimumPrice", "regularMaximumPrice", "formattedRegularMinimumPrice", "formattedRegularMaximumPrice",
     "specialPriceFrom", "specialPriceTo", "locale", "channel", "guestCheckout", "attributeValues",
@@ -143,7 +145,7 @@ def add_scalar_details(document, product, translation, images, context, fields):
             "description": translation.description if translation else "",
             "createdAt": iso(product.created_at), "updatedAt": iso(product.updated_at), "images": images})
     if fields & GRAPHQL_EXTRA_FIELDS:
-        regular_low, regular_high = ((product.min_price, product.max_price) if product.type == "configurable"
+        regular_low, regular_high = ((product.min_price, product.max_price) if product.type in PRICED_BY_PARTS
                                      else (product.price, product.price))
         document.update({
             "regularMinimumPrice": json_number(regular_low), "regularMaximumPrice": json_number(regular_high),
@@ -172,6 +174,12 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
     for needed, load in loaders:
         if fields & set(needed):
             load()
+    # handlers.product_types builds on this module, so it is imported where it is used.
+    from handlers.product_types import fill_composite_saleability, fill_type_relations
+    if fields & set(TYPE_RELATIONS):
+        fill_type_relations(by_id, context, fields)
+    if "isSaleable" in fields:
+        fill_composite_saleability(by_id, context)
     for name in UNSUPPORTED_TYPE_RELATIONS:
         if name in fields:
             for document in documents:
@@ -518,8 +526,20 @@ def option_id_text(key: str):
     return resolve
 
 
+def stored_translation(text_field: str):
+    """GraphQL `translation` object of a bundle option, link or sample (REST carries its IRI): the one
+    stored label/title, in the channel's default locale, with the owner's id."""
+    def resolve(document, info):
+        return {"id": document["id"], "locale": info.context["context"].fallback_locale,
+                text_field: document[text_field]}
+    return resolve
+
+
 graphql_resolvers = {
     "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+    "ProductBundleOption": {"translation": stored_translation("label")},
+    "ProductDownloadableLink": {"translation": stored_translation("title")},
+    "ProductDownloadableSample": {"translation": stored_translation("title")},
     "ProductAttributeValue": {"attribute": lambda document, _info: document["attributeDetails"]},
     "ProductCategory": {"translation": lambda document, _info: {"name": document["name"], "slug": document["slug"]}},
 }
