@@ -67,6 +67,9 @@ class RequestContext:
     media_url: str
     customer_id: int | None = None
     customer_token_id: int | None = None
+    # The guest cart of a cart-token bearer (cart operations); a customer's cart follows customer_id.
+    cart_id: int | None = None
+    cart_token: str | None = None
     admin: dict | None = None  # claims of the admin integration token, on the admin surface
     # Raw query string parameters (REST only): products read attribute filters from here.
     query_params: dict = field(default_factory=dict)
@@ -87,7 +90,7 @@ def build_context(headers, media_url: str, locale: str | None = None, channel: s
     default_locale = channel.default_locale_code
     requested_locale = locale or header(headers, "X-Locale")
     locale = default_locale
-    if requested_locale:
+    if requested_locale and "\x00" not in requested_locale:  # PostgreSQL cannot compare NUL: never a locale
         allowed = (Locale.select(Locale.code).join(ChannelLocale)
                    .where(ChannelLocale.channel == channel.id, Locale.code == requested_locale))
         locale = requested_locale if allowed.exists() else default_locale
@@ -106,7 +109,7 @@ def find_channel(code: str | None) -> Channel:
     """The channel with `code` (else the first one), with its default locale's code."""
     query = (Channel.select(Channel, Locale.code.alias("default_locale_code"))
              .join(Locale, on=(Channel.default_locale == Locale.id)).objects())
-    channel = query.where(Channel.code == code).first() if code else None
+    channel = query.where(Channel.code == code).first() if code and "\x00" not in code else None
     return channel or query.order_by(Channel.id).first()
 
 

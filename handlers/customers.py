@@ -1,7 +1,8 @@
 """Customer accounts over REST and GraphQL: registration, login tokens, profile, password, addresses.
 
 Tokens are `<id>|<secret>`; only the SHA-256 of the secret is stored. They expire after 7 days
-(customer-verify-token.md) and logout revokes the one in use. Failed logins are rows in the
+(customer-verify-token.md) and logout revokes the one in use. A login that carries a guest cart token
+as Bearer merges that cart into the customer's cart. Failed logins are rows in the
 database, so every worker sees them: after 5 for one email within 15 minutes, login answers 429.
 A customer only ever reaches their own rows: every lookup is filtered by the authenticated
 customer id, and another customer's ids answer 404.
@@ -19,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
+from handlers.carts import merge_on_login
 from handlers.common import Page, RequestContext, Window, iso, paginate
 from handlers.errors import ApiError, InvalidRequest, NotFound, TooManyRequests
 from handlers.mail import send_mail
@@ -512,6 +514,7 @@ def register_customer(context: RequestContext, body: dict):
 
 def login_customer(context: RequestContext, body: dict):
     customer, token = sign_in(body["email"], body["password"])
+    merge_on_login(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
             "success": True, "message": "You have logged in successfully"}, 201
 
@@ -612,6 +615,7 @@ def graphql_create_customer(context: RequestContext, input: dict) -> dict:
 
 def graphql_customer_login(context: RequestContext, input: dict) -> dict:
     customer, token = sign_in(input["email"], input["password"])
+    merge_on_login(context, customer.id)
     return payload(input, customerLogin={"id": customer.id, "_id": customer.id, "apiToken": customer.api_token,
                                          "token": token, "success": True,
                                          "message": "You have logged in successfully"})
@@ -619,6 +623,7 @@ def graphql_customer_login(context: RequestContext, input: dict) -> dict:
 
 def graphql_login(context: RequestContext, input: dict) -> dict:
     customer, token = sign_in(input["email"], input["password"])
+    merge_on_login(context, customer.id)
     return payload(input, login={"id": str(customer.id), "email": customer.email, "firstName": customer.first_name,
                                  "lastName": customer.last_name, "token": token, "apiToken": customer.api_token,
                                  "success": True, "message": "You have logged in successfully"})

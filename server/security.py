@@ -97,6 +97,21 @@ def customer_claims(raw_token: str) -> dict | None:
         return authenticate_customer_token(raw_token)
 
 
+def cart_claims(raw_token: str) -> dict | None:
+    """Claims of the bearer of a cart operation: a customer token (the customer's cart) or a guest
+    cart token (`{"cart_id", "cart_token"}`); None when it is neither."""
+    from handlers.carts import authenticate_guest_cart_token
+    from handlers.customers import authenticate_customer_token
+    with database.connection_context():
+        return authenticate_customer_token(raw_token) or authenticate_guest_cart_token(raw_token)
+
+
+def guest_cart_claims(raw_token: str) -> dict | None:
+    from handlers.carts import authenticate_guest_cart_token
+    with database.connection_context():
+        return authenticate_guest_cart_token(raw_token)
+
+
 def admin_claims(raw_token: str, client_ip: str | None) -> dict | None:
     from handlers.admin_access import authenticate_admin_token
     with database.connection_context():
@@ -106,6 +121,11 @@ def admin_claims(raw_token: str, client_ip: str | None) -> dict | None:
 async def check_customer_token(token: str, required_scopes=None) -> dict | None:
     """connexion x-bearerInfoFunc for customer-scoped shop operations (None -> 401)."""
     return await run_in_threadpool(customer_claims, token)
+
+
+async def check_cart_token(token: str, required_scopes=None) -> dict | None:
+    """connexion x-bearerInfoFunc for cart operations: a guest cart token or a customer token (None -> 401)."""
+    return await run_in_threadpool(cart_claims, token)
 
 
 async def check_admin_token(token: str, required_scopes=None, request=None) -> dict | None:
