@@ -23,7 +23,7 @@ async def read_response(reader) -> int:
     return status
 
 
-async def connection_loop(port, make_request, deadline, latencies, errors):
+async def connection_loop(port, make_request, deadline, latencies, errors, ok_status):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < deadline:
@@ -32,17 +32,17 @@ async def connection_loop(port, make_request, deadline, latencies, errors):
             writer.write(payload)
             status = await read_response(reader)
             latencies.append(time.perf_counter() - started)
-            if status != 200:
+            if status != ok_status:
                 errors.append(status)
     finally:
         writer.close()
 
 
-async def run_load(port: int, make_request, seconds: float, connections: int) -> dict:
+async def run_load(port: int, make_request, seconds: float, connections: int, ok_status: int = 200) -> dict:
     latencies, errors = [], []
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(connection_loop(port, make_request, deadline, latencies, errors)
+    await asyncio.gather(*(connection_loop(port, make_request, deadline, latencies, errors, ok_status)
                            for _ in range(connections)))
     elapsed = time.perf_counter() - started
     latencies.sort()

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import shop_flow
+
 ROOT = Path(__file__).resolve().parent.parent
 CARD_FIELDS = ("id _id sku type name urlKey status shortDescription price specialPrice new featured minimumPrice "
                "maximumPrice formattedPrice formattedSpecialPrice formattedMinimumPrice formattedMaximumPrice "
@@ -98,15 +100,15 @@ def scenario_requests(key: str, ids: list[int], total_pages: int):
     }
 
 
-def measure(port, make_request, seconds, connections, queue):
+def measure(port, make_request, seconds, connections, ok_status, queue):
     from bench.load import run_load
-    queue.put(asyncio.run(run_load(port, make_request, seconds, connections)))
+    queue.put(asyncio.run(run_load(port, make_request, seconds, connections, ok_status)))
 
 
-def run_in_process(port, make_request, seconds, connections) -> dict:
+def run_in_process(port, make_request, seconds, connections, ok_status=200) -> dict:
     queue = multiprocessing.get_context("fork").Queue()
     process = multiprocessing.get_context("fork").Process(
-        target=measure, args=(port, make_request, seconds, connections, queue))
+        target=measure, args=(port, make_request, seconds, connections, ok_status, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -124,17 +126,21 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="specshop-bench-") as scratch:
         url = f"sqlite:///{scratch}/bench.db"
         key, ids = prepare_database(url, args.products)
+        carts = shop_flow.prepare_carts(ids)
         environment = {**os.environ, "DATABASE_URL": url, "VALIDATE_RESPONSES": "0", "PYTHONWARNINGS": "ignore"}
         ours_port, bare_port = free_port(), free_port()
         servers = [start_server("server.asgi:app", ours_port, environment),
                    start_server("bench.bare:app", bare_port, environment)]
         try:
             results = run_scenarios(key, ids, ours_port, bare_port, args)
+            writes = run_write_scenarios(key, carts, ours_port, args)
+            orders = shop_flow.orders_written()
         finally:
             for server in servers:
                 server.terminate()
                 server.wait()
     print_report(results, args)
+    print_write_report(writes, results, orders, args)
 
 
 def run_scenarios(key, ids, ours_port, bare_port, args) -> dict:
@@ -152,6 +158,33 @@ def run_scenarios(key, ids, ours_port, bare_port, args) -> dict:
                 results[name][side].append(outcome)
         print(f"round {round_number + 1}/{args.rounds} done", flush=True)
     return results
+
+
+def run_write_scenarios(key, carts, ours_port, args) -> dict:
+    """Add-to-cart and place-order on our server; compared with our catalog list in the same run."""
+    scenarios = shop_flow.scenarios(key, carts)
+    results = {name: [] for name in scenarios}
+    for round_number in range(args.rounds):
+        for name, (make_request, ok_status) in scenarios.items():
+            outcome = run_in_process(ours_port, make_request, args.seconds, args.connections, ok_status)
+            if outcome["errors"]:
+                raise SystemExit(f"{name}: {outcome['errors']} responses other than {ok_status}")
+            results[name].append(outcome)
+    return results
+
+
+def print_write_report(writes: dict, results: dict, orders: int, args):
+    list_rps = median(results["REST GET /products?per_page=30"]["ours"], "rps")
+    print(f"\nwrites on our server ({args.rounds} x {args.seconds:.0f} s, medians; {orders} orders written in all)\n")
+    header = f"{'scenario':<32} {'req/s':>10} {'vs list':>8} {'p50':>9} {'p99':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, runs in writes.items():
+        rps = median(runs, "rps")
+        print(f"{name:<32} {rps:>10.1f} {rps / list_rps:>8.2f} {median(runs, 'p50_ms'):>7.1f}ms "
+              f"{median(runs, 'p99_ms'):>7.1f}ms")
+    print("\nvs list = req/s / our REST GET /products?per_page=30 req/s in this run "
+          "(place-order req/s = orders per second on one worker)")
 
 
 def median(runs, key):

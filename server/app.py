@@ -2,6 +2,7 @@
 import json
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from connexion import AsyncApp
@@ -11,15 +12,19 @@ from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 import yaml
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
 from server.config import Settings
 from server.graphql import create_graphql_app
 from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
-from server.rest import PAGING_HEADERS, CollectingBodyValidator, CollectingParameterValidator, OperationResolver
+from server.rest import (
+    PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
+    OperationResolver,
+)
 from storage.db import database, init_database
+from storage.files import media_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
@@ -42,10 +47,28 @@ def add_spec_routes(app: AsyncApp, surface: str, base_path: str):
     app.add_url_rule(f"{base_path}/openapi.yaml", f"{surface}_openapi_yaml", openapi_yaml, methods=["GET"])
 
 
+def add_media_route(app: AsyncApp, settings: Settings):
+    """Serve the uploaded files (storage.files, MEDIA_ROOT) under the path of MEDIA_URL, where the
+    shop's and the admin's image URLs point."""
+    prefix = urlsplit(settings.media_url).path.rstrip("/") or "/storage"
+
+    async def media_file(request):
+        try:
+            location = media_storage().location(request.path_params["path"])
+        except ValueError:
+            location = None
+        if location is None or not location.is_file():
+            return JSONResponse({"message": "Not found", "error": "not_found"}, status_code=404)
+        return FileResponse(location)
+
+    app.add_url_rule(f"{prefix}/{{path:path}}", "media_file", media_file, methods=["GET", "HEAD"])
+
+
 def validator_map() -> dict:
     """connexion's validators, with every invalid parameter / body field reported at once."""
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = CollectingBodyValidator
+    body["multipart/form-data"] = CollectingMultiPartValidator
     return {**VALIDATOR_MAP, "parameter": CollectingParameterValidator, "body": body}
 
 
@@ -69,6 +92,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
                     validate_responses=settings.validate_responses,
                     swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
         add_spec_routes(app, surface, base_path)
+    add_media_route(app, settings)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):
         graphql_app = create_graphql_app(surface, settings)

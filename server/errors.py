@@ -73,13 +73,16 @@ def path_patterns() -> list[tuple[re.Pattern, frozenset]]:
 
 
 def allowed_methods(path: str) -> list[str]:
-    """Methods of the route that serves `path`: a literal path wins over a templated one."""
+    """Methods of the route that serves `path`: a literal path wins over a templated one, and a
+    template with fewer placeholders over one with more (`/images/reorder` over `/images/{id}`)."""
     allowed = set()
     for operation in REST_OPERATIONS.values():
         if operation["path"] == path:
             allowed.add(operation["method"])
-    for pattern, methods in path_patterns() if not allowed else ():
-        if pattern.match(path):
+    matches = [(pattern.pattern.count("[^/]+"), methods) for pattern, methods in path_patterns()
+               if not allowed and pattern.match(path)]
+    for placeholders, methods in matches:
+        if placeholders == min(count for count, _methods in matches):
             allowed |= methods
     if "GET" in allowed:
         allowed.add("HEAD")

@@ -7,6 +7,7 @@ validated documents are cached per query string, and each request runs in one
 worker thread with one pooled database connection.
 """
 import base64
+import dataclasses
 import importlib
 import inspect
 import logging
@@ -32,7 +33,7 @@ from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, T
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.rest import Forbidden, has_permission, load_handler
-from server.security import admin_claims, bearer_token, customer_claims, lookup_key
+from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
 from storage.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,12 @@ def make_root_resolver(binding: dict):
         for name, value in args.items():
             if name in PAGING_ARGS:
                 continue
-            parameters[snake_case(name)] = integer_id(value, name) if name == "id" or name.endswith("Id") else value
+            # On a collection, `id` is a filter ("1" or "1,2"), not the IRI of one item.
+            is_key = value is not None and ((name == "id" and not binding["connection"]) or name.endswith("Id"))
+            parameters[snake_case(name)] = integer_id(value, name) if is_key else value
+        if "locale" in parameters or "channel" in parameters:
+            context = scoped_context(context, info.context["headers"], parameters.pop("locale", None),
+                                     parameters.pop("channel", None))
         if wants_fields:
             parameters["fields"] = selected_fields(info, binding["connection"])
         if binding["connection"]:
@@ -146,6 +152,14 @@ def make_root_resolver(binding: dict):
         return handler(context, **parameters)
 
     return resolve
+
+
+def scoped_context(context, headers: dict, locale: str | None, channel: str | None):
+    """`locale` / `channel` arguments scope the request, as the REST query parameters of the same
+    names do (admin lists): unknown or unassigned values fall back to the channel default."""
+    scoped = build_context(headers, context.media_url, locale=locale, channel=channel)
+    return dataclasses.replace(context, **{name: getattr(scoped, name) for name in (
+        "channel_id", "channel_code", "root_category_id", "locale", "fallback_locale", "currency")})
 
 
 def nested_connection_resolver(field_name: str):
@@ -267,7 +281,8 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
 class ThreadedHTTPHandler(GraphQLHTTPHandler):
     """Authenticates the caller for its surface, then executes the whole operation in one worker thread.
 
-    shop: storefront key required, customer token optional; admin: integration token required.
+    shop: storefront key required; an optional bearer is a customer token or a guest cart token;
+    admin: integration token required.
     """
 
     def __init__(self, settings: Settings, surface: str, **kwargs):
@@ -298,9 +313,10 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
         if lookup_key(raw_key) is None:
             raise INVALID_KEY
         customer = customer_claims(bearer) if bearer else None
-        if bearer and customer is None:
+        guest_cart = guest_cart_claims(bearer) if bearer and customer is None else None
+        if bearer and customer is None and guest_cart is None:
             raise UNAUTHENTICATED
-        return {"customer": customer}
+        return {"customer": customer, "guest_cart": guest_cart}
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         headers = dict(request.headers)
@@ -313,6 +329,8 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
             customer = claims.get("customer") or {}
             context.customer_id, context.customer_token_id = customer.get("customer_id"), customer.get("token_id")
             context.admin = claims.get("admin")
+            guest_cart = claims.get("guest_cart") or {}
+            context.cart_id, context.cart_token = guest_cart.get("cart_id"), guest_cart.get("cart_token")
             return graphql_sync(
                 self.schema, data, context_value={"context": context, "headers": headers},
                 query_parser=self.query_parser, query_validator=self.query_validator, debug=False,

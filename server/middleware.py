@@ -16,8 +16,10 @@ from limits.storage import storage_from_string
 from starlette.concurrency import run_in_threadpool
 
 from server.security import admin_claims, bearer_token, lookup_key
+from storage.files import max_image_bytes
 
 MAX_BODY_BYTES = 1024 * 1024
+UPLOAD_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and the small form fields beside the file
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
 
@@ -61,25 +63,29 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Bodies over 1 MB get 413, whether or not Content-Length announces them."""
+    """Bodies over 1 MB get 413, whether or not Content-Length announces them. Multipart uploads may
+    carry one image up to MAX_IMAGE_BYTES (the upload operation answers 422 above its own limit)."""
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, upload_limit: int | None = None):
         self.app = app
-        self.limit = limit
+        self.json_limit = limit
+        self.upload_limit = upload_limit or max(limit, max_image_bytes() + UPLOAD_OVERHEAD_BYTES)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        is_upload = (header(scope, b"content-type") or "").lower().startswith("multipart/form-data")
+        limit = self.upload_limit if is_upload else self.json_limit
         declared = header(scope, b"content-length")
-        if declared and declared.isdigit() and int(declared) > self.limit:
-            return await self.reject(send)
+        if declared and declared.isdigit() and int(declared) > limit:
+            return await self.reject(send, limit)
         received, too_large = 0, False
 
         async def counting_receive():
             nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 too_large = True
                 return {"type": "http.disconnect"}  # the app stops reading; its answer is replaced below
             return message
@@ -94,10 +100,11 @@ class BodyLimitMiddleware:
             if not too_large:
                 raise
         if too_large:
-            await self.reject(send)
+            await self.reject(send, limit)
 
-    async def reject(self, send):
-        await send_json(send, 413, {"message": "The request body is larger than 1 MB.", "error": "payload_too_large"})
+    async def reject(self, send, limit: int):
+        size = "1 MB" if limit == MAX_BODY_BYTES else f"{limit // 1024} KB"
+        await send_json(send, 413, {"message": f"The request body is larger than {size}.", "error": "payload_too_large"})
 
 
 class RateLimitMiddleware:

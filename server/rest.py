@@ -13,8 +13,10 @@ import re
 from connexion import request
 from connexion.exceptions import ProblemException
 from connexion.resolver import Resolution, Resolver
+from connexion.validators.form_data import MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
+from starlette.datastructures import UploadFile
 
 from generated.operations import REST_OPERATIONS
 from handlers.common import Page, Window, build_context, snake_case
@@ -57,7 +59,8 @@ class OperationResolver(Resolver):
         if handler is None:
             return Resolution(not_implemented(operation_id), operation_id)
         declared = {name: snake_case(name) for name in REST_OPERATIONS[operation_id]["parameters"]}
-        endpoint = rest_endpoint(handler, REST_OPERATIONS[operation_id], declared, self.settings)
+        endpoint = rest_endpoint(handler, REST_OPERATIONS[operation_id], declared, self.settings,
+                                 file_media_types(operation))
         return Resolution(endpoint, operation_id)
 
 
@@ -68,20 +71,28 @@ def not_implemented(operation_id: str):
     return endpoint
 
 
-def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: Settings):
+def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: Settings,
+                  file_types: frozenset = frozenset()):
     """Wrap a handler: context from headers and credentials, permission check, declared parameters in
-    snake_case (plus `body`), and the surface's collection format."""
+    snake_case (plus `body`, with uploaded files of a multipart body under their field names), and the
+    surface's collection format. Operations answering only with files (CSV) get 406 when the request
+    accepts none of their media types."""
     pagination = operation["pagination"]
 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
         if "body" in arguments:
             parameters["body"] = arguments["body"]
+        uploads = {name: value for name, value in arguments.items() if isinstance(value, UploadFile)}
+        if uploads:
+            parameters["body"] = {**(parameters.get("body") or {}), **uploads}
         with database.connection_context():
             context = build_context(request.headers, settings.media_url,
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
             context.query_params = request.query_params
             authorize(context, request.context.get("token_info"), operation["permission"])
+            if file_types and not accepts(request.headers.get("Accept"), file_types):
+                raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
             if pagination not in ("page", "envelope"):
                 return handler(context, **parameters)
             page = parameters.pop("page", 1)
@@ -95,14 +106,40 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
     return endpoint
 
 
+def file_media_types(operation) -> frozenset:
+    """Media types of the success responses, when none of them is JSON (file downloads such as CSV)."""
+    types = set()
+    for code, response in operation._operation.get("responses", {}).items():  # resolved before .responses is set
+        if str(code).startswith("2") and isinstance(response, dict):
+            types |= set(response.get("content") or {})
+    return frozenset() if not types or any("json" in media for media in types) else frozenset(types)
+
+
+def accepts(accept: str | None, media_types: frozenset) -> bool:
+    """Whether an Accept header admits one of `media_types` (no header accepts anything)."""
+    if not accept or not accept.strip():
+        return True
+    for entry in accept.split(","):
+        media, *options = [part.strip().lower() for part in entry.split(";")]
+        if any(option.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for option in options):
+            continue
+        kind = media.split("/", 1)[0]
+        if media in ("*/*", "*") or media in media_types or f"{kind}/*" == media and any(
+                candidate.startswith(f"{kind}/") for candidate in media_types):
+            return True
+    return False
+
+
 def authorize(context, token_info: dict | None, permission: str | None):
-    """Put the authenticated customer/admin on the context; enforce the operation's permission."""
+    """Put the authenticated customer/guest cart/admin on the context; enforce the operation's permission."""
     claims = [token_info] if token_info else []
-    if token_info and not any(key in token_info for key in ("customer_id", "admin_id", "key_id")):
+    if token_info and not any(key in token_info for key in ("customer_id", "admin_id", "key_id", "cart_id")):
         claims = list(token_info.values())  # several schemes: {scheme name: claims}
     for claim in claims:
         if isinstance(claim, dict) and "customer_id" in claim:
             context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")
+        if isinstance(claim, dict) and "cart_id" in claim:
+            context.cart_id, context.cart_token = claim["cart_id"], claim.get("cart_token")
         if isinstance(claim, dict) and "admin_id" in claim:
             context.admin = claim
     if permission and not has_permission(context.admin, permission):
@@ -129,6 +166,23 @@ def envelope_meta(result: Page, page: int, per_page: int) -> dict:
             "to": first + len(result.items) - 1 if result.items else None}
 
 
+NO_BODY = object()  # an empty request body, as opposed to a JSON `null`
+
+
+def checked_body(validator, body):
+    """The body when valid; else 422 listing every failing field (a missing property under its name)."""
+    errors = {}
+    for error in validator.iter_errors(body):
+        path = [str(part) for part in error.path]
+        if error.validator == "required":  # name the missing property, Laravel style
+            path.append(re.match(r"'(.+?)'", error.message).group(1))
+        errors.setdefault(".".join(path) or "body", []).append(error.message)
+    if errors:
+        raise ProblemException(status=422, title="Unprocessable Entity",
+                               detail="The given data was invalid.", ext={"errors": errors})
+    return body
+
+
 class CollectingBodyValidator(JSONRequestBodyValidator):
     """422 listing every failing body field (connexion reports only the first, as 400), and a 400
     instead of a 500 for a body that is not UTF-8."""
@@ -140,26 +194,30 @@ class CollectingBodyValidator(JSONRequestBodyValidator):
         except UnicodeDecodeError:
             raise ProblemException(status=400, title="Bad Request", detail="The body is not valid UTF-8.") from None
         if not text:
-            return None
+            return NO_BODY
         try:
             return json.loads(text)
         except ValueError as error:
             raise ProblemException(status=400, title="Bad Request", detail=f"The body is not valid JSON: {error}")
 
     def _validate(self, body):
+        if body is NO_BODY:
+            if not self._required:
+                return None  # an optional body may be left out (a JSON `null` is still checked)
+            body = None
         if not self._nullable and body is None:
             raise ProblemException(status=422, title="Unprocessable Entity", detail="The given data was invalid.",
                                    ext={"errors": {"body": ["A JSON body is required."]}})
-        errors = {}
-        for error in self._validator.iter_errors(body):
-            path = [str(part) for part in error.path]
-            if error.validator == "required":  # name the missing property, Laravel style
-                path.append(re.match(r"'(.+?)'", error.message).group(1))
-            errors.setdefault(".".join(path) or "body", []).append(error.message)
-        if errors:
-            raise ProblemException(status=422, title="Unprocessable Entity",
-                                   detail="The given data was invalid.", ext={"errors": errors})
-        return body
+        return checked_body(self._validator, body)
+
+
+class CollectingMultiPartValidator(MultiPartFormDataValidator):
+    """Multipart bodies: 422 listing every failing form field, like JSON bodies (connexion: the first, as 400)."""
+
+    def _validate(self, body):
+        if not isinstance(body, dict):
+            raise ProblemException(status=400, title="Bad Request", detail="The body is not a form.")
+        return checked_body(self._validator, body)
 
 
 class CollectingParameterValidator(ParameterValidator):

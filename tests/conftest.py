@@ -92,3 +92,25 @@ def graphql(client):
         assert response.status_code == 200, response.text
         return response.json()
     return run
+
+
+def pytest_collection_modifyitems(items):
+    """Contract tests run last: their fuzzed admin writes (renamed, disabled or deleted seed rows) must
+    not reach the behaviour tests, which rely on the seed."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_contract.py"))
+
+
+TEST_PRODUCT_SKUS = ("CART-", "ORD-", "totals-")  # tests/cart_fixtures.py, order_fixtures.py, test_cart_totals.py
+
+
+@pytest.fixture(autouse=True)
+def test_products_removed():
+    """Products a test makes for itself are deleted after it (their lines, stock and links cascade;
+    order items keep their copied names), so later listings and counts see the seed catalog only."""
+    yield
+    from storage.models import Product
+    with database.connection_context():
+        made = Product.sku.startswith(TEST_PRODUCT_SKUS[0])
+        for prefix in TEST_PRODUCT_SKUS[1:]:
+            made |= Product.sku.startswith(prefix)
+        Product.delete().where(made).execute()

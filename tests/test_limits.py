@@ -89,7 +89,8 @@ def free_port() -> int:
 def start_worker(port: int, environment: dict) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "server.asgi:app", "--port", str(port),
                                 "--log-level", "warning"], cwd=ROOT, env=environment)
-    for _ in range(100):
+    deadline = time.monotonic() + 120  # building the app reads every spec: slow on a busy machine
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return process

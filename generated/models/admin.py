@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypeAlias
+from typing import Any, Literal, NotRequired, TypeAlias
 
 from typing_extensions import TypedDict
 
@@ -24,6 +24,668 @@ AdminListMeta = TypedDict(
         "to": int | None,
     },
 )
+
+
+Indice: TypeAlias = int
+
+
+class AdminMassDeleteBody(TypedDict, closed=True):
+    """
+    Ids to delete; ids that do not exist are skipped.
+    """
+
+    indices: list[Indice]
+
+
+class SkippedItem(TypedDict):
+    id: int
+    reason: str
+
+
+class AdminMassDeleteResult(TypedDict):
+    deleted: list[int]
+    skipped: NotRequired[list[SkippedItem]]
+    message: str
+
+
+class AdminMassUpdateStatusBody(TypedDict, closed=True):
+    indices: list[Indice]
+    value: Literal[0, 1]
+
+
+class AdminMassUpdateStatusResult(TypedDict):
+    updated: list[int]
+    value: Literal[0, 1]
+    message: str
+
+
+class AdminAttributeRow(TypedDict):
+    id: int
+    code: str
+    type: str
+    adminName: str
+    isRequired: Literal[0, 1]
+    isUnique: Literal[0, 1]
+    valuePerLocale: Literal[0, 1]
+    valuePerChannel: Literal[0, 1]
+    isFilterable: Literal[0, 1]
+    isConfigurable: Literal[0, 1]
+    isVisibleOnFront: Literal[0, 1]
+    isUserDefined: Literal[0, 1]
+    swatchType: str | None
+    position: int
+    locale: str | None
+    createdAt: str | None
+    updatedAt: str | None
+    translations: list[dict[str, Any]] | None
+    options: list[dict[str, Any]] | None
+    validation: str | None
+    defaultValue: str | None
+
+
+class AdminAttributeList(TypedDict):
+    data: list[AdminAttributeRow]
+    meta: AdminListMeta
+
+
+class Translation(TypedDict):
+    locale: str
+    name: str | None
+
+
+class Translation1(TypedDict):
+    locale: str
+    label: str | None
+
+
+class AdminAttributeOption(TypedDict):
+    id: int
+    adminName: str
+    sortOrder: int
+    swatchValue: str | None
+    swatchValueUrl: str | None
+    translations: list[Translation1]
+
+
+class AdminAttributeTranslations1(TypedDict, closed=True):
+    name: str
+
+
+AdminAttributeTranslations: TypeAlias = dict[str, AdminAttributeTranslations1]
+"""
+Locale code -> `{name}`; on update only the locales sent change.
+"""
+
+
+class AdminAttributeOptionTranslations1(TypedDict, closed=True):
+    label: str
+
+
+AdminAttributeOptionTranslations: TypeAlias = dict[str, AdminAttributeOptionTranslations1]
+"""
+Locale code -> `{label}`; on update only the locales sent change.
+"""
+
+
+class AdminAttributeOptionCreateBody(TypedDict, closed=True):
+    admin_name: str
+    sort_order: NotRequired[int]
+    swatch_value: NotRequired[str | None]
+    translations: NotRequired[AdminAttributeOptionTranslations]
+
+
+class AdminAttributeOptionUpdateBody(TypedDict, closed=True):
+    admin_name: NotRequired[str]
+    sort_order: NotRequired[int]
+    swatch_value: NotRequired[str | None]
+    translations: NotRequired[AdminAttributeOptionTranslations]
+
+
+class AdminAttributeOptionSetItem(TypedDict, closed=True):
+    """
+    One option of a full-set replacement; with `id` an existing option is updated.
+    """
+
+    id: NotRequired[int]
+    admin_name: str
+    sort_order: NotRequired[int]
+    swatch_value: NotRequired[str | None]
+    translations: NotRequired[AdminAttributeOptionTranslations]
+
+
+class AdminAttributeCreateBody(TypedDict, closed=True):
+    code: str
+    admin_name: str
+    type: Literal["text", "textarea", "price", "boolean", "select", "multiselect", "datetime", "date", "image", "file", "checkbox"]
+    swatch_type: NotRequired[Literal["dropdown", "color", "image", "text"] | None]
+    is_required: NotRequired[bool]
+    is_unique: NotRequired[bool]
+    is_filterable: NotRequired[bool]
+    is_configurable: NotRequired[bool]
+    is_visible_on_front: NotRequired[bool]
+    is_comparable: NotRequired[bool]
+    value_per_locale: NotRequired[bool]
+    value_per_channel: NotRequired[bool]
+    enable_wysiwyg: NotRequired[bool]
+    validation: NotRequired[Literal["numeric", "email", "decimal", "url", "regex"] | None]
+    regex: NotRequired[str | None]
+    default_value: NotRequired[str | None]
+    position: NotRequired[int]
+    translations: NotRequired[AdminAttributeTranslations]
+    options: NotRequired[list[AdminAttributeOptionCreateBody]]
+
+
+class AdminAttributeUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    admin_name: NotRequired[str]
+    type: NotRequired[Literal["text", "textarea", "price", "boolean", "select", "multiselect", "datetime", "date", "image", "file", "checkbox"]]
+    swatch_type: NotRequired[Literal["dropdown", "color", "image", "text"] | None]
+    is_required: NotRequired[bool]
+    is_unique: NotRequired[bool]
+    is_filterable: NotRequired[bool]
+    is_configurable: NotRequired[bool]
+    is_visible_on_front: NotRequired[bool]
+    is_comparable: NotRequired[bool]
+    value_per_locale: NotRequired[bool]
+    value_per_channel: NotRequired[bool]
+    enable_wysiwyg: NotRequired[bool]
+    validation: NotRequired[Literal["numeric", "email", "decimal", "url", "regex"] | None]
+    regex: NotRequired[str | None]
+    default_value: NotRequired[str | None]
+    position: NotRequired[int]
+    translations: NotRequired[AdminAttributeTranslations]
+    options: NotRequired[list[AdminAttributeOptionSetItem]]
+
+
+class AdminCategoryRow(TypedDict):
+    id: int
+    position: int
+    status: Literal[0, 1]
+    parentId: int | None
+    displayMode: str | None
+    logoUrl: str | None
+    bannerUrl: str | None
+    name: str | None
+    slug: str | None
+    description: str | None
+    locale: str | None
+    createdAt: str | None
+    updatedAt: str | None
+    translations: list[dict[str, Any]] | None
+    filterableAttributeIds: list[int] | None
+
+
+class AdminCategoryList(TypedDict):
+    data: list[AdminCategoryRow]
+    meta: AdminListMeta
+
+
+class Translation2(TypedDict):
+    locale: str
+    name: str | None
+    slug: str | None
+    description: str | None
+    metaTitle: str | None
+    metaDescription: str | None
+    metaKeywords: str | None
+
+
+class AdminCategory(TypedDict):
+    id: int
+    position: int
+    status: Literal[0, 1]
+    parentId: int | None
+    displayMode: str | None
+    logoUrl: str | None
+    bannerUrl: str | None
+    name: str | None
+    slug: str | None
+    description: str | None
+    locale: str | None
+    createdAt: str | None
+    updatedAt: str | None
+    translations: list[Translation2]
+    filterableAttributeIds: list[int]
+
+
+class AdminCategoryTreeNode(TypedDict):
+    id: int
+    name: str | None
+    slug: str | None
+    status: Literal[0, 1]
+    position: int
+    parentId: int | None
+    displayMode: str | None
+    children: list[dict[str, Any]]
+
+
+class AdminCategoryTreeList(TypedDict):
+    data: list[AdminCategoryTreeNode]
+    meta: AdminListMeta
+
+
+class AdminCategoryTranslationInput(TypedDict, closed=True):
+    """
+    The translatable fields of one locale.
+    """
+
+    slug: str
+    name: str
+    description: NotRequired[str]
+    meta_title: NotRequired[str]
+    meta_description: NotRequired[str]
+    meta_keywords: NotRequired[str]
+
+
+Attribute: TypeAlias = int
+
+
+class AdminCategoryCreateBody(TypedDict, closed=True):
+    slug: str
+    name: str
+    description: NotRequired[str]
+    position: int
+    attributes: list[Attribute]
+    parent_id: NotRequired[int | None]
+    display_mode: NotRequired[Literal["products_and_description", "products_only", "description_only"]]
+    status: NotRequired[Literal[0, 1]]
+    locale: NotRequired[str]
+    meta_title: NotRequired[str]
+    meta_description: NotRequired[str]
+    meta_keywords: NotRequired[str]
+
+
+class AdminCategoryUpdateBody(TypedDict, extra_items="AdminCategoryTranslationInput"):
+    """
+    Fixed fields plus one object per locale code (`"en": {slug, name, ...}`).
+    """
+
+    locale: NotRequired[str]
+    position: int
+    attributes: list[Attribute]
+    parent_id: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    display_mode: NotRequired[Literal["products_and_description", "products_only", "description_only"]]
+
+
+class AdminAttributeFamilyRow(TypedDict):
+    id: int
+    code: str
+    name: str
+
+
+class AdminAttributeFamilyList(TypedDict):
+    data: list[AdminAttributeFamilyRow]
+    meta: AdminListMeta
+
+
+class Attribute2(TypedDict):
+    id: int
+    code: str
+    type: str
+    isRequired: Literal[0, 1]
+    column: int
+    position: int
+
+
+class AttributeGroup(TypedDict):
+    id: int
+    code: str
+    name: str
+    column: int
+    position: int
+    attributes: list[Attribute2]
+
+
+class AdminAttributeFamily(TypedDict):
+    id: int
+    code: str
+    name: str
+    attributeGroups: list[AttributeGroup]
+
+
+class CustomAttribute(TypedDict, closed=True):
+    id: int
+    position: NotRequired[int]
+
+
+class AdminAttributeGroupInput(TypedDict, closed=True):
+    code: str
+    name: str
+    column: NotRequired[Literal[1, 2]]
+    position: NotRequired[int]
+    custom_attributes: NotRequired[list[CustomAttribute]]
+
+
+class AdminAttributeFamilyCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    attribute_groups: NotRequired[list[AdminAttributeGroupInput]]
+
+
+class AdminAttributeFamilyUpdateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    attribute_groups: NotRequired[dict[str, AdminAttributeGroupInput]]
+
+
+class AdminCatalogProductTranslation(TypedDict):
+    locale: str
+    name: str | None
+    description: NotRequired[str | None]
+    shortDescription: NotRequired[str | None]
+    urlKey: str | None
+    metaTitle: NotRequired[str | None]
+    metaDescription: NotRequired[str | None]
+    metaKeywords: NotRequired[str | None]
+
+
+class AdminCatalogProductImageBlock(TypedDict):
+    id: int
+    path: str
+    url: str
+    sortOrder: int
+
+
+class AdminCatalogProductCategory(TypedDict):
+    id: int
+    name: str | None
+    slug: str | None
+
+
+class AdminCatalogProductInventoryBlock(TypedDict):
+    sourceId: int
+    sourceCode: str
+    qty: int
+
+
+class AdminCatalogProductVariant(TypedDict):
+    id: int
+    sku: str
+    name: NotRequired[str | None]
+    price: NotRequired[str]
+    weight: NotRequired[float | None]
+    status: NotRequired[Literal[0, 1]]
+    quantity: NotRequired[int]
+    options: NotRequired[dict[str, int | None]]
+
+
+class Product(TypedDict):
+    id: int
+    productId: int
+    sku: NotRequired[str]
+    name: NotRequired[str | None]
+    qty: int
+    isDefault: bool
+    sortOrder: int
+
+
+class AdminCatalogProductBundleOption(TypedDict):
+    id: int
+    label: str
+    type: Literal["radio", "checkbox", "select", "multiselect"]
+    isRequired: bool
+    sortOrder: int
+    products: list[Product]
+
+
+class AdminCatalogProductLinkedProduct(TypedDict):
+    id: int
+    sku: str
+    name: str | None
+    qty: int
+    sortOrder: int
+
+
+class AdminCatalogProductDownloadableLink(TypedDict):
+    id: int
+    title: str
+    type: Literal["url", "file"]
+    url: NotRequired[str | None]
+    file: NotRequired[str | None]
+    price: str
+    downloads: int
+    sortOrder: int
+    sampleType: NotRequired[str | None]
+    sampleUrl: NotRequired[str | None]
+    sampleFile: NotRequired[str | None]
+
+
+class AdminCatalogProductDownloadableSample(TypedDict):
+    id: int
+    title: str
+    type: Literal["url", "file"]
+    url: NotRequired[str | None]
+    file: NotRequired[str | None]
+    sortOrder: int
+
+
+class AdminCatalogProductChannel(TypedDict):
+    id: int
+    code: str
+    name: str | None
+    assigned: bool
+
+
+class AdminCatalogProductReference(TypedDict):
+    id: int
+    sku: str
+    name: str | None
+
+
+class AdminCatalogProductAttributeOption(TypedDict):
+    id: int
+    adminName: str
+    swatchValue: str | None
+    sortOrder: int
+
+
+class AdminCatalogProductAttribute(TypedDict):
+    id: int
+    code: str
+    adminName: str
+    type: str
+    isRequired: bool
+    valuePerChannel: bool
+    valuePerLocale: bool
+    groupCode: str
+    groupName: str
+    value: str | float | bool | None
+    options: list[AdminCatalogProductAttributeOption] | None
+
+
+AdminCatalogProductSuperAttributeMapItem: TypeAlias = int
+
+
+AdminCatalogProductSuperAttributeMap: TypeAlias = dict[str, list[AdminCatalogProductSuperAttributeMapItem]]
+"""
+Attribute code (or id) → option ids; required for configurable products only.
+"""
+
+
+AdminCatalogProductDecimal: TypeAlias = str | float
+
+
+AdminCatalogProductOptionalDecimal: TypeAlias = str | float | None
+
+
+AdminCatalogProductFlag: TypeAlias = Literal[0, 1] | Literal["0", "1"] | bool
+
+
+AdminCatalogProductIdListItem: TypeAlias = int
+
+
+AdminCatalogProductIdList: TypeAlias = list[AdminCatalogProductIdListItem]
+
+
+class AdminCatalogProductVariantBody(TypedDict, closed=True):
+    sku: NotRequired[str]
+    name: NotRequired[str]
+    price: NotRequired[AdminCatalogProductDecimal]
+    special_price: NotRequired[AdminCatalogProductOptionalDecimal]
+    weight: NotRequired[AdminCatalogProductOptionalDecimal]
+    status: NotRequired[AdminCatalogProductFlag]
+
+
+AdminCatalogProductCount: TypeAlias = int | str
+
+
+class Products(TypedDict, closed=True):
+    product_id: int
+    qty: NotRequired[AdminCatalogProductCount]
+    is_default: NotRequired[AdminCatalogProductFlag]
+    is_user_defined: NotRequired[AdminCatalogProductFlag]
+    sort_order: NotRequired[AdminCatalogProductCount]
+
+
+class AdminCatalogProductBundleOptionBody(TypedDict, extra_items=dict[str, Any]):
+    """
+    `label` directly or under a locale code (`{"en": {"label": ...}}`).
+    """
+
+    label: NotRequired[str]
+    type: Literal["radio", "checkbox", "select", "multiselect"]
+    is_required: NotRequired[AdminCatalogProductFlag]
+    sort_order: NotRequired[AdminCatalogProductCount]
+    products: dict[str, Products]
+
+
+class AdminCatalogProductDownloadableLinkBody(TypedDict, extra_items=dict[str, Any]):
+    """
+    `title` directly or under a locale code (`{"en": {"title": ...}}`).
+    """
+
+    title: NotRequired[str]
+    type: Literal["url", "file"]
+    url: NotRequired[str]
+    file: NotRequired[str]
+    price: NotRequired[AdminCatalogProductDecimal]
+    downloads: NotRequired[AdminCatalogProductCount]
+    sort_order: NotRequired[AdminCatalogProductCount]
+    sample_type: NotRequired[Literal["url", "file"] | None]
+    sample_url: NotRequired[str | None]
+    sample_file: NotRequired[str | None]
+
+
+class AdminCatalogProductCopy(TypedDict):
+    id: int
+    sourceId: int
+    sku: str
+    type: str
+    name: str | None
+    success: bool
+    message: str
+
+
+class AdminCatalogProductMassDeleteResult(TypedDict):
+    deleted: list[int]
+    message: str
+
+
+class AdminCatalogProductMassUpdateStatusResult(TypedDict):
+    updated: list[int]
+    value: Literal[0, 1]
+    message: str
+
+
+class AdminCatalogProductImageUploadBody(TypedDict):
+    image: bytes
+    position: NotRequired[int]
+
+
+class AdminCatalogProductImage(TypedDict):
+    id: int
+    productId: int
+    path: str
+    position: int
+    url: str
+
+
+class OrderItem(TypedDict, closed=True):
+    id: int
+    position: int
+
+
+class AdminCatalogProductImageReorderBody(TypedDict, closed=True):
+    order: list[OrderItem]
+
+
+class AdminCatalogProductImageReorderResult(TypedDict):
+    success: bool
+    message: str
+    images: list[AdminCatalogProductImage]
+
+
+class AdminCatalogProductSuccess(TypedDict):
+    success: bool
+    message: str
+
+
+class AdminCatalogProductInventory(TypedDict):
+    id: int
+    sourceId: int
+    sourceCode: str
+    sourceName: str
+    qty: int
+
+
+class Meta(AdminListMeta):
+    totalQty: int
+
+
+class AdminCatalogProductInventoryList(TypedDict):
+    data: list[AdminCatalogProductInventory]
+    meta: Meta
+
+
+class AdminCatalogProductInventoryBody(TypedDict, closed=True):
+    inventories: dict[str, int]
+
+
+class AdminCatalogProductCustomerGroupPrice(TypedDict):
+    id: int
+    qty: int
+    valueType: Literal["fixed", "discount"]
+    value: float
+    customerGroupId: int | None
+    customerGroupName: str | None
+    productId: int
+
+
+class AdminCatalogProductCustomerGroupPriceList(TypedDict):
+    data: list[AdminCatalogProductCustomerGroupPrice]
+    meta: AdminListMeta
+
+
+class AdminCatalogProductCustomerGroupPriceCreateBody(TypedDict, closed=True):
+    qty: int
+    value_type: Literal["fixed", "discount"]
+    value: float
+    customer_group_id: NotRequired[int | None]
+
+
+class AdminCatalogProductCustomerGroupPriceUpdateBody(TypedDict, closed=True):
+    qty: NotRequired[int]
+    value_type: NotRequired[Literal["fixed", "discount"]]
+    value: NotRequired[float]
+    customer_group_id: NotRequired[int | None]
+
+
+class AdminProductSearchRow(TypedDict):
+    id: int
+    sku: str
+    type: str
+    name: str | None
+    status: Literal[0, 1]
+    price: float | None
+    formattedPrice: str | None
+    baseImageUrl: str | None
+    isSaleable: bool
+
+
+class AdminProductSearchList(TypedDict):
+    data: list[AdminProductSearchRow]
+    meta: AdminListMeta
 
 
 class AdminProfile(TypedDict):
@@ -69,6 +731,370 @@ class AdminRoleUpdateBody(TypedDict, closed=True):
     description: NotRequired[str]
     permission_type: NotRequired[Literal["all", "custom"]]
     permissions: NotRequired[AdminPermissionKeys]
+
+
+class AdminChannel(TypedDict):
+    id: int
+    code: str
+    name: str
+    hostname: str | None
+    rootCategoryId: int | None
+    defaultLocaleId: int
+    baseCurrencyId: int
+
+
+class AdminChannelCode(TypedDict):
+    id: int
+    code: str
+
+
+class AdminChannelTranslation(TypedDict):
+    locale: str
+    name: str
+    description: str
+    maintenanceModeText: str
+    seoTitle: str
+    seoDescription: str
+    seoKeywords: str
+
+
+class AdminChannelList(TypedDict):
+    data: list[AdminChannel]
+    meta: AdminListMeta
+
+
+AdminChannelId: TypeAlias = int
+
+
+AdminChannelIds: TypeAlias = list[AdminChannelId]
+
+
+class AdminChannelTranslationFields(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str]
+    maintenance_mode_text: NotRequired[str]
+    seo_title: NotRequired[str]
+    seo_description: NotRequired[str]
+    seo_keywords: NotRequired[str]
+
+
+class AdminChannelCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    hostname: NotRequired[str | None]
+    description: NotRequired[str]
+    theme: NotRequired[str]
+    timezone: NotRequired[str]
+    locales: AdminChannelIds
+    currencies: AdminChannelIds
+    inventory_sources: AdminChannelIds
+    default_locale_id: int
+    base_currency_id: int
+    root_category_id: int
+    seo_title: NotRequired[str]
+    seo_description: NotRequired[str]
+    seo_keywords: NotRequired[str]
+    is_maintenance_on: NotRequired[Literal[0, 1]]
+    maintenance_mode_text: NotRequired[str]
+    allowed_ips: NotRequired[str]
+
+
+class AdminChannelUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    hostname: NotRequired[str | None]
+    description: NotRequired[str]
+    theme: NotRequired[str]
+    timezone: NotRequired[str]
+    locales: NotRequired[AdminChannelIds]
+    currencies: NotRequired[AdminChannelIds]
+    inventory_sources: NotRequired[AdminChannelIds]
+    default_locale_id: NotRequired[int]
+    base_currency_id: NotRequired[int]
+    root_category_id: NotRequired[int]
+    seo_title: NotRequired[str]
+    seo_description: NotRequired[str]
+    seo_keywords: NotRequired[str]
+    is_maintenance_on: NotRequired[Literal[0, 1]]
+    maintenance_mode_text: NotRequired[str]
+    allowed_ips: NotRequired[str]
+    translations: NotRequired[dict[str, AdminChannelTranslationFields]]
+
+
+class AdminCurrency(TypedDict):
+    id: int
+    code: str
+    name: str
+    symbol: str
+    decimal: int
+    groupSeparator: str
+    decimalSeparator: str
+    currencyPosition: Literal["left", "right", "left_with_space", "right_with_space"]
+    createdAt: str | None
+
+
+class AdminCurrencyList(TypedDict):
+    data: list[AdminCurrency]
+    meta: AdminListMeta
+
+
+class AdminCurrencyCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    symbol: NotRequired[str]
+    decimal: NotRequired[int]
+    group_separator: NotRequired[str]
+    decimal_separator: NotRequired[str]
+    currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
+
+
+class AdminCurrencyUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    symbol: NotRequired[str]
+    decimal: NotRequired[int]
+    group_separator: NotRequired[str]
+    decimal_separator: NotRequired[str]
+    currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
+
+
+class AdminExchangeRate(TypedDict):
+    id: int
+    targetCurrency: int
+    targetCurrencyCode: str
+    targetCurrencyName: str
+    rate: float
+
+
+class AdminExchangeRateList(TypedDict):
+    data: list[AdminExchangeRate]
+    meta: AdminListMeta
+
+
+class AdminExchangeRateCreateBody(TypedDict, closed=True):
+    target_currency: int
+    rate: float
+
+
+class AdminExchangeRateUpdateBody(TypedDict, closed=True):
+    target_currency: NotRequired[int]
+    rate: NotRequired[float]
+
+
+class AdminExchangeRateSync(TypedDict):
+    success: bool
+    updated: int
+    message: str
+
+
+class AdminInventorySource(TypedDict):
+    id: int
+    code: str
+    name: str
+    priority: int
+    status: Literal[0, 1]
+    country: str | None
+    city: str | None
+
+
+class AdminInventorySourceDetail(AdminInventorySource):
+    description: str | None
+    contactName: str | None
+    contactEmail: str | None
+    contactNumber: str | None
+    contactFax: str | None
+    state: str | None
+    street: str | None
+    postcode: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+class AdminInventorySourceList(TypedDict):
+    data: list[AdminInventorySource]
+    meta: AdminListMeta
+
+
+class AdminInventorySourceCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    priority: NotRequired[int]
+    status: NotRequired[Literal[0, 1]]
+    description: NotRequired[str]
+    contact_name: str
+    contact_email: NotRequired[str]
+    contact_number: str
+    contact_fax: NotRequired[str]
+    country: str
+    state: str
+    city: str
+    street: str
+    postcode: str
+    latitude: NotRequired[float]
+    longitude: NotRequired[float]
+
+
+class AdminInventorySourceUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    priority: NotRequired[int]
+    status: NotRequired[Literal[0, 1]]
+    description: NotRequired[str]
+    contact_name: NotRequired[str]
+    contact_email: NotRequired[str]
+    contact_number: NotRequired[str]
+    contact_fax: NotRequired[str]
+    country: NotRequired[str]
+    state: NotRequired[str]
+    city: NotRequired[str]
+    street: NotRequired[str]
+    postcode: NotRequired[str]
+    latitude: NotRequired[float]
+    longitude: NotRequired[float]
+
+
+class AdminLocale(TypedDict):
+    id: int
+    code: str
+    name: str
+    direction: Literal["ltr", "rtl"]
+    logoPath: str | None
+    logoUrl: str | None
+
+
+class AdminLocaleList(TypedDict):
+    data: list[AdminLocale]
+    meta: AdminListMeta
+
+
+class AdminLocaleCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    direction: Literal["ltr", "rtl"]
+    logo_path: NotRequired[str | None]
+
+
+class AdminLocaleUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    direction: NotRequired[Literal["ltr", "rtl"]]
+    logo_path: NotRequired[str | None]
+
+
+class AdminTaxCategory(TypedDict):
+    id: int
+    code: str
+    name: str
+    description: str
+    taxRates: list[int]
+
+
+class AdminTaxCategoryList(TypedDict):
+    data: list[AdminTaxCategory]
+    meta: AdminListMeta
+
+
+AdminTaxRateId: TypeAlias = int
+
+
+AdminTaxRateIds: TypeAlias = list[AdminTaxRateId]
+
+
+class AdminTaxCategoryCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+    description: str
+    taxrates: AdminTaxRateIds
+
+
+class AdminTaxCategoryUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    description: NotRequired[str]
+    taxrates: NotRequired[AdminTaxRateIds]
+
+
+class AdminTaxRate(TypedDict):
+    id: int
+    identifier: str
+    taxRate: float
+    country: str
+    state: str
+    isZip: bool
+    zipCode: str | None
+    zipFrom: str | None
+    zipTo: str | None
+
+
+class AdminTaxRateList(TypedDict):
+    data: list[AdminTaxRate]
+    meta: AdminListMeta
+
+
+class AdminTaxRateCreateBody(TypedDict, closed=True):
+    identifier: str
+    tax_rate: float
+    country: str
+    state: NotRequired[str]
+    is_zip: NotRequired[bool]
+    zip_code: NotRequired[str]
+    zip_from: NotRequired[str]
+    zip_to: NotRequired[str]
+
+
+class AdminTaxRateUpdateBody(TypedDict, closed=True):
+    identifier: NotRequired[str]
+    tax_rate: NotRequired[float]
+    country: NotRequired[str]
+    state: NotRequired[str]
+    is_zip: NotRequired[bool]
+    zip_code: NotRequired[str]
+    zip_from: NotRequired[str]
+    zip_to: NotRequired[str]
+
+
+class AdminTheme(TypedDict):
+    id: int
+    name: str
+    type: str
+    sortOrder: int
+    channelId: int
+    themeCode: str
+    status: Literal[0, 1]
+
+
+class Translation3(TypedDict):
+    locale: str
+    options: dict[str, Any]
+
+
+class AdminThemeDetail(AdminTheme):
+    translations: list[Translation3]
+
+
+class AdminThemeList(TypedDict):
+    data: list[AdminTheme]
+    meta: AdminListMeta
+
+
+class AdminThemeCreateBody(TypedDict, closed=True):
+    name: str
+    type: Literal["image_carousel", "static_content", "category_carousel", "product_carousel", "footer_links", "services_content"]
+    sort_order: int
+    channel_id: int
+    theme_code: str
+    status: NotRequired[Literal[0, 1]]
+
+
+class AdminThemeUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    type: NotRequired[Literal["image_carousel", "static_content", "category_carousel", "product_carousel", "footer_links", "services_content"]]
+    sort_order: NotRequired[int]
+    channel_id: NotRequired[int]
+    theme_code: NotRequired[str]
+    status: NotRequired[Literal[0, 1]]
+    locale: NotRequired[str]
+    options: NotRequired[dict[str, Any]]
 
 
 class AdminStorefrontKey(TypedDict):
@@ -181,3 +1207,227 @@ class AdminDeleteSelfResult(TypedDict):
 
 class AdminMessage(TypedDict):
     message: str
+
+
+class AdminAttribute(TypedDict):
+    id: int
+    code: str
+    type: str
+    adminName: str
+    isRequired: Literal[0, 1]
+    isUnique: Literal[0, 1]
+    valuePerLocale: Literal[0, 1]
+    valuePerChannel: Literal[0, 1]
+    isFilterable: Literal[0, 1]
+    isConfigurable: Literal[0, 1]
+    isVisibleOnFront: Literal[0, 1]
+    isUserDefined: Literal[0, 1]
+    swatchType: str | None
+    position: int
+    locale: str | None
+    createdAt: str | None
+    updatedAt: str | None
+    validation: str | None
+    defaultValue: str | None
+    isComparable: Literal[0, 1]
+    enableWysiwyg: Literal[0, 1]
+    regex: str | None
+    translations: list[Translation]
+    options: list[AdminAttributeOption] | None
+
+
+class AdminCatalogProductSuperAttribute(TypedDict):
+    id: int
+    code: str
+    label: str
+    options: list[AdminCatalogProductAttributeOption]
+
+
+class AdminCatalogProductCreateBody(TypedDict, closed=True):
+    sku: str
+    attribute_family_id: int
+    type: Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]
+    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
+
+
+class AdminCatalogProductGroupedLinkBody(TypedDict, closed=True):
+    associated_product_id: int
+    qty: NotRequired[AdminCatalogProductCount]
+    sort_order: NotRequired[AdminCatalogProductCount]
+
+
+class AdminChannelDetail(AdminChannel):
+    theme: str
+    timezone: str
+    isMaintenanceOn: Literal[0, 1]
+    allowedIps: str
+    locales: list[AdminChannelCode]
+    currencies: list[AdminChannelCode]
+    inventorySources: list[AdminChannelCode]
+    translations: list[AdminChannelTranslation]
+
+
+class AdminCatalogProductRow(TypedDict):
+    """
+    One datagrid row. Detail-only fields are present and null.
+    """
+
+    id: int
+    sku: str
+    name: str | None
+    type: Literal["simple", "configurable", "bundle", "grouped", "downloadable", "virtual", "booking"]
+    status: Literal[0, 1]
+    price: str | None
+    formattedPrice: str | None
+    specialPrice: str | None
+    formattedSpecialPrice: str | None
+    specialPriceFrom: str | None
+    specialPriceTo: str | None
+    quantity: int
+    baseImageUrl: str | None
+    imagesCount: int
+    categoryId: int | None
+    categoryName: str | None
+    channel: str
+    locale: str
+    attributeFamilyId: int
+    attributeFamilyName: str
+    urlKey: str | None
+    visibleIndividually: bool
+    shortDescription: str | None
+    description: str | None
+    metaTitle: str | None
+    metaDescription: str | None
+    metaKeywords: str | None
+    weight: float | None
+    featured: bool
+    new: bool
+    createdAt: str
+    updatedAt: str
+    taxCategoryId: NotRequired[int | None]
+    manageStock: NotRequired[bool | None]
+    inStock: NotRequired[bool | None]
+    translations: NotRequired[list[AdminCatalogProductTranslation] | None]
+    images: NotRequired[list[AdminCatalogProductImageBlock] | None]
+    videos: NotRequired[list[AdminCatalogProductImageBlock] | None]
+    categories: NotRequired[list[AdminCatalogProductCategory] | None]
+    inventories: NotRequired[list[AdminCatalogProductInventoryBlock] | None]
+    customerGroupPrices: NotRequired[list[AdminCatalogProductCustomerGroupPrice] | None]
+    superAttributes: NotRequired[list[AdminCatalogProductSuperAttribute] | None]
+    variants: NotRequired[list[AdminCatalogProductVariant] | None]
+    bundleOptions: NotRequired[list[AdminCatalogProductBundleOption] | None]
+    linkedProducts: NotRequired[list[AdminCatalogProductLinkedProduct] | None]
+    downloadableLinks: NotRequired[list[AdminCatalogProductDownloadableLink] | None]
+    downloadableSamples: NotRequired[list[AdminCatalogProductDownloadableSample] | None]
+    channels: NotRequired[list[AdminCatalogProductChannel] | None]
+    relatedProducts: NotRequired[list[AdminCatalogProductReference] | None]
+    upSells: NotRequired[list[AdminCatalogProductReference] | None]
+    crossSells: NotRequired[list[AdminCatalogProductReference] | None]
+
+
+class AdminCatalogProduct(TypedDict):
+    """
+    The detail document (also returned by create and update).
+    """
+
+    id: int
+    sku: str
+    name: str | None
+    type: Literal["simple", "configurable", "bundle", "grouped", "downloadable", "virtual", "booking"]
+    status: Literal[0, 1]
+    price: str | None
+    formattedPrice: str | None
+    specialPrice: NotRequired[str | None]
+    formattedSpecialPrice: NotRequired[str | None]
+    specialPriceFrom: NotRequired[str | None]
+    specialPriceTo: NotRequired[str | None]
+    quantity: int
+    baseImageUrl: str | None
+    imagesCount: int
+    categoryId: int | None
+    categoryName: str | None
+    channel: str
+    locale: str
+    attributeFamilyId: int
+    attributeFamilyName: str
+    urlKey: str | None
+    visibleIndividually: bool
+    shortDescription: NotRequired[str | None]
+    description: NotRequired[str | None]
+    metaTitle: NotRequired[str | None]
+    metaDescription: NotRequired[str | None]
+    metaKeywords: NotRequired[str | None]
+    weight: float | None
+    featured: bool
+    new: bool
+    createdAt: str
+    updatedAt: str
+    taxCategoryId: int | None
+    manageStock: bool | None
+    inStock: bool | None
+    translations: list[AdminCatalogProductTranslation] | None
+    images: list[AdminCatalogProductImageBlock] | None
+    videos: NotRequired[list[AdminCatalogProductImageBlock] | None]
+    categories: list[AdminCatalogProductCategory] | None
+    inventories: list[AdminCatalogProductInventoryBlock] | None
+    customerGroupPrices: list[AdminCatalogProductCustomerGroupPrice] | None
+    superAttributes: list[AdminCatalogProductSuperAttribute] | None
+    variants: list[AdminCatalogProductVariant] | None
+    bundleOptions: list[AdminCatalogProductBundleOption] | None
+    linkedProducts: list[AdminCatalogProductLinkedProduct] | None
+    downloadableLinks: list[AdminCatalogProductDownloadableLink] | None
+    downloadableSamples: list[AdminCatalogProductDownloadableSample] | None
+    channels: list[AdminCatalogProductChannel] | None
+    relatedProducts: NotRequired[list[AdminCatalogProductReference] | None]
+    upSells: NotRequired[list[AdminCatalogProductReference] | None]
+    crossSells: NotRequired[list[AdminCatalogProductReference] | None]
+    attributes: list[AdminCatalogProductAttribute]
+    field_warnings: NotRequired[list[str]]
+
+
+class AdminCatalogProductList(TypedDict):
+    data: list[AdminCatalogProductRow]
+    meta: AdminListMeta
+
+
+class AdminCatalogProductUpdateBody(TypedDict):
+    """
+    Any other key is an attribute code of the product's family (select: an option id; multiselect: ids; boolean: 0/1; text: a string); an unknown key is a 422 naming it.
+    """
+
+    sku: NotRequired[str]
+    name: NotRequired[str]
+    url_key: NotRequired[str]
+    short_description: NotRequired[str]
+    description: NotRequired[str]
+    meta_title: NotRequired[str]
+    meta_keywords: NotRequired[str]
+    meta_description: NotRequired[str]
+    price: NotRequired[AdminCatalogProductDecimal]
+    special_price: NotRequired[AdminCatalogProductOptionalDecimal]
+    special_price_from: NotRequired[str | None]
+    special_price_to: NotRequired[str | None]
+    cost: NotRequired[AdminCatalogProductOptionalDecimal]
+    weight: NotRequired[AdminCatalogProductOptionalDecimal]
+    status: NotRequired[AdminCatalogProductFlag]
+    new: NotRequired[AdminCatalogProductFlag]
+    featured: NotRequired[AdminCatalogProductFlag]
+    visible_individually: NotRequired[AdminCatalogProductFlag]
+    manage_stock: NotRequired[AdminCatalogProductFlag]
+    tax_category_id: NotRequired[int | None]
+    categories: NotRequired[AdminCatalogProductIdList]
+    channels: NotRequired[AdminCatalogProductIdList]
+    up_sells: NotRequired[AdminCatalogProductIdList]
+    cross_sells: NotRequired[AdminCatalogProductIdList]
+    related_products: NotRequired[AdminCatalogProductIdList]
+    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
+    variants: NotRequired[dict[str, AdminCatalogProductVariantBody]]
+    links: NotRequired[dict[str, AdminCatalogProductGroupedLinkBody]]
+    bundle_options: NotRequired[dict[str, AdminCatalogProductBundleOptionBody]]
+    downloadable_links: NotRequired[dict[str, AdminCatalogProductDownloadableLinkBody]]
+    downloadable_samples: NotRequired[dict[str, Any]]
+    booking: NotRequired[dict[str, Any]]
+    images: NotRequired[Any]
+    videos: NotRequired[Any]
+    inventories: NotRequired[Any]
+    customer_group_prices: NotRequired[Any]

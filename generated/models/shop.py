@@ -30,6 +30,214 @@ class AttributeOptionTranslation(TypedDict):
     label: str
 
 
+CartQuantity: TypeAlias = int
+
+
+CartIdMap: TypeAlias = dict[str, Any] | str
+
+
+Link: TypeAlias = int
+
+
+class AddProductInCartInput(TypedDict):
+    productId: int
+    quantity: NotRequired[CartQuantity]
+    selectedConfigurableOption: NotRequired[int | None]
+    superAttribute: NotRequired[dict[str, Any] | list[dict[str, Any]]]
+    links: NotRequired[list[Link] | None]
+    groupedQty: NotRequired[CartIdMap]
+    bundleOptions: NotRequired[CartIdMap]
+    bundleOptionQty: NotRequired[CartIdMap]
+    attributes: NotRequired[dict[str, Any] | None]
+
+
+class CreateCartInput(TypedDict):
+    items: NotRequired[list[AddProductInCartInput]]
+
+
+class UpdateCartItemInput(TypedDict):
+    cartItemId: NotRequired[int]
+    itemId: NotRequired[int]
+    quantity: CartQuantity
+    attributes: NotRequired[dict[str, Any] | None]
+
+
+class ApplyCouponInput(TypedDict):
+    couponCode: str
+
+
+class MergeCartInput(TypedDict):
+    guestCartToken: NotRequired[str]
+    guest_cart_token: NotRequired[str]
+    cartId: NotRequired[int]
+
+
+class CartOption(TypedDict):
+    attribute_name: str | None
+    option_label: str | None
+    option_id: NotRequired[int | None]
+
+
+class CartAddress(TypedDict):
+    """
+    A checkout address of the cart (null until set).
+    """
+
+    addressType: Literal["billing", "shipping"]
+    companyName: NotRequired[str | None]
+    firstName: str
+    lastName: str
+    email: str
+    phone: str
+    address: str
+    address1: str
+    address2: str | None
+    city: str
+    state: str
+    country: str
+    postcode: str
+
+
+class CartItem(TypedDict):
+    """
+    One line. `price`/`total` are in the display currency, `basePrice`/`baseTotal` in the base currency.
+    `productName`, `subtotal` and `attributes` are the get-cart.md names for `name`, `total` and the options.
+
+    """
+
+    id: int
+    cartId: int
+    productId: int
+    childId: NotRequired[int | None]
+    name: str
+    productName: str
+    sku: str
+    type: str
+    quantity: int
+    price: float
+    basePrice: float
+    total: float
+    baseTotal: float
+    subtotal: float
+    discountAmount: float
+    baseDiscountAmount: float
+    taxPercent: float
+    taxAmount: float
+    baseTaxAmount: float
+    priceInclTax: float
+    basePriceInclTax: float
+    totalInclTax: float
+    baseTotalInclTax: float
+    formattedPrice: str
+    formattedTotal: str
+    formattedPriceInclTax: str
+    formattedTotalInclTax: str
+    productUrlKey: str | None
+    baseImage: NotRequired[str | None]
+    canChangeQty: bool
+    options: list[CartOption] | None
+    attributes: dict[str, str | None]
+    additional: NotRequired[dict[str, Any]]
+
+
+class Cart(TypedDict):
+    """
+    The cart as add-to-cart.md shows it, with the get-cart.md and create-cart.md names as well
+    (`itemCount`, `tax`, `shippingCost`, `total`). Every amount comes from one computation.
+
+    """
+
+    id: int
+    cartToken: str | None
+    customerId: int | None
+    channelId: int
+    isGuest: bool
+    sessionToken: NotRequired[str | None]
+    itemsCount: int
+    itemsQty: int
+    itemCount: int
+    items: list[CartItem]
+    currencyCode: str
+    baseCurrencyCode: str
+    exchangeRate: NotRequired[float]
+    subtotal: float
+    baseSubtotal: float
+    discountAmount: float
+    baseDiscountAmount: float
+    taxAmount: float
+    baseTaxAmount: float
+    shippingAmount: float
+    baseShippingAmount: float
+    grandTotal: float
+    baseGrandTotal: float
+    tax: float
+    shippingCost: float
+    total: float
+    subTotalInclTax: NotRequired[float]
+    baseSubTotalInclTax: NotRequired[float]
+    taxTotal: NotRequired[float]
+    shippingAmountInclTax: NotRequired[float]
+    baseShippingAmountInclTax: NotRequired[float]
+    formattedSubtotal: str
+    formattedDiscountAmount: str
+    formattedTaxAmount: str
+    formattedShippingAmount: str
+    formattedGrandTotal: str
+    formattedSubTotalInclTax: NotRequired[str]
+    formattedTaxTotal: NotRequired[str]
+    formattedShippingAmountInclTax: NotRequired[str]
+    couponCode: str | None
+    haveStockableItems: bool
+    billingAddress: CartAddress | None
+    shippingAddress: CartAddress | None
+    shippingMethod: str | None
+    shippingMethodTitle: NotRequired[str | None]
+    paymentMethod: str | None
+    paymentMethodTitle: NotRequired[str | None]
+    createdAt: str
+    updatedAt: str
+    success: NotRequired[bool | None]
+    message: NotRequired[str | None]
+
+
+class CreateCartResult(TypedDict):
+    data: Cart
+    cartToken: str | None
+    message: str
+
+
+class GetCartResult(TypedDict):
+    data: Cart
+
+
+class UpdateCartItemResult(Cart):
+    data: CartItem
+    cartTotal: float
+
+
+class RemoveCartItemResult(Cart):
+    cartTotal: float
+
+
+class Data(TypedDict):
+    couponCode: str
+    discountAmount: float
+    discountPercentage: float | None
+    subtotal: float
+    discount: float
+    tax: float
+    total: float
+    message: str
+
+
+class ApplyCouponResult(Cart):
+    data: Data
+
+
+class RemoveCouponResult(Cart):
+    cartTotal: float
+
+
 class CategoryTranslation(TypedDict):
     """
     The request locale's translation, else the channel default locale's (null if neither exists).
@@ -97,6 +305,179 @@ class ChannelTranslation(TypedDict):
     homeSeo: HomeSeo
     createdAt: str | None
     updatedAt: str | None
+
+
+CheckoutText: TypeAlias = str
+
+
+class CheckoutAddressInput(TypedDict, closed=True):
+    addressType: NotRequired[Literal["billing", "shipping"]]
+    addressId: NotRequired[int]
+    useShippingAddress: NotRequired[bool]
+    useForShipping: NotRequired[bool]
+    firstName: NotRequired[CheckoutText]
+    lastName: NotRequired[CheckoutText]
+    companyName: NotRequired[str | None]
+    email: NotRequired[CheckoutText]
+    address: NotRequired[CheckoutText]
+    city: NotRequired[CheckoutText]
+    state: NotRequired[CheckoutText]
+    country: NotRequired[CheckoutText]
+    postcode: NotRequired[str]
+    phone: NotRequired[str]
+
+
+class CheckoutAddress(TypedDict):
+    id: int
+    addressType: str
+    firstName: str
+    lastName: str
+    companyName: str | None
+    email: str
+    address: str
+    city: str
+    state: str
+    country: str
+    postcode: str
+    phone: str
+
+
+class CheckoutAddressOrNull(TypedDict):
+    id: int
+    addressType: str
+    firstName: str
+    lastName: str
+    companyName: str | None
+    email: str
+    address: str
+    city: str
+    state: str
+    country: str
+    postcode: str
+    phone: str
+
+
+class Data1(TypedDict):
+    addresses: list[CheckoutAddress]
+    defaultShippingId: int | None
+    defaultBillingId: int | None
+    billingAddress: CheckoutAddressOrNull | None
+    shippingAddress: CheckoutAddressOrNull | None
+
+
+class CheckoutAddressesResult(TypedDict):
+    data: Data1
+
+
+class Data2(TypedDict):
+    billingAddress: CheckoutAddressOrNull | None
+    shippingAddress: CheckoutAddressOrNull | None
+    cartTotal: float
+
+
+class CheckoutAddressResult(TypedDict):
+    data: Data2
+    message: str
+
+
+class CheckoutShippingRate(TypedDict):
+    code: str
+    carrier: str
+    carrierTitle: str
+    method: str
+    name: str
+    description: str
+    price: float
+    formattedPrice: str
+
+
+class CheckoutShippingRateList(TypedDict):
+    data: list[CheckoutShippingRate]
+
+
+class CheckoutShippingMethodInput(TypedDict, closed=True):
+    shippingMethodCode: str
+    shippingMethod: NotRequired[str]
+
+
+class ShippingMethod(TypedDict):
+    code: str
+    carrier: str
+    method: str
+    title: str
+    price: float
+    formattedPrice: str
+
+
+class Data3(TypedDict):
+    shippingMethod: ShippingMethod
+    cartTotal: float
+
+
+class CheckoutShippingMethodResult(TypedDict):
+    data: Data3
+    message: str
+
+
+class CheckoutPaymentMethod(TypedDict):
+    code: str
+    name: str
+    description: str
+    isActive: bool
+    instructions: str
+    sortOrder: int
+
+
+class CheckoutPaymentMethodList(TypedDict):
+    data: list[CheckoutPaymentMethod]
+
+
+class Payment(TypedDict, closed=True):
+    method: str
+
+
+class CheckoutPaymentMethodInput(TypedDict, closed=True):
+    payment: Payment
+
+
+class PaymentMethod(TypedDict):
+    method: str
+    title: str
+    description: str
+    instructions: str
+
+
+class Data4(TypedDict):
+    paymentMethod: PaymentMethod
+
+
+class CheckoutPaymentMethodResult(TypedDict):
+    data: Data4
+    message: str
+
+
+class CheckoutOrderInput(TypedDict, closed=True):
+    shippingMethodCode: NotRequired[str]
+    paymentMethod: NotRequired[str]
+
+
+class CheckoutOrder(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    grandTotal: float
+    itemsCount: int
+    createdAt: str
+
+
+class Data5(TypedDict):
+    order: CheckoutOrder
+    redirect: str | None
+
+
+class CheckoutOrderResult(TypedDict):
+    data: Data5
+    message: str
 
 
 class CountryTranslation(TypedDict):
@@ -199,13 +580,13 @@ class CustomerSummary(TypedDict):
     email: str
 
 
-class Data(TypedDict):
+class Data6(TypedDict):
     valid: bool
     customer: CustomerSummary
 
 
 class CustomerTokenVerification(TypedDict):
-    data: Data
+    data: Data6
     message: str
 
 
@@ -222,12 +603,12 @@ class CustomerProfile(TypedDict):
     updatedAt: str
 
 
-class Data1(TypedDict):
+class Data7(TypedDict):
     customer: CustomerProfile
 
 
 class CustomerProfileResult(TypedDict):
-    data: Data1
+    data: Data7
 
 
 class CustomerProfileUpdateInput(TypedDict, closed=True):
@@ -254,7 +635,7 @@ class Customer(TypedDict):
     updatedAt: str
 
 
-class Data2(TypedDict):
+class Data8(TypedDict):
     customer: Customer
 
 
@@ -279,7 +660,7 @@ class CustomerProfileUpdateResult(TypedDict):
     isSuspended: Literal["true", "false"]
     success: bool
     message: str
-    data: Data2
+    data: Data8
 
 
 class ForgotPasswordInput(TypedDict, closed=True):
@@ -345,21 +726,53 @@ class CustomerAddress(TypedDict):
     updatedAt: str
 
 
-class Data3(TypedDict):
+class Data9(TypedDict):
     addresses: list[CustomerAddress]
 
 
 class CustomerAddressList(TypedDict):
-    data: Data3
+    data: Data9
 
 
-class Data4(TypedDict):
+class Data10(TypedDict):
     address: CustomerAddress
 
 
 class CustomerAddressResult(TypedDict):
-    data: Data4
+    data: Data10
     message: str
+
+
+class Order(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    grandTotal: NotRequired[float]
+
+
+class CustomerDownloadableProduct(TypedDict):
+    id: int
+    productName: str
+    name: str
+    url: str | None
+    file: str | None
+    fileName: str | None
+    type: Literal["file", "url"]
+    downloadBought: int
+    downloadUsed: int
+    downloadCanceled: int
+    status: Literal["available", "expired", "pending"]
+    remainingDownloads: int | None
+    customerId: int | None
+    orderId: int
+    orderItemId: int
+    order: Order
+    downloadUrl: str
+    createdAt: str
+    updatedAt: str
+
+
+CustomerInvoiceState: TypeAlias = Literal["pending", "pending_payment", "paid", "overdue", "refunded"]
 
 
 class Locale(TypedDict):
@@ -369,6 +782,273 @@ class Locale(TypedDict):
     direction: Literal["ltr", "rtl"]
     logoPath: str | None
     logoUrl: str | None
+
+
+CustomerOrderStatus: TypeAlias = Literal["pending", "pending_payment", "processing", "completed", "canceled", "closed", "fraud"]
+
+
+CustomerOrderMoney: TypeAlias = float
+
+
+class CustomerOrder(TypedDict):
+    id: int
+    incrementId: str
+    status: CustomerOrderStatus
+    channelName: str
+    isGuest: Literal[0, 1]
+    customerEmail: str
+    customerFirstName: str
+    customerLastName: str
+    shippingMethod: str | None
+    shippingTitle: str | None
+    couponCode: str | None
+    isGift: Literal[0, 1]
+    totalItemCount: int
+    totalQtyOrdered: int
+    baseCurrencyCode: str
+    channelCurrencyCode: str
+    orderCurrencyCode: str
+    grandTotal: CustomerOrderMoney
+    baseGrandTotal: CustomerOrderMoney
+    grandTotalInvoiced: CustomerOrderMoney
+    baseGrandTotalInvoiced: CustomerOrderMoney
+    grandTotalRefunded: CustomerOrderMoney
+    baseGrandTotalRefunded: CustomerOrderMoney
+    subTotal: CustomerOrderMoney
+    baseSubTotal: CustomerOrderMoney
+    taxAmount: CustomerOrderMoney
+    baseTaxAmount: CustomerOrderMoney
+    discountAmount: CustomerOrderMoney
+    baseDiscountAmount: CustomerOrderMoney
+    shippingAmount: CustomerOrderMoney
+    baseShippingAmount: CustomerOrderMoney
+    formattedGrandTotal: str
+    formattedSubTotal: str
+    formattedTaxAmount: str
+    formattedDiscountAmount: str
+    formattedShippingAmount: str
+    createdAt: str
+    updatedAt: str
+
+
+class CustomerOrderChildItem(TypedDict):
+    """
+    A configurable product's chosen variant, or a bundle selection.
+    """
+
+    id: int
+    productId: int | None
+    sku: str
+    name: str
+    type: str
+    qtyOrdered: int
+    qtyShipped: int
+    qtyInvoiced: int
+    qtyCanceled: int
+    qtyRefunded: int
+    price: CustomerOrderMoney
+    basePrice: CustomerOrderMoney
+    total: CustomerOrderMoney
+    baseTotal: CustomerOrderMoney
+    taxPercent: NotRequired[float]
+    taxAmount: NotRequired[CustomerOrderMoney]
+    baseTaxAmount: NotRequired[CustomerOrderMoney]
+    discountAmount: NotRequired[CustomerOrderMoney]
+    baseDiscountAmount: NotRequired[CustomerOrderMoney]
+    formattedPrice: NotRequired[str | None]
+    formattedTotal: NotRequired[str | None]
+    weight: NotRequired[float | None]
+    additional: dict[str, Any]
+    children: NotRequired[list[dict[str, Any]]]
+
+
+class CustomerOrderItem(TypedDict):
+    id: int
+    productId: int | None
+    sku: str
+    name: str
+    type: str
+    qtyOrdered: int
+    qtyShipped: int
+    qtyInvoiced: int
+    qtyCanceled: int
+    qtyRefunded: int
+    price: CustomerOrderMoney
+    basePrice: CustomerOrderMoney
+    total: CustomerOrderMoney
+    baseTotal: CustomerOrderMoney
+    taxPercent: NotRequired[float]
+    taxAmount: NotRequired[CustomerOrderMoney]
+    baseTaxAmount: NotRequired[CustomerOrderMoney]
+    discountAmount: NotRequired[CustomerOrderMoney]
+    baseDiscountAmount: NotRequired[CustomerOrderMoney]
+    formattedPrice: NotRequired[str | None]
+    formattedTotal: NotRequired[str | None]
+    weight: NotRequired[float | None]
+    additional: dict[str, Any]
+    children: list[CustomerOrderChildItem]
+
+
+class CustomerOrderAddress(TypedDict):
+    id: int
+    addressType: Literal["billing", "shipping"]
+    parentAddressId: NotRequired[int | None]
+    customerId: NotRequired[int | None]
+    cartId: NotRequired[int | None]
+    orderId: NotRequired[int]
+    name: NotRequired[str]
+    firstName: str
+    lastName: str
+    companyName: NotRequired[str | None]
+    address: str
+    address1: NotRequired[str]
+    address2: NotRequired[str | None]
+    city: str
+    state: NotRequired[str]
+    country: str
+    postcode: str
+    useForShipping: NotRequired[bool]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    gender: NotRequired[str | None]
+    vatId: NotRequired[str | None]
+    defaultAddress: NotRequired[bool]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+
+
+class CustomerOrderPayment(TypedDict):
+    method: str
+    methodTitle: str
+    additional: NotRequired[dict[str, Any]]
+
+
+class CustomerOrderStatusChange(TypedDict):
+    status: CustomerOrderStatus
+    comment: str
+    createdAt: str
+
+
+class CustomerOrderInvoice(TypedDict):
+    id: int
+    incrementId: str
+    state: str
+    totalQty: NotRequired[int]
+    grandTotal: CustomerOrderMoney
+    baseGrandTotal: CustomerOrderMoney
+    formattedGrandTotal: NotRequired[str | None]
+    downloadUrl: str
+    createdAt: str
+
+
+class Item(TypedDict):
+    id: int
+    orderItemId: int
+    sku: str
+    name: str
+    qty: int
+    weight: NotRequired[float | None]
+
+
+class CustomerOrderShipment(TypedDict):
+    id: int
+    status: str
+    totalQty: int
+    totalWeight: NotRequired[float | None]
+    carrierCode: NotRequired[str | None]
+    carrierTitle: NotRequired[str | None]
+    trackNumber: NotRequired[str | None]
+    emailSent: NotRequired[bool]
+    shippingNumber: str
+    inventorySourceId: NotRequired[int | None]
+    createdAt: str
+    updatedAt: NotRequired[str]
+    items: list[Item]
+
+
+class GroupedProduct(TypedDict):
+    id: int
+    qty: int
+    sortOrder: int
+    product: str
+    associatedProduct: str
+
+
+class BundleOption(TypedDict):
+    id: int
+    type: Literal["select", "radio", "checkbox", "multiselect"]
+    label: str
+    isRequired: Literal[0, 1]
+    sortOrder: int
+    product: str
+    bundleOptionProducts: list[str]
+    translation: str
+    translations: list[str]
+
+
+class BundleOptionProduct(TypedDict):
+    id: int
+    qty: int
+    isUserDefined: Literal[0, 1]
+    isDefault: Literal[0, 1]
+    sortOrder: int
+    bundleOption: str
+    product: str
+
+
+class BundleOptionTranslation(TypedDict):
+    id: int
+    locale: str
+    label: str
+    bundleOption: str
+
+
+class DownloadableLink(TypedDict):
+    id: int
+    title: str
+    type: Literal["file", "url"]
+    price: float
+    formattedPrice: str
+    downloads: int
+    sortOrder: int
+    url: str | None
+    fileUrl: str | None
+    sampleType: Literal["file", "url"] | None
+    sampleFile: str | None
+    sampleFileName: str | None
+    sampleUrl: str | None
+    sampleFileUrl: str | None
+    product: str
+    translation: str
+    translations: list[str]
+
+
+class DownloadableSample(TypedDict):
+    id: int
+    title: str
+    type: Literal["file", "url"]
+    file: str | None
+    fileName: str | None
+    url: str | None
+    fileUrl: str
+    sortOrder: int
+    product: str
+    translation: str
+    translations: list[str]
+
+
+class DownloadableLinkTranslation(TypedDict):
+    id: int
+    locale: str
+    title: str
+    downloadableLink: str
+
+
+class DownloadableSampleTranslation(TypedDict):
+    id: int
+    locale: str
+    title: str
+    downloadableSample: str
 
 
 class ProductCard(TypedDict):
@@ -566,30 +1246,114 @@ class Country(TypedDict):
     translations: list[CountryTranslation]
 
 
-class Product(ProductCard):
-    description: str
+class CustomerInvoice(TypedDict):
+    id: int
+    incrementId: str
+    state: CustomerInvoiceState
+    totalQty: int
+    emailSent: bool
+    subTotal: CustomerOrderMoney
+    baseSubTotal: CustomerOrderMoney
+    grandTotal: CustomerOrderMoney
+    baseGrandTotal: CustomerOrderMoney
+    shippingAmount: CustomerOrderMoney
+    baseShippingAmount: CustomerOrderMoney
+    taxAmount: CustomerOrderMoney
+    baseTaxAmount: CustomerOrderMoney
+    discountAmount: CustomerOrderMoney
+    baseDiscountAmount: CustomerOrderMoney
+    shippingTaxAmount: CustomerOrderMoney
+    baseShippingTaxAmount: CustomerOrderMoney
+    subTotalInclTax: CustomerOrderMoney
+    baseSubTotalInclTax: CustomerOrderMoney
+    shippingAmountInclTax: CustomerOrderMoney
+    baseShippingAmountInclTax: CustomerOrderMoney
+    formattedSubTotal: NotRequired[str | None]
+    formattedGrandTotal: NotRequired[str | None]
+    formattedShippingAmount: NotRequired[str | None]
+    formattedTaxAmount: NotRequired[str | None]
+    formattedDiscountAmount: NotRequired[str | None]
+    baseCurrencyCode: str
+    channelCurrencyCode: str
+    orderCurrencyCode: str
+    transactionId: str | None
+    reminders: int
+    nextReminderAt: str | None
+    order: str
+    orderId: NotRequired[int]
+    items: list[str]
+    downloadUrl: str
     createdAt: str
     updatedAt: str
-    isSaleable: bool
-    color: ProductOptionValue | None
-    size: ProductOptionValue | None
-    brand: ProductOptionValue | None
-    categories: list[ProductCategoryRef]
-    channels: list[ProductChannelRef]
-    attributeFamily: AttributeFamily
-    images: list[ProductAsset]
-    videos: list[ProductAsset]
-    superAttributes: list[SuperAttribute]
-    variants: list[ProductCard]
-    bookingProducts: list[dict[str, Any]]
-    bundleOptions: list[dict[str, Any]]
-    groupedProducts: list[dict[str, Any]]
-    downloadableLinks: list[dict[str, Any]]
-    downloadableSamples: list[dict[str, Any]]
-    customizableOptions: list[CustomizableOption]
-    relatedProducts: list[ProductCard]
-    upSells: list[ProductCard]
-    crossSells: list[ProductCard]
+
+
+class CustomerOrderDetail(TypedDict):
+    id: int
+    incrementId: str
+    status: CustomerOrderStatus
+    channelName: NotRequired[str]
+    isGuest: NotRequired[Literal[0, 1]]
+    customerEmail: NotRequired[str]
+    customerFirstName: NotRequired[str]
+    customerLastName: NotRequired[str]
+    shippingMethod: NotRequired[str | None]
+    shippingTitle: NotRequired[str | None]
+    couponCode: NotRequired[str | None]
+    isGift: NotRequired[Literal[0, 1]]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    baseCurrencyCode: NotRequired[str]
+    channelCurrencyCode: NotRequired[str]
+    orderCurrencyCode: NotRequired[str]
+    grandTotal: CustomerOrderMoney
+    baseGrandTotal: CustomerOrderMoney
+    grandTotalInvoiced: NotRequired[CustomerOrderMoney]
+    baseGrandTotalInvoiced: NotRequired[CustomerOrderMoney]
+    grandTotalRefunded: NotRequired[CustomerOrderMoney]
+    baseGrandTotalRefunded: NotRequired[CustomerOrderMoney]
+    subTotal: NotRequired[CustomerOrderMoney]
+    baseSubTotal: NotRequired[CustomerOrderMoney]
+    taxAmount: NotRequired[CustomerOrderMoney]
+    baseTaxAmount: NotRequired[CustomerOrderMoney]
+    discountAmount: NotRequired[CustomerOrderMoney]
+    baseDiscountAmount: NotRequired[CustomerOrderMoney]
+    shippingAmount: NotRequired[CustomerOrderMoney]
+    baseShippingAmount: NotRequired[CustomerOrderMoney]
+    formattedGrandTotal: NotRequired[str]
+    formattedSubTotal: NotRequired[str]
+    formattedTaxAmount: NotRequired[str]
+    formattedDiscountAmount: NotRequired[str]
+    formattedShippingAmount: NotRequired[str]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    items: list[CustomerOrderItem]
+    addresses: list[CustomerOrderAddress]
+    payment: CustomerOrderPayment | None
+    statusHistory: list[CustomerOrderStatusChange]
+    invoices: list[CustomerOrderInvoice]
+    shipments: list[CustomerOrderShipment]
+
+
+class GroupedProductInline(TypedDict):
+    """
+    A grouped product's member with its product card (add-to-cart `groupedQty` keys are `associatedProduct.id`).
+    """
+
+    id: int
+    qty: int
+    sortOrder: int
+    product: str
+    associatedProduct: ProductCard
+
+
+class BundleOptionProductInline(TypedDict):
+    id: int
+    qty: int
+    isUserDefined: Literal[0, 1]
+    isDefault: Literal[0, 1]
+    sortOrder: int
+    bundleOption: str
+    product: ProductCard
 
 
 class ThemeCustomization(TypedDict):
@@ -649,3 +1413,45 @@ class Category(TypedDict):
     translations: list[str]
     parent: str | None
     children: list[CategoryChild]
+
+
+class BundleOptionInline(TypedDict):
+    """
+    A bundle option with its selections and their product cards.
+    """
+
+    id: int
+    type: Literal["select", "radio", "checkbox", "multiselect"]
+    label: str
+    isRequired: Literal[0, 1]
+    sortOrder: int
+    product: str
+    bundleOptionProducts: list[BundleOptionProductInline]
+    translation: str
+    translations: list[str]
+
+
+class Product(ProductCard):
+    description: str
+    createdAt: str
+    updatedAt: str
+    isSaleable: bool
+    color: ProductOptionValue | None
+    size: ProductOptionValue | None
+    brand: ProductOptionValue | None
+    categories: list[ProductCategoryRef]
+    channels: list[ProductChannelRef]
+    attributeFamily: AttributeFamily
+    images: list[ProductAsset]
+    videos: list[ProductAsset]
+    superAttributes: list[SuperAttribute]
+    variants: list[ProductCard]
+    bookingProducts: list[dict[str, Any]]
+    bundleOptions: list[BundleOptionInline]
+    groupedProducts: list[GroupedProductInline]
+    downloadableLinks: list[DownloadableLink]
+    downloadableSamples: list[DownloadableSample]
+    customizableOptions: list[CustomizableOption]
+    relatedProducts: list[ProductCard]
+    upSells: list[ProductCard]
+    crossSells: list[ProductCard]
