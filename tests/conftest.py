@@ -17,7 +17,9 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from server.config import Settings  # noqa: E402
 from storage.db import database, init_database  # noqa: E402
-from storage.models import StorefrontKey  # noqa: E402
+from peewee import fn  # noqa: E402
+
+from storage.models import Product, StorefrontKey  # noqa: E402
 from storage.schema import migrate  # noqa: E402
 from storage.seed import seed_catalog  # noqa: E402
 from server.security import hash_key  # noqa: E402
@@ -39,6 +41,8 @@ def reset_database(url: str):
                     database.execute_sql(f'DROP TABLE "{table}"')
         migrate()
         seed_catalog(products=240)
+        global seeded_product_max
+        seeded_product_max = Product.select(fn.MAX(Product.id)).scalar()
         ensure_test_keys()
 
 
@@ -54,6 +58,7 @@ def ensure_test_keys():
 
 
 _scratch = tempfile.TemporaryDirectory(prefix="specshop-tests-")
+seeded_product_max = None  # the highest product id of the seed; tests' own products come after it
 _app = None
 
 
@@ -100,17 +105,13 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.nodeid.startswith("tests/test_contract.py"))
 
 
-TEST_PRODUCT_SKUS = ("CART-", "ORD-", "totals-")  # tests/cart_fixtures.py, order_fixtures.py, test_cart_totals.py
-
-
 @pytest.fixture(autouse=True)
 def test_products_removed():
-    """Products a test makes for itself are deleted after it (their lines, stock and links cascade;
-    order items keep their copied names), so later listings and counts see the seed catalog only."""
+    """Products a test makes (fixtures, admin creates and copies) are deleted after it: their lines,
+    stock and links cascade, order items keep their copied names. Later listings and counts see the
+    seed catalog only."""
     yield
     from storage.models import Product
-    with database.connection_context():
-        made = Product.sku.startswith(TEST_PRODUCT_SKUS[0])
-        for prefix in TEST_PRODUCT_SKUS[1:]:
-            made |= Product.sku.startswith(prefix)
-        Product.delete().where(made).execute()
+    if seeded_product_max is not None:
+        with database.connection_context():
+            Product.delete().where(Product.id > seeded_product_max).execute()
