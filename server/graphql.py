@@ -130,6 +130,7 @@ def make_root_resolver(binding: dict):
             raise UNAUTHENTICATED
         if permission and not has_permission(context.admin, permission):
             raise Forbidden()
+        refuse_nul_characters(args)
         parameters = {}
         for name, value in args.items():
             if name in PAGING_ARGS:
@@ -152,6 +153,23 @@ def make_root_resolver(binding: dict):
         return handler(context, **parameters)
 
     return resolve
+
+
+def refuse_nul_characters(args: dict):
+    """A NUL character cannot be stored or compared by PostgreSQL: any string argument holding one
+    is a client error (400 naming the argument), never a server error."""
+    def holds_nul(value) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, dict):
+            return any(holds_nul(item) for item in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(holds_nul(item) for item in value)
+        return False
+
+    errors = {name: ["Must not contain NUL characters."] for name, value in args.items() if holds_nul(value)}
+    if errors:
+        raise InvalidRequest(errors)
 
 
 def scoped_context(context, headers: dict, locale: str | None, channel: str | None):
