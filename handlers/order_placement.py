@@ -36,7 +36,7 @@ from peewee import IntegrityError
 from handlers import cart_totals, payments
 from handlers.errors import ApiError
 from storage.customer_models import Customer
-from storage.db import database, is_sqlite
+from storage.db import database
 from storage.models import InventorySource, Product, ProductInventory, utcnow
 from storage.sales_models import (
     Cart, CartAddress, CartItem, Order, OrderAddress, OrderItem, OrderItemInventory, OrderPayment,
@@ -156,7 +156,7 @@ def place_order(context, cart: Cart, idempotency_key: str | None) -> Order:
         if earlier is not None:
             return earlier
     try:
-        with write_transaction():
+        with database.atomic():  # on SQLite this begins IMMEDIATE (storage.db): writers queue
             return create_order(context, cart, idempotency_key)
     except (IntegrityError, CartEmpty):
         earlier = order_of_concurrent_retry(context, cart, idempotency_key)
@@ -172,10 +172,6 @@ def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | N
     if earlier is not None and earlier.request_fingerprint != lines_fingerprint(cart.id):
         raise IdempotencyKeyReused()
     return earlier
-
-
-def write_transaction():
-    return database.atomic(lock_type="IMMEDIATE") if is_sqlite() else database.atomic()
 
 
 def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
