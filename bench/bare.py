@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from handlers.common import Window, build_context
-from handlers.products import get_product, list_products
+from domain.common import Window, build_context
+from handlers.shop.products import get_product, list_products
 from server.config import Settings
 from server.rest import paging_headers
 from server.security import lookup_key

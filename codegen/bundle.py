@@ -4,7 +4,6 @@ from pathlib import Path
 import yaml
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-CODEGEN_KEYS = ("x-handlers",)
 
 
 class SpecError(Exception):
@@ -23,6 +22,17 @@ def fragment_paths(surface_dir: Path) -> list[Path]:
     return sorted(p for p in surface_dir.glob("*.yaml") if not p.name.startswith("_"))
 
 
+def handler_module(fragment: Path) -> str:
+    """The module that implements a fragment's operations, named after it: shop `cart.yaml` ->
+    `handlers.shop.cart`; admin `<area>_<resource>.yaml` -> `handlers.admin.<area>.<resource>`
+    (`settings_tax_rates.yaml` -> `handlers.admin.settings.tax_rates`), `profile.yaml` -> `handlers.admin.profile`."""
+    surface, name = fragment.parent.name, fragment.stem
+    if surface == "admin" and "_" in name:
+        area, _, resource = name.partition("_")
+        return f"handlers.admin.{area}.{resource}"
+    return f"handlers.{surface}.{name}"
+
+
 def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
     """Return (merged document, operationId -> handler module)."""
     document = load_yaml(surface_dir / "_document.yaml")
@@ -31,9 +41,7 @@ def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
     handler_modules = {}
     for path in fragment_paths(surface_dir):
         fragment = load_yaml(path)
-        module = fragment.get("x-handlers")
-        if not module:
-            raise SpecError(f"{path}: missing top-level x-handlers (the handler module)")
+        module = handler_module(path)
         for route, item in (fragment.get("paths") or {}).items():
             merge_path_item(document["paths"], route, item, path)
             for method in HTTP_METHODS:

@@ -44,7 +44,7 @@ def ensure_demo_key() -> str:
 
 def ensure_demo_admin_token() -> str:
     """The local demo admin's integration token, created on first run and kept in var/."""
-    from handlers.admin_access import authenticate_admin_token, create_admin_with_token
+    from domain.access import authenticate_admin_token, create_admin_with_token
     if DEMO_ADMIN_TOKEN_FILE.exists():
         raw_token = DEMO_ADMIN_TOKEN_FILE.read_text().strip()
         if authenticate_admin_token(raw_token, "127.0.0.1"):
@@ -57,7 +57,7 @@ def ensure_demo_admin_token() -> str:
 
 
 def command_admin(args):
-    from handlers.admin_access import create_admin_with_token
+    from domain.access import create_admin_with_token
     admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
     print(f"created admin #{admin.id} {admin.email}; integration token (shown once, store it now):\n{raw_token}")
     return 0

@@ -9,7 +9,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from generated.operations import REST_OPERATIONS
-from handlers.errors import ApiError, TooManyRequests
+from domain.errors import ApiError, TooManyRequests
 
 logger = logging.getLogger("specshop")
 

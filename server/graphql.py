@@ -28,8 +28,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
-from handlers.common import Page, Window, build_context, snake_case
-from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
+from domain.common import Page, Window, build_context, snake_case
+from domain.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.rest import Forbidden, has_permission, load_handler

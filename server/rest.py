@@ -19,8 +19,8 @@ from connexion.validators.parameter import ParameterValidator
 from starlette.datastructures import UploadFile
 
 from generated.operations import REST_OPERATIONS
-from handlers.common import Page, Window, build_context, snake_case
-from handlers.errors import ApiError, NotImplementedOperation
+from domain.common import Page, Window, build_context, snake_case
+from domain.errors import ApiError, NotImplementedOperation
 from server.config import Settings
 from storage.db import database
 
@@ -33,7 +33,7 @@ class Forbidden(ApiError):
 
 
 def load_handler(reference: str):
-    """'handlers.locales:list_locales' -> the function, or None when it is not written yet."""
+    """'handlers.shop.locales:list_locales' -> the function, or None when it is not written yet."""
     module_name, _, function_name = reference.partition(":")
     try:
         module = importlib.import_module(module_name)

@@ -92,7 +92,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 def customer_claims(raw_token: str) -> dict | None:
-    from handlers.customers import authenticate_customer_token
+    from handlers.shop.customers import authenticate_customer_token
     with database.connection_context():
         return authenticate_customer_token(raw_token)
 
@@ -100,20 +100,20 @@ def customer_claims(raw_token: str) -> dict | None:
 def cart_claims(raw_token: str) -> dict | None:
     """Claims of the bearer of a cart operation: a customer token (the customer's cart) or a guest
     cart token (`{"cart_id", "cart_token"}`); None when it is neither."""
-    from handlers.carts import authenticate_guest_cart_token
-    from handlers.customers import authenticate_customer_token
+    from handlers.shop.cart import authenticate_guest_cart_token
+    from handlers.shop.customers import authenticate_customer_token
     with database.connection_context():
         return authenticate_customer_token(raw_token) or authenticate_guest_cart_token(raw_token)
 
 
 def guest_cart_claims(raw_token: str) -> dict | None:
-    from handlers.carts import authenticate_guest_cart_token
+    from handlers.shop.cart import authenticate_guest_cart_token
     with database.connection_context():
         return authenticate_guest_cart_token(raw_token)
 
 
 def admin_claims(raw_token: str, client_ip: str | None) -> dict | None:
-    from handlers.admin_access import authenticate_admin_token
+    from domain.access import authenticate_admin_token
     with database.connection_context():
         return authenticate_admin_token(raw_token, client_ip)
 

@@ -2,7 +2,7 @@
 
 Money columns are `MoneyField` (exact Decimal). Order rows copy what the customer saw (names, SKUs,
 prices, totals, addresses) so later catalog changes never rewrite history. Cart totals are not
-stored: `handlers.cart_totals` computes them from the cart's rows on every read.
+stored: `domain.sales.cart_totals` computes them from the cart's rows on every read.
 """
 from peewee import (
     BooleanField, CharField, DateTimeField, DecimalField, ForeignKeyField, IntegerField, JSONField, TextField,

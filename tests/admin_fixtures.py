@@ -8,8 +8,8 @@ from functools import lru_cache
 import pytest
 from starlette.testclient import TestClient
 
-from handlers.admin_access import hash_password, issue_token
-from handlers.common import build_context
+from domain.access import hash_password, issue_token
+from domain.common import build_context
 from storage.admin_models import AdminRole, AdminUser
 from storage.db import database
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.cart_totals import compute_totals
-from handlers.common import build_context, json_number
+from domain.sales.cart_totals import compute_totals
+from domain.common import build_context, json_number
 from storage.db import database
 from storage.models import (
     Attribute, AttributeOption, InventorySource, Product, ProductAttributeValue, ProductBundleOption,

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from handlers import sales_documents
-from handlers.store_config import set_config
+from domain.sales import documents as sales_documents
+from domain.sales.store_config import set_config
 from storage.db import database
 from storage.models import (
     CoreConfig, InventorySource, Product, ProductChannel, ProductDownloadableLink, ProductInventory,

@@ -9,8 +9,8 @@ from graphql import build_schema
 
 from generated.graphql_bindings import ROOT_FIELDS
 from generated.operations import REST_OPERATIONS
-from handlers.admin_crud import id_list
-from handlers.errors import InvalidRequest
+from handlers.admin.crud import id_list
+from domain.errors import InvalidRequest
 from server.rest import load_handler
 from storage.models import Currency
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
@@ -72,7 +72,7 @@ def test_id_list_filter_takes_one_or_several_ids():
 
 
 def test_range_filters_refuse_values_the_column_cannot_hold():
-    from handlers.admin_settings_exchange_rates import exchange_rates
+    from handlers.admin.settings.exchange_rates import exchange_rates
     with pytest.raises(InvalidRequest) as refused:
         exchange_rates.filtered({"rate_from": 1e300})
     assert refused.value.errors == {"rate_from": ["The value is out of range."]}

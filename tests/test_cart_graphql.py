@@ -6,7 +6,7 @@ from tests.cart_fixtures import (  # noqa: F401 (fixtures)
     CART_FIELDS, bundle, configurable, downloadable, gql, grouped, product, totals_of,
 )
 from tests.customer_fixtures import customer, other_customer  # noqa: F401
-from handlers.common import json_number
+from domain.common import json_number
 
 CREATE = "mutation { createCartToken(input: {}) { cartToken { %s } } }" % CART_FIELDS
 READ = "mutation { createReadCart(input: {}) { readCart { %s } } }" % CART_FIELDS

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.cart_totals import check_coupon, compute_totals, consume_coupon_usage
-from handlers.common import build_context
-from handlers.errors import ApiError
-from handlers.store_config import set_config
+from domain.sales.cart_totals import check_coupon, compute_totals, consume_coupon_usage
+from domain.common import build_context
+from domain.errors import ApiError
+from domain.sales.store_config import set_config
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (

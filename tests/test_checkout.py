@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from handlers.cart_totals import compute_totals
-from handlers.common import build_context
+from domain.sales.cart_totals import compute_totals
+from domain.common import build_context
 from storage.db import database
 from storage.models import InventorySource, Product, ProductBundleOption, ProductBundleOptionProduct
 from storage.sales_models import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.customers import authenticate_customer_token, reset_password
+from handlers.shop.customers import authenticate_customer_token, reset_password
 from storage.customer_models import Customer, CustomerLoginFailure, CustomerPasswordReset, CustomerToken
 from storage.db import database
 from storage.models import CustomerGroup, utcnow
@@ -374,7 +374,7 @@ def test_mail_goes_through_smtp_when_configured(client, customer, outbox, monkey
         def send_message(self, message):
             sent.append(("send", message["To"], message["Subject"]))
 
-    monkeypatch.setattr("handlers.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("domain.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setenv("SMTP_HOST", "mail.example.com")
     monkeypatch.setenv("SMTP_USERNAME", "shop")
     monkeypatch.setenv("SMTP_PASSWORD", "secret")

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from handlers import sales_documents
-from handlers.customer_downloadables import count_download
+from domain.sales import documents as sales_documents
+from handlers.shop.downloadables import count_download
 from storage.db import database
 from storage.sales_models import DownloadableLinkPurchased, Invoice
 from tests.customer_fixtures import customer, other_customer  # noqa: F401 (fixtures)

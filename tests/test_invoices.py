@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from handlers import sales_documents
+from domain.sales import documents as sales_documents
 from storage.db import database
 from storage.sales_models import Invoice, InvoiceItem, Order, OrderItem, OrderStatusHistory
 from tests.customer_fixtures import customer, other_customer  # noqa: F401 (fixtures)

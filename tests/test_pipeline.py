@@ -17,26 +17,32 @@ BASE = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [
 OPERATION = {"operationId": "listThings", "responses": {"200": {"description": "ok"}, "404": {"description": "no"}}}
 
 
-def write_surface(folder: Path, *fragments: dict):
+def write_surface(folder: Path, *fragments: dict, names=None) -> Path:
+    folder.mkdir(exist_ok=True)
     (folder / "_document.yaml").write_text(yaml.safe_dump(BASE))
     for index, fragment in enumerate(fragments):
-        (folder / f"domain{index}.yaml").write_text(yaml.safe_dump(fragment))
+        name = names[index] if names else f"domain{index}"
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(fragment))
+    return folder
 
 
-def test_bundle_merges_fragments_and_names_handlers(tmp_path):
-    write_surface(tmp_path, {"x-handlers": "handlers.things", "paths": {"/things": {"get": OPERATION}}})
-    document, modules = bundle_openapi(tmp_path)
-    operations = rest_operations(document, modules)
-    assert operations[0]["handler"] == "handlers.things:list_things"
+def test_bundle_merges_fragments_and_names_handlers_after_them(tmp_path):
+    shop = write_surface(tmp_path / "shop", {"paths": {"/things": {"get": OPERATION}}}, names=["things"])
+    operations = rest_operations(*bundle_openapi(shop))
+    assert operations[0]["handler"] == "handlers.shop.things:list_things"
     assert operations[0]["path"] == "/api/t/things"
+    admin = write_surface(tmp_path / "admin", {"paths": {"/a": {"get": OPERATION}}},
+                          {"paths": {"/b": {"get": {**OPERATION, "operationId": "getB"}}}},
+                          names=["settings_tax_rates", "profile"])
+    handlers = {op["path"]: op["handler"] for op in rest_operations(*bundle_openapi(admin))}
+    assert handlers == {"/api/t/a": "handlers.admin.settings.tax_rates:list_things",
+                        "/api/t/b": "handlers.admin.profile:get_b"}
 
 
 @pytest.mark.parametrize("fragments, message", [
-    (({"paths": {"/a": {"get": OPERATION}}},), "missing top-level x-handlers"),
-    (({"x-handlers": "m", "paths": {"/a": {"get": OPERATION}}},
-      {"x-handlers": "m", "paths": {"/a": {"get": OPERATION}}}), "GET /a is already defined"),
-    (({"x-handlers": "m", "components": {"schemas": {"A": {}}}},
-      {"x-handlers": "m", "components": {"schemas": {"A": {}}}}), "components.schemas.A is already defined"),
+    (({"paths": {"/a": {"get": OPERATION}}}, {"paths": {"/a": {"get": OPERATION}}}), "GET /a is already defined"),
+    (({"components": {"schemas": {"A": {}}}}, {"components": {"schemas": {"A": {}}}}),
+     "components.schemas.A is already defined"),
 ])
 def test_bundle_rejects_ambiguous_specs(tmp_path, fragments, message):
     write_surface(tmp_path, *fragments)
@@ -45,7 +51,7 @@ def test_bundle_rejects_ambiguous_specs(tmp_path, fragments, message):
 
 
 def test_duplicate_operation_ids_are_rejected(tmp_path):
-    write_surface(tmp_path, {"x-handlers": "m", "paths": {"/a": {"get": OPERATION}, "/b": {"get": OPERATION}}})
+    write_surface(tmp_path, {"paths": {"/a": {"get": OPERATION}, "/b": {"get": OPERATION}}})
     with pytest.raises(SpecError, match="duplicate operationIds: listThings"):
         rest_operations(*bundle_openapi(tmp_path))
 
@@ -78,7 +84,7 @@ def test_operation_without_handler_answers_501(client, monkeypatch):
         operation_id = "getLocale"
 
     monkeypatch.setitem(REST_OPERATIONS, "getLocale", {**REST_OPERATIONS["getLocale"],
-                                                       "handler": "handlers.locales:not_written_yet"})
+                                                       "handler": "handlers.shop.locales:not_written_yet"})
     endpoint = OperationResolver(Settings()).resolve(FakeOperation()).function
     with pytest.raises(Exception) as raised:
         endpoint(id=1)

@@ -700,39 +700,6 @@ class AdminProfile(TypedDict):
     message: str | None
 
 
-class AdminRole(TypedDict):
-    id: int
-    name: str
-    description: str | None
-    permissionType: Literal["all", "custom"]
-    permissions: list[str] | None
-
-
-class AdminRoleList(TypedDict):
-    data: list[AdminRole]
-    meta: AdminListMeta
-
-
-AdminPermissionKey: TypeAlias = str
-
-
-AdminPermissionKeys: TypeAlias = list[AdminPermissionKey]
-
-
-class AdminRoleCreateBody(TypedDict, closed=True):
-    name: str
-    description: str
-    permission_type: Literal["all", "custom"]
-    permissions: NotRequired[AdminPermissionKeys]
-
-
-class AdminRoleUpdateBody(TypedDict, closed=True):
-    name: NotRequired[str]
-    description: NotRequired[str]
-    permission_type: NotRequired[Literal["all", "custom"]]
-    permissions: NotRequired[AdminPermissionKeys]
-
-
 class AdminChannel(TypedDict):
     id: int
     code: str
@@ -887,6 +854,33 @@ class AdminExchangeRateSync(TypedDict):
     message: str
 
 
+class IntegrationToken(TypedDict):
+    id: int
+    name: str
+    adminId: int
+    tokenPrefix: str
+    permissionMode: Literal["all", "custom", "same_as_web"]
+    permissions: list[str] | None
+    allowedIps: list[str]
+    expiresAt: str | None
+    rateLimitPerMinute: int | None
+    rateLimitPerDay: int | None
+    status: Literal["active", "revoked", "expired"]
+    revokedAt: str | None
+    lastUsedAt: str | None
+    createdAt: str
+    updatedAt: str
+    token: NotRequired[str]
+
+
+class IntegrationTokenList(TypedDict):
+    data: list[IntegrationToken]
+    meta: AdminListMeta
+
+
+AllowedIp: TypeAlias = str
+
+
 class AdminInventorySource(TypedDict):
     id: int
     code: str
@@ -979,6 +973,69 @@ class AdminLocaleUpdateBody(TypedDict, closed=True):
     name: NotRequired[str]
     direction: NotRequired[Literal["ltr", "rtl"]]
     logo_path: NotRequired[str | None]
+
+
+class AdminRole(TypedDict):
+    id: int
+    name: str
+    description: str | None
+    permissionType: Literal["all", "custom"]
+    permissions: list[str] | None
+
+
+class AdminRoleList(TypedDict):
+    data: list[AdminRole]
+    meta: AdminListMeta
+
+
+AdminPermissionKey: TypeAlias = str
+
+
+AdminPermissionKeys: TypeAlias = list[AdminPermissionKey]
+
+
+class AdminRoleCreateBody(TypedDict, closed=True):
+    name: str
+    description: str
+    permission_type: Literal["all", "custom"]
+    permissions: NotRequired[AdminPermissionKeys]
+
+
+class AdminRoleUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str]
+    permission_type: NotRequired[Literal["all", "custom"]]
+    permissions: NotRequired[AdminPermissionKeys]
+
+
+class AdminStorefrontKey(TypedDict):
+    id: int
+    name: str
+    keyPrefix: str
+    rateLimitPerMinute: int
+    status: Literal[0, 1]
+    expiresAt: str | None
+    lastUsedAt: str | None
+    createdAt: str
+    updatedAt: str
+    key: NotRequired[str]
+
+
+class AdminStorefrontKeyList(TypedDict):
+    data: list[AdminStorefrontKey]
+    meta: AdminListMeta
+
+
+class AdminStorefrontKeyCreateBody(TypedDict, closed=True):
+    name: str
+    rate_limit_per_minute: NotRequired[int]
+    expires_at: NotRequired[str | None]
+
+
+class AdminStorefrontKeyUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    rate_limit_per_minute: NotRequired[int]
+    expires_at: NotRequired[str | None]
 
 
 class AdminTaxCategory(TypedDict):
@@ -1097,74 +1154,6 @@ class AdminThemeUpdateBody(TypedDict, closed=True):
     options: NotRequired[dict[str, Any]]
 
 
-class AdminStorefrontKey(TypedDict):
-    id: int
-    name: str
-    keyPrefix: str
-    rateLimitPerMinute: int
-    status: Literal[0, 1]
-    expiresAt: str | None
-    lastUsedAt: str | None
-    createdAt: str
-    updatedAt: str
-    key: NotRequired[str]
-
-
-class AdminStorefrontKeyList(TypedDict):
-    data: list[AdminStorefrontKey]
-    meta: AdminListMeta
-
-
-class AdminStorefrontKeyCreateBody(TypedDict, closed=True):
-    name: str
-    rate_limit_per_minute: NotRequired[int]
-    expires_at: NotRequired[str | None]
-
-
-class AdminStorefrontKeyUpdateBody(TypedDict, closed=True):
-    name: NotRequired[str]
-    rate_limit_per_minute: NotRequired[int]
-    expires_at: NotRequired[str | None]
-
-
-class IntegrationToken(TypedDict):
-    id: int
-    name: str
-    adminId: int
-    tokenPrefix: str
-    permissionMode: Literal["all", "custom", "same_as_web"]
-    permissions: list[str] | None
-    allowedIps: list[str]
-    expiresAt: str | None
-    rateLimitPerMinute: int | None
-    rateLimitPerDay: int | None
-    status: Literal["active", "revoked", "expired"]
-    revokedAt: str | None
-    lastUsedAt: str | None
-    createdAt: str
-    updatedAt: str
-    token: NotRequired[str]
-
-
-class IntegrationTokenList(TypedDict):
-    data: list[IntegrationToken]
-    meta: AdminListMeta
-
-
-AllowedIp: TypeAlias = str
-
-
-class IntegrationTokenCreateBody(TypedDict, closed=True):
-    name: str
-    admin_id: NotRequired[int]
-    permission_mode: NotRequired[Literal["all", "custom", "same_as_web"]]
-    permissions: NotRequired[AdminPermissionKeys]
-    allowed_ips: NotRequired[list[AllowedIp]]
-    expires_at: NotRequired[str | None]
-    rate_limit_per_minute: NotRequired[int | None]
-    rate_limit_per_day: NotRequired[int | None]
-
-
 class AdminUser(TypedDict):
     id: int
     name: str
@@ -1265,6 +1254,17 @@ class AdminChannelDetail(AdminChannel):
     currencies: list[AdminChannelCode]
     inventorySources: list[AdminChannelCode]
     translations: list[AdminChannelTranslation]
+
+
+class IntegrationTokenCreateBody(TypedDict, closed=True):
+    name: str
+    admin_id: NotRequired[int]
+    permission_mode: NotRequired[Literal["all", "custom", "same_as_web"]]
+    permissions: NotRequired[AdminPermissionKeys]
+    allowed_ips: NotRequired[list[AllowedIp]]
+    expires_at: NotRequired[str | None]
+    rate_limit_per_minute: NotRequired[int | None]
+    rate_limit_per_day: NotRequired[int | None]
 
 
 class AdminCatalogProductRow(TypedDict):

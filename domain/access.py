@@ -1,0 +1,242 @@
+"""Admin access: integration tokens (`<id>|<secret>`), their effective permissions, passwords,
+and the helpers the admin handlers share (caller, GraphQL input → REST body, business-rule errors).
+
+A token inherits its admin's role and can never do more: mode `all` and `same_as_web` follow the
+role as it is now; `custom` is a frozen subset, intersected with the role at every request.
+"""
+import datetime
+import hashlib
+import hmac
+import ipaddress
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from domain.common import RequestContext, camel_case, snake_case
+from domain.errors import ApiError, InvalidRequest
+from handlers.spec_schemas import validator
+from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from_now
+from storage.db import database
+from storage.models import utcnow
+
+ALWAYS_ALLOWED_IP = ipaddress.ip_address("127.0.0.1")
+PERMISSION_MODES = ("all", "custom", "same_as_web")
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+UNSET = object()
+
+_hasher = PasswordHasher()
+
+
+# --- passwords ---------------------------------------------------------------
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- tokens ------------------------------------------------------------------
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def issue_token(admin: AdminUser, name: str = "Integration", permission_mode: str = "all",
+                permissions: list[str] | None = None, allowed_ips: list[str] | None = None,
+                expires_at=UNSET, rate_limit_per_minute: int | None = 60,
+                rate_limit_per_day: int | None = 10000) -> tuple[AdminToken, str]:
+    """Create a token for `admin`; the raw `<id>|<secret>` is returned once and never stored.
+    `expires_at` defaults to one year from now; None means it never expires."""
+    secret = new_secret()
+    token = AdminToken.create(
+        admin=admin, name=name, token_prefix=secret[:8], token_hash=hash_secret(secret),
+        permission_mode=permission_mode,
+        permissions=sorted(set(permissions or [])) if permission_mode == "custom" else None,
+        allowed_ips=list(allowed_ips or []), expires_at=one_year_from_now() if expires_at is UNSET else expires_at,
+        rate_limit_per_minute=rate_limit_per_minute, rate_limit_per_day=rate_limit_per_day)
+    return token, f"{token.id}|{secret}"
+
+
+def create_admin_with_token(name: str, email: str, password: str,
+                            role_name: str = "Administrator") -> tuple[AdminUser, str]:
+    """An admin with the named role (an all-permissions role is created when missing) and one
+    integration token; used by `specshop admin create` and `make run`."""
+    with database.atomic():
+        role = AdminRole.select().where(AdminRole.name == role_name).order_by(AdminRole.id).first()
+        if role is None:
+            role = AdminRole.create(name=role_name, description="Full access", permission_type="all")
+        admin = AdminUser.create(name=name, email=email.strip().lower(), password=hash_password(password), role=role)
+        _token, raw = issue_token(admin, name="CLI")
+    return admin, raw
+
+
+def parse_raw_token(raw_token: str | None) -> tuple[int, str] | None:
+    match = re.fullmatch(r"(\d{1,10})\|([A-Za-z0-9_-]{16,128})", (raw_token or "").strip())
+    if not match or int(match.group(1)) > 2**31 - 1:
+        return None
+    return int(match.group(1)), match.group(2)
+
+
+def authenticate_admin_token(raw_token: str | None, client_ip: str | None) -> dict | None:
+    """Claims for a live token from an allowed IP whose admin is active, else None (→ 401)."""
+    parsed = parse_raw_token(raw_token)
+    if parsed is None:
+        return None
+    token_id, secret = parsed
+    token = (AdminToken.select(AdminToken, AdminUser, AdminRole).join(AdminUser).join(AdminRole)
+             .where(AdminToken.id == token_id).first())
+    now = utcnow()
+    if (token is None or not hmac.compare_digest(token.token_hash, hash_secret(secret))
+            or token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now)
+            or not token.admin.status or not ip_allowed(token.allowed_ips, client_ip)):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        AdminToken.update(last_used_at=now).where(AdminToken.id == token.id).execute()
+    return {
+        "sub": f"admin-token:{token.id}",
+        "admin_id": token.admin.id,
+        "token_id": token.id,
+        "permissions": effective_permissions(token.admin.role, token.permission_mode, token.permissions),
+        "rate_limit_per_minute": token.rate_limit_per_minute,
+        "rate_limit_per_day": token.rate_limit_per_day,
+    }
+
+
+def role_permissions(role: AdminRole):
+    return "all" if role.permission_type == "all" else sorted(set(role.permissions or ()))
+
+
+def effective_permissions(role: AdminRole, mode: str, token_permissions: list[str] | None):
+    """"all" or a sorted list of keys: the role's, narrowed to the token's frozen subset in custom mode."""
+    granted = role_permissions(role)
+    if mode != "custom":
+        return granted
+    frozen = set(token_permissions or ())
+    return sorted(frozen if granted == "all" else frozen & set(granted))
+
+
+def ip_allowed(allowed_ips: list[str] | None, client_ip: str | None) -> bool:
+    if not allowed_ips:
+        return True
+    address = parse_ip(client_ip)
+    if address is None:
+        return False
+    if address == ALWAYS_ALLOWED_IP:
+        return True
+    for entry in allowed_ips:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def parse_ip(value: str | None):
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def invalid_ip_entries(entries: list[str]) -> list[str]:
+    bad = []
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            bad.append(f"'{entry}' is not an IPv4/IPv6 address or CIDR range.")
+    return bad
+
+
+# --- shared by the admin handlers ------------------------------------------------
+
+def caller_id(context: RequestContext) -> int:
+    if not context.admin:
+        raise ApiError(401, "Unauthenticated.", "unauthenticated")
+    return context.admin["admin_id"]
+
+
+def caller_permissions(context: RequestContext):
+    return (context.admin or {}).get("permissions") or []
+
+
+def covers(granted, wanted) -> bool:
+    """Whether permissions `granted` ("all" or keys) include every permission in `wanted`."""
+    if granted == "all":
+        return True
+    return wanted != "all" and set(wanted) <= set(granted)
+
+
+def ensure_within_caller(context: RequestContext, wanted, field: str, what: str):
+    """No escalation: a caller cannot grant (through a role, a role assignment or a token) more than
+    its own token may do."""
+    if not covers(caller_permissions(context), wanted):
+        raise invalid(field, f"{what} cannot grant more than the calling token may do.")
+
+
+def invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "The given data was invalid.", "validation_failed", {field: [message]})
+
+
+def iri_id(value, name: str = "id") -> int:
+    """"/api/admin/settings/users/4" or "4" -> 4."""
+    match = re.fullmatch(r"(?:/api/[\w/-]+/)?(\d+)", str(value))
+    if not match or not 1 <= int(match.group(1)) <= 2**31 - 1:
+        raise InvalidRequest({name: ["Must be an IRI such as /api/admin/settings/users/1 or an integer id."]})
+    return int(match.group(1))
+
+
+def body_from_input(data: dict, schema_name: str) -> dict:
+    """A GraphQL mutation input (camelCase) as the REST body (snake_case), validated against the
+    REST request schema so both transports enforce the same rules; errors name the input fields."""
+    body = {snake_case(key): value for key, value in data.items() if key not in ("id", "clientMutationId")}
+    errors: dict[str, list[str]] = {}
+    for error in validator("admin", schema_name).iter_errors(body):
+        field = str(error.path[0]) if error.path else (
+            error.message.split("'")[1] if "'" in error.message else "input")
+        errors.setdefault(camel_case(field), []).append(error.message)
+    if errors:
+        raise ApiError(422, "The given data was invalid.", "validation_failed", errors)
+    return body
+
+
+def created(document: dict) -> tuple[dict, int]:
+    """A REST 201 answer; GraphQL mutations unwrap it."""
+    return document, 201
+
+
+def mutation(rest_handler, payload_key: str, schema_name: str | None = None, uses_id: bool = True,
+             returns_node: bool = True, prepare=None):
+    """A GraphQL mutation handler over a REST handler: input → (id, body), result → payload."""
+    def resolve(context: RequestContext, input: dict):
+        data = prepare(input) if prepare else input
+        arguments = {}
+        if uses_id:
+            arguments["id"] = iri_id(data.get("id"))
+        if schema_name:
+            arguments["body"] = body_from_input(data, schema_name)
+        try:
+            result = rest_handler(context, **arguments)
+        except ApiError as error:
+            if error.errors:
+                error.errors = {camel_case(field): messages for field, messages in error.errors.items()}
+            raise
+        if isinstance(result, tuple):
+            result = result[0]
+        return {payload_key: result if returns_node else None, "clientMutationId": input.get("clientMutationId")}
+    resolve.__name__ = f"graphql_{rest_handler.__name__}"
+    return resolve

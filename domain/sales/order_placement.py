@@ -1,0 +1,381 @@
+"""Placing an order: the cart becomes an order in one database transaction.
+
+Inside the transaction, in this order:
+1. the cart is claimed (`is_active` true -> false, a conditional UPDATE): a concurrent placement of
+   the same cart finds it closed and answers 409 "Cart is empty";
+2. totals are computed again with `cart_totals.compute_totals`, so the order carries exactly what
+   the cart showed; the checkout steps are checked on them (addresses, shipping method still offered,
+   payment method still active);
+3. the order, its items (a configurable line: parent + variant child; a bundle line: parent + one
+   child per selected product), both addresses, the status history and the payment record (the
+   processor's `authorize`) are written;
+4. stock is taken per inventory source, lowest `priority` number first, each step a conditional
+   `UPDATE … SET qty = qty - n WHERE id = ? AND qty >= n`, recorded in OrderItemInventory; products
+   are visited in id order so two orders never wait on each other's rows in opposite order. When a
+   product cannot be covered, everything rolls back and the answer is 422 naming the product;
+5. coupon and rule usage is counted, and `sales_documents.after_order_placed` runs.
+On SQLite the transaction starts with BEGIN IMMEDIATE: writers queue for the database lock
+(busy_timeout) instead of failing when a read snapshot turns out stale.
+
+Idempotency: an order remembers the `Idempotency-Key` it was placed with and a fingerprint of the
+cart's lines. The same key from the same customer (or for the same guest cart) returns that order;
+the same key with different lines in the cart is 422 `idempotency_key_reused`.
+
+Amounts: top-level order items carry the line amounts and add up to the order totals; a
+configurable line's child carries zero amounts, a bundle's children their own unit prices (for
+display only).
+"""
+import hashlib
+import importlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from domain.sales import cart_totals
+
+from domain.sales import payments
+from domain.errors import ApiError
+from storage.customer_models import Customer
+from storage.db import database
+from storage.models import InventorySource, Product, ProductInventory, utcnow
+from storage.sales_models import (
+    Cart, CartAddress, CartItem, Order, OrderAddress, OrderItem, OrderItemInventory, OrderPayment,
+    OrderStatusHistory,
+)
+
+ADDRESS_FIELDS = ("company_name", "first_name", "last_name", "email", "phone", "address1", "address2", "city",
+                  "state", "country", "postcode")
+MISSING_DETAILS = "Missing required checkout details"
+STEP_MESSAGES = {
+    "billingAddress": "Billing address must be set first.",
+    "shippingAddress": "Shipping address must be set first.",
+    "shippingMethod": "Shipping method must be set first.",
+    "paymentMethod": "Payment method must be set first.",
+}
+KEY_REUSED = "This Idempotency-Key was already used for a different cart."
+
+
+class CheckoutIncomplete(ApiError):
+    def __init__(self, missing: list[str]):
+        super().__init__(400, MISSING_DETAILS, "checkout_incomplete",
+                         {step: [STEP_MESSAGES[step]] for step in missing})
+
+
+class CartEmpty(ApiError):
+    def __init__(self):
+        super().__init__(409, "Cart is empty", "cart_empty")
+
+
+class InsufficientStock(ApiError):
+    def __init__(self, shortages: list[str]):
+        super().__init__(422, "Insufficient stock for one or more items.", "insufficient_stock",
+                         {"inventory": shortages})
+
+
+class IdempotencyKeyReused(ApiError):
+    def __init__(self):
+        super().__init__(422, KEY_REUSED, "idempotency_key_reused", {"Idempotency-Key": [KEY_REUSED]})
+
+
+# --- checkout steps ----------------------------------------------------------------------------
+
+def cart_addresses(cart: Cart) -> dict[str, CartAddress]:
+    return {address.address_type: address for address in CartAddress.select().where(CartAddress.cart == cart.id)}
+
+
+def missing_steps(context, cart: Cart, totals, addresses: dict, upto: str) -> list[str]:
+    """The steps before `upto` (shippingMethod, paymentMethod or order) that are not done.
+    Carts without physical items have no shipping steps; a chosen method that is no longer
+    offered for the cart as it is now counts as not chosen."""
+    missing = []
+    if upto in ("paymentMethod", "order") and "billing" not in addresses:
+        missing.append("billingAddress")
+    if totals.needs_shipping:
+        if "shipping" not in addresses:
+            missing.append("shippingAddress")
+        if upto in ("paymentMethod", "order") and totals.shipping_rate is None:
+            missing.append("shippingMethod")
+    if upto == "order" and not chosen_payment_method(context, cart):
+        missing.append("paymentMethod")
+    return missing
+
+
+def chosen_payment_method(context, cart: Cart) -> payments.PaymentMethod | None:
+    """The cart's payment method when it is still active in the channel."""
+    if not cart.payment_method:
+        return None
+    return next((method for method in payments.payment_methods(context, cart) if method.code == cart.payment_method),
+                None)
+
+
+def require_items(cart: Cart):
+    if not CartItem.select().where(CartItem.cart == cart.id).exists():
+        raise CartEmpty()
+
+
+# --- idempotency -------------------------------------------------------------------------------
+
+def lines_fingerprint(cart_id: int) -> str:
+    """SHA-256 of the cart's lines (product, variant, quantity, options), order-independent."""
+    lines = sorted([item.product_id, item.child_id, item.quantity, json.dumps(item.additional or {}, sort_keys=True)]
+                   for item in CartItem.select().where(CartItem.cart == cart_id))
+    return hashlib.sha256(json.dumps(lines).encode()).hexdigest()
+
+
+def keyed_order(context, key: str, guest_cart_id: int | None = None) -> Order | None:
+    """The order placed earlier with `key` by this customer, or for this guest cart."""
+    if context.customer_id:
+        scope = (Order.customer == context.customer_id)
+    elif guest_cart_id or context.cart_id:
+        scope = (Order.cart_id == (guest_cart_id or context.cart_id)) & Order.customer.is_null()
+    else:
+        return None
+    return Order.select().where(scope, Order.idempotency_key == key).first()
+
+
+def replay(context, key: str, current_cart: Cart | None) -> Order | None:
+    """The earlier order for `key`, when the cart now in hand is that order's cart, empty, or has the
+    same lines; 422 when the key comes back with different lines."""
+    order = keyed_order(context, key, current_cart.id if current_cart and not current_cart.customer_id else None)
+    if order is None:
+        return None
+    if current_cart is not None and current_cart.id != order.cart_id and (
+            CartItem.select().where(CartItem.cart == current_cart.id).exists()
+            and lines_fingerprint(current_cart.id) != order.request_fingerprint):
+        raise IdempotencyKeyReused()
+    return order
+
+
+# --- placing -----------------------------------------------------------------------------------
+
+def place_order(context, cart: Cart, idempotency_key: str | None) -> Order:
+    """Turn `cart` into an order (see the module docstring); returns the order, or the earlier one
+    for a retried Idempotency-Key."""
+    if idempotency_key:
+        earlier = replay(context, idempotency_key, cart)
+        if earlier is not None:
+            return earlier
+    try:
+        with database.atomic():  # on SQLite this begins IMMEDIATE (storage.db): writers queue
+            return create_order(context, cart, idempotency_key)
+    except (IntegrityError, CartEmpty):
+        earlier = order_of_concurrent_retry(context, cart, idempotency_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | None:
+    """After losing a race (cart already closed, or the key taken by a parallel request): the order
+    the parallel request with the same key placed, if that is what happened."""
+    earlier = keyed_order(context, key, None if cart.customer_id else cart.id) if key else None
+    if earlier is not None and earlier.request_fingerprint != lines_fingerprint(cart.id):
+        raise IdempotencyKeyReused()
+    return earlier
+
+
+def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
+    claim_cart(cart)
+    cart = Cart.get_by_id(cart.id)  # the chosen methods and coupon as they are now, under the claim
+    totals = cart_totals.compute_totals(context, cart)
+    addresses = cart_addresses(cart)
+    missing = missing_steps(context, cart, totals, addresses, "order")
+    if missing:
+        raise CheckoutIncomplete(missing)
+    method = chosen_payment_method(context, cart)
+    order = Order.create(increment_id=f"pending-{uuid.uuid4().hex}", channel=cart.channel_id,
+                         idempotency_key=idempotency_key, request_fingerprint=lines_fingerprint(cart.id),
+                         cart_id=cart.id, **customer_fields(cart, addresses), **totals_fields(totals))
+    order.increment_id = str(order.id)
+    Order.update(increment_id=order.increment_id).where(Order.id == order.id).execute()
+    stock_items = write_items(context, order, totals)
+    for address_type in ("billing", "shipping"):
+        if address_type in addresses:
+            copy_address(order, addresses[address_type])
+    record_status(order, "pending", "Order placed")
+    take_stock(stock_items)
+    authorize_payment(order, method)
+    cart_totals.consume_coupon_usage(order, cart.customer_id)
+    after_order_placed(order)
+    return order
+
+
+def claim_cart(cart: Cart):
+    """Close the cart; 0 rows means another request ordered it first (or it has no items)."""
+    if not CartItem.select().where(CartItem.cart == cart.id).exists():
+        raise CartEmpty()
+    claimed = (Cart.update(is_active=False, updated_at=utcnow())
+               .where(Cart.id == cart.id, Cart.is_active == True)  # noqa: E712
+               .execute())
+    if not claimed:
+        raise CartEmpty()
+
+
+def customer_fields(cart: Cart, addresses: dict) -> dict:
+    if cart.customer_id:
+        customer = Customer.get_by_id(cart.customer_id)
+        return {"customer": customer.id, "is_guest": False, "customer_email": customer.email,
+                "customer_first_name": customer.first_name, "customer_last_name": customer.last_name}
+    billing = addresses["billing"]
+    return {"customer": None, "is_guest": True, "customer_email": cart.customer_email or billing.email,
+            "customer_first_name": cart.customer_first_name or billing.first_name,
+            "customer_last_name": cart.customer_last_name or billing.last_name}
+
+
+def totals_fields(totals) -> dict:
+    rate = totals.shipping_rate
+    return {
+        "status": "pending", "coupon_code": totals.coupon_code,
+        "shipping_method": rate.code if rate else None,
+        "shipping_title": f"{rate.carrier_title} - {rate.method_title}" if rate else None,
+        "shipping_description": rate.description if rate else None,
+        "base_currency_code": totals.base_currency_code, "order_currency_code": totals.currency_code,
+        "exchange_rate": totals.exchange_rate, "total_item_count": totals.items_count,
+        "total_qty_ordered": totals.items_qty,
+        "sub_total": totals.sub_total, "base_sub_total": totals.base_sub_total,
+        "discount_amount": totals.discount, "base_discount_amount": totals.base_discount,
+        "tax_amount": totals.tax, "base_tax_amount": totals.base_tax,
+        "shipping_amount": totals.shipping, "base_shipping_amount": totals.base_shipping,
+        "grand_total": totals.grand_total, "base_grand_total": totals.base_grand_total,
+        "applied_cart_rule_ids": list(totals.applied_rule_ids),
+    }
+
+
+@dataclass
+class StockNeed:
+    order_item: OrderItem
+    product_id: int
+    qty: int
+    label: str  # "Name" (SKU …) for the 422 message
+
+
+def write_items(context, order: Order, totals) -> list[StockNeed]:
+    """Order items for every cart line; returns the stock each stocked product needs."""
+    child_ids = {child["product_id"] for line in totals.lines for child in line.children}
+    child_ids |= {line.item.child_id for line in totals.lines if line.item.child_id}
+    products = {p.id: p for p in Product.select().where(Product.id.in_(list(child_ids)))} if child_ids else {}
+    needs = []
+    for line in totals.lines:
+        parent = OrderItem.create(
+            order=order, product=line.item.product_id, product_type=line.type, sku=line.sku, name=line.name,
+            weight=line.product.weight, qty_ordered=line.quantity, price=line.unit_price,
+            base_price=line.base_unit_price, total=line.total, base_total=line.base_total,
+            tax_percent=line.tax_percent, tax_amount=line.tax, base_tax_amount=line.base_tax,
+            discount_amount=line.discount, base_discount_amount=line.base_discount,
+            additional={**(line.item.additional or {}), "options": json_safe(line.options)})
+        if line.item.child_id:
+            variant = products[line.item.child_id]
+            child = OrderItem.create(order=order, parent=parent, product=variant.id, product_type=variant.type,
+                                     sku=variant.sku, name=line.name, weight=variant.weight,
+                                     qty_ordered=line.quantity)
+            needs.append(stock_need(child, variant, line.quantity, line.name))
+        elif line.children:
+            for part in line.children:
+                qty = part["qty"] * line.quantity
+                price = context.currency.convert(part["base_price"])
+                child = OrderItem.create(order=order, parent=parent, product=part["product_id"],
+                                         product_type=part["type"], sku=part["sku"], name=part["name"],
+                                         weight=products[part["product_id"]].weight, qty_ordered=qty,
+                                         price=price, base_price=part["base_price"], total=price * qty,
+                                         base_total=part["base_price"] * qty,
+                                         additional={"option_id": part["option_id"]})
+                needs.append(stock_need(child, products[part["product_id"]], qty, part["name"]))
+        else:
+            needs.append(stock_need(parent, line.product, line.quantity, line.name))
+    return [need for need in needs if need is not None]
+
+
+def stock_need(order_item: OrderItem, product: Product, qty: int, name: str) -> StockNeed | None:
+    if product.type == "downloadable" or not product.manage_stock:  # as handlers.shop.cart counts stock
+        return None
+    return StockNeed(order_item, product.id, qty, f'"{name}" (SKU {product.sku})')
+
+
+def json_safe(value):
+    """Decimals in line options -> strings, for the JSON column."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def copy_address(order: Order, address: CartAddress):
+    OrderAddress.create(order=order, address_type=address.address_type,
+                        **{name: getattr(address, name) for name in ADDRESS_FIELDS})
+
+
+def take_stock(needs: list[StockNeed]):
+    """Take every need from the sources in priority order, or raise 422 naming each short product."""
+    shortages = []
+    for need in sorted(needs, key=lambda need: need.product_id):
+        missing = take_from_sources(need)
+        if missing:
+            shortages.append(f"Not enough stock for {need.label}: {need.qty} requested.")
+    if shortages:
+        raise InsufficientStock(shortages)
+
+
+def take_from_sources(need: StockNeed) -> int:
+    """Conditional decrements source by source; returns how many units could not be covered."""
+    remaining = need.qty
+    rows = (ProductInventory.select(ProductInventory.id, ProductInventory.qty, ProductInventory.inventory_source)
+            .join(InventorySource)
+            .where(ProductInventory.product == need.product_id, InventorySource.status == True,  # noqa: E712
+                   ProductInventory.qty > 0)
+            .order_by(InventorySource.priority, InventorySource.id))
+    for row in list(rows):
+        available = row.qty
+        while remaining and available > 0:
+            take = min(remaining, available)
+            taken = (ProductInventory.update(qty=ProductInventory.qty - take)
+                     .where(ProductInventory.id == row.id, ProductInventory.qty >= take).execute())
+            if taken:
+                OrderItemInventory.create(order_item=need.order_item, product=need.product_id,
+                                          inventory_source=row.inventory_source_id, qty=take)
+                remaining -= take
+                break
+            # Another order took some meanwhile: look again at what this source has left.
+            available = ProductInventory.select(ProductInventory.qty).where(ProductInventory.id == row.id).scalar() or 0
+        if not remaining:
+            break
+    return remaining
+
+
+def authorize_payment(order: Order, method: payments.PaymentMethod):
+    processor = payments.get_processor(method.code)
+    authorization = processor.authorize(order)
+    additional = dict(authorization.additional or {})
+    if authorization.redirect_url:
+        additional["redirect_url"] = authorization.redirect_url
+    OrderPayment.create(order=order, method=method.code, method_title=method.title, additional=additional)
+
+
+def redirect_url(order: Order) -> str | None:
+    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    return (payment.additional or {}).get("redirect_url") if payment else None
+
+
+# --- hand-over to the sales documents (invoices, downloads) ------------------------------------
+
+def sales_documents():
+    """domain.sales.documents, or None while it does not exist."""
+    try:
+        return importlib.import_module("domain.sales.documents")
+    except ModuleNotFoundError as error:
+        if error.name != "domain.sales.documents":
+            raise
+        return None
+
+
+def record_status(order: Order, status: str, comment: str = ""):
+    module = sales_documents()
+    if module is not None and hasattr(module, "record_status"):
+        module.record_status(order, status, comment)
+    else:
+        OrderStatusHistory.create(order=order, status=status, comment=comment)
+
+
+def after_order_placed(order: Order):
+    module = sales_documents()
+    if module is not None and hasattr(module, "after_order_placed"):
+        module.after_order_placed(order)
+

@@ -1,0 +1,504 @@
+"""Checkout over REST and GraphQL: addresses, shipping method, payment method, place order.
+
+The steps run in order on the bearer's cart (a guest cart token or a customer's cart):
+addresses -> shipping method (carts with physical items only) -> payment method -> order. A step
+whose prerequisite is missing answers 400 `checkout_incomplete` listing every missing step. Later
+steps are dropped when what they depend on changes: a new shipping address clears the shipping and
+payment methods, a new billing address clears the payment method; and a method that no longer
+applies to the cart as it is now (other items, other totals) counts as not chosen
+(`order_placement.missing_steps`). Placing the order is `order_placement.place_order`.
+"""
+import re
+from decimal import Decimal
+
+from connexion import request
+
+from handlers.shop import cart as carts
+
+from domain.sales import payments
+from domain.sales.cart_totals import compute_totals
+from domain.common import Page, RequestContext, Window, iso, json_number
+from domain.errors import ApiError, NotFound
+from domain.sales.order_placement import (
+    CheckoutIncomplete, cart_addresses, missing_steps, place_order, redirect_url, replay,
+    require_items,
+)
+from storage.customer_models import CustomerAddress
+from storage.db import database
+from storage.models import Country, CountryState, utcnow
+from storage.sales_models import Cart, CartAddress, Order, OrderItem
+
+INVALID_DATA = "The given data was invalid."
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Inline address fields (REST names) -> CartAddress columns, in the order errors are listed.
+ADDRESS_FIELDS = {"firstName": "first_name", "lastName": "last_name", "email": "email", "address": "address1",
+                  "city": "city", "country": "country", "state": "state", "postcode": "postcode", "phone": "phone"}
+FIELD_LABELS = {"firstName": "first name", "lastName": "last name", "email": "email", "address": "address",
+                "city": "city", "country": "country", "state": "state", "postcode": "postcode", "phone": "phone"}
+# GraphQL input suffixes (billingFirstName, shippingPhoneNumber, ...) -> REST names.
+GRAPHQL_ADDRESS_FIELDS = {"FirstName": "firstName", "LastName": "lastName", "CompanyName": "companyName",
+                          "Email": "email", "Address": "address", "City": "city", "Country": "country",
+                          "State": "state", "Postcode": "postcode", "PhoneNumber": "phone"}
+COMPARED_COLUMNS = ("company_name", "first_name", "last_name", "email", "phone", "address1", "address2", "city",
+                    "state", "country", "postcode")
+ORDER_PLACED = "Order placed successfully"
+
+
+def invalid(errors: dict) -> ApiError:
+    return ApiError(422, INVALID_DATA, "validation_failed", errors)
+
+
+def checkout_cart(context: RequestContext) -> Cart:
+    """The bearer's active cart (401 without a cart or customer token, 404 for a customer without one)."""
+    return carts.current_cart(context)
+
+
+def require_steps(context: RequestContext, cart: Cart, upto: str):
+    """409 for an empty cart, 400 naming the missing steps before `upto`; returns the cart's totals."""
+    require_items(cart)
+    totals = compute_totals(context, cart)
+    missing = missing_steps(context, cart, totals, cart_addresses(cart), upto)
+    if missing:
+        raise CheckoutIncomplete(missing)
+    return totals
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+def address_values(data: dict, name=lambda field: field) -> dict:
+    """CartAddress columns from inline fields, or 422 listing every missing or invalid field under
+    the caller's field names (`name("city")` -> "billingCity" for GraphQL)."""
+    cleaned = {field: (data.get(field) or "").strip() for field in ADDRESS_FIELDS}
+    errors = {}
+    for field, value in cleaned.items():
+        if not value and field != "state":
+            errors[name(field)] = [f"The {FIELD_LABELS[field]} field is required."]
+    if cleaned["email"] and not EMAIL_PATTERN.match(cleaned["email"]):
+        errors[name("email")] = [f"The {FIELD_LABELS['email']} must be a valid email address."]
+    if cleaned["country"]:
+        region_errors(cleaned, errors, name)
+    if errors:
+        raise invalid(errors)
+    values = {ADDRESS_FIELDS[field]: value for field, value in cleaned.items()}
+    values["company_name"] = (data.get("companyName") or "").strip() or None
+    values["address2"] = None
+    return values
+
+
+def region_errors(cleaned: dict, errors: dict, name):
+    """The country must be a store country; when it has states, the state one of its codes."""
+    country = Country.get_or_none(Country.code == cleaned["country"].upper())
+    if country is None:
+        errors[name("country")] = ["The selected country is invalid."]
+        return
+    cleaned["country"] = country.code
+    codes = [row.code for row in CountryState.select(CountryState.code).where(CountryState.country == country.id)]
+    if not codes:
+        return
+    match = next((code for code in codes if code.lower() == cleaned["state"].lower()), None)
+    if not cleaned["state"]:
+        errors[name("state")] = [f"The {FIELD_LABELS['state']} field is required."]
+    elif match is None:
+        errors[name("state")] = [f"The selected state is invalid for {country.code}."]
+    else:
+        cleaned["state"] = match
+
+
+def saved_address_values(context: RequestContext, address_id: int) -> dict:
+    """Columns copied from one of the signed-in customer's saved addresses (404 otherwise)."""
+    saved = None
+    if context.customer_id:
+        saved = CustomerAddress.get_or_none(CustomerAddress.id == address_id,
+                                            CustomerAddress.customer == context.customer_id)
+    if saved is None:
+        raise NotFound("Address")
+    return {column: getattr(saved, column) for column in COMPARED_COLUMNS}
+
+
+def save_addresses(cart: Cart, changes: dict[str, dict]):
+    """Write the cart's billing and/or shipping address; a changed address drops the steps after it.
+    A guest cart takes its customer's name and email from the billing address."""
+    current = cart_addresses(cart)
+    with database.atomic():
+        changed = set()
+        for address_type, values in changes.items():
+            existing = current.get(address_type)
+            if existing is None:
+                CartAddress.create(cart=cart.id, address_type=address_type, **values)
+                changed.add(address_type)
+            elif any(getattr(existing, column) != values[column] for column in COMPARED_COLUMNS):
+                (CartAddress.update(**values, updated_at=utcnow())
+                 .where(CartAddress.id == existing.id).execute())
+                changed.add(address_type)
+        reset = {}
+        if "shipping" in changed:
+            reset.update(shipping_method=None, payment_method=None)
+        if "billing" in changed:
+            reset["payment_method"] = None
+        if "billing" in changes and not cart.customer_id:
+            billing = changes["billing"]
+            reset.update(customer_email=billing["email"], customer_first_name=billing["first_name"],
+                         customer_last_name=billing["last_name"])
+        if reset:
+            Cart.update(**reset, updated_at=utcnow()).where(Cart.id == cart.id).execute()
+            for column, value in reset.items():
+                setattr(cart, column, value)
+
+
+def address_document(address: CartAddress | CustomerAddress | None, address_type: str | None = None) -> dict | None:
+    if address is None:
+        return None
+    return {"id": address.id, "addressType": address_type or address.address_type, "firstName": address.first_name,
+            "lastName": address.last_name, "companyName": address.company_name, "email": address.email,
+            "address": ", ".join(line for line in (address.address1, address.address2) if line),
+            "city": address.city, "state": address.state, "country": address.country, "postcode": address.postcode,
+            "phone": address.phone}
+
+
+def same_address(first: CartAddress | None, second: CartAddress | None) -> bool:
+    return bool(first and second) and all(getattr(first, c) == getattr(second, c) for c in COMPARED_COLUMNS)
+
+
+def rest_address_changes(context: RequestContext, cart: Cart, body: dict) -> dict[str, dict]:
+    address_type = body.get("addressType") or "billing"
+    if address_type == "billing" and body.get("useShippingAddress"):
+        shipping = cart_addresses(cart).get("shipping")
+        if shipping is None:
+            raise CheckoutIncomplete(["shippingAddress"])
+        values = {column: getattr(shipping, column) for column in COMPARED_COLUMNS}
+    elif body.get("addressId") is not None:
+        values = saved_address_values(context, body["addressId"])
+    else:
+        values = address_values(body)
+    changes = {address_type: values}
+    if address_type == "billing" and body.get("useForShipping"):
+        changes["shipping"] = dict(values)
+    return changes
+
+
+# --- REST operations -----------------------------------------------------------------------------
+
+def get_checkout_addresses(context: RequestContext) -> dict:
+    """A customer without a cart still sees the saved addresses."""
+    cart = active_cart_or_none(context)
+    addresses = cart_addresses(cart) if cart else {}
+    saved = []
+    if context.customer_id:
+        saved = list(CustomerAddress.select().where(CustomerAddress.customer == context.customer_id)
+                     .order_by(CustomerAddress.default_address.desc(), CustomerAddress.id))
+    default = next((address.id for address in saved if address.default_address), None)
+    return {"data": {"addresses": [address_document(address) for address in saved],
+                     "defaultShippingId": default, "defaultBillingId": default,
+                     "billingAddress": address_document(addresses.get("billing")),
+                     "shippingAddress": address_document(addresses.get("shipping"))}}
+
+
+def set_checkout_address(context: RequestContext, body: dict) -> dict:
+    cart = checkout_cart(context)
+    require_items(cart)
+    changes = rest_address_changes(context, cart, body)
+    save_addresses(cart, changes)
+    addresses = cart_addresses(cart)
+    totals = compute_totals(context, cart)
+    kind = "Billing" if "billing" in changes else "Shipping"
+    return {"data": {"billingAddress": address_document(addresses.get("billing")),
+                     "shippingAddress": address_document(addresses.get("shipping")),
+                     "cartTotal": json_number(totals.grand_total)},
+            "message": f"{kind} address set successfully"}
+
+
+def rate_price(rate, totals) -> Decimal:
+    """The base price shown for a rate: free shipping from a cart rule makes every rate free."""
+    return Decimal(0) if totals.free_shipping else rate.base_price
+
+
+def rate_document(context: RequestContext, rate, totals) -> dict:
+    price = rate_price(rate, totals)
+    return {"code": rate.code, "carrier": rate.carrier, "carrierTitle": rate.carrier_title, "method": rate.method,
+            "name": rate.method_title, "description": rate.description,
+            "price": json_number(context.currency.convert(price)), "formattedPrice": context.currency.format(price)}
+
+
+def list_checkout_shipping_methods(context: RequestContext) -> dict:
+    cart = checkout_cart(context)
+    totals = require_steps(context, cart, "shippingMethod")
+    return {"data": [rate_document(context, rate, totals) for rate in totals.shipping_rates]}
+
+
+def choose_shipping_method(context: RequestContext, code: str, field: str):
+    """Save one of the cart's rates; returns (cart, rate, totals after the choice)."""
+    cart = checkout_cart(context)
+    totals = require_steps(context, cart, "shippingMethod")
+    rate = next((rate for rate in totals.shipping_rates if rate.code == code), None)
+    if rate is None:
+        raise invalid({field: ["Invalid or unavailable shipping method."]})
+    Cart.update(shipping_method=rate.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
+    cart.shipping_method = rate.code
+    return cart, rate, compute_totals(context, cart)
+
+
+def set_checkout_shipping_method(context: RequestContext, body: dict) -> dict:
+    _cart, rate, totals = choose_shipping_method(context, body["shippingMethodCode"], "shippingMethodCode")
+    document = rate_document(context, rate, totals)
+    return {"data": {"shippingMethod": {"code": rate.code, "carrier": rate.carrier, "method": rate.method,
+                                        "title": rate.method_title, "price": document["price"],
+                                        "formattedPrice": document["formattedPrice"]},
+                     "cartTotal": json_number(totals.grand_total)},
+            "message": "Shipping method set successfully"}
+
+
+def instructions(method: payments.PaymentMethod) -> str:
+    processor = payments.get_processor(method.code)
+    key = getattr(processor, "instructions_key", None) or "instructions"
+    return method.settings.get(key, "") or ""
+
+
+def payment_document(method: payments.PaymentMethod) -> dict:
+    return {"code": method.code, "name": method.title, "description": method.description, "isActive": True,
+            "instructions": instructions(method), "sortOrder": method.sort_order}
+
+
+def list_checkout_payment_methods(context: RequestContext) -> dict:
+    return {"data": [payment_document(method) for method in payments.payment_methods(context)]}
+
+
+def choose_payment_method(context: RequestContext, code: str, field: str) -> tuple[Cart, payments.PaymentMethod]:
+    cart = checkout_cart(context)
+    require_steps(context, cart, "paymentMethod")
+    method = next((method for method in payments.payment_methods(context, cart) if method.code == code), None)
+    if method is None:
+        raise invalid({field: ["Invalid or unavailable payment method."]})
+    Cart.update(payment_method=method.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
+    cart.payment_method = method.code
+    return cart, method
+
+
+def set_checkout_payment_method(context: RequestContext, body: dict) -> dict:
+    _cart, method = choose_payment_method(context, body["payment"]["method"], "payment.method")
+    return {"data": {"paymentMethod": {"method": method.code, "title": method.title,
+                                       "description": method.description, "instructions": instructions(method)}},
+            "message": "Payment method set successfully"}
+
+
+def order_for_request(context: RequestContext, idempotency_key: str | None, sent: dict | None = None) -> Order:
+    """The earlier order for a retried key, else a new order from the bearer's cart."""
+    if idempotency_key:
+        earlier = replay(context, idempotency_key, active_cart_or_none(context))
+        if earlier is not None:
+            return earlier
+    cart = checkout_cart(context)
+    mismatched = {field: [f"Does not match the chosen {label}."] for field, label, chosen in (
+        ("shippingMethodCode", "shipping method", cart.shipping_method),
+        ("paymentMethod", "payment method", cart.payment_method))
+        if (sent or {}).get(field) and chosen and sent[field] != chosen}
+    if mismatched:
+        raise invalid(mismatched)
+    return place_order(context, cart, idempotency_key)
+
+
+def active_cart_or_none(context: RequestContext) -> Cart | None:
+    """The bearer's active cart; None for a customer without one or a guest whose cart was ordered."""
+    if context.customer_id is None and context.cart_id is None:
+        return None
+    try:
+        return carts.current_cart(context)
+    except ApiError as error:
+        if error.status not in (401, 404):
+            raise
+        return None
+
+
+def idempotency_key_header() -> str | None:
+    """The REST request's Idempotency-Key header (the adapter passes only path and query parameters)."""
+    return request.headers.get("Idempotency-Key") or None
+
+
+def place_checkout_order(context: RequestContext, body: dict | None = None):
+    order = order_for_request(context, idempotency_key_header(), body)
+    return {"data": {"order": {"id": order.id, "incrementId": order.increment_id, "status": order.status,
+                               "grandTotal": json_number(order.grand_total), "itemsCount": order.total_item_count,
+                               "createdAt": iso(order.created_at)},
+                     "redirect": redirect_url(order)},
+            "message": ORDER_PLACED}, 201
+
+
+# --- GraphQL -------------------------------------------------------------------------------------
+
+def payload(input: dict, **fields) -> dict:
+    return {**fields, "clientMutationId": input.get("clientMutationId")}
+
+
+def graphql_address_document(address: CartAddress, use_for_shipping: bool = False) -> dict:
+    return {**address_document(address, f"cart_{address.address_type}"),
+            "name": f"{address.first_name} {address.last_name}", "parentAddressId": None, "vatId": None,
+            "defaultAddress": False, "useForShipping": use_for_shipping, "additional": None,
+            "createdAt": iso(address.created_at), "updatedAt": iso(address.updated_at)}
+
+
+def graphql_checkout_addresses(context: RequestContext, window: Window) -> Page:
+    addresses = cart_addresses(checkout_cart(context))
+    billing, shipping = addresses.get("billing"), addresses.get("shipping")
+    documents = []
+    if billing:
+        documents.append(graphql_address_document(billing, same_address(billing, shipping)))
+    if shipping:
+        documents.append(graphql_address_document(shipping))
+    return Page(documents[window.offset:window.offset + window.limit], len(documents))
+
+
+def address_key(value, field: str) -> int:
+    """`7`, "7" or "/api/shop/customer-addresses/7"."""
+    text = str(value).rsplit("/", 1)[-1]
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 2**31 - 1:
+        raise invalid({field: ["Must be an address id or IRI."]})
+    return int(text)
+
+
+def graphql_side(context: RequestContext, input: dict, side: str) -> dict:
+    """One side (billing/shipping) of createCheckoutAddress: a saved address or the inline fields."""
+    if input.get(f"{side}AddressId") is not None:
+        return saved_address_values(context, address_key(input[f"{side}AddressId"], f"{side}AddressId"))
+    fields = {rest: input.get(side + suffix) for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items()}
+    suffixes = {rest: suffix for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items()}
+    return address_values(fields, lambda field: side + suffixes[field])
+
+
+def graphql_set_checkout_address(context: RequestContext, input: dict) -> dict:
+    cart = checkout_cart(context)
+    require_items(cart)
+    changes, errors = {}, {}
+    for side in ("billing", "shipping"):
+        if side == "shipping" and input.get("useForShipping"):
+            continue
+        try:
+            changes[side] = graphql_side(context, input, side)
+        except ApiError as error:
+            if error.status != 422:
+                raise
+            errors.update(error.errors)
+    if errors:
+        raise invalid(errors)
+    if input.get("useForShipping"):
+        changes["shipping"] = dict(changes["billing"])
+    save_addresses(cart, changes)
+    addresses = cart_addresses(cart)
+    document = {"id": addresses["billing"].id, "success": True, "message": "Address saved successfully",
+                "cartToken": context.cart_token if not cart.customer_id else None}
+    for side in ("billing", "shipping"):
+        flat = address_document(addresses[side])
+        for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items():
+            document[side + suffix] = flat[rest]
+    return payload(input, checkoutAddress=document)
+
+
+def graphql_rate_document(context: RequestContext, rate, totals) -> dict:
+    document = rate_document(context, rate, totals)
+    return {"_id": rate.code, "id": f"/api/shop/shipping-rates/{rate.code}", "code": rate.carrier,
+            "label": rate.method_title, "method": rate.code, "description": rate.description,
+            "price": document["price"], "formattedPrice": document["formattedPrice"]}
+
+
+def graphql_shipping_rates(context: RequestContext) -> list[dict]:
+    cart = checkout_cart(context)
+    totals = require_steps(context, cart, "shippingMethod")
+    return [graphql_rate_document(context, rate, totals) for rate in totals.shipping_rates]
+
+
+def graphql_payment_methods(context: RequestContext) -> list[dict]:
+    cart = active_cart_or_none(context) if (context.customer_id or context.cart_id) else None
+    allowed = None
+    if cart is not None:
+        allowed = {method.code for method in payments.payment_methods(context, cart)}
+    return [{"id": f"/api/shop/payment-methods/{method.code}", "_id": method.code, "method": method.code,
+             "title": method.title, "description": method.description, "icon": None,
+             "isAllowed": None if allowed is None else method.code in allowed}
+            for method in payments.payment_methods(context)]
+
+
+def graphql_set_shipping_method(context: RequestContext, input: dict) -> dict:
+    cart, rate, totals = choose_shipping_method(context, input["shippingMethod"], "shippingMethod")
+    document = rate_document(context, rate, totals)
+    return payload(input, checkoutShippingMethod={
+        "success": True, "id": str(cart.id), "message": "Shipping method saved successfully",
+        "shippingMethod": rate.code, "price": document["price"], "formattedPrice": document["formattedPrice"],
+        "cartTotal": json_number(totals.grand_total)})
+
+
+def graphql_set_payment_method(context: RequestContext, input: dict) -> dict:
+    _cart, method = choose_payment_method(context, input["paymentMethod"], "paymentMethod")
+    return payload(input, checkoutPaymentMethod={
+        "success": True, "message": "Payment method saved successfully", "paymentGatewayUrl": None,
+        "paymentData": None, "paymentMethod": method.code, "title": method.title})
+
+
+def graphql_place_order(context: RequestContext, input: dict) -> dict:
+    key = input.get("idempotencyKey")
+    if key is not None and not 0 < len(key) <= 255:
+        raise invalid({"idempotencyKey": ["Must be between 1 and 255 characters."]})
+    order = order_for_request(context, key)
+    return payload(input, checkoutOrder={
+        "id": str(order.cart_id), "orderId": str(order.id), "incrementId": order.increment_id,
+        "status": order.status, "grandTotal": json_number(order.grand_total), "itemsCount": order.total_item_count,
+        "redirectUrl": redirect_url(order), "success": True, "message": ORDER_PLACED})
+
+
+# --- createOrder: the whole checkout in one mutation (graphql-api/shop/mutations/create-order.md) ---
+
+SHIPPING_ALIASES = {"flat_rate": "flatrate_flatrate", "flatrate": "flatrate_flatrate", "free": "free_free",
+                    "free_shipping": "free_free"}
+# createOrder's AddressInput -> the REST field names address_values() reads.
+ORDER_ADDRESS_FIELDS = {"firstName": "firstName", "lastName": "lastName", "companyName": "companyName",
+                        "email": "email", "address": "address", "city": "city", "country": "country",
+                        "state": "state", "postalCode": "postcode", "phone": "phone"}
+
+
+def graphql_create_order(context: RequestContext, input: dict) -> dict:
+    """Addresses, shipping method, payment method and the order in one transaction: any invalid part
+    fails the whole mutation and leaves the cart as it was."""
+    use_cart_id(context, input.get("cartId"))
+    key = input.get("idempotencyKey")
+    if key is not None and not 0 < len(key) <= 255:
+        raise invalid({"idempotencyKey": ["Must be between 1 and 255 characters."]})
+    earlier = replay(context, key, active_cart_or_none(context)) if key else None
+    if earlier is not None:
+        return created_order_payload(input, earlier)
+    with database.atomic():
+        cart = checkout_cart(context)
+        require_items(cart)
+        billing = order_address(input["billingAddress"], "billingAddress")
+        shipping = order_address({"email": billing["email"], "phone": billing["phone"],
+                                  **{k: v for k, v in (input.get("shippingAddress") or {}).items() if v}},
+                                 "shippingAddress") if input.get("shippingAddress") else dict(billing)
+        save_addresses(cart, {"billing": billing, "shipping": shipping})
+        if compute_totals(context, cart).needs_shipping:
+            method = input.get("shippingMethod") or ""
+            choose_shipping_method(context, SHIPPING_ALIASES.get(method, method), "shippingMethod")
+        choose_payment_method(context, input["paymentMethod"], "paymentMethod")
+        order = place_order(context, checkout_cart(context), key)
+    return created_order_payload(input, order)
+
+
+def use_cart_id(context: RequestContext, cart_id: str | None):
+    """A guest may name the cart by its token in `cartId` instead of the bearer; a customer's order
+    always comes from the customer's cart."""
+    if not cart_id or context.customer_id is not None or context.cart_id is not None:
+        return
+    claims = carts.authenticate_guest_cart_token(cart_id)
+    if claims is None:
+        raise NotFound("Cart")
+    context.cart_id, context.cart_token = claims["cart_id"], claims["cart_token"]
+
+
+def order_address(data: dict, prefix: str) -> dict:
+    fields = {rest: data.get(name) for name, rest in ORDER_ADDRESS_FIELDS.items()}
+    names = {rest: name for name, rest in ORDER_ADDRESS_FIELDS.items()}
+    return address_values(fields, lambda field: f"{prefix}.{names[field]}")
+
+
+def created_order_payload(input: dict, order: Order) -> dict:
+    items = [{"id": str(item.id), "productName": item.name, "sku": item.sku, "quantity": item.qty_ordered,
+              "price": json_number(item.price)}
+             for item in order.items.where(OrderItem.parent.is_null()).order_by(OrderItem.id)]
+    return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "status": order.status,
+                      "total": json_number(order.grand_total), "items": items},
+            "message": ORDER_PLACED, "success": True, "clientMutationId": input.get("clientMutationId")}

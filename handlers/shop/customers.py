@@ -1,0 +1,708 @@
+"""Customer accounts over REST and GraphQL: registration, login tokens, profile, password, addresses.
+
+Tokens are `<id>|<secret>`; only the SHA-256 of the secret is stored. They expire after 7 days
+(customer-verify-token.md) and logout revokes the one in use. A login that carries a guest cart token
+as Bearer merges that cart into the customer's cart. Failed logins are rows in the
+database, so every worker sees them: after 5 for one email within 15 minutes, login answers 429.
+A customer only ever reaches their own rows: every lookup is filtered by the authenticated
+customer id, and another customer's ids answer 404.
+GraphQL inputs bypass the OpenAPI body validation, so they are checked against the same request
+schemas (components of generated/openapi/shop.yaml) before the shared code runs.
+"""
+import datetime
+import hashlib
+import hmac
+import secrets
+import string
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import IntegrityError
+
+from handlers.shop.cart import merge_on_login
+from domain.common import Page, RequestContext, Window, iso, paginate
+from domain.errors import ApiError, InvalidRequest, NotFound, TooManyRequests
+from domain.mail import send_mail
+from handlers.spec_schemas import validator
+from storage.customer_models import (
+    Customer, CustomerAddress, CustomerLoginFailure, CustomerPasswordReset, CustomerToken,
+)
+from storage.db import database
+from storage.models import Channel, Country, CountryState, CustomerGroup, utcnow
+
+TOKEN_LIFETIME = datetime.timedelta(days=7)
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+FAILURE_LIMIT = 5
+FAILURE_WINDOW = datetime.timedelta(minutes=15)
+RESET_LIFETIME = datetime.timedelta(hours=24)
+RESET_RESEND_INTERVAL = datetime.timedelta(minutes=1)
+MAX_ADDRESSES = 10
+DEFAULT_STORE_URL = "http://127.0.0.1:8000"
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+GENDERS = {"male": "Male", "m": "Male", "female": "Female", "f": "Female", "other": "Other", "o": "Other"}
+INVALID_DATA = "The given data was invalid."
+EMAIL_TAKEN = "The email has already been taken."
+CONFIRMATION_MISMATCH = "The password confirmation does not match."
+FORGOT_PASSWORD_MESSAGE = "Reset password link has been sent to your email"
+PROFILE_UPDATED = "Customer profile updated successfully"
+ADDRESS_COLUMNS = {
+    "firstName": "first_name", "lastName": "last_name", "companyName": "company_name", "vatId": "vat_id",
+    "email": "email", "phone": "phone", "address1": "address1", "address2": "address2", "city": "city",
+    "state": "state", "country": "country", "postcode": "postcode", "defaultAddress": "default_address",
+    "useForShipping": "use_for_shipping",
+}
+NULLABLE_ADDRESS_COLUMNS = ("company_name", "vat_id", "address2")
+
+hasher = PasswordHasher()
+
+
+class Unauthenticated(ApiError):
+    def __init__(self):
+        super().__init__(401, "Unauthenticated.", "unauthenticated")
+
+
+class InvalidCredentials(ApiError):
+    def __init__(self):
+        super().__init__(401, "Invalid email or password.", "invalid_credentials")
+
+
+class LoginThrottled(TooManyRequests):
+    def __init__(self, retry_after: int):
+        super().__init__("Too many login attempts", retry_after)
+
+
+class EmailTaken(ApiError):
+    def __init__(self, status: int = 409):
+        super().__init__(status, EMAIL_TAKEN, "email_taken" if status == 409 else "validation_failed",
+                         {"email": [EMAIL_TAKEN]})
+
+
+def invalid(errors: dict) -> ApiError:
+    return ApiError(422, INVALID_DATA, "validation_failed", errors)
+
+
+# --- input validation shared with the OpenAPI request schemas ------------------------------------
+
+def validate_input(schema_name: str, data, field: str = ""):
+    """422 listing every field of `data` that breaks the named request schema (as REST does)."""
+    errors = {}
+    for error in validator("shop", schema_name).iter_errors(data):
+        key = ".".join([field] + [str(part) for part in error.path]).strip(".") or "body"
+        errors.setdefault(key, []).append(error.message)
+    if errors:
+        raise invalid(errors)
+
+
+def without(data: dict, *keys: str) -> dict:
+    return {key: value for key, value in data.items() if key not in keys}
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def optional_text(value: str | None) -> str | None:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def canonical_gender(value: str | None) -> str | None:
+    return GENDERS.get(value.lower()) if value else None
+
+
+def birth_date(value: str | None, errors: dict) -> datetime.date | None:
+    """YYYY-MM-DD or MM/DD/YYYY (both appear in the docs), between 1900 and yesterday."""
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            parsed = datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        if datetime.date(1900, 1, 1) <= parsed < datetime.date.today():
+            return parsed
+        break
+    errors["dateOfBirth"] = ["The date of birth must be a valid date before today."]
+    return None
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def random_secret(length: int = 48) -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(length))
+
+
+def issue_token(customer_id: int, name: str) -> str:
+    secret = random_secret()
+    token = CustomerToken.create(customer=customer_id, name=name, token_hash=digest(secret),
+                                 expires_at=utcnow() + TOKEN_LIFETIME)
+    return f"{token.id}|{secret}"
+
+
+def authenticate_customer_token(raw_token: str) -> dict | None:
+    """Claims for a valid, unexpired, unrevoked `<id>|<secret>` token of an active customer."""
+    token_id, _, secret = (raw_token or "").strip().partition("|")
+    if not (token_id.isascii() and token_id.isdigit() and len(token_id) <= 10 and 0 < len(secret) <= 128):
+        return None
+    token = (CustomerToken.select(CustomerToken, Customer).join(Customer)
+             .where(CustomerToken.id == int(token_id)).first())
+    now = utcnow()
+    if (token is None or token.revoked_at is not None or token.expires_at <= now
+            or not hmac.compare_digest(token.token_hash, digest(secret))
+            or not token.customer.status or token.customer.is_suspended):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        CustomerToken.update(last_used_at=now).where(CustomerToken.id == token.id).execute()
+    return {"customer_id": token.customer_id, "token_id": token.id}
+
+
+def current_customer_id(context: RequestContext) -> int:
+    if context.customer_id is None:
+        raise Unauthenticated()
+    return context.customer_id
+
+
+def current_customer(context: RequestContext) -> Customer:
+    customer = Customer.get_or_none(Customer.id == current_customer_id(context))
+    if customer is None:
+        raise Unauthenticated()
+    return customer
+
+
+def own_account(context: RequestContext, customer_id: int) -> Customer:
+    """The signed-in customer, when `customer_id` is theirs; any other id is 404."""
+    customer = current_customer(context)
+    if customer_id != customer.id:
+        raise NotFound("Customer")
+    return customer
+
+
+def revoke_current_token(context: RequestContext):
+    customer_id = current_customer_id(context)
+    token_id = getattr(context, "customer_token_id", None)
+    if token_id is None:
+        raise Unauthenticated()
+    (CustomerToken.update(revoked_at=utcnow())
+     .where(CustomerToken.id == token_id, CustomerToken.customer == customer_id).execute())
+
+
+# --- passwords and login throttling -------------------------------------------------------------
+
+@cache
+def decoy_hash() -> str:
+    """Verified against when the email is unknown, so both failures take the same time."""
+    return hasher.hash(secrets.token_hex(16))
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    try:
+        return hasher.verify(stored_hash or decoy_hash(), password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def ensure_not_throttled(email: str):
+    now = utcnow()
+    failures = [row.failed_at for row in CustomerLoginFailure.select(CustomerLoginFailure.failed_at)
+                .where(CustomerLoginFailure.email == email, CustomerLoginFailure.failed_at > now - FAILURE_WINDOW)
+                .order_by(CustomerLoginFailure.failed_at)]
+    if len(failures) >= FAILURE_LIMIT:
+        allowed_at = failures[len(failures) - FAILURE_LIMIT] + FAILURE_WINDOW
+        raise LoginThrottled(max(1, int((allowed_at - now).total_seconds())))
+
+
+def record_failure(email: str):
+    now = utcnow()
+    CustomerLoginFailure.delete().where(CustomerLoginFailure.failed_at <= now - FAILURE_WINDOW).execute()
+    CustomerLoginFailure.create(email=email, failed_at=now)
+
+
+def sign_in(email: str, password: str) -> tuple[Customer, str]:
+    email = normalize_email(email)
+    ensure_not_throttled(email)
+    customer = Customer.get_or_none(Customer.email == email)
+    if not password_matches(customer.password if customer else None, password):
+        record_failure(email)
+        raise InvalidCredentials()
+    if customer.is_suspended:
+        raise ApiError(403, "Your account has been suspended.", "account_suspended")
+    if not customer.status:
+        raise ApiError(403, "Your account is inactive.", "account_inactive")
+    CustomerLoginFailure.delete().where(CustomerLoginFailure.email == email).execute()
+    if hasher.check_needs_rehash(customer.password):
+        Customer.update(password=hasher.hash(password)).where(Customer.id == customer.id).execute()
+    return customer, issue_token(customer.id, "login")
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+def registration_fields(data: dict) -> dict:
+    errors = {}
+    if data["password"] != data["confirmPassword"]:
+        errors["confirmPassword"] = [CONFIRMATION_MISMATCH]
+    date_of_birth = birth_date(data.get("dateOfBirth"), errors)
+    if errors:
+        raise invalid(errors)
+    return {"first_name": data["firstName"].strip(), "last_name": data["lastName"].strip(),
+            "email": normalize_email(data["email"]), "password": hasher.hash(data["password"]),
+            "phone": optional_text(data.get("phone")), "gender": canonical_gender(data.get("gender")),
+            "date_of_birth": date_of_birth,
+            "subscribed_to_news_letter": bool(data.get("subscribedToNewsLetter", False))}
+
+
+def create_account(context: RequestContext, data: dict) -> tuple[Customer, str]:
+    fields = registration_fields(data)
+    if Customer.select().where(Customer.email == fields["email"]).exists():
+        raise EmailTaken()
+    group = CustomerGroup.get_or_none(CustomerGroup.code == "general")
+    with database.atomic():
+        try:
+            customer = Customer.create(**fields, api_token=random_secret(80), channel=context.channel_id,
+                                       customer_group=group.id if group else None)
+        except IntegrityError:
+            raise EmailTaken() from None
+        return customer, issue_token(customer.id, "registration")
+
+
+def new_password_hash(customer: Customer, data: dict, errors: dict) -> str | None:
+    """The new password's hash when the three password fields ask for a change (change-password.md):
+    a missing or wrong `currentPassword` is 400, a missing or mismatched new password 422."""
+    if not any(data.get(name) for name in ("currentPassword", "password", "confirmPassword")):
+        return None
+    if not data.get("currentPassword"):
+        raise InvalidRequest({"currentPassword": ["The current password is required to change the password."]})
+    for name, label in (("password", "new password"), ("confirmPassword", "password confirmation")):
+        if not data.get(name):
+            errors[name] = [f"The {label} is required to change the password."]
+    if data.get("password") and data.get("confirmPassword") and data["password"] != data["confirmPassword"]:
+        errors["confirmPassword"] = [CONFIRMATION_MISMATCH]
+    if not password_matches(customer.password, data["currentPassword"]):
+        raise InvalidRequest({"currentPassword": ["The current password is incorrect."]})
+    return None if errors else hasher.hash(data["password"])
+
+
+def profile_changes(customer: Customer, data: dict) -> dict:
+    errors, changes = {}, {}
+    for key, column in (("firstName", "first_name"), ("lastName", "last_name")):
+        if key in data:
+            changes[column] = data[key].strip()
+    if "email" in data:
+        changes["email"] = normalize_email(data["email"])
+        if (changes["email"] != customer.email
+                and Customer.select().where(Customer.email == changes["email"]).exists()):
+            errors["email"] = [EMAIL_TAKEN]
+    if "phone" in data:
+        changes["phone"] = optional_text(data["phone"])
+    if "gender" in data:
+        changes["gender"] = canonical_gender(data["gender"])
+    if "dateOfBirth" in data:
+        changes["date_of_birth"] = birth_date(data["dateOfBirth"], errors)
+    if "subscribedToNewsLetter" in data:
+        changes["subscribed_to_news_letter"] = data["subscribedToNewsLetter"]
+    password = new_password_hash(customer, data, errors)
+    if errors:
+        raise invalid(errors)
+    if password:
+        changes["password"] = password
+    return changes
+
+
+def update_account(customer: Customer, data: dict) -> dict:
+    """Apply a profile update to `customer`; returns the columns that changed."""
+    changes = profile_changes(customer, data)
+    for column, value in {**changes, "updated_at": utcnow()}.items():
+        setattr(customer, column, value)
+    try:
+        customer.save()
+    except IntegrityError:
+        raise EmailTaken(422) from None
+    return changes
+
+
+def request_password_reset(context: RequestContext, email: str):
+    """Mail a single-use reset link (24 hours) to a registered email; a new request replaces the
+    previous token. Unknown emails and repeats within a minute send nothing, silently."""
+    customer = Customer.get_or_none(Customer.email == normalize_email(email))
+    if customer is None or (CustomerPasswordReset.select()
+                            .where(CustomerPasswordReset.customer == customer.id,
+                                   CustomerPasswordReset.created_at > utcnow() - RESET_RESEND_INTERVAL).exists()):
+        return
+    secret = random_secret(64)
+    with database.atomic():
+        CustomerPasswordReset.delete().where(CustomerPasswordReset.customer == customer.id).execute()
+        CustomerPasswordReset.create(customer=customer.id, token_hash=digest(secret),
+                                     expires_at=utcnow() + RESET_LIFETIME)
+    send_mail(customer.email, "Reset your password", reset_email_text(customer, reset_link(context, secret)))
+
+
+def reset_link(context: RequestContext, secret: str) -> str:
+    channel = Channel.get_or_none(Channel.id == context.channel_id)
+    base = (channel.hostname if channel and channel.hostname else DEFAULT_STORE_URL).rstrip("/")
+    return f"{base}/reset-password?token={secret}"
+
+
+def reset_email_text(customer: Customer, link: str) -> str:
+    return (f"Hello {customer.first_name},\n\n"
+            f"We received a request to reset the password of your account. Open this link to choose a new one:\n\n"
+            f"{link}\n\n"
+            f"The link works once and expires in 24 hours. If you did not ask for it, ignore this email.\n")
+
+
+def reset_password(raw_token: str, password: str) -> bool:
+    """Complete a reset from the emailed link (for the storefront's reset page: the docs define no
+    API operation for it). Revokes every token of the customer. False if the token is unusable."""
+    validate_input("CustomerNewPassword", password, "password")
+    now = utcnow()
+    reset = CustomerPasswordReset.get_or_none(CustomerPasswordReset.token_hash == digest(raw_token or ""))
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        return False
+    with database.atomic():
+        (Customer.update(password=hasher.hash(password), updated_at=now)
+         .where(Customer.id == reset.customer_id).execute())
+        CustomerPasswordReset.update(used_at=now).where(CustomerPasswordReset.id == reset.id).execute()
+        (CustomerToken.update(revoked_at=now)
+         .where(CustomerToken.customer == reset.customer_id, CustomerToken.revoked_at.is_null()).execute())
+    return True
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+def own_address(customer_id: int, address_id: int) -> CustomerAddress:
+    address = CustomerAddress.get_or_none(CustomerAddress.id == address_id, CustomerAddress.customer == customer_id)
+    if address is None:
+        raise NotFound("Address")
+    return address
+
+
+def addresses_of(customer_id: int):
+    return (CustomerAddress.select().where(CustomerAddress.customer == customer_id)
+            .order_by(CustomerAddress.default_address.desc(), CustomerAddress.id))
+
+
+def checked_region(country_code: str, state: str) -> tuple[str, str]:
+    """A store country and, when it has states, one of its state codes (any case)."""
+    country = Country.get_or_none(Country.code == country_code.upper())
+    if country is None:
+        raise invalid({"country": ["The selected country is invalid."]})
+    codes = [row.code for row in CountryState.select(CountryState.code).where(CountryState.country == country.id)]
+    if not codes:
+        return country.code, state
+    match = next((code for code in codes if code.lower() == state.lower()), None)
+    if match is None:
+        raise invalid({"state": [f"The selected state is invalid for {country.code}."]})
+    return country.code, match
+
+
+def address_values(data: dict, current: CustomerAddress | None = None) -> dict:
+    values = {ADDRESS_COLUMNS[key]: value.strip() if isinstance(value, str) else value
+              for key, value in data.items() if key in ADDRESS_COLUMNS}
+    for column in NULLABLE_ADDRESS_COLUMNS:
+        if column in values:
+            values[column] = values[column] or None
+    if "country" in values or "state" in values:
+        values["country"], values["state"] = checked_region(values.get("country", current and current.country),
+                                                            values.get("state", current and current.state))
+    return values
+
+
+def clear_default(customer_id: int):
+    (CustomerAddress.update(default_address=False)
+     .where(CustomerAddress.customer == customer_id, CustomerAddress.default_address == True)  # noqa: E712
+     .execute())
+
+
+def add_address(customer_id: int, data: dict) -> CustomerAddress:
+    values = address_values(data)
+    with database.atomic():
+        existing = list(CustomerAddress.select(CustomerAddress.default_address)
+                        .where(CustomerAddress.customer == customer_id))
+        if len(existing) >= MAX_ADDRESSES:
+            raise invalid({"address": [f"A customer can have at most {MAX_ADDRESSES} addresses."]})
+        make_default = values.pop("default_address", False) or not any(row.default_address for row in existing)
+        if make_default:
+            clear_default(customer_id)
+        return CustomerAddress.create(customer=customer_id, default_address=make_default, **values)
+
+
+def change_address(customer_id: int, address_id: int, data: dict) -> CustomerAddress:
+    address = own_address(customer_id, address_id)
+    values = address_values(data, address)
+    with database.atomic():
+        if values.get("default_address"):
+            clear_default(customer_id)
+        for column, value in {**values, "updated_at": utcnow()}.items():
+            setattr(address, column, value)
+        address.save()
+    return address
+
+
+def remove_address(customer_id: int, address_id: int):
+    """Delete an address; if it was the default, the most recent remaining address takes over."""
+    address = own_address(customer_id, address_id)
+    with database.atomic():
+        address.delete_instance()
+        if address.default_address:
+            successor = (CustomerAddress.select(CustomerAddress.id).where(CustomerAddress.customer == customer_id)
+                         .order_by(CustomerAddress.id.desc()).first())
+            if successor:
+                CustomerAddress.update(default_address=True).where(CustomerAddress.id == successor.id).execute()
+
+
+# --- REST documents ------------------------------------------------------------------------------
+
+def full_name(row) -> str:
+    return f"{row.first_name} {row.last_name}"
+
+
+def date_text(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def registration_document(customer: Customer, token: str) -> dict:
+    return {"id": customer.id, "firstName": customer.first_name, "lastName": customer.last_name,
+            "gender": customer.gender, "dateOfBirth": date_text(customer.date_of_birth), "email": customer.email,
+            "phone": customer.phone, "status": int(customer.status), "apiToken": customer.api_token,
+            "customerGroupId": customer.customer_group_id, "channelId": customer.channel_id,
+            "subscribedToNewsLetter": customer.subscribed_to_news_letter, "isVerified": int(customer.is_verified),
+            "isSuspended": int(customer.is_suspended), "token": token, "rememberToken": None,
+            "name": full_name(customer)}
+
+
+def profile_document(customer: Customer) -> dict:
+    return {"id": customer.id, "firstName": customer.first_name, "lastName": customer.last_name,
+            "email": customer.email, "phone": customer.phone, "gender": customer.gender,
+            "dateOfBirth": date_text(customer.date_of_birth), "status": "active" if customer.status else "inactive",
+            "createdAt": iso(customer.created_at), "updatedAt": iso(customer.updated_at)}
+
+
+def profile_update_document(customer: Customer) -> dict:
+    """change-password.md's flat shape plus update-customer-profile.md's `data.customer`."""
+    return {"id": str(customer.id), "_id": str(customer.id), "firstName": customer.first_name,
+            "lastName": customer.last_name, "email": customer.email, "phone": customer.phone,
+            "gender": customer.gender, "dateOfBirth": date_text(customer.date_of_birth),
+            "status": str(int(customer.status)), "subscribedToNewsLetter": customer.subscribed_to_news_letter,
+            "isVerified": str(customer.is_verified).lower(), "isSuspended": str(customer.is_suspended).lower(),
+            "success": True, "message": PROFILE_UPDATED,
+            "data": {"customer": {"id": customer.id, "firstName": customer.first_name,
+                                  "lastName": customer.last_name, "email": customer.email, "phone": customer.phone,
+                                  "gender": customer.gender, "dateOfBirth": date_text(customer.date_of_birth),
+                                  "updatedAt": iso(customer.updated_at)}}}
+
+
+def address_document(address: CustomerAddress) -> dict:
+    return {"id": address.id, "addressType": address.address_type, "firstName": address.first_name,
+            "lastName": address.last_name, "name": full_name(address), "companyName": address.company_name,
+            "vatId": address.vat_id, "email": address.email, "phone": address.phone,
+            "address": ", ".join(line for line in (address.address1, address.address2) if line),
+            "address1": address.address1, "address2": address.address2, "city": address.city,
+            "state": address.state, "country": address.country, "postcode": address.postcode,
+            "defaultAddress": address.default_address, "isDefault": address.default_address,
+            "useForShipping": address.use_for_shipping, "createdAt": iso(address.created_at),
+            "updatedAt": iso(address.updated_at)}
+
+
+# --- REST operations -----------------------------------------------------------------------------
+
+def register_customer(context: RequestContext, body: dict):
+    customer, token = create_account(context, body)
+    return registration_document(customer, token), 201
+
+
+def login_customer(context: RequestContext, body: dict):
+    customer, token = sign_in(body["email"], body["password"])
+    merge_on_login(context, customer.id)
+    return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
+            "success": True, "message": "You have logged in successfully"}, 201
+
+
+def logout_customer(context: RequestContext) -> dict:
+    revoke_current_token(context)
+    return {"message": "Successfully logged out"}
+
+
+def verify_customer_token(context: RequestContext) -> dict:
+    customer = current_customer(context)
+    return {"data": {"valid": True, "customer": {"id": customer.id, "firstName": customer.first_name,
+                                                 "lastName": customer.last_name, "email": customer.email}},
+            "message": "Token is valid"}
+
+
+def get_customer_profile(context: RequestContext) -> dict:
+    return {"data": {"customer": profile_document(current_customer(context))}}
+
+
+def update_customer_profile(context: RequestContext, id: int, body: dict) -> dict:
+    customer = own_account(context, id)
+    update_account(customer, body)
+    return profile_update_document(customer)
+
+
+def delete_customer_profile(context: RequestContext, id: int) -> dict:
+    customer = own_account(context, id)
+    Customer.delete().where(Customer.id == customer.id).execute()
+    return {"message": "Account deleted successfully"}
+
+
+def forgot_password(context: RequestContext, body: dict) -> dict:
+    request_password_reset(context, body["email"])
+    return {"message": FORGOT_PASSWORD_MESSAGE}
+
+
+def list_customer_addresses(context: RequestContext) -> dict:
+    addresses = addresses_of(current_customer_id(context))
+    return {"data": {"addresses": [address_document(address) for address in addresses]}}
+
+
+def create_customer_address(context: RequestContext, body: dict):
+    address = add_address(current_customer_id(context), body)
+    return {"data": {"address": address_document(address)}, "message": "Address created successfully"}, 201
+
+
+def update_customer_address(context: RequestContext, address_id: int, body: dict) -> dict:
+    address = change_address(current_customer_id(context), address_id, body)
+    return {"data": {"address": address_document(address)}, "message": "Address updated successfully"}
+
+
+def delete_customer_address(context: RequestContext, address_id: int) -> dict:
+    remove_address(current_customer_id(context), address_id)
+    return {"message": "Address deleted successfully"}
+
+
+# --- GraphQL documents and root fields -----------------------------------------------------------
+
+def flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def payload(input: dict, **fields) -> dict:
+    return {**fields, "clientMutationId": input.get("clientMutationId")}
+
+
+def customer_graphql_document(customer: Customer, token: str) -> dict:
+    return {**registration_document(customer, token), "status": flag(customer.status),
+            "isVerified": flag(customer.is_verified), "isSuspended": flag(customer.is_suspended), "deviceToken": None}
+
+
+def profile_graphql_document(context: RequestContext, customer: Customer) -> dict:
+    return {"id": customer.id, "firstName": customer.first_name, "lastName": customer.last_name,
+            "name": full_name(customer), "email": customer.email, "dateOfBirth": date_text(customer.date_of_birth),
+            "gender": customer.gender, "phone": customer.phone, "status": flag(customer.status),
+            "subscribedToNewsLetter": customer.subscribed_to_news_letter, "isVerified": flag(customer.is_verified),
+            "isSuspended": flag(customer.is_suspended), "image": context.media(customer.image),
+            "createdAt": iso(customer.created_at), "updatedAt": iso(customer.updated_at)}
+
+
+def address_graphql_document(address: CustomerAddress) -> dict:
+    return {**address_document(address), "additional": address.additional}
+
+
+def added_address_document(address: CustomerAddress) -> dict:
+    return {**address_document(address), "id": str(address.id), "addressId": address.id}
+
+
+def graphql_create_customer(context: RequestContext, input: dict) -> dict:
+    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter")
+    if "subscribeToNewsletter" in input and "subscribedToNewsLetter" not in input:
+        data["subscribedToNewsLetter"] = input["subscribeToNewsletter"]
+    validate_input("CustomerRegistrationInput", data)
+    customer, token = create_account(context, data)
+    return payload(input, customer=customer_graphql_document(customer, token))
+
+
+def graphql_customer_login(context: RequestContext, input: dict) -> dict:
+    customer, token = sign_in(input["email"], input["password"])
+    merge_on_login(context, customer.id)
+    return payload(input, customerLogin={"id": customer.id, "_id": customer.id, "apiToken": customer.api_token,
+                                         "token": token, "success": True,
+                                         "message": "You have logged in successfully"})
+
+
+def graphql_login(context: RequestContext, input: dict) -> dict:
+    customer, token = sign_in(input["email"], input["password"])
+    merge_on_login(context, customer.id)
+    return payload(input, login={"id": str(customer.id), "email": customer.email, "firstName": customer.first_name,
+                                 "lastName": customer.last_name, "token": token, "apiToken": customer.api_token,
+                                 "success": True, "message": "You have logged in successfully"})
+
+
+def graphql_logout(context: RequestContext, input: dict) -> dict:
+    revoke_current_token(context)
+    return payload(input, logout={"success": True, "message": "Logged out successfully"})
+
+
+def graphql_verify_token(context: RequestContext, input: dict) -> dict:
+    current_customer(context)
+    return payload(input, verifyToken={"isValid": True, "message": "Token is valid"})
+
+
+def graphql_forgot_password(context: RequestContext, input: dict) -> dict:
+    validate_input("ForgotPasswordInput", without(input, "clientMutationId"))
+    request_password_reset(context, input["email"])
+    return payload(input, forgotPassword={"success": True, "message": FORGOT_PASSWORD_MESSAGE})
+
+
+def graphql_update_profile(context: RequestContext, input: dict) -> dict:
+    """`status`, `isVerified` and `isSuspended` are store-controlled and ignored; `deleteImage`
+    clears the profile image."""
+    data = without(input, "clientMutationId", "status", "isVerified", "isSuspended", "image", "deleteImage")
+    if input.get("image"):
+        raise invalid({"image": ["Profile image upload is not supported."]})
+    validate_input("CustomerProfileUpdateInput", data)
+    customer = current_customer(context)
+    changes = update_account(customer, data)
+    if input.get("deleteImage") and customer.image:
+        Customer.update(image=None).where(Customer.id == customer.id).execute()
+        customer.image = None
+    message = ("Password updated successfully" if set(changes) == {"password"}
+               else "Profile updated successfully")
+    document = {**profile_graphql_document(context, customer), "id": str(customer.id),
+                "success": True, "message": message}
+    return payload(input, customerProfileUpdate=document)
+
+
+def graphql_delete_profile(context: RequestContext, input: dict) -> dict:
+    Customer.delete().where(Customer.id == current_customer(context).id).execute()
+    return payload(input, customerProfileDelete=None)
+
+
+def graphql_read_profile(context: RequestContext) -> dict:
+    return profile_graphql_document(context, current_customer(context))
+
+
+def graphql_customer_addresses(context: RequestContext, window: Window) -> Page:
+    return paginate(addresses_of(current_customer_id(context)), window, address_graphql_document)
+
+
+def graphql_customer_address(context: RequestContext, id: int) -> dict:
+    return address_graphql_document(own_address(current_customer_id(context), id))
+
+
+def graphql_save_address(context: RequestContext, input: dict) -> dict:
+    """createAddUpdateCustomerAddress: updates `addressId` when given, else creates."""
+    customer_id = current_customer_id(context)
+    data = without(input, "clientMutationId", "addressId")
+    if input.get("addressId") is None:
+        validate_input("CustomerAddressInput", data)
+        address = add_address(customer_id, data)
+    else:
+        validate_input("CustomerAddressUpdateInput", data)
+        address = change_address(customer_id, input["addressId"], data)
+    return payload(input, addUpdateCustomerAddress=added_address_document(address))
+
+
+def graphql_delete_address(context: RequestContext, input: dict) -> dict:
+    address_id = address_key(input["addressId"])
+    remove_address(current_customer_id(context), address_id)
+    return payload(input, deleteCustomerAddress={"id": str(address_id)})
+
+
+def address_key(value) -> int:
+    """`2858`, "2858" or "/api/shop/customer-addresses/2858"."""
+    text = str(value).rsplit("/", 1)[-1]
+    if not (text.isascii() and text.isdigit()) or int(text) > 2**31 - 1:
+        raise invalid({"addressId": ["Must be an address id or IRI."]})
+    return int(text)

@@ -1,0 +1,545 @@
+"""Products: list/search/filter/sort, the full product document, and product sub-resources.
+
+Reads are batched: one query for the page of products, then one query per relation for
+all of them, so the number of statements never depends on the page size. `fields` is the
+set of fields a GraphQL client selected; REST passes none and gets the documented shapes.
+"""
+import datetime
+import json
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from domain.catalog.filters import parse_criteria
+from domain.common import (
+    Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
+)
+from domain.errors import NotFound
+from storage.models import (
+    Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
+    Currency, Locale, Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
+    ProductCustomizableOption, ProductCustomizableOptionPrice, ProductCustomizableOptionTranslation,
+    ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
+)
+
+SUMMARY_ATTRIBUTES = ("color", "size", "brand")
+LINK_FIELDS = {"related": "relatedProducts", "up_sell": "upSells", "cross_sell": "crossSells"}
+TYPE_RELATIONS = ("groupedProducts", "bundleOptions", "downloadableLinks", "downloadableSamples")
+UNSUPPORTED_TYPE_RELATIONS = ("bookingProducts",)
+DETAIL_FIELDS = frozenset({
+    "description", "createdAt", "updatedAt", "isSaleable", "color", "size", "brand", "categories", "channels",
+    "attributeFamily", "images", "videos", "superAttributes", "variants", "customizableOptions",
+    *LINK_FIELDS.values(), *TYPE_RELATIONS, *UNSUPPORTED_TYPE_RELATIONS})
+# Types whose price range comes from their variants, members or selections.
+PRICED_BY_PARTS = ("configurable", "grouped", "bundle")
+GRAPHQL_EXTRA_FIELDS = frozenset({
+    "regularMinimumPrice", "regularMaximumPrice", "formattedRegularMinimumPrice", "formattedRegularMaximumPrice",
+    "specialPriceFrom", "specialPriceTo", "locale", "channel", "guestCheckout", "attributeValues",
+    "superAttributeOptions", "combinations"})
+
+
+# --- list and detail ------------------------------------------------------------
+
+def list_products(context: RequestContext, window: Window, fields: frozenset | None = None, **params) -> Page:
+    """Card-level products matching the search/filter/sort parameters (REST query or GraphQL args)."""
+    criteria = parse_criteria(params, context.query_params)
+    query = criteria.apply(visible_products(context), context)
+    total = query.count()
+    ordered = criteria.order(query, context).offset(window.offset).limit(window.limit)
+    ids = [row.id for row in ordered]
+    return Page(load_documents(ids, context, fields or frozenset()), total)
+
+
+def get_product(context: RequestContext, id: int = None, sku: str = None, url_key: str = None,
+                fields: frozenset | None = None, **_ignored) -> dict:
+    """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key."""
+    product_id = find_product_id(context, id, sku, url_key)
+    if product_id is None:
+        raise NotFound("Product")
+    return load_documents([product_id], context, DETAIL_FIELDS | (fields or frozenset()))[0]
+
+
+def visible_products(context: RequestContext):
+    """Enabled top-level products of the channel (a join: several times faster than IN on SQLite)."""
+    in_channel = (ProductChannel.product == Product.id) & (ProductChannel.channel == context.channel_id)
+    return (Product.select(Product.id).join(ProductChannel, on=in_channel)
+            .where(Product.parent.is_null(), Product.status == True,  # noqa: E712
+                   Product.visible_individually == True))  # noqa: E712
+
+
+def find_product_id(context, product_id, sku, url_key) -> int | None:
+    in_channel = ProductChannel.select(ProductChannel.product).where(ProductChannel.channel == context.channel_id)
+    query = Product.select(Product.id).where(Product.status == True, Product.id.in_(in_channel))  # noqa: E712
+    if product_id is not None:
+        query = query.where(Product.id == product_id)
+    elif sku:
+        query = query.where(Product.sku == sku)
+    elif url_key:
+        by_key = ProductTranslation.select(ProductTranslation.product).where(ProductTranslation.url_key == url_key)
+        query = query.where(Product.id.in_(by_key))
+    else:
+        return None
+    row = query.first()
+    return row.id if row else None
+
+
+def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -> list[dict]:
+    """Documents for `ids` in that order: cards, plus every relation named in `fields`."""
+    if not ids:
+        return []
+    products = {product.id: product for product in Product.select().where(Product.id.in_(ids))}
+    ids = [pid for pid in ids if pid in products]
+    translations = translations_by_product(ids, context)
+    images = assets_by_product(ProductImage, ids, context)
+    documents = []
+    for pid in ids:
+        document = card(products[pid], translations.get(pid), images.get(pid, []), context)
+        add_scalar_details(document, products[pid], translations.get(pid), images.get(pid, []), context, fields)
+        documents.append(document)
+    add_relations(documents, products, context, fields)
+    return documents
+
+
+def translations_by_product(ids, context) -> dict[int, ProductTranslation]:
+    rows = ProductTranslation.select().where(ProductTranslation.product.in_(ids),
+                                             ProductTranslation.locale.in_(context.locales))
+    grouped: dict[int, dict] = {}
+    for row in rows:
+        grouped.setdefault(row.product_id, {})[row.locale] = row
+    return {pid: translated(by_locale, context) for pid, by_locale in grouped.items()}
+
+
+def active_special_price(product: Product) -> Decimal | None:
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    if product.special_price is None:
+        return None
+    if (product.special_price_from and product.special_price_from > now) or (
+            product.special_price_to and product.special_price_to < now):
+        return None
+    return product.special_price
+
+
+def card(product: Product, translation, images: list[dict], context: RequestContext) -> dict:
+    special = active_special_price(product)
+    money = context.currency
+    return {
+        "id": product.id, "sku": product.sku, "type": product.type, "bookingType": None,
+        "name": translation.name if translation else product.sku,
+        "urlKey": translation.url_key if translation else "",
+        "status": product.status,
+        "shortDescription": translation.short_description if translation else "",
+        "price": json_number(product.price), "specialPrice": json_number(special),
+        "new": product.new, "featured": product.featured,
+        "minimumPrice": json_number(product.min_price), "maximumPrice": json_number(product.max_price),
+        "formattedPrice": money.format(product.price), "formattedSpecialPrice": money.format(special),
+        "formattedMinimumPrice": money.format(product.min_price),
+        "formattedMaximumPrice": money.format(product.max_price),
+        "baseImageUrl": images[0]["publicPath"] if images else None,
+        "isInWishlist": 0, "isInCompare": 0,
+    }
+
+
+def add_scalar_details(document, product, translation, images, context, fields):
+    if fields & {"description", "createdAt", "updatedAt", "images"}:
+        document.update({
+            "description": translation.description if translation else "",
+            "createdAt": iso(product.created_at), "updatedAt": iso(product.updated_at), "images": images})
+    if fields & GRAPHQL_EXTRA_FIELDS:
+        regular_low, regular_high = ((product.min_price, product.max_price) if product.type in PRICED_BY_PARTS
+                                     else (product.price, product.price))
+        document.update({
+            "regularMinimumPrice": json_number(regular_low), "regularMaximumPrice": json_number(regular_high),
+            "formattedRegularMinimumPrice": context.currency.format(regular_low),
+            "formattedRegularMaximumPrice": context.currency.format(regular_high),
+            "specialPriceFrom": iso(product.special_price_from), "specialPriceTo": iso(product.special_price_to),
+            "locale": context.locale, "channel": context.channel_code, "guestCheckout": True})
+
+
+def add_relations(documents: list[dict], products: dict, context, fields: frozenset):
+    """Batch-load each requested relation for all documents (one or two queries per relation)."""
+    ids = [document["id"] for document in documents]
+    by_id = {document["id"]: document for document in documents}
+    loaders = [
+        (("videos",), lambda: fill(by_id, "videos", assets_by_product(ProductVideo, ids, context))),
+        (("color", "size", "brand"), lambda: fill_summary_options(by_id, ids, context)),
+        (("categories",), lambda: fill(by_id, "categories", categories_by_product(ids, context))),
+        (("channels",), lambda: fill(by_id, "channels", channels_by_product(ids))),
+        (("attributeFamily",), lambda: fill(by_id, "attributeFamily", families(products))),
+        (("superAttributes", "superAttributeOptions"), lambda: fill_super_attributes(by_id, ids, context)),
+        (("variants", "isSaleable", "combinations"), lambda: fill_variants(by_id, context, fields)),
+        (("customizableOptions",), lambda: fill(by_id, "customizableOptions", options_by_product(ids, context))),
+        (tuple(LINK_FIELDS.values()), lambda: fill_links(by_id, ids, context)),
+        (("attributeValues",), lambda: fill(by_id, "attributeValues", attribute_values_by_product(ids))),
+    ]
+    for needed, load in loaders:
+        if fields & set(needed):
+            load()
+    # handlers.shop.product_types builds on this module, so it is imported where it is used.
+    from handlers.shop.product_types import fill_composite_saleability, fill_type_relations
+    if fields & set(TYPE_RELATIONS):
+        fill_type_relations(by_id, context, fields)
+    if "isSaleable" in fields:
+        fill_composite_saleability(by_id, context)
+    for name in UNSUPPORTED_TYPE_RELATIONS:
+        if name in fields:
+            for document in documents:
+                document[name] = []
+
+
+def fill(by_id: dict, key: str, values: dict, default=None):
+    for pid, document in by_id.items():
+        document[key] = values.get(pid, [] if default is None else default)
+
+
+# --- relations ------------------------------------------------------------------
+
+def asset_document(asset, kind: str, context) -> dict:
+    return {"id": asset.id, "type": kind, "path": asset.path, "productId": asset.product_id,
+            "position": asset.position, "publicPath": context.media(asset.path)}
+
+
+def assets_by_product(model, ids, context) -> dict[int, list[dict]]:
+    kind = "images" if model is ProductImage else "videos"
+    grouped: dict[int, list] = {}
+    for asset in model.select().where(model.product.in_(ids)).order_by(model.product, model.position, model.id):
+        grouped.setdefault(asset.product_id, []).append(asset_document(asset, kind, context))
+    return grouped
+
+
+def option_labels(option_ids, context) -> dict[int, str]:
+    rows = AttributeOptionTranslation.select().where(
+        AttributeOptionTranslation.attribute_option.in_(list(option_ids)),
+        AttributeOptionTranslation.locale.in_(context.locales))
+    grouped: dict[int, dict] = {}
+    for row in rows:
+        grouped.setdefault(row.attribute_option_id, {})[row.locale] = row.label
+    return {option_id: translated(labels, context) for option_id, labels in grouped.items()}
+
+
+def fill_summary_options(by_id, ids, context):
+    rows = list(ProductAttributeValue.select(ProductAttributeValue, Attribute.code, AttributeOption.admin_name)
+                .join(Attribute).join_from(ProductAttributeValue, AttributeOption, JOIN.LEFT_OUTER,
+                                           on=(AttributeOption.id == ProductAttributeValue.integer_value))
+                .where(ProductAttributeValue.product.in_(ids), Attribute.code.in_(SUMMARY_ATTRIBUTES)).objects())
+    labels = option_labels({row.integer_value for row in rows}, context)
+    for document in by_id.values():
+        for code in SUMMARY_ATTRIBUTES:
+            document[code] = None
+    for row in rows:
+        option_id = row.integer_value
+        by_id[row.product_id][row.code] = {
+            "id": option_id, "code": row.code,
+            "label": labels.get(option_id) or row.admin_name or ""}
+
+
+def categories_by_product(ids, context) -> dict[int, list[dict]]:
+    links = list(ProductCategory.select().where(ProductCategory.product.in_(ids)))
+    names: dict[int, dict] = {}
+    for row in CategoryTranslation.select().where(
+            CategoryTranslation.category.in_([link.category_id for link in links]),
+            CategoryTranslation.locale.in_(context.locales)):
+        names.setdefault(row.category_id, {})[row.locale] = row
+    grouped: dict[int, list] = {}
+    for link in sorted(links, key=lambda link: link.category_id):
+        translation = translated(names.get(link.category_id, {}), context)
+        grouped.setdefault(link.product_id, []).append({
+            "id": link.category_id, "name": translation.name if translation else "",
+            "slug": translation.slug if translation else ""})
+    return grouped
+
+
+def channels_by_product(ids) -> dict[int, list[dict]]:
+    rows = (ProductChannel.select(ProductChannel.product, Channel.id, Channel.code, Channel.hostname,
+                                  Currency.code.alias("currency_code"), Locale.code.alias("locale_code"))
+            .join(Channel).join(Currency, on=(Channel.base_currency == Currency.id))
+            .join_from(Channel, Locale, on=(Channel.default_locale == Locale.id))
+            .where(ProductChannel.product.in_(ids)).dicts())
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row["product"], []).append({
+            "id": row["id"], "code": row["code"], "hostname": row["hostname"],
+            "currencyCode": row["currency_code"], "localeCode": row["locale_code"]})
+    return grouped
+
+
+def families(products: dict) -> dict[int, dict]:
+    family_rows = {family.id: family for family in AttributeFamily.select().where(
+        AttributeFamily.id.in_({product.attribute_family_id for product in products.values()}))}
+    return {pid: {"id": family.id, "code": family.code, "name": family.name}
+            for pid, product in products.items() for family in [family_rows[product.attribute_family_id]]}
+
+
+def fill_super_attributes(by_id, ids, context):
+    links = list(ProductSuperAttribute.select(ProductSuperAttribute, Attribute).join(Attribute)
+                 .where(ProductSuperAttribute.product.in_(ids)).order_by(Attribute.position))
+    options = list(AttributeOption.select().where(
+        AttributeOption.attribute.in_({link.attribute_id for link in links})).order_by(AttributeOption.sort_order))
+    labels = option_labels({option.id for option in options}, context)
+    options_by_attribute: dict[int, list] = {}
+    for option in options:
+        options_by_attribute.setdefault(option.attribute_id, []).append({
+            "id": option.id, "adminName": option.admin_name,
+            "translation": {"label": labels.get(option.id, option.admin_name)}})
+    for document in by_id.values():
+        document["superAttributes"] = []
+    for link in links:
+        by_id[link.product_id]["superAttributes"].append({
+            "id": link.attribute.id, "code": link.attribute.code, "type": link.attribute.type,
+            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, [])})
+    for document in by_id.values():
+        document["superAttributeOptions"] = json.dumps(
+            {attribute["code"]: [option["id"] for option in attribute["options"]]
+             for attribute in document["superAttributes"]})
+
+
+def fill_variants(by_id, context, fields):
+    """Variant cards, combinations (variant id -> option ids) and saleability from stock."""
+    parents = dict(Product.select(Product.id, Product.parent).where(
+        Product.parent.in_(list(by_id)), Product.status == True).order_by(Product.id).tuples())  # noqa: E712
+    variant_ids = list(parents)
+    variant_fields = frozenset(name.split(".", 1)[1] for name in fields if name.startswith("variants."))
+    variants = load_documents(variant_ids, context, variant_fields) if variant_ids else []
+    stock = stock_by_product(list(by_id) + variant_ids)
+    options: dict[int, dict] = {}
+    for row in (ProductAttributeValue.select(ProductAttributeValue, Attribute.code).join(Attribute)
+                .where(ProductAttributeValue.product.in_(variant_ids), Attribute.is_configurable == True)):  # noqa: E712
+        options.setdefault(row.product_id, {})[row.attribute.code] = row.integer_value
+    for document in by_id.values():
+        document["variants"], document["combinations"] = [], {}
+    for variant in variants:
+        parent = by_id[parents[variant["id"]]]
+        parent["variants"].append(variant)
+        parent["combinations"][str(variant["id"])] = options.get(variant["id"], {})
+    for pid, document in by_id.items():
+        in_stock = [stock.get(v["id"], 0) > 0 for v in document["variants"]] or [stock.get(pid, 0) > 0]
+        document["isSaleable"] = bool(document["status"]) and any(in_stock)
+        document["combinations"] = json.dumps(document["combinations"])
+
+
+def stock_by_product(ids) -> dict[int, int]:
+    return dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
+                .where(ProductInventory.product.in_(ids)).group_by(ProductInventory.product).tuples())
+
+
+def fill_links(by_id, ids, context):
+    links = list(ProductLink.select().where(ProductLink.parent.in_(ids)).order_by(ProductLink.child))
+    cards = {doc["id"]: doc for doc in load_documents(sorted({link.child_id for link in links}), context, frozenset())}
+    for document in by_id.values():
+        for key in LINK_FIELDS.values():
+            document[key] = []
+    for link in links:
+        if link.child_id in cards:
+            by_id[link.parent_id][LINK_FIELDS[link.kind]].append(cards[link.child_id])
+
+
+def attribute_values_by_product(ids) -> dict[int, list[dict]]:
+    rows = (ProductAttributeValue.select(ProductAttributeValue, Attribute)
+            .join(Attribute).where(ProductAttributeValue.product.in_(ids)).order_by(ProductAttributeValue.id))
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.product_id, []).append(attribute_value_document(row))
+    return grouped
+
+
+def attribute_value_document(row: ProductAttributeValue) -> dict:
+    value = next((v for v in (row.text_value, row.integer_value, row.boolean_value) if v is not None), None)
+    return {
+        "id": row.id, "locale": row.locale, "channel": row.channel, "textValue": row.text_value,
+        "integerValue": row.integer_value, "booleanValue": row.boolean_value, "value": value,
+        "uniqueId": f"{row.channel or ''}|{row.locale or ''}|{row.product_id}|{row.attribute_id}",
+        "attribute": f"/api/shop/attributes/{row.attribute_id}", "product": f"/api/shop/products/{row.product_id}",
+        "attributeDetails": {"id": row.attribute.id, "code": row.attribute.code,
+                             "adminName": row.attribute.admin_name}}
+
+
+def options_by_product(ids, context) -> dict[int, list[dict]]:
+    options = list(ProductCustomizableOption.select().where(ProductCustomizableOption.product.in_(ids))
+                   .order_by(ProductCustomizableOption.sort_order, ProductCustomizableOption.id))
+    documents = customizable_option_documents(options, context)
+    grouped: dict[int, list] = {}
+    for option, document in zip(options, documents):
+        grouped.setdefault(option.product_id, []).append(document)
+    return grouped
+
+
+def customizable_option_documents(options, context) -> list[dict]:
+    option_ids = [option.id for option in options]
+    prices: dict[int, list] = {}
+    for price in ProductCustomizableOptionPrice.select().where(
+            ProductCustomizableOptionPrice.product_customizable_option.in_(option_ids)).order_by(
+            ProductCustomizableOptionPrice.sort_order):
+        prices.setdefault(price.product_customizable_option_id, []).append(
+            f"/api/shop/product_customizable_option_prices/{price.id}")
+    translations: dict[int, dict] = {}
+    for row in ProductCustomizableOptionTranslation.select().where(
+            ProductCustomizableOptionTranslation.product_customizable_option.in_(option_ids)):
+        translations.setdefault(row.product_customizable_option_id, {})[row.locale] = row
+    documents = []
+    for option in options:
+        by_locale = translations.get(option.id, {})
+        current = translated({k: v for k, v in by_locale.items() if k in context.locales}, context)
+        documents.append({
+            "id": option.id, "type": option.type, "label": current.label if current else None,
+            "isRequired": int(option.is_required), "sortOrder": option.sort_order,
+            "product": f"/api/shop/products/{option.product_id}", "prices": prices.get(option.id, []),
+            "translation": f"/api/shop/product_customizable_option_translations/{current.id}" if current else None,
+            "translations": [f"/api/shop/product_customizable_option_translations/{row.id}"
+                             for row in sorted(by_locale.values(), key=lambda row: row.id)]})
+    return documents
+
+
+# --- product sub-resources ---------------------------------------------------------
+
+def require_product(context, product_id: int) -> int:
+    if find_product_id(context, product_id, None, None) is None:
+        raise NotFound("Product")
+    return product_id
+
+
+def list_product_images_of_product(context, product_id: int) -> list[dict]:
+    return assets_by_product(ProductImage, [require_product(context, product_id)], context).get(product_id, [])
+
+
+def list_product_videos_of_product(context, product_id: int) -> list[dict]:
+    return assets_by_product(ProductVideo, [require_product(context, product_id)], context).get(product_id, [])
+
+
+def list_product_attribute_values(context, product_id: int) -> list[dict]:
+    values = attribute_values_by_product([require_product(context, product_id)]).get(product_id, [])
+    return [{key: value for key, value in row.items() if key != "attributeDetails"} for row in values]
+
+
+def group_price_document(row: ProductCustomerGroupPrice) -> dict:
+    return {"id": row.id, "qty": row.qty, "valueType": row.value_type, "value": json_number(row.value),
+            "customerGroupId": row.customer_group_id, "uniqueId": row.unique_id, "productId": row.product_id}
+
+
+def list_product_customer_group_prices(context, product_id: int) -> list[dict]:
+    rows = ProductCustomerGroupPrice.select().where(
+        ProductCustomerGroupPrice.product == require_product(context, product_id)).order_by(
+        ProductCustomerGroupPrice.qty, ProductCustomerGroupPrice.id)
+    return [group_price_document(row) for row in rows]
+
+
+def get_product_customer_group_price(context, product_id: int, id: int) -> dict:
+    row = ProductCustomerGroupPrice.get_or_none(ProductCustomerGroupPrice.id == id,
+                                                ProductCustomerGroupPrice.product == product_id)
+    if row is None or find_product_id(context, product_id, None, None) is None:
+        raise NotFound("Customer group price")
+    return group_price_document(row)
+
+
+def get_customer_group_price(context, id: int) -> dict:
+    row = ProductCustomerGroupPrice.get_or_none(ProductCustomerGroupPrice.id == id)
+    if row is None or find_product_id(context, row.product_id, None, None) is None:
+        raise NotFound("Customer group price")
+    return group_price_document(row)
+
+
+def list_product_customizable_options(context, product_id: int) -> list[dict]:
+    return options_by_product([require_product(context, product_id)], context).get(product_id, [])
+
+
+def list_product_variants(context, product_id: int) -> list[dict]:
+    require_product(context, product_id)
+    variant_ids = [row.id for row in Product.select(Product.id).where(
+        Product.parent == product_id, Product.status == True).order_by(Product.id)]  # noqa: E712
+    return load_documents(variant_ids, context, frozenset())
+
+
+def visible_asset_query(model, context):
+    in_channel = ProductChannel.select(ProductChannel.product).where(ProductChannel.channel == context.channel_id)
+    return model.select().join(Product).where(Product.status == True, Product.id.in_(in_channel))  # noqa: E712
+
+
+def list_product_images(context, window: Window) -> Page:
+    return asset_page(ProductImage, context, window)
+
+
+def list_product_videos(context, window: Window) -> Page:
+    return asset_page(ProductVideo, context, window)
+
+
+def asset_page(model, context, window) -> Page:
+    kind = "images" if model is ProductImage else "videos"
+    return paginate(visible_asset_query(model, context).order_by(model.id), window,
+                    lambda row: asset_document(row, kind, context))
+
+
+def get_product_image(context, id: int) -> dict:
+    return get_asset(ProductImage, context, id, "Product image")
+
+
+def get_product_video(context, id: int) -> dict:
+    return get_asset(ProductVideo, context, id, "Product video")
+
+
+def get_asset(model, context, asset_id, label) -> dict:
+    row = visible_asset_query(model, context).where(model.id == asset_id).first()
+    if row is None:
+        raise NotFound(label)
+    return asset_document(row, "images" if model is ProductImage else "videos", context)
+
+
+def get_product_customizable_option(context, id: int) -> dict:
+    option = ProductCustomizableOption.get_or_none(ProductCustomizableOption.id == id)
+    if option is None or find_product_id(context, option.product_id, None, None) is None:
+        raise NotFound("Customizable option")
+    return customizable_option_documents([option], context)[0]
+
+
+def option_price_document(row) -> dict:
+    return {"id": row.id, "label": row.label, "price": json_number(row.price), "priceType": row.price_type,
+            "customizableOption": f"/api/shop/product_customizable_options/{row.product_customizable_option_id}"}
+
+
+def list_product_customizable_option_prices(context, window: Window) -> Page:
+    return paginate(ProductCustomizableOptionPrice.select().order_by(ProductCustomizableOptionPrice.id), window,
+                    option_price_document)
+
+
+def get_product_customizable_option_price(context, id: int) -> dict:
+    return option_price_document(get_or_not_found(ProductCustomizableOptionPrice, id, "Customizable option price"))
+
+
+def option_translation_document(row) -> dict:
+    return {"id": row.id, "locale": row.locale, "label": row.label,
+            "customizableOption": f"/api/shop/product_customizable_options/{row.product_customizable_option_id}"}
+
+
+def list_product_customizable_option_translations(context, window: Window) -> Page:
+    return paginate(ProductCustomizableOptionTranslation.select().order_by(ProductCustomizableOptionTranslation.id),
+                    window, option_translation_document)
+
+
+def get_product_customizable_option_translation(context, id: int) -> dict:
+    return option_translation_document(get_or_not_found(
+        ProductCustomizableOptionTranslation, id, "Customizable option translation"))
+
+
+# --- GraphQL presentation -------------------------------------------------------------
+
+def option_id_text(key: str):
+    def resolve(document, _info):
+        option = document.get(key)
+        return str(option["id"]) if option else None
+    return resolve
+
+
+def stored_translation(text_field: str):
+    """GraphQL `translation` object of a bundle option, link or sample (REST carries its IRI): the one
+    stored label/title, in the channel's default locale, with the owner's id."""
+    def resolve(document, info):
+        return {"id": document["id"], "locale": info.context["context"].fallback_locale,
+                text_field: document[text_field]}
+    return resolve
+
+
+graphql_resolvers = {
+    "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+    "ProductBundleOption": {"translation": stored_translation("label")},
+    "ProductDownloadableLink": {"translation": stored_translation("title")},
+    "ProductDownloadableSample": {"translation": stored_translation("title")},
+    "ProductAttributeValue": {"attribute": lambda document, _info: document["attributeDetails"]},
+    "ProductCategory": {"translation": lambda document, _info: {"name": document["name"], "slug": document["slug"]}},
+}
