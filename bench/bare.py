@@ -8,7 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from domain.common import Window, build_context
+from domain.common import Window
+from server.context import build_context
 from handlers.shop.products import get_product, list_products
 from server.config import Settings
 from server.rest import paging_headers

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 def prepare_database(url: str, products: int) -> tuple[str, list[int]]:
     """Seed the scratch database; returns a storefront key and the visible product ids."""
-    from server.security import create_key
+    from domain.storefront_keys import create_key
     from storage.db import database, init_database
     from storage.models import Product
     from storage.schema import migrate

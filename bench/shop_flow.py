@@ -18,7 +18,7 @@ SHIPPING = {"first_name": "Bench", "last_name": "Buyer", "email": "bench@example
 
 def prepare_carts(product_ids: list[int]) -> dict:
     """Guest carts for both scenarios; products get ample stock so no request runs out."""
-    from handlers.shop.cart import hash_token
+    from domain.sales.cart import hash_token
     from storage.db import database
     from storage.models import Product, ProductInventory
     from storage.sales_models import Cart, CartAddress, CartItem

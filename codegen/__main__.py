@@ -2,6 +2,7 @@
 import argparse
 import difflib
 import filecmp
+import json
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import jinja2
 import yaml
 
 from codegen.bundle import SpecError, bundle_openapi, bundle_sdl, sdl_areas
+from codegen.openapi_schema import json_schema_definitions
 from codegen.tables import graphql_fields, iri_templates, rest_operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +50,11 @@ def generate(out: Path):
             operations.append(operation)
             rest_by_id[operation["operation_id"]] = operation
         generate_models(spec_file, out / "models" / f"{surface}.py", surface)
+        schema_file = out / "json_schemas" / f"{surface}.json"
+        schema_file.parent.mkdir(exist_ok=True)
+        schema_file.write_text(json.dumps(json_schema_definitions(document), indent=1, sort_keys=True) + "\n",
+                               encoding="utf-8")
+    (out / "input_schemas.py").write_text(render("input_schemas.py.j2", sources="specs/openapi/"), encoding="utf-8")
     (out / "operations.py").write_text(
         render("operations.py.j2", operations=operations, sources="specs/openapi/"), encoding="utf-8")
 

@@ -1,7 +1,7 @@
 """Extract the operation table (REST) and root-field bindings (GraphQL) from bundled specs."""
 import re
 
-from graphql import build_schema, get_named_type
+from graphql import build_schema, get_named_type, get_nullable_type, is_list_type
 from graphql.language import parse
 
 from codegen.bundle import HTTP_METHODS, SpecError
@@ -32,6 +32,11 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
                 "permission": operation.get("x-permission"),
                 "area": (operation.get("tags") or ["other"])[0],
                 "parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", [])),
+                "path_parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", []),
+                                                   where=("path",)),
+                "body_schema": body_schema_name(operation),
+                "upload": "multipart/form-data" in ((operation.get("requestBody") or {}).get("content") or {}),
+                "planned": bool(operation.get("x-planned")),
             })
     ids = [op["operation_id"] for op in operations]
     duplicates = sorted({op_id for op_id in ids if ids.count(op_id) > 1})
@@ -40,15 +45,25 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
     return sorted(operations, key=lambda op: (op["path"], op["method"]))
 
 
-def parameter_names(document: dict, parameters: list) -> list[str]:
+def parameter_names(document: dict, parameters: list, where=("path", "query")) -> list[str]:
     """Names of the path and query parameters (handlers receive these, in snake_case)."""
     names = []
     for parameter in parameters:
         if "$ref" in parameter:
             parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
-        if parameter["in"] in ("path", "query"):
+        if parameter["in"] in where:
             names.append(parameter["name"])
     return names
+
+
+def body_schema_name(operation: dict) -> str | None:
+    """The named schema of the request body (JSON or multipart), which GraphQL inputs are checked against."""
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    for media_type in ("application/json", "multipart/form-data"):
+        reference = (content.get(media_type) or {}).get("schema", {}).get("$ref")
+        if reference:
+            return reference.rsplit("/", 1)[1]
+    return None
 
 
 def graphql_fields(sdl: str, rest_by_id: dict[str, dict], areas: dict | None = None) -> list[dict]:
@@ -83,20 +98,31 @@ def iri_templates(sdl: str, fields: list[dict], rest_by_id: dict[str, dict]) -> 
 def bind_field(schema, type_name, field, rest_by_id):
     name = field.name.value
     directives = {d.name.value: {a.name.value: a.value.value for a in d.arguments} for d in field.directives}
+    mutation = None
+    field_type = schema.get_type(type_name).fields[name].type
+    return_type = get_named_type(field_type)
     if "operation" in directives:
         operation_id = directives["operation"]["id"]
         if operation_id not in rest_by_id:
             raise SpecError(f"{type_name}.{name}: @operation(id: {operation_id!r}) names no REST operation")
-        handler = rest_by_id[operation_id]["handler"]
-        auth = rest_by_id[operation_id]["auth"]
-        permission = rest_by_id[operation_id]["permission"]
+        operation = rest_by_id[operation_id]
+        handler, auth, permission = operation["handler"], operation["auth"], operation["permission"]
+        planned = operation["planned"]
+        if type_name == "Mutation":
+            mutation = {"payload": payload_field(type_name, name, return_type), "body": operation["body_schema"],
+                        "acknowledges": acknowledges(return_type),
+                        "prepare": directives["operation"].get("prepare")}
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
+        planned = "planned" in directives
         auth = ["customerToken", "storefrontKey"] if directives["handler"].get("auth") == "customer" else None
         permission = directives["handler"].get("permission")
+        if type_name == "Mutation":
+            mutation = {"payload": payload_field(type_name, name, return_type, required=False),
+                        "body": directives["handler"].get("body"), "acknowledges": acknowledges(return_type),
+                        "prepare": None}
     else:
         raise SpecError(f"{type_name}.{name}: needs @operation(id:) or @handler(name:)")
-    return_type = get_named_type(schema.get_type(type_name).fields[name].type)
     return {
         "type": type_name,
         "field": name,
@@ -105,9 +131,31 @@ def bind_field(schema, type_name, field, rest_by_id):
         "auth": auth,
         "permission": permission,
         "connection": return_type.name.endswith("Connection"),
+        "list": is_list_type(get_nullable_type(field_type)),
         "node_type": node_type_of(schema, return_type),
         "args": [arg.name.value for arg in field.arguments or ()],
+        "mutation": mutation,
+        "planned": planned,
     }
+
+
+def acknowledges(payload_type) -> bool:
+    """Whether a payload's node is a `{success, message}` acknowledgement."""
+    fields = [field for name, field in getattr(payload_type, "fields", {}).items() if name != "clientMutationId"]
+    node = get_named_type(fields[0].type) if len(fields) == 1 else None
+    return bool(node and {"success", "message"} <= set(getattr(node, "fields", {})))
+
+
+def payload_field(type_name: str, name: str, payload_type, required: bool = True) -> str | None:
+    """The field of a mutation payload that carries the result: the one that is not `clientMutationId`
+    (None for a GraphQL-only mutation whose payload has several, which its handler fills itself)."""
+    fields = [field for field in getattr(payload_type, "fields", {}) if field != "clientMutationId"]
+    if len(fields) == 1:
+        return fields[0]
+    if required:
+        raise SpecError(f"{type_name}.{name}: the payload {payload_type.name} needs exactly one field besides "
+                        f"clientMutationId, found {fields}")
+    return None
 
 
 def node_type_of(schema, return_type):

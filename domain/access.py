@@ -14,9 +14,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.common import RequestContext, camel_case, snake_case
-from domain.errors import ApiError, InvalidRequest
-from handlers.spec_schemas import validator
+from domain.common import RequestContext
+from domain.errors import ApiError, Unprocessable
 from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from_now
 from storage.db import database
 from storage.models import utcnow
@@ -189,29 +188,7 @@ def ensure_within_caller(context: RequestContext, wanted, field: str, what: str)
 
 
 def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "The given data was invalid.", "validation_failed", {field: [message]})
-
-
-def iri_id(value, name: str = "id") -> int:
-    """"/api/admin/settings/users/4" or "4" -> 4."""
-    match = re.fullmatch(r"(?:/api/[\w/-]+/)?(\d+)", str(value))
-    if not match or not 1 <= int(match.group(1)) <= 2**31 - 1:
-        raise InvalidRequest({name: ["Must be an IRI such as /api/admin/settings/users/1 or an integer id."]})
-    return int(match.group(1))
-
-
-def body_from_input(data: dict, schema_name: str) -> dict:
-    """A GraphQL mutation input (camelCase) as the REST body (snake_case), validated against the
-    REST request schema so both transports enforce the same rules; errors name the input fields."""
-    body = {snake_case(key): value for key, value in data.items() if key not in ("id", "clientMutationId")}
-    errors: dict[str, list[str]] = {}
-    for error in validator("admin", schema_name).iter_errors(body):
-        field = str(error.path[0]) if error.path else (
-            error.message.split("'")[1] if "'" in error.message else "input")
-        errors.setdefault(camel_case(field), []).append(error.message)
-    if errors:
-        raise ApiError(422, "The given data was invalid.", "validation_failed", errors)
-    return body
+    return Unprocessable({field: [message]})
 
 
 def created(document: dict) -> tuple[dict, int]:
@@ -219,24 +196,9 @@ def created(document: dict) -> tuple[dict, int]:
     return document, 201
 
 
-def mutation(rest_handler, payload_key: str, schema_name: str | None = None, uses_id: bool = True,
-             returns_node: bool = True, prepare=None):
-    """A GraphQL mutation handler over a REST handler: input → (id, body), result → payload."""
-    def resolve(context: RequestContext, input: dict):
-        data = prepare(input) if prepare else input
-        arguments = {}
-        if uses_id:
-            arguments["id"] = iri_id(data.get("id"))
-        if schema_name:
-            arguments["body"] = body_from_input(data, schema_name)
-        try:
-            result = rest_handler(context, **arguments)
-        except ApiError as error:
-            if error.errors:
-                error.errors = {camel_case(field): messages for field, messages in error.errors.items()}
-            raise
-        if isinstance(result, tuple):
-            result = result[0]
-        return {payload_key: result if returns_node else None, "clientMutationId": input.get("clientMutationId")}
-    resolve.__name__ = f"graphql_{rest_handler.__name__}"
-    return resolve
+def has_permission(admin_claims: dict | None, permission: str) -> bool:
+    """Whether the admin behind `admin_claims` may use an operation that requires `permission`."""
+    if not admin_claims:
+        return False
+    granted = admin_claims.get("permissions")
+    return granted == "all" or permission in (granted or ())

@@ -3,11 +3,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import JOIN
-
 from domain.errors import NotFound
 
-from storage.models import Channel, ChannelCurrency, ChannelLocale, Currency, ExchangeRate, Locale
 
 
 @dataclass(frozen=True)
@@ -81,52 +78,6 @@ class RequestContext:
     def locales(self) -> tuple[str, ...]:
         """Locales to read translations from, preferred first."""
         return (self.locale,) if self.locale == self.fallback_locale else (self.locale, self.fallback_locale)
-
-
-def build_context(headers, media_url: str, locale: str | None = None, channel: str | None = None) -> RequestContext:
-    """Resolve X-Channel / X-Locale / X-Currency (or explicit `locale` / `channel` overrides);
-    unknown or unassigned values fall back to the channel default."""
-    channel = find_channel(channel or header(headers, "X-Channel"))
-    default_locale = channel.default_locale_code
-    requested_locale = locale or header(headers, "X-Locale")
-    locale = default_locale
-    if requested_locale and "\x00" not in requested_locale:  # PostgreSQL cannot compare NUL: never a locale
-        allowed = (Locale.select(Locale.code).join(ChannelLocale)
-                   .where(ChannelLocale.channel == channel.id, Locale.code == requested_locale))
-        locale = requested_locale if allowed.exists() else default_locale
-    return RequestContext(
-        channel_id=channel.id, channel_code=channel.code, root_category_id=channel.root_category_id,
-        locale=locale, fallback_locale=default_locale,
-        currency=find_currency(channel, header(headers, "X-Currency")), media_url=media_url)
-
-
-def header(headers, name: str) -> str | None:
-    value = headers.get(name) or headers.get(name.lower())
-    return value.strip() if value and value.strip() else None
-
-
-def find_channel(code: str | None) -> Channel:
-    """The channel with `code` (else the first one), with its default locale's code."""
-    query = (Channel.select(Channel, Locale.code.alias("default_locale_code"))
-             .join(Locale, on=(Channel.default_locale == Locale.id)).objects())
-    channel = query.where(Channel.code == code).first() if code and "\x00" not in code else None
-    return channel or query.order_by(Channel.id).first()
-
-
-def find_currency(channel: Channel, code: str | None) -> CurrencyFormat:
-    """The requested currency if the channel offers it, else the channel's base currency."""
-    query = (Currency.select(Currency, ExchangeRate.rate.alias("rate"))
-             .join(ExchangeRate, JOIN.LEFT_OUTER, on=(ExchangeRate.target_currency == Currency.id)))
-    currency = None
-    if code:
-        currency = (query.join_from(Currency, ChannelCurrency, on=(ChannelCurrency.currency == Currency.id))
-                    .where(ChannelCurrency.channel == channel.id, Currency.code == code.upper()).objects().first())
-    if currency is None:
-        currency = query.where(Currency.id == channel.base_currency_id).objects().first()
-    rate = Decimal(currency.rate) if currency.rate is not None else Decimal(1)
-    return CurrencyFormat(code=currency.code, symbol=currency.symbol, decimals=currency.decimal,
-                          group_separator=currency.group_separator, decimal_separator=currency.decimal_separator,
-                          position=currency.currency_position, rate=rate)
 
 
 def paginate(query, window: Window, present) -> Page:

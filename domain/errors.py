@@ -42,3 +42,16 @@ class InvalidRequest(ApiError):
 class NotImplementedOperation(ApiError):
     def __init__(self, operation: str):
         super().__init__(501, f"{operation} is not implemented yet", "not_implemented")
+
+
+class Unprocessable(ApiError):
+    """422: the request was well-formed but its data breaks a rule; `errors` names every field."""
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "The given data was invalid.",
+                 error: str = "validation_failed"):
+        super().__init__(422, message, error, errors)
+
+
+class Forbidden(ApiError):
+    def __init__(self):
+        super().__init__(403, "This action is unauthorized.", "forbidden")

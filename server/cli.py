@@ -31,7 +31,8 @@ def command_seed(args):
 
 def ensure_demo_key() -> str:
     """The local demo storefront key, created on first run and kept in var/ (never committed)."""
-    from server.security import create_key, lookup_key
+    from domain.storefront_keys import create_key
+    from server.security import lookup_key
     if DEMO_KEY_FILE.exists():
         raw_key = DEMO_KEY_FILE.read_text().strip()
         if lookup_key(raw_key):
@@ -89,7 +90,7 @@ specshop is serving {database_url()}
 
 
 def command_keys(args):
-    from server.security import create_key, rotate_key
+    from domain.storefront_keys import create_key, rotate_key
     from storage.models import StorefrontKey
     if args.keys_command == "create":
         record, raw_key = create_key(args.name, rate_limit=args.rate_limit)

@@ -3,9 +3,8 @@
 Handlers take (context, **parameters) and return a dict, or a `Page` for
 collections; this module turns that into connexion responses (bare arrays with
 X-Total-Count / X-Page / X-Per-Page / X-Total-Pages for shop collections).
-Operations whose handler does not exist yet answer 501.
+Only operations the spec marks as planned may lack a handler; they answer 501.
 """
-import importlib
 import json
 import math
 import re
@@ -18,34 +17,22 @@ from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 from starlette.datastructures import UploadFile
 
+from domain.access import has_permission
+from domain.common import Page, Window, snake_case
+from domain.errors import ApiError, Forbidden, NotImplementedOperation
 from generated.operations import REST_OPERATIONS
-from domain.common import Page, Window, build_context, snake_case
-from domain.errors import ApiError, NotImplementedOperation
 from server.config import Settings
+from server.context import build_context, claims_of
+from server.handler_table import load_handler
+from server.input_guard import guard, refused
 from storage.db import database
 
 PAGING_HEADERS = ("X-Total-Count", "X-Page", "X-Per-Page", "X-Total-Pages")
 
 
-class Forbidden(ApiError):
-    def __init__(self):
-        super().__init__(403, "This action is unauthorized.", "forbidden")
-
-
-def load_handler(reference: str):
-    """'handlers.shop.locales:list_locales' -> the function, or None when it is not written yet."""
-    module_name, _, function_name = reference.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return None
-    return getattr(module, function_name, None)
-
-
 def is_implemented(operation_id: str) -> bool:
-    return load_handler(REST_OPERATIONS[operation_id]["handler"]) is not None
+    operation = REST_OPERATIONS[operation_id]
+    return load_handler(operation["handler"], planned=operation["planned"]) is not None
 
 
 class OperationResolver(Resolver):
@@ -55,7 +42,7 @@ class OperationResolver(Resolver):
 
     def resolve(self, operation):
         operation_id = operation.operation_id
-        handler = load_handler(REST_OPERATIONS[operation_id]["handler"])
+        handler = load_handler(REST_OPERATIONS[operation_id]["handler"], planned=REST_OPERATIONS[operation_id]["planned"])
         if handler is None:
             return Resolution(not_implemented(operation_id), operation_id)
         declared = {name: snake_case(name) for name in REST_OPERATIONS[operation_id]["parameters"]}
@@ -81,16 +68,19 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
+        guard({name: value for name, value in arguments.items() if name in declared})
+        guard(dict(request.query_params))
         if "body" in arguments:
             parameters["body"] = arguments["body"]
         uploads = {name: value for name, value in arguments.items() if isinstance(value, UploadFile)}
         if uploads:
             parameters["body"] = {**(parameters.get("body") or {}), **uploads}
         with database.connection_context():
-            context = build_context(request.headers, settings.media_url,
+            context = build_context(request.headers, settings.media_url, claims_of(request.context.get("token_info")),
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
             context.query_params = request.query_params
-            authorize(context, request.context.get("token_info"), operation["permission"])
+            if operation["permission"] and not has_permission(context.admin, operation["permission"]):
+                raise Forbidden()
             if file_types and not accepts(request.headers.get("Accept"), file_types):
                 raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
             if pagination not in ("page", "envelope"):
@@ -130,29 +120,6 @@ def accepts(accept: str | None, media_types: frozenset) -> bool:
     return False
 
 
-def authorize(context, token_info: dict | None, permission: str | None):
-    """Put the authenticated customer/guest cart/admin on the context; enforce the operation's permission."""
-    claims = [token_info] if token_info else []
-    if token_info and not any(key in token_info for key in ("customer_id", "admin_id", "key_id", "cart_id")):
-        claims = list(token_info.values())  # several schemes: {scheme name: claims}
-    for claim in claims:
-        if isinstance(claim, dict) and "customer_id" in claim:
-            context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")
-        if isinstance(claim, dict) and "cart_id" in claim:
-            context.cart_id, context.cart_token = claim["cart_id"], claim.get("cart_token")
-        if isinstance(claim, dict) and "admin_id" in claim:
-            context.admin = claim
-    if permission and not has_permission(context.admin, permission):
-        raise Forbidden()
-
-
-def has_permission(admin_claims: dict | None, permission: str) -> bool:
-    if not admin_claims:
-        return False
-    granted = admin_claims.get("permissions")
-    return granted == "all" or permission in (granted or ())
-
-
 def paging_headers(total: int, page: int, per_page: int) -> dict:
     return {"X-Total-Count": str(total), "X-Page": str(page), "X-Per-Page": str(per_page),
             "X-Total-Pages": str(math.ceil(total / per_page))}
@@ -171,7 +138,10 @@ NO_BODY = object()  # an empty request body, as opposed to a JSON `null`
 
 def checked_body(validator, body):
     """The body when valid; else 422 listing every failing field (a missing property under its name)."""
-    errors = {}
+    errors = refused(body) if isinstance(body, dict) else refused({"body": body})
+    if errors:
+        raise ProblemException(status=422, title="Unprocessable Entity",
+                               detail="The given data was invalid.", ext={"errors": errors})
     for error in validator.iter_errors(body):
         path = [str(part) for part in error.path]
         if error.validator == "required":  # name the missing property, Laravel style
@@ -181,6 +151,11 @@ def checked_body(validator, body):
         raise ProblemException(status=422, title="Unprocessable Entity",
                                detail="The given data was invalid.", ext={"errors": errors})
     return body
+
+
+def refuse_constant(name: str):
+    """NaN and Infinity are not JSON, whatever Python's parser allows."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 class CollectingBodyValidator(JSONRequestBodyValidator):
@@ -196,7 +171,9 @@ class CollectingBodyValidator(JSONRequestBodyValidator):
         if not text:
             return NO_BODY
         try:
-            return json.loads(text)
+            return json.loads(text, parse_constant=refuse_constant)
+        except RecursionError:
+            raise ProblemException(status=400, title="Bad Request", detail="The body is nested too deeply.") from None
         except ValueError as error:
             raise ProblemException(status=400, title="Bad Request", detail=f"The body is not valid JSON: {error}")
 

@@ -4,53 +4,24 @@ Keys carry 190 bits of randomness, so a fast hash is safe here (unlike passwords
 Lookups are cached for a few seconds per worker (KEY_CACHE_SECONDS) because the
 check runs on the event loop before every request.
 """
-import datetime
-import hashlib
-import secrets
 import time
 
 from starlette.concurrency import run_in_threadpool
 
+from domain.storefront_keys import cache, hash_key
 from storage.db import database
 from storage.models import StorefrontKey, utcnow
 from server.config import Settings
 from server.errors import InvalidStorefrontKey
 
-KEY_PREFIX = "pk_storefront_"
 _settings = Settings()
-_cache: dict[str, tuple[float, dict | None]] = {}
-
-
-def hash_key(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
-
-
-def new_raw_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(24)
-
-
-def create_key(name: str, rate_limit: int = 100, expires_at: datetime.datetime | None = None) -> tuple[StorefrontKey, str]:
-    """Create a key; the raw value is returned once and never stored."""
-    raw_key = new_raw_key()
-    record = StorefrontKey.create(name=name, key_prefix=raw_key[:len(KEY_PREFIX) + 4], key_hash=hash_key(raw_key),
-                                  rate_limit=rate_limit, expires_at=expires_at)
-    return record, raw_key
-
-
-def rotate_key(record: StorefrontKey) -> str:
-    """Give the key a new secret; the previous one stops working (after the short lookup cache)."""
-    raw_key = new_raw_key()
-    StorefrontKey.update(key_hash=hash_key(raw_key), key_prefix=raw_key[:len(KEY_PREFIX) + 4],
-                         updated_at=utcnow()).where(StorefrontKey.id == record.id).execute()
-    forget_cached_keys()
-    return raw_key
 
 
 def lookup_key(raw_key: str) -> dict | None:
     """The key's claims if it exists, is active and has not expired."""
     digest = hash_key(raw_key)
     now = time.monotonic()
-    cached = _cache.get(digest)
+    cached = cache.get(digest)
     if cached and cached[0] > now:
         return cached[1]
     with database.connection_context():
@@ -59,9 +30,9 @@ def lookup_key(raw_key: str) -> dict | None:
         if record and record.status and (record.expires_at is None or record.expires_at > utcnow()):
             claims = {"sub": f"storefront-key:{record.id}", "key_id": record.id, "rate_limit": record.rate_limit}
             mark_used(record)
-    if len(_cache) > 10_000:
-        _cache.clear()
-    _cache[digest] = (now + _settings.key_cache_seconds, claims)
+    if len(cache) > 10_000:
+        cache.clear()
+    cache[digest] = (now + _settings.key_cache_seconds, claims)
     return claims
 
 
@@ -70,10 +41,6 @@ def mark_used(record: StorefrontKey):
     now = utcnow()
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() >= 60:
         StorefrontKey.update(last_used_at=now).where(StorefrontKey.id == record.id).execute()
-
-
-def forget_cached_keys():
-    _cache.clear()
 
 
 async def check_storefront_key(api_key: str, required_scopes=None) -> dict:
@@ -100,14 +67,14 @@ def customer_claims(raw_token: str) -> dict | None:
 def cart_claims(raw_token: str) -> dict | None:
     """Claims of the bearer of a cart operation: a customer token (the customer's cart) or a guest
     cart token (`{"cart_id", "cart_token"}`); None when it is neither."""
-    from handlers.shop.cart import authenticate_guest_cart_token
+    from domain.sales.cart import authenticate_guest_cart_token
     from handlers.shop.customers import authenticate_customer_token
     with database.connection_context():
         return authenticate_customer_token(raw_token) or authenticate_guest_cart_token(raw_token)
 
 
 def guest_cart_claims(raw_token: str) -> dict | None:
-    from handlers.shop.cart import authenticate_guest_cart_token
+    from domain.sales.cart import authenticate_guest_cart_token
     with database.connection_context():
         return authenticate_guest_cart_token(raw_token)
 

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.access import hash_password, issue_token
-from domain.common import build_context
+from server.context import build_context
 from storage.admin_models import AdminRole, AdminUser
 from storage.db import database
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from domain.sales.cart_totals import compute_totals
-from domain.common import build_context, json_number
+from domain.common import json_number
+from server.context import build_context
 from storage.db import database
 from storage.models import (
     Attribute, AttributeOption, InventorySource, Product, ProductAttributeValue, ProductBundleOption,

@@ -3,7 +3,7 @@ import secrets
 import uuid
 from decimal import Decimal
 
-from handlers.shop.cart import hash_token
+from domain.sales.cart import hash_token
 from storage.customer_models import CustomerToken
 from storage.db import database
 from storage.models import (

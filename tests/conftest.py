@@ -22,7 +22,7 @@ from peewee import fn  # noqa: E402
 from storage.models import Product, StorefrontKey  # noqa: E402
 from storage.schema import migrate  # noqa: E402
 from storage.seed import seed_catalog  # noqa: E402
-from server.security import hash_key  # noqa: E402
+from domain.storefront_keys import hash_key  # noqa: E402
 
 TEST_KEY = "pk_storefront_test_key_for_contract_tests_0001"
 INACTIVE_KEY = "pk_storefront_test_key_inactive_000000000000002"
@@ -49,7 +49,7 @@ def reset_database(url: str):
 def ensure_test_keys():
     """(Re)create the suite's storefront keys as the tests expect them (the admin contract test may
     rotate, deactivate or delete any key)."""
-    from server.security import forget_cached_keys
+    from domain.storefront_keys import forget_cached_keys
     with database.connection_context():
         for name, raw, active, limit in (("tests", TEST_KEY, True, 10**9), ("inactive", INACTIVE_KEY, False, 100)):
             StorefrontKey.delete().where((StorefrontKey.name == name) | (StorefrontKey.key_hash == hash_key(raw))).execute()

@@ -40,7 +40,7 @@ def test_keys_are_stored_hashed(app):
 
 def test_expired_key_is_403_invalid_key(anonymous):
     import datetime
-    from server.security import create_key
+    from domain.storefront_keys import create_key
     from storage.db import database
     with database.connection_context():
         _record, raw_key = create_key("expired", expires_at=datetime.datetime(2020, 1, 1))

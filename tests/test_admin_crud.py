@@ -11,7 +11,7 @@ from generated.graphql_bindings import ROOT_FIELDS
 from generated.operations import REST_OPERATIONS
 from handlers.admin.crud import id_list
 from domain.errors import InvalidRequest
-from server.rest import load_handler
+from server.handler_table import load_handler
 from storage.models import Currency
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
 
@@ -80,7 +80,8 @@ def test_range_filters_refuse_values_the_column_cannot_hold():
 
 
 def test_nul_characters_never_reach_the_database(admin_client):
-    assert admin_client.get("/api/admin/settings/currencies", params={"name": "Eu\x00ro"}).json()["data"] == []
+    refused = admin_client.get("/api/admin/settings/currencies", params={"name": "Eu\x00ro"})
+    assert refused.status_code == 400 and refused.json()["errors"] == {"name": ["The value must not contain NUL characters."]}
     response = admin_client.post("/api/admin/settings/currencies", json={"code": "NUL", "name": "a\x00b"})
     assert response.status_code == 422
     assert response.json()["errors"] == {"name": ["The value must not contain NUL characters."]}

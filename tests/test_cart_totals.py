@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from domain.sales.cart_totals import check_coupon, compute_totals, consume_coupon_usage
-from domain.common import build_context
+from server.context import build_context
 from domain.errors import ApiError
 from domain.sales.store_config import set_config
 from storage.customer_models import Customer

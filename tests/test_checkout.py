@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from domain.sales.cart_totals import compute_totals
-from domain.common import build_context
+from server.context import build_context
 from storage.db import database
 from storage.models import InventorySource, Product, ProductBundleOption, ProductBundleOptionProduct
 from storage.sales_models import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.security import hash_key
+from domain.storefront_keys import hash_key
 from storage.db import database
 from storage.models import StorefrontKey
 

@@ -76,14 +76,14 @@ def test_generated_code_matches_specs():
     assert result.returncode == 0, result.stdout
 
 
-def test_operation_without_handler_answers_501(client, monkeypatch):
+def test_planned_operation_without_handler_answers_501(client, monkeypatch):
     from server.rest import OperationResolver
     from server.config import Settings
 
     class FakeOperation:
         operation_id = "getLocale"
 
-    monkeypatch.setitem(REST_OPERATIONS, "getLocale", {**REST_OPERATIONS["getLocale"],
+    monkeypatch.setitem(REST_OPERATIONS, "getLocale", {**REST_OPERATIONS["getLocale"], "planned": True,
                                                        "handler": "handlers.shop.locales:not_written_yet"})
     endpoint = OperationResolver(Settings()).resolve(FakeOperation()).function
     with pytest.raises(Exception) as raised:
@@ -92,10 +92,27 @@ def test_operation_without_handler_answers_501(client, monkeypatch):
     assert raised.value.body() == {"message": "getLocale is not implemented yet", "error": "not_implemented"}
 
 
-def test_graphql_field_without_handler_reports_not_implemented():
-    from server.graphql import make_root_resolver
+@pytest.mark.parametrize("reference", ["handlers.shop.locales:not_written_yet", "handlers.shop.renamed:list_locales"])
+def test_operation_naming_a_missing_handler_fails_at_start_up(monkeypatch, reference):
+    from server.app import create_app
+    from server.config import Settings
+    from server.handler_table import HandlerMissing
+
+    monkeypatch.setitem(REST_OPERATIONS, "getLocale", {**REST_OPERATIONS["getLocale"], "handler": reference})
+    with pytest.raises(HandlerMissing, match=reference.replace(".", r"\.")):
+        create_app(Settings())
+
+
+def test_planned_mark_on_an_implemented_operation_fails_at_start_up():
+    from server.handler_table import HandlerMissing, load_handler
+    with pytest.raises(HandlerMissing, match="drop the planned mark"):
+        load_handler("handlers.shop.locales:list_locales", planned=True)
+
+
+def test_planned_graphql_field_without_handler_reports_not_implemented():
+    from server.graphql_bridge import make_root_resolver
     resolver = make_root_resolver({"type": "Query", "field": "wishlists", "handler": "handlers.nowhere:wishlists",
-                                   "connection": True})
+                                   "connection": True, "planned": True}, None)
     with pytest.raises(Exception) as raised:
         resolver(None, None)
     assert raised.value.status == 501 and raised.value.error == "not_implemented"

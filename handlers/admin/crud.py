@@ -49,8 +49,8 @@ from typing import Callable
 from peewee import SQL, ForeignKeyField, IntegrityError
 
 from domain.access import created
-from domain.common import Page, RequestContext, Window, build_context, camel_case, iso, json_number
-from domain.errors import ApiError, InvalidRequest, NotFound
+from domain.common import Page, RequestContext, Window, camel_case, iso, json_number
+from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
 from storage.db import database
 from storage.models import utcnow
 
@@ -135,10 +135,6 @@ def taken(body_field: str) -> str:
     return f"The {body_field.replace('_', ' ')} has already been taken."
 
 
-def unprocessable(errors: dict[str, list[str]]) -> ApiError:
-    return ApiError(422, "The given data was invalid.", "validation_failed", errors)
-
-
 NUL_MESSAGE = "The value must not contain NUL characters."
 
 
@@ -157,18 +153,7 @@ def holds_nul(value) -> bool:
 def refuse_nul(body: dict):
     errors = {key: [NUL_MESSAGE] for key, value in body.items() if holds_nul(value)}
     if errors:
-        raise unprocessable(errors)
-
-
-def scoped(context: RequestContext, locale: str | None, channel: str | None) -> RequestContext:
-    """The context for a `locale`/`channel` argument. REST applies those query parameters to the context
-    before the handler runs; GraphQL passes them as arguments, resolved here by the same rules."""
-    locale, channel = (None if holds_nul(value) else value for value in (locale, channel))
-    if not locale and not channel:
-        return context
-    scoped_context = build_context({}, context.media_url, locale=locale, channel=channel or context.channel_code)
-    scoped_context.admin = context.admin
-    return scoped_context
+        raise Unprocessable(errors)
 
 
 # --- the resource ---------------------------------------------------------------
@@ -216,8 +201,7 @@ class AdminResource:
 
     def list_handler(self):
         def handler(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
-                    locale: str | None = None, channel: str | None = None, **filters) -> Page:
-            context = scoped(context, locale, channel)
+                    **filters) -> Page:
             query = self.filtered(filters)
             rows = list(query.order_by(*self.ordering(sort, order)).offset(window.offset).limit(window.limit))
             return Page(self.present(rows, context), query.count())
@@ -319,7 +303,7 @@ class AdminResource:
                 if not target.select().where(target.id == changes[column.name]).exists():
                     errors[key] = [f"The selected {key.replace('_', ' ')} is invalid."]
         if errors:
-            raise unprocessable(errors)
+            raise Unprocessable(errors)
 
     def save(self, write, body: dict):
         """Run the write; a unique index that a concurrent request won names the first unique field."""
@@ -330,7 +314,7 @@ class AdminResource:
             field_name = next((name for name in self.unique if name in body), None)
             if field_name is None:
                 raise
-            raise unprocessable({field_name: [taken(field_name)]}) from None
+            raise Unprocessable({field_name: [taken(field_name)]}) from None
 
     # --- deleting ----------------------------------------------------------------
 

@@ -158,20 +158,22 @@ def one_option(context: RequestContext, id: int, graphql: bool) -> dict:
     return option_documents([option], context, graphql)[0]
 
 
-def list_attributes(context: RequestContext, window: Window) -> Page:
-    return attribute_page(context, window, graphql=False)
+# `graphql`: the GraphQL shape of the same documents (passed by the GraphQL bridge).
+
+def list_attributes(context: RequestContext, window: Window, graphql: bool = False) -> Page:
+    return attribute_page(context, window, graphql)
 
 
-def get_attribute(context: RequestContext, id: int) -> dict:
-    return one_attribute(context, id, graphql=False)
+def get_attribute(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    return one_attribute(context, id, graphql)
 
 
-def list_attribute_options(context: RequestContext, window: Window) -> Page:
-    return option_page(context, window, graphql=False)
+def list_attribute_options(context: RequestContext, window: Window, graphql: bool = False) -> Page:
+    return option_page(context, window, graphql)
 
 
-def get_attribute_option(context: RequestContext, id: int) -> dict:
-    return one_option(context, id, graphql=False)
+def get_attribute_option(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    return one_option(context, id, graphql)
 
 
 def list_attribute_translations(context: RequestContext, window: Window) -> Page:
@@ -181,19 +183,3 @@ def list_attribute_translations(context: RequestContext, window: Window) -> Page
 
 def get_attribute_translation(context: RequestContext, id: int) -> dict:
     return attribute_translation_document(get_or_not_found(AttributeTranslation, id, "Attribute translation"))
-
-
-def graphql_attributes(context: RequestContext, window: Window) -> Page:
-    return attribute_page(context, window, graphql=True)
-
-
-def graphql_attribute(context: RequestContext, id: int) -> dict:
-    return one_attribute(context, id, graphql=True)
-
-
-def graphql_attribute_options(context: RequestContext, window: Window) -> Page:
-    return option_page(context, window, graphql=True)
-
-
-def graphql_attribute_option(context: RequestContext, id: int) -> dict:
-    return one_option(context, id, graphql=True)

@@ -123,7 +123,10 @@ def by_parent(categories) -> dict[int, list[Category]]:
 
 # --- REST ---------------------------------------------------------------------
 
-def list_categories(context: RequestContext, window: Window, parent_id: int | None = None) -> Page:
+# `graphql` (passed by the GraphQL bridge): the GraphQL shape, loading only what `fields` selects.
+
+def list_categories(context: RequestContext, window: Window, parent_id: int | None = None, graphql: bool = False,
+                    fields: frozenset = frozenset()) -> Page:
     tree = channel_tree(context)
     if tree is None:
         return Page([], 0)
@@ -131,11 +134,15 @@ def list_categories(context: RequestContext, window: Window, parent_id: int | No
     if parent_id is not None:
         query = query.where(Category.parent == parent_id)
     categories = list(query.order_by(Category.id).offset(window.offset).limit(window.limit))
+    if graphql:
+        return Page(category_graphql_documents(categories, context, tree, fields), query.count())
     return Page(category_documents(categories, context, tree), query.count())
 
 
-def get_category(context: RequestContext, id: int) -> dict:
+def get_category(context: RequestContext, id: int, graphql: bool = False, fields: frozenset = frozenset()) -> dict:
     category, tree = find_category(context, id)
+    if graphql:
+        return category_graphql_documents([category], context, tree, fields)[0]
     return category_documents([category], context, tree)[0]
 
 
@@ -159,10 +166,16 @@ def category_documents(categories: list[Category], context: RequestContext, tree
             for category in categories]
 
 
-def list_category_trees(context: RequestContext, parent_id: int | None = None, depth: int = 4) -> list[dict]:
+def list_category_trees(context: RequestContext, parent_id: int | None = None, depth: int = 4,
+                        graphql: bool = False, fields: frozenset = frozenset()) -> list[dict]:
+    """REST: nested nodes `depth` levels deep. GraphQL (treeCategories): the categories under the parent,
+    each with its whole active subtree when `children` is selected."""
     tree = channel_tree(context)
     if tree is None or parent_id is None:
         return []
+    if graphql:
+        top = list(active_below(tree).where(Category.parent == parent_id).order_by(Category.position, Category.id))
+        return category_graphql_documents(top, context, tree, fields)
     parent = Category.get_or_none(Category.id == parent_id, Category.lft >= tree.lft, Category.rgt <= tree.rgt)
     if parent is None:
         return []
@@ -178,36 +191,11 @@ def list_category_trees(context: RequestContext, parent_id: int | None = None, d
     return nodes(parent.id, depth)
 
 
-# --- GraphQL ------------------------------------------------------------------
+# --- GraphQL documents ---------------------------------------------------------
 # `fields` (the selection on each returned category) lets a query skip the subtree and the
 # filterable attributes when it does not ask for them.
 
-EVERYTHING = frozenset({"children", "filterableAttributes"})
-
-
-def graphql_categories(context: RequestContext, window: Window, fields: frozenset = EVERYTHING) -> Page:
-    tree = channel_tree(context)
-    if tree is None:
-        return Page([], 0)
-    query = active_below(tree)
-    categories = list(query.order_by(Category.id).offset(window.offset).limit(window.limit))
-    return Page(graphql_documents(categories, context, tree, fields), query.count())
-
-
-def graphql_category(context: RequestContext, id: int, fields: frozenset = EVERYTHING) -> dict:
-    category, tree = find_category(context, id)
-    return graphql_documents([category], context, tree, fields)[0]
-
-
-def graphql_tree_categories(context: RequestContext, parent_id: int, fields: frozenset = EVERYTHING) -> list[dict]:
-    tree = channel_tree(context)
-    if tree is None:
-        return []
-    top = list(active_below(tree).where(Category.parent == parent_id).order_by(Category.position, Category.id))
-    return graphql_documents(top, context, tree, fields)
-
-
-def graphql_documents(categories: list[Category], context: RequestContext, tree: Tree, fields: frozenset) -> list[dict]:
+def category_graphql_documents(categories: list[Category], context: RequestContext, tree: Tree, fields: frozenset) -> list[dict]:
     """Full documents for `categories`; with `children` selected, each carries its whole active subtree."""
     if not categories:
         return []
@@ -219,7 +207,7 @@ def graphql_documents(categories: list[Category], context: RequestContext, tree:
     translations = translations_by_category(list(everything))
     wants_attributes = "filterableAttributes" in fields or "children" in fields
     attributes = filterable_attributes(with_options=False) if wants_attributes else []
-    documents = {key: graphql_document(category, translations.get(key, {}), attributes, context, tree)
+    documents = {key: category_graphql_document(category, translations.get(key, {}), attributes, context, tree)
                  for key, category in everything.items()}
     for parent_key, group in by_parent(descendants).items():
         if parent_key in documents:
@@ -227,7 +215,7 @@ def graphql_documents(categories: list[Category], context: RequestContext, tree:
     return [documents[c.id] for c in categories]
 
 
-def graphql_document(category: Category, translations: dict[str, dict], attributes: list[dict],
+def category_graphql_document(category: Category, translations: dict[str, dict], attributes: list[dict],
                      context: RequestContext, tree: Tree) -> dict:
     return {**child_document(category, translated(translations, context), context, tree),
             "bannerPath": category.banner_path, "bannerUrl": context.media(category.banner_path),

@@ -102,7 +102,7 @@ def channel_document(bundle: ChannelRows, context: RequestContext) -> dict:
     }
 
 
-def graphql_channel_document(bundle: ChannelRows, context: RequestContext) -> dict:
+def channel_graphql_document(bundle: ChannelRows, context: RequestContext) -> dict:
     """GraphQL shape: relations as objects, flags as "0"/"1", homeSeo as a JSON string."""
     fields = channel_fields(bundle, context)
     current = bundle.current_translation(context)
@@ -124,22 +124,16 @@ def translation_document(row: ChannelTranslation) -> dict:
             "homeSeo": home_seo(row), "createdAt": None, "updatedAt": None}
 
 
-def list_channels(context: RequestContext, window: Window) -> Page:
+# `graphql`: the GraphQL shape (relations as objects), passed by the GraphQL bridge.
+
+def list_channels(context: RequestContext, window: Window, graphql: bool = False) -> Page:
     page = load_page(window)
-    return Page([channel_document(bundle, context) for bundle in page.items], page.total)
+    present = channel_graphql_document if graphql else channel_document
+    return Page([present(bundle, context) for bundle in page.items], page.total)
 
 
-def get_channel(context: RequestContext, id: int) -> dict:
-    return channel_document(load_channel(id), context)
-
-
-def graphql_channels(context: RequestContext, window: Window) -> Page:
-    page = load_page(window)
-    return Page([graphql_channel_document(bundle, context) for bundle in page.items], page.total)
-
-
-def graphql_channel(context: RequestContext, id: int) -> dict:
-    return graphql_channel_document(load_channel(id), context)
+def get_channel(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    return (channel_graphql_document if graphql else channel_document)(load_channel(id), context)
 
 
 def list_channel_translations(context: RequestContext, window: Window) -> Page:

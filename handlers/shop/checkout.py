@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from connexion import request
 
-from handlers.shop import cart as carts
+from domain.sales import cart as carts
 
 from domain.sales import payments
 from domain.sales.cart_totals import compute_totals
 from domain.common import Page, RequestContext, Window, iso, json_number
-from domain.errors import ApiError, NotFound
+from domain.errors import ApiError, NotFound, Unprocessable
+from domain.ids import parse_id
 from domain.sales.order_placement import (
     CheckoutIncomplete, cart_addresses, missing_steps, place_order, redirect_url, replay,
     require_items,
@@ -28,7 +29,6 @@ from storage.db import database
 from storage.models import Country, CountryState, utcnow
 from storage.sales_models import Cart, CartAddress, Order, OrderItem
 
-INVALID_DATA = "The given data was invalid."
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Inline address fields (REST names) -> CartAddress columns, in the order errors are listed.
 ADDRESS_FIELDS = {"firstName": "first_name", "lastName": "last_name", "email": "email", "address": "address1",
@@ -42,10 +42,6 @@ GRAPHQL_ADDRESS_FIELDS = {"FirstName": "firstName", "LastName": "lastName", "Com
 COMPARED_COLUMNS = ("company_name", "first_name", "last_name", "email", "phone", "address1", "address2", "city",
                     "state", "country", "postcode")
 ORDER_PLACED = "Order placed successfully"
-
-
-def invalid(errors: dict) -> ApiError:
-    return ApiError(422, INVALID_DATA, "validation_failed", errors)
 
 
 def checkout_cart(context: RequestContext) -> Cart:
@@ -78,7 +74,7 @@ def address_values(data: dict, name=lambda field: field) -> dict:
     if cleaned["country"]:
         region_errors(cleaned, errors, name)
     if errors:
-        raise invalid(errors)
+        raise Unprocessable(errors)
     values = {ADDRESS_FIELDS[field]: value for field, value in cleaned.items()}
     values["company_name"] = (data.get("companyName") or "").strip() or None
     values["address2"] = None
@@ -219,10 +215,11 @@ def rate_document(context: RequestContext, rate, totals) -> dict:
             "price": json_number(context.currency.convert(price)), "formattedPrice": context.currency.format(price)}
 
 
-def list_checkout_shipping_methods(context: RequestContext) -> dict:
+def list_checkout_shipping_methods(context: RequestContext, graphql: bool = False) -> dict:
     cart = checkout_cart(context)
     totals = require_steps(context, cart, "shippingMethod")
-    return {"data": [rate_document(context, rate, totals) for rate in totals.shipping_rates]}
+    present = rate_graphql_document if graphql else rate_document
+    return {"data": [present(context, rate, totals) for rate in totals.shipping_rates]}
 
 
 def choose_shipping_method(context: RequestContext, code: str, field: str):
@@ -231,7 +228,7 @@ def choose_shipping_method(context: RequestContext, code: str, field: str):
     totals = require_steps(context, cart, "shippingMethod")
     rate = next((rate for rate in totals.shipping_rates if rate.code == code), None)
     if rate is None:
-        raise invalid({field: ["Invalid or unavailable shipping method."]})
+        raise Unprocessable({field: ["Invalid or unavailable shipping method."]})
     Cart.update(shipping_method=rate.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
     cart.shipping_method = rate.code
     return cart, rate, compute_totals(context, cart)
@@ -258,7 +255,10 @@ def payment_document(method: payments.PaymentMethod) -> dict:
             "instructions": instructions(method), "sortOrder": method.sort_order}
 
 
-def list_checkout_payment_methods(context: RequestContext) -> dict:
+def list_checkout_payment_methods(context: RequestContext, graphql: bool = False) -> dict:
+    """GraphQL also says which methods the bearer's cart is offered (`isAllowed`)."""
+    if graphql:
+        return {"data": payment_method_graphql_documents(context)}
     return {"data": [payment_document(method) for method in payments.payment_methods(context)]}
 
 
@@ -267,7 +267,7 @@ def choose_payment_method(context: RequestContext, code: str, field: str) -> tup
     require_steps(context, cart, "paymentMethod")
     method = next((method for method in payments.payment_methods(context, cart) if method.code == code), None)
     if method is None:
-        raise invalid({field: ["Invalid or unavailable payment method."]})
+        raise Unprocessable({field: ["Invalid or unavailable payment method."]})
     Cart.update(payment_method=method.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
     cart.payment_method = method.code
     return cart, method
@@ -292,7 +292,7 @@ def order_for_request(context: RequestContext, idempotency_key: str | None, sent
         ("paymentMethod", "payment method", cart.payment_method))
         if (sent or {}).get(field) and chosen and sent[field] != chosen}
     if mismatched:
-        raise invalid(mismatched)
+        raise Unprocessable(mismatched)
     return place_order(context, cart, idempotency_key)
 
 
@@ -324,11 +324,7 @@ def place_checkout_order(context: RequestContext, body: dict | None = None):
 
 # --- GraphQL -------------------------------------------------------------------------------------
 
-def payload(input: dict, **fields) -> dict:
-    return {**fields, "clientMutationId": input.get("clientMutationId")}
-
-
-def graphql_address_document(address: CartAddress, use_for_shipping: bool = False) -> dict:
+def address_graphql_document(address: CartAddress, use_for_shipping: bool = False) -> dict:
     return {**address_document(address, f"cart_{address.address_type}"),
             "name": f"{address.first_name} {address.last_name}", "parentAddressId": None, "vatId": None,
             "defaultAddress": False, "useForShipping": use_for_shipping, "additional": None,
@@ -340,24 +336,16 @@ def graphql_checkout_addresses(context: RequestContext, window: Window) -> Page:
     billing, shipping = addresses.get("billing"), addresses.get("shipping")
     documents = []
     if billing:
-        documents.append(graphql_address_document(billing, same_address(billing, shipping)))
+        documents.append(address_graphql_document(billing, same_address(billing, shipping)))
     if shipping:
-        documents.append(graphql_address_document(shipping))
+        documents.append(address_graphql_document(shipping))
     return Page(documents[window.offset:window.offset + window.limit], len(documents))
 
 
-def address_key(value, field: str) -> int:
-    """`7`, "7" or "/api/shop/customer-addresses/7"."""
-    text = str(value).rsplit("/", 1)[-1]
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 2**31 - 1:
-        raise invalid({field: ["Must be an address id or IRI."]})
-    return int(text)
-
-
-def graphql_side(context: RequestContext, input: dict, side: str) -> dict:
+def side_address_values(context: RequestContext, input: dict, side: str) -> dict:
     """One side (billing/shipping) of createCheckoutAddress: a saved address or the inline fields."""
     if input.get(f"{side}AddressId") is not None:
-        return saved_address_values(context, address_key(input[f"{side}AddressId"], f"{side}AddressId"))
+        return saved_address_values(context, parse_id(input[f"{side}AddressId"], f"{side}AddressId"))
     fields = {rest: input.get(side + suffix) for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items()}
     suffixes = {rest: suffix for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items()}
     return address_values(fields, lambda field: side + suffixes[field])
@@ -371,13 +359,13 @@ def graphql_set_checkout_address(context: RequestContext, input: dict) -> dict:
         if side == "shipping" and input.get("useForShipping"):
             continue
         try:
-            changes[side] = graphql_side(context, input, side)
+            changes[side] = side_address_values(context, input, side)
         except ApiError as error:
             if error.status != 422:
                 raise
             errors.update(error.errors)
     if errors:
-        raise invalid(errors)
+        raise Unprocessable(errors)
     if input.get("useForShipping"):
         changes["shipping"] = dict(changes["billing"])
     save_addresses(cart, changes)
@@ -388,23 +376,17 @@ def graphql_set_checkout_address(context: RequestContext, input: dict) -> dict:
         flat = address_document(addresses[side])
         for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items():
             document[side + suffix] = flat[rest]
-    return payload(input, checkoutAddress=document)
+    return document
 
 
-def graphql_rate_document(context: RequestContext, rate, totals) -> dict:
+def rate_graphql_document(context: RequestContext, rate, totals) -> dict:
     document = rate_document(context, rate, totals)
     return {"_id": rate.code, "id": f"/api/shop/shipping-rates/{rate.code}", "code": rate.carrier,
             "label": rate.method_title, "method": rate.code, "description": rate.description,
             "price": document["price"], "formattedPrice": document["formattedPrice"]}
 
 
-def graphql_shipping_rates(context: RequestContext) -> list[dict]:
-    cart = checkout_cart(context)
-    totals = require_steps(context, cart, "shippingMethod")
-    return [graphql_rate_document(context, rate, totals) for rate in totals.shipping_rates]
-
-
-def graphql_payment_methods(context: RequestContext) -> list[dict]:
+def payment_method_graphql_documents(context: RequestContext) -> list[dict]:
     cart = active_cart_or_none(context) if (context.customer_id or context.cart_id) else None
     allowed = None
     if cart is not None:
@@ -418,28 +400,28 @@ def graphql_payment_methods(context: RequestContext) -> list[dict]:
 def graphql_set_shipping_method(context: RequestContext, input: dict) -> dict:
     cart, rate, totals = choose_shipping_method(context, input["shippingMethod"], "shippingMethod")
     document = rate_document(context, rate, totals)
-    return payload(input, checkoutShippingMethod={
+    return {
         "success": True, "id": str(cart.id), "message": "Shipping method saved successfully",
         "shippingMethod": rate.code, "price": document["price"], "formattedPrice": document["formattedPrice"],
-        "cartTotal": json_number(totals.grand_total)})
+        "cartTotal": json_number(totals.grand_total)}
 
 
 def graphql_set_payment_method(context: RequestContext, input: dict) -> dict:
     _cart, method = choose_payment_method(context, input["paymentMethod"], "paymentMethod")
-    return payload(input, checkoutPaymentMethod={
+    return {
         "success": True, "message": "Payment method saved successfully", "paymentGatewayUrl": None,
-        "paymentData": None, "paymentMethod": method.code, "title": method.title})
+        "paymentData": None, "paymentMethod": method.code, "title": method.title}
 
 
 def graphql_place_order(context: RequestContext, input: dict) -> dict:
     key = input.get("idempotencyKey")
     if key is not None and not 0 < len(key) <= 255:
-        raise invalid({"idempotencyKey": ["Must be between 1 and 255 characters."]})
+        raise Unprocessable({"idempotencyKey": ["Must be between 1 and 255 characters."]})
     order = order_for_request(context, key)
-    return payload(input, checkoutOrder={
+    return {
         "id": str(order.cart_id), "orderId": str(order.id), "incrementId": order.increment_id,
         "status": order.status, "grandTotal": json_number(order.grand_total), "itemsCount": order.total_item_count,
-        "redirectUrl": redirect_url(order), "success": True, "message": ORDER_PLACED})
+        "redirectUrl": redirect_url(order), "success": True, "message": ORDER_PLACED}
 
 
 # --- createOrder: the whole checkout in one mutation (graphql-api/shop/mutations/create-order.md) ---
@@ -458,10 +440,10 @@ def graphql_create_order(context: RequestContext, input: dict) -> dict:
     use_cart_id(context, input.get("cartId"))
     key = input.get("idempotencyKey")
     if key is not None and not 0 < len(key) <= 255:
-        raise invalid({"idempotencyKey": ["Must be between 1 and 255 characters."]})
+        raise Unprocessable({"idempotencyKey": ["Must be between 1 and 255 characters."]})
     earlier = replay(context, key, active_cart_or_none(context)) if key else None
     if earlier is not None:
-        return created_order_payload(input, earlier)
+        return created_order_payload(earlier)
     with database.atomic():
         cart = checkout_cart(context)
         require_items(cart)
@@ -475,7 +457,7 @@ def graphql_create_order(context: RequestContext, input: dict) -> dict:
             choose_shipping_method(context, SHIPPING_ALIASES.get(method, method), "shippingMethod")
         choose_payment_method(context, input["paymentMethod"], "paymentMethod")
         order = place_order(context, checkout_cart(context), key)
-    return created_order_payload(input, order)
+    return created_order_payload(order)
 
 
 def use_cart_id(context: RequestContext, cart_id: str | None):
@@ -495,10 +477,10 @@ def order_address(data: dict, prefix: str) -> dict:
     return address_values(fields, lambda field: f"{prefix}.{names[field]}")
 
 
-def created_order_payload(input: dict, order: Order) -> dict:
+def created_order_payload(order: Order) -> dict:
     items = [{"id": str(item.id), "productName": item.name, "sku": item.sku, "quantity": item.qty_ordered,
               "price": json_number(item.price)}
              for item in order.items.where(OrderItem.parent.is_null()).order_by(OrderItem.id)]
     return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "status": order.status,
                       "total": json_number(order.grand_total), "items": items},
-            "message": ORDER_PLACED, "success": True, "clientMutationId": input.get("clientMutationId")}
+            "message": ORDER_PLACED, "success": True}

@@ -106,7 +106,7 @@ def state_document(bundle: StateRows, context: RequestContext) -> dict:
         "translations": [f"/api/shop/country_state_translations/{row.id}" for row in bundle.translations]}
 
 
-def graphql_state_document(bundle: StateRows, context: RequestContext) -> dict:
+def state_graphql_document(bundle: StateRows, context: RequestContext) -> dict:
     current = bundle.current_translation(context)
     return state_fields(bundle, context) | {
         "translation": state_translation_document(current) if current else None,
@@ -129,24 +129,29 @@ def country_document(bundle: CountryRows, context: RequestContext, render_state=
             "translations": [country_translation_document(row) for row in bundle.translations]}
 
 
-def graphql_country_document(bundle: CountryRows, context: RequestContext) -> dict:
-    return country_document(bundle, context, render_state=graphql_state_document)
+def country_graphql_document(bundle: CountryRows, context: RequestContext) -> dict:
+    return country_document(bundle, context, render_state=state_graphql_document)
 
 
 # --- REST ------------------------------------------------------------------
 
-def list_countries(context: RequestContext, window: Window) -> Page:
+# `graphql`: the GraphQL shape (translations as objects, not IRIs), passed by the GraphQL bridge.
+
+def list_countries(context: RequestContext, window: Window, graphql: bool = False) -> Page:
     bundles, total = page_of(all_countries(), window, load_countries)
-    return Page([country_document(bundle, context) for bundle in bundles], total)
+    present = country_graphql_document if graphql else country_document
+    return Page([present(bundle, context) for bundle in bundles], total)
 
 
-def get_country(context: RequestContext, id: int) -> dict:
-    return country_document(find_country(id), context)
+def get_country(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    return (country_graphql_document if graphql else country_document)(find_country(id), context)
 
 
-def list_country_states_of_country(context: RequestContext, window: Window, country_id: int) -> Page:
+def list_country_states_of_country(context: RequestContext, window: Window, country_id: int,
+                                   graphql: bool = False) -> Page:
     bundles, total = page_of(states_of(country_id), window, load_states)
-    return Page([state_document(bundle, context) for bundle in bundles], total)
+    present = state_graphql_document if graphql else state_document
+    return Page([present(bundle, context) for bundle in bundles], total)
 
 
 def get_country_state_of_country(context: RequestContext, country_id: int, id: int) -> dict:
@@ -158,25 +163,5 @@ def list_country_states(context: RequestContext, window: Window) -> Page:
     return Page([state_document(bundle, context) for bundle in bundles], total)
 
 
-def get_country_state(context: RequestContext, id: int) -> dict:
-    return state_document(find_state(id), context)
-
-
-# --- GraphQL ---------------------------------------------------------------
-
-def graphql_countries(context: RequestContext, window: Window) -> Page:
-    bundles, total = page_of(all_countries(), window, load_countries)
-    return Page([graphql_country_document(bundle, context) for bundle in bundles], total)
-
-
-def graphql_country(context: RequestContext, id: int) -> dict:
-    return graphql_country_document(find_country(id), context)
-
-
-def graphql_country_states(context: RequestContext, window: Window, country_id: int) -> Page:
-    bundles, total = page_of(states_of(country_id), window, load_states)
-    return Page([graphql_state_document(bundle, context) for bundle in bundles], total)
-
-
-def graphql_country_state(context: RequestContext, id: int) -> dict:
-    return graphql_state_document(find_state(id), context)
+def get_country_state(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    return (state_graphql_document if graphql else state_document)(find_state(id), context)

@@ -20,11 +20,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import IntegrityError
 
-from handlers.shop.cart import merge_on_login
-from domain.common import Page, RequestContext, Window, iso, paginate
-from domain.errors import ApiError, InvalidRequest, NotFound, TooManyRequests
+from domain.sales.cart import merge_on_login
+from domain.common import RequestContext, Window, iso, paginate
+from domain.errors import ApiError, InvalidRequest, NotFound, TooManyRequests, Unprocessable
 from domain.mail import send_mail
-from handlers.spec_schemas import validator
+from domain.ids import parse_id
+from generated.input_schemas import validation_errors
 from storage.customer_models import (
     Customer, CustomerAddress, CustomerLoginFailure, CustomerPasswordReset, CustomerToken,
 )
@@ -41,7 +42,6 @@ MAX_ADDRESSES = 10
 DEFAULT_STORE_URL = "http://127.0.0.1:8000"
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 GENDERS = {"male": "Male", "m": "Male", "female": "Female", "f": "Female", "other": "Other", "o": "Other"}
-INVALID_DATA = "The given data was invalid."
 EMAIL_TAKEN = "The email has already been taken."
 CONFIRMATION_MISMATCH = "The password confirmation does not match."
 FORGOT_PASSWORD_MESSAGE = "Reset password link has been sent to your email"
@@ -78,20 +78,13 @@ class EmailTaken(ApiError):
                          {"email": [EMAIL_TAKEN]})
 
 
-def invalid(errors: dict) -> ApiError:
-    return ApiError(422, INVALID_DATA, "validation_failed", errors)
-
-
 # --- input validation shared with the OpenAPI request schemas ------------------------------------
 
 def validate_input(schema_name: str, data, field: str = ""):
     """422 listing every field of `data` that breaks the named request schema (as REST does)."""
-    errors = {}
-    for error in validator("shop", schema_name).iter_errors(data):
-        key = ".".join([field] + [str(part) for part in error.path]).strip(".") or "body"
-        errors.setdefault(key, []).append(error.message)
+    errors = validation_errors("shop", schema_name, data, field)
     if errors:
-        raise invalid(errors)
+        raise Unprocessable(errors)
 
 
 def without(data: dict, *keys: str) -> dict:
@@ -246,7 +239,7 @@ def registration_fields(data: dict) -> dict:
         errors["confirmPassword"] = [CONFIRMATION_MISMATCH]
     date_of_birth = birth_date(data.get("dateOfBirth"), errors)
     if errors:
-        raise invalid(errors)
+        raise Unprocessable(errors)
     return {"first_name": data["firstName"].strip(), "last_name": data["lastName"].strip(),
             "email": normalize_email(data["email"]), "password": hasher.hash(data["password"]),
             "phone": optional_text(data.get("phone")), "gender": canonical_gender(data.get("gender")),
@@ -305,7 +298,7 @@ def profile_changes(customer: Customer, data: dict) -> dict:
         changes["subscribed_to_news_letter"] = data["subscribedToNewsLetter"]
     password = new_password_hash(customer, data, errors)
     if errors:
-        raise invalid(errors)
+        raise Unprocessable(errors)
     if password:
         changes["password"] = password
     return changes
@@ -387,13 +380,13 @@ def checked_region(country_code: str, state: str) -> tuple[str, str]:
     """A store country and, when it has states, one of its state codes (any case)."""
     country = Country.get_or_none(Country.code == country_code.upper())
     if country is None:
-        raise invalid({"country": ["The selected country is invalid."]})
+        raise Unprocessable({"country": ["The selected country is invalid."]})
     codes = [row.code for row in CountryState.select(CountryState.code).where(CountryState.country == country.id)]
     if not codes:
         return country.code, state
     match = next((code for code in codes if code.lower() == state.lower()), None)
     if match is None:
-        raise invalid({"state": [f"The selected state is invalid for {country.code}."]})
+        raise Unprocessable({"state": [f"The selected state is invalid for {country.code}."]})
     return country.code, match
 
 
@@ -421,7 +414,7 @@ def add_address(customer_id: int, data: dict) -> CustomerAddress:
         existing = list(CustomerAddress.select(CustomerAddress.default_address)
                         .where(CustomerAddress.customer == customer_id))
         if len(existing) >= MAX_ADDRESSES:
-            raise invalid({"address": [f"A customer can have at most {MAX_ADDRESSES} addresses."]})
+            raise Unprocessable({"address": [f"A customer can have at most {MAX_ADDRESSES} addresses."]})
         make_default = values.pop("default_address", False) or not any(row.default_address for row in existing)
         if make_default:
             clear_default(customer_id)
@@ -531,8 +524,11 @@ def verify_customer_token(context: RequestContext) -> dict:
             "message": "Token is valid"}
 
 
-def get_customer_profile(context: RequestContext) -> dict:
-    return {"data": {"customer": profile_document(current_customer(context))}}
+def get_customer_profile(context: RequestContext, graphql: bool = False) -> dict:
+    customer = current_customer(context)
+    if graphql:
+        return profile_graphql_document(context, customer)
+    return {"data": {"customer": profile_document(customer)}}
 
 
 def update_customer_profile(context: RequestContext, id: int, body: dict) -> dict:
@@ -552,8 +548,11 @@ def forgot_password(context: RequestContext, body: dict) -> dict:
     return {"message": FORGOT_PASSWORD_MESSAGE}
 
 
-def list_customer_addresses(context: RequestContext) -> dict:
+def list_customer_addresses(context: RequestContext, graphql: bool = False, window: Window | None = None):
+    """REST: every address in one document; GraphQL (customerAddresses): a page of them."""
     addresses = addresses_of(current_customer_id(context))
+    if graphql:
+        return paginate(addresses, window, address_graphql_document)
     return {"data": {"addresses": [address_document(address) for address in addresses]}}
 
 
@@ -576,10 +575,6 @@ def delete_customer_address(context: RequestContext, address_id: int) -> dict:
 
 def flag(value: bool) -> str:
     return "1" if value else "0"
-
-
-def payload(input: dict, **fields) -> dict:
-    return {**fields, "clientMutationId": input.get("clientMutationId")}
 
 
 def customer_graphql_document(customer: Customer, token: str) -> dict:
@@ -610,39 +605,26 @@ def graphql_create_customer(context: RequestContext, input: dict) -> dict:
         data["subscribedToNewsLetter"] = input["subscribeToNewsletter"]
     validate_input("CustomerRegistrationInput", data)
     customer, token = create_account(context, data)
-    return payload(input, customer=customer_graphql_document(customer, token))
+    return customer_graphql_document(customer, token)
 
 
 def graphql_customer_login(context: RequestContext, input: dict) -> dict:
+    """createCustomerLogin and createLogin: one sign-in, answered with the fields of both payloads."""
     customer, token = sign_in(input["email"], input["password"])
     merge_on_login(context, customer.id)
-    return payload(input, customerLogin={"id": customer.id, "_id": customer.id, "apiToken": customer.api_token,
-                                         "token": token, "success": True,
-                                         "message": "You have logged in successfully"})
-
-
-def graphql_login(context: RequestContext, input: dict) -> dict:
-    customer, token = sign_in(input["email"], input["password"])
-    merge_on_login(context, customer.id)
-    return payload(input, login={"id": str(customer.id), "email": customer.email, "firstName": customer.first_name,
-                                 "lastName": customer.last_name, "token": token, "apiToken": customer.api_token,
-                                 "success": True, "message": "You have logged in successfully"})
+    return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
+            "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
+            "message": "You have logged in successfully"}
 
 
 def graphql_logout(context: RequestContext, input: dict) -> dict:
     revoke_current_token(context)
-    return payload(input, logout={"success": True, "message": "Logged out successfully"})
+    return {"success": True, "message": "Logged out successfully"}
 
 
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:
     current_customer(context)
-    return payload(input, verifyToken={"isValid": True, "message": "Token is valid"})
-
-
-def graphql_forgot_password(context: RequestContext, input: dict) -> dict:
-    validate_input("ForgotPasswordInput", without(input, "clientMutationId"))
-    request_password_reset(context, input["email"])
-    return payload(input, forgotPassword={"success": True, "message": FORGOT_PASSWORD_MESSAGE})
+    return {"isValid": True, "message": "Token is valid"}
 
 
 def graphql_update_profile(context: RequestContext, input: dict) -> dict:
@@ -650,7 +632,7 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
     clears the profile image."""
     data = without(input, "clientMutationId", "status", "isVerified", "isSuspended", "image", "deleteImage")
     if input.get("image"):
-        raise invalid({"image": ["Profile image upload is not supported."]})
+        raise Unprocessable({"image": ["Profile image upload is not supported."]})
     validate_input("CustomerProfileUpdateInput", data)
     customer = current_customer(context)
     changes = update_account(customer, data)
@@ -661,20 +643,12 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
                else "Profile updated successfully")
     document = {**profile_graphql_document(context, customer), "id": str(customer.id),
                 "success": True, "message": message}
-    return payload(input, customerProfileUpdate=document)
+    return document
 
 
 def graphql_delete_profile(context: RequestContext, input: dict) -> dict:
     Customer.delete().where(Customer.id == current_customer(context).id).execute()
-    return payload(input, customerProfileDelete=None)
-
-
-def graphql_read_profile(context: RequestContext) -> dict:
-    return profile_graphql_document(context, current_customer(context))
-
-
-def graphql_customer_addresses(context: RequestContext, window: Window) -> Page:
-    return paginate(addresses_of(current_customer_id(context)), window, address_graphql_document)
+    return None
 
 
 def graphql_customer_address(context: RequestContext, id: int) -> dict:
@@ -691,18 +665,10 @@ def graphql_save_address(context: RequestContext, input: dict) -> dict:
     else:
         validate_input("CustomerAddressUpdateInput", data)
         address = change_address(customer_id, input["addressId"], data)
-    return payload(input, addUpdateCustomerAddress=added_address_document(address))
+    return added_address_document(address)
 
 
 def graphql_delete_address(context: RequestContext, input: dict) -> dict:
-    address_id = address_key(input["addressId"])
+    address_id = parse_id(input["addressId"], "addressId")
     remove_address(current_customer_id(context), address_id)
-    return payload(input, deleteCustomerAddress={"id": str(address_id)})
-
-
-def address_key(value) -> int:
-    """`2858`, "2858" or "/api/shop/customer-addresses/2858"."""
-    text = str(value).rsplit("/", 1)[-1]
-    if not (text.isascii() and text.isdigit()) or int(text) > 2**31 - 1:
-        raise invalid({"addressId": ["Must be an address id or IRI."]})
-    return int(text)
+    return {"id": str(address_id)}

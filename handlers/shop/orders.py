@@ -11,7 +11,6 @@ documented, the REST detail carries every relation, GraphQL loads the relations 
 Amounts are numbers in the order's currency (`grandTotal`) and the base currency
 (`baseGrandTotal`); `formatted*` render the order-currency amounts.
 """
-import importlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from decimal import Decimal
 
 from peewee import fn
 
+from domain.sales import cart as carts
 from domain.sales import documents as sales_documents
 from domain.common import CurrencyFormat, Page, RequestContext, Window, iso, json_number
 from handlers.shop.customers import current_customer_id
@@ -378,8 +378,7 @@ def graphql_cancel_customer_order(context: RequestContext, input: dict) -> dict:
     except sales_documents.CannotCancel as refused:
         success, message = False, refused.message
     status = Order.select(Order.status).where(Order.id == order.id).scalar()
-    return {"cancelOrder": {"success": success, "message": message, "orderId": order.id, "status": status},
-            "clientMutationId": input.get("clientMutationId")}
+    return {"success": success, "message": message, "orderId": order.id, "status": status}
 
 
 def reorder_requests(order_id: int) -> list[tuple[OrderItem, dict | None]]:
@@ -411,7 +410,6 @@ def graphql_reorder_customer_order(context: RequestContext, input: dict) -> dict
     """createReorderOrder: each item goes into the customer's cart through the add-to-cart rules;
     an item that cannot be added is skipped and listed in `unavailableItems`."""
     order = own_order(context, input["orderId"])
-    carts = importlib.import_module("handlers.shop.cart")
     cart = carts.current_cart(context, create=True)
     added, unavailable = 0, []
     for item, body in reorder_requests(order.id):
@@ -425,9 +423,8 @@ def graphql_reorder_customer_order(context: RequestContext, input: dict) -> dict
         except ApiError as refused:
             unavailable.append(unavailable_item(item, refused.message))
     message = f"Items have been added to your cart successfully ({added} items)" if added else NOTHING_REORDERED
-    return {"reorderOrder": {"success": added > 0, "message": message, "orderId": order.id,
-                             "itemsAddedCount": added, "unavailableItems": unavailable},
-            "clientMutationId": input.get("clientMutationId")}
+    return {"success": added > 0, "message": message, "orderId": order.id, "itemsAddedCount": added,
+            "unavailableItems": unavailable}
 
 
 def unavailable_item(item: OrderItem, reason: str) -> dict:

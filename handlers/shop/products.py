@@ -15,6 +15,7 @@ from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
+from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
     Currency, Locale, Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
@@ -174,12 +175,10 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
     for needed, load in loaders:
         if fields & set(needed):
             load()
-    # handlers.shop.product_types builds on this module, so it is imported where it is used.
-    from handlers.shop.product_types import fill_composite_saleability, fill_type_relations
     if fields & set(TYPE_RELATIONS):
-        fill_type_relations(by_id, context, fields)
+        fill_type_relations(by_id, context, fields, load_cards=load_documents)
     if "isSaleable" in fields:
-        fill_composite_saleability(by_id, context)
+        fill_composite_saleability(by_id, context, stock_by_product)
     for name in UNSUPPORTED_TYPE_RELATIONS:
         if name in fields:
             for document in documents:

@@ -14,10 +14,12 @@ import dataclasses
 
 from peewee import Value, fn
 
-from domain.access import created, iri_id, mutation
-from handlers.admin.crud import AdminResource, Refusal, exact, flag, id_list, partial, unprocessable
-from domain.common import RequestContext, camel_case, find_channel, iso, snake_case
-from domain.errors import ApiError, NotFound
+from domain.access import created
+from handlers.admin.crud import AdminResource, Refusal, exact, flag, id_list, partial
+from domain.common import RequestContext, camel_case, iso
+from domain.ids import parse_id
+from domain.scope import find_channel
+from domain.errors import ApiError, NotFound, Unprocessable
 from storage.db import database
 from storage.models import (
     Attribute, AttributeGroupMapping, AttributeOption, AttributeOptionTranslation, AttributeTranslation, Locale,
@@ -101,7 +103,7 @@ def attribute_values(body: dict, row: Attribute | None) -> dict:
         errors["options"] = [NO_OPTIONS]
     errors.update(unknown_locales(body))
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
     return values
 
 
@@ -110,10 +112,10 @@ def check_immutable(body: dict, row: Attribute, values: dict):
         values.pop("type", None)
         return
     if "code" in body and body["code"] != row.code:
-        raise unprocessable({"code": ["Attribute code cannot be changed."]})
+        raise Unprocessable({"code": ["Attribute code cannot be changed."]})
     if values.get("type", row.type) != row.type and (
             ProductAttributeValue.select().where(ProductAttributeValue.attribute == row.id).exists()):
-        raise unprocessable({"type": ["The type cannot change while products hold values of this attribute."]})
+        raise Unprocessable({"type": ["The type cannot change while products hold values of this attribute."]})
 
 
 def unknown_locales(body: dict) -> dict[str, list[str]]:
@@ -155,7 +157,7 @@ def replace_options(attribute: Attribute, items: list[dict]):
     errors = {f"options.{index}.id": ["The selected option does not belong to this attribute."]
               for index, item in enumerate(items) if "id" in item and item["id"] not in existing}
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
     removed = existing - {item["id"] for item in items if "id" in item}
     refuse_options_in_use(attribute, sorted(removed))
     AttributeOption.delete().where(AttributeOption.id.in_(sorted(removed))).execute()
@@ -231,7 +233,7 @@ def find_option(attribute_id: int, option_id: int) -> tuple[Attribute, Attribute
 def check_option_locales(body: dict):
     errors = unknown_locales({"translations": body.get("translations")})
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
 
 
 def create_admin_attribute_option(context: RequestContext, attribute_id: int, body: dict):
@@ -300,45 +302,13 @@ mass_delete_admin_attributes = dataclasses.replace(
 
 # --- GraphQL ---------------------------------------------------------------------
 
-def snake_options(data: dict) -> dict:
-    """Option entries arrive camelCase (`adminName`, `sortOrder`) inside the JSON `options`."""
-    if not isinstance(data.get("options"), list):
-        return data
-    return {**data, "options": [{snake_case(key): value for key, value in item.items()} if isinstance(item, dict)
-                                else item for item in data["options"]]}
-
-
-graphql_create_admin_attribute = mutation(create_admin_attribute, "adminAttribute", "AdminAttributeCreateBody",
-                                          uses_id=False, prepare=snake_options)
-graphql_update_admin_attribute = mutation(update_admin_attribute, "adminAttribute", "AdminAttributeUpdateBody",
-                                          prepare=snake_options)
-graphql_delete_admin_attribute = mutation(delete_admin_attribute, "adminAttribute", returns_node=False)
-graphql_mass_delete_admin_attributes = mutation(mass_delete_admin_attributes, "adminAttributeMassDelete",
-                                                "AdminMassDeleteBody", uses_id=False)
-
-
-def graphql_create_admin_attribute_option(context: RequestContext, input: dict, attribute_id: int) -> dict:
-    def create(context, body):
-        return create_admin_attribute_option(context, attribute_id, body)
-    return mutation(create, "adminAttribute", "AdminAttributeOptionCreateBody", uses_id=False)(context, input)
-
-
-def graphql_update_admin_attribute_option(context: RequestContext, input: dict, attribute_id: int,
-                                          option_id: int) -> dict:
-    def update(context, body):
-        return update_admin_attribute_option(context, attribute_id, option_id, body)
-    return mutation(update, "adminAttribute", "AdminAttributeOptionUpdateBody", uses_id=False)(context, input)
-
-
 def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, attribute_id: int | None = None) -> dict:
     """`input.id` is the option IRI; the payload is the attribute without the option."""
-    option_id = iri_id(input.get("id"))
+    option_id = parse_id(input.get("id"))
     if attribute_id is None:
         option = AttributeOption.get_or_none(AttributeOption.id == option_id)
         if option is None:
             raise NotFound("Attribute option")
         attribute_id = option.attribute_id
     delete_admin_attribute_option(context, attribute_id, option_id)
-    return {"adminAttribute": get_admin_attribute(context, attribute_id),
-            "clientMutationId": input.get("clientMutationId")}
-
+    return get_admin_attribute(context, attribute_id)

@@ -14,9 +14,10 @@ shows there at once.
 """
 from peewee import JOIN
 
-from domain.access import created, mutation
-from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial, unprocessable
+from domain.access import created
+from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial
 from domain.common import Page, RequestContext, Window, iso, snake_case
+from domain.errors import Unprocessable
 from storage.db import database
 from storage.models import Attribute, Category, CategoryTranslation, Channel, Locale, utcnow
 
@@ -239,7 +240,7 @@ def create_admin_category(context: RequestContext, body: dict):
         check_translation(errors, "", body, None, body.get("display_mode"))
         check_attributes(errors, body["attributes"])
         if errors:
-            raise unprocessable(errors)
+            raise Unprocessable(errors)
         category = insert_node({"parent": parent_id, "position": body["position"], "status": bool(body.get("status", 1)),
                                 "display_mode": body.get("display_mode", "products_and_description")})
         save_translation(category.id, locale, body)
@@ -265,7 +266,7 @@ def update_admin_category(context: RequestContext, id: int, body: dict) -> dict:
         parent_id = body.get("parent_id") or category.parent_id
         check_parent(errors, category, parent_id)
         if errors:
-            raise unprocessable(errors)
+            raise Unprocessable(errors)
         columns = {"position": body["position"], "updated_at": utcnow(),
                    **{name: body[name] for name in ("status", "display_mode") if name in body}}
         Category.update(columns).where(Category.id == category.id).execute()
@@ -315,14 +316,3 @@ def snake_translations(data: dict) -> dict:
     """Locale objects (`en`, `fr`) arrive camelCase (`metaTitle`)."""
     return {key: {snake_case(name): value for name, value in item.items() if value is not None}
             if isinstance(item, dict) else item for key, item in data.items()}
-
-
-graphql_create_admin_category = mutation(create_admin_category, "adminCategory", "AdminCategoryCreateBody",
-                                         uses_id=False)
-graphql_update_admin_category = mutation(update_admin_category, "adminCategory", "AdminCategoryUpdateBody",
-                                         prepare=snake_translations)
-graphql_delete_admin_category = mutation(delete_admin_category, "adminCategory", returns_node=False)
-graphql_mass_delete_admin_categories = mutation(mass_delete_admin_categories, "adminCategoryMassDelete",
-                                                "AdminMassDeleteBody", uses_id=False)
-graphql_mass_update_admin_categories_status = mutation(
-    mass_update_admin_categories_status, "adminCategoryMassUpdateStatus", "AdminMassUpdateStatusBody", uses_id=False)

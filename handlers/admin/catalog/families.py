@@ -10,9 +10,9 @@ every request, so a rename shows at once.
 """
 import re
 
-from domain.access import mutation
-from handlers.admin.crud import AdminResource, Refusal, id_list, partial, plain_document, unprocessable
+from handlers.admin.crud import AdminResource, Refusal, id_list, partial, plain_document
 from domain.common import RequestContext, snake_case
+from domain.errors import Unprocessable
 from storage.models import Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, Product
 
 NEW_GROUP_KEY = re.compile(r"group_\w+")
@@ -70,7 +70,7 @@ def group_key(family: AttributeFamily, key: str) -> int | None:
     if key.isdigit() and AttributeGroup.select().where(AttributeGroup.id == int(key),
                                                        AttributeGroup.attribute_family == family.id).exists():
         return int(key)
-    raise unprocessable({f"attribute_groups.{key}": ["Use the id of a group of this family or a group_* key."]})
+    raise Unprocessable({f"attribute_groups.{key}": ["Use the id of a group of this family or a group_* key."]})
 
 
 def check_groups(entries: list[tuple]):
@@ -90,7 +90,7 @@ def check_groups(entries: list[tuple]):
                     f"Attribute {item['id']} is already in another group of this family."]
             placed.add(item["id"])
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
 
 
 # --- deleting --------------------------------------------------------------------
@@ -141,12 +141,3 @@ def snake_groups(data: dict) -> dict:
     if isinstance(groups, dict):
         return {**data, "attributeGroups": {key: snake(group) for key, group in groups.items()}}
     return data
-
-
-graphql_create_admin_attribute_family = mutation(
-    create_admin_attribute_family, "adminAttributeFamily", "AdminAttributeFamilyCreateBody", uses_id=False,
-    prepare=snake_groups)
-graphql_update_admin_attribute_family = mutation(
-    update_admin_attribute_family, "adminAttributeFamily", "AdminAttributeFamilyUpdateBody", prepare=snake_groups)
-graphql_delete_admin_attribute_family = mutation(delete_admin_attribute_family, "adminAttributeFamily",
-                                                 returns_node=False)

@@ -6,9 +6,8 @@ shop and the admin API turn into the same public URL.
 import secrets
 
 from handlers.admin.catalog.product_documents import image_document
-from handlers.admin.crud import unprocessable
 from domain.common import RequestContext
-from domain.errors import NotFound
+from domain.errors import NotFound, Unprocessable
 from storage.db import database
 from storage.files import max_image_bytes, media_storage
 from storage.models import Product, ProductImage, ProductVideo, utcnow
@@ -25,7 +24,7 @@ GENERIC_TYPES = ("", "application/octet-stream")  # clients that do not say: the
 
 
 def invalid_image(message: str):
-    return unprocessable({"image": [message]})
+    return Unprocessable({"image": [message]})
 
 
 def read_image(upload) -> tuple[bytes, str]:
@@ -90,7 +89,7 @@ def reorder_images(context: RequestContext, product_id: int, order: list[dict]) 
              .where(ProductImage.product == product.id).tuples()}
     foreign = [str(entry["id"]) for entry in order if entry["id"] not in owned]
     if foreign:
-        raise unprocessable({"order": [f"Not images of product {product.id}: {', '.join(foreign)}."]})
+        raise Unprocessable({"order": [f"Not images of product {product.id}: {', '.join(foreign)}."]})
     with database.atomic():
         for entry in order:
             ProductImage.update(position=entry["position"]).where(ProductImage.id == entry["id"]).execute()

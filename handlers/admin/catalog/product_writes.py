@@ -5,23 +5,25 @@ Each write validates the whole body first and reports every failing field in one
 does it write, inside the caller's transaction. Price ranges (`min_price`/`max_price`) are
 refreshed for the product and for the composites holding it.
 """
-import datetime
 import itertools
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from handlers.admin.catalog.product_documents import (
-    COMPOSITE_TYPES, TRANSLATED_COLUMNS, decimal_text, family_attributes, super_attribute_codes,
+    COMPOSITE_TYPES, TRANSLATED_COLUMNS, family_attributes, super_attribute_codes
 )
 from handlers.admin.catalog.product_prices import refresh_price_ranges
-from handlers.admin.crud import taken, unprocessable
+from handlers.admin.catalog.product_values import (
+    as_count, as_datetime, as_flag, as_money, attribute_storage, free_code, image_paths, insert_rows, localized,
+    skus_starting, variant_combinations, write_translation
+)
+from handlers.admin.crud import taken
 from domain.common import RequestContext
+from domain.errors import Unprocessable
 from storage.models import (
     Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, AttributeOption, Category, Channel,
-    Product, ProductAttributeValue, ProductBundleOption, ProductBundleOptionProduct, ProductCategory, ProductChannel,
-    ProductCustomerGroupPrice, ProductCustomizableOption, ProductCustomizableOptionPrice,
-    ProductCustomizableOptionTranslation, ProductDownloadableLink, ProductGroupedProduct, ProductImage,
-    ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo, TaxCategory, utcnow,
+    Product, ProductAttributeValue, ProductBundleOption, ProductBundleOptionProduct, ProductCategory,
+    ProductChannel, ProductDownloadableLink, ProductGroupedProduct, ProductLink, ProductSuperAttribute,
+    ProductTranslation, TaxCategory, utcnow
 )
 
 MAX_VARIANTS = 500
@@ -44,70 +46,6 @@ NOT_STORED = {
                             "(sample_type, sample_url or sample_file in downloadable_links).",
     "booking": "booking is not stored: booking products cannot be configured yet.",
 }
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-
-
-# --- values -------------------------------------------------------------------------
-
-def as_flag(value) -> bool:
-    return value in (1, "1", True)
-
-
-def as_money(value) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.0001"))
-    except InvalidOperation:
-        raise ValueError("must be a decimal number") from None
-    if amount < 0 or not amount.is_finite():
-        raise ValueError("must be zero or more")
-    return amount
-
-
-def as_count(value, default: int = 0) -> int:
-    return default if value is None or value == "" else int(value)
-
-
-def as_datetime(value) -> datetime.datetime | None:
-    if value is None:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(str(value), pattern)
-        except ValueError:
-            continue
-    raise ValueError("must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM:SS)")
-
-
-def localized(entry: dict, key: str, locale: str):
-    """A text sent directly (`{"title": ...}`) or under a locale code (`{"en": {"title": ...}}`)."""
-    if isinstance(entry.get(locale), dict) and entry[locale].get(key):
-        return entry[locale][key]
-    if entry.get(key):
-        return entry[key]
-    return next((value[key] for value in entry.values() if isinstance(value, dict) and value.get(key)), None)
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "product"
-
-
-def free_code(base: str, taken_codes: set[str], first: int = 1) -> str:
-    """`<base>-<n>` with the first n not in `taken_codes`."""
-    number = first
-    while f"{base}-{number}" in taken_codes:
-        number += 1
-    return f"{base}-{number}"
-
-
-def skus_starting(prefix: str) -> set[str]:
-    return {sku for (sku,) in Product.select(Product.sku).where(Product.sku.startswith(prefix)).tuples()}
-
-
-def url_keys_starting(locale: str, prefix: str) -> set[str]:
-    return {key for (key,) in ProductTranslation.select(ProductTranslation.url_key).where(
-        ProductTranslation.locale == locale, ProductTranslation.url_key.startswith(prefix)).tuples()}
 
 
 # --- super attributes and variants ------------------------------------------------------
@@ -196,7 +134,7 @@ def check_create(body: dict) -> tuple[AttributeFamily, list]:
     elif "super_attributes" in body:
         errors["super_attributes"] = ["Only configurable products take super attributes."]
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
     return family, axes
 
 
@@ -232,7 +170,7 @@ class ProductUpdate:
         self.check_structures()
         self.check_attribute_values()
         if self.errors:
-            raise unprocessable(self.errors)
+            raise Unprocessable(self.errors)
 
     def drop_sub_resources(self):
         for key, endpoint in ELSEWHERE.items():
@@ -540,178 +478,3 @@ class ProductUpdate:
             Product.update({**columns, "updated_at": utcnow()}).where(Product.id == variant_id).execute()
             if "name" in change:
                 write_translation(Product.get_by_id(variant_id), self.context.locale, {"name": change["name"]})
-
-
-def attribute_storage(attribute: Attribute, value, option_ids: set | None) -> dict | None:
-    """The value columns of a family attribute's value (None removes it); ValueError explains a bad value."""
-    if value is None:
-        return None
-    kind = attribute.type
-    if kind == "select":
-        if isinstance(value, bool) or not str(value).isdigit() or int(value) not in option_ids:
-            raise ValueError("must be the id of one of its options")
-        return {"integer_value": int(value)}
-    if kind in ("multiselect", "checkbox"):
-        parts = value if isinstance(value, list) else str(value).split(",")
-        ids = [str(part).strip() for part in parts if str(part).strip()]
-        if not all(part.isdigit() and int(part) in option_ids for part in ids):
-            raise ValueError("must be ids of its options")
-        return {"text_value": ",".join(ids)}
-    if kind == "boolean":
-        if value not in (0, 1, "0", "1", True, False):
-            raise ValueError("must be 0 or 1")
-        return {"boolean_value": as_flag(value)}
-    if kind == "price":
-        return {"text_value": decimal_text(as_money(value))}
-    if kind in ("date", "datetime"):
-        return {"text_value": as_datetime(value).strftime("%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S")}
-    if isinstance(value, (dict, list)) or len(str(value)) > 65535:
-        raise ValueError("must be a text")
-    return {"text_value": str(value)}
-
-
-def insert_rows(model, rows: list[dict]):
-    if rows:
-        model.insert_many(rows).execute()
-
-
-def variant_combinations(product_id: int, attribute_ids: list[int]) -> set[tuple]:
-    """Option tuples (in `attribute_ids` order) the product's variants already have."""
-    values: dict[int, dict] = {}
-    for value in (ProductAttributeValue.select().join(Product, on=(ProductAttributeValue.product == Product.id))
-                  .where(Product.parent == product_id, ProductAttributeValue.attribute.in_(attribute_ids))):
-        values.setdefault(value.product_id, {})[value.attribute_id] = value.integer_value
-    return {tuple(chosen.get(attribute_id) for attribute_id in attribute_ids) for chosen in values.values()}
-
-
-def write_translation(product: Product, locale: str, texts: dict):
-    """Write the texts to the product's `locale` row, creating it (name and URL key from another
-    locale, else the SKU) when the product has none in that locale."""
-    row = ProductTranslation.get_or_none(ProductTranslation.product == product.id, ProductTranslation.locale == locale)
-    if row is not None:
-        ProductTranslation.update(texts).where(ProductTranslation.id == row.id).execute()
-        return
-    other = ProductTranslation.select().where(ProductTranslation.product == product.id).order_by(
-        ProductTranslation.id).first()
-    name = texts.get("name") or (other.name if other else product.sku)
-    url_key = texts.get("url_key") or (other.url_key if other else slugify(name))
-    clash = ProductTranslation.select().where(ProductTranslation.locale == locale, ProductTranslation.url_key == url_key)
-    if "url_key" not in texts and clash.exists():
-        url_key = f"{slugify(name)}-{product.id}"
-    ProductTranslation.create(product=product.id, locale=locale, **{**texts, "name": name, "url_key": url_key})
-
-
-def image_paths(product_ids) -> list[str]:
-    """Storage paths of the images and videos of `product_ids` and of their variants."""
-    ids = set(product_ids) | {vid for (vid,) in Product.select(Product.id)
-                              .where(Product.parent.in_(list(product_ids))).tuples()}
-    return [path for model in (ProductImage, ProductVideo)
-            for (path,) in model.select(model.path).where(model.product.in_(list(ids))).tuples()]
-
-
-# --- copy -----------------------------------------------------------------------------------
-
-COPIED_COLUMNS = ("type", "attribute_family", "visible_individually", "new", "featured", "price", "special_price",
-                  "special_price_from", "special_price_to", "cost", "weight", "tax_category", "manage_stock",
-                  "min_price", "max_price")
-
-
-class ProductCopy:
-    """A disabled copy of a product (and of a configurable product's variants) with every relation;
-    `saved_files` lists the image files written, so a failed copy can remove them."""
-
-    def __init__(self, storage):
-        self.storage = storage
-        self.saved_files: list[str] = []
-
-    def copy(self, source: Product) -> Product:
-        if source.parent_id is not None:
-            raise unprocessable({"sourceId": ["A variant cannot be copied; copy its configurable product."]})
-        copy = self.copy_one(source, parent=None)
-        for variant in Product.select().where(Product.parent == source.id).order_by(Product.id):
-            self.copy_one(variant, parent=copy)
-        self.copy_type_structure(source, copy)
-        refresh_price_ranges([copy.id])
-        return copy
-
-    def copy_one(self, source: Product, parent: Product | None) -> Product:
-        now = utcnow()
-        sku = free_code(f"{source.sku}-copy", skus_starting(f"{source.sku}-copy-"))
-        copy = Product.create(sku=sku, parent=parent.id if parent else None,
-                              status=False if parent is None else source.status, created_at=now, updated_at=now,
-                              **{name: getattr(source, f"{name}_id" if name in ("attribute_family", "tax_category")
-                                               else name) for name in COPIED_COLUMNS})
-        self.copy_translations(source, copy, rename=parent is None)
-        for model, key in ((ProductChannel, "channel"), (ProductCategory, "category")):
-            insert_rows(model, [{"product": copy.id, key: getattr(row, f"{key}_id")}
-                                for row in model.select().where(model.product == source.id)])
-        insert_rows(ProductAttributeValue, [
-            {"product": copy.id, "attribute": row.attribute_id, "locale": row.locale, "channel": row.channel,
-             "text_value": row.text_value, "boolean_value": row.boolean_value, "integer_value": row.integer_value}
-            for row in ProductAttributeValue.select().where(ProductAttributeValue.product == source.id)])
-        insert_rows(ProductSuperAttribute, [{"product": copy.id, "attribute": row.attribute_id}
-                                            for row in source.super_attribute_links])
-        insert_rows(ProductInventory, [{"product": copy.id, "inventory_source": row.inventory_source_id, "qty": row.qty}
-                                       for row in source.inventories])
-        insert_rows(ProductCustomerGroupPrice, [
-            {"product": copy.id, "customer_group": row.customer_group_id, "qty": row.qty,
-             "value_type": row.value_type, "value": row.value,
-             "unique_id": group_price_key(copy.id, row.customer_group_id, row.qty)}
-            for row in source.customer_group_prices])
-        insert_rows(ProductLink, [{"kind": row.kind, "parent": copy.id, "child": row.child_id}
-                                  for row in ProductLink.select().where(ProductLink.parent == source.id)])
-        self.copy_media(source, copy)
-        self.copy_customizable_options(source, copy)
-        return copy
-
-    def copy_translations(self, source: Product, copy: Product, rename: bool):
-        for row in ProductTranslation.select().where(ProductTranslation.product == source.id):
-            url_key = free_code(f"{row.url_key}-copy", url_keys_starting(row.locale, f"{row.url_key}-copy-"))
-            ProductTranslation.create(
-                product=copy.id, locale=row.locale, name=f"{row.name} (Copy)" if rename else row.name,
-                url_key=url_key, short_description=row.short_description, description=row.description,
-                meta_title=row.meta_title, meta_keywords=row.meta_keywords, meta_description=row.meta_description)
-
-    def copy_media(self, source: Product, copy: Product):
-        for model in (ProductImage, ProductVideo):
-            for row in model.select().where(model.product == source.id).order_by(model.position, model.id):
-                path = row.path
-                data = self.storage.read(row.path)
-                if data is not None:
-                    path = f"product/{copy.id}/{row.path.rsplit('/', 1)[-1]}"
-                    self.storage.save(path, data)
-                    self.saved_files.append(path)
-                model.create(product=copy.id, type=row.type, path=path, position=row.position)
-
-    def copy_customizable_options(self, source: Product, copy: Product):
-        for option in source.customizable_options:
-            created = ProductCustomizableOption.create(
-                product=copy.id, type=option.type, is_required=option.is_required, sort_order=option.sort_order,
-                max_characters=option.max_characters, supported_file_extensions=option.supported_file_extensions)
-            insert_rows(ProductCustomizableOptionTranslation, [
-                {"product_customizable_option": created.id, "locale": row.locale, "label": row.label}
-                for row in option.translations])
-            insert_rows(ProductCustomizableOptionPrice, [
-                {"product_customizable_option": created.id, "label": row.label, "price": row.price,
-                 "price_type": row.price_type, "sort_order": row.sort_order} for row in option.prices])
-
-    def copy_type_structure(self, source: Product, copy: Product):
-        insert_rows(ProductGroupedProduct, [
-            {"product": copy.id, "associated_product": row.associated_product_id, "qty": row.qty,
-             "sort_order": row.sort_order} for row in source.grouped_products])
-        for option in source.bundle_options:
-            created = ProductBundleOption.create(product=copy.id, type=option.type, is_required=option.is_required,
-                                                 sort_order=option.sort_order, label=option.label)
-            insert_rows(ProductBundleOptionProduct, [
-                {"bundle_option": created.id, "product": row.product_id, "qty": row.qty,
-                 "is_user_defined": row.is_user_defined, "is_default": row.is_default, "sort_order": row.sort_order}
-                for row in option.products])
-        insert_rows(ProductDownloadableLink, [
-            {"product": copy.id, **{name: getattr(row, name) for name in (
-                "title", "price", "type", "url", "file", "sample_type", "sample_url", "sample_file", "downloads",
-                "sort_order")}} for row in source.downloadable_links])
-
-
-def group_price_key(product_id: int, customer_group_id: int | None, qty: int) -> str:
-    """The unique id of a customer-group price: one row per product, group (or all) and quantity."""
-    return f"{product_id}|{customer_group_id if customer_group_id is not None else 'all'}|{qty}"

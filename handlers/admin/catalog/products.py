@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from peewee import JOIN, SQL, IntegrityError, fn
 
-from domain.access import body_from_input, created, iri_id, mutation
+from domain.access import created
 from handlers.admin.catalog.product_documents import (
     COMPOSITE_TYPES, CSV_HEADER, PRODUCT_TYPES, csv_rows, detail_document, group_price_document, group_prices,
     inventory_document, inventory_rows, listing_rows, search_rows,
@@ -26,12 +26,13 @@ from handlers.admin.catalog.product_media import (
     delete_image, delete_unused_files, find_product, reorder_images, upload_image,
 )
 from handlers.admin.catalog.product_prices import holders_of, refresh_price_ranges
-from handlers.admin.catalog.product_writes import (
-    ProductCopy, ProductUpdate, check_create, create_product, group_price_key, image_paths,
-)
-from handlers.admin.crud import AdminResource, holds_nul, id_list, refuse_nul, scoped, unprocessable
-from domain.common import Page, RequestContext, Window, camel_case
-from domain.errors import ApiError, InvalidRequest, NotFound
+from handlers.admin.catalog.product_copy import ProductCopy, group_price_key
+from handlers.admin.catalog.product_values import image_paths
+from handlers.admin.catalog.product_writes import ProductUpdate, check_create, create_product
+from handlers.admin.crud import AdminResource, holds_nul, id_list, refuse_nul
+from domain.common import Page, RequestContext, Window
+from domain.ids import parse_id, parse_nested_id
+from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
 from storage.db import database
 from storage.files import media_storage
 from storage.models import (
@@ -64,7 +65,7 @@ def check_write_scope(context: RequestContext):
     if context.query_params.get("channel") not in (None, "", context.channel_code):
         errors["channel"] = ["The selected channel is invalid."]
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
 
 
 # --- the datagrid, export and search ------------------------------------------------------
@@ -131,9 +132,8 @@ def listing_order(query, sort: str | None, order: str | None, context: RequestCo
 
 
 def list_admin_catalog_products(context: RequestContext, window: Window, sort: str | None = None,
-                                order: str | None = None, locale: str | None = None, channel: str | None = None,
+                                order: str | None = None,
                                 **filters) -> Page:
-    context = scoped(context, locale, channel)
     query = filtered_products(**filters)
     rows = list(listing_order(query, sort, order, context).offset(window.offset).limit(window.limit))
     return Page(listing_rows(rows, context), query.count())
@@ -158,10 +158,8 @@ def export_admin_catalog_products(context: RequestContext, format: str | None = 
 
 def search_admin_products(context: RequestContext, window: Window, query: str | None = None, sku: str | None = None,
                           type: str | None = None, status: int | None = None, category_id: int | None = None,
-                          sort: str | None = None, order: str | None = None, locale: str | None = None,
-                          channel: str | None = None) -> Page:
+                          sort: str | None = None, order: str | None = None) -> Page:
     """Top-level products of every status (variants are picked through their configurable product)."""
-    context = scoped(context, locale, channel)
     found = Product.select().where(Product.parent.is_null())
     if any(holds_nul(value) for value in (query, sku, type)):
         found = found.where(SQL("1 = 0"))  # nothing stored holds NUL (writes refuse it)
@@ -191,9 +189,8 @@ def search_admin_products(context: RequestContext, window: Window, query: str | 
 
 # --- one product -----------------------------------------------------------------------------
 
-def get_admin_catalog_product(context: RequestContext, id: int, locale: str | None = None,
-                              channel: str | None = None) -> dict:
-    return generic_get(scoped(context, locale, channel), id)
+def get_admin_catalog_product(context: RequestContext, id: int) -> dict:
+    return generic_get(context, id)
 
 
 def create_admin_catalog_product(context: RequestContext, body: dict):
@@ -316,7 +313,7 @@ def update_admin_catalog_product_inventories(context: RequestContext, product_id
         if source_id not in known:
             errors[f"inventories.{source_id}"] = [f"The selected inventory source {source_id} is invalid."]
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
     with database.atomic():
         for source_id, qty in quantities.items():
             (ProductInventory.insert(product=product.id, inventory_source=source_id, qty=qty)
@@ -359,7 +356,7 @@ def group_price_values(product_id: int, body: dict, row: ProductCustomerGroupPri
     if clash.exists():
         errors["qty"] = ["This product already has a price for this quantity and customer group."]
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
     return {**values, "unique_id": group_price_key(product_id, group, values["qty"])}
 
 
@@ -421,126 +418,46 @@ def flatten_extras(data: dict) -> dict:
     return {**{key: value for key, value in data.items() if key != "extras"}, **extras}
 
 
-def payload(key: str, node, input: dict) -> dict:
-    return {key: node, "clientMutationId": input.get("clientMutationId")}
-
-
-def camel_errors(resolver):
-    """GraphQL resolvers name failing fields as their input does (camelCase)."""
-    def resolve(*args, **kwargs):
-        try:
-            return resolver(*args, **kwargs)
-        except ApiError as error:
-            if error.errors:
-                error.errors = {camel_case(field): messages for field, messages in error.errors.items()}
-            raise
-    resolve.__name__ = resolver.__name__
-    return resolve
-
-
-graphql_create_admin_catalog_product = mutation(create_admin_catalog_product, "adminCatalogProduct",
-                                                "AdminCatalogProductCreateBody", uses_id=False)
-graphql_update_admin_catalog_product = mutation(update_admin_catalog_product, "adminCatalogProduct",
-                                                "AdminCatalogProductUpdateBody", prepare=flatten_extras)
-graphql_mass_delete_admin_catalog_products = mutation(mass_delete_admin_catalog_products,
-                                                      "adminCatalogProductMassDelete", "AdminMassDeleteBody",
-                                                      uses_id=False)
-graphql_mass_update_status_admin_catalog_products = mutation(
-    mass_update_status_admin_catalog_products, "adminCatalogProductMassUpdateStatus", "AdminMassUpdateStatusBody",
-    uses_id=False)
-
-
-@camel_errors
 def graphql_delete_admin_catalog_product(context: RequestContext, input: dict) -> dict:
     """The payload holds the product as it was just before the delete."""
-    product_id = iri_id(input.get("id"))
+    product_id = parse_id(input.get("id"))
     last_state = generic_get(context, product_id)
     delete_admin_catalog_product(context, product_id)
-    return payload("adminCatalogProduct", last_state, input)
+    return last_state
 
 
-@camel_errors
-def graphql_copy_admin_catalog_product(context: RequestContext, input: dict) -> dict:
-    return payload("adminCatalogProductCopy", copy_admin_catalog_product(context, input["sourceId"]), input)
-
-
-def graphql_create_admin_catalog_product_image(context: RequestContext, input: dict) -> dict:
-    raise ApiError(400, "Image upload is not available over GraphQL: send the file to "
-                        "POST /api/admin/catalog/products/{productId}/images as multipart/form-data.",
-                   "upload_not_supported")
-
-
-@camel_errors
 def graphql_reorder_admin_catalog_product_images(context: RequestContext, input: dict) -> dict:
-    body = body_from_input({"order": input["order"]}, "AdminCatalogProductImageReorderBody")
-    images = reorder_images(context, input["productId"], body["order"])
-    return payload("adminCatalogProductImage", {"id": 0, "success": True, "images": images,
-                                                "message": "Product images reordered successfully."}, input)
+    images = reorder_images(context, parse_id(input.get("productId"), "productId"), input["order"])
+    return {"id": 0, "success": True, "images": images, "message": "Product images reordered successfully."}
 
 
-def nested_ids(value, collection: str) -> tuple[int | None, int]:
-    """(product id, row id) from `/api/admin/catalog/products/12/<collection>/47`, or (None, id)."""
-    match = re.fullmatch(rf"/api/admin/catalog/products/(\d{{1,10}})/{collection}/(\d{{1,10}})", str(value))
-    if match:
-        return int(match.group(1)), int(match.group(2))
-    return None, iri_id(value)
-
-
-@camel_errors
-def graphql_delete_admin_catalog_product_image(context: RequestContext, input: dict) -> dict:
-    product_id, image_id = nested_ids(input.get("id"), "images")
-    product_id = input.get("productId") or product_id
+def owner_and_key(value, collection: str, model) -> tuple[int, int]:
+    """(product id, row id) from `/api/admin/catalog/products/12/<collection>/47`, or from the row's id."""
+    product_id, key = parse_nested_id(value, f"/api/admin/catalog/products/{{productId}}/{collection}/{{id}}")
     if product_id is None:
-        product_id = ProductImage.select(ProductImage.product).where(ProductImage.id == image_id).scalar()
-        if product_id is None:
-            raise NotFound("Product image")
+        product_id = model.select(model.product).where(model.id == key).scalar()
+    if product_id is None:
+        raise NotFound("Product image" if model is ProductImage else "Customer-group price")
+    return product_id, key
+
+
+def graphql_delete_admin_catalog_product_image(context: RequestContext, input: dict) -> dict:
+    product_id, image_id = owner_and_key(input.get("id"), "images", ProductImage)
+    if input.get("productId") is not None:
+        product_id = parse_id(input["productId"], "productId")
     delete_image(product_id, image_id)
-    return payload("adminCatalogProductImage", {"id": image_id, "productId": product_id, "success": True,
-                                                "message": "Product image deleted successfully."}, input)
+    return {"id": image_id, "productId": product_id, "success": True, "message": "Product image deleted successfully."}
 
 
-def graphql_admin_catalog_product_inventories(context: RequestContext, product_id: int) -> list[dict]:
-    return list_admin_catalog_product_inventories(context, product_id)["data"]
-
-
-@camel_errors
 def graphql_update_admin_catalog_product_inventories(context: RequestContext, input: dict) -> dict:
-    body = body_from_input({"inventories": input.get("inventories")}, "AdminCatalogProductInventoryBody")
-    result = update_admin_catalog_product_inventories(context, input["productId"], body)
+    body = {"inventories": input.get("inventories")}
+    result = update_admin_catalog_product_inventories(context, parse_id(input.get("productId"), "productId"), body)
     first_source = next(iter(body["inventories"]), None)
     first = next((row for row in result["data"] if str(row["sourceId"]) == str(first_source)), None)
-    return {"adminCatalogProductInventory": first, "inventories": result["data"],
-            "totalQty": result["meta"]["totalQty"], "clientMutationId": input.get("clientMutationId")}
+    return {"adminCatalogProductInventory": first, "inventories": result["data"], "totalQty": result["meta"]["totalQty"]}
 
 
-def graphql_admin_catalog_product_customer_group_prices(context: RequestContext, product_id: int) -> list[dict]:
-    return list_admin_catalog_product_customer_group_prices(context, product_id)["data"]
-
-
-@camel_errors
-def graphql_create_admin_catalog_product_customer_group_price(context: RequestContext, input: dict,
-                                                              product_id: int) -> dict:
-    body = body_from_input(input, "AdminCatalogProductCustomerGroupPriceCreateBody")
-    row, _status = create_admin_catalog_product_customer_group_price(context, product_id, body)
-    return payload("adminCatalogProductCustomerGroupPrice", row, input)
-
-
-@camel_errors
-def graphql_update_admin_catalog_product_customer_group_price(context: RequestContext, input: dict,
-                                                              product_id: int) -> dict:
-    body = body_from_input(input, "AdminCatalogProductCustomerGroupPriceUpdateBody")
-    row = update_admin_catalog_product_customer_group_price(context, product_id, iri_id(input.get("id")), body)
-    return payload("adminCatalogProductCustomerGroupPrice", row, input)
-
-
-@camel_errors
 def graphql_delete_admin_catalog_product_customer_group_price(context: RequestContext, input: dict) -> dict:
-    product_id, price_id = nested_ids(input.get("id"), "customer-group-prices")
-    if product_id is None:
-        product_id = ProductCustomerGroupPrice.select(ProductCustomerGroupPrice.product).where(
-            ProductCustomerGroupPrice.id == price_id).scalar()
-        if product_id is None:
-            raise NotFound("Customer-group price")
+    product_id, price_id = owner_and_key(input.get("id"), "customer-group-prices", ProductCustomerGroupPrice)
     result = delete_admin_catalog_product_customer_group_price(context, product_id, price_id)
-    return payload("adminCatalogProductCustomerGroupPrice",
-                   {"id": price_id, "productId": product_id, "success": True, "message": result["message"]}, input)
+    return {"id": price_id, "productId": product_id, "success": True, "message": result["message"]}

@@ -7,10 +7,10 @@ channel; `translations` ({locale: {...}}) writes single locales. The shop reads 
 request, so changes show at once. Every channel draws stock from every inventory source (there is no
 per-channel source list to store yet): `inventory_sources` is validated, and the document lists them all.
 """
-from domain.access import mutation
-from handlers.admin.crud import AdminResource, Refusal, partial, unprocessable
+from handlers.admin.crud import AdminResource, Refusal, partial
 from handlers.shop.channels import SEO_KEYS, load_channels
 from domain.common import RequestContext, snake_case
+from domain.errors import Unprocessable
 from storage.models import (
     Channel, ChannelCurrency, ChannelLocale, ChannelTranslation, Currency, InventorySource, Locale,
 )
@@ -93,7 +93,7 @@ def check_memberships(body: dict, row):
         if not Locale.select().where(Locale.code == code).exists():
             errors[f"translations.{code}"] = ["The locale is not a locale of the store."]
     if errors:
-        raise unprocessable(errors)
+        raise Unprocessable(errors)
 
 
 def linked_ids(link_model, column: str, row) -> set[int]:
@@ -170,8 +170,6 @@ create_admin_channel = channels.create_handler()
 update_admin_channel = channels.update_handler()
 delete_admin_channel = channels.delete_handler()
 
-graphql_create_admin_channel = mutation(create_admin_channel, "adminSettingsChannel", "AdminChannelCreateBody",
-                                        uses_id=False)
 
 
 def translations_by_locale(data: dict) -> dict:
@@ -181,8 +179,3 @@ def translations_by_locale(data: dict) -> dict:
     return {**data, "translations": {
         entry["locale"]: {snake_case(key): value for key, value in entry.items() if key != "locale"}
         for entry in data["translations"]}}
-
-
-graphql_update_admin_channel = mutation(update_admin_channel, "adminSettingsChannel", "AdminChannelUpdateBody",
-                                        prepare=translations_by_locale)
-graphql_delete_admin_channel = mutation(delete_admin_channel, "adminSettingsChannel", returns_node=False)

@@ -4,7 +4,6 @@ The shop formats every price with the currency row (symbol, separators, position
 so an edit shows in the shop at once. The last currency and a channel's base currency cannot be
 deleted; a mass delete that includes one is refused as a whole.
 """
-from domain.access import mutation
 from handlers.admin.crud import AdminResource, Refusal, partial, plain_document
 from storage.models import Channel, Currency
 
@@ -47,10 +46,3 @@ create_admin_currency = currencies.create_handler()
 update_admin_currency = currencies.update_handler()
 delete_admin_currency = currencies.delete_handler()
 mass_delete_admin_currencies = currencies.mass_delete_handler()
-
-graphql_create_admin_currency = mutation(create_admin_currency, "adminSettingsCurrency", "AdminCurrencyCreateBody",
-                                         uses_id=False)
-graphql_update_admin_currency = mutation(update_admin_currency, "adminSettingsCurrency", "AdminCurrencyUpdateBody")
-graphql_delete_admin_currency = mutation(delete_admin_currency, "adminSettingsCurrency", returns_node=False)
-graphql_mass_delete_admin_currencies = mutation(mass_delete_admin_currencies, "adminSettingsCurrencyMassDelete",
-                                                "AdminMassDeleteBody", uses_id=False)

@@ -17,9 +17,9 @@ import json
 import os
 from decimal import Decimal, InvalidOperation
 
-from domain.access import mutation
 from handlers.admin.crud import AdminResource, at_least, at_most, exact
-from domain.common import RequestContext, find_channel, json_number
+from domain.common import RequestContext, json_number
+from domain.scope import find_channel
 from domain.errors import ApiError
 from storage.db import database
 from storage.models import Currency, ExchangeRate, utcnow
@@ -125,16 +125,3 @@ def sync_admin_exchange_rates(context: RequestContext) -> dict:
                 ExchangeRate.create(target_currency=targets[code], rate=rate)
     return {"success": True, "updated": ExchangeRate.select().count(),
             "message": "Exchange rates updated successfully."}
-
-
-graphql_create_admin_exchange_rate = mutation(create_admin_exchange_rate, "adminSettingsExchangeRate",
-                                              "AdminExchangeRateCreateBody", uses_id=False)
-graphql_update_admin_exchange_rate = mutation(update_admin_exchange_rate, "adminSettingsExchangeRate",
-                                              "AdminExchangeRateUpdateBody")
-graphql_delete_admin_exchange_rate = mutation(delete_admin_exchange_rate, "adminSettingsExchangeRate",
-                                              returns_node=False)
-graphql_mass_delete_admin_exchange_rates = mutation(mass_delete_admin_exchange_rates,
-                                                    "adminSettingsExchangeRateMassDelete", "AdminMassDeleteBody",
-                                                    uses_id=False)
-graphql_sync_admin_exchange_rates = mutation(sync_admin_exchange_rates, "adminSettingsExchangeRateUpdateRates",
-                                             uses_id=False)

@@ -6,7 +6,7 @@ covered by the calling token's (422 otherwise).
 import datetime
 
 from domain.access import (
-    UNSET, caller_id, created, effective_permissions, ensure_within_caller, invalid_ip_entries, issue_token, mutation,
+    UNSET, caller_id, created, effective_permissions, ensure_within_caller, invalid_ip_entries, issue_token,
 )
 from domain.common import Page, RequestContext, Window, get_or_not_found, iso, paginate
 from domain.errors import ApiError
@@ -112,10 +112,3 @@ def delete_integration_token(context: RequestContext, id: int) -> dict:
     token = get_or_not_found(AdminToken, id, "Integration token")
     token.delete_instance()
     return {"message": "Integration token deleted."}
-
-
-graphql_create_integration_token = mutation(create_integration_token, "adminSettingsIntegrationToken",
-                                            "IntegrationTokenCreateBody", uses_id=False)
-graphql_revoke_integration_token = mutation(revoke_integration_token, "adminSettingsIntegrationToken")
-graphql_delete_integration_token = mutation(delete_integration_token, "adminSettingsIntegrationToken",
-                                            returns_node=False)

@@ -5,7 +5,6 @@ A source holds stock (product inventories); carts and orders take stock from act
 source and a source that still holds stock or order allocations cannot be deleted; a mass delete
 containing one is refused as a whole.
 """
-from domain.access import mutation
 from handlers.admin.crud import AdminResource, Refusal, flag, partial, plain_document
 from domain.common import camel_case, json_number
 from storage.models import InventorySource, ProductInventory
@@ -66,13 +65,3 @@ create_admin_inventory_source = inventory_sources.create_handler()
 update_admin_inventory_source = inventory_sources.update_handler()
 delete_admin_inventory_source = inventory_sources.delete_handler()
 mass_delete_admin_inventory_sources = inventory_sources.mass_delete_handler()
-
-graphql_create_admin_inventory_source = mutation(create_admin_inventory_source, "adminSettingsInventorySource",
-                                                 "AdminInventorySourceCreateBody", uses_id=False)
-graphql_update_admin_inventory_source = mutation(update_admin_inventory_source, "adminSettingsInventorySource",
-                                                 "AdminInventorySourceUpdateBody")
-graphql_delete_admin_inventory_source = mutation(delete_admin_inventory_source, "adminSettingsInventorySource",
-                                                 returns_node=False)
-graphql_mass_delete_admin_inventory_sources = mutation(mass_delete_admin_inventory_sources,
-                                                       "adminSettingsInventorySourceMassDelete", "AdminMassDeleteBody",
-                                                       uses_id=False)

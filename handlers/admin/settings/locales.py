@@ -3,7 +3,6 @@
 The shop lists every locale, so a new one shows in /api/shop/locales on the next request. The last
 locale and a channel's default locale cannot be deleted; a mass delete skips those and reports why.
 """
-from domain.access import mutation
 from handlers.admin.crud import AdminResource, Refusal, exact, partial
 from handlers.shop.locales import locale_document
 from storage.models import Channel, Locale
@@ -39,10 +38,3 @@ create_admin_locale = locales.create_handler()
 update_admin_locale = locales.update_handler()
 delete_admin_locale = locales.delete_handler()
 mass_delete_admin_locales = locales.mass_delete_handler()
-
-graphql_create_admin_locale = mutation(create_admin_locale, "adminSettingsLocale", "AdminLocaleCreateBody",
-                                       uses_id=False)
-graphql_update_admin_locale = mutation(update_admin_locale, "adminSettingsLocale", "AdminLocaleUpdateBody")
-graphql_delete_admin_locale = mutation(delete_admin_locale, "adminSettingsLocale", returns_node=False)
-graphql_mass_delete_admin_locales = mutation(mass_delete_admin_locales, "adminSettingsLocaleMassDelete",
-                                             "AdminMassDeleteBody", uses_id=False)

@@ -4,7 +4,7 @@ A role grants every permission (`all`) or a list of permission keys (`custom`). 
 exactly: `settings.users.view` does not imply `settings.users.edit`. A caller cannot create or
 widen a role beyond what its own token may do.
 """
-from domain.access import created, ensure_within_caller, invalid, mutation
+from domain.access import created, ensure_within_caller, invalid
 from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
 from domain.errors import ApiError
 from storage.admin_models import AdminRole, AdminUser
@@ -68,8 +68,3 @@ def delete_admin_role(context: RequestContext, id: int) -> dict:
             raise ApiError(400, "The last remaining role cannot be deleted.", "last_role")
         role.delete_instance()
     return {"message": "Role deleted."}
-
-
-graphql_create_admin_role = mutation(create_admin_role, "adminSettingsRole", "AdminRoleCreateBody", uses_id=False)
-graphql_update_admin_role = mutation(update_admin_role, "adminSettingsRole", "AdminRoleUpdateBody")
-graphql_delete_admin_role = mutation(delete_admin_role, "adminSettingsRole", returns_node=False)

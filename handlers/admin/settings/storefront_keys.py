@@ -4,11 +4,11 @@ Raw keys are shown once (create, rotate); only their SHA-256 is stored. Every ch
 worker's key cache so a rotated, deactivated or deleted key stops working at once here (other
 workers follow within KEY_CACHE_SECONDS).
 """
-from domain.access import created, mutation
+from domain.access import created
 from handlers.admin.settings.integration_tokens import parse_expiry
 from domain.common import Page, RequestContext, Window, get_or_not_found, iso, paginate
 from domain.errors import ApiError
-from server.security import create_key, forget_cached_keys, rotate_key
+from domain.storefront_keys import create_key, forget_cached_keys, rotate_key
 from storage.models import StorefrontKey, utcnow
 
 
@@ -84,13 +84,3 @@ def save(key_id: int, changes: dict) -> dict:
     StorefrontKey.update(changes).where(StorefrontKey.id == key_id).execute()
     forget_cached_keys()
     return key_document(StorefrontKey.get_by_id(key_id))
-
-
-graphql_create_storefront_key = mutation(create_storefront_key, "adminSettingsStorefrontKey",
-                                         "AdminStorefrontKeyCreateBody", uses_id=False)
-graphql_update_storefront_key = mutation(update_storefront_key, "adminSettingsStorefrontKey",
-                                         "AdminStorefrontKeyUpdateBody")
-graphql_rotate_storefront_key = mutation(rotate_storefront_key, "adminSettingsStorefrontKey")
-graphql_activate_storefront_key = mutation(activate_storefront_key, "adminSettingsStorefrontKey")
-graphql_deactivate_storefront_key = mutation(deactivate_storefront_key, "adminSettingsStorefrontKey")
-graphql_delete_storefront_key = mutation(delete_storefront_key, "adminSettingsStorefrontKey", returns_node=False)

@@ -4,8 +4,8 @@ A category groups tax rates (`taxrates`, re-synced on every write that sends it)
 category, and the shop's cart and checkout charge the matching rate of the product's category, so a
 change shows in the next cart total. A category that still has rates cannot be deleted.
 """
-from domain.access import mutation
-from handlers.admin.crud import AdminResource, Refusal, partial, unprocessable
+from handlers.admin.crud import AdminResource, Refusal, partial
+from domain.errors import Unprocessable
 from storage.models import TaxCategory, TaxCategoryRate, TaxRate
 
 HAS_RATES = Refusal("This tax category still has tax rates and cannot be deleted.", "tax_category_has_rates")
@@ -29,7 +29,7 @@ def category_values(body: dict, row) -> dict:
     if "taxrates" in body:
         wanted = set(body["taxrates"])
         if TaxRate.select().where(TaxRate.id.in_(sorted(wanted))).count() != len(wanted):
-            raise unprocessable({"taxrates": ["The selected taxrates are invalid."]})
+            raise Unprocessable({"taxrates": ["The selected taxrates are invalid."]})
     return {key: body[key] for key in ("code", "name", "description") if key in body}
 
 
@@ -59,10 +59,3 @@ get_admin_tax_category = tax_categories.get_handler()
 create_admin_tax_category = tax_categories.create_handler()
 update_admin_tax_category = tax_categories.update_handler()
 delete_admin_tax_category = tax_categories.delete_handler()
-
-graphql_create_admin_tax_category = mutation(create_admin_tax_category, "adminSettingsTaxCategory",
-                                             "AdminTaxCategoryCreateBody", uses_id=False)
-graphql_update_admin_tax_category = mutation(update_admin_tax_category, "adminSettingsTaxCategory",
-                                             "AdminTaxCategoryUpdateBody")
-graphql_delete_admin_tax_category = mutation(delete_admin_tax_category, "adminSettingsTaxCategory",
-                                             returns_node=False)

@@ -9,9 +9,9 @@ import csv
 import io
 from decimal import Decimal
 
-from domain.access import mutation
-from handlers.admin.crud import AdminResource, at_least, at_most, exact, partial, unprocessable
+from handlers.admin.crud import AdminResource, at_least, at_most, exact, partial
 from domain.common import RequestContext, json_number
+from domain.errors import Unprocessable
 from storage.models import TaxRate
 
 CSV_HEADER = ("ID", "Identifier", "State", "Country", "Zip Code", "Zip From", "Zip To", "Tax Rate")
@@ -40,7 +40,7 @@ def tax_rate_values(body: dict, row) -> dict:
         missing = {key: [f"The {key.replace('_', ' ')} field is required when is zip is true."]
                    for key, value in ends.items() if not value}
         if missing:
-            raise unprocessable(missing)
+            raise Unprocessable(missing)
         values.update(ends, zip_code="")
     else:
         values.update(zip_from="", zip_to="")
@@ -69,7 +69,7 @@ def export_admin_tax_rates(context: RequestContext, format: str = "csv", sort: s
                            order: str | None = None, **filters):
     """Every rate matching the list filters (not one page), as a `tax-rates.csv` attachment."""
     if format != "csv":
-        raise unprocessable({"format": ["The only export format is csv."]})
+        raise Unprocessable({"format": ["The only export format is csv."]})
     query = tax_rates.filtered(filters)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -80,9 +80,3 @@ def export_admin_tax_rates(context: RequestContext, format: str = "csv", sort: s
                          json_number(row.tax_rate)))
     return buffer.getvalue(), 200, {"Content-Type": "text/csv",
                                     "Content-Disposition": 'attachment; filename="tax-rates.csv"'}
-
-
-graphql_create_admin_tax_rate = mutation(create_admin_tax_rate, "adminSettingsTaxRate", "AdminTaxRateCreateBody",
-                                         uses_id=False)
-graphql_update_admin_tax_rate = mutation(update_admin_tax_rate, "adminSettingsTaxRate", "AdminTaxRateUpdateBody")
-graphql_delete_admin_tax_rate = mutation(delete_admin_tax_rate, "adminSettingsTaxRate", returns_node=False)

@@ -5,8 +5,8 @@ A block (carousel, static content, footer links, ...) is created first (name, ty
 channel, theme) and filled per locale afterwards: an update with `locale` and `options` replaces that
 locale's options. The shop shows enabled blocks of its channel's theme on the next request.
 """
-from domain.access import mutation
-from handlers.admin.crud import AdminResource, exact, flag, partial, plain_document, unprocessable
+from handlers.admin.crud import AdminResource, exact, flag, partial, plain_document
+from domain.errors import Unprocessable
 from storage.models import Locale, ThemeCustomization, ThemeCustomizationTranslation
 
 theme_fields = plain_document("id", "name", "type", "sort_order", "channel_id", "theme_code", "status")
@@ -27,9 +27,9 @@ def theme_detail(row: ThemeCustomization, context) -> dict:
 
 def theme_values(body: dict, row) -> dict:
     if "options" in body and not body.get("locale"):
-        raise unprocessable({"locale": ["The locale field is required with options."]})
+        raise Unprocessable({"locale": ["The locale field is required with options."]})
     if body.get("locale") and not Locale.select().where(Locale.code == body["locale"]).exists():
-        raise unprocessable({"locale": ["The selected locale is invalid."]})
+        raise Unprocessable({"locale": ["The selected locale is invalid."]})
     values = {key: body[key] for key in ("name", "type", "sort_order", "theme_code") if key in body}
     if "channel_id" in body:
         values["channel"] = body["channel_id"]
@@ -66,11 +66,3 @@ update_admin_theme = themes.update_handler()
 delete_admin_theme = themes.delete_handler()
 mass_delete_admin_themes = themes.mass_delete_handler()
 mass_update_admin_theme_status = themes.mass_update_status_handler()
-
-graphql_create_admin_theme = mutation(create_admin_theme, "adminSettingsTheme", "AdminThemeCreateBody", uses_id=False)
-graphql_update_admin_theme = mutation(update_admin_theme, "adminSettingsTheme", "AdminThemeUpdateBody")
-graphql_delete_admin_theme = mutation(delete_admin_theme, "adminSettingsTheme", returns_node=False)
-graphql_mass_delete_admin_themes = mutation(mass_delete_admin_themes, "adminSettingsThemeMassDelete",
-                                            "AdminMassDeleteBody", uses_id=False)
-graphql_mass_update_admin_theme_status = mutation(mass_update_admin_theme_status, "adminSettingsThemeMassUpdateStatus",
-                                                  "AdminMassUpdateStatusBody", uses_id=False)

@@ -2,7 +2,7 @@
 from peewee import IntegrityError
 
 from domain.access import (
-    caller_id, created, ensure_within_caller, hash_password, invalid, mutation, role_permissions, verify_password,
+    caller_id, created, ensure_within_caller, hash_password, invalid, role_permissions, verify_password,
 )
 from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
 from domain.errors import ApiError
@@ -121,12 +121,3 @@ def confirm_password(data: dict) -> dict:
 
 def confirm_new_password(data: dict) -> dict:
     return confirm_password(data) if "password" in data else data
-
-
-graphql_create_admin_user = mutation(create_admin_user, "adminSettingsUser", "AdminUserCreateBody",
-                                     uses_id=False, prepare=confirm_password)
-graphql_update_admin_user = mutation(update_admin_user, "adminSettingsUser", "AdminUserUpdateBody",
-                                     prepare=confirm_new_password)
-graphql_delete_admin_user = mutation(delete_admin_user, "adminSettingsUser", returns_node=False)
-graphql_delete_admin_self = mutation(delete_admin_self, "adminSettingsUserDeleteSelf", "AdminDeleteSelfBody",
-                                     uses_id=False)

@@ -1,0 +1,49 @@
+"""Which channel, locale and display currency a request runs in: the requested ones when the
+channel offers them, else the channel's defaults (transport-free: the adapters pass the header values)."""
+from decimal import Decimal
+
+from peewee import JOIN
+
+from domain.common import CurrencyFormat, RequestContext
+from storage.models import Channel, ChannelCurrency, ChannelLocale, Currency, ExchangeRate, Locale
+
+
+def scoped_context(media_url: str, channel: str | None = None, locale: str | None = None,
+                   currency: str | None = None) -> RequestContext:
+    """The context for the requested channel, locale and currency codes; unknown or unassigned values
+    fall back to the channel default."""
+    channel = find_channel(channel)
+    default_locale = channel.default_locale_code
+    chosen_locale = default_locale
+    if locale and "\x00" not in locale:  # PostgreSQL cannot compare NUL: never a locale
+        allowed = (Locale.select(Locale.code).join(ChannelLocale)
+                   .where(ChannelLocale.channel == channel.id, Locale.code == locale))
+        chosen_locale = locale if allowed.exists() else default_locale
+    return RequestContext(
+        channel_id=channel.id, channel_code=channel.code, root_category_id=channel.root_category_id,
+        locale=chosen_locale, fallback_locale=default_locale, currency=find_currency(channel, currency),
+        media_url=media_url)
+
+
+def find_channel(code: str | None) -> Channel:
+    """The channel with `code` (else the first one), with its default locale's code."""
+    query = (Channel.select(Channel, Locale.code.alias("default_locale_code"))
+             .join(Locale, on=(Channel.default_locale == Locale.id)).objects())
+    channel = query.where(Channel.code == code).first() if code and "\x00" not in code else None
+    return channel or query.order_by(Channel.id).first()
+
+
+def find_currency(channel: Channel, code: str | None) -> CurrencyFormat:
+    """The requested currency if the channel offers it, else the channel's base currency."""
+    query = (Currency.select(Currency, ExchangeRate.rate.alias("rate"))
+             .join(ExchangeRate, JOIN.LEFT_OUTER, on=(ExchangeRate.target_currency == Currency.id)))
+    currency = None
+    if code:
+        currency = (query.join_from(Currency, ChannelCurrency, on=(ChannelCurrency.currency == Currency.id))
+                    .where(ChannelCurrency.channel == channel.id, Currency.code == code.upper()).objects().first())
+    if currency is None:
+        currency = query.where(Currency.id == channel.base_currency_id).objects().first()
+    rate = Decimal(currency.rate) if currency.rate is not None else Decimal(1)
+    return CurrencyFormat(code=currency.code, symbol=currency.symbol, decimals=currency.decimal,
+                          group_separator=currency.group_separator, decimal_separator=currency.decimal_separator,
+                          position=currency.currency_position, rate=rate)

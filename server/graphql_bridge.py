@@ -1,0 +1,308 @@
+"""The GraphQL bridge: every root field calls a handler through this one path.
+
+Queries: Relay arguments become the same `Window` REST builds from `page`/`per_page`, IRI arguments
+become integer keys, a `Page` becomes a connection. Mutations bound to a REST operation
+(`@operation(id:)`) turn their `input` into the REST call: path parameters from `id` (or the other
+`*Id` fields, or a nested IRI), the body from the remaining fields, mapped to the body schema's names
+(camelCase or snake_case, at any depth) and validated against it with errors named as the input names
+them; the result goes into the payload beside `clientMutationId`. GraphQL-only mutations (`@handler`)
+get the same input checks when they name a body schema, and the same payload envelope.
+"""
+import base64
+import binascii
+import inspect
+import re
+
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
+from domain.access import has_permission
+from domain.common import Page, Window, camel_case, snake_case
+from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOperation, Unprocessable
+from generated.input_schemas import definitions, validation_errors
+from generated.operations import REST_OPERATIONS
+from server.errors import UNAUTHENTICATED
+from domain.ids import MAX_ID, parse_id
+from server.input_guard import guard
+
+PAGING_ARGS = ("first", "after", "last", "before")
+MAX_PAGE_SIZE = 100
+SCOPE_ARGS = ("locale", "channel")
+
+
+# --- paging ---------------------------------------------------------------------------------------
+
+def encode_cursor(offset: int) -> str:
+    return base64.b64encode(str(offset).encode()).decode()
+
+
+def decode_cursor(cursor: str, name: str) -> int:
+    try:
+        offset = int(base64.b64decode(cursor.encode(), validate=True).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        offset = -1
+    if not 0 <= offset < MAX_ID:
+        raise InvalidRequest({name: ["Invalid cursor."]})
+    return offset
+
+
+def window_from_args(args: dict, default_size: int) -> Window:
+    """Relay arguments -> offset/limit. `after`/`before` are exclusive offsets; a page size above the
+    maximum is clamped to it."""
+    first, last = args.get("first"), args.get("last")
+    for name in ("first", "last"):
+        if args.get(name) is not None and args[name] < 0:
+            raise InvalidRequest({name: ["Must be 0 or more."]})
+    first = min(first, MAX_PAGE_SIZE) if first is not None else None
+    last = min(last, MAX_PAGE_SIZE) if last is not None else None
+    start = decode_cursor(args["after"], "after") + 1 if args.get("after") else 0
+    if last is not None or args.get("before"):
+        end = decode_cursor(args["before"], "before") if args.get("before") else None
+        size = last if last is not None else default_size
+        if end is None:
+            return Window(start, size)  # resolved against the total in connection()
+        begin = max(start, end - size)
+        return Window(begin, max(0, end - begin))
+    return Window(start, first if first is not None else default_size)
+
+
+def connection(page: Page, window: Window) -> dict:
+    edges = [{"cursor": encode_cursor(window.offset + index), "node": node} for index, node in enumerate(page.items)]
+    return {
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": window.offset + len(page.items) < page.total,
+            "hasPreviousPage": window.offset > 0,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+        "totalCount": page.total,
+    }
+
+
+def paged(fetch, args: dict, default_size: int) -> dict:
+    """A connection over `fetch(window) -> Page`; `last` without `before` counts back from the end."""
+    window = window_from_args(args, default_size)
+    page = fetch(window)
+    if args.get("last") is not None and not args.get("before"):
+        window = Window(max(0, page.total - window.limit), window.limit)
+        page = fetch(window)
+    return connection(page, window)
+
+
+def selected_fields(info, connection: bool) -> frozenset:
+    """Names selected on the returned object (on `edges.node` for connections), fragments included."""
+    def names(selection_set):
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                yield selection.name.value, selection.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                yield from names(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                yield from names(info.fragments[selection.name.value].selection_set)
+
+    def node_level(level: dict, steps) -> dict:
+        for step in steps:
+            level = dict(names(level[step])) if level.get(step) else {}
+        return level
+
+    top = node_level({name: sub for node in info.field_nodes for name, sub in names(node.selection_set)},
+                     ("edges", "node") if connection else ())
+    nested = {f"{name}.{child}" for name, sub in top.items() if sub
+              for child in node_level(dict(names(sub)), ("edges", "node"))}
+    return frozenset(top) | nested
+
+
+# --- mutation inputs ------------------------------------------------------------------------------
+
+def resolve_ref(schema: dict, surface: str) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = definitions(surface)[schema["$ref"].rsplit("/", 1)[1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def object_schema(schema: dict, surface: str) -> dict:
+    """The alternative of a (nullable) schema that describes objects or arrays, if any."""
+    schema = resolve_ref(schema, surface)
+    for alternative in schema.get("anyOf") or schema.get("oneOf") or ():
+        alternative = resolve_ref(alternative, surface)
+        if alternative.get("type") in ("object", "array") or "properties" in alternative:
+            return alternative
+    return schema
+
+
+def to_body(value, schema: dict, surface: str):
+    """An input value with each key renamed to the body property it names: the same name, else its
+    snake_case form (`metaTitle` -> `meta_title`), following the schema into nested objects and lists."""
+    schema = object_schema(schema, surface)
+    if isinstance(value, list):
+        return [to_body(item, schema.get("items") or {}, surface) for item in value]
+    if not isinstance(value, dict):
+        return value
+    properties = schema.get("properties") or {}
+    extra = schema.get("additionalProperties")
+    body = {}
+    for key, item in value.items():
+        name = key if key in properties or not properties else snake_case(key)
+        if properties and name not in properties:
+            name = key
+        body[name] = to_body(item, properties.get(name) or (extra if isinstance(extra, dict) else {}), surface)
+    return body
+
+
+def input_errors(errors: dict) -> dict:
+    """Error keys as the input names them (`meta_title` -> `metaTitle`, at every level)."""
+    return {".".join(camel_case(part) for part in key.split(".")): messages for key, messages in errors.items()}
+
+
+def body_from_input(data: dict, schema_name: str, surface: str) -> dict:
+    """The REST body for a GraphQL input: renamed to the schema's names and validated against it."""
+    body = to_body(data, {"$ref": f"#/definitions/{schema_name}"}, surface)
+    errors = validation_errors(surface, schema_name, body)
+    if errors:
+        raise Unprocessable(input_errors(errors))
+    return body
+
+
+def rest_arguments(operation: dict, data: dict) -> dict:
+    """The REST parameters from the input (or the field's other arguments), each under its own name or
+    its camelCase form: path parameters are keys (`id` as an IRI or key, `productId`), and an IRI of
+    the operation's own path (`/api/admin/catalog/products/12/images/47`) gives them all at once;
+    query parameters pass as they are."""
+    path_names = operation["path_parameters"]
+    pattern = re.escape(operation["path"]).replace(r"\{", "{").replace(r"\}", "}")
+    pattern = re.sub(r"\{(\w+)\}", lambda match: rf"(?P<{match.group(1)}>\d{{1,10}})", pattern)
+    nested = re.fullmatch(pattern, str(data.get("id"))) if len(path_names) > 1 else None
+    arguments = {}
+    for name in operation["parameters"]:
+        value = nested.group(name) if nested and name in path_names else data.get(name, data.get(camel_case(name)))
+        if name in path_names:
+            arguments[snake_case(name)] = parse_id(value, camel_case(name))
+        elif value is not None:
+            arguments[snake_case(name)] = value
+    return arguments
+
+
+def accepts_null(schema: dict, surface: str) -> bool:
+    schema = resolve_ref(schema, surface)
+    kinds = schema.get("type")
+    return (isinstance(kinds, list) and "null" in kinds) or any(
+        accepts_null(alternative, surface) for alternative in schema.get("anyOf") or schema.get("oneOf") or ())
+
+
+def declared_fields(data: dict, schema_name: str, surface: str) -> dict:
+    """The input with the fields its body schema declares renamed and validated; the others (ids the
+    handler reads itself) pass as they are. A null the SDL allows where the body schema holds none
+    means the field was left out."""
+    declared = object_schema({"$ref": f"#/definitions/{schema_name}"}, surface).get("properties") or {}
+
+    def schema_of(key):
+        return declared.get(key) or declared.get(snake_case(key))
+    mine = {key: value for key, value in data.items() if schema_of(key) is not None
+            and (value is not None or accepts_null(schema_of(key), surface))}
+    data = {key: value for key, value in data.items() if value is not None or schema_of(key) is None or key in mine}
+    return {**{key: value for key, value in data.items() if key not in mine},
+            **body_from_input(mine, schema_name, surface)}
+
+
+def run_mutation(binding: dict, handler, context, data: dict, arguments: dict):
+    """Call the handler of a mutation: REST-bound ones with (path parameters, body), GraphQL-only ones
+    with the input (checked against their body schema when they name one) and their other arguments."""
+    mutation = binding["mutation"]
+    fields = {key: value for key, value in data.items() if key != "clientMutationId"}
+    if binding["operation_id"] is None:
+        if mutation["body"]:
+            fields = declared_fields(fields, mutation["body"], binding["surface"])
+        return handler(context, input=fields, **query_parameters(binding, arguments))
+    operation = REST_OPERATIONS[binding["operation_id"]]
+    if operation["upload"]:
+        raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
+                            f"{operation['path']} as multipart/form-data.", "upload_not_supported")
+    if mutation["prepare"]:
+        fields = getattr(inspect.getmodule(handler), mutation["prepare"])(fields)
+    arguments = rest_arguments(operation, {**arguments, **fields})
+    if mutation["body"]:
+        taken = {"id"} | set(operation["parameters"]) | {camel_case(name) for name in operation["parameters"]}
+        arguments["body"] = body_from_input({key: value for key, value in fields.items() if key not in taken},
+                                            mutation["body"], binding["surface"])
+    result = handler(context, **arguments)
+    return result[0] if isinstance(result, tuple) else result
+
+
+def payload(binding: dict, result, data: dict) -> dict:
+    """The payload: the result under the payload's field, beside the client's `clientMutationId`. A REST
+    answer that only says it is done (`{"message"}`) becomes `{success, message}` where the payload's
+    type has those fields, else no node (deletes)."""
+    mutation = binding["mutation"]
+    if mutation["payload"] is None:  # the handler filled a payload of several fields itself
+        return {**result, "clientMutationId": data.get("clientMutationId")}
+    node = result
+    if isinstance(result, dict) and set(result) <= {"message"}:
+        node = {"success": True, **result} if mutation["acknowledges"] else None
+    return {mutation["payload"]: node, "clientMutationId": data.get("clientMutationId")}
+
+
+# --- root fields ----------------------------------------------------------------------------------
+
+def query_parameters(binding: dict, args: dict) -> dict:
+    """Arguments as handler parameters: snake_case, IRIs and `*Id` keys as integers. On a collection,
+    `id` is a filter ("1" or "1,2"), not the IRI of one item."""
+    parameters = {}
+    for name, value in args.items():
+        if name in PAGING_ARGS or name in SCOPE_ARGS:
+            continue
+        is_key = value is not None and ((name == "id" and not binding["connection"]) or name.endswith("Id"))
+        parameters[snake_case(name)] = parse_id(value, name) if is_key else value
+    return parameters
+
+
+def make_root_resolver(binding: dict, handler):
+    """The resolver of one root field. `handler` is None only for fields on the not-yet list (501)."""
+    label = f"{binding['type']}.{binding['field']}"
+    signature = inspect.signature(handler).parameters if handler else {}
+    wants_fields, wants_graphql = "fields" in signature, "graphql" in signature
+    needs_customer = "customerToken" in (binding.get("auth") or ())
+    permission = binding.get("permission")
+
+    def resolve(_, info, **args):
+        if handler is None:
+            raise NotImplementedOperation(label)
+        guard(args)
+        request = info.context["request"]
+        context = request.context(args.get("locale"), args.get("channel"))
+        if needs_customer and context.customer_id is None:
+            raise UNAUTHENTICATED
+        if permission and not has_permission(context.admin, permission):
+            raise Forbidden()
+        try:
+            if binding.get("mutation"):
+                data = args.get("input") or {}
+                others = {name: value for name, value in args.items() if name not in ("input", *SCOPE_ARGS)}
+                return payload(binding, run_mutation(binding, handler, context, data, others), data)
+            parameters = query_parameters(binding, args)
+            if wants_fields:
+                parameters["fields"] = selected_fields(info, binding["connection"])
+            if wants_graphql:
+                parameters["graphql"] = True
+            if binding["connection"]:
+                return paged(lambda window: handler(context, window=window, **parameters), args, default_size=10)
+            result = handler(context, **parameters)
+            if binding.get("list") and isinstance(result, dict) and isinstance(result.get("data"), list):
+                return result["data"]  # a REST collection envelope ({data, meta}) answering a list field
+            return result
+        except ApiError as error:
+            if error.errors and binding.get("mutation"):
+                error.errors = input_errors(error.errors)
+            raise
+
+    return resolve
+
+
+def nested_connection_resolver(field_name: str):
+    """Page a plain list the handler put under `field_name` into a connection."""
+    def resolve(obj, _info, **args):
+        items = obj.get(field_name) or []
+        if isinstance(items, dict):  # already a connection
+            return items
+        return paged(lambda window: Page(items[window.offset:window.offset + window.limit], len(items)),
+                     args, default_size=len(items) or 1)
+    return resolve
