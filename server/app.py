@@ -18,6 +18,7 @@ from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
 from server.config import Settings
 from server.graphql import create_graphql_app
+from server.handler_table import check_every_handler
 from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
 from server.rest import (
     PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
@@ -74,6 +75,7 @@ def validator_map() -> dict:
 
 def create_app(settings: Settings | None = None) -> AsyncApp:
     settings = settings or Settings()
+    check_every_handler()
     if database.obj is None:
         init_database()
 

@@ -22,6 +22,7 @@ from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
 from server.errors import UNAUTHENTICATED
 from domain.ids import MAX_ID, parse_id
+from server.handler_table import load_handler
 from server.input_guard import guard
 
 PAGING_ARGS = ("first", "after", "last", "before")
@@ -204,7 +205,7 @@ def declared_fields(data: dict, schema_name: str, surface: str) -> dict:
             **body_from_input(mine, schema_name, surface)}
 
 
-def run_mutation(binding: dict, handler, context, data: dict, arguments: dict):
+def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments: dict):
     """Call the handler of a mutation: REST-bound ones with (path parameters, body), GraphQL-only ones
     with the input (checked against their body schema when they name one) and their other arguments."""
     mutation = binding["mutation"]
@@ -217,8 +218,8 @@ def run_mutation(binding: dict, handler, context, data: dict, arguments: dict):
     if operation["upload"]:
         raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
                             f"{operation['path']} as multipart/form-data.", "upload_not_supported")
-    if mutation["prepare"]:
-        fields = getattr(inspect.getmodule(handler), mutation["prepare"])(fields)
+    if prepare:
+        fields = prepare(fields)
     arguments = rest_arguments(operation, {**arguments, **fields})
     if mutation["body"]:
         taken = {"id"} | set(operation["parameters"]) | {camel_case(name) for name in operation["parameters"]}
@@ -260,6 +261,10 @@ def make_root_resolver(binding: dict, handler):
     label = f"{binding['type']}.{binding['field']}"
     signature = inspect.signature(handler).parameters if handler else {}
     wants_fields, wants_graphql = "fields" in signature, "graphql" in signature
+    mutation = binding.get("mutation") or {}
+    # `prepare` lives beside the handler's operations: the module the spec's handler reference names
+    prepare = (load_handler(f"{binding['handler'].partition(':')[0]}:{mutation['prepare']}")
+               if mutation.get("prepare") and handler else None)
     needs_customer = "customerToken" in (binding.get("auth") or ())
     permission = binding.get("permission")
 
@@ -277,7 +282,7 @@ def make_root_resolver(binding: dict, handler):
             if binding.get("mutation"):
                 data = args.get("input") or {}
                 others = {name: value for name, value in args.items() if name not in ("input", *SCOPE_ARGS)}
-                return payload(binding, run_mutation(binding, handler, context, data, others), data)
+                return payload(binding, run_mutation(binding, handler, prepare, context, data, others), data)
             parameters = query_parameters(binding, args)
             if wants_fields:
                 parameters["fields"] = selected_fields(info, binding["connection"])

@@ -7,6 +7,8 @@ coverage report lists them.
 """
 import importlib
 
+from generated.operations import REST_OPERATIONS
+
 
 class HandlerMissing(RuntimeError):
     pass
@@ -27,3 +29,10 @@ def load_handler(reference: str, planned: bool = False):
     if handler is not None and planned:
         raise HandlerMissing(f"{reference} exists: drop the planned mark from its operation")
     return handler
+
+
+def check_every_handler():
+    """Load the handler of every REST operation now, so a missing one stops start-up (connexion itself
+    resolves operations only when the first request arrives)."""
+    for operation in REST_OPERATIONS.values():
+        load_handler(operation["handler"], planned=operation["planned"])

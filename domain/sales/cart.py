@@ -27,6 +27,7 @@ from peewee import fn
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales.cart_totals import check_coupon
+from generated.input_schemas import schema
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (
@@ -36,7 +37,8 @@ from storage.models import (
 )
 from storage.sales_models import Cart, CartItem
 
-MAX_LINE_QUANTITY = 10_000
+# The spec's CartQuantity bound also caps a line's total (what merges and repeated adds sum to).
+MAX_LINE_QUANTITY = schema("shop", "CartQuantity")["maximum"]
 SINGLE_CHOICE_OPTIONS = ("select", "radio")
 INVALID_DATA = "The given data was invalid."
 ADDED = "Product added to cart successfully."

@@ -529,7 +529,7 @@ def stored_translation(text_field: str):
     """GraphQL `translation` object of a bundle option, link or sample (REST carries its IRI): the one
     stored label/title, in the channel's default locale, with the owner's id."""
     def resolve(document, info):
-        return {"id": document["id"], "locale": info.context["context"].fallback_locale,
+        return {"id": document["id"], "locale": info.context["request"].context().fallback_locale,
                 text_field: document[text_field]}
     return resolve
 
