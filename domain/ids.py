@@ -26,11 +26,20 @@ def iri(template: str | None, key):
     return key
 
 
+def keys_of_iri(value, template: str) -> dict[str, int] | None:
+    """The keys an IRI holds for each placeholder of `template`
+    ("/api/admin/catalog/products/{productId}/images/{id}" -> {"productId": 12, "id": 47}), or None."""
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\d{1,10})", re.escape(template))
+    match = re.fullmatch(pattern, value) if isinstance(value, str) else None
+    if match is None or not all(1 <= int(key) <= MAX_ID for key in match.groupdict().values()):
+        return None
+    return {name: int(key) for name, key in match.groupdict().items()}
+
+
 def parse_nested_id(value, template: str) -> tuple[int | None, int]:
-    """(parent key, key) from an IRI of `template` ("/api/admin/catalog/products/{productId}/images/{id}"),
-    or (None, key) when `value` is a plain IRI or key."""
-    pattern = re.sub(r"\\\{\w+\\\}", r"(\\d{1,10})", re.escape(template))
-    match = re.fullmatch(pattern, str(value))
-    if match and all(1 <= int(group) <= MAX_ID for group in match.groups()):
-        return int(match.group(1)), int(match.group(2))
+    """(parent key, key) from an IRI of a two-level `template`, or (None, key) for a plain IRI or key."""
+    keys = keys_of_iri(value, template)
+    if keys:
+        parent, key = keys.values()
+        return parent, key
     return None, parse_id(value)

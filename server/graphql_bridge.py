@@ -11,7 +11,6 @@ get the same input checks when they name a body schema, and the same payload env
 import base64
 import binascii
 import inspect
-import re
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
@@ -21,7 +20,7 @@ from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOpe
 from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
 from server.errors import UNAUTHENTICATED
-from domain.ids import MAX_ID, parse_id
+from domain.ids import MAX_ID, keys_of_iri, parse_id
 from server.handler_table import load_handler
 from server.input_guard import guard
 
@@ -170,12 +169,10 @@ def rest_arguments(operation: dict, data: dict) -> dict:
     the operation's own path (`/api/admin/catalog/products/12/images/47`) gives them all at once;
     query parameters pass as they are."""
     path_names = operation["path_parameters"]
-    pattern = re.escape(operation["path"]).replace(r"\{", "{").replace(r"\}", "}")
-    pattern = re.sub(r"\{(\w+)\}", lambda match: rf"(?P<{match.group(1)}>\d{{1,10}})", pattern)
-    nested = re.fullmatch(pattern, str(data.get("id"))) if len(path_names) > 1 else None
+    nested = keys_of_iri(data.get("id"), operation["path"]) if len(path_names) > 1 else None
     arguments = {}
     for name in operation["parameters"]:
-        value = nested.group(name) if nested and name in path_names else data.get(name, data.get(camel_case(name)))
+        value = nested[name] if nested and name in path_names else data.get(name, data.get(camel_case(name)))
         if name in path_names:
             arguments[snake_case(name)] = parse_id(value, camel_case(name))
         elif value is not None:
