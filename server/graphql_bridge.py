@@ -192,14 +192,14 @@ def declared_fields(data: dict, schema_name: str, surface: str) -> dict:
     handler reads itself) pass as they are. A null the SDL allows where the body schema holds none
     means the field was left out."""
     declared = object_schema({"$ref": f"#/definitions/{schema_name}"}, surface).get("properties") or {}
-
-    def schema_of(key):
-        return declared.get(key) or declared.get(snake_case(key))
-    mine = {key: value for key, value in data.items() if schema_of(key) is not None
-            and (value is not None or accepts_null(schema_of(key), surface))}
-    data = {key: value for key, value in data.items() if value is not None or schema_of(key) is None or key in mine}
-    return {**{key: value for key, value in data.items() if key not in mine},
-            **body_from_input(mine, schema_name, surface)}
+    mine, others = {}, {}
+    for key, value in data.items():
+        property_schema = declared.get(key) or declared.get(snake_case(key))
+        if property_schema is None:
+            others[key] = value
+        elif value is not None or accepts_null(property_schema, surface):
+            mine[key] = value
+    return {**others, **body_from_input(mine, schema_name, surface)}
 
 
 def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments: dict):
