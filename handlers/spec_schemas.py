@@ -1,9 +1,9 @@
 """The request schemas of the bundled OpenAPI documents, for inputs that do not arrive through
 connexion (GraphQL mutation inputs), so both transports enforce the same rules."""
+import json
 from functools import cache
 from pathlib import Path
 
-import yaml
 from jsonschema import Draft4Validator
 
 from codegen.openapi_schema import to_json_schema
@@ -13,7 +13,7 @@ GENERATED_OPENAPI = Path(__file__).resolve().parent.parent / "generated" / "open
 
 @cache
 def component_schemas(surface: str) -> dict:
-    document = yaml.safe_load((GENERATED_OPENAPI / f"{surface}.yaml").read_text(encoding="utf-8"))
+    document = json.loads((GENERATED_OPENAPI / f"{surface}.json").read_text(encoding="utf-8"))  # the YAML's twin
     return document["components"]["schemas"]
 
 
