@@ -16,13 +16,13 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
-from ariadne import ObjectType, make_executable_schema
+from ariadne import ObjectType
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
 from graphql import (
-    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode, get_named_type, parse,
-    validate,
+    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, GraphQLSchema, InlineFragmentNode,
+    get_named_type, parse, validate,
 )
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
@@ -32,6 +32,7 @@ from handlers.common import Page, Window, build_context, snake_case
 from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
+from server.graphql_schema import build_executable_schema
 from server.rest import Forbidden, has_permission, load_handler
 from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
 from storage.db import database
@@ -193,16 +194,15 @@ def nested_connection_resolver(field_name: str):
     return resolve
 
 
-def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
-    """Root resolvers from the bindings, id/_id resolvers on every type that has both,
-    and list-to-connection resolvers on nested connection fields."""
+def object_types(schema: GraphQLSchema, surface: str) -> list[ObjectType]:
+    """Root resolvers from the bindings, id/_id resolvers on every type of `schema` (built, not yet
+    bound) that has both, and list-to-connection resolvers on nested connection fields."""
     roots = {}
     for binding in ROOT_FIELDS[surface]:
         root = roots.setdefault(binding["type"], ObjectType(binding["type"]))
         root.set_field(binding["field"], make_root_resolver(binding))
     types = list(roots.values())
     custom_resolvers = handler_module_resolvers(surface)
-    schema = make_executable_schema(schema_sdl)
     for name, graphql_type in schema.type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__") or name in roots:
             continue
@@ -370,7 +370,7 @@ logging.getLogger("specshop.graphql").addFilter(ExpectedErrorFilter())
 
 def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
     sdl = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
-    schema = make_executable_schema(sdl, *object_types(sdl, surface))
+    schema = build_executable_schema(sdl, lambda built: object_types(built, surface))
     cache = DocumentCache()
     return GraphQL(
         schema,
