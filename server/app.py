@@ -28,11 +28,11 @@ from storage.files import media_storage
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
 
 
-def add_spec_routes(app: AsyncApp, surface: str, base_path: str):
+def add_spec_routes(app: AsyncApp, surface: str, base_path: str, document: dict):
     """Serve the bundled document as written, $refs and named schemas intact (connexion would inline
     every $ref, which loses schema names for SDK generators and fails on the recursive category tree)."""
     text = (OPENAPI_DIR / f"{surface}.yaml").read_text(encoding="utf-8")
-    body = json.dumps(load_document(surface))
+    body = json.dumps(document)
 
     async def openapi_json(_request):
         return Response(body, media_type="application/json")
@@ -84,10 +84,11 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
 
     app = AsyncApp(__name__, specification_dir=str(OPENAPI_DIR), lifespan=lifespan, validator_map=validator_map())
     for surface, base_path in (("shop", "/api/shop"), ("admin", "/api/admin")):
-        add_generated_api(app, surface, resolver=OperationResolver(settings),
+        document = load_document(surface)
+        add_spec_routes(app, surface, base_path, document)
+        add_generated_api(app, document, resolver=OperationResolver(settings),
                           validate_responses=settings.validate_responses,
                           swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
-        add_spec_routes(app, surface, base_path)
     add_media_route(app, settings)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):

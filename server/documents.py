@@ -32,12 +32,13 @@ class GeneratedSpecification(OpenAPISpecification):
         pass
 
 
-def add_generated_api(app: AsyncApp, surface: str, **options):
-    """`app.add_api("<surface>.yaml", **options)` without connexion re-reading and re-validating the
-    document: what connexion 3.3's `ConnexionMiddleware.add_api` does after `Specification.load`."""
+def add_generated_api(app: AsyncApp, document: dict, **options):
+    """`app.add_api("<surface>.yaml", **options)` for a document from `load_document`, without connexion
+    parsing the YAML and validating it again: what connexion 3.3's `ConnexionMiddleware.add_api` does
+    after `Specification.load` (connexion works on deep copies of the document)."""
     middleware = app.middleware
     if middleware.middleware_stack is not None:
         raise RuntimeError("Cannot add api after an application has started")
-    specification = GeneratedSpecification(load_document(surface), base_uri=f"{OPENAPI_DIR}{os.sep}")
+    specification = GeneratedSpecification(document, base_uri=f"{OPENAPI_DIR}{os.sep}")
     api_options = middleware.options.replace(**options)
     middleware.apis.append(API(specification, base_path=None, name=None, **api_options.__dict__))
