@@ -45,6 +45,7 @@ def generate(out: Path):
         spec_file.parent.mkdir(exist_ok=True)
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
         spec_file.write_text(HEADER.format(source=f"specs/openapi/{surface}/") + "\n" + text, encoding="utf-8")
+        write_json_twin(document, out / "openapi" / f"{surface}.json")
         for operation in rest_operations(document, modules):
             operation["surface"] = surface
             operations.append(operation)
@@ -69,6 +70,21 @@ def generate(out: Path):
     (out / "graphql_bindings.py").write_text(render(
         "graphql_bindings.py.j2", surfaces=list(fields_by_surface), fields_by_surface=fields_by_surface,
         iri_templates=dict(sorted(templates.items())), sources="specs/graphql/"), encoding="utf-8")
+
+
+def write_json_twin(document: dict, output: Path):
+    """The bundled document again as JSON, which the app loads at start-up (JSON parses in milliseconds,
+    the YAML in seconds). connexion validates a document against the OpenAPI 3.0 schema whenever it
+    loads one; the app skips that (server/documents.py), so it happens here, with connexion's own
+    validator, on exactly what the app will load: an invalid document fails generation and the check."""
+    from connexion.exceptions import InvalidSpecification
+    from connexion.spec import Specification
+    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    try:
+        Specification.from_dict(json.loads(text))
+    except InvalidSpecification as error:
+        raise SpecError(f"{output.stem}: not a valid OpenAPI document: {error}") from None
+    output.write_text(text, encoding="utf-8")
 
 
 def generate_models(spec_file: Path, output: Path, surface: str):

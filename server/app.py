@@ -1,7 +1,6 @@
 """The ASGI application: connexion serves the OpenAPI documents, ariadne the GraphQL schemas."""
 import json
 from contextlib import asynccontextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import anyio.to_thread
@@ -10,13 +9,13 @@ from connexion.middleware import MiddlewarePosition
 from connexion.datastructures import MediaTypeDict
 from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
-import yaml
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
 from server.config import Settings
+from server.documents import OPENAPI_DIR, add_generated_api, load_document
 from server.graphql import create_graphql_app
 from server.handler_table import check_every_handler
 from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
@@ -27,16 +26,14 @@ from server.rest import (
 from storage.db import database, init_database
 from storage.files import media_storage
 
-ROOT = Path(__file__).resolve().parent.parent
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
 
 
-def add_spec_routes(app: AsyncApp, surface: str, base_path: str):
+def add_spec_routes(app: AsyncApp, surface: str, base_path: str, document: dict):
     """Serve the bundled document as written, $refs and named schemas intact (connexion would inline
     every $ref, which loses schema names for SDK generators and fails on the recursive category tree)."""
-    path = ROOT / "generated" / "openapi" / f"{surface}.yaml"
-    text = path.read_text(encoding="utf-8")
-    body = json.dumps(yaml.safe_load(text))
+    text = (OPENAPI_DIR / f"{surface}.yaml").read_text(encoding="utf-8")
+    body = json.dumps(document)
 
     async def openapi_json(_request):
         return Response(body, media_type="application/json")
@@ -87,13 +84,13 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         if database.obj is not None:
             database.obj.close_all()
 
-    app = AsyncApp(__name__, specification_dir=str(ROOT / "generated" / "openapi"), lifespan=lifespan,
-                   validator_map=validator_map())
+    app = AsyncApp(__name__, specification_dir=str(OPENAPI_DIR), lifespan=lifespan, validator_map=validator_map())
     for surface, base_path in (("shop", "/api/shop"), ("admin", "/api/admin")):
-        app.add_api(f"{surface}.yaml", resolver=OperationResolver(settings),
-                    validate_responses=settings.validate_responses,
-                    swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
-        add_spec_routes(app, surface, base_path)
+        document = load_document(surface)
+        add_spec_routes(app, surface, base_path, document)
+        add_generated_api(app, document, resolver=OperationResolver(settings),
+                          validate_responses=settings.validate_responses,
+                          swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
     add_media_route(app, settings)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):

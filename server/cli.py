@@ -68,10 +68,10 @@ def command_run(args):
     import uvicorn
     from storage.models import Product
     from storage.schema import migrate
-    from storage.seed import seed_catalog
     with database.connection_context():
         migrate()
         if not Product.select().exists():
+            from storage.seed import seed_catalog  # only for an empty database: spares start-up its imports
             print("empty database: seeding the demo catalog...")
             seed_catalog(show_progress=True)
         raw_key = ensure_demo_key()

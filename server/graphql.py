@@ -11,11 +11,11 @@ import logging
 from collections import OrderedDict
 from pathlib import Path
 
-from ariadne import ObjectType, make_executable_schema
+from ariadne import ObjectType
 from ariadne.asgi import GraphQL
 from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
-from graphql import GraphQLError, GraphQLObjectType, get_named_type, parse, validate
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, get_named_type, parse, validate
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
@@ -25,6 +25,7 @@ from server.config import Settings
 from server.context import build_context
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.graphql_bridge import make_root_resolver, nested_connection_resolver
+from server.graphql_schema import build_executable_schema
 from server.handler_table import load_handler
 from domain.ids import iri
 from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
@@ -48,9 +49,9 @@ class GraphQLRequest:
         return self.contexts[key]
 
 
-def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
-    """Root resolvers from the bindings, id/_id resolvers on every type that has both,
-    and list-to-connection resolvers on nested connection fields."""
+def object_types(schema: GraphQLSchema, surface: str) -> list[ObjectType]:
+    """Root resolvers from the bindings, id/_id resolvers on every type of `schema` (built, not yet
+    bound) that has both, and list-to-connection resolvers on nested connection fields."""
     roots = {}
     for binding in ROOT_FIELDS[surface]:
         root = roots.setdefault(binding["type"], ObjectType(binding["type"]))
@@ -58,7 +59,6 @@ def object_types(schema_sdl: str, surface: str) -> list[ObjectType]:
         root.set_field(binding["field"], make_root_resolver({**binding, "surface": surface}, handler))
     types = list(roots.values())
     custom_resolvers = handler_module_resolvers(surface)
-    schema = make_executable_schema(schema_sdl)
     for name, graphql_type in schema.type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or name.startswith("__") or name in roots:
             continue
@@ -220,7 +220,7 @@ logging.getLogger("specshop.graphql").addFilter(ExpectedErrorFilter())
 
 def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
     sdl = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
-    schema = make_executable_schema(sdl, *object_types(sdl, surface))
+    schema = build_executable_schema(sdl, lambda built: object_types(built, surface))
     cache = DocumentCache()
     return GraphQL(
         schema,

@@ -4,12 +4,15 @@ Built-in PDF fonts only, so the document needs no font files: text is written in
 characters outside it print as "?". Content streams are left uncompressed (invoices are a few KB),
 which keeps the invoice and order numbers searchable in the raw file.
 """
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from storage.sales_models import Invoice, InvoiceItem, Order, OrderAddress
 
 ENCODING = "windows-1252"
 COLUMNS = (("SKU", 34), ("Product", 66), ("Qty", 14), ("Price", 26), ("Total", 30))
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 
 def pdf_text(value) -> str:
@@ -19,6 +22,7 @@ def pdf_text(value) -> str:
 def render_invoice_pdf(invoice: Invoice, order: Order, items: list[InvoiceItem], addresses: list[OrderAddress],
                        sales) -> bytes:
     """`sales` is the SalesContext of the order (channel name, currency formats)."""
+    from fpdf import FPDF  # on first use: importing fpdf2 (fonts, images) costs start-up a second
     code = order.order_currency_code
 
     def amount(value):
@@ -49,7 +53,7 @@ def render_invoice_pdf(invoice: Invoice, order: Order, items: list[InvoiceItem],
     return bytes(pdf.output())
 
 
-def write_addresses(pdf: FPDF, addresses: list[OrderAddress]):
+def write_addresses(pdf: "FPDF", addresses: list[OrderAddress]):
     for title, kind in (("Bill to", "billing"), ("Ship to", "shipping")):
         address = next((a for a in addresses if a.address_type == kind), None)
         if address is None:
@@ -65,7 +69,7 @@ def write_addresses(pdf: FPDF, addresses: list[OrderAddress]):
         pdf.ln(2)
 
 
-def write_lines(pdf: FPDF, items: list[InvoiceItem], amount):
+def write_lines(pdf: "FPDF", items: list[InvoiceItem], amount):
     pdf.set_font("helvetica", "B", 10)
     for title, width in COLUMNS:
         pdf.cell(width, 7, title, border="B", align="L" if title in ("SKU", "Product") else "R")
