@@ -57,8 +57,23 @@ def ensure_demo_admin_token() -> str:
 
 
 def command_admin(args):
+    """A full administrator, whatever the API did to the roles: the `Administrator` role is created, or
+    restored to permission type `all` when it was narrowed (its other holders regain full access too)."""
+    from peewee import IntegrityError
     from handlers.admin_access import create_admin_with_token
-    admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
+    from storage.admin_models import AdminRole, AdminUser
+    if AdminUser.select().where(AdminUser.email == args.email.strip().lower()).exists():
+        print(f"an admin with the email {args.email} already exists; choose another email")
+        return 1
+    role = AdminRole.select().where(AdminRole.name == "Administrator").order_by(AdminRole.id).first()
+    try:
+        admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
+    except IntegrityError:
+        print(f"an admin with the email {args.email} already exists; choose another email")
+        return 1
+    if role is not None and role.permission_type != "all":
+        print(f"restored role #{role.id} 'Administrator' to full access "
+              f"(it had been narrowed to: {', '.join(sorted(role.permissions or [])) or 'nothing'})")
     print(f"created admin #{admin.id} {admin.email}; integration token (shown once, store it now):\n{raw_token}")
     return 0
 
