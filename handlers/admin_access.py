@@ -26,7 +26,6 @@ from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from
 from storage.db import database
 from storage.models import utcnow
 
-ALWAYS_ALLOWED_IP = ipaddress.ip_address("127.0.0.1")
 PERMISSION_MODES = ("all", "custom", "same_as_web")
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 UNSET = object()
@@ -148,8 +147,6 @@ def ip_allowed(allowed_ips: list[str] | None, client_ip: str | None) -> bool:
     address = parse_ip(client_ip)
     if address is None:
         return False
-    if address == ALWAYS_ALLOWED_IP:
-        return True
     for entry in allowed_ips:
         try:
             if address in ipaddress.ip_network(entry, strict=False):

@@ -13,6 +13,7 @@ from connexion.validators import VALIDATOR_MAP
 import yaml
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
@@ -99,6 +100,11 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         for path in graphql_paths[surface]:
             app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
     # Outermost first: CORS and request ids also cover 413 and 429 answers.
+    if settings.forwarded_allow_ips:
+        # Before everything that reads the client address (admin IP allowlists, rate limits, login
+        # throttling): the forwarded address replaces the peer only when the peer is a trusted proxy.
+        app.add_middleware(ProxyHeadersMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           trusted_hosts=settings.forwarded_allow_ips)
     app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

@@ -100,7 +100,14 @@ specshop is serving {database_url()}
   Admin token     {admin_token}    (REST {base}/api/admin/..., GraphQL {base}/api/admin/graphql)
   try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
 """, flush=True)
-    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="warning")
+    uvicorn.run("server.asgi:app", **serve_options(args))
+
+
+def serve_options(args) -> dict:
+    """uvicorn's settings. Its own proxy-header handling is off (it would trust X-Forwarded-For from
+    127.0.0.1 by default): the app applies FORWARDED_ALLOW_IPS itself (server/app.py), none by default."""
+    return {"host": args.host, "port": args.port, "workers": args.workers, "log_level": "warning",
+            "proxy_headers": False}
 
 
 def command_keys(args):
