@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         # throttling): the forwarded address replaces the peer only when the peer is a trusted proxy.
         app.add_middleware(ProxyHeadersMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            trusted_hosts=settings.forwarded_allow_ips)
-    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       invalid_credentials_per_minute=settings.invalid_credentials_per_minute)
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],

@@ -33,7 +33,7 @@ from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, T
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.rest import Forbidden, has_permission, load_handler
-from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
+from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key, note_rejected
 from storage.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -333,6 +333,7 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
         customer = customer_claims(bearer) if bearer else None
         guest_cart = guest_cart_claims(bearer) if bearer and customer is None else None
         if bearer and customer is None and guest_cart is None:
+            note_rejected(request, "bearer token")
             raise UNAUTHENTICATED
         return {"customer": customer, "guest_cart": guest_cart}
 
