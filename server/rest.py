@@ -90,6 +90,7 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
             context = build_context(request.headers, settings.media_url,
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
             context.query_params = request.query_params
+            context.client_ip = request.client.host if request.client else None
             authorize(context, request.context.get("token_info"), operation["permission"])
             if file_types and not accepts(request.headers.get("Accept"), file_types):
                 raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
