@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import hmac
 import math
+import os
 import secrets
 import string
 from functools import cache
@@ -351,16 +352,34 @@ def profile_changes(customer: Customer, data: dict) -> dict:
     return changes
 
 
-def update_account(customer: Customer, data: dict) -> dict:
-    """Apply a profile update to `customer`; returns the columns that changed."""
+def update_account(customer: Customer, data: dict, current_token_id: int | None = None) -> dict:
+    """Apply a profile update to `customer`; returns the columns that changed. A new password revokes
+    every other token of the customer (REVOKE_TOKENS_ON_PASSWORD_CHANGE), the one in use stays."""
     changes = profile_changes(customer, data)
     for column, value in {**changes, "updated_at": utcnow()}.items():
         setattr(customer, column, value)
     try:
-        customer.save()
+        with database.atomic():
+            customer.save()
+            if "password" in changes and revoke_tokens_on_password_change():
+                revoke_tokens(customer.id, keep=current_token_id)
     except IntegrityError:
         raise EmailTaken(422) from None
     return changes
+
+
+def revoke_tokens_on_password_change() -> bool:
+    """REVOKE_TOKENS_ON_PASSWORD_CHANGE (default on): a password change or reset ends the other sessions."""
+    return os.environ.get("REVOKE_TOKENS_ON_PASSWORD_CHANGE", "1").strip().lower() in ("1", "true", "yes", "on")
+
+
+def revoke_tokens(customer_id: int, keep: int | None = None):
+    """Revoke the customer's live tokens, except `keep` (the token of the request that changed the password)."""
+    revoked = CustomerToken.update(revoked_at=utcnow()).where(CustomerToken.customer == customer_id,
+                                                              CustomerToken.revoked_at.is_null())
+    if keep is not None:
+        revoked = revoked.where(CustomerToken.id != keep)
+    revoked.execute()
 
 
 def request_password_reset(context: RequestContext, email: str):
@@ -394,8 +413,8 @@ def reset_email_text(customer: Customer, link: str) -> str:
 
 def reset_password(raw_token: str, password: str) -> bool:
     """Complete a reset from the emailed link (for the storefront's reset page: the docs define no
-    API operation for it). Revokes every token of the customer and clears the email's failed logins
-    (login throttling). False if the token is unusable."""
+    API operation for it). Revokes every token of the customer (REVOKE_TOKENS_ON_PASSWORD_CHANGE) and
+    clears the email's failed logins (login throttling). False if the token is unusable."""
     validate_input("CustomerNewPassword", password, "password")
     now = utcnow()
     reset = CustomerPasswordReset.get_or_none(CustomerPasswordReset.token_hash == digest(raw_token or ""))
@@ -405,8 +424,8 @@ def reset_password(raw_token: str, password: str) -> bool:
         (Customer.update(password=hasher.hash(password), updated_at=now)
          .where(Customer.id == reset.customer_id).execute())
         CustomerPasswordReset.update(used_at=now).where(CustomerPasswordReset.id == reset.id).execute()
-        (CustomerToken.update(revoked_at=now)
-         .where(CustomerToken.customer == reset.customer_id, CustomerToken.revoked_at.is_null()).execute())
+        if revoke_tokens_on_password_change():
+            revoke_tokens(reset.customer_id)
         email = Customer.select(Customer.email).where(Customer.id == reset.customer_id).scalar()
         CustomerLoginFailure.delete().where(CustomerLoginFailure.email == email).execute()
     return True
@@ -580,7 +599,7 @@ def get_customer_profile(context: RequestContext) -> dict:
 
 def update_customer_profile(context: RequestContext, id: int, body: dict) -> dict:
     customer = own_account(context, id)
-    update_account(customer, body)
+    update_account(customer, body, context.customer_token_id)
     return profile_update_document(customer)
 
 
@@ -696,7 +715,7 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
         raise invalid({"image": ["Profile image upload is not supported."]})
     validate_input("CustomerProfileUpdateInput", data)
     customer = current_customer(context)
-    changes = update_account(customer, data)
+    changes = update_account(customer, data, context.customer_token_id)
     if input.get("deleteImage") and customer.image:
         Customer.update(image=None).where(Customer.id == customer.id).execute()
         customer.image = None
