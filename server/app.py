@@ -60,7 +60,8 @@ def add_media_route(app: AsyncApp, settings: Settings):
             location = None
         if location is None or not location.is_file():
             return JSONResponse({"message": "Not found", "error": "not_found"}, status_code=404)
-        return FileResponse(location)
+        # nosniff: browsers keep to the stored type and never run an upload as HTML or script.
+        return FileResponse(location, headers={"X-Content-Type-Options": "nosniff"})
 
     app.add_url_rule(f"{prefix}/{{path:path}}", "media_file", media_file, methods=["GET", "HEAD"])
 
