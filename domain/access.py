@@ -3,6 +3,11 @@ and the helpers the admin handlers share (caller, GraphQL input → REST body, b
 
 A token inherits its admin's role and can never do more: mode `all` and `same_as_web` follow the
 role as it is now; `custom` is a frozen subset, intersected with the role at every request.
+
+Role and user hierarchy (docs/security.md): a caller cannot change a role it holds itself or a role
+that grants anything its token lacks, nor change, deactivate or delete an admin whose role does
+(403 `role_hierarchy`); the last active full administrator (a role with permission type `all`)
+cannot be demoted, deactivated or deleted (400 `last_full_admin`).
 """
 import datetime
 import hashlib
@@ -20,7 +25,6 @@ from storage.admin_models import AdminRole, AdminToken, AdminUser, one_year_from
 from storage.db import database
 from storage.models import utcnow
 
-ALWAYS_ALLOWED_IP = ipaddress.ip_address("127.0.0.1")
 PERMISSION_MODES = ("all", "custom", "same_as_web")
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 UNSET = object()
@@ -67,14 +71,25 @@ def issue_token(admin: AdminUser, name: str = "Integration", permission_mode: st
     return token, f"{token.id}|{secret}"
 
 
+def full_access_role(role_name: str = "Administrator") -> tuple[AdminRole, str | None]:
+    """The all-permissions role named `role_name`: created when missing, restored to full access when
+    it was narrowed (through the API or otherwise). Returns (role, what was done or None)."""
+    role = AdminRole.select().where(AdminRole.name == role_name).order_by(AdminRole.id).first()
+    if role is None:
+        return AdminRole.create(name=role_name, description="Full access", permission_type="all"), "created"
+    if role.permission_type != "all":
+        (AdminRole.update(permission_type="all", permissions=None, updated_at=utcnow())
+         .where(AdminRole.id == role.id).execute())
+        return AdminRole.get_by_id(role.id), "restored"
+    return role, None
+
+
 def create_admin_with_token(name: str, email: str, password: str,
                             role_name: str = "Administrator") -> tuple[AdminUser, str]:
-    """An admin with the named role (an all-permissions role is created when missing) and one
-    integration token; used by `specshop admin create` and `make run`."""
+    """A full administrator (the named role, created or restored to permission type `all`, see
+    full_access_role) and one integration token; used by `specshop admin create` and `make run`."""
     with database.atomic():
-        role = AdminRole.select().where(AdminRole.name == role_name).order_by(AdminRole.id).first()
-        if role is None:
-            role = AdminRole.create(name=role_name, description="Full access", permission_type="all")
+        role, _change = full_access_role(role_name)
         admin = AdminUser.create(name=name, email=email.strip().lower(), password=hash_password(password), role=role)
         _token, raw = issue_token(admin, name="CLI")
     return admin, raw
@@ -131,8 +146,6 @@ def ip_allowed(allowed_ips: list[str] | None, client_ip: str | None) -> bool:
     address = parse_ip(client_ip)
     if address is None:
         return False
-    if address == ALWAYS_ALLOWED_IP:
-        return True
     for entry in allowed_ips:
         try:
             if address in ipaddress.ip_network(entry, strict=False):
@@ -185,6 +198,55 @@ def ensure_within_caller(context: RequestContext, wanted, field: str, what: str)
     its own token may do."""
     if not covers(caller_permissions(context), wanted):
         raise invalid(field, f"{what} cannot grant more than the calling token may do.")
+
+
+HIERARCHY_OWN_ROLE = "You cannot change a role you hold yourself."
+HIERARCHY_WIDER_ROLE = "You cannot change a role that grants permissions you lack."
+HIERARCHY_WIDER_ADMIN = "You cannot change an admin whose role grants permissions you lack."
+LAST_FULL_ADMIN = "The last full administrator cannot be demoted, deactivated or deleted."
+
+
+def hierarchy_refusal(message: str) -> ApiError:
+    return ApiError(403, message, "role_hierarchy")
+
+
+def caller_role_id(context: RequestContext) -> int | None:
+    return (AdminUser.select(AdminUser.role).where(AdminUser.id == caller_id(context)).scalar())
+
+
+def ensure_may_change_role(context: RequestContext, role: AdminRole):
+    """Role hierarchy: not the caller's own role, and nothing the role grants beyond the caller's token."""
+    if role.id == caller_role_id(context):
+        raise hierarchy_refusal(HIERARCHY_OWN_ROLE)
+    if not covers(caller_permissions(context), role_permissions(role)):
+        raise hierarchy_refusal(HIERARCHY_WIDER_ROLE)
+
+
+def ensure_may_manage_admin(context: RequestContext, admin: AdminUser):
+    """User hierarchy: the admin's role grants nothing beyond the caller's token."""
+    if not covers(caller_permissions(context), role_permissions(admin.role)):
+        raise hierarchy_refusal(HIERARCHY_WIDER_ADMIN)
+
+
+def is_full_admin(admin: AdminUser) -> bool:
+    return bool(admin.status) and admin.role.permission_type == "all"
+
+
+def guard_last_full_admin(leaving_admin: int | None = None, leaving_role: int | None = None):
+    """Inside the write's transaction: refuse (400 last_full_admin) when no active admin with an
+    `all` role would remain beside `leaving_admin` (demoted, deactivated or deleted) and the holders of
+    `leaving_role` (narrowed). The no-op UPDATE of the `all` roles makes such writes queue on
+    PostgreSQL (row locks until commit) as they do on SQLite (BEGIN IMMEDIATE), so two concurrent
+    demotions cannot both pass the count."""
+    AdminRole.update(updated_at=AdminRole.updated_at).where(AdminRole.permission_type == "all").execute()
+    remaining = (AdminUser.select(AdminUser.id).join(AdminRole)
+                 .where(AdminUser.status == True, AdminRole.permission_type == "all"))  # noqa: E712
+    if leaving_admin is not None:
+        remaining = remaining.where(AdminUser.id != leaving_admin)
+    if leaving_role is not None:
+        remaining = remaining.where(AdminUser.role != leaving_role)
+    if not remaining.exists():
+        raise ApiError(400, LAST_FULL_ADMIN, "last_full_admin")
 
 
 def invalid(field: str, message: str) -> ApiError:

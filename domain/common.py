@@ -64,6 +64,7 @@ class RequestContext:
     media_url: str
     customer_id: int | None = None
     customer_token_id: int | None = None
+    client_ip: str | None = None  # the client address (after trusted proxies): login throttling
     # The guest cart of a cart-token bearer (cart operations); a customer's cart follows customer_id.
     cart_id: int | None = None
     cart_token: str | None = None

@@ -11,6 +11,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.validators import VALIDATOR_MAP
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from generated.graphql_bindings import ROOT_FIELDS
 from server import errors
@@ -57,7 +58,8 @@ def add_media_route(app: AsyncApp, settings: Settings):
             location = None
         if location is None or not location.is_file():
             return JSONResponse({"message": "Not found", "error": "not_found"}, status_code=404)
-        return FileResponse(location)
+        # nosniff: browsers keep to the stored type and never run an upload as HTML or script.
+        return FileResponse(location, headers={"X-Content-Type-Options": "nosniff"})
 
     app.add_url_rule(f"{prefix}/{{path:path}}", "media_file", media_file, methods=["GET", "HEAD"])
 
@@ -98,7 +100,13 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         for path in graphql_paths[surface]:
             app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
     # Outermost first: CORS and request ids also cover 413 and 429 answers.
-    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if settings.forwarded_allow_ips:
+        # Before everything that reads the client address (admin IP allowlists, rate limits, login
+        # throttling): the forwarded address replaces the peer only when the peer is a trusted proxy.
+        app.add_middleware(ProxyHeadersMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           trusted_hosts=settings.forwarded_allow_ips)
+    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       invalid_credentials_per_minute=settings.invalid_credentials_per_minute)
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],

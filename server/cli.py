@@ -58,8 +58,23 @@ def ensure_demo_admin_token() -> str:
 
 
 def command_admin(args):
+    """A full administrator, whatever the API did to the roles: the `Administrator` role is created, or
+    restored to permission type `all` when it was narrowed (its other holders regain full access too)."""
+    from peewee import IntegrityError
     from domain.access import create_admin_with_token
-    admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
+    from storage.admin_models import AdminRole, AdminUser
+    if AdminUser.select().where(AdminUser.email == args.email.strip().lower()).exists():
+        print(f"an admin with the email {args.email} already exists; choose another email")
+        return 1
+    role = AdminRole.select().where(AdminRole.name == "Administrator").order_by(AdminRole.id).first()
+    try:
+        admin, raw_token = create_admin_with_token(args.name, args.email, args.password)
+    except IntegrityError:
+        print(f"an admin with the email {args.email} already exists; choose another email")
+        return 1
+    if role is not None and role.permission_type != "all":
+        print(f"restored role #{role.id} 'Administrator' to full access "
+              f"(it had been narrowed to: {', '.join(sorted(role.permissions or [])) or 'nothing'})")
     print(f"created admin #{admin.id} {admin.email}; integration token (shown once, store it now):\n{raw_token}")
     return 0
 
@@ -86,7 +101,14 @@ specshop is serving {database_url()}
   Admin token     {admin_token}    (REST {base}/api/admin/..., GraphQL {base}/api/admin/graphql)
   try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
 """, flush=True)
-    uvicorn.run("server.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="warning")
+    uvicorn.run("server.asgi:app", **serve_options(args))
+
+
+def serve_options(args) -> dict:
+    """uvicorn's settings. Its own proxy-header handling is off (it would trust X-Forwarded-For from
+    127.0.0.1 by default): the app applies FORWARDED_ALLOW_IPS itself (server/app.py), none by default."""
+    return {"host": args.host, "port": args.port, "workers": args.workers, "log_level": "warning",
+            "proxy_headers": False}
 
 
 def command_keys(args):

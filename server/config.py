@@ -14,5 +14,11 @@ class Settings:
     validate_responses: bool = field(default_factory=lambda: env_flag("VALIDATE_RESPONSES", False))
     worker_threads: int = field(default_factory=lambda: int(os.environ.get("WORKER_THREADS", "8")))
     key_cache_seconds: float = field(default_factory=lambda: float(os.environ.get("KEY_CACHE_SECONDS", "5")))
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
+    # CIDR ranges, "*" for any); none by default, so the client address is the TCP peer.
+    forwarded_allow_ips: str = field(default_factory=lambda: os.environ.get("FORWARDED_ALLOW_IPS", "").strip())
+    # Invalid storefront keys / bearer tokens one client address may present per minute before 429 (0: off).
+    invalid_credentials_per_minute: int = field(
+        default_factory=lambda: int(os.environ.get("INVALID_CREDENTIALS_PER_MINUTE", "20")))
     default_per_page: int = 10
     max_per_page: int = 50

@@ -28,7 +28,7 @@ from server.graphql_bridge import make_root_resolver, nested_connection_resolver
 from server.graphql_schema import build_executable_schema
 from server.handler_table import load_handler
 from domain.ids import iri
-from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
+from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key, note_rejected
 from storage.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,14 +38,15 @@ class GraphQLRequest:
     """What the resolvers of one GraphQL request share: its headers and the caller's claims. The
     context is built once per scope (a root field may name its own `locale` / `channel`)."""
 
-    def __init__(self, headers: dict, claims: list[dict], media_url: str):
-        self.headers, self.claims, self.media_url = headers, claims, media_url
+    def __init__(self, headers: dict, claims: list[dict], media_url: str, client_ip: str | None = None):
+        self.headers, self.claims, self.media_url, self.client_ip = headers, claims, media_url, client_ip
         self.contexts: dict[tuple, object] = {}
 
     def context(self, locale: str | None = None, channel: str | None = None):
         key = (locale, channel)
         if key not in self.contexts:
-            self.contexts[key] = build_context(self.headers, self.media_url, self.claims, locale, channel)
+            self.contexts[key] = build_context(self.headers, self.media_url, self.claims, locale, channel,
+                                               self.client_ip)
         return self.contexts[key]
 
 
@@ -189,12 +190,13 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
             return []
         claims = customer_claims(bearer) or guest_cart_claims(bearer)
         if claims is None:
+            note_rejected(request, "bearer token")
             raise UNAUTHENTICATED
         return [claims]
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),
-                                         self.settings.media_url)
+                                         self.settings.media_url, request.client.host if request.client else None)
         return await run_in_threadpool(self.execute_in_thread, graphql_request, data)
 
     def execute_in_thread(self, graphql_request: GraphQLRequest, data):

@@ -1,7 +1,8 @@
 """Cross-cutting ASGI middleware: request ids, the 1 MB body limit, and rate limits.
 
 Rate limits use the `limits` library: in-process memory by default, Redis when REDIS_URL is set,
-so several workers share one budget per storefront key or admin token.
+so several workers share one budget per storefront key or admin token, and one budget of invalid
+credentials per client address (INVALID_CREDENTIALS_PER_MINUTE).
 """
 import json
 import math
@@ -15,7 +16,8 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.concurrency import run_in_threadpool
 
-from server.security import admin_claims, bearer_token, lookup_key
+from server.config import Settings
+from server.security import CREDENTIAL_REJECTED, admin_claims, bearer_token, lookup_key
 from storage.files import max_image_bytes
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -108,27 +110,62 @@ class BodyLimitMiddleware:
 
 
 class RateLimitMiddleware:
-    """Per storefront key (its own limit per minute) and per admin token (per minute and per day)."""
+    """Per storefront key (its own limit per minute), per admin token (per minute and per day), and per
+    client address for invalid credentials: once an address has presented `invalid_credentials_per_minute`
+    unknown, revoked or expired storefront keys / bearer tokens in the current minute, its requests that
+    carry credentials get 429 before any lookup (so guessing costs no database work)."""
 
-    def __init__(self, app, storage_url: str | None = None):
+    def __init__(self, app, storage_url: str | None = None, invalid_credentials_per_minute: int | None = None):
         self.app = app
         redis_url = storage_url or os.environ.get("REDIS_URL")
         storage = (storage_from_string(f"async+{redis_url}", implementation="redispy") if redis_url
                    else storage_from_string("async+memory://"))
         self.limiter = FixedWindowRateLimiter(storage)
+        if invalid_credentials_per_minute is None:
+            invalid_credentials_per_minute = Settings().invalid_credentials_per_minute
+        self.invalid_limit = (RateLimitItemPerMinute(invalid_credentials_per_minute)
+                              if invalid_credentials_per_minute > 0 else None)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
             return await self.app(scope, receive, send)
-        buckets = await self.buckets(scope)
-        if not buckets:
-            return await self.app(scope, receive, send)
-        allowed, headers = await self.hit(buckets)
-        if not allowed:
-            retry_after = int(headers[-1][1])
-            return await send_json(send, 429, {"message": "Rate limit exceeded", "error": "rate_limit_exceeded",
-                                               "retry_after": retry_after}, headers)
-        await self.app(scope, receive, with_headers(send, headers))
+        address = self.invalid_credentials_key(scope)
+        if address is not None and not await self.limiter.test(self.invalid_limit, address):
+            return await self.too_many(send, *await self.blocked_headers(address))
+        # The security handlers record a rejected bearer token here (server/security.py).
+        rejected = scope.setdefault("state", {}).setdefault(CREDENTIAL_REJECTED, [])
+        try:
+            buckets = await self.buckets(scope)
+            if not buckets:
+                return await self.app(scope, receive, send)
+            allowed, headers = await self.hit(buckets)
+            if not allowed:
+                return await self.too_many(send, int(headers[-1][1]), headers)
+            await self.app(scope, receive, with_headers(send, headers))
+        finally:
+            if address is not None and rejected:
+                await self.limiter.hit(self.invalid_limit, address)
+
+    @staticmethod
+    async def too_many(send, retry_after: int, headers):
+        await send_json(send, 429, {"message": "Rate limit exceeded", "error": "rate_limit_exceeded",
+                                    "retry_after": retry_after}, headers)
+
+    def invalid_credentials_key(self, scope) -> str | None:
+        """The invalid-credentials counter of the client address, for requests that carry a storefront
+        key or a bearer token (None when the limit is off or nothing is presented)."""
+        if self.invalid_limit is None or not (header(scope, b"x-storefront-key") or header(scope, b"authorization")):
+            return None
+        client = scope.get("client")
+        return f"invalid-credentials:{client[0] if client else 'unknown'}"
+
+    async def blocked_headers(self, address: str) -> tuple[int, list[tuple[bytes, bytes]]]:
+        stats = await self.limiter.get_window_stats(self.invalid_limit, address)
+        wait = min(self.invalid_limit.get_expiry(), max(1, math.ceil(stats.reset_time - time.time())))
+        return wait, [(b"x-ratelimit-limit", str(self.invalid_limit.amount).encode()),
+                      (b"x-ratelimit-remaining", b"0"),
+                      (b"x-ratelimit-reset", str(math.ceil(stats.reset_time)).encode()),
+                      (b"retry-after", str(wait).encode())]
 
     async def buckets(self, scope) -> list[tuple]:
         """[(limit item, identifier)] for the caller, or [] when unauthenticated (auth rejects it later)."""
@@ -140,6 +177,8 @@ class RateLimitMiddleware:
             # The security handler reuses this result instead of authenticating the same token again.
             scope.setdefault("state", {})["admin_claims"] = (token, claims)
             if not claims:
+                if token or header(scope, b"authorization"):
+                    scope["state"][CREDENTIAL_REJECTED].append("admin token")
                 return []
             identifier = f"admin-token:{claims['token_id']}"
             return [(item(amount), identifier) for item, amount in (
@@ -148,6 +187,8 @@ class RateLimitMiddleware:
         if path.startswith("/api/shop") or path in ("/api/graphql", "/api/graphiql"):
             raw_key = header(scope, b"x-storefront-key")
             claims = await run_in_threadpool(lookup_key, raw_key) if raw_key else None
+            if raw_key and claims is None:
+                scope.setdefault("state", {})[CREDENTIAL_REJECTED].append("storefront key")
             if claims and claims.get("rate_limit"):
                 return [(RateLimitItemPerMinute(claims["rate_limit"]), f"storefront-key:{claims['key_id']}")]
         return []

@@ -14,6 +14,9 @@ from storage.models import StorefrontKey, utcnow
 from server.config import Settings
 from server.errors import InvalidStorefrontKey
 
+# scope["state"] key: the credentials this request presented that turned out invalid (counted per
+# client address by the rate-limit middleware, INVALID_CREDENTIALS_PER_MINUTE).
+CREDENTIAL_REJECTED = "credentials_rejected"
 _settings = Settings()
 
 
@@ -85,14 +88,26 @@ def admin_claims(raw_token: str, client_ip: str | None) -> dict | None:
         return authenticate_admin_token(raw_token, client_ip)
 
 
-async def check_customer_token(token: str, required_scopes=None) -> dict | None:
+def note_rejected(request, what: str):
+    """Record an invalid credential on the request for the invalid-credential limit (server/middleware.py)."""
+    if request is not None:
+        request.scope.setdefault("state", {}).setdefault(CREDENTIAL_REJECTED, []).append(what)
+
+
+async def check_customer_token(token: str, required_scopes=None, request=None) -> dict | None:
     """connexion x-bearerInfoFunc for customer-scoped shop operations (None -> 401)."""
-    return await run_in_threadpool(customer_claims, token)
+    claims = await run_in_threadpool(customer_claims, token)
+    if claims is None:
+        note_rejected(request, "customer token")
+    return claims
 
 
-async def check_cart_token(token: str, required_scopes=None) -> dict | None:
+async def check_cart_token(token: str, required_scopes=None, request=None) -> dict | None:
     """connexion x-bearerInfoFunc for cart operations: a guest cart token or a customer token (None -> 401)."""
-    return await run_in_threadpool(cart_claims, token)
+    claims = await run_in_threadpool(cart_claims, token)
+    if claims is None:
+        note_rejected(request, "cart token")
+    return claims
 
 
 async def check_admin_token(token: str, required_scopes=None, request=None) -> dict | None:

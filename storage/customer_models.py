@@ -56,9 +56,11 @@ class CustomerAddress(TimestampedModel):
 
 
 class CustomerLoginFailure(BaseModel):
-    """One failed login for an email (lower-cased); counted over a sliding window by every worker."""
+    """One failed login for an email (lower-cased) from a client address; counted per (email, address)
+    and per email by every worker (handlers/customers.py, login throttling)."""
     email = CharField(index=True)
     failed_at = DateTimeField(default=utcnow, index=True)
+    client_ip = CharField(max_length=64, null=True)
 
 
 class CustomerPasswordReset(BaseModel):

@@ -10,6 +10,9 @@ import pytest
 
 # Key lookups stay cached for the whole run, so SQL statement counts never include a cache refill.
 os.environ.setdefault("KEY_CACHE_SECONDS", "3600")
+# The whole suite is one client address ("testclient") presenting many invalid credentials on purpose;
+# tests/test_hardening_limits.py checks the invalid-credential limit on an app of its own.
+os.environ.setdefault("INVALID_CREDENTIALS_PER_MINUTE", "1000000")
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 

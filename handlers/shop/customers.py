@@ -3,7 +3,12 @@
 Tokens are `<id>|<secret>`; only the SHA-256 of the secret is stored. They expire after 7 days
 (customer-verify-token.md) and logout revokes the one in use. A login that carries a guest cart token
 as Bearer merges that cart into the customer's cart. Failed logins are rows in the
-database, so every worker sees them: after 5 for one email within 15 minutes, login answers 429.
+database (email, client address, time), so every worker sees them. Throttling (docs/security.md,
+"Login lockout") slows a guesser without locking the owner out from elsewhere: per (email, address)
+5 failures are free, then that pair is locked 15 minutes, doubling with each further failure (at
+most 24 hours); per email, from 20 failures within 15 minutes from any addresses, each attempt
+waits 1 second after the email's last failure, doubling every 5 failures, at most 30 seconds.
+A successful login clears its pair; a completed password reset clears the email.
 A customer only ever reaches their own rows: every lookup is filtered by the authenticated
 customer id, and another customer's ids answer 404.
 GraphQL inputs bypass the OpenAPI body validation, so they are checked against the same request
@@ -12,6 +17,8 @@ schemas (components of generated/openapi/shop.yaml) before the shared code runs.
 import datetime
 import hashlib
 import hmac
+import math
+import os
 import secrets
 import string
 from functools import cache
@@ -34,8 +41,15 @@ from storage.models import Channel, Country, CountryState, CustomerGroup, utcnow
 
 TOKEN_LIFETIME = datetime.timedelta(days=7)
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
-FAILURE_LIMIT = 5
-FAILURE_WINDOW = datetime.timedelta(minutes=15)
+PAIR_FREE_FAILURES = 5  # failures per (email, client address) before that pair is locked
+PAIR_LOCKOUT = datetime.timedelta(minutes=15)  # after the 5th failure; doubles with each further one
+PAIR_LOCKOUT_MAX = datetime.timedelta(hours=24)
+FAILURE_MEMORY = datetime.timedelta(hours=24)  # failures older than this are forgotten
+EMAIL_DELAY_THRESHOLD = 20  # failures for one email from any addresses within EMAIL_WINDOW
+EMAIL_WINDOW = datetime.timedelta(minutes=15)
+EMAIL_DELAY = datetime.timedelta(seconds=1)  # after the email's last failure; doubles every EMAIL_DELAY_STEP
+EMAIL_DELAY_STEP = 5
+EMAIL_DELAY_MAX = datetime.timedelta(seconds=30)
 RESET_LIFETIME = datetime.timedelta(hours=24)
 RESET_RESEND_INTERVAL = datetime.timedelta(minutes=1)
 MAX_ADDRESSES = 10
@@ -198,34 +212,61 @@ def password_matches(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def ensure_not_throttled(email: str):
+def pair_wait(failures: list[datetime.datetime]) -> datetime.timedelta | None:
+    """The lockout of one (email, address) pair after these failures (oldest first), from its last one."""
+    extra = len(failures) - PAIR_FREE_FAILURES
+    if extra < 0:
+        return None
+    return min(PAIR_LOCKOUT * 2 ** min(extra, 10), PAIR_LOCKOUT_MAX)
+
+
+def email_wait(failures: list[datetime.datetime]) -> datetime.timedelta | None:
+    """The delay every address waits after the email's last failure, from EMAIL_DELAY_THRESHOLD on."""
+    extra = len(failures) - EMAIL_DELAY_THRESHOLD
+    if extra < 0:
+        return None
+    return min(EMAIL_DELAY * 2 ** min(extra // EMAIL_DELAY_STEP, 10), EMAIL_DELAY_MAX)
+
+
+def ensure_not_throttled(email: str, client_ip: str | None):
+    """429 (retry_after in seconds) while the (email, address) pair is locked or the email is delayed."""
     now = utcnow()
-    failures = [row.failed_at for row in CustomerLoginFailure.select(CustomerLoginFailure.failed_at)
-                .where(CustomerLoginFailure.email == email, CustomerLoginFailure.failed_at > now - FAILURE_WINDOW)
-                .order_by(CustomerLoginFailure.failed_at)]
-    if len(failures) >= FAILURE_LIMIT:
-        allowed_at = failures[len(failures) - FAILURE_LIMIT] + FAILURE_WINDOW
-        raise LoginThrottled(max(1, int((allowed_at - now).total_seconds())))
+    rows = list(CustomerLoginFailure.select(CustomerLoginFailure.failed_at, CustomerLoginFailure.client_ip)
+                .where(CustomerLoginFailure.email == email, CustomerLoginFailure.failed_at > now - FAILURE_MEMORY)
+                .order_by(CustomerLoginFailure.failed_at).tuples())
+    pair = [failed_at for failed_at, address in rows if address == client_ip]
+    recent = [failed_at for failed_at, _address in rows if failed_at > now - EMAIL_WINDOW]
+    allowed_at = now
+    for failures, wait in ((pair, pair_wait(pair)), (recent, email_wait(recent))):
+        if wait is not None:
+            allowed_at = max(allowed_at, failures[-1] + wait)
+    if allowed_at > now:
+        raise LoginThrottled(max(1, math.ceil((allowed_at - now).total_seconds())))
 
 
-def record_failure(email: str):
+def pair_address(client_ip: str | None):
+    return CustomerLoginFailure.client_ip.is_null() if client_ip is None else CustomerLoginFailure.client_ip == client_ip
+
+
+def record_failure(email: str, client_ip: str | None):
     now = utcnow()
-    CustomerLoginFailure.delete().where(CustomerLoginFailure.failed_at <= now - FAILURE_WINDOW).execute()
-    CustomerLoginFailure.create(email=email, failed_at=now)
+    CustomerLoginFailure.delete().where(CustomerLoginFailure.failed_at <= now - FAILURE_MEMORY).execute()
+    CustomerLoginFailure.create(email=email, failed_at=now, client_ip=client_ip)
 
 
-def sign_in(email: str, password: str) -> tuple[Customer, str]:
+def sign_in(email: str, password: str, client_ip: str | None = None) -> tuple[Customer, str]:
     email = normalize_email(email)
-    ensure_not_throttled(email)
+    ensure_not_throttled(email, client_ip)
     customer = Customer.get_or_none(Customer.email == email)
     if not password_matches(customer.password if customer else None, password):
-        record_failure(email)
+        record_failure(email, client_ip)
         raise InvalidCredentials()
     if customer.is_suspended:
         raise ApiError(403, "Your account has been suspended.", "account_suspended")
     if not customer.status:
         raise ApiError(403, "Your account is inactive.", "account_inactive")
-    CustomerLoginFailure.delete().where(CustomerLoginFailure.email == email).execute()
+    (CustomerLoginFailure.delete()
+     .where(CustomerLoginFailure.email == email, pair_address(client_ip)).execute())
     if hasher.check_needs_rehash(customer.password):
         Customer.update(password=hasher.hash(password)).where(Customer.id == customer.id).execute()
     return customer, issue_token(customer.id, "login")
@@ -304,16 +345,34 @@ def profile_changes(customer: Customer, data: dict) -> dict:
     return changes
 
 
-def update_account(customer: Customer, data: dict) -> dict:
-    """Apply a profile update to `customer`; returns the columns that changed."""
+def update_account(customer: Customer, data: dict, current_token_id: int | None = None) -> dict:
+    """Apply a profile update to `customer`; returns the columns that changed. A new password revokes
+    every other token of the customer (REVOKE_TOKENS_ON_PASSWORD_CHANGE), the one in use stays."""
     changes = profile_changes(customer, data)
     for column, value in {**changes, "updated_at": utcnow()}.items():
         setattr(customer, column, value)
     try:
-        customer.save()
+        with database.atomic():
+            customer.save()
+            if "password" in changes and revoke_tokens_on_password_change():
+                revoke_tokens(customer.id, keep=current_token_id)
     except IntegrityError:
         raise EmailTaken(422) from None
     return changes
+
+
+def revoke_tokens_on_password_change() -> bool:
+    """REVOKE_TOKENS_ON_PASSWORD_CHANGE (default on): a password change or reset ends the other sessions."""
+    return os.environ.get("REVOKE_TOKENS_ON_PASSWORD_CHANGE", "1").strip().lower() in ("1", "true", "yes", "on")
+
+
+def revoke_tokens(customer_id: int, keep: int | None = None):
+    """Revoke the customer's live tokens, except `keep` (the token of the request that changed the password)."""
+    revoked = CustomerToken.update(revoked_at=utcnow()).where(CustomerToken.customer == customer_id,
+                                                              CustomerToken.revoked_at.is_null())
+    if keep is not None:
+        revoked = revoked.where(CustomerToken.id != keep)
+    revoked.execute()
 
 
 def request_password_reset(context: RequestContext, email: str):
@@ -347,7 +406,8 @@ def reset_email_text(customer: Customer, link: str) -> str:
 
 def reset_password(raw_token: str, password: str) -> bool:
     """Complete a reset from the emailed link (for the storefront's reset page: the docs define no
-    API operation for it). Revokes every token of the customer. False if the token is unusable."""
+    API operation for it). Revokes every token of the customer (REVOKE_TOKENS_ON_PASSWORD_CHANGE) and
+    clears the email's failed logins (login throttling). False if the token is unusable."""
     validate_input("CustomerNewPassword", password, "password")
     now = utcnow()
     reset = CustomerPasswordReset.get_or_none(CustomerPasswordReset.token_hash == digest(raw_token or ""))
@@ -357,8 +417,10 @@ def reset_password(raw_token: str, password: str) -> bool:
         (Customer.update(password=hasher.hash(password), updated_at=now)
          .where(Customer.id == reset.customer_id).execute())
         CustomerPasswordReset.update(used_at=now).where(CustomerPasswordReset.id == reset.id).execute()
-        (CustomerToken.update(revoked_at=now)
-         .where(CustomerToken.customer == reset.customer_id, CustomerToken.revoked_at.is_null()).execute())
+        if revoke_tokens_on_password_change():
+            revoke_tokens(reset.customer_id)
+        email = Customer.select(Customer.email).where(Customer.id == reset.customer_id).scalar()
+        CustomerLoginFailure.delete().where(CustomerLoginFailure.email == email).execute()
     return True
 
 
@@ -506,7 +568,7 @@ def register_customer(context: RequestContext, body: dict):
 
 
 def login_customer(context: RequestContext, body: dict):
-    customer, token = sign_in(body["email"], body["password"])
+    customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
             "success": True, "message": "You have logged in successfully"}, 201
@@ -533,7 +595,7 @@ def get_customer_profile(context: RequestContext, graphql: bool = False) -> dict
 
 def update_customer_profile(context: RequestContext, id: int, body: dict) -> dict:
     customer = own_account(context, id)
-    update_account(customer, body)
+    update_account(customer, body, context.customer_token_id)
     return profile_update_document(customer)
 
 
@@ -610,7 +672,7 @@ def graphql_create_customer(context: RequestContext, input: dict) -> dict:
 
 def graphql_customer_login(context: RequestContext, input: dict) -> dict:
     """createCustomerLogin and createLogin: one sign-in, answered with the fields of both payloads."""
-    customer, token = sign_in(input["email"], input["password"])
+    customer, token = sign_in(input["email"], input["password"], context.client_ip)
     merge_on_login(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
             "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
@@ -635,7 +697,7 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
         raise Unprocessable({"image": ["Profile image upload is not supported."]})
     validate_input("CustomerProfileUpdateInput", data)
     customer = current_customer(context)
-    changes = update_account(customer, data)
+    changes = update_account(customer, data, context.customer_token_id)
     if input.get("deleteImage") and customer.image:
         Customer.update(image=None).where(Customer.id == customer.id).execute()
         customer.image = None

@@ -2,9 +2,11 @@
 
 A role grants every permission (`all`) or a list of permission keys (`custom`). Keys are matched
 exactly: `settings.users.view` does not imply `settings.users.edit`. A caller cannot create or
-widen a role beyond what its own token may do.
+widen a role beyond what its own token may do, nor change or delete its own role or a role that
+grants more than its token (the role hierarchy in handlers/admin_access.py); narrowing the role of
+the last full administrators is refused.
 """
-from domain.access import created, ensure_within_caller, invalid
+from domain.access import created, ensure_may_change_role, ensure_within_caller, guard_last_full_admin, invalid
 from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
 from domain.errors import ApiError
 from storage.admin_models import AdminRole, AdminUser
@@ -38,6 +40,7 @@ def create_admin_role(context: RequestContext, body: dict):
 
 def update_admin_role(context: RequestContext, id: int, body: dict) -> dict:
     role = get_or_not_found(AdminRole, id, "Role")
+    ensure_may_change_role(context, role)
     permission_type = body.get("permission_type", role.permission_type)
     permissions = stored_permissions(permission_type, body.get("permissions", role.permissions))
     ensure_within_caller(context, permissions or "all", "permissions", "A role")
@@ -46,7 +49,10 @@ def update_admin_role(context: RequestContext, id: int, body: dict) -> dict:
         changes["name"] = body["name"].strip()
     if "description" in body:
         changes["description"] = body["description"]
-    AdminRole.update(changes).where(AdminRole.id == role.id).execute()
+    with database.atomic():
+        if role.permission_type == "all" and permission_type != "all":
+            guard_last_full_admin(leaving_role=role.id)
+        AdminRole.update(changes).where(AdminRole.id == role.id).execute()
     return role_document(AdminRole.get_by_id(role.id))
 
 
@@ -66,5 +72,6 @@ def delete_admin_role(context: RequestContext, id: int) -> dict:
             raise ApiError(400, "This role is assigned to one or more admins and cannot be deleted.", "role_in_use")
         if AdminRole.select().count() <= 1:
             raise ApiError(400, "The last remaining role cannot be deleted.", "last_role")
+        ensure_may_change_role(context, role)
         role.delete_instance()
     return {"message": "Role deleted."}

@@ -1,11 +1,17 @@
-"""Admin users: /api/admin/settings/users (CRUD and delete-self); GraphQL adminSettingsUser(s) and mutations."""
+"""Admin users: /api/admin/settings/users (CRUD and delete-self); GraphQL adminSettingsUser(s) and mutations.
+
+The role hierarchy (handlers/admin_access.py) applies: a caller changes, deactivates, deletes or
+re-credentials only admins whose role grants nothing beyond its own token, and the last active full
+administrator cannot be demoted, deactivated or deleted (not even by itself).
+"""
 from peewee import IntegrityError
 
 from domain.access import (
-    caller_id, created, ensure_within_caller, hash_password, invalid, role_permissions, verify_password,
+    caller_id, created, ensure_may_manage_admin, ensure_within_caller, guard_last_full_admin, hash_password, invalid,
+    is_full_admin, role_permissions, verify_password,
 )
 from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
-from domain.errors import ApiError
+from domain.errors import ApiError, NotFound
 from storage.admin_models import AdminRole, AdminToken, AdminUser
 from storage.db import database
 from storage.models import utcnow
@@ -38,9 +44,10 @@ def create_admin_user(context: RequestContext, body: dict):
 
 
 def update_admin_user(context: RequestContext, id: int, body: dict) -> dict:
-    user = get_or_not_found(AdminUser, id, "Admin user")
+    user = find_admin(id)
+    ensure_may_manage_admin(context, user)
     email = body["email"].strip().lower() if "email" in body else None
-    check_user(context, body, email=email, password_required=False, user_id=user.id)
+    role = check_user(context, body, email=email, password_required=False, user_id=user.id)
     changes = {"updated_at": utcnow()}
     if "name" in body:
         changes["name"] = body["name"].strip()
@@ -52,17 +59,29 @@ def update_admin_user(context: RequestContext, id: int, body: dict) -> dict:
         changes["role"] = body["role_id"]
     if "status" in body:
         changes["status"] = bool(body["status"])
+    stays_full = changes.get("status", user.status) and (role or user.role).permission_type == "all"
     try:
-        AdminUser.update(changes).where(AdminUser.id == user.id).execute()
+        with database.atomic():
+            if is_full_admin(user) and not stays_full:
+                guard_last_full_admin(leaving_admin=user.id)
+            AdminUser.update(changes).where(AdminUser.id == user.id).execute()
     except IntegrityError:
         raise invalid("email", EMAIL_TAKEN) from None
     return user_document(AdminUser.get_by_id(user.id))
 
 
+def find_admin(admin_id: int) -> AdminUser:
+    """The admin with its role (one query), or 404."""
+    user = AdminUser.select(AdminUser, AdminRole).join(AdminRole).where(AdminUser.id == admin_id).first()
+    if user is None:
+        raise NotFound("Admin user")
+    return user
+
+
 def check_user(context: RequestContext, body: dict, email: str | None, password_required: bool,
-               user_id: int | None = None):
+               user_id: int | None = None) -> AdminRole | None:
     """Business rules the spec cannot state: unique email, password confirmation, an existing role
-    that grants no more than the caller's token."""
+    that grants no more than the caller's token. Returns the role `role_id` names, if any."""
     errors = {}
     if email is not None:
         taken = AdminUser.select().where(AdminUser.email == email)
@@ -79,27 +98,33 @@ def check_user(context: RequestContext, body: dict, email: str | None, password_
         raise ApiError(422, "The given data was invalid.", "validation_failed", errors)
     if role is not None:
         ensure_within_caller(context, role_permissions(role), "role_id", "The role")
+    return role
 
 
 def delete_admin_user(context: RequestContext, id: int) -> dict:
     me = caller_id(context)
-    user = get_or_not_found(AdminUser, id, "Admin user")
+    user = find_admin(id)
     if user.id == me:
         raise ApiError(400, "You cannot delete your own account here; use delete-self.", "cannot_delete_self")
+    ensure_may_manage_admin(context, user)
     with database.atomic():
         guard_last_admin()
+        if is_full_admin(user):
+            guard_last_full_admin(leaving_admin=user.id)
         remove_admin(user.id)
     return {"message": "Admin deleted."}
 
 
 def delete_admin_self(context: RequestContext, body: dict) -> dict:
-    me = AdminUser.get_or_none(AdminUser.id == caller_id(context))
+    me = AdminUser.select(AdminUser, AdminRole).join(AdminRole).where(AdminUser.id == caller_id(context)).first()
     if me is None:
         raise ApiError(401, "Unauthenticated.", "unauthenticated")
     if not verify_password(me.password, body["password"]):
         raise invalid("password", "The password is incorrect.")
     with database.atomic():
         guard_last_admin()
+        if is_full_admin(me):
+            guard_last_full_admin(leaving_admin=me.id)
         remove_admin(me.id)
     return {"success": True, "message": "Your admin account has been deleted."}
 
