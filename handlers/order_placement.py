@@ -5,7 +5,9 @@ Inside the transaction, in this order:
    the same cart finds it closed and answers 409 "Cart is empty";
 2. totals are computed again with `cart_totals.compute_totals`, so the order carries exactly what
    the cart showed; the checkout steps are checked on them (addresses, shipping method still offered,
-   payment method still active);
+   payment method still active), and a coupon on the cart that no longer applies (used up, expired,
+   conditions no longer met) refuses the order with 422 naming it: never an order without the
+   discount the buyer was shown;
 3. the order, its items (a configurable line: parent + variant child; a bundle line: parent + one
    child per selected product), both addresses, the status history and the payment record (the
    processor's `authorize`) are written;
@@ -13,7 +15,9 @@ Inside the transaction, in this order:
    `UPDATE … SET qty = qty - n WHERE id = ? AND qty >= n`, recorded in OrderItemInventory; products
    are visited in id order so two orders never wait on each other's rows in opposite order. When a
    product cannot be covered, everything rolls back and the answer is 422 naming the product;
-5. coupon and rule usage is counted, and `sales_documents.after_order_placed` runs.
+5. coupon and rule usage is counted: the coupon's use is a conditional UPDATE that never passes its
+   limit, so a placement that loses the coupon's last use to a concurrent one rolls back with the
+   same 422; then the payment is authorized and `sales_documents.after_order_placed` runs.
 On SQLite the transaction starts with BEGIN IMMEDIATE: writers queue for the database lock
 (busy_timeout) instead of failing when a read snapshot turns out stale.
 
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from handlers import cart_totals, payments
+from handlers import cart_rules, cart_totals, payments
 from handlers.errors import ApiError
 from storage.customer_models import Customer
 from storage.db import database
@@ -182,6 +186,8 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     missing = missing_steps(context, cart, totals, addresses, "order")
     if missing:
         raise CheckoutIncomplete(missing)
+    if cart.coupon_code and totals.coupon_code is None:
+        raise cart_rules.CouponUnavailable(cart.coupon_code, totals.coupon_refusal)
     method = chosen_payment_method(context, cart)
     order = Order.create(increment_id=f"pending-{uuid.uuid4().hex}", channel=cart.channel_id,
                          idempotency_key=idempotency_key, request_fingerprint=lines_fingerprint(cart.id),
@@ -194,8 +200,8 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
             copy_address(order, addresses[address_type])
     record_status(order, "pending", "Order placed")
     take_stock(stock_items)
+    cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
     authorize_payment(order, method)
-    cart_totals.consume_coupon_usage(order, cart.customer_id)
     after_order_placed(order)
     return order
 
