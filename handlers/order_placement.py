@@ -2,7 +2,9 @@
 
 Inside the transaction, in this order:
 1. the cart is claimed (`is_active` true -> false, a conditional UPDATE): a concurrent placement of
-   the same cart finds it closed and answers 409 "Cart is empty";
+   the same cart finds it closed and answers 409 "Cart is empty". So does one that arrives after the
+   order committed, when its token no longer names an active cart (`answer_for_ordered_cart`): the
+   loser of a race is 409 however late it lost, or the same order with the same Idempotency-Key;
 2. totals are computed again with `cart_totals.compute_totals`, so the order carries exactly what
    the cart showed; the checkout steps are checked on them (addresses, shipping method still offered,
    payment method still active), and a coupon on the cart that no longer applies (used up, expired,
@@ -167,6 +169,34 @@ def place_order(context, cart: Cart, idempotency_key: str | None) -> Order:
         if earlier is None:
             raise
         return earlier
+
+
+def ordered_cart(context) -> Cart | None:
+    """The bearer's cart when an order closed it: a guest token's cart, or the customer's latest cart
+    in the channel (asked only when they have no active one)."""
+    if context.customer_id is not None:
+        cart = (Cart.select().where(Cart.customer == context.customer_id, Cart.channel == context.channel_id)
+                .order_by(Cart.id.desc()).first())
+    elif context.cart_id is not None:
+        cart = Cart.get_or_none(Cart.id == context.cart_id)
+    else:
+        return None
+    if cart is None or cart.is_active or not Order.select().where(Order.cart_id == cart.id).exists():
+        return None
+    return cart
+
+
+def answer_for_ordered_cart(context, key: str | None, error: ApiError) -> Order:
+    """A placement that finds the bearer's cart gone (401 for a guest token, 404 for a customer)
+    because an order closed it, a concurrent placement or an earlier one: the order placed with the
+    same key, else 409 as for losing the claim. Any other error is raised as it is."""
+    cart = ordered_cart(context) if error.status in (401, 404) else None
+    if cart is None:
+        raise error
+    earlier = order_of_concurrent_retry(context, cart, key)
+    if earlier is None:
+        raise CartEmpty() from None
+    return earlier
 
 
 def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | None:

@@ -10,6 +10,7 @@ The concurrent calls go to a real uvicorn server (tests.test_oversell), so they 
 database: SQLite by default, PostgreSQL when DATABASE_URL says so.
 """
 import threading
+import time
 import uuid
 from decimal import Decimal
 
@@ -17,9 +18,10 @@ import httpx
 import pytest
 
 from storage.db import database
-from storage.sales_models import CartRule, CartRuleCoupon, Order, OrderItemInventory
-from tests.checkout_fixtures import CA_ADDRESS, cart_of, guest_cart, new_key, place, ready_for_order
+from storage.sales_models import Cart, CartRule, CartRuleCoupon, Order, OrderItemInventory
+from tests.checkout_fixtures import CA_ADDRESS, cart_of, customer_cart, guest_cart, new_key, place, ready_for_order
 from tests.conftest import TEST_KEY
+from tests.customer_fixtures import register
 from tests.order_fixtures import default_source, make_product, stock_of
 from tests.test_oversell import start_server
 
@@ -28,6 +30,7 @@ USES = 3
 PRICE = Decimal("40.00")
 UNIT_DISCOUNT = Decimal("5.00")  # the test coupon: 5 off each unit
 SHIPPING = Decimal("10.00")  # flat rate, per unit
+CART_EMPTY = {"message": "Cart is empty", "error": "cart_empty"}
 
 
 def grand_total(discount: Decimal) -> Decimal:
@@ -101,8 +104,10 @@ def discounted_cart(client, product: int, code: str) -> dict:
     return headers
 
 
-def post_all_at_once(port: int, calls: list[tuple[dict, str, dict]]) -> list[httpx.Response]:
-    """POST every (headers, path, json) from its own thread and client, released together."""
+def post_all_at_once(port: int, calls: list[tuple[dict, str, dict]], delays: tuple = ()) -> list[httpx.Response]:
+    """POST every (headers, path, json) from its own thread and client, released together; the i-th
+    call waits delays[i] seconds after the release (so some arrive while, some just after, the first
+    one commits)."""
     barrier = threading.Barrier(len(calls))
     responses: list = [None] * len(calls)
 
@@ -110,6 +115,8 @@ def post_all_at_once(port: int, calls: list[tuple[dict, str, dict]]) -> list[htt
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
                           headers={"X-STOREFRONT-KEY": TEST_KEY, **headers}) as http:
             barrier.wait()
+            if index < len(delays):
+                time.sleep(delays[index])
             responses[index] = http.post(path, json=body)
 
     threads = [threading.Thread(target=send, args=(index, *call)) for index, call in enumerate(calls)]
@@ -217,3 +224,90 @@ def test_concurrent_orders_on_a_limited_coupon(client, server_port, limited_coup
         taken = [row.qty for row in OrderItemInventory.select().where(OrderItemInventory.product == product)]
     assert sum(taken) == USES
     assert [cart_of(headers).is_active for headers in carts].count(True) == CARTS - USES
+
+
+# --- 2. two placements of the same cart --------------------------------------------------------------
+
+def test_an_ordered_guest_cart_answers_409_not_401(client):
+    product = make_product(price=str(PRICE), stock={default_source(): 5})
+    headers = guest_cart((product, 1))
+    ready_for_order(client, headers, CA_ADDRESS)
+    assert place(client, headers).status_code == 201
+    for again in (place(client, headers), place(client, headers, new_key())):
+        assert (again.status_code, again.json()) == (409, CART_EMPTY)
+    result = client.post("/api/graphql", headers=headers, json={
+        "query": "mutation { createCheckoutOrder(input: {}) { checkoutOrder { orderId } } }"}).json()
+    assert (result["errors"][0]["message"], result["errors"][0]["extensions"]["status"]) == ("Cart is empty", 409)
+    assert len(orders_of([headers])) == 1 and stock_of(product) == {default_source(): 4}
+
+
+def test_a_customer_placing_an_ordered_cart_again_gets_409(client):
+    customer = register(client, "press-twice")
+    product = make_product(price=str(PRICE), stock={default_source(): 5})
+    headers = customer_cart(customer, (product, 1))
+    ready_for_order(client, headers, CA_ADDRESS)
+    assert place(client, headers).status_code == 201
+    again = place(client, headers)
+    assert (again.status_code, again.json()) == (409, CART_EMPTY)
+    with database.connection_context():
+        assert Order.select().where(Order.customer == customer["id"]).count() == 1
+    assert stock_of(product) == {default_source(): 4}
+
+
+RACE_DELAYS = (0, 0, 0.01, 0.05, 0.15, 0.4)  # seconds after the release: while the winner places, and after it committed
+
+
+@pytest.mark.parametrize("bearer", ["guest", "customer"])
+def test_the_loser_of_concurrent_placements_of_one_cart_gets_409(client, server_port, bearer):
+    """Rounds of presses on one cart, each with its own key (or none), released together and a few
+    milliseconds apart: one order, every other press 409 `cart_empty`, whether it lost the claim inside
+    the transaction or arrived after the order committed."""
+    product = make_product(price=str(PRICE), stock={default_source(): 50})
+    customer = register(client, f"race-{bearer}") if bearer == "customer" else None
+    rounds = 4
+    statuses = []
+    for _ in range(rounds):
+        headers = customer_cart(customer, (product, 1)) if customer else guest_cart((product, 1))
+        ready_for_order(client, headers, CA_ADDRESS)
+        keys = [new_key() if index % 2 else None for index in range(len(RACE_DELAYS))]
+        responses = post_all_at_once(server_port, [place_call(headers, key) for key in keys], RACE_DELAYS)
+        statuses += [response.status_code for response in responses]
+        assert sorted(r.status_code for r in responses) == [201] + [409] * (len(RACE_DELAYS) - 1), [
+            r.text for r in responses]
+        assert all(r.json() == CART_EMPTY for r in responses if r.status_code == 409)
+        assert len(orders_of([headers])) == 1
+    assert (statuses.count(201), statuses.count(409)) == (rounds, rounds * (len(RACE_DELAYS) - 1))
+    assert stock_of(product) == {default_source(): 50 - rounds}
+
+
+@pytest.mark.parametrize("bearer", ["guest", "customer"])
+def test_concurrent_presses_with_one_key_answer_the_same_order(client, server_port, bearer):
+    product = make_product(price=str(PRICE), stock={default_source(): 50})
+    customer = register(client, f"same-key-{bearer}") if bearer == "customer" else None
+    for presses in (2, 4, 6):
+        headers = customer_cart(customer, (product, 1)) if customer else guest_cart((product, 1))
+        ready_for_order(client, headers, CA_ADDRESS)
+        key = new_key()
+        responses = post_all_at_once(server_port, [place_call(headers, key)] * presses, RACE_DELAYS)
+        assert [r.status_code for r in responses] == [201] * presses, [r.text for r in responses]
+        assert len({r.text for r in responses}) == 1
+        [order] = orders_of([headers])
+        assert responses[0].json()["data"]["order"]["id"] == order.id
+    assert stock_of(product) == {default_source(): 47}
+
+
+def test_graphql_placements_of_an_ordered_cart_with_the_same_key_return_the_order(client, graphql):
+    product = make_product(price=str(PRICE), stock={default_source(): 5})
+    headers = guest_cart((product, 1))
+    ready_for_order(client, headers, CA_ADDRESS)
+    key = new_key()
+    first = place(client, headers, key)
+    assert first.status_code == 201
+    query = """mutation($key: String) { createCheckoutOrder(input: {idempotencyKey: $key}) {
+        checkoutOrder { orderId grandTotal } } }"""
+    again = graphql(query, {"key": key}, headers)["data"]["createCheckoutOrder"]["checkoutOrder"]
+    assert again == {"orderId": str(first.json()["data"]["order"]["id"]),
+                     "grandTotal": first.json()["data"]["order"]["grandTotal"]}
+    with database.connection_context():
+        assert Cart.get_by_id(cart_of(headers).id).is_active is False
+    assert len(orders_of([headers])) == 1 and stock_of(product) == {default_source(): 4}
