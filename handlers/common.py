@@ -65,6 +65,7 @@ class RequestContext:
     fallback_locale: str
     currency: CurrencyFormat
     media_url: str
+    public_url: str = ""  # where clients reach this API (server.config.Settings.public_base), no trailing /
     customer_id: int | None = None
     customer_token_id: int | None = None
     # The guest cart of a cart-token bearer (cart operations); a customer's cart follows customer_id.
@@ -83,7 +84,8 @@ class RequestContext:
         return (self.locale,) if self.locale == self.fallback_locale else (self.locale, self.fallback_locale)
 
 
-def build_context(headers, media_url: str, locale: str | None = None, channel: str | None = None) -> RequestContext:
+def build_context(headers, media_url: str, locale: str | None = None, channel: str | None = None,
+                  public_url: str = "") -> RequestContext:
     """Resolve X-Channel / X-Locale / X-Currency (or explicit `locale` / `channel` overrides);
     unknown or unassigned values fall back to the channel default."""
     channel = find_channel(channel or header(headers, "X-Channel"))
@@ -97,7 +99,7 @@ def build_context(headers, media_url: str, locale: str | None = None, channel: s
     return RequestContext(
         channel_id=channel.id, channel_code=channel.code, root_category_id=channel.root_category_id,
         locale=locale, fallback_locale=default_locale,
-        currency=find_currency(channel, header(headers, "X-Currency")), media_url=media_url)
+        currency=find_currency(channel, header(headers, "X-Currency")), media_url=media_url, public_url=public_url)
 
 
 def header(headers, name: str) -> str | None:

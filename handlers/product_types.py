@@ -77,7 +77,11 @@ def group_by(rows, key) -> dict[int, list]:
 
 
 def sample_download_base(context: RequestContext) -> str:
-    """Absolute origin of sample download URLs: the channel's hostname."""
+    """Absolute base of sample download URLs, which are paths of this API: where clients reach it
+    (PUBLIC_URL, else the request's own base URL; the same for REST and GraphQL). The channel's
+    hostname names the storefront, not the API, and serves only when no request is at hand."""
+    if context.public_url:
+        return context.public_url.rstrip("/")
     hostname = Channel.select(Channel.hostname).where(Channel.id == context.channel_id).scalar()
     return (hostname or "").rstrip("/")
 

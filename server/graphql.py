@@ -339,11 +339,11 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         headers = dict(request.headers)
         claims = getattr(request.state, "claims", {})
-        return await run_in_threadpool(self.execute_in_thread, headers, claims, data)
+        return await run_in_threadpool(self.execute_in_thread, headers, claims, data, self.settings.public_base(request))
 
-    def execute_in_thread(self, headers: dict, claims: dict, data):
+    def execute_in_thread(self, headers: dict, claims: dict, data, public_url: str = ""):
         with database.connection_context():
-            context = build_context(headers, self.settings.media_url)
+            context = build_context(headers, self.settings.media_url, public_url=public_url)
             customer = claims.get("customer") or {}
             context.customer_id, context.customer_token_id = customer.get("customer_id"), customer.get("token_id")
             context.admin = claims.get("admin")

@@ -88,7 +88,8 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
             parameters["body"] = {**(parameters.get("body") or {}), **uploads}
         with database.connection_context():
             context = build_context(request.headers, settings.media_url,
-                                    locale=parameters.pop("locale", None), channel=parameters.pop("channel", None))
+                                    locale=parameters.pop("locale", None), channel=parameters.pop("channel", None),
+                                    public_url=settings.public_base(request))
             context.query_params = request.query_params
             authorize(context, request.context.get("token_info"), operation["permission"])
             if file_types and not accepts(request.headers.get("Accept"), file_types):
