@@ -339,7 +339,8 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         headers = dict(request.headers)
         claims = getattr(request.state, "claims", {})
-        return await run_in_threadpool(self.execute_in_thread, headers, claims, data, self.settings.public_base(request))
+        public_url = self.settings.public_base(request)
+        return await run_in_threadpool(self.execute_in_thread, headers, claims, data, public_url)
 
     def execute_in_thread(self, headers: dict, claims: dict, data, public_url: str = ""):
         with database.connection_context():
