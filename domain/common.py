@@ -62,6 +62,7 @@ class RequestContext:
     fallback_locale: str
     currency: CurrencyFormat
     media_url: str
+    public_url: str = ""  # where clients reach this API (server.config.Settings.public_base), no trailing /
     customer_id: int | None = None
     customer_token_id: int | None = None
     client_ip: str | None = None  # the client address (after trusted proxies): login throttling

@@ -11,6 +11,9 @@ def env_flag(name: str, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     media_url: str = field(default_factory=lambda: os.environ.get("MEDIA_URL", "http://127.0.0.1:8000/storage"))
+    # Where clients reach this API (scheme, host, port, path prefix), for the absolute URLs of API
+    # paths in responses; unset: the base URL each request was sent to.
+    public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", ""))
     validate_responses: bool = field(default_factory=lambda: env_flag("VALIDATE_RESPONSES", False))
     worker_threads: int = field(default_factory=lambda: int(os.environ.get("WORKER_THREADS", "8")))
     key_cache_seconds: float = field(default_factory=lambda: float(os.environ.get("KEY_CACHE_SECONDS", "5")))
@@ -22,3 +25,8 @@ class Settings:
         default_factory=lambda: int(os.environ.get("INVALID_CREDENTIALS_PER_MINUTE", "20")))
     default_per_page: int = 10
     max_per_page: int = 50
+
+    def public_base(self, request) -> str:
+        """PUBLIC_URL, else the base URL `request` was sent to (taken from its Host header: set
+        PUBLIC_URL in production); no trailing slash."""
+        return (self.public_url or str(request.base_url)).rstrip("/")

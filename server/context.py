@@ -14,10 +14,10 @@ def header(headers, name: str) -> str | None:
 
 
 def build_context(headers, media_url: str, claims=(), locale: str | None = None,
-                  channel: str | None = None, client_ip: str | None = None) -> RequestContext:
+                  channel: str | None = None, client_ip: str | None = None, public_url: str = "") -> RequestContext:
     context = scoped_context(media_url, channel=channel or header(headers, "X-Channel"),
                              locale=locale or header(headers, "X-Locale"), currency=header(headers, "X-Currency"))
-    context.client_ip = client_ip
+    context.client_ip, context.public_url = client_ip, public_url
     for claim in claims:
         if "customer_id" in claim:
             context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")

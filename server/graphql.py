@@ -38,15 +38,17 @@ class GraphQLRequest:
     """What the resolvers of one GraphQL request share: its headers and the caller's claims. The
     context is built once per scope (a root field may name its own `locale` / `channel`)."""
 
-    def __init__(self, headers: dict, claims: list[dict], media_url: str, client_ip: str | None = None):
-        self.headers, self.claims, self.media_url, self.client_ip = headers, claims, media_url, client_ip
+    def __init__(self, headers: dict, claims: list[dict], media_url: str, client_ip: str | None = None,
+                 public_url: str = ""):
+        self.headers, self.claims, self.media_url = headers, claims, media_url
+        self.client_ip, self.public_url = client_ip, public_url
         self.contexts: dict[tuple, object] = {}
 
     def context(self, locale: str | None = None, channel: str | None = None):
         key = (locale, channel)
         if key not in self.contexts:
             self.contexts[key] = build_context(self.headers, self.media_url, self.claims, locale, channel,
-                                               self.client_ip)
+                                               self.client_ip, self.public_url)
         return self.contexts[key]
 
 
@@ -196,7 +198,8 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),
-                                         self.settings.media_url, request.client.host if request.client else None)
+                                         self.settings.media_url, request.client.host if request.client else None,
+                                         self.settings.public_base(request))
         return await run_in_threadpool(self.execute_in_thread, graphql_request, data)
 
     def execute_in_thread(self, graphql_request: GraphQLRequest, data):

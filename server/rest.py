@@ -78,7 +78,8 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
         with database.connection_context():
             context = build_context(request.headers, settings.media_url, claims_of(request.context.get("token_info")),
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None),
-                                    client_ip=request.client.host if request.client else None)
+                                    client_ip=request.client.host if request.client else None,
+                                    public_url=settings.public_base(request))
             context.query_params = request.query_params
             if operation["permission"] and not has_permission(context.admin, operation["permission"]):
                 raise Forbidden()

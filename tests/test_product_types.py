@@ -137,7 +137,7 @@ def test_downloadable_product_document_hides_purchasable_files(client, ids):
     assert links == [(first, "Full eBook (PDF)", "file", 19, "$19.00", 5, None, None),
                      (second, "Budget Workbook (XLSX)", "url", 9, "$9.00", 0, None, None)]
     ebook, workbook = product["downloadableLinks"]
-    download = "http://127.0.0.1:8000/api/shop/downloadable/download-sample/sample/{}"
+    download = "http://testserver/api/shop/downloadable/download-sample/sample/{}"  # the request's base URL
     assert (ebook["sampleType"], ebook["sampleFile"], ebook["sampleFileName"], ebook["sampleUrl"],
             ebook["sampleFileUrl"]) == ("file", "downloadable/finance-guide/sample-chapter.pdf", "sample-chapter.pdf",
                                         None, download.format(first))

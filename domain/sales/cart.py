@@ -28,6 +28,7 @@ from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales.cart_totals import check_coupon
 from generated.input_schemas import schema
+from domain.catalog.visibility import enabled_in_channel
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (
@@ -186,23 +187,16 @@ def product_name(context: RequestContext, product_id: int) -> str:
 
 
 def addable_product(context: RequestContext, product_id) -> Product:
-    """A top-level product of the channel; 404 otherwise, 400 when it is inactive."""
+    """A product the shop shows on its own: top-level, enabled, visible individually, in the channel.
+    Any other id is 404 exactly as for an id that does not exist, so the answer never tells a hidden
+    product (or its name) apart from a missing one."""
     in_channel = (ProductChannel.product == Product.id) & (ProductChannel.channel == context.channel_id)
     product = (Product.select().join(ProductChannel, on=in_channel)
-               .where(Product.id == product_id, Product.parent.is_null()).first())
+               .where(Product.id == product_id, Product.parent.is_null(), Product.status == True,  # noqa: E712
+                      Product.visible_individually == True).first())  # noqa: E712
     if product is None:
         raise product_not_found()
-    ensure_active(context, [product.id])
     return product
-
-
-def ensure_active(context: RequestContext, product_ids):
-    inactive = (Product.select(Product.id)
-                .where(Product.id.in_(list(product_ids)), Product.status == False)  # noqa: E712
-                .order_by(Product.id).first())
-    if inactive is not None:
-        name = product_name(context, inactive.id)
-        raise ApiError(400, f'The product "{name}" is inactive and cannot be added to the cart.', "product_not_found")
 
 
 def selections_for(context: RequestContext, product: Product, quantity: int, body: dict) -> list[Selection]:
@@ -222,12 +216,13 @@ def configurable_selection(context, product: Product, quantity: int, body: dict)
     if variant_id is None:
         raise invalid("selectedConfigurableOption",
                       "The selectedConfigurableOption field is required for configurable products.")
-    variant = Product.get_or_none(Product.id == variant_id, Product.parent == product.id)
+    # A disabled variant is not one of the product's (its page does not list it either).
+    variant = Product.get_or_none(Product.id == variant_id, Product.parent == product.id,
+                                  Product.status == True)  # noqa: E712
     if variant is None:
         raise invalid("selectedConfigurableOption", f"Product {variant_id} is not a variant of this product.",
                       "invalid_configuration")
     check_super_attribute(product, variant, body.get("superAttribute"))
-    ensure_active(context, [variant.id])
     return [Selection(product.id, variant.id, "configurable", quantity, {})]
 
 
@@ -260,12 +255,14 @@ def downloadable_selection(context, product: Product, quantity: int, body: dict)
 
 def grouped_selections(context, product: Product, quantity: int, body: dict) -> list[Selection]:
     """One line per associated product with a quantity above 0; `quantity` is not used (the page's
-    example adds exactly the groupedQty quantities)."""
+    example adds exactly the groupedQty quantities). The members are those the product page shows
+    (enabled, in the channel): a hidden member is "not part of this group", like an unknown id."""
     chosen = id_map(body.get("groupedQty"), "groupedQty")
     associated = {row.associated_product_id: row.associated_product for row in
                   ProductGroupedProduct.select(ProductGroupedProduct, Product)
                   .join(Product, on=(ProductGroupedProduct.associated_product == Product.id))
-                  .where(ProductGroupedProduct.product == product.id).order_by(ProductGroupedProduct.sort_order)}
+                  .where(ProductGroupedProduct.product == product.id, enabled_in_channel(context))
+                  .order_by(ProductGroupedProduct.sort_order)}
     unknown = [key for key in chosen if int(key) not in associated]
     if unknown:
         raise invalid("groupedQty", f"Products {', '.join(unknown)} are not part of this group.")
@@ -283,19 +280,19 @@ def grouped_selections(context, product: Product, quantity: int, body: dict) -> 
         if member.type not in ("simple", "virtual"):
             raise invalid("groupedQty", f"Product {pid} of the group cannot be added this way.")
         selections.append(Selection(pid, None, member.type, quantities[pid], {}))
-    ensure_active(context, [selection.product_id for selection in selections])
     return selections
 
 
 def bundle_selection(context, product: Product, quantity: int, body: dict) -> list[Selection]:
     options = {option.id: option for option in
                ProductBundleOption.select().where(ProductBundleOption.product == product.id)}
+    # The choices the product page shows (enabled, in the channel): a hidden one is "not a choice".
     offered = {row.id: row for row in ProductBundleOptionProduct.select()
-               .where(ProductBundleOptionProduct.bundle_option.in_(list(options)))}
+               .join(Product, on=(ProductBundleOptionProduct.product == Product.id))
+               .where(ProductBundleOptionProduct.bundle_option.in_(list(options)), enabled_in_channel(context))}
     chosen = chosen_bundle_products(id_map(body.get("bundleOptions"), "bundleOptions"), options, offered)
     option_qty = chosen_bundle_quantities(id_map(body.get("bundleOptionQty"), "bundleOptionQty"), chosen,
                                           options, offered)
-    ensure_active(context, sorted({offered[row_id].product_id for ids in chosen.values() for row_id in ids}))
     additional = {"bundle_options": {str(key): ids for key, ids in sorted(chosen.items())},
                   "bundle_option_qty": {str(key): qty for key, qty in sorted(option_qty.items())}}
     return [Selection(product.id, None, "bundle", quantity, additional)]

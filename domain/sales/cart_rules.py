@@ -27,6 +27,9 @@ from storage.sales_models import CartRule, CartRuleCoupon, CartRuleCouponUsage, 
 
 AUTOMATIC, WITH_COUPON = 1, 2  # CartRule.coupon_type, as the cart-rule pages define it
 ALL_CONDITIONS = 1
+CONDITIONS_NOT_MET = "The cart does not meet the conditions of this coupon."
+USED_UP = "The coupon code has reached its usage limit."
+NO_LONGER_EXISTS = "The coupon code does not exist."
 
 
 @dataclass
@@ -197,7 +200,7 @@ def coupon_problem(coupon: CartRuleCoupon, facts: CartFacts) -> str | None:
     if coupon.expired_at and coupon.expired_at < utcnow():
         return "The coupon code has expired."
     if coupon.usage_limit and coupon.times_used >= coupon.usage_limit:
-        return "The coupon code has reached its usage limit."
+        return USED_UP
     if coupon.usage_per_customer and facts.customer_id:
         used = (CartRuleCouponUsage.select(CartRuleCouponUsage.times_used)
                 .where(CartRuleCouponUsage.coupon == coupon.id, CartRuleCouponUsage.customer == facts.customer_id)
@@ -224,12 +227,28 @@ def coupon_or_error(code: str, facts: CartFacts) -> CartRuleCoupon:
 
 
 def conditions_not_met() -> ApiError:
-    return ApiError(400, "The cart does not meet the conditions of this coupon.", "coupon_conditions_not_met")
+    return ApiError(400, CONDITIONS_NOT_MET, "coupon_conditions_not_met")
+
+
+class CouponUnavailable(ApiError):
+    """Place-order: the cart's coupon can no longer be used. The order is refused (nothing is written)
+    rather than placed without the discount the cart showed."""
+    def __init__(self, code: str, reason: str):
+        super().__init__(422, f'The coupon code "{code}" can no longer be used.', "coupon_invalid",
+                         {"couponCode": [reason]})
+
+
+def coupon_refusal(coupon: CartRuleCoupon | None, facts: CartFacts) -> str:
+    """Why a cart's coupon is not applied to the cart as it is now."""
+    if coupon is None:
+        return NO_LONGER_EXISTS
+    return coupon_problem(coupon, facts) or CONDITIONS_NOT_MET
 
 
 def consume_usage(applied_rule_ids: list[int], coupon_code: str | None, customer_id: int | None):
     """Count the uses of an order's rules and coupon; inside the place-order transaction.
-    A coupon used up meanwhile by another order fails the placement (422)."""
+    A coupon used up meanwhile by another order (the conditional UPDATE takes no use beyond the limit)
+    fails the placement with 422 CouponUnavailable, and the transaction rolls back."""
     with database.atomic():
         if applied_rule_ids:
             CartRule.update(times_used=CartRule.times_used + 1).where(CartRule.id.in_(applied_rule_ids)).execute()
@@ -238,13 +257,14 @@ def consume_usage(applied_rule_ids: list[int], coupon_code: str | None, customer
                     increment_usage(CartRuleCustomer, {"cart_rule": rule_id, "customer": customer_id})
         if coupon_code:
             coupon = find_coupon(coupon_code)
+            if coupon is None:
+                raise CouponUnavailable(coupon_code, NO_LONGER_EXISTS)
             taken = (CartRuleCoupon.update(times_used=CartRuleCoupon.times_used + 1)
                      .where(CartRuleCoupon.id == coupon.id,
                             (CartRuleCoupon.usage_limit == 0) | (CartRuleCoupon.times_used < CartRuleCoupon.usage_limit))
                      .execute())
             if not taken:
-                raise ApiError(422, "The coupon code cannot be applied.", "coupon_invalid",
-                               {"couponCode": ["The coupon code has reached its usage limit."]})
+                raise CouponUnavailable(coupon_code, USED_UP)
             if customer_id:
                 increment_usage(CartRuleCouponUsage, {"coupon": coupon.id, "customer": customer_id})
 

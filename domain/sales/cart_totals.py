@@ -69,7 +69,8 @@ class CartTotals:
     base_grand_total: Decimal = ZERO
     items_count: int = 0
     items_qty: int = 0
-    coupon_code: str | None = None
+    coupon_code: str | None = None  # the cart's coupon when it applies to the cart as it is now
+    coupon_refusal: str | None = None  # else why the cart's coupon does not apply (place-order refuses)
     applied_rule_ids: list = field(default_factory=list)
     free_shipping: bool = False
     shipping_rates: list = field(default_factory=list)  # [ShippingRate] offered for this cart
@@ -99,6 +100,8 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
         line.base_discount = discount
     apply_tax(lines, destination, decimals)
     totals.coupon_code, totals.applied_rule_ids = outcome.coupon_code, outcome.applied_rule_ids
+    if code and outcome.coupon_code is None:
+        totals.coupon_refusal = cart_rules.coupon_refusal(coupon, facts)
     totals.free_shipping = outcome.free_shipping
     add_shipping(context, cart, totals, outcome, decimals)
     convert(context, totals)

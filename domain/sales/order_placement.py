@@ -2,10 +2,14 @@
 
 Inside the transaction, in this order:
 1. the cart is claimed (`is_active` true -> false, a conditional UPDATE): a concurrent placement of
-   the same cart finds it closed and answers 409 "Cart is empty";
+   the same cart finds it closed and answers 409 "Cart is empty". So does one that arrives after the
+   order committed, when its token no longer names an active cart (`answer_for_ordered_cart`): the
+   loser of a race is 409 however late it lost, or the same order with the same Idempotency-Key;
 2. totals are computed again with `cart_totals.compute_totals`, so the order carries exactly what
    the cart showed; the checkout steps are checked on them (addresses, shipping method still offered,
-   payment method still active);
+   payment method still active), and a coupon on the cart that no longer applies (used up, expired,
+   conditions no longer met) refuses the order with 422 naming it: never an order without the
+   discount the buyer was shown;
 3. the order, its items (a configurable line: parent + variant child; a bundle line: parent + one
    child per selected product), both addresses, the status history and the payment record (the
    processor's `authorize`) are written;
@@ -13,7 +17,9 @@ Inside the transaction, in this order:
    `UPDATE … SET qty = qty - n WHERE id = ? AND qty >= n`, recorded in OrderItemInventory; products
    are visited in id order so two orders never wait on each other's rows in opposite order. When a
    product cannot be covered, everything rolls back and the answer is 422 naming the product;
-5. coupon and rule usage is counted, and `sales_documents.after_order_placed` runs.
+5. coupon and rule usage is counted: the coupon's use is a conditional UPDATE that never passes its
+   limit, so a placement that loses the coupon's last use to a concurrent one rolls back with the
+   same 422; then the payment is authorized and `sales_documents.after_order_placed` runs.
 On SQLite the transaction starts with BEGIN IMMEDIATE: writers queue for the database lock
 (busy_timeout) instead of failing when a read snapshot turns out stale.
 
@@ -33,9 +39,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from domain.sales import cart_totals
-
-from domain.sales import payments
+from domain.sales import cart_rules, cart_totals, payments
 from domain.errors import ApiError
 from storage.customer_models import Customer
 from storage.db import database
@@ -167,6 +171,34 @@ def place_order(context, cart: Cart, idempotency_key: str | None) -> Order:
         return earlier
 
 
+def ordered_cart(context) -> Cart | None:
+    """The bearer's cart when an order closed it: a guest token's cart, or the customer's latest cart
+    in the channel (asked only when they have no active one)."""
+    if context.customer_id is not None:
+        cart = (Cart.select().where(Cart.customer == context.customer_id, Cart.channel == context.channel_id)
+                .order_by(Cart.id.desc()).first())
+    elif context.cart_id is not None:
+        cart = Cart.get_or_none(Cart.id == context.cart_id)
+    else:
+        return None
+    if cart is None or cart.is_active or not Order.select().where(Order.cart_id == cart.id).exists():
+        return None
+    return cart
+
+
+def answer_for_ordered_cart(context, key: str | None, error: ApiError) -> Order:
+    """A placement that finds the bearer's cart gone (401 for a guest token, 404 for a customer)
+    because an order closed it, a concurrent placement or an earlier one: the order placed with the
+    same key, else 409 as for losing the claim. Any other error is raised as it is."""
+    cart = ordered_cart(context) if error.status in (401, 404) else None
+    if cart is None:
+        raise error
+    earlier = order_of_concurrent_retry(context, cart, key)
+    if earlier is None:
+        raise CartEmpty() from None
+    return earlier
+
+
 def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | None:
     """After losing a race (cart already closed, or the key taken by a parallel request): the order
     the parallel request with the same key placed, if that is what happened."""
@@ -184,6 +216,8 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     missing = missing_steps(context, cart, totals, addresses, "order")
     if missing:
         raise CheckoutIncomplete(missing)
+    if cart.coupon_code and totals.coupon_code is None:
+        raise cart_rules.CouponUnavailable(cart.coupon_code, totals.coupon_refusal)
     method = chosen_payment_method(context, cart)
     order = Order.create(increment_id=f"pending-{uuid.uuid4().hex}", channel=cart.channel_id,
                          idempotency_key=idempotency_key, request_fingerprint=lines_fingerprint(cart.id),
@@ -196,8 +230,8 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
             copy_address(order, addresses[address_type])
     record_status(order, "pending", "Order placed")
     take_stock(stock_items)
+    cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
     authorize_payment(order, method)
-    cart_totals.consume_coupon_usage(order, cart.customer_id)
     after_order_placed(order)
     return order
 

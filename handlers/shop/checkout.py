@@ -21,8 +21,8 @@ from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.ids import parse_id
 from domain.sales.order_placement import (
-    CheckoutIncomplete, cart_addresses, missing_steps, place_order, redirect_url, replay,
-    require_items,
+    CheckoutIncomplete, answer_for_ordered_cart, cart_addresses, missing_steps, place_order, redirect_url,
+    replay, require_items,
 )
 from storage.customer_models import CustomerAddress
 from storage.db import database
@@ -286,7 +286,10 @@ def order_for_request(context: RequestContext, idempotency_key: str | None, sent
         earlier = replay(context, idempotency_key, active_cart_or_none(context))
         if earlier is not None:
             return earlier
-    cart = checkout_cart(context)
+    try:
+        cart = checkout_cart(context)
+    except ApiError as error:  # ordered meanwhile: 409, or the order of the same key
+        return answer_for_ordered_cart(context, idempotency_key, error)
     mismatched = {field: [f"Does not match the chosen {label}."] for field, label, chosen in (
         ("shippingMethodCode", "shipping method", cart.shipping_method),
         ("paymentMethod", "payment method", cart.payment_method))
@@ -444,19 +447,22 @@ def graphql_create_order(context: RequestContext, input: dict) -> dict:
     earlier = replay(context, key, active_cart_or_none(context)) if key else None
     if earlier is not None:
         return created_order_payload(earlier)
-    with database.atomic():
-        cart = checkout_cart(context)
-        require_items(cart)
-        billing = order_address(input["billingAddress"], "billingAddress")
-        shipping = order_address({"email": billing["email"], "phone": billing["phone"],
-                                  **{k: v for k, v in (input.get("shippingAddress") or {}).items() if v}},
-                                 "shippingAddress") if input.get("shippingAddress") else dict(billing)
-        save_addresses(cart, {"billing": billing, "shipping": shipping})
-        if compute_totals(context, cart).needs_shipping:
-            method = input.get("shippingMethod") or ""
-            choose_shipping_method(context, SHIPPING_ALIASES.get(method, method), "shippingMethod")
-        choose_payment_method(context, input["paymentMethod"], "paymentMethod")
-        order = place_order(context, checkout_cart(context), key)
+    try:
+        with database.atomic():
+            cart = checkout_cart(context)
+            require_items(cart)
+            billing = order_address(input["billingAddress"], "billingAddress")
+            shipping = order_address({"email": billing["email"], "phone": billing["phone"],
+                                      **{k: v for k, v in (input.get("shippingAddress") or {}).items() if v}},
+                                     "shippingAddress") if input.get("shippingAddress") else dict(billing)
+            save_addresses(cart, {"billing": billing, "shipping": shipping})
+            if compute_totals(context, cart).needs_shipping:
+                method = input.get("shippingMethod") or ""
+                choose_shipping_method(context, SHIPPING_ALIASES.get(method, method), "shippingMethod")
+            choose_payment_method(context, input["paymentMethod"], "paymentMethod")
+            order = place_order(context, checkout_cart(context), key)
+    except ApiError as error:  # the cart was ordered meanwhile (every write above rolled back): 409 or that order
+        order = answer_for_ordered_cart(context, key, error)
     return created_order_payload(order)
 
 

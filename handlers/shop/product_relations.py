@@ -9,9 +9,10 @@ stored on their link: a link with a sample is also a downloadable sample with th
 The purchasable file of a link (`url`, `fileUrl`) is never exposed here; buyers download it through
 their purchased downloadable products.
 """
+from domain.catalog.visibility import enabled_in_channel
 from domain.common import RequestContext, json_number
 from storage.models import (
-    Channel, Product, ProductBundleOption, ProductBundleOptionProduct, ProductChannel, ProductDownloadableLink,
+    Channel, Product, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink,
     ProductGroupedProduct,
 )
 
@@ -25,12 +26,6 @@ def iri(kind: str, key: int) -> str:
 
 def product_iri(product_id: int) -> str:
     return iri("products", product_id)
-
-
-def enabled_in_channel(context: RequestContext):
-    """Condition on Product: enabled and assigned to the request channel."""
-    in_channel = ProductChannel.select(ProductChannel.product).where(ProductChannel.channel == context.channel_id)
-    return (Product.status == True) & Product.id.in_(in_channel)  # noqa: E712
 
 
 # --- batched loaders -------------------------------------------------------------------
@@ -73,7 +68,11 @@ def group_by(rows, key) -> dict[int, list]:
 
 
 def sample_download_base(context: RequestContext) -> str:
-    """Absolute origin of sample download URLs: the channel's hostname."""
+    """Absolute base of sample download URLs, which are paths of this API: where clients reach it
+    (PUBLIC_URL, else the request's own base URL; the same for REST and GraphQL). The channel's
+    hostname names the storefront, not the API, and serves only when no request is at hand."""
+    if context.public_url:
+        return context.public_url.rstrip("/")
     hostname = Channel.select(Channel.hostname).where(Channel.id == context.channel_id).scalar()
     return (hostname or "").rstrip("/")
 

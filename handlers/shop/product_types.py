@@ -2,10 +2,11 @@
 links and samples (rest-api/shop/products/product-type-subresources.md), as the documented flat rows
 with IRIs; the product document inlines the same relations (handlers.shop.product_relations).
 """
+from domain.catalog.visibility import enabled_in_channel
 from domain.common import Page, Window, paginate
 from domain.errors import NotFound
 from handlers.shop.product_relations import (
-    bundle_option_document, bundle_option_rows, enabled_in_channel, group_by, grouped_document, grouped_rows, iri,
+    bundle_option_document, bundle_option_rows, group_by, grouped_document, grouped_rows, iri,
     link_document, link_rows, product_iri, sample_document, sample_download_base, selection_document, selection_rows,
     translation_document,
 )
