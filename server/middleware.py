@@ -64,7 +64,11 @@ class RequestIdMiddleware:
 
 class BodyLimitMiddleware:
     """Bodies over 1 MB get 413, whether or not Content-Length announces them. Multipart uploads may
-    carry one image up to MAX_IMAGE_BYTES (the upload operation answers 422 above its own limit)."""
+    carry one image up to MAX_IMAGE_BYTES (the upload operation answers 422 above its own limit).
+
+    A body without Content-Length (Transfer-Encoding: chunked) is read here, up to the limit, and
+    handed on with its Content-Length: connexion takes a request without one for a request without
+    a body."""
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES, upload_limit: int | None = None):
         self.app = app
@@ -79,6 +83,11 @@ class BodyLimitMiddleware:
         declared = header(scope, b"content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             return await self.reject(send, limit)
+        if declared is None and (header(scope, b"transfer-encoding") or scope["method"] in BODY_METHODS):
+            body = await self.read_body(receive, limit)
+            if body is None:
+                return await self.reject(send, limit)
+            return await self.app(with_content_length(scope, len(body)), replay(body, receive), send)
         received, too_large = 0, False
 
         async def counting_receive():
@@ -102,9 +111,45 @@ class BodyLimitMiddleware:
         if too_large:
             await self.reject(send, limit)
 
+    @staticmethod
+    async def read_body(receive, limit: int) -> bytes | None:
+        """The whole body, or None once it grows past `limit` (the rest is never read)."""
+        chunks, received = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away: hand on what there is
+                break
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
     async def reject(self, send, limit: int):
         size = "1 MB" if limit == MAX_BODY_BYTES else f"{limit // 1024} KB"
         await send_json(send, 413, {"message": f"The request body is larger than {size}.", "error": "payload_too_large"})
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def with_content_length(scope, length: int) -> dict:
+    """The scope of a body read in full: Content-Length instead of Transfer-Encoding."""
+    headers = [(key, value) for key, value in scope.get("headers", ())
+               if key.lower() not in (b"content-length", b"transfer-encoding")]
+    return {**scope, "headers": [*headers, (b"content-length", str(length).encode())]}
+
+
+def replay(body: bytes, receive):
+    """A receive channel that yields the body read already, then the client's further messages."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed():
+        return pending.pop() if pending else await receive()
+    return replayed
 
 
 class RateLimitMiddleware:
