@@ -1,7 +1,9 @@
 """Cross-cutting ASGI middleware: request ids, the 1 MB body limit, and rate limits.
 
 Rate limits use the `limits` library: in-process memory by default, Redis when REDIS_URL is set,
-so several workers share one budget per storefront key or admin token.
+so several workers share one budget per storefront key or admin token. Every request costs one unit
+up front; the GraphQL endpoint charges a costly query its further units through the request's
+`RateLimitBudget` (scope state `rate_limit`).
 """
 import json
 import math
@@ -152,6 +154,41 @@ def replay(body: bytes, receive):
     return replayed
 
 
+class RateLimitBudget:
+    """The rate-limit buckets of one request, for charges beyond the unit counted up front, and the
+    X-RateLimit-* headers its response carries (they follow every charge)."""
+
+    def __init__(self, middleware: "RateLimitMiddleware", buckets: list[tuple], headers: list[tuple[bytes, bytes]]):
+        self.middleware = middleware
+        self.buckets = buckets
+        self.headers = headers
+
+    async def charge(self, units: int) -> bool:
+        """Take `units` more from every bucket, or nothing (False, with Retry-After) when one lacks them."""
+        if units <= 0:
+            return True
+        limiter = self.middleware.limiter
+        for limit, identifier in self.buckets:
+            if not await limiter.test(limit, identifier, cost=units):
+                _allowed, self.headers = await self.middleware.hit(self.buckets, cost=0, refused=True)
+                return False
+        _allowed, self.headers = await self.middleware.hit(self.buckets, cost=units)
+        return True
+
+    def header(self, name: bytes) -> str | None:
+        return next((value.decode() for key, value in self.headers if key == name), None)
+
+    def retry_after(self) -> int | None:
+        value = self.header(b"retry-after")
+        return int(value) if value else None
+
+    def throttle_status(self) -> dict:
+        """The tightest bucket after this request, in requests."""
+        return {"maximumAvailable": int(self.header(b"x-ratelimit-limit")),
+                "currentlyAvailable": int(self.header(b"x-ratelimit-remaining")),
+                "resetAt": int(self.header(b"x-ratelimit-reset"))}
+
+
 class RateLimitMiddleware:
     """Per storefront key (its own limit per minute) and per admin token (per minute and per day)."""
 
@@ -173,7 +210,14 @@ class RateLimitMiddleware:
             retry_after = int(headers[-1][1])
             return await send_json(send, 429, {"message": "Rate limit exceeded", "error": "rate_limit_exceeded",
                                                "retry_after": retry_after}, headers)
-        await self.app(scope, receive, with_headers(send, headers))
+        budget = RateLimitBudget(self, buckets, headers)
+        scope.setdefault("state", {})["rate_limit"] = budget
+
+        async def sender(message):
+            if message["type"] == "http.response.start":  # the headers as they are after every charge
+                message = {**message, "headers": [*message.get("headers", []), *budget.headers]}
+            await send(message)
+        await self.app(scope, receive, sender)
 
     async def buckets(self, scope) -> list[tuple]:
         """[(limit item, identifier)] for the caller, or [] when unauthenticated (auth rejects it later)."""
@@ -197,11 +241,12 @@ class RateLimitMiddleware:
                 return [(RateLimitItemPerMinute(claims["rate_limit"]), f"storefront-key:{claims['key_id']}")]
         return []
 
-    async def hit(self, buckets) -> tuple[bool, list[tuple[bytes, bytes]]]:
-        """Count the request in every bucket; headers describe the tightest one."""
-        allowed, tightest = True, None
+    async def hit(self, buckets, cost: int = 1, refused: bool = False) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """Count `cost` units in every bucket; headers describe the tightest one."""
+        allowed, tightest = not refused, None
         for limit, identifier in buckets:
-            allowed = await self.limiter.hit(limit, identifier) and allowed
+            if cost:
+                allowed = await self.limiter.hit(limit, identifier, cost=cost) and allowed
             stats = await self.limiter.get_window_stats(limit, identifier)
             if tightest is None or stats.remaining < tightest[1].remaining:
                 tightest = (limit, stats)
