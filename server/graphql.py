@@ -2,9 +2,10 @@
 
 Every root field calls the same handler as its REST twin (`@operation`) or a
 GraphQL-only handler (`@handler`). Connections are built here from the
-handler's `Page`; `id` becomes the IRI and `_id` the integer key. Parsed and
-validated documents are cached per query string, and each request runs in one
-worker thread with one pooled database connection.
+handler's `Page`; `id` becomes the IRI and `_id` the integer key. Request limits,
+query cost and the cache of parsed and validated documents live in
+server/graphql_limits.py; each request runs in one worker thread with one pooled
+database connection.
 """
 import base64
 import dataclasses
@@ -13,16 +14,13 @@ import inspect
 import logging
 import binascii
 import re
-from collections import OrderedDict
 from pathlib import Path
 
 from ariadne import ObjectType, make_executable_schema
 from ariadne.asgi import GraphQL
-from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
 from graphql import (
-    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode, get_named_type, parse,
-    validate,
+    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode, get_named_type,
 )
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
@@ -32,6 +30,7 @@ from handlers.common import Page, Window, build_context, snake_case
 from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
+from server.graphql_limits import GraphQLLimits, GuardedHTTPHandler
 from server.rest import Forbidden, has_permission, load_handler
 from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
 from storage.db import database
@@ -248,35 +247,6 @@ def bind_iri(bindable: ObjectType, template: str | None):
     bindable.set_field("id", resolve_iri)
 
 
-class DocumentCache:
-    """Bounded cache of parsed and validated documents, keyed by query text."""
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self.parsed: OrderedDict[str, object] = OrderedDict()
-        self.validated: dict[int, list] = {}
-
-    def parse(self, _context, data: dict):
-        query = data["query"]
-        document = self.parsed.get(query)
-        if document is None:
-            document = parse(query)
-            self.parsed[query] = document
-            if len(self.parsed) > self.size:
-                _, evicted = self.parsed.popitem(last=False)
-                self.validated.pop(id(evicted), None)
-        return document
-
-    def validate(self, schema, document, rules=None, max_errors=None, type_info=None):
-        # Only documents from parse() reach here, and eviction drops their entry.
-        key = id(document)
-        errors = self.validated.get(key)
-        if errors is None:
-            errors = validate(schema, document, rules, max_errors=max_errors)
-            self.validated[key] = errors
-        return errors
-
-
 def format_error(error: GraphQLError, debug: bool = False) -> dict:
     formatted = error.formatted
     original = error.original_error
@@ -296,15 +266,16 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
     return formatted
 
 
-class ThreadedHTTPHandler(GraphQLHTTPHandler):
+class ThreadedHTTPHandler(GuardedHTTPHandler):
     """Authenticates the caller for its surface, then executes the whole operation in one worker thread.
 
     shop: storefront key required; an optional bearer is a customer token or a guest cart token;
-    admin: integration token required.
+    admin: integration token required. The request limits, the query cost and JSON transport errors
+    come from GuardedHTTPHandler (server/graphql_limits.py).
     """
 
     def __init__(self, settings: Settings, surface: str, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(GraphQLLimits.from_settings(settings), **kwargs)
         self.settings = settings
         self.surface = surface
 
@@ -339,9 +310,9 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         headers = dict(request.headers)
         claims = getattr(request.state, "claims", {})
-        return await run_in_threadpool(self.execute_in_thread, headers, claims, data)
+        return await run_in_threadpool(self.execute_in_thread, headers, claims, data, query_document)
 
-    def execute_in_thread(self, headers: dict, claims: dict, data):
+    def execute_in_thread(self, headers: dict, claims: dict, data, query_document=None):
         with database.connection_context():
             context = build_context(headers, self.settings.media_url)
             customer = claims.get("customer") or {}
@@ -352,6 +323,7 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
             return graphql_sync(
                 self.schema, data, context_value={"context": context, "headers": headers},
                 query_parser=self.query_parser, query_validator=self.query_validator, debug=False,
+                query_document=query_document, middleware=self.guard.execution_middleware(),
                 introspection=self.introspection, logger=self.logger, error_formatter=self.error_formatter)
 
 
@@ -371,12 +343,12 @@ logging.getLogger("specshop.graphql").addFilter(ExpectedErrorFilter())
 def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
     sdl = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
     schema = make_executable_schema(sdl, *object_types(sdl, surface))
-    cache = DocumentCache()
+    handler = ThreadedHTTPHandler(settings, surface)
     return GraphQL(
         schema,
-        http_handler=ThreadedHTTPHandler(settings, surface),
-        query_parser=cache.parse,
-        query_validator=cache.validate,
+        http_handler=handler,
+        query_parser=handler.guard.parse,
+        query_validator=handler.guard.validate,
         error_formatter=format_error,
         logger="specshop.graphql",
     )

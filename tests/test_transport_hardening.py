@@ -1,4 +1,5 @@
-"""Transport hardening: chunked request bodies."""
+"""Transport hardening: chunked request bodies, JSON answers for every GraphQL transport error, HTTP
+statuses of GraphQL results."""
 import json
 
 import pytest
@@ -64,3 +65,60 @@ def test_a_chunked_graphql_request_executes(client):
     response = client.post("/api/graphql", content=chunked(body, 5), headers={"Content-Type": "application/json"})
     assert response.status_code == 200
     assert response.json()["data"]["locales"]["totalCount"] >= 1
+
+
+# --- GraphQL transport errors: JSON {"message", "error"}, never text/plain ------------------------------
+
+@pytest.mark.parametrize("content, content_type, status, error", [
+    (b"{not json", "application/json", 400, "bad_request"),
+    (b'["not", "an", "object"]', "application/json", 400, "bad_request"),
+    (b'{"variables": {}}', "application/json", 400, "bad_request"),
+    (b'{"query": 42}', "application/json", 400, "bad_request"),
+    (b'{"query": "{ __typename }", "variables": "x"}', "application/json", 400, "bad_request"),
+    (b'{"query": "{ __typename }", "operationName": 7}', "application/json", 400, "bad_request"),
+    (b"{ __typename }", "text/plain", 415, "unsupported_media_type"),
+    (b"{ __typename }", "application/graphql", 415, "unsupported_media_type"),
+    (b"operations=1", "multipart/form-data; boundary=nothing", 400, "bad_request"),
+])
+def test_graphql_transport_errors_are_json(client, content, content_type, status, error):
+    response = client.post("/api/graphql", content=content, headers={"Content-Type": content_type})
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"message", "error"} and body["error"] == error and body["message"]
+
+
+def test_graphql_get_requests_are_json_errors_except_the_explorer_page(client):
+    with_query = client.get("/api/graphql", params={"query": "{ __typename }"})
+    assert with_query.status_code == 400 and with_query.json()["error"] == "bad_request"
+    without_query = client.get("/api/graphql", headers={"Accept": "application/json"})
+    assert without_query.status_code == 400 and without_query.json()["error"] == "bad_request"
+    explorer = client.get("/api/graphiql", headers={"Accept": "text/html"})
+    assert explorer.status_code == 200 and explorer.headers["content-type"].startswith("text/html")
+
+
+def test_graphql_post_without_content_type_is_415_json(client):
+    response = client.post("/api/graphql", content=b'{"query": "{ __typename }"}')
+    assert response.status_code == 415 and response.json()["error"] == "unsupported_media_type"
+
+
+# --- HTTP status of GraphQL results --------------------------------------------------------------------
+
+def test_a_crashing_resolver_is_never_a_400(client, monkeypatch):
+    import handlers.locales
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(handlers.locales, "paginate", crash)
+    response = client.post("/api/graphql", json={"query": "{ locales { totalCount } }"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == "Internal server error"
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+
+
+def test_client_errors_of_a_non_null_root_field_stay_400(client):
+    response = client.post("/api/graphql", json={"query": '{ products(after: "not a cursor") { totalCount } }'})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
