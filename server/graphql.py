@@ -30,7 +30,7 @@ from handlers.common import Page, Window, build_context, snake_case
 from handlers.errors import ApiError, InvalidRequest, NotImplementedOperation, TooManyRequests
 from server.config import Settings
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
-from server.graphql_limits import GraphQLLimits, GuardedHTTPHandler
+from server.graphql_limits import MAX_CURSOR_OFFSET, GraphQLLimits, GuardedHTTPHandler
 from server.rest import Forbidden, has_permission, load_handler
 from server.security import admin_claims, bearer_token, customer_claims, guest_cart_claims, lookup_key
 from storage.db import database
@@ -46,9 +46,12 @@ def encode_cursor(offset: int) -> str:
 
 def decode_cursor(cursor: str, name: str) -> int:
     try:
-        return int(base64.b64decode(cursor.encode(), validate=True).decode())
+        offset = int(base64.b64decode(cursor.encode(), validate=True).decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidRequest({name: ["Invalid cursor."]}) from None
+        offset = None
+    if offset is None or not 0 <= offset <= MAX_CURSOR_OFFSET:  # an offset no page can start at
+        raise InvalidRequest({name: ["Invalid cursor."]})
+    return offset
 
 
 def window_from_args(args: dict, default_size: int) -> Window:

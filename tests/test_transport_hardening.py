@@ -1,5 +1,6 @@
 """Transport hardening: chunked request bodies, JSON answers for every GraphQL transport error, HTTP
-statuses of GraphQL results."""
+statuses of GraphQL results, and cursors that decode to offsets no page can start at."""
+import base64
 import json
 
 import pytest
@@ -122,3 +123,35 @@ def test_client_errors_of_a_non_null_root_field_stay_400(client):
     response = client.post("/api/graphql", json={"query": '{ products(after: "not a cursor") { totalCount } }'})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+
+
+# --- cursors -------------------------------------------------------------------------------------------
+
+def cursor(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("raw", ["-1", "-5", "2147483648", "99999999999999999999", "9" * 5000, "1e3", "12abc"])
+@pytest.mark.parametrize("argument", ["after", "before"])
+def test_cursors_outside_the_offset_range_are_400_naming_the_argument(client, raw, argument):
+    size = "last: 2" if argument == "before" else "first: 2"
+    query = '{ products(%s: "%s", %s) { totalCount edges { node { id } } } }' % (argument, cursor(raw), size)
+    response = client.post("/api/graphql", json={"query": query})
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["errors"] == {argument: ["Invalid cursor."]}
+
+
+def test_the_largest_cursor_is_an_empty_page_not_an_error(graphql):
+    result = graphql('{ products(after: "%s", first: 2) { totalCount edges { node { id } } } }'
+                     % cursor(str(2**31 - 1)))
+    assert "errors" not in result and result["data"]["products"]["edges"] == []
+
+
+def test_nested_connection_cursors_are_bounded_too(client):
+    query = '{ products(first: 1) { edges { node { images(after: "%s") { totalCount } } } } }' % cursor("-3")
+    response = client.post("/api/graphql", json={"query": query})
+    assert response.status_code == 200  # the nested field is nullable: the product stays, the error names it
+    error = response.json()["errors"][0]
+    assert error["extensions"]["errors"] == {"after": ["Invalid cursor."]} and error["path"][-1] == "images"
