@@ -309,7 +309,8 @@ class CostCounter:
             if name in SIZE_ARGUMENTS:
                 value = self.argument_value(argument.value)
                 if value is not None:
-                    sizes[name] = min(max(0, value), self.limits.max_page_size) if name in PAGE_ARGUMENTS else max(0, value)
+                    value = max(0, value)
+                    sizes[name] = min(value, self.limits.max_page_size) if name in PAGE_ARGUMENTS else value
         if sizes:
             return max(sizes.values())
         if definition is None:  # a field the schema lacks (only tools measure unvalidated documents)

@@ -110,7 +110,8 @@ def test_costly_pages_within_the_alias_limit_are_refused_by_cost(client):
 
 
 def test_a_legitimate_page_runs_and_reports_its_cost(client):
-    response = client.post("/api/graphql", json={"query": "{ products(first: 5) { totalCount edges { node { id } } } }"})
+    query = "{ products(first: 5) { totalCount edges { node { id } } } }"
+    response = client.post("/api/graphql", json={"query": query})
     assert response.status_code == 200
     body = response.json()
     assert len(body["data"]["products"]["edges"]) == 5
@@ -125,7 +126,8 @@ def test_depth_is_limited_with_fragments_followed(client):
     for _ in range(3):
         inner = level.format(inner)
     fragment = f"fragment Deep on Category {{ {inner} }}"
-    deep = "{ categories(first: 1) { edges { node { children(first: 1) { edges { node { ...Deep } } } } } } } " + fragment
+    deep = ("{ categories(first: 1) { edges { node { children(first: 1) { edges { node { ...Deep } } } } } } } "
+            + fragment)
     with count_queries() as statements:
         error = refusal(client.post("/api/graphql", json={"query": deep}))
     assert error["extensions"]["code"] == "QUERY_TOO_DEEP"
