@@ -454,6 +454,10 @@ def keep_one_timeout(result: dict, limit: float, elapsed: float) -> dict:
 
 # -- the HTTP side -------------------------------------------------------------------------------------
 
+def media_type(request) -> str:
+    return request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
 def transport_error(status: int, message: str, error: str) -> JSONResponse:
     """A request that is not a GraphQL request at all: the REST error envelope."""
     return JSONResponse({"message": message, "error": error}, status_code=status)
@@ -493,14 +497,21 @@ class GuardedHTTPHandler(GraphQLHTTPHandler):
                 return transport_error(400, "Send GraphQL operations with POST as application/json.", "bad_request")
         return await super().handle_request(request)
 
+    async def extract_data_from_request(self, request):
+        """JSON or a multipart upload; media types compare case-insensitively."""
+        if media_type(request) == DATA_TYPE_MULTIPART:
+            return await self.extract_data_from_multipart_request(request)
+        return await self.extract_data_from_json_request(request)
+
     async def graphql_http_server(self, request):
-        content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type not in (DATA_TYPE_JSON, DATA_TYPE_MULTIPART):
+        if media_type(request) not in (DATA_TYPE_JSON, DATA_TYPE_MULTIPART):
             return transport_error(415, f"GraphQL requests must be {DATA_TYPE_JSON} or {DATA_TYPE_MULTIPART}.",
                                    "unsupported_media_type")
         try:
             data = await self.extract_data_from_request(request)
             validate_data(data)
+        except RecursionError:  # JSON nested deeper than the decoder goes
+            return transport_error(400, "Request body is not a valid JSON", "bad_request")
         except HttpError as error:
             return transport_error(400, error.message or "Bad request", "bad_request")
         except HTTPException as error:  # starlette's, for a multipart body it cannot read

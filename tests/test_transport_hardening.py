@@ -89,6 +89,19 @@ def test_graphql_transport_errors_are_json(client, content, content_type, status
     assert set(body) == {"message", "error"} and body["error"] == error and body["message"]
 
 
+def test_graphql_json_nested_too_deeply_is_a_400_not_a_server_error(client):
+    nested = b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 100000 + b"]" * 100000 + b"}}"
+    response = client.post("/api/graphql", content=nested, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"message": "Request body is not a valid JSON", "error": "bad_request"}
+
+
+def test_graphql_media_types_compare_case_insensitively(client):
+    response = client.post("/api/graphql", content=b'{"query": "{ __typename }"}',
+                           headers={"Content-Type": "Application/JSON; charset=UTF-8"})
+    assert response.status_code == 200 and response.json()["data"] == {"__typename": "Query"}
+
+
 def test_graphql_get_requests_are_json_errors_except_the_explorer_page(client):
     with_query = client.get("/api/graphql", params={"query": "{ __typename }"})
     assert with_query.status_code == 400 and with_query.json()["error"] == "bad_request"
