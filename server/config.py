@@ -34,5 +34,5 @@ class Settings:
     graphql_default_list_size: int = field(default_factory=lambda: env_int("GRAPHQL_DEFAULT_LIST_SIZE", 10))
     graphql_timeout_seconds: float = field(default_factory=lambda: env_float("GRAPHQL_TIMEOUT_SECONDS", 10.0))
     graphql_cost_per_request: int = field(default_factory=lambda: env_int("GRAPHQL_COST_PER_REQUEST", 1000))
-    graphql_cache_max_bytes: int = field(default_factory=lambda: env_int("GRAPHQL_CACHE_MAX_BYTES", 1048576))
+    graphql_cache_max_bytes: int = field(default_factory=lambda: env_int("GRAPHQL_CACHE_MAX_BYTES", 262144))
     graphql_cache_max_entries: int = field(default_factory=lambda: env_int("GRAPHQL_CACHE_MAX_ENTRIES", 512))

@@ -4,8 +4,9 @@
   document is refused before it is parsed or kept;
 * aliases and depth, counted on the parsed document with fragments followed, before validation;
 * query cost, computed from the validated document and the request's variables: every field costs 1,
-  and a list or connection multiplies the cost of its selection by the page it asks for (`first`/`last`,
-  a `perPage`/`limit`-style argument, or the default list size when absent);
+  a list or connection multiplies the cost of its selection by the page it asks for (`first`/`last`,
+  a `perPage`/`limit`-style argument, or the default list size when absent), and every item a root
+  field returns costs `root_item_cost` more;
 * an execution time budget: a resolver middleware refuses every field resolved after the deadline;
 * the rate limit charges a query ceil(cost / cost per request) requests, and the response reports the
   cost in `extensions.cost`.
@@ -72,7 +73,7 @@ class GraphQLLimits:
     max_page_size: int = 100
     timeout_seconds: float = 10.0
     cost_per_request: int = 1000
-    cache_max_bytes: int = 1024 * 1024
+    cache_max_bytes: int = 262144
     cache_max_entries: int = 512
 
     @classmethod
