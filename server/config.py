@@ -8,6 +8,14 @@ def env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 @dataclass(frozen=True)
 class Settings:
     media_url: str = field(default_factory=lambda: os.environ.get("MEDIA_URL", "http://127.0.0.1:8000/storage"))
@@ -25,6 +33,18 @@ class Settings:
         default_factory=lambda: int(os.environ.get("INVALID_CREDENTIALS_PER_MINUTE", "20")))
     default_per_page: int = 10
     max_per_page: int = 50
+    # GraphQL limits (docs/security.md, "GraphQL limits")
+    graphql_max_document_bytes: int = field(default_factory=lambda: env_int("GRAPHQL_MAX_DOCUMENT_BYTES", 32768))
+    graphql_max_tokens: int = field(default_factory=lambda: env_int("GRAPHQL_MAX_TOKENS", 5000))
+    graphql_max_aliases: int = field(default_factory=lambda: env_int("GRAPHQL_MAX_ALIASES", 30))
+    graphql_max_depth: int = field(default_factory=lambda: env_int("GRAPHQL_MAX_DEPTH", 15))
+    graphql_max_cost: int = field(default_factory=lambda: env_int("GRAPHQL_MAX_COST", 50000))
+    graphql_root_item_cost: int = field(default_factory=lambda: env_int("GRAPHQL_ROOT_ITEM_COST", 50))
+    graphql_default_list_size: int = field(default_factory=lambda: env_int("GRAPHQL_DEFAULT_LIST_SIZE", 10))
+    graphql_timeout_seconds: float = field(default_factory=lambda: env_float("GRAPHQL_TIMEOUT_SECONDS", 10.0))
+    graphql_cost_per_request: int = field(default_factory=lambda: env_int("GRAPHQL_COST_PER_REQUEST", 1000))
+    graphql_cache_max_bytes: int = field(default_factory=lambda: env_int("GRAPHQL_CACHE_MAX_BYTES", 262144))
+    graphql_cache_max_entries: int = field(default_factory=lambda: env_int("GRAPHQL_CACHE_MAX_ENTRIES", 512))
 
     def public_base(self, request) -> str:
         """PUBLIC_URL, else the base URL `request` was sent to (taken from its Host header: set

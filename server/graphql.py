@@ -8,14 +8,12 @@ worker thread with one pooled database connection.
 """
 import importlib
 import logging
-from collections import OrderedDict
 from pathlib import Path
 
 from ariadne import ObjectType
 from ariadne.asgi import GraphQL
-from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.graphql import graphql_sync
-from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, get_named_type, parse, validate
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, get_named_type
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
@@ -25,6 +23,7 @@ from server.config import Settings
 from server.context import build_context
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.graphql_bridge import make_root_resolver, nested_connection_resolver
+from server.graphql_limits import GraphQLLimits, GuardedHTTPHandler
 from server.graphql_schema import build_executable_schema
 from server.handler_table import load_handler
 from domain.ids import iri
@@ -101,35 +100,6 @@ def bind_iri(bindable: ObjectType, template: str | None):
     bindable.set_field("id", resolve_iri)
 
 
-class DocumentCache:
-    """Bounded cache of parsed and validated documents, keyed by query text."""
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self.parsed: OrderedDict[str, object] = OrderedDict()
-        self.validated: dict[int, list] = {}
-
-    def parse(self, _context, data: dict):
-        query = data["query"]
-        document = self.parsed.get(query)
-        if document is None:
-            document = parse(query)
-            self.parsed[query] = document
-            if len(self.parsed) > self.size:
-                _, evicted = self.parsed.popitem(last=False)
-                self.validated.pop(id(evicted), None)
-        return document
-
-    def validate(self, schema, document, rules=None, max_errors=None, type_info=None):
-        # Only documents from parse() reach here, and eviction drops their entry.
-        key = id(document)
-        errors = self.validated.get(key)
-        if errors is None:
-            errors = validate(schema, document, rules, max_errors=max_errors)
-            self.validated[key] = errors
-        return errors
-
-
 def format_error(error: GraphQLError, debug: bool = False) -> dict:
     formatted = error.formatted
     original = error.original_error
@@ -149,15 +119,16 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
     return formatted
 
 
-class ThreadedHTTPHandler(GraphQLHTTPHandler):
+class ThreadedHTTPHandler(GuardedHTTPHandler):
     """Authenticates the caller for its surface, then executes the whole operation in one worker thread.
 
     shop: storefront key required; an optional bearer is a customer token or a guest cart token;
-    admin: integration token required.
+    admin: integration token required. The request limits, the query cost and JSON transport errors
+    come from GuardedHTTPHandler (server/graphql_limits.py).
     """
 
     def __init__(self, settings: Settings, surface: str, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(GraphQLLimits.from_settings(settings), **kwargs)
         self.settings = settings
         self.surface = surface
 
@@ -200,13 +171,14 @@ class ThreadedHTTPHandler(GraphQLHTTPHandler):
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),
                                          self.settings.media_url, request.client.host if request.client else None,
                                          self.settings.public_base(request))
-        return await run_in_threadpool(self.execute_in_thread, graphql_request, data)
+        return await run_in_threadpool(self.execute_in_thread, graphql_request, data, query_document)
 
-    def execute_in_thread(self, graphql_request: GraphQLRequest, data):
+    def execute_in_thread(self, graphql_request: GraphQLRequest, data, query_document=None):
         with database.connection_context():
             return graphql_sync(
                 self.schema, data, context_value={"request": graphql_request},
                 query_parser=self.query_parser, query_validator=self.query_validator, debug=False,
+                query_document=query_document, middleware=self.guard.execution_middleware(),
                 introspection=self.introspection, logger=self.logger, error_formatter=self.error_formatter)
 
 
@@ -226,12 +198,12 @@ logging.getLogger("specshop.graphql").addFilter(ExpectedErrorFilter())
 def create_graphql_app(surface: str, settings: Settings) -> GraphQL:
     sdl = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
     schema = build_executable_schema(sdl, lambda built: object_types(built, surface))
-    cache = DocumentCache()
+    handler = ThreadedHTTPHandler(settings, surface)
     return GraphQL(
         schema,
-        http_handler=ThreadedHTTPHandler(settings, surface),
-        query_parser=cache.parse,
-        query_validator=cache.validate,
+        http_handler=handler,
+        query_parser=handler.guard.parse,
+        query_validator=handler.guard.validate,
         error_formatter=format_error,
         logger="specshop.graphql",
     )

@@ -40,7 +40,7 @@ def decode_cursor(cursor: str, name: str) -> int:
         offset = int(base64.b64decode(cursor.encode(), validate=True).decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
         offset = -1
-    if not 0 <= offset < MAX_ID:
+    if not 0 <= offset <= MAX_ID:  # an offset no page can start at
         raise InvalidRequest({name: ["Invalid cursor."]})
     return offset
 

@@ -2,7 +2,9 @@
 
 Rate limits use the `limits` library: in-process memory by default, Redis when REDIS_URL is set,
 so several workers share one budget per storefront key or admin token, and one budget of invalid
-credentials per client address (INVALID_CREDENTIALS_PER_MINUTE).
+credentials per client address (INVALID_CREDENTIALS_PER_MINUTE). Every request costs one unit up front;
+the GraphQL endpoint charges a costly query its further units through the request's `RateLimitBudget`
+(scope state `rate_limit`).
 """
 import json
 import math
@@ -66,7 +68,11 @@ class RequestIdMiddleware:
 
 class BodyLimitMiddleware:
     """Bodies over 1 MB get 413, whether or not Content-Length announces them. Multipart uploads may
-    carry one image up to MAX_IMAGE_BYTES (the upload operation answers 422 above its own limit)."""
+    carry one image up to MAX_IMAGE_BYTES (the upload operation answers 422 above its own limit).
+
+    A body without Content-Length (Transfer-Encoding: chunked) is read here, up to the limit, and
+    handed on with its Content-Length: connexion takes a request without one for a request without
+    a body."""
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES, upload_limit: int | None = None):
         self.app = app
@@ -81,6 +87,11 @@ class BodyLimitMiddleware:
         declared = header(scope, b"content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             return await self.reject(send, limit)
+        if declared is None and (header(scope, b"transfer-encoding") or scope["method"] in BODY_METHODS):
+            body = await self.read_body(receive, limit)
+            if body is None:
+                return await self.reject(send, limit)
+            return await self.app(with_content_length(scope, len(body)), replay(body, receive), send)
         received, too_large = 0, False
 
         async def counting_receive():
@@ -104,9 +115,80 @@ class BodyLimitMiddleware:
         if too_large:
             await self.reject(send, limit)
 
+    @staticmethod
+    async def read_body(receive, limit: int) -> bytes | None:
+        """The whole body, or None once it grows past `limit` (the rest is never read)."""
+        chunks, received = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away: hand on what there is
+                break
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
     async def reject(self, send, limit: int):
         size = "1 MB" if limit == MAX_BODY_BYTES else f"{limit // 1024} KB"
         await send_json(send, 413, {"message": f"The request body is larger than {size}.", "error": "payload_too_large"})
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def with_content_length(scope, length: int) -> dict:
+    """The scope of a body read in full: Content-Length instead of Transfer-Encoding."""
+    headers = [(key, value) for key, value in scope.get("headers", ())
+               if key.lower() not in (b"content-length", b"transfer-encoding")]
+    return {**scope, "headers": [*headers, (b"content-length", str(length).encode())]}
+
+
+def replay(body: bytes, receive):
+    """A receive channel that yields the body read already, then the client's further messages."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed():
+        return pending.pop() if pending else await receive()
+    return replayed
+
+
+class RateLimitBudget:
+    """The rate-limit buckets of one request, for charges beyond the unit counted up front, and the
+    X-RateLimit-* headers its response carries (they follow every charge)."""
+
+    def __init__(self, middleware: "RateLimitMiddleware", buckets: list[tuple], headers: list[tuple[bytes, bytes]]):
+        self.middleware = middleware
+        self.buckets = buckets
+        self.headers = headers
+
+    async def charge(self, units: int) -> bool:
+        """Take `units` more from every bucket, or nothing (False, with Retry-After) when one lacks them."""
+        if units <= 0:
+            return True
+        limiter = self.middleware.limiter
+        for limit, identifier in self.buckets:
+            if not await limiter.test(limit, identifier, cost=units):
+                _allowed, self.headers = await self.middleware.hit(self.buckets, cost=0, refused=True)
+                return False
+        _allowed, self.headers = await self.middleware.hit(self.buckets, cost=units)
+        return True
+
+    def header(self, name: bytes) -> str | None:
+        return next((value.decode() for key, value in self.headers if key == name), None)
+
+    def retry_after(self) -> int | None:
+        value = self.header(b"retry-after")
+        return int(value) if value else None
+
+    def throttle_status(self) -> dict:
+        """The tightest bucket after this request, in requests."""
+        return {"maximumAvailable": int(self.header(b"x-ratelimit-limit")),
+                "currentlyAvailable": int(self.header(b"x-ratelimit-remaining")),
+                "resetAt": int(self.header(b"x-ratelimit-reset"))}
 
 
 class RateLimitMiddleware:
@@ -141,7 +223,14 @@ class RateLimitMiddleware:
             allowed, headers = await self.hit(buckets)
             if not allowed:
                 return await self.too_many(send, int(headers[-1][1]), headers)
-            await self.app(scope, receive, with_headers(send, headers))
+            budget = RateLimitBudget(self, buckets, headers)
+            scope["state"]["rate_limit"] = budget
+
+            async def sender(message):
+                if message["type"] == "http.response.start":  # the headers as they are after every charge
+                    message = {**message, "headers": [*message.get("headers", []), *budget.headers]}
+                await send(message)
+            await self.app(scope, receive, sender)
         finally:
             if address is not None and rejected:
                 await self.limiter.hit(self.invalid_limit, address)
@@ -193,11 +282,12 @@ class RateLimitMiddleware:
                 return [(RateLimitItemPerMinute(claims["rate_limit"]), f"storefront-key:{claims['key_id']}")]
         return []
 
-    async def hit(self, buckets) -> tuple[bool, list[tuple[bytes, bytes]]]:
-        """Count the request in every bucket; headers describe the tightest one."""
-        allowed, tightest = True, None
+    async def hit(self, buckets, cost: int = 1, refused: bool = False) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """Count `cost` units in every bucket; headers describe the tightest one."""
+        allowed, tightest = not refused, None
         for limit, identifier in buckets:
-            allowed = await self.limiter.hit(limit, identifier) and allowed
+            if cost:
+                allowed = await self.limiter.hit(limit, identifier, cost=cost) and allowed
             stats = await self.limiter.get_window_stats(limit, identifier)
             if tightest is None or stats.remaining < tightest[1].remaining:
                 tightest = (limit, stats)

@@ -189,7 +189,7 @@ def test_graphql_role_mutations(admin_graphql):
     deleted = admin_graphql(
         "mutation Delete($input: deleteAdminSettingsRoleInput!) { deleteAdminSettingsRole(input: $input) "
         "{ adminSettingsRole { id } } }", {"input": {"id": role["id"]}})
-    assert deleted == {"data": {"deleteAdminSettingsRole": {"adminSettingsRole": None}}}
+    assert "errors" not in deleted and deleted["data"] == {"deleteAdminSettingsRole": {"adminSettingsRole": None}}
 
 
 def test_graphql_role_validation(admin_graphql):

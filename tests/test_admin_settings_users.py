@@ -277,7 +277,7 @@ def test_graphql_create_update_delete_admin_user(admin_graphql, ops_role):
     deleted = admin_graphql(
         "mutation Delete($input: deleteAdminSettingsUserInput!) { deleteAdminSettingsUser(input: $input) "
         "{ adminSettingsUser { id } } }", {"input": {"id": user["id"]}})
-    assert deleted == {"data": {"deleteAdminSettingsUser": {"adminSettingsUser": None}}}
+    assert "errors" not in deleted and deleted["data"] == {"deleteAdminSettingsUser": {"adminSettingsUser": None}}
     with database.connection_context():
         assert AdminUser.get_or_none(AdminUser.id == user["_id"]) is None
 
@@ -304,8 +304,8 @@ def test_graphql_delete_self(admin_graphql):
     wrong = admin_graphql(mutation, {"input": {"password": "wrong"}}, headers=bearer(raw))
     assert wrong["errors"][0]["extensions"]["errors"] == {"password": ["The password is incorrect."]}
     done = admin_graphql(mutation, {"input": {"password": PASSWORD}}, headers=bearer(raw))
-    assert done == {"data": {"createAdminSettingsUserDeleteSelf": {"adminSettingsUserDeleteSelf": {
-        "success": True, "message": "Your admin account has been deleted."}}}}
+    assert "errors" not in done and done["data"] == {"createAdminSettingsUserDeleteSelf": {"adminSettingsUserDeleteSelf": {
+        "success": True, "message": "Your admin account has been deleted."}}}
 
 
 def test_graphql_read_admin_profile(admin_graphql, super_admin):
