@@ -62,7 +62,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 def customer_claims(raw_token: str) -> dict | None:
-    from handlers.shop.customers import authenticate_customer_token
+    from domain.customers import authenticate_customer_token
     with database.connection_context():
         return authenticate_customer_token(raw_token)
 
@@ -71,7 +71,7 @@ def cart_claims(raw_token: str) -> dict | None:
     """Claims of the bearer of a cart operation: a customer token (the customer's cart) or a guest
     cart token (`{"cart_id", "cart_token"}`); None when it is neither."""
     from domain.sales.cart import authenticate_guest_cart_token
-    from handlers.shop.customers import authenticate_customer_token
+    from domain.customers import authenticate_customer_token
     with database.connection_context():
         return authenticate_customer_token(raw_token) or authenticate_guest_cart_token(raw_token)
 

@@ -51,7 +51,7 @@ def implemented_graphql(surface: str) -> list[str]:
 
 def customer_bearer() -> dict:
     """A token of a live customer (a generated case may have deleted the previous one)."""
-    from handlers.shop.customers import issue_token
+    from domain.customers import issue_token
     from storage.customer_models import Customer
     with database.connection_context():
         customer = Customer.select().where(Customer.email.startswith("contract-")).order_by(Customer.id.desc()).first()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.shop.customers import authenticate_customer_token, reset_password
+from domain.customers import authenticate_customer_token, reset_password
 from storage.customer_models import Customer, CustomerLoginFailure, CustomerPasswordReset, CustomerToken
 from storage.db import database
 from storage.models import CustomerGroup, utcnow

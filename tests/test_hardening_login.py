@@ -6,7 +6,7 @@ import secrets
 import pytest
 from starlette.testclient import TestClient
 
-from handlers.shop.customers import digest, reset_password
+from domain.customers import digest, reset_password
 from storage.customer_models import CustomerLoginFailure, CustomerPasswordReset
 from storage.db import database
 from storage.models import utcnow
@@ -100,7 +100,7 @@ def test_many_addresses_only_delay_the_email(app, victim, monkeypatch):
     assert login(owner, victim["email"]).status_code == 201  # below the per-email threshold
     last = add_failures(victim["email"], 1)  # 20 within 15 minutes: one second after the last failure
     with monkeypatch.context() as clock:  # read at the moment of the last failure, however loaded the machine
-        clock.setattr("handlers.shop.customers.utcnow", lambda: last)
+        clock.setattr("domain.customers.utcnow", lambda: last)
         assert_throttled(login(owner, victim["email"]), 1, 1)
     age_failures(victim["email"], datetime.timedelta(seconds=2))
     assert login(owner, victim["email"]).status_code == 201

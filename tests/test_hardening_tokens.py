@@ -4,7 +4,7 @@ REVOKE_TOKENS_ON_PASSWORD_CHANGE)."""
 import datetime
 import secrets
 
-from handlers.shop.customers import digest, reset_password
+from domain.customers import digest, reset_password
 from storage.customer_models import CustomerPasswordReset, CustomerToken
 from storage.db import database
 from storage.models import utcnow

@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse
 
 from domain.common import Page, RequestContext, Window, iso, json_number
 from handlers.shop.orders import sales_context
-from handlers.shop.customers import current_customer_id
+from domain.customers import current_customer_id
 from domain.errors import ApiError, InvalidRequest
 from storage.models import utcnow
 from storage.sales_models import DownloadableLinkPurchased, Order

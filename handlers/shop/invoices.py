@@ -13,7 +13,7 @@ from starlette.responses import Response
 from domain.sales import documents as sales_documents
 from domain.common import Page, RequestContext, Window, iso, json_number
 from handlers.shop.orders import SalesContext, own_order, sales_context
-from handlers.shop.customers import current_customer_id
+from domain.customers import current_customer_id
 from domain.errors import ApiError, InvalidRequest
 from domain.sales.invoice_pdf import render_invoice_pdf
 from storage.sales_models import Invoice, InvoiceItem, Order, OrderAddress, OrderItem, OrderPayment

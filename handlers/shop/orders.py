@@ -22,7 +22,7 @@ from peewee import fn
 from domain.sales import cart as carts
 from domain.sales import documents as sales_documents
 from domain.common import CurrencyFormat, Page, RequestContext, Window, iso, json_number
-from handlers.shop.customers import current_customer_id
+from domain.customers import current_customer_id
 from domain.errors import ApiError, InvalidRequest
 from storage.db import database
 from storage.fields import MONEY_SCALE
