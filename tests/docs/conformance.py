@@ -277,13 +277,16 @@ def json_type(value) -> str:
     return "object"
 
 
-def compare_shape(documented, ours, path: str = "") -> list[str]:
-    """Every field of `documented` missing from `ours` or of an incompatible JSON type."""
+def compare_shape(documented, ours, path: str = "", nullable: frozenset = frozenset()) -> list[str]:
+    """Every field of `documented` missing from `ours` or of an incompatible JSON type. Our null
+    where the doc shows a value is a mismatch unless the page documents the field as nullable."""
     where = path or "(top)"
     if documented is None:
         return []
     expected, actual = json_type(documented), json_type(ours)
     if actual == "null":
+        if path.rsplit(".", 1)[-1].removesuffix("[]") in nullable:
+            return []
         return [f"null where the doc shows {expected} at {where}"]
     if expected != actual:
         return [f"{actual} where the doc shows {expected} at {where}"]
@@ -296,9 +299,9 @@ def compare_shape(documented, ours, path: str = "") -> list[str]:
             if key not in ours:
                 problems.append(f"missing field `{key}` at {where}")
             else:
-                problems += compare_shape(value, ours[key], child)
+                problems += compare_shape(value, ours[key], child, nullable)
     elif expected == "array" and documented and ours:
-        problems += compare_shape(documented[0], ours[0], f"{path}[]")
+        problems += compare_shape(documented[0], ours[0], f"{path}[]", nullable)
     return problems
 
 
@@ -309,6 +312,12 @@ DESTRUCTIVE_FIELD = re.compile(r"^delete|Delete(?:$|[A-Z])|Logout|DeleteSelf")
 DESTRUCTIVE_PATH = re.compile(r"/(?:mass-delete|mass-destroy|delete-self|logout|delete)(?:/|$)")
 CUSTOMER_ENDING = re.compile(r"(?i)logout|profiledelete|customer-profile")
 ADMIN_CHANGING = re.compile(r"(?i)roles?\b|users?\b|Role|User|integration-tokens|IntegrationToken")
+ADDRESS_BOOK = re.compile(r'"(?:addressId|address_id|billingAddressId|shippingAddressId)"'
+                          r'|\b(?:billing|shipping)?AddressId\s*:')
+OWN_RESOURCES = re.compile(r"^(/api/shop/customer-profile-updates/)(\d+|\{[^}]*\})$")  # the bearer's own profile
+DELETE_SELF = re.compile(r"(?i)delete-?self")
+REMOVE_COUPON = re.compile(r"remove-coupon|RemoveCoupon")
+PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate")
 LOGIN = re.compile(r"(?i)/login$|Login$")
 REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
 KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
@@ -360,6 +369,7 @@ class Runner:
         self.admin_token = self.new_admin_token("docs")
         self.product_id = self.plain_product()
         self.cart = None
+        self.coupon = self.demo_coupon()
         self.prepare_customer_data()
 
     # -- tokens and state
@@ -403,34 +413,59 @@ class Runner:
 
     @staticmethod
     def plain_product() -> int:
+        """The demo catalog's plain simple product with the most stock: every cart the harness prepares
+        holds one unit of it, and the checkout examples order some."""
+        from peewee import fn
+
+        from storage.db import database
+        from storage.models import ProductInventory
         from tests.checkout_fixtures import plain_simple_products
-        return plain_simple_products()[0]
+        candidates = plain_simple_products()
+        with database.connection_context():
+            stock = dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
+                         .where(ProductInventory.product.in_(candidates)).group_by(ProductInventory.product).tuples())
+        return max(candidates, key=lambda product_id: (stock.get(product_id) or 0, -product_id))
 
     def checkout(self, token: str, steps: bool = True):
         """Add the plain product to the bearer's cart and (`steps`) choose addresses, shipping and payment."""
         headers = self.shop_headers(token)
-        self.client.post("/api/shop/add-product-in-cart", headers=headers,
-                         json={"productId": self.product_id, "quantity": 1})
+        added = self.client.post("/api/shop/add-product-in-cart", headers=headers,
+                                 json={"productId": self.product_id, "quantity": 1})
         if not steps:
-            return
+            return added
         self.client.post("/api/shop/checkout-addresses", headers=headers,
                          json={"addressType": "billing", "useForShipping": True, **CHECKOUT_ADDRESS})
         self.client.post("/api/shop/checkout-shipping-methods", headers=headers,
                          json={"shippingMethodCode": "flatrate_flatrate"})
         self.client.post("/api/shop/checkout-payment-methods", headers=headers,
                          json={"payment": {"method": "moneytransfer"}})
+        return added
 
     def fresh_cart(self, steps: bool) -> dict:
         """A guest cart token (from Create Cart) whose cart holds one product; with `steps` it is ready to order."""
         response = self.client.post("/api/shop/cart-tokens", headers=self.shop_headers(), json={})
         token = response.json().get("cartToken")
-        self.checkout(token, steps)
-        cart = self.client.get("/api/shop/cart", headers=self.shop_headers(token)).json()
-        cart = cart.get("data", cart) if isinstance(cart, dict) else {}
+        cart = response_json(self.checkout(token, steps))  # add-to-cart answers the whole cart
+        cart = cart if isinstance(cart, dict) else {}
         items = cart.get("items") or [{}]
         self.cart = {"token": token, "id": cart.get("id"), "item_id": items[0].get("id"), "used": False,
                      "steps": steps}
         return self.cart
+
+    def demo_coupon(self) -> str | None:
+        """The first demo coupon code a guest cart accepts (coupon pages apply and remove one)."""
+        from storage.db import database
+        from storage.sales_models import CartRuleCoupon
+        with database.connection_context():
+            codes = [row.code for row in CartRuleCoupon.select(CartRuleCoupon.code).order_by(CartRuleCoupon.id)]
+        token = self.fresh_cart(steps=False)["token"]
+        self.cart = None
+        for code in codes:
+            response = self.client.post("/api/shop/apply-coupon", headers=self.shop_headers(token),
+                                        json={"couponCode": code})
+            if response.status_code == 200:
+                return code
+        return codes[0] if codes else None
 
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
@@ -485,8 +520,15 @@ class Runner:
             headers["Authorization"] = f"Bearer {token}"
             return headers
         who = self.bearer_for(example, operation, field_name)
-        if who == "cart":
-            checkout = bool(re.search(r"(?i)checkout|order|payment|shipping", example.path or field_name))
+        checkout = bool(re.search(r"(?i)checkout|order|payment|shipping", example.path or field_name))
+        if who == "cart" and customer_cart(example):
+            # the page shows a customer's cart (or picks from the address book): the docs customer's cart
+            token = self.customer["token"]
+            cart = response_json(self.checkout(token, steps=checkout))
+            items = (cart.get("items") if isinstance(cart, dict) else None) or [{}]
+            self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
+                         "item_id": items[0].get("id"), "used": True, "steps": checkout}
+        elif who == "cart":
             if self.cart is None or self.cart["used"] or (checkout and not self.cart["steps"]):
                 self.fresh_cart(steps=checkout)
             self.cart["used"] = phase(example) > 0  # a write leaves the cart changed: the next one gets a new cart
@@ -496,6 +538,9 @@ class Runner:
             token = (self.new_customer("throwaway", login=False) if ends_customer else self.customer)["token"]
         else:
             token = None
+        if who == "cart" and REMOVE_COUPON.search(example.path or field_name):  # a coupon to remove
+            self.client.post("/api/shop/apply-coupon", headers=self.shop_headers(token),
+                             json={"couponCode": self.coupon})
         headers.update(self.shop_headers(token))
         return headers
 
@@ -514,6 +559,15 @@ class Runner:
             value.update(email=self.customer["email"], password=self.customer["password"])
         if REGISTRATION.search(target) and isinstance(value.get("email"), str):
             value["email"] = f"docs-{uuid.uuid4().hex[:10]}@example.com"
+        if DELETE_SELF.search(target) and "password" in value:
+            from tests.admin_fixtures import PASSWORD
+            value["password"] = PASSWORD  # the throwaway admin deletes itself with its own password
+        if isinstance(value.get("couponCode"), str):
+            value["couponCode"] = self.coupon
+        if PROFILE_UPDATE.search(target):  # the docs customer keeps its email and password for later examples
+            value.update({key: self.customer["email"] for key in value if key == "email"})
+            value.update({key: self.customer["password"] for key in value
+                          if key in ("currentPassword", "password", "confirmPassword", "passwordConfirmation")})
         for key, item in value.items():
             if key in ("productId", "product_id") and example.kind == "rest" and isinstance(item, (int, str)) \
                     and str(item).isdigit():
@@ -562,7 +616,8 @@ class Runner:
             document = self.personalise_document(document, example, field_name)
             return self.client.post(GRAPHQL_PATHS[example.surface], headers=headers,
                                     json={"query": document, "variables": variables})
-        path = self.ids.rest_path(example.surface, example.path, auth)
+        path = OWN_RESOURCES.sub(lambda m: f"{m[1]}{self.customer['id']}", example.path)
+        path = self.ids.rest_path(example.surface, path, auth)
         kwargs = {"params": example.query or None, "headers": headers}
         if example.body_kind == "json":
             kwargs["json"] = self.personalise(copy.deepcopy(example.body), example, field_name)
@@ -570,7 +625,8 @@ class Runner:
             headers.pop("content-type", None)
         elif example.body_kind == "form":
             kwargs["headers"] = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-            kwargs["files"] = {k: (v.lstrip("@").rsplit("/", 1)[-1] or "file.png", TINY_PNG, "image/png")
+            kwargs["files"] = {k: (re.sub(r"\.\w+$", "", v.lstrip("@").rsplit("/", 1)[-1]) + ".png", TINY_PNG,
+                                   "image/png")  # a real PNG under the example's file name
                                for k, v in example.body.items() if v.startswith("@")} or None
             kwargs["data"] = {k: v for k, v in example.body.items() if not v.startswith("@")}
         elif example.body_kind == "raw":
@@ -578,14 +634,31 @@ class Runner:
         return self.client.request(example.method, path, **kwargs)
 
     def personalise_document(self, document: str, example: Example, field_name: str) -> str:
-        """Literal credentials of login and registration documents (`email: "john@example.com"`)."""
+        """Literal values of a document, as `personalise` does for variables: credentials of login,
+        registration and delete-self, cart lines and coupon codes."""
         if LOGIN.search(field_name):
             document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
             document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["password"]}"', document)
+        elif DELETE_SELF.search(field_name):
+            from tests.admin_fixtures import PASSWORD
+            document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{PASSWORD}"', document)
+        if self.cart and self.cart.get("item_id") and CART_FIELD.search(field_name):
+            document = re.sub(r'(\b(?:cartItemId|itemId)\s*:\s*)("?)\d+"?',
+                              lambda m: f'{m[1]}{m[2]}{self.cart["item_id"]}{m[2]}', document)
+        if "Coupon" in field_name:
+            document = re.sub(r'(\bcouponCode\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.coupon}"', document)
         elif REGISTRATION.search(field_name):
             document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"docs-{uuid.uuid4().hex[:10]}@example.com"',
                               document)
         return document
+
+
+def customer_cart(example: Example) -> bool:
+    """Whether a cart example is a customer's: the documented cart has a customer, or the request
+    picks an address of the bearer's address book."""
+    if ADDRESS_BOOK.search(json.dumps([example.body, example.variables, example.document])):
+        return True
+    return bool(re.search(r'"customerId": [1-9]|"isGuest": (?:false|0)\b', json.dumps(example.documented_response)))
 
 
 def taken_fields(response) -> set[str]:
@@ -618,22 +691,32 @@ def made_unique(value, fields: set[str]):
 
 
 _unique = iter(range(1, 10**6))
+REAL_CODES = {3: ("GBP", "JPY", "CHF", "CAD", "AUD", "INR", "CNY", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "SGD",
+                  "HKD", "NZD", "SAR", "AED"),
+              2: ("de", "es", "it", "nl", "pt", "ja", "sv", "da", "pl", "tr", "ar", "zh", "fr", "ru")}
 
 
 def unique_value(value: str) -> str:
-    """An unused variant of `value` in the same form (deterministic, so reports compare run to run)."""
+    """An unused variant of `value` in the same form (deterministic, so reports compare run to run).
+    Currency and locale codes become real unused ones, so rate tables and locale rules still apply."""
     number = next(_unique)
     if "@" in value:
         local, _, domain = value.partition("@")
         return f"{local}.docs{number}@{domain}"
-    if re.fullmatch(r"[A-Za-z]{2,3}", value):  # currency and locale codes keep their form: QAA, QAB, ...
-        letters, rest = "", number
-        for _ in range(len(value) - 1):
-            letters, rest = chr(ord("a") + rest % 26) + letters, rest // 26
-        letters = "q" + letters
-        return letters.upper() if value.isupper() else letters
+    if re.fullmatch(r"[A-Za-z]{2,3}", value):
+        for code in REAL_CODES[len(value)]:
+            candidate = code.upper() if value.isupper() else code.lower()
+            if not code_in_use(candidate):
+                return candidate
     separator = "-" if "-" in value else "_" if "_" in value else ""
     return f"{value}{separator}docs{number}"
+
+
+def code_in_use(code: str) -> bool:
+    from storage.db import database
+    from storage.models import Currency, Locale
+    with database.connection_context():
+        return bool(Currency.get_or_none(Currency.code == code) or Locale.get_or_none(Locale.code == code))
 
 
 ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "phone": "9876543210",
@@ -704,9 +787,34 @@ def error_answer(example: Example, response, body) -> str | None:
     return None
 
 
-def run_examples(examples: list[Example], client, storefront_key: str, exceptions: dict | None = None) -> list[Result]:
+class CountingClient:
+    """The test client, counting requests and their time (the report's timing line)."""
+
+    def __init__(self, client):
+        self.client, self.requests, self.seconds = client, 0, 0.0
+
+    def request(self, method, url, **kwargs):
+        started = time.monotonic()
+        try:
+            return self.client.request(method, url, **kwargs)
+        finally:
+            self.requests += 1
+            self.seconds += time.monotonic() - started
+
+    def get(self, url, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.request("POST", url, **kwargs)
+
+
+def run_examples(examples: list[Example], client, storefront_key: str, exceptions: dict | None = None,
+                 timing: dict | None = None) -> list[Result]:
     """Every example through the three checks, executed in `run_order`; results in page order."""
     exceptions = exceptions or {}
+    timing = timing if timing is not None else {}
+    client = CountingClient(client)
+    started = time.monotonic()
     results = {}
     checked = []
     for example in examples:
@@ -717,6 +825,7 @@ def run_examples(examples: list[Example], client, storefront_key: str, exception
             result.reason, result.reasons = problems[0], problems
         checked.append(result)
         results[example.key] = result
+    timing["validation"] = time.monotonic() - started
     runner = Runner(client, storefront_key)
     for result in sorted((r for r in checked if r.valid), key=lambda r: run_order(r.example)):
         example = result.example
@@ -742,12 +851,13 @@ def run_examples(examples: list[Example], client, storefront_key: str, exception
         if ours is None:
             problems = [f"response is not JSON ({response.headers.get('content-type', '?')})"]
         else:
-            problems = compare_shape(example.documented_response, ours)
+            problems = compare_shape(example.documented_response, ours, nullable=example.nullable)
         result.shape = not problems
         if problems:
             answered = error_answer(example, response, ours)
             result.reason = f"{answered or f'status {response.status_code}'}: {problems[0]}"
             result.reasons = [answered] if answered else problems
+    timing.update(requests=client.requests, request_seconds=client.seconds)
     return [results[e.key] for e in examples]
 
 
@@ -794,6 +904,7 @@ class Run:
     skipped: list
     seconds: float
     unmatched: list
+    timing: dict = field(default_factory=dict)
 
 
 def run_all(client, storefront_key: str) -> Run:
@@ -802,9 +913,10 @@ def run_all(client, storefront_key: str) -> Run:
     started = time.monotonic()
     extraction = extract_all()
     exceptions = load_exceptions()
-    results = run_examples(extraction.examples, client, storefront_key, exceptions)
+    timing = {"extraction": time.monotonic() - started}
+    results = run_examples(extraction.examples, client, storefront_key, exceptions, timing)
     return Run(results, extraction.skipped, time.monotonic() - started,
-               unmatched_exceptions(exceptions, extraction.examples))
+               unmatched_exceptions(exceptions, extraction.examples), timing)
 
 
 def dump(run: Run) -> str:

@@ -65,6 +65,7 @@ class Example:
     documented_response: object = None   # parsed JSON, None when the page shows none or no JSON
     response_note: str | None = None      # why there is no documented JSON response
     auth: tuple = ()                # what the example sends: "storefront-key", "bearer"
+    nullable: frozenset = frozenset()  # field names the page's tables document as nullable
 
     @property
     def key(self) -> str:
@@ -92,6 +93,26 @@ def page_parts(text: str) -> tuple[str, str]:
     if match:
         return match["front"], match["body"]
     return "", text
+
+
+TABLE_ROW = re.compile(r"\|\s*`(?P<name>[A-Za-z_$][\w.$\[\]]*)`\s*\|\s*(?P<type>(?:[^|\\]|\\\|)+?)\s*\|")
+GRAPHQL_TYPE = re.compile(r"^\[?[A-Z]\w*!?\]?!?$")
+
+
+def documented_nullable(body: str) -> frozenset:
+    """Field names every field table of the page documents as nullable: a GraphQL type without `!`
+    (`String`, not `String!`) or a REST type that admits null (`string \\| null`)."""
+    verdicts: dict[str, set] = {}
+    for row in TABLE_ROW.finditer(body):
+        kind = row["type"].replace("`", "").strip()
+        if GRAPHQL_TYPE.match(kind):
+            nullable = not kind.endswith("!")
+        elif re.search(r"[a-z]", kind) and len(kind) < 40:
+            nullable = "null" in kind.lower()
+        else:
+            continue
+        verdicts.setdefault(row["name"].rsplit(".", 1)[-1], set()).add(nullable)
+    return frozenset(name for name, seen in verdicts.items() if seen == {True})
 
 
 def area_of(page: str) -> str:
@@ -387,6 +408,7 @@ class PageReader:
     def __init__(self, page: str, text: str):
         self.page, self.area = page, area_of(page)
         self.front, self.body = page_parts(text)
+        self.nullable = documented_nullable(self.body)
         self.examples: list[Example] = []
         self.skipped: list[tuple] = []
         self.names: dict[str, int] = {}
@@ -399,6 +421,7 @@ class PageReader:
 
     def add(self, example: Example):
         example.index = len(self.examples)
+        example.nullable = self.nullable
         self.examples.append(example)
 
     # -- requests of either kind

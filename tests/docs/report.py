@@ -123,8 +123,12 @@ def failures(results, area: str) -> list[str]:
 def report_lines(run, args) -> list[str]:
     results, skipped, seconds = run.results, run.skipped, run.seconds
     pages = {r.example.page for r in results}
+    timing = run.timing
     lines = [f"Documentation examples of ../shared/seeds/bagisto: {len(results)} examples on {len(pages)} pages, "
-             f"{len(skipped)} blocks not read; harness {seconds:.0f} s", ""]
+             f"{len(skipped)} blocks not read",
+             f"harness {seconds:.0f} s: extraction {timing.get('extraction', 0):.0f} s, validation "
+             f"{timing.get('validation', 0):.0f} s, {timing.get('requests', 0)} requests in "
+             f"{timing.get('request_seconds', 0):.0f} s (examples, tokens, carts, id look-ups)", ""]
     lines += table(results, by_page=args.pages is not None, under=args.pages or None)
     lines += ["", "shape/doc: examples whose response matches the documented one / executed examples that show one",
               "Funnel: only a valid example is executed, only an executed one is compared.", ""]

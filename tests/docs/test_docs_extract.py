@@ -2,7 +2,9 @@
 import pytest
 
 from tests.docs.conformance import compare_shape, read_exceptions
-from tests.docs.extract import SEEDS, parse_curl, parse_raw_http, read_page, strip_graphql_comments
+from tests.docs.extract import (
+    SEEDS, documented_nullable, parse_curl, parse_raw_http, read_page, strip_graphql_comments,
+)
 
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the Bagisto pages are not next to the project")
 
@@ -128,6 +130,16 @@ def test_shape_comparison():
         "null where the doc shows string at data.items[].name",
         "missing field `price` at data.items[]"]
     assert compare_shape({"a": 1}, [1]) == ["array where the doc shows object at (top)"]
+    # our null is fine where the page documents the field as nullable
+    assert compare_shape({"data": {"logo": "x.png", "code": "c"}}, {"data": {"logo": None, "code": None}},
+                         nullable=frozenset({"logo"})) == ["null where the doc shows string at data.code"]
+
+
+def test_nullable_fields_from_the_page_tables():
+    assert documented_nullable("| `id` | `ID!` | x | | `logo` | `String` | y | | `translation.name` | `String!` | z |"
+                               " | `description` | string \\| null | w | | `count` | integer | v |") == \
+        frozenset({"logo", "description"})
+    assert {"logo", "logoUrl", "theme"} <= read_page("graphql-api/shop/queries/get-channel.md").examples[0].nullable
 
 
 def test_exceptions_table():
