@@ -89,18 +89,27 @@ def stage(result) -> str:
     return "shape"
 
 
+MISSING = re.compile(r"^no operation at |^Cannot query field '\w+' on type '(?:Query|Mutation)'|^Unknown type '\w+'")
+
+
 def top_reasons(results, limit: int) -> list[str]:
+    """Per surface: the areas whose examples call operations our spec does not have, then the most
+    frequent other reasons (mismatches of operations we have: what to fix next)."""
     lines = []
     for kind in SURFACE_KINDS:
-        reasons = Counter()
-        for result in results:
-            if result.example.surface_kind != kind or result.excepted or result.passed:
+        reasons, missing = Counter(), Counter()
+        failing = [r for r in results if r.example.surface_kind == kind and not r.excepted and not r.passed]
+        for result in failing:
+            if not result.valid and MISSING.search(result.reason):
+                missing[result.example.area] += 1
                 continue
             for problem in result.reasons or [result.reason]:
                 folded = re.sub(r"\[\d+\]", "[]", problem)
                 reasons[f"{stage(result)}: {folded}"] += 1
-        failing = sum(1 for r in results if r.example.surface_kind == kind and not r.excepted and not r.passed)
-        lines.append(f"{kind} ({failing} failing examples):")
+        lines.append(f"{kind} ({len(failing)} failing examples):")
+        if missing:
+            lines.append(f"  calling operations the spec does not have ({sum(missing.values())}), per area: "
+                         + ", ".join(f"{area} {count}" for area, count in missing.most_common()))
         lines += [f"  {count:>4}  {reason}" for reason, count in reasons.most_common(limit)] or ["     none"]
     return lines
 
