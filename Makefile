@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore:Using `httpx`:Warning
 
-.PHONY: install run generate check lint coverage test test-sqlite test-postgres bench clean
+.PHONY: install run generate check lint coverage test test-sqlite test-postgres bench clean docs-report
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,13 @@ check: install  ## generated/ matches the specs, and the specs pass lint
 coverage: install  ## implemented vs 501 per area, and coverage of the Bagisto catalog
 	$(PY) -m server.coverage
 
-test: check  ## drift check, lint, behaviour + contract tests (SQLite, then PostgreSQL if DATABASE_URL is set)
+test: check  ## drift check, lint, behaviour + contract tests, docs conformance gate (SQLite, then PostgreSQL if DATABASE_URL is set)
 	env -u DATABASE_URL $(PY) -m pytest -q
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(PY) -m pytest -q; fi
 	$(PY) -m server.coverage
+
+docs-report: install  ## every Bagisto documentation example against the spec and the demo catalog (own SQLite database; ARGS="--failures AREA")
+	env -u DATABASE_URL $(PY) -m tests.docs.report $(ARGS)
 
 bench: install  ## throughput vs a bare Starlette baseline (10,000 products, scratch database)
 	$(PY) -m bench.run

@@ -1,0 +1,932 @@
+"""The three checks of a documentation example against our API.
+
+a. valid — the request fits our spec: a GraphQL document (and its variables) validates against
+   generated/graphql/<surface>.graphql; a REST request routes to an operation of
+   generated/openapi/<surface>.yaml (path template and method), sends only declared query
+   parameters with values of their schema, and a body that validates against the request schema.
+b. executes — sent to the app over the demo catalog, it gets neither a 5xx nor a 501 (GraphQL: no
+   error with a 5xx status or INTERNAL_SERVER_ERROR).
+c. shape — our response has every field the documented response shows, with a compatible JSON type
+   (null in the doc matches anything; our null where the doc shows a value does not; arrays compare
+   their first elements).
+
+The checks are a funnel: only a valid example is executed, only an executed one is compared.
+
+Execution order and state (see `Runner`): reads first (REST GET, GraphQL queries), then writes,
+then destructive examples (DELETE, mass deletes, `delete*`/`*Delete` mutations, logout,
+delete-self); shop before admin within each phase, then by page. Reads therefore see the untouched
+demo catalog, and a deletion can only affect the deletions after it. Destructive examples are not
+redirected to throwaway objects; running them last is the whole protection.
+
+Who calls: the storefront key of the tests on every shop request; the bearer our spec asks for —
+a guest cart token from Create Cart (its cart holds one product, and for checkout pages addresses,
+shipping and payment are chosen; no example sees a cart an earlier write changed), or
+the docs customer's token (registered, then logged in as documented, with an address, an invoiced
+and shipped order and a review); admin examples use an all-permissions integration token
+(tests/admin_fixtures.py), a new one after an example that changed admins or roles. A destructive
+example gets a throwaway admin, or a throwaway customer when it ends the customer (logout,
+profile delete).
+
+Values: ids that do not exist here become demo ids of the same kind (tests/docs/ids.py); login
+examples log the docs customer in, registrations get a new email, well-known body ids (products,
+cart lines, addresses) point at ours, and a create refused because a unique value is taken is sent
+once more with that value made unique. Documented values are never compared, only shapes.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft4Validator
+
+from codegen.openapi_schema import to_json_schema
+from tests.docs.extract import Example
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATED = ROOT / "generated"
+GRAPHQL_PATHS = {"shop": "/api/graphql", "admin": "/api/admin/graphql"}
+
+
+@dataclass
+class Result:
+    example: Example
+    valid: bool = False
+    executes: bool | None = None      # None: not run (invalid)
+    shape: bool | None = None         # None: not compared (not executed, or no documented response)
+    reason: str = ""                  # the first failing check's reason
+    reasons: list = field(default_factory=list)   # every problem of that check (for the top-reasons list)
+    status: int | None = None
+    excepted: str | None = None       # the exceptions table's reason, when listed there
+    operation: str | None = None      # "GET /api/shop/products/{id}" or "Query.products"
+
+    @property
+    def passed(self) -> bool:
+        return self.valid and bool(self.executes) and self.shape is not False
+
+
+# ============================================================================ a. validity
+
+@cache
+def graphql_schema(surface: str):
+    from graphql import build_schema
+    return build_schema((GENERATED / "graphql" / f"{surface}.graphql").read_text(encoding="utf-8"))
+
+
+def check_graphql(example: Example) -> tuple[bool, list[str], str | None]:
+    """(valid, problems, root field) of a GraphQL example."""
+    from graphql import GraphQLError, OperationDefinitionNode, parse, validate
+    from graphql.execution.values import get_variable_values
+    if example.variables_error:
+        return False, [example.variables_error], None
+    try:
+        document = parse(example.document)
+    except GraphQLError as error:
+        return False, [f"syntax error: {error.message}"], None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    root = root_field_name(operations[0]) if operations else None
+    schema = graphql_schema(example.surface)
+    errors = validate(schema, document, hide_suggestions=True)
+    if errors:
+        return False, [error.message for error in errors], root
+    if len(operations) == 1 and example.variables is not None:  # a page that shows no variables is not checked for them
+        coerced = get_variable_values(schema, operations[0].variable_definitions or [], example.variables or {})
+        if isinstance(coerced, list):
+            return False, [error.message for error in coerced], root
+    return True, [], root
+
+
+def root_field_name(operation) -> str | None:
+    from graphql import FieldNode
+    for selection in operation.selection_set.selections:
+        if isinstance(selection, FieldNode):
+            return f"{operation.operation.value.title()}.{selection.name.value}"
+    return None
+
+
+class OpenApi:
+    """Routes and request schemas of one bundled document."""
+
+    def __init__(self, surface: str):
+        self.document = yaml.load((GENERATED / "openapi" / f"{surface}.yaml").read_text(encoding="utf-8"),
+                                  Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        self.base = self.document["servers"][0]["url"].rstrip("/")
+        self.schemas = self.document.get("components", {}).get("schemas", {})
+        self.routes = []  # (regex, template, path item), literal templates first
+        for template, item in self.document["paths"].items():
+            pattern = re.sub(r"\\\{([^}]+)\\\}", lambda m: f"(?P<{safe_group(m[1])}>[^/]+)", re.escape(template))
+            self.routes.append((re.compile(f"^{re.escape(self.base)}{pattern}$"), template, item))
+        self.routes.sort(key=lambda route: (route[1].count("{"), route[1]))
+
+    def resolve(self, node: dict) -> dict:
+        while isinstance(node, dict) and "$ref" in node:
+            kind, name = node["$ref"].split("/")[-2:]
+            node = self.document["components"][kind][name]
+        return node
+
+    def json_schema(self, schema: dict) -> dict:
+        return to_json_schema(schema, self.schemas.__getitem__)
+
+    def route(self, method: str, path: str):
+        """(template, operation, path parameters) or (None, reason, None)."""
+        matched = [(template, item, match) for regex, template, item in self.routes
+                   if (match := regex.match(path))]
+        if not matched:
+            return None, f"no operation at {shape_of_path(path)}", None
+        for template, item, match in matched:
+            operation = item.get(method.lower())
+            if operation is not None:
+                names = {safe_group(name): name for name in re.findall(r"\{([^}]+)\}", template)}
+                return template, {**operation, "_item": item}, {names[k]: v for k, v in match.groupdict().items()}
+        allowed = sorted({method.upper() for _, item, _ in matched for method in item
+                          if method in ("get", "post", "put", "patch", "delete")})
+        return None, f"{method} not allowed at {self.base}{matched[0][0]} (only {', '.join(allowed)})", None
+
+    def parameters(self, operation: dict) -> list[dict]:
+        merged = {}
+        for node in operation["_item"].get("parameters", []) + operation.get("parameters", []):
+            parameter = self.resolve(node)
+            merged[(parameter["name"], parameter["in"])] = parameter
+        return list(merged.values())
+
+
+def safe_group(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+def shape_of_path(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/{id}", path)
+
+
+@cache
+def openapi(surface: str) -> OpenApi:
+    return OpenApi(surface)
+
+
+def coerce(value: str, schema: dict):
+    """A query or path string as the parameter's schema type, for validation."""
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "boolean":
+            return {"true": True, "false": False, "1": True, "0": False}.get(value.lower(), value)
+        if kind == "array":
+            return [coerce(item, schema.get("items", {})) for item in value.split(",")]
+    except ValueError:
+        return value
+    return value
+
+
+def check_rest(example: Example) -> tuple[bool, list[str], str | None]:
+    """(valid, problems, "METHOD template") of a REST example."""
+    api = openapi(example.surface)
+    template, operation, path_values = api.route(example.method, example.path)
+    if template is None:
+        return False, [operation], None
+    name = f"{example.method} {api.base}{template}"
+    problems = []
+    parameters = api.parameters(operation)
+    declared = {p["name"]: p for p in parameters if p["in"] == "query"}
+    deep = {n for n, p in declared.items()
+            if p.get("style") == "deepObject" or p.get("schema", {}).get("type") == "object"}
+    for key, value in example.query:
+        base = key.split("[", 1)[0]
+        if key not in declared and base not in deep:
+            problems.append(f"undeclared query parameter `{key}`")
+            continue
+        if key in declared:
+            schema = api.json_schema(declared[key].get("schema", {}))
+            problems += [f"query `{key}`: {error.message}" for error in
+                         Draft4Validator(schema).iter_errors(coerce(value, schema))][:1]
+    sent = {key.split("[", 1)[0] for key, _ in example.query}
+    problems += [f"required query parameter `{n}` missing" for n, p in declared.items()
+                 if p.get("required") and n not in sent]
+    for parameter in parameters:
+        if parameter["in"] == "path" and parameter["name"] in path_values:
+            value = path_values[parameter["name"]]
+            if re.fullmatch(r"\{[^}]*\}|:\w+", value):
+                continue  # a placeholder; execution puts an id in
+            schema = api.json_schema(parameter.get("schema", {}))
+            problems += [f"path `{parameter['name']}`: {error.message}" for error in
+                         Draft4Validator(schema).iter_errors(coerce(value, schema))][:1]
+    body = operation.get("requestBody")
+    body = api.resolve(body) if body else None
+    if example.body_kind == "raw":
+        problems.append("body is not JSON")
+    elif example.body_kind is not None and body is None:
+        problems.append("a body on an operation that takes none")
+    elif body is not None:
+        content = body.get("content", {})
+        if example.body_kind is None:
+            if body.get("required"):
+                problems.append("request body required")
+        elif example.body_kind == "json":
+            media = content.get("application/json")
+            if media is None:
+                problems.append(f"JSON body, operation takes {', '.join(content)}")
+            else:
+                schema = api.json_schema(media.get("schema", {}))
+                for error in sorted(Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+                                    .iter_errors(example.body), key=lambda e: list(e.absolute_path)):
+                    where = ".".join(str(p) for p in error.absolute_path)
+                    problems.append(f"body{'.' + where if where else ''}: {short(error.message)}")
+        elif example.body_kind == "form":
+            media = content.get("multipart/form-data") or content.get("application/x-www-form-urlencoded")
+            if media is None:
+                problems.append(f"form body, operation takes {', '.join(content)}")
+            else:
+                schema = api.resolve(media.get("schema", {}))
+                properties = schema.get("properties", {})
+                names = {key.split("[", 1)[0] for key in example.body}
+                problems += [f"form field `{n}` not declared" for n in sorted(names - set(properties))
+                             if not schema.get("additionalProperties")]
+                problems += [f"form field `{n}` required" for n in schema.get("required", []) if n not in names]
+    return not problems, problems, name
+
+
+def short(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[:limit] + "…"
+
+
+def check_valid(example: Example) -> tuple[bool, list[str], str | None]:
+    return check_graphql(example) if example.kind == "graphql" else check_rest(example)
+
+
+# ============================================================================ c. shape
+
+def json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def compare_shape(documented, ours, path: str = "", nullable: frozenset = frozenset()) -> list[str]:
+    """Every field of `documented` missing from `ours` or of an incompatible JSON type. Our null
+    where the doc shows a value is a mismatch unless the page documents the field as nullable."""
+    where = path or "(top)"
+    if documented is None:
+        return []
+    expected, actual = json_type(documented), json_type(ours)
+    if actual == "null":
+        if path.rsplit(".", 1)[-1].removesuffix("[]") in nullable:
+            return []
+        return [f"null where the doc shows {expected} at {where}"]
+    if expected != actual:
+        return [f"{actual} where the doc shows {expected} at {where}"]
+    problems = []
+    if expected == "object":
+        for key, value in documented.items():
+            if key.strip(". …") == "" or key.startswith("//"):
+                continue  # a placeholder key ("...": "more fields")
+            child = f"{path}.{key}" if path else key
+            if key not in ours:
+                problems.append(f"missing field `{key}` at {where}")
+            else:
+                problems += compare_shape(value, ours[key], child, nullable)
+    elif expected == "array" and documented and ours:
+        problems += compare_shape(documented[0], ours[0], f"{path}[]", nullable)
+    return problems
+
+
+# ============================================================================ b. execution
+
+CART_FIELD = re.compile(r"Cart|Checkout|Coupon|^createOrder$|PaymentMethods|ShippingRates")
+DESTRUCTIVE_FIELD = re.compile(r"^delete|Delete(?:$|[A-Z])|Logout|DeleteSelf")
+DESTRUCTIVE_PATH = re.compile(r"/(?:mass-delete|mass-destroy|delete-self|logout|delete)(?:/|$)")
+CUSTOMER_ENDING = re.compile(r"(?i)logout|profiledelete|customer-profile")
+ADMIN_CHANGING = re.compile(r"(?i)roles?\b|users?\b|Role|User|integration-tokens|IntegrationToken")
+ADDRESS_BOOK = re.compile(r'"(?:addressId|address_id|billingAddressId|shippingAddressId)"'
+                          r'|\b(?:billing|shipping)?AddressId\s*:')
+OWN_RESOURCES = re.compile(r"^(/api/shop/customer-profile-updates/)(\d+|\{[^}]*\})$")  # the bearer's own profile
+DELETE_SELF = re.compile(r"(?i)delete-?self")
+REMOVE_COUPON = re.compile(r"remove-coupon|RemoveCoupon")
+PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate")
+LOGIN = re.compile(r"(?i)/login$|Login$")
+REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
+KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
+TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def operation_type(example: Example) -> str:
+    return "mutation" if re.match(r"\s*mutation\b", example.document or "") else "query"
+
+
+def graphql_root(example: Example) -> str:
+    match = re.search(r"\{\s*(?:\w+\s*:\s*)?(\w+)", example.document or "")
+    return match[1] if match else ""
+
+
+def phase(example: Example) -> int:
+    """0 reads, 1 writes, 2 destructive."""
+    if example.kind == "graphql":
+        if DESTRUCTIVE_FIELD.search(graphql_root(example)):
+            return 2
+        return 1 if operation_type(example) == "mutation" else 0
+    if example.method == "DELETE" or DESTRUCTIVE_PATH.search(example.path or ""):
+        return 2
+    return 0 if example.method == "GET" else 1
+
+
+def run_order(example: Example) -> tuple:
+    return phase(example), example.surface != "shop", example.page, example.index
+
+
+@cache
+def graphql_auth() -> dict:
+    """{(surface, root field): security schemes} from the generated bindings."""
+    from generated.graphql_bindings import ROOT_FIELDS
+    return {(surface, field["field"]): set(field["auth"] or ()) for surface, fields in ROOT_FIELDS.items()
+            for field in fields}
+
+
+class Runner:
+    """Executes examples in-process with tokens obtained the documented way."""
+
+    def __init__(self, client, storefront_key: str):
+        from tests.docs.ids import IdMapper
+        self.client = client
+        self.key = storefront_key
+        self.ids = IdMapper(client, GRAPHQL_PATHS, {s: graphql_schema(s) for s in GRAPHQL_PATHS}, openapi)
+        self.customer = self.new_customer("docs")
+        self.admin_token = self.new_admin_token("docs")
+        self.product_id = self.plain_product()
+        self.cart = None
+        self.coupon = self.demo_coupon()
+        self.prepare_customer_data()
+
+    # -- tokens and state
+
+    def shop_headers(self, token: str | None = None) -> dict:
+        headers = {"X-STOREFRONT-KEY": self.key}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def admin_headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    def new_customer(self, label: str, login: bool = True) -> dict:
+        """A registered customer. The docs customer logs in as documented and gets an address;
+        a throwaway one keeps the token its registration returns."""
+        email = f"{label}-{uuid.uuid4().hex[:10]}@example.com"
+        password = "SecurePass@123"
+        registered = self.client.post("/api/shop/customers", headers=self.shop_headers(),
+                                      json={"firstName": label.title(), "lastName": "Docs", "email": email,
+                                            "password": password, "confirmPassword": password})
+        assert registered.status_code == 201, registered.text
+        customer = {"email": email, "password": password, "token": registered.json()["token"],
+                    "id": registered.json()["id"], "address_id": None}
+        if not login:
+            return customer
+        response = self.client.post("/api/shop/customer/login", headers=self.shop_headers(),
+                                    json={"email": email, "password": password})
+        assert response.status_code in (200, 201), response.text
+        customer["token"] = response.json()["token"]
+        address = self.client.post("/api/shop/customer-addresses", headers=self.shop_headers(customer["token"]),
+                                   json=ADDRESS_BOOK_ENTRY)
+        if address.status_code == 201:
+            customer["address_id"] = address.json().get("data", {}).get("address", {}).get("id")
+        return customer
+
+    @staticmethod
+    def new_admin_token(label: str) -> str:
+        from tests.admin_fixtures import make_admin
+        return make_admin("all", label=f"docs-{label}")[1]
+
+    @staticmethod
+    def plain_product() -> int:
+        """The demo catalog's plain simple product with the most stock: every cart the harness prepares
+        holds one unit of it, and the checkout examples order some."""
+        from peewee import fn
+
+        from storage.db import database
+        from storage.models import ProductInventory
+        from tests.checkout_fixtures import plain_simple_products
+        candidates = plain_simple_products()
+        with database.connection_context():
+            stock = dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
+                         .where(ProductInventory.product.in_(candidates)).group_by(ProductInventory.product).tuples())
+        return max(candidates, key=lambda product_id: (stock.get(product_id) or 0, -product_id))
+
+    def checkout(self, token: str, steps: bool = True):
+        """Add the plain product to the bearer's cart and (`steps`) choose addresses, shipping and payment."""
+        headers = self.shop_headers(token)
+        added = self.client.post("/api/shop/add-product-in-cart", headers=headers,
+                                 json={"productId": self.product_id, "quantity": 1})
+        if not steps:
+            return added
+        self.client.post("/api/shop/checkout-addresses", headers=headers,
+                         json={"addressType": "billing", "useForShipping": True, **CHECKOUT_ADDRESS})
+        self.client.post("/api/shop/checkout-shipping-methods", headers=headers,
+                         json={"shippingMethodCode": "flatrate_flatrate"})
+        self.client.post("/api/shop/checkout-payment-methods", headers=headers,
+                         json={"payment": {"method": "moneytransfer"}})
+        return added
+
+    def fresh_cart(self, steps: bool) -> dict:
+        """A guest cart token (from Create Cart) whose cart holds one product; with `steps` it is ready to order."""
+        response = self.client.post("/api/shop/cart-tokens", headers=self.shop_headers(), json={})
+        token = response.json().get("cartToken")
+        cart = response_json(self.checkout(token, steps))  # add-to-cart answers the whole cart
+        cart = cart if isinstance(cart, dict) else {}
+        items = cart.get("items") or [{}]
+        self.cart = {"token": token, "id": cart.get("id"), "item_id": items[0].get("id"), "used": False,
+                     "steps": steps}
+        return self.cart
+
+    def demo_coupon(self) -> str | None:
+        """The first demo coupon code a guest cart accepts (coupon pages apply and remove one)."""
+        from storage.db import database
+        from storage.sales_models import CartRuleCoupon
+        with database.connection_context():
+            codes = [row.code for row in CartRuleCoupon.select(CartRuleCoupon.code).order_by(CartRuleCoupon.id)]
+        token = self.fresh_cart(steps=False)["token"]
+        self.cart = None
+        for code in codes:
+            response = self.client.post("/api/shop/apply-coupon", headers=self.shop_headers(token),
+                                        json={"couponCode": code})
+            if response.status_code == 200:
+                return code
+        return codes[0] if codes else None
+
+    def prepare_customer_data(self):
+        """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
+        shipped, and a review of theirs, for the pages about orders, invoices, shipments and downloads."""
+        from handlers import sales_documents
+        from storage.db import database
+        from storage.sales_models import Order
+        from tests.cart_fixtures import downloadable
+        token = self.customer["token"]
+        headers = self.shop_headers(token)
+        product, links = downloadable()
+        self.client.post("/api/shop/add-product-in-cart", headers=headers,
+                         json={"productId": product.id, "quantity": 1, "links": [link.id for link in links]})
+        self.checkout(token)
+        self.client.post("/api/shop/checkout-orders", headers=headers, json={})
+        orders = self.client.get("/api/shop/customer-orders", headers=headers).json()
+        order_id = orders[0]["id"] if isinstance(orders, list) and orders else None
+        self.customer["order_id"] = order_id
+        if order_id:
+            with database.connection_context(), database.atomic():
+                invoice = sales_documents.create_invoice(Order.get_by_id(order_id))
+                sales_documents.mark_invoice_paid(invoice)
+                sales_documents.create_shipment(Order.get_by_id(order_id))
+        self.client.post(f"/api/shop/products/{self.product_id}/reviews", headers=headers,
+                         json={"title": "Docs review", "comment": "Fine", "rating": 5, "name": "Docs"})
+
+    # -- who calls
+
+    def bearer_for(self, example: Example, operation: dict | None, field_name: str) -> str:
+        """'cart' (a guest cart), 'customer' or 'none' for a shop example, from our spec's security."""
+        if example.kind == "rest":
+            schemes = {name for requirement in (operation or {}).get("security") or [] for name in requirement}
+            if "cartToken" in schemes:
+                return "cart"
+            if "customerToken" in schemes:
+                return "customer"
+        else:
+            if "customerToken" in graphql_auth().get(("shop", field_name), set()):
+                return "customer"
+            if CART_FIELD.search(field_name):
+                return "cart"
+        if LOGIN.search(example.path or field_name) or REGISTRATION.search(example.path or field_name):
+            return "none"
+        return "customer" if "bearer" in example.auth else "none"
+
+    def headers_for(self, example: Example, operation: dict | None, field_name: str) -> dict:
+        headers = {name: value for name, value in example.headers.items()
+                   if name.lower() in KEEP_HEADERS and "{" not in value}
+        destructive = phase(example) == 2
+        if example.surface == "admin":
+            token = self.new_admin_token("throwaway") if destructive else self.admin_token
+            headers["Authorization"] = f"Bearer {token}"
+            return headers
+        who = self.bearer_for(example, operation, field_name)
+        checkout = bool(re.search(r"(?i)checkout|order|payment|shipping", example.path or field_name))
+        if who == "cart" and customer_cart(example):
+            # the page shows a customer's cart (or picks from the address book): the docs customer's cart
+            token = self.customer["token"]
+            cart = response_json(self.checkout(token, steps=checkout))
+            items = (cart.get("items") if isinstance(cart, dict) else None) or [{}]
+            self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
+                         "item_id": items[0].get("id"), "used": True, "steps": checkout}
+        elif who == "cart":
+            if self.cart is None or self.cart["used"] or (checkout and not self.cart["steps"]):
+                self.fresh_cart(steps=checkout)
+            self.cart["used"] = phase(example) > 0  # a write leaves the cart changed: the next one gets a new cart
+            token = self.cart["token"]
+        elif who == "customer":
+            ends_customer = destructive and CUSTOMER_ENDING.search(example.path or field_name)
+            token = (self.new_customer("throwaway", login=False) if ends_customer else self.customer)["token"]
+        else:
+            token = None
+        if who == "cart" and REMOVE_COUPON.search(example.path or field_name):  # a coupon to remove
+            self.client.post("/api/shop/apply-coupon", headers=self.shop_headers(token),
+                             json={"couponCode": self.coupon})
+        headers.update(self.shop_headers(token))
+        return headers
+
+    # -- values
+
+    def personalise(self, value, example: Example, field_name: str):
+        """Login examples log the docs customer in; registrations get a new email; well-known body ids
+        (products, cart lines, addresses) point at ours."""
+        target = example.path or field_name
+        if isinstance(value, list):
+            return [self.personalise(item, example, field_name) for item in value]
+        if not isinstance(value, dict):
+            return value
+        value = dict(value)
+        if LOGIN.search(target) and "email" in value and "password" in value:
+            value.update(email=self.customer["email"], password=self.customer["password"])
+        if REGISTRATION.search(target) and isinstance(value.get("email"), str):
+            value["email"] = f"docs-{uuid.uuid4().hex[:10]}@example.com"
+        if DELETE_SELF.search(target) and "password" in value:
+            from tests.admin_fixtures import PASSWORD
+            value["password"] = PASSWORD  # the throwaway admin deletes itself with its own password
+        if isinstance(value.get("couponCode"), str):
+            value["couponCode"] = self.coupon
+        if PROFILE_UPDATE.search(target):  # the docs customer keeps its email and password for later examples
+            value.update({key: self.customer["email"] for key in value if key == "email"})
+            value.update({key: self.customer["password"] for key in value
+                          if key in ("currentPassword", "password", "confirmPassword", "passwordConfirmation")})
+        for key, item in value.items():
+            if key in ("productId", "product_id") and example.kind == "rest" and isinstance(item, (int, str)) \
+                    and str(item).isdigit():
+                base = "/api/admin/catalog/products" if example.surface == "admin" else "/api/shop/products"
+                if self.ids.rest_exists(example.surface, f"{base}/{item}", self.auth_for(example.surface)) is False:
+                    value[key] = type(item)(self.product_id)
+            elif key in ("cartItemId", "itemId", "cart_item_id") and self.cart and self.cart["item_id"] \
+                    and isinstance(item, (int, str)):
+                value[key] = type(item)(self.cart["item_id"])
+            elif key in ("addressId", "address_id") and self.customer.get("address_id") \
+                    and isinstance(item, (int, str)):
+                value[key] = type(item)(self.customer["address_id"])
+            else:
+                value[key] = self.personalise(item, example, field_name)
+        return value
+
+    def auth_for(self, surface: str) -> dict:
+        return self.admin_headers() if surface == "admin" else self.shop_headers(self.customer["token"])
+
+    def execute(self, example: Example, operation: dict | None, field_name: str):
+        """The response of the example as sent to the app. A create refused because a unique value
+        (code, sku, email) is taken — by the demo data or an earlier example — is sent once more
+        with that value made unique."""
+        headers = self.headers_for(example, operation, field_name)
+        try:
+            response = self.send(example, operation, field_name, headers)
+            taken = taken_fields(response)
+            if taken and phase(example) == 1:
+                changed = copy.copy(example)
+                if example.kind == "graphql":
+                    changed.variables = made_unique(example.variables, taken)
+                else:
+                    changed.body = made_unique(example.body, taken)
+                response = self.send(changed, operation, field_name, headers)
+            return response
+        finally:
+            if example.surface == "admin" and phase(example) == 1 and ADMIN_CHANGING.search(example.path or field_name):
+                self.admin_token = self.new_admin_token("docs")  # the example may have changed our admin or role
+
+    def send(self, example: Example, operation: dict | None, field_name: str, headers: dict):
+        auth = self.auth_for(example.surface)
+        if example.kind == "graphql":
+            document, variables = self.ids.map_graphql(example.surface, example.document,
+                                                       copy.deepcopy(example.variables or {}), auth)
+            variables = self.personalise(variables, example, field_name)
+            document = self.personalise_document(document, example, field_name)
+            return self.client.post(GRAPHQL_PATHS[example.surface], headers=headers,
+                                    json={"query": document, "variables": variables})
+        path = OWN_RESOURCES.sub(lambda m: f"{m[1]}{self.customer['id']}", example.path)
+        path = self.ids.rest_path(example.surface, path, auth)
+        kwargs = {"params": example.query or None, "headers": headers}
+        if example.body_kind == "json":
+            kwargs["json"] = self.personalise(copy.deepcopy(example.body), example, field_name)
+            headers.pop("Content-Type", None)
+            headers.pop("content-type", None)
+        elif example.body_kind == "form":
+            kwargs["headers"] = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            kwargs["files"] = {k: (re.sub(r"\.\w+$", "", v.lstrip("@").rsplit("/", 1)[-1]) + ".png", TINY_PNG,
+                                   "image/png")  # a real PNG under the example's file name
+                               for k, v in example.body.items() if v.startswith("@")} or None
+            kwargs["data"] = {k: v for k, v in example.body.items() if not v.startswith("@")}
+        elif example.body_kind == "raw":
+            kwargs["content"] = example.body
+        return self.client.request(example.method, path, **kwargs)
+
+    def personalise_document(self, document: str, example: Example, field_name: str) -> str:
+        """Literal values of a document, as `personalise` does for variables: credentials of login,
+        registration and delete-self, cart lines and coupon codes."""
+        if LOGIN.search(field_name):
+            document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
+            document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["password"]}"', document)
+        elif DELETE_SELF.search(field_name):
+            from tests.admin_fixtures import PASSWORD
+            document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{PASSWORD}"', document)
+        if self.cart and self.cart.get("item_id") and CART_FIELD.search(field_name):
+            document = re.sub(r'(\b(?:cartItemId|itemId)\s*:\s*)("?)\d+"?',
+                              lambda m: f'{m[1]}{m[2]}{self.cart["item_id"]}{m[2]}', document)
+        if "Coupon" in field_name:
+            document = re.sub(r'(\bcouponCode\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.coupon}"', document)
+        elif REGISTRATION.search(field_name):
+            document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"docs-{uuid.uuid4().hex[:10]}@example.com"',
+                              document)
+        return document
+
+
+def customer_cart(example: Example) -> bool:
+    """Whether a cart example is a customer's: the documented cart has a customer, or the request
+    picks an address of the bearer's address book."""
+    if ADDRESS_BOOK.search(json.dumps([example.body, example.variables, example.document])):
+        return True
+    return bool(re.search(r'"customerId": [1-9]|"isGuest": (?:false|0)\b', json.dumps(example.documented_response)))
+
+
+def taken_fields(response) -> set[str]:
+    """Fields a 422 (REST) or VALIDATION_FAILED (GraphQL) answer reports as already taken."""
+    try:
+        body = response.json()
+    except ValueError:
+        return set()
+    if not isinstance(body, dict):
+        return set()
+    errors = body.get("errors")
+    if isinstance(errors, list):  # GraphQL
+        errors = next((((e or {}).get("extensions") or {}).get("errors") for e in errors
+                       if isinstance(((e or {}).get("extensions") or {}).get("errors"), dict)), None)
+    if not isinstance(errors, dict):
+        return set()
+    return {name.rsplit(".", 1)[-1] for name, messages in errors.items()
+            if "taken" in str(messages) or "already exists" in str(messages)}
+
+
+def made_unique(value, fields: set[str]):
+    """A copy of `value` whose keys named in `fields` (camelCase or snake_case) hold unused values."""
+    wanted = {name.lower().replace("_", "") for name in fields}
+    if isinstance(value, list):
+        return [made_unique(item, fields) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {key: unique_value(item) if key.lower().replace("_", "") in wanted and isinstance(item, str)
+            else made_unique(item, fields) for key, item in value.items()}
+
+
+_unique = iter(range(1, 10**6))
+REAL_CODES = {3: ("GBP", "JPY", "CHF", "CAD", "AUD", "INR", "CNY", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "SGD",
+                  "HKD", "NZD", "SAR", "AED"),
+              2: ("de", "es", "it", "nl", "pt", "ja", "sv", "da", "pl", "tr", "ar", "zh", "fr", "ru")}
+
+
+def unique_value(value: str) -> str:
+    """An unused variant of `value` in the same form (deterministic, so reports compare run to run).
+    Currency and locale codes become real unused ones, so rate tables and locale rules still apply."""
+    number = next(_unique)
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local}.docs{number}@{domain}"
+    if re.fullmatch(r"[A-Za-z]{2,3}", value):
+        for code in REAL_CODES[len(value)]:
+            candidate = code.upper() if value.isupper() else code.lower()
+            if not code_in_use(candidate):
+                return candidate
+    separator = "-" if "-" in value else "_" if "_" in value else ""
+    return f"{value}{separator}docs{number}"
+
+
+def code_in_use(code: str) -> bool:
+    from storage.db import database
+    from storage.models import Currency, Locale
+    with database.connection_context():
+        return bool(Currency.get_or_none(Currency.code == code) or Locale.get_or_none(Locale.code == code))
+
+
+ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "phone": "9876543210",
+                      "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US",
+                      "postcode": "90001", "defaultAddress": True}
+CHECKOUT_ADDRESS = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "address": "456 Oak Ave",
+                    "city": "Los Angeles", "state": "CA", "country": "US", "postcode": "90001", "phone": "9876543210"}
+
+
+def server_failure(response) -> str | None:
+    """Why the response counts as not executed (5xx, 501, a GraphQL server error), or None."""
+    if response.status_code >= 500:
+        return f"HTTP {response.status_code}{error_code(response)}"
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        for error in body["errors"]:
+            extensions = (error or {}).get("extensions") or {}
+            status = extensions.get("status")
+            if extensions.get("code") == "INTERNAL_SERVER_ERROR" or (isinstance(status, int) and status >= 500):
+                message = short(str(error.get("message")), 100)
+                return f"GraphQL {extensions.get('code')} {status or ''}: {message}".strip()
+    return None
+
+
+def error_code(response) -> str:
+    """' validation_failed (code: The code has already been taken.)' of a REST error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict) or response.status_code < 400:
+        return ""
+    code = body.get("error") or body.get("title") or ""
+    errors = body.get("errors")
+    if isinstance(errors, dict) and errors:
+        name, messages = next(iter(errors.items()))
+        message = messages[0] if isinstance(messages, list) and messages else messages
+        code += f" ({name}: {short(str(message), 80)})"
+    elif body.get("message") and not code:
+        code = short(str(body["message"]), 80)
+    return f" {code}" if code else ""
+
+
+def response_json(response):
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def error_answer(example: Example, response, body) -> str | None:
+    """'answers 422 validation_failed (code: ...)' / 'answers NOT_FOUND: ...' when we answered with an error."""
+    if example.kind == "rest":
+        return f"answers {response.status_code}{error_code(response)}" if response.status_code >= 400 else None
+    if response.status_code >= 400:
+        return f"answers HTTP {response.status_code}{error_code(response)}"
+    if isinstance(body, dict) and body.get("errors"):
+        error = body["errors"][0] or {}
+        extensions = error.get("extensions") or {}
+        detail = ""
+        if isinstance(extensions.get("errors"), dict) and extensions["errors"]:
+            name, messages = next(iter(extensions["errors"].items()))
+            detail = f" ({name}: {short(str(messages[0] if isinstance(messages, list) else messages), 80)})"
+        return f"answers {extensions.get('code')}: {short(str(error.get('message')), 100)}{detail}"
+    return None
+
+
+class CountingClient:
+    """The test client, counting requests and their time (the report's timing line)."""
+
+    def __init__(self, client):
+        self.client, self.requests, self.seconds = client, 0, 0.0
+
+    def request(self, method, url, **kwargs):
+        started = time.monotonic()
+        try:
+            return self.client.request(method, url, **kwargs)
+        finally:
+            self.requests += 1
+            self.seconds += time.monotonic() - started
+
+    def get(self, url, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.request("POST", url, **kwargs)
+
+
+def run_examples(examples: list[Example], client, storefront_key: str, exceptions: dict | None = None,
+                 timing: dict | None = None) -> list[Result]:
+    """Every example through the three checks, executed in `run_order`; results in page order."""
+    exceptions = exceptions or {}
+    timing = timing if timing is not None else {}
+    client = CountingClient(client)
+    started = time.monotonic()
+    results = {}
+    checked = []
+    for example in examples:
+        result = Result(example, excepted=excepted_reason(example, exceptions))
+        valid, problems, operation_name = check_valid(example)
+        result.valid, result.operation = valid, operation_name
+        if not valid:
+            result.reason, result.reasons = problems[0], problems
+        checked.append(result)
+        results[example.key] = result
+    timing["validation"] = time.monotonic() - started
+    runner = Runner(client, storefront_key)
+    for result in sorted((r for r in checked if r.valid), key=lambda r: run_order(r.example)):
+        example = result.example
+        operation = None
+        if example.kind == "rest":
+            _, operation, _ = openapi(example.surface).route(example.method, example.path)
+        field_name = (result.operation or "").split(".", 1)[-1] if example.kind == "graphql" else ""
+        try:
+            response = runner.execute(example, operation, field_name)
+        except Exception as error:  # noqa: BLE001 — an exception in the app is a server failure
+            result.executes, result.reason = False, f"exception {type(error).__name__}: {short(str(error), 120)}"
+            result.reasons = [result.reason]
+            continue
+        result.status = response.status_code
+        failure = server_failure(response)
+        if failure:
+            result.executes, result.reason, result.reasons = False, failure, [failure]
+            continue
+        result.executes = True
+        if example.documented_response is None:
+            continue
+        ours = response_json(response)
+        if ours is None:
+            problems = [f"response is not JSON ({response.headers.get('content-type', '?')})"]
+        else:
+            problems = compare_shape(example.documented_response, ours, nullable=example.nullable)
+        result.shape = not problems
+        if problems:
+            answered = error_answer(example, response, ours)
+            result.reason = f"{answered or f'status {response.status_code}'}: {problems[0]}"
+            result.reasons = [answered] if answered else problems
+    timing.update(requests=client.requests, request_seconds=client.seconds)
+    return [results[e.key] for e in examples]
+
+
+# ============================================================================ exceptions
+
+SECTION = "## Documentation examples we answer differently"
+
+
+def read_exceptions(text: str) -> dict[tuple[str, str], str]:
+    """{(page, example or '*'): reason} from the section's table in docs/compatibility.md."""
+    start = text.find(SECTION)
+    if start < 0:
+        return {}
+    section = text[start + len(SECTION):]
+    end = re.search(r"^## ", section, re.M)
+    section = section[:end.start()] if end else section
+    found = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not line.strip().startswith("|") or set(cells[0]) <= set("-: ") or cells[0] == "page":
+            continue
+        found[(cells[0].strip("`"), cells[1].strip("`"))] = "|".join(cells[2:]).strip()
+    return found
+
+
+def excepted_reason(example: Example, exceptions: dict) -> str | None:
+    return exceptions.get((example.page, example.name)) or exceptions.get((example.page, "*"))
+
+
+def load_exceptions() -> dict:
+    path = ROOT / "docs" / "compatibility.md"
+    return read_exceptions(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def unmatched_exceptions(exceptions: dict, examples: list[Example]) -> list[tuple[str, str]]:
+    """Rows of the exceptions table that name no extracted example (a renamed or removed one)."""
+    keys = {(e.page, e.name) for e in examples} | {(e.page, "*") for e in examples}
+    return sorted(row for row in exceptions if row not in keys)
+
+
+@dataclass
+class Run:
+    results: list
+    skipped: list
+    seconds: float
+    unmatched: list
+    timing: dict = field(default_factory=dict)
+
+
+def run_all(client, storefront_key: str) -> Run:
+    """Every page's examples through the three checks."""
+    from tests.docs.extract import extract_all
+    started = time.monotonic()
+    extraction = extract_all()
+    exceptions = load_exceptions()
+    timing = {"extraction": time.monotonic() - started}
+    results = run_examples(extraction.examples, client, storefront_key, exceptions, timing)
+    return Run(results, extraction.skipped, time.monotonic() - started,
+               unmatched_exceptions(exceptions, extraction.examples), timing)
+
+
+def dump(run: Run) -> str:
+    """The run as JSON, for the pytest gate (which runs the report in a process of its own)."""
+    return json.dumps({
+        "seconds": round(run.seconds, 1),
+        "skipped": [list(row) for row in run.skipped],
+        "unmatched_exceptions": [list(row) for row in run.unmatched],
+        "results": [{"key": r.example.key, "page": r.example.page, "area": r.example.area,
+                     "surface_kind": r.example.surface_kind, "valid": r.valid, "executes": r.executes,
+                     "shape": r.shape, "passed": r.passed, "excepted": r.excepted, "status": r.status,
+                     "reason": r.reason} for r in run.results],
+    }, indent=1)
