@@ -38,7 +38,7 @@ def find_currency(channel: Channel, code: str | None) -> CurrencyFormat:
     query = (Currency.select(Currency, ExchangeRate.rate.alias("rate"))
              .join(ExchangeRate, JOIN.LEFT_OUTER, on=(ExchangeRate.target_currency == Currency.id)))
     currency = None
-    if code:
+    if code and "\x00" not in code:  # PostgreSQL cannot compare NUL: never a currency code
         currency = (query.join_from(Currency, ChannelCurrency, on=(ChannelCurrency.currency == Currency.id))
                     .where(ChannelCurrency.channel == channel.id, Currency.code == code.upper()).objects().first())
     if currency is None:

@@ -113,9 +113,11 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
             extensions["retry_after"] = original.retry_after
         formatted["message"] = original.message
         formatted["extensions"] = extensions
-    elif original is not None:
+    elif original is not None and error.path:  # a resolver failed: the server's fault, never detailed
         formatted["message"] = "Internal server error"
         formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+    elif original is not None:  # the request itself (e.g. a variable its type cannot hold): the client's
+        formatted["extensions"] = {"code": "BAD_USER_INPUT", "classification": "BAD_USER_INPUT"}
     return formatted
 
 

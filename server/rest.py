@@ -9,7 +9,8 @@ import json
 import math
 import re
 
-from connexion import request
+from connexion import request, uri_parsing
+from connexion.utils import is_json_mimetype
 from connexion.exceptions import ProblemException
 from connexion.resolver import Resolution, Resolver
 from connexion.validators.form_data import MultiPartFormDataValidator
@@ -28,6 +29,15 @@ from server.input_guard import guard, refused
 from storage.db import database
 
 PAGING_HEADERS = ("X-Total-Count", "X-Page", "X-Per-Page", "X-Total-Pages")
+
+
+def all_json(media_types) -> bool:
+    """connexion reads an encoding's `contentType` as one media type, and fails (500) on the list OpenAPI
+    allows ("image/png, image/jpeg") when a form sends text where the spec wants a file."""
+    return all(is_json_mimetype(media.strip()) for entry in media_types for media in str(entry).split(","))
+
+
+uri_parsing.all_json = all_json
 
 
 def is_implemented(operation_id: str) -> bool:
@@ -70,6 +80,7 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
         guard({name: value for name, value in arguments.items() if name in declared})
         guard(dict(request.query_params))
+        guard({"-".join(part.capitalize() for part in name.split("-")): value for name, value in request.headers.items()})
         if "body" in arguments:
             parameters["body"] = arguments["body"]
         uploads = {name: value for name, value in arguments.items() if isinstance(value, UploadFile)}
