@@ -82,7 +82,6 @@ def scratch_database(base_url: str | None, folder: str) -> tuple[str, callable]:
 def prepare(url: str, products: int) -> dict:
     """Migrate and seed; a storefront key without a practical rate limit; simple products anyone can
     buy, with stock no soak exhausts; the ids the catalog scenarios visit."""
-    from peewee import fn  # noqa: F401 (peewee is imported by storage anyway)
     from domain.storefront_keys import create_key
     from storage.db import database, init_database
     from storage.models import InventorySource, Product, ProductCustomizableOption, ProductInventory
