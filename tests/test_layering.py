@@ -116,3 +116,28 @@ def test_handlers_are_folders_by_surface_and_area_not_prefix_families():
     prefixed = [path.relative_to(ROOT).as_posix() for path in (ROOT / "handlers").rglob("*.py")
                 if path.stem.startswith(("admin_", "customer_", "shop_"))]
     assert prefixed == []
+
+
+def test_every_project_import_names_a_module_or_a_name_that_exists():
+    """Imports inside functions (tests and tools included) run late; a stale one fails only when reached."""
+    modules = project_modules() | {module_name(path): path for folder in ("tests", "bench")
+                                   for path in (ROOT / folder).rglob("*.py") if "__pycache__" not in path.parts}
+    stale = []
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [(node.module, alias.name) for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [(alias.name, None) for alias in node.names]
+            else:
+                continue
+            for module, attribute in targets:
+                if module.split(".")[0] not in modules:
+                    continue  # third-party
+                if module not in modules:
+                    stale.append(f"{name}:{node.lineno} imports missing module {module}")
+                elif attribute and f"{module}.{attribute}" not in modules and attribute != "*":
+                    source = modules[module].read_text(encoding="utf-8")
+                    if attribute not in source:
+                        stale.append(f"{name}:{node.lineno} imports missing name {module}.{attribute}")
+    assert not stale, "\n".join(stale)

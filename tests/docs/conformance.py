@@ -470,7 +470,7 @@ class Runner:
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
         shipped, and a review of theirs, for the pages about orders, invoices, shipments and downloads."""
-        from handlers import sales_documents
+        from domain.sales import documents as sales_documents
         from storage.db import database
         from storage.sales_models import Order
         from tests.cart_fixtures import downloadable
