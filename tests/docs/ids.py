@@ -12,6 +12,7 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
   field, the demo id comes from the list field of the same type (`countries(first: 1)`). Ids in
   variables and in literal arguments of the document are both mapped.
+* An id found missing is asked again next time: a create example may have made it since.
 """
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ class IdMapper:
             else:
                 status = self.client.get(path, headers=headers).status_code
                 self.cache[key] = True if status == 200 else False if status == 404 else None
-        return self.cache[key]
+        return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
 
     def rest_listing(self, surface: str, collection: str, headers: dict) -> list[str] | None:
         """The ids of a collection: from its GET, or, for a sub-resource without one
@@ -197,7 +198,7 @@ class IdMapper:
             codes = [(e.get("extensions") or {}).get("code", "") for e in body.get("errors") or []]
             missing = any(NOT_FOUND_CODES.search(code or "") for code in codes)
             self.cache[key] = True if data is not None else False if missing else None
-        return self.cache[key]
+        return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
 
     def graphql_demo(self, surface: str, type_name: str, headers: dict) -> tuple[str, int | None] | None:
         """(id, _id) of the first row the list field of `type_name` returns."""
