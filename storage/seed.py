@@ -80,6 +80,12 @@ NOUNS = {
     "Sofas": "Sofa", "Tables": "Table", "Cookware": "Pan", "Tableware": "Plate Set", "Headphones": "Headphones",
     "Speakers": "Speaker", "Watches": "Watch", "Trackers": "Tracker",
 }
+# The address of a default install's inventory source (with a description and coordinates for the demo).
+DEFAULT_SOURCE_ADDRESS = {
+    "description": "Main warehouse", "contact_name": "Detroit Warehouse", "contact_email": "warehouse@example.com",
+    "contact_number": "1234567899", "country": "US", "state": "MI", "city": "Detroit", "street": "12th Street",
+    "postcode": "48127", "latitude": Decimal("42.331400"), "longitude": Decimal("-83.045800"),
+}
 THEMES = [
     ("image_carousel", "Image Carousel", {"images": [{"title": "Summer sale", "link": "/sale", "image": "storage/theme/1/banner.webp"}]},
      {"images": [{"title": "Soldes d'été", "link": "/sale", "image": "storage/theme/1/banner.webp"}]}),
@@ -124,7 +130,8 @@ def seed_settings():
     seed_countries()
     for code, name in (("guest", "Guest"), ("general", "General"), ("wholesale", "Wholesale")):
         CustomerGroup.create(code=code, name=name, is_user_defined=False, created_at=SEED_TIME, updated_at=SEED_TIME)
-    InventorySource.create(code="default", name="Default", priority=0, created_at=SEED_TIME, updated_at=SEED_TIME)
+    InventorySource.create(code="default", name="Default", priority=0, created_at=SEED_TIME, updated_at=SEED_TIME,
+                           **DEFAULT_SOURCE_ADDRESS)
     for position, (kind, name, options_en, options_fr) in enumerate(THEMES, start=1):
         theme = ThemeCustomization.create(channel=channel, type=kind, name=name, sort_order=position,
                                           created_at=SEED_TIME, updated_at=SEED_TIME)

@@ -372,5 +372,34 @@ def test_graphql_mutations(admin_graphql, client, catalog):
         createAdminAttributeMassDelete(input: $input) { adminAttributeMassDelete { id deleted message } } }""",
                          {"input": {"indices": [node["_id"]]}})
     assert mass["data"]["createAdminAttributeMassDelete"]["adminAttributeMassDelete"] == {
-        "id": None, "deleted": [node["_id"]], "message": "Attributes deleted successfully."}
+        "id": "/api/admin/catalog/attributes/mass-delete", "deleted": [node["_id"]],
+        "message": "Attributes deleted successfully."}
     assert client.get(f"/api/shop/attributes/{node['_id']}").status_code == 404
+
+
+def test_graphql_aliases_and_camel_case_filters(admin_graphql):
+    result = admin_graphql('{ adminAttributes(first: 50, isConfigurable: 1, type: "select") { totalCount edges { node '
+                           '{ code adminName label isRequired required isFilterable filterable isConfigurable '
+                           'configurable } } } }')
+    listing = result["data"]["adminAttributes"]
+    with database.connection_context():
+        expected = (Attribute.select().where((Attribute.is_configurable == True)  # noqa: E712
+                                             & (Attribute.type == "select")).count())
+    assert listing["totalCount"] == expected > 0
+    for edge in listing["edges"]:
+        node = edge["node"]
+        assert node["configurable"] == node["isConfigurable"] == 1
+        assert (node["label"], node["required"], node["filterable"]) == (
+            node["adminName"], node["isRequired"], node["isFilterable"])
+    snake = admin_graphql('{ adminAttributes(first: 50, is_configurable: 0) { totalCount } }')
+    camel = admin_graphql('{ adminAttributes(first: 50, isConfigurable: 0) { totalCount } }')
+    assert snake["data"] == {"adminAttributes": camel["data"]["adminAttributes"]}
+
+
+def test_graphql_delete_answers_the_attribute_as_it_was(admin_client, admin_graphql, material):
+    deleted = admin_graphql('mutation { deleteAdminAttribute(input: {id: "/api/admin/catalog/attributes/%d"}) '
+                            '{ adminAttribute { _id code options } } }' % material["id"])
+    gone = deleted["data"]["deleteAdminAttribute"]["adminAttribute"]
+    assert (gone["_id"], gone["code"]) == (material["id"], "material")
+    assert [option["adminName"] for option in gone["options"]] == ["Cotton", "Wool"]
+    assert admin_client.get(f"{BASE}/{material['id']}").status_code == 404

@@ -334,7 +334,8 @@ def test_graphql_mutations(admin_graphql, client, tree):
         createAdminCategoryMassUpdateStatus(input: $input) { adminCategoryMassUpdateStatus { id updated value message } } }""",
                            {"input": {"indices": [node["_id"]], "value": 0}})
     assert status["data"]["createAdminCategoryMassUpdateStatus"]["adminCategoryMassUpdateStatus"] == {
-        "id": None, "updated": [node["_id"]], "value": 0, "message": "Categories status updated successfully."}
+        "id": "/api/admin/catalog/categories/mass-update-status", "updated": [node["_id"]], "value": 0,
+        "message": "Categories status updated successfully."}
     refused = admin_graphql('mutation { deleteAdminCategory(input: {id: "/api/admin/catalog/categories/1"}) '
                             '{ adminCategory { id } } }')
     assert refused["errors"][0]["message"] == "Root and channel-root categories cannot be deleted."
@@ -344,3 +345,31 @@ def test_graphql_mutations(admin_graphql, client, tree):
     assert deleted["data"]["createAdminCategoryMassDelete"]["adminCategoryMassDelete"] == {
         "deleted": [node["_id"]], "message": "Categories deleted successfully."}
     assert stored_bounds() == seeded
+
+
+def test_graphql_children_are_the_direct_children_by_position(admin_graphql):
+    result = admin_graphql('{ adminCategories(first: 1, category_id: "2") { edges { node { _id name '
+                           'children { totalCount edges { node { _id name parentId } } } } } } }')
+    men = result["data"]["adminCategories"]["edges"][0]["node"]
+    with database.connection_context():
+        expected = [row.id for row in Category.select().where(Category.parent == 2)
+                    .order_by(Category.position, Category.id)]
+    children = men["children"]
+    assert children["totalCount"] == len(expected) == 3
+    assert [edge["node"]["_id"] for edge in children["edges"]] == expected
+    assert [edge["node"]["name"] for edge in children["edges"]] == ["Clothing", "Footwear", "Accessories"]
+    assert {edge["node"]["parentId"] for edge in children["edges"]} == {2}
+    leaf = admin_graphql('{ adminCategory(id: "/api/admin/catalog/categories/%d") { children { totalCount '
+                         'pageInfo { endCursor } } } }' % expected[0])
+    grandchildren = leaf["data"]["adminCategory"]["children"]
+    assert grandchildren["totalCount"] == 2 and grandchildren["pageInfo"]["endCursor"] is not None
+
+
+def test_graphql_delete_answers_the_category_as_it_was(admin_client, admin_graphql, tree):
+    node = create(admin_client, slug="to-remove", name="To remove")
+    deleted = admin_graphql('mutation { deleteAdminCategory(input: {id: "/api/admin/catalog/categories/%d"}) '
+                            '{ adminCategory { id _id name slug } } }' % node["id"])
+    assert deleted["data"]["deleteAdminCategory"]["adminCategory"] == {
+        "id": f"/api/admin/catalog/categories/{node['id']}", "_id": node["id"], "name": "To remove",
+        "slug": "to-remove"}
+    assert admin_client.get(f"{BASE}/{node['id']}").status_code == 404

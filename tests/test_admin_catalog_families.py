@@ -175,5 +175,8 @@ def test_graphql_twins(admin_graphql, families):
                             '{ adminAttributeFamily { id } } }')
     assert refused["errors"][0]["extensions"]["code"] == "FAMILY_IN_USE"
     deleted = admin_graphql(f'mutation {{ deleteAdminAttributeFamily(input: {{id: "{node["id"]}"}}) '
-                            '{ adminAttributeFamily { id } } }')
-    assert deleted["data"]["deleteAdminAttributeFamily"] == {"adminAttributeFamily": None}
+                            '{ adminAttributeFamily { id code } } }')
+    # the payload holds the family as it was just before the delete; it is gone afterwards
+    assert deleted["data"]["deleteAdminAttributeFamily"] == {"adminAttributeFamily": {"id": node["id"], "code": "books"}}
+    gone = admin_graphql(f'{{ adminAttributeFamily(id: "{node["id"]}") {{ id }} }}')
+    assert gone["data"]["adminAttributeFamily"] is None

@@ -210,9 +210,10 @@ def test_graphql_inventories(admin_graphql):
         node = payload["adminCatalogProductInventory"]
         assert node == {"id": f"/api/admin/catalog_product_inventories/{node['_id']}", "_id": node["_id"],
                         "sourceId": 1, "qty": 25}
-        listed = admin_graphql("{ adminCatalogProductInventories(productId: 3) { sourceCode sourceName qty } }")
+        listed = admin_graphql("{ adminCatalogProductInventories(productId: 3) { id _id sourceCode sourceName qty } }")
+        # list rows carry the integer key as `id` (the list page); the mutation answers the IRI
         assert listed["data"]["adminCatalogProductInventories"] == [
-            {"sourceCode": "default", "sourceName": "Default", "qty": 25}]
+            {"id": node["_id"], "_id": node["_id"], "sourceCode": "default", "sourceName": "Default", "qty": 25}]
         negative = admin_graphql("""mutation { updateAdminCatalogProductInventory(input: {productId: 3,
             inventories: {one: -4}}) { totalQty } }""")
         assert negative["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
@@ -274,10 +275,10 @@ def test_graphql_customer_group_prices(admin_graphql):
             input: {id: "%s", qty: 10, customerGroupId: 2}, productId: 1) { adminCatalogProductCustomerGroupPrice { id } } }"""
                               % row["id"])
         assert set(clash["errors"][0]["extensions"]["errors"]) == {"qty"}
-        listed = admin_graphql("{ adminCatalogProductCustomerGroupPrices(productId: 1) { qty customerGroupName } }")
-        assert listed["data"]["adminCatalogProductCustomerGroupPrices"] == [
-            {"qty": 5, "customerGroupName": "Wholesale"}, {"qty": 10, "customerGroupName": "General"},
-            {"qty": 45, "customerGroupName": "Wholesale"}]
+        listed = admin_graphql("{ adminCatalogProductCustomerGroupPrices(productId: 1) { id qty customerGroupName } }")
+        rows = listed["data"]["adminCatalogProductCustomerGroupPrices"]
+        assert [(r["qty"], r["customerGroupName"]) for r in rows] == [(5, "Wholesale"), (10, "General"), (45, "Wholesale")]
+        assert rows[-1]["id"] == row["_id"] and all(isinstance(r["id"], int) for r in rows)
         deleted = admin_graphql("""mutation { deleteAdminCatalogProductCustomerGroupPrice(
             input: {id: "/api/admin/catalog/products/1/customer-group-prices/%d"}) {
             adminCatalogProductCustomerGroupPrice { id success message } } }""" % row["_id"])

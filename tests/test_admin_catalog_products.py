@@ -609,7 +609,8 @@ def test_mass_delete_echoes_the_ids_and_skips_unknown_ones(admin_client, admin_g
     result = admin_graphql("""mutation { createAdminCatalogProductMassDelete(input: {indices: [%d]}) {
         adminCatalogProductMassDelete { id deleted message } } }""" % second["id"])
     assert result["data"]["createAdminCatalogProductMassDelete"]["adminCatalogProductMassDelete"] == {
-        "id": None, "deleted": [second["id"]], "message": "Products deleted successfully."}
+        "id": "/api/admin/catalog/products/mass-delete", "deleted": [second["id"]],
+        "message": "Products deleted successfully."}
     assert db_count(Product.select().where(Product.id == second["id"])) == 0
 
 

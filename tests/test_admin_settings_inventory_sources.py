@@ -9,14 +9,16 @@ from tests.checkout_fixtures import guest_cart, next_plain_product, set_stock, s
 from tests.helpers import list_statement_counts
 
 BASE = "/api/admin/settings/inventory-sources"
-DEFAULT = {"id": 1, "code": "default", "name": "Default", "priority": 0, "status": 1, "country": None, "city": None}
+DEFAULT = {"id": 1, "code": "default", "name": "Default", "priority": 0, "status": 1, "country": "US",
+           "city": "Detroit"}
 EAST = {"code": "warehouse-east", "name": "East Coast Warehouse", "contact_name": "Ops",
         "contact_email": "east@example.com", "contact_number": "+15551112222", "country": "US", "state": "NY",
         "city": "Brooklyn", "street": "123 Front St", "postcode": "11201", "priority": 1, "status": 1,
         "latitude": 40.7, "longitude": -73.99}
-ADDRESS_FIELDS = {"description": None, "contactName": None, "contactEmail": None, "contactNumber": None,
-                  "contactFax": None, "state": None, "street": None, "postcode": None, "latitude": None,
-                  "longitude": None}
+ADDRESS_FIELDS = {"description": "Main warehouse", "contactName": "Detroit Warehouse",
+                  "contactEmail": "warehouse@example.com", "contactNumber": "1234567899", "contactFax": None,
+                  "state": "MI", "street": "12th Street", "postcode": "48127", "latitude": 42.3314,
+                  "longitude": -83.0458}
 EAST_ADDRESS = {"description": None, "contactName": "Ops", "contactEmail": "east@example.com",
                 "contactNumber": "+15551112222", "contactFax": None, "state": "NY", "street": "123 Front St",
                 "postcode": "11201", "latitude": 40.7, "longitude": -73.99}
@@ -85,7 +87,8 @@ def test_delete_guards_and_mass_delete(admin_client, east):
     assert every.json() == {"message": "The last remaining inventory source cannot be deleted.",
                             "error": "last_inventory_source"}
     deleted = admin_client.post(f"{BASE}/mass-delete", json={"indices": [east["id"], 999999]})
-    assert deleted.json() == {"deleted": [east["id"]], "message": "Inventory sources deleted."}
+    assert deleted.json() == {"deleted": [east["id"]], "message": "Inventory sources deleted.",
+                              "skipped": [{"id": 999999, "reason": "Inventory source not found."}]}
     assert admin_client.delete(f"{BASE}/{east['id']}").status_code == 404
 
 
@@ -117,7 +120,7 @@ def test_graphql_list_and_detail(admin_graphql):
                                              "code": "default", "name": "Default", "priority": 0, "status": 1}}],
         "pageInfo": {"hasNextPage": False, "endCursor": "MA=="}, "totalCount": 1}
     detail = admin_graphql('{ adminSettingsInventorySource(id: "/api/admin/settings/inventory-sources/1") { _id code country city } }')
-    assert detail["data"]["adminSettingsInventorySource"] == {"_id": 1, "code": "default", "country": None, "city": None}
+    assert detail["data"]["adminSettingsInventorySource"] == {"_id": 1, "code": "default", "country": "US", "city": "Detroit"}
 
 
 def test_graphql_mutations(admin_graphql):

@@ -135,14 +135,15 @@ def test_graphql_mutations(admin_graphql, client, restored):
     french = client.get(f"{SHOP}/{node['_id']}", headers={"X-Locale": "fr"}).json()
     assert json.loads(french["translation"]["options"]) == {"html": "<p>Bonjour</p>"}
     status = admin_graphql("""mutation { createAdminSettingsThemeMassUpdateStatus(input: {indices: [%d], value: 0}) {
-        adminSettingsThemeMassUpdateStatus { updated value message } } }""" % node["_id"])
+        adminSettingsThemeMassUpdateStatus { id updated value message } } }""" % node["_id"])
     assert status["data"]["createAdminSettingsThemeMassUpdateStatus"]["adminSettingsThemeMassUpdateStatus"] == {
-        "updated": [node["_id"]], "value": 0, "message": "Statuses updated."}
+        "id": "/api/admin/settings/themes/mass-update-status", "updated": [node["_id"]], "value": 0,
+        "message": "Statuses updated."}
     assert client.get(f"{SHOP}/{node['_id']}").status_code == 404
     deleted = admin_graphql("""mutation { createAdminSettingsThemeMassDelete(input: {indices: [%d]}) {
-        adminSettingsThemeMassDelete { deleted message } } }""" % node["_id"])
+        adminSettingsThemeMassDelete { id deleted message } } }""" % node["_id"])
     assert deleted["data"]["createAdminSettingsThemeMassDelete"]["adminSettingsThemeMassDelete"] == {
-        "deleted": [node["_id"]], "message": "Themes deleted."}
+        "id": "/api/admin/settings/themes/mass-delete", "deleted": [node["_id"]], "message": "Themes deleted."}
     invalid = admin_graphql("""mutation { updateAdminSettingsTheme(input: {id: "1", options: {title: "x"}}) {
         adminSettingsTheme { id } } }""")
     assert invalid["errors"][0]["extensions"]["errors"] == {"locale": ["The locale field is required with options."]}

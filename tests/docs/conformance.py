@@ -23,7 +23,8 @@ a guest cart token from Create Cart (its cart holds one product, and for checkou
 shipping and payment are chosen; no example sees a cart an earlier write changed), or
 the docs customer's token (registered, then logged in as documented, with an address, an invoiced
 and shipped order and a review); admin examples use an all-permissions integration token
-(tests/admin_fixtures.py), a new one after an example that changed admins or roles. A destructive
+(tests/admin_fixtures.py) of an admin holding the shared `Administrator` role, a new one after an
+example that changed admins or roles. A destructive
 example gets a throwaway admin, or a throwaway customer when it ends the customer (logout,
 profile delete).
 
@@ -357,6 +358,18 @@ def graphql_auth() -> dict:
             for field in fields}
 
 
+@cache
+def default_install_admin():
+    """The administrator a default install starts with (role 1 `Administrator`, user 1), created once."""
+    from domain.access import create_admin_with_token
+    from storage.admin_models import AdminUser
+    from storage.db import database
+    from tests.admin_fixtures import PASSWORD
+    with database.connection_context():
+        if not AdminUser.select().exists():
+            create_admin_with_token("Administrator", "admin@example.com", PASSWORD)
+
+
 class Runner:
     """Executes examples in-process with tokens obtained the documented way."""
 
@@ -408,8 +421,17 @@ class Runner:
 
     @staticmethod
     def new_admin_token(label: str) -> str:
+        """An admin of the harness's one full-access role `Docs harness` (restored to full access if
+        an example narrowed it). Role 1 is a default install's `Administrator` (held by its
+        administrator, see `default_install_admin`), so the roles the examples create, edit and
+        delete are roles no harness admin holds."""
+        from domain.access import full_access_role
+        from storage.db import database
         from tests.admin_fixtures import make_admin
-        return make_admin("all", label=f"docs-{label}")[1]
+        default_install_admin()
+        with database.connection_context():
+            role, _change = full_access_role("Docs harness")
+        return make_admin(role=role, label=f"docs-{label}")[1]
 
     @staticmethod
     def plain_product() -> int:

@@ -195,7 +195,9 @@ def documented_response(text: str | None) -> tuple[int | None, object, str | Non
     """(status, parsed JSON or None, note) of a documented response text."""
     if text is None:
         return None, None, "no response shown"
-    text = text.strip()
+    # `# ...` lines are the page's comments on the response (a CSV export notes its filters, which
+    # may hold brackets such as "price in [50,200]"), not part of it
+    text = "\n".join(line for line in text.strip().splitlines() if not line.lstrip().startswith("#")).strip()
     status = None
     match = STATUS_RE.match(text)
     if match:

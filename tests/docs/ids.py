@@ -4,12 +4,15 @@ An example's id is kept when it names an existing resource here; otherwise it be
 our own list operation for that kind returns (a numeric id stays numeric, an IRI stays an IRI).
 
 * REST paths: each numeric segment (or `{placeholder}`) is checked with a GET of the path up to it
-  and mapped from a GET of the collection before it.
+  and mapped from a GET of the collection before it; an item without a GET of its own is looked up
+  in its collection, and a collection without a GET in the array of that name in its parent's
+  document (`/attributes/12/options/45`: the `options` of attribute 12).
 * GraphQL: the kind of a value is the type its IRI names (`IRI_TEMPLATES`), the type returned by
   the root field whose `id` argument it is, or the type of the root field a `<thing>Id` name points
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
   field, the demo id comes from the list field of the same type (`countries(first: 1)`). Ids in
   variables and in literal arguments of the document are both mapped.
+* An id found missing is asked again next time: a create example may have made it since.
 """
 from __future__ import annotations
 
@@ -114,33 +117,52 @@ class IdMapper:
             else:
                 status = self.client.get(path, headers=headers).status_code
                 self.cache[key] = True if status == 200 else False if status == 404 else None
-        return self.cache[key]
+        return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
 
-    def rest_demo(self, surface: str, collection: str, headers: dict) -> str | None:
-        key = ("rest-demo", collection)
+    def rest_listing(self, surface: str, collection: str, headers: dict) -> list[str] | None:
+        """The ids of a collection: from its GET, or, for a sub-resource without one
+        (`/attributes/12/options`), from the array its parent's document holds under that name."""
+        key = ("rest-listing", collection)
         if key not in self.cache:
             found = None
+            parent, _, name = collection.rpartition("/")
             template, _, _ = self.openapi(surface).route("GET", collection)
             if template is not None:
                 response = self.client.get(collection, headers=headers)
-                if response.status_code == 200:
-                    body = response.json()
-                    rows = body.get("data", body) if isinstance(body, dict) else body
-                    if isinstance(rows, list) and rows and isinstance(rows[0], dict) and "id" in rows[0]:
-                        found = str(rows[0]["id"]).rsplit("/", 1)[-1]
+                body = response.json() if response.status_code == 200 else None
+                rows = body.get("data", body) if isinstance(body, dict) else body
+            elif self.openapi(surface).route("GET", parent)[0] is not None and not name.isdigit():
+                response = self.client.get(parent, headers=headers)
+                body = response.json() if response.status_code == 200 else None
+                camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
+                rows = body.get(camel, body.get(name)) if isinstance(body, dict) else None
+            else:
+                rows = None
+            if isinstance(rows, list):
+                found = [str(row["id"]).rsplit("/", 1)[-1] for row in rows if isinstance(row, dict) and "id" in row]
             self.cache[key] = found
         return self.cache[key]
 
+    def rest_demo(self, surface: str, collection: str, headers: dict) -> str | None:
+        listing = self.rest_listing(surface, collection, headers)
+        return listing[0] if listing else None
+
     def rest_path(self, surface: str, path: str, headers: dict) -> str:
-        """Each numeric or placeholder segment that names no existing resource becomes a demo id."""
+        """Each numeric or placeholder segment that names no existing resource becomes a demo id. An
+        item without a GET of its own exists when its collection lists it."""
         segments = path.split("/")
         for position in range(3, len(segments)):
             segment = segments[position]
             placeholder = bool(re.fullmatch(r"\{[^}]*\}|:\w+", segment))
             if not (segment.isdigit() or placeholder):
                 continue
-            if segment.isdigit() and self.rest_exists(surface, "/".join(segments[:position + 1]), headers) is not False:
-                continue
+            if segment.isdigit():
+                exists = self.rest_exists(surface, "/".join(segments[:position + 1]), headers)
+                if exists is None:
+                    listing = self.rest_listing(surface, "/".join(segments[:position]), headers)
+                    exists = None if listing is None else segment in listing
+                if exists is not False:
+                    continue
             replacement = self.rest_demo(surface, "/".join(segments[:position]), headers)
             segments[position] = replacement or ("1" if placeholder else segment)
         return "/".join(segments)
@@ -176,7 +198,7 @@ class IdMapper:
             codes = [(e.get("extensions") or {}).get("code", "") for e in body.get("errors") or []]
             missing = any(NOT_FOUND_CODES.search(code or "") for code in codes)
             self.cache[key] = True if data is not None else False if missing else None
-        return self.cache[key]
+        return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
 
     def graphql_demo(self, surface: str, type_name: str, headers: dict) -> tuple[str, int | None] | None:
         """(id, _id) of the first row the list field of `type_name` returns."""

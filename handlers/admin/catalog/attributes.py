@@ -15,7 +15,9 @@ import dataclasses
 from peewee import Value, fn
 
 from domain.access import created
-from handlers.admin.crud import AdminResource, Refusal, exact, flag, id_list, partial
+from handlers.admin.crud import (
+    AdminResource, Refusal, exact, flag, graphql_delete, graphql_mass_action, id_list, partial,
+)
 from domain.common import RequestContext, camel_case, iso
 from domain.ids import parse_id
 from domain.scope import find_channel
@@ -302,6 +304,11 @@ mass_delete_admin_attributes = dataclasses.replace(
 
 # --- GraphQL ---------------------------------------------------------------------
 
+graphql_delete_admin_attribute = graphql_delete(get_admin_attribute, delete_admin_attribute)
+graphql_mass_delete_admin_attributes = graphql_mass_action(mass_delete_admin_attributes,
+                                                           "/api/admin/catalog/attributes/mass-delete")
+
+
 def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, attribute_id: int | None = None) -> dict:
     """`input.id` is the option IRI; the payload is the attribute without the option."""
     option_id = parse_id(input.get("id"))
@@ -312,3 +319,14 @@ def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, 
         attribute_id = option.attribute_id
     delete_admin_attribute_option(context, attribute_id, option_id)
     return get_admin_attribute(context, attribute_id)
+
+
+def alias_of(key: str):
+    def resolve(attribute: dict, _info):
+        return attribute.get(key)
+    return resolve
+
+
+graphql_resolvers = {"AdminAttribute": {"label": alias_of("adminName"), "required": alias_of("isRequired"),
+                                        "filterable": alias_of("isFilterable"),
+                                        "configurable": alias_of("isConfigurable")}}

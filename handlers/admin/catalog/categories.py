@@ -12,10 +12,12 @@ bounds), closes its gap, opens one where it goes and puts it back. Tree writers 
 (`lock_tree`). The shop reads the same rows on every request, so a rename, a status change or a move
 shows there at once.
 """
+import base64
+
 from peewee import JOIN
 
 from domain.access import created
-from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial
+from handlers.admin.crud import AdminResource, Refusal, exact, graphql_delete, graphql_mass_action, id_list, partial
 from domain.common import Page, RequestContext, Window, iso, snake_case
 from domain.errors import Unprocessable
 from storage.db import database
@@ -308,6 +310,11 @@ get_admin_category = categories.get_handler()
 delete_admin_category = categories.delete_handler()
 mass_delete_admin_categories = categories.mass_delete_handler()
 mass_update_admin_categories_status = categories.mass_update_status_handler()
+graphql_delete_admin_category = graphql_delete(get_admin_category, delete_admin_category)
+graphql_mass_delete_admin_categories = graphql_mass_action(mass_delete_admin_categories,
+                                                           "/api/admin/catalog/categories/mass-delete")
+graphql_mass_update_admin_categories_status = graphql_mass_action(
+    mass_update_admin_categories_status, "/api/admin/catalog/categories/mass-update-status")
 
 
 # --- GraphQL ---------------------------------------------------------------------
@@ -316,3 +323,20 @@ def snake_translations(data: dict) -> dict:
     """Locale objects (`en`, `fr`) arrive camelCase (`metaTitle`)."""
     return {key: {snake_case(name): value for name, value in item.items() if value is not None}
             if isinstance(item, dict) else item for key, item in data.items()}
+
+
+def category_children(category: dict, info) -> dict:
+    """`AdminCategory.children`: the direct children (position, then id) as a connection, in the
+    locale of the parent's document."""
+    context = info.context["request"].context(category.get("locale"))
+    rows = list(with_translation(context.locale).where(Category.parent == category["id"])
+                .order_by(Category.position, Category.id))
+    edges = [{"cursor": base64.b64encode(str(index).encode()).decode(),
+              "node": row_document(row, translation_of(row), context)} for index, row in enumerate(rows)]
+    return {"edges": edges, "totalCount": len(edges),
+            "pageInfo": {"hasNextPage": False, "hasPreviousPage": False,
+                         "startCursor": edges[0]["cursor"] if edges else None,
+                         "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+graphql_resolvers = {"AdminCategory": {"children": category_children}}

@@ -3,9 +3,9 @@ GraphQL adminSettingsInventorySource(s) and mutations.
 
 A source holds stock (product inventories); carts and orders take stock from active sources only. The last
 source and a source that still holds stock or order allocations cannot be deleted; a mass delete
-containing one is refused as a whole.
+containing one is refused as a whole, and one naming ids that do not exist lists them in `skipped`.
 """
-from handlers.admin.crud import AdminResource, Refusal, flag, partial, plain_document
+from handlers.admin.crud import AdminResource, Refusal, flag, graphql_mass_action, partial, plain_document
 from domain.common import camel_case, json_number
 from storage.models import InventorySource, ProductInventory
 from storage.sales_models import OrderItemInventory
@@ -64,4 +64,17 @@ get_admin_inventory_source = inventory_sources.get_handler()
 create_admin_inventory_source = inventory_sources.create_handler()
 update_admin_inventory_source = inventory_sources.update_handler()
 delete_admin_inventory_source = inventory_sources.delete_handler()
-mass_delete_admin_inventory_sources = inventory_sources.mass_delete_handler()
+generic_mass_delete = inventory_sources.mass_delete_handler()
+
+
+def mass_delete_admin_inventory_sources(context, body: dict) -> dict:
+    """The whole batch is refused (400) when a guard refuses one id; ids that do not exist are
+    left out and listed in `skipped` with their reason (the page shows `skipped`)."""
+    result = generic_mass_delete(context, body)
+    deleted = set(result["deleted"])
+    return {**result, "skipped": [{"id": key, "reason": "Inventory source not found."}
+                                  for key in dict.fromkeys(body["indices"]) if key not in deleted]}
+
+
+graphql_mass_delete_admin_inventory_sources = graphql_mass_action(
+    mass_delete_admin_inventory_sources, "/api/admin/settings/inventory-sources/mass-delete")
