@@ -24,7 +24,8 @@ from storage.models import Product, utcnow
 
 GUEST_REVIEW = "catalog.products.review.guest_review"
 AUTO_APPROVE = "catalog.products.review.auto_approve"
-STATUS_CODES = {0: "pending", 1: "approved", 2: "rejected"}  # the GraphQL pages' integer form
+STATUS_CODES = {0: "pending", 1: "approved", 2: "rejected"}  # the GraphQL mutation pages' integer form
+STATUS_NUMBERS = {name: number for number, name in STATUS_CODES.items()}
 CONTENT_FIELDS = ("title", "comment", "rating")
 
 

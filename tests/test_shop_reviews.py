@@ -190,13 +190,13 @@ def test_customer_reviews_lists_own_reviews_with_filters(client, customer, other
 def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
     headers = customer["headers"]
     created = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
-        productReview { id _id name title rating status } message success clientMutationId } }""",
+        productReview { id _id name title rating status statusName } message success clientMutationId } }""",
                       {"input": {"productId": str(product_id), "title": "Nice", "comment": "Nice and warm coat.",
                                  "rating": 4, "name": "Jo Doe", "status": 0, "clientMutationId": "c1"}},
                       headers)["data"]["createProductReview"]
     review = created["productReview"]
-    assert (review["name"], review["rating"], review["status"], created["success"], created["clientMutationId"]) == \
-        ("Jo Doe", 4, "pending", True, "c1")
+    assert (review["name"], review["rating"], review["status"], review["statusName"], created["success"],
+            created["clientMutationId"]) == ("Jo Doe", 4, 0, "pending", True, "c1")
     assert review["id"] == f"/api/shop/reviews/{review['_id']}"
 
     refused = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
@@ -217,7 +217,7 @@ def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
     foreign = graphql(update, {"input": {"id": review["id"], "title": "Taken"}}, other_customer["headers"])
     assert foreign["data"]["updateProductReview"] is None and foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     updated = graphql(update, {"input": {"id": review["id"], "rating": 2}}, headers)["data"]["updateProductReview"]
-    assert updated["productReview"]["rating"] == 2 and updated["productReview"]["status"] == "pending"
+    assert updated["productReview"]["rating"] == 2 and updated["productReview"]["status"] == 0
 
     mine = graphql("""query { customerReviews(first: 10) { totalCount edges { node { id _id status
         product { id sku } customer { id } } } } }""", headers=headers)["data"]["customerReviews"]
@@ -233,3 +233,24 @@ def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
     assert deleted == {"productReview": {"id": review["id"]}, "clientMutationId": "d"}
     with database.connection_context():
         assert not ProductReview.select().where(ProductReview.id == review["_id"]).exists()
+
+
+def test_graphql_takes_the_customer_token_when_sent(graphql, customer, product_id, review_settings):
+    mutation = """mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { _id name email statusName } } }"""
+    body = {"productId": product_id, "title": "Fine", "comment": BODY["comment"], "rating": 4, "name": "Guest"}
+    guest = graphql(mutation, {"input": body})
+    assert guest["data"]["createProductReview"] is None
+    assert guest["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    review_settings(**{GUEST_REVIEW: "1"})
+    allowed = graphql(mutation, {"input": {**body, "email": "g@example.com"}})["data"]["createProductReview"]
+    assert (allowed["productReview"]["name"], allowed["productReview"]["email"]) == ("Guest", None)
+    signed_in = graphql(mutation, {"input": {key: value for key, value in body.items() if key != "name"}},
+                        customer["headers"])["data"]["createProductReview"]["productReview"]
+    assert (signed_in["name"], signed_in["email"], signed_in["statusName"]) == \
+        ("Customer Tester", customer["email"], "pending")
+    own = graphql("""query($s: String) { productReviews(status: $s, first: 5) { totalCount edges { node { _id } } } }""",
+                  {"s": "pending"}, customer["headers"])["data"]["productReviews"]
+    assert [edge["node"]["_id"] for edge in own["edges"]] == [signed_in["_id"]]
+    assert graphql("""query { productReviews(status: "pending") { totalCount } }""")["data"]["productReviews"] == \
+        {"totalCount": 0}

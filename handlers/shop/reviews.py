@@ -134,19 +134,26 @@ def graphql_product_review(context: RequestContext, id: int) -> dict:
     return get_product_review(context, id, graphql=True)
 
 
+def mutation_document(review: ProductReview, context: RequestContext) -> dict:
+    """The mutation pages' form: `status` as a number, its name beside it."""
+    document = review_document(review, context)
+    return {**document, "status": reviews.STATUS_NUMBERS[review.status], "statusName": review.status}
+
+
 def graphql_create_product_review(context: RequestContext, input: dict) -> dict:
     review = reviews.create_review(context, parse_id(input.get("productId"), "productId"), input)
-    return {"productReview": review_document(review, context), "message": created_message(review), "success": True}
+    return {"productReview": mutation_document(review, context), "message": created_message(review),
+            "success": True}
 
 
 def graphql_create_review(context: RequestContext, input: dict) -> dict:
-    answer = graphql_create_product_review(context, input)
-    return {"review": answer.pop("productReview"), **answer}
+    review = reviews.create_review(context, parse_id(input.get("productId"), "productId"), input)
+    return {"review": review_document(review, context), "message": created_message(review), "success": True}
 
 
 def graphql_update_product_review(context: RequestContext, input: dict) -> dict:
     body = {key: value for key, value in input.items() if key != "id"}
-    return review_document(reviews.update_review(context, parse_id(input.get("id")), body), context)
+    return mutation_document(reviews.update_review(context, parse_id(input.get("id")), body), context)
 
 
 def graphql_delete_product_review(context: RequestContext, input: dict) -> dict:
