@@ -78,9 +78,11 @@ def clean_text(body: dict, name: str, errors: dict, required: bool, minimum: int
         if required:
             errors[name] = ["This field is required."]
         return None
-    value = str(value).strip()
-    if len(value) < minimum:
-        errors[name] = ["This field is required." if not value else f"Must be at least {minimum} characters."]
+    value = str(value)
+    if not value.strip():
+        errors[name] = ["This field is required."]
+    elif len(value) < minimum:
+        errors[name] = [f"Must be at least {minimum} characters."]
     return value
 
 
@@ -104,7 +106,7 @@ def author(body: dict, context: RequestContext, errors: dict) -> tuple[int | Non
         email = email or customer.email
     elif not name or not str(name).strip():
         errors["name"] = ["This field is required."]
-    return customer_id, (str(name).strip() if name else None), email
+    return customer_id, (str(name) if name else None), email
 
 
 def create_review(context: RequestContext, product_id: int, body: dict) -> ProductReview:

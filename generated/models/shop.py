@@ -1218,8 +1218,8 @@ class ProductReviewCreate(TypedDict):
     authorEmail: NotRequired[str]
     name: NotRequired[str]
     email: NotRequired[str]
-    status: NotRequired[Literal[0, 1, 2]]
-    attachments: NotRequired[str]
+    status: NotRequired[Literal[0]]
+    attachments: NotRequired[Literal["", "[]"]]
 
 
 class ProductReviewUpdate(TypedDict):
@@ -1228,7 +1228,7 @@ class ProductReviewUpdate(TypedDict):
     rating: NotRequired[int]
     authorName: NotRequired[str]
     name: NotRequired[str]
-    status: NotRequired[Literal[0, 1, 2]]
+    status: NotRequired[Literal[0]]
     productId: NotRequired[int]
 
 
