@@ -1223,6 +1223,10 @@ class ProductReviewCreate(TypedDict):
 
 
 class ProductReviewUpdate(TypedDict):
+    """
+    Fields left out keep their value (an empty body changes nothing).
+    """
+
     title: NotRequired[str]
     comment: NotRequired[str]
     rating: NotRequired[int]
