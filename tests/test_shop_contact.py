@@ -68,3 +68,16 @@ def test_contact_is_throttled_per_email(client, outbox):
     assert refused.json()["error"] == "rate_limit_exceeded" and 0 < refused.json()["retry_after"] <= 601
     assert client.post("/api/shop/contact-us", json={**body, "email": "other@example.com"}).status_code == 200
     assert len(mails(outbox)) == 4
+
+
+def test_contact_is_throttled_per_client_address(client, graphql, outbox):
+    for number in range(10):
+        body = {"name": "Visitor", "email": f"visitor{number}@example.com", "contact": "+100", "message": "Hi"}
+        assert client.post("/api/shop/contact-us", json=body).status_code == 200
+    refused = graphql(MUTATION, {"input": {"name": "Visitor", "email": "fresh@example.com", "contact": "+100",
+                                           "message": "Hi"}})
+    assert refused["data"]["createContactUs"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
+    with database.connection_context():
+        assert ContactMessage.select().count() == 10
+    assert len(mails(outbox)) == 10
