@@ -254,3 +254,33 @@ def test_graphql_takes_the_customer_token_when_sent(graphql, customer, product_i
     assert [edge["node"]["_id"] for edge in own["edges"]] == [signed_in["_id"]]
     assert graphql("""query { productReviews(status: "pending") { totalCount } }""")["data"]["productReviews"] == \
         {"totalCount": 0}
+
+
+def test_pages_sorts_and_the_overview_aliases(client, graphql, customer, product_id):
+    ids = []
+    for stars in (2, 5, 4):
+        review = write(client, product_id, customer, rating=stars)
+        approve(review["id"])
+        ids.append(review["id"])
+    url = f"/api/shop/products/{product_id}/reviews"
+    first = client.get(url, params={"limit": 2}).json()
+    assert [r["id"] for r in first["data"]] == [ids[2], ids[1]]  # latest first (same second: higher id first)
+    assert first["pagination"] == {"total": 3, "perPage": 2, "currentPage": 1, "lastPage": 2}
+    second = client.get(url, params={"limit": 2, "page": 2}).json()
+    assert [r["id"] for r in second["data"]] == [ids[0]] and second["pagination"]["currentPage"] == 2
+    assert [r["rating"] for r in client.get(url, params={"sort": "rating"}).json()["data"]] == [5, 4, 2]
+    assert [r["id"] for r in client.get(url, params={"sort": "oldest"}).json()["data"]] == ids
+    assert [r["id"] for r in client.get(url, params={"rating": 4}).json()["data"]] == [ids[2]]
+    assert client.get(url, params={"sort": "nonsense"}).status_code == 400
+
+    data = graphql("""query($p: String!, $id: String!) { reviews(productId: $p, first: 2) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { _id customerName } } }
+        review(id: $id) { _id rating title } }""",
+                   {"p": str(product_id), "id": f"/api/shop/reviews/{ids[1]}"})["data"]
+    assert data["reviews"]["totalCount"] == 3 and data["reviews"]["pageInfo"]["hasNextPage"] is True
+    assert [edge["node"]["_id"] for edge in data["reviews"]["edges"]] == [ids[2], ids[1]]
+    assert data["reviews"]["edges"][0]["node"]["customerName"] == "Customer Tester"
+    assert data["review"] == {"_id": ids[1], "rating": 5, "title": "Warm and light"}
+    after = graphql("""query($p: String!, $after: String) { reviews(productId: $p, first: 2, after: $after) {
+        edges { node { _id } } } }""", {"p": str(product_id), "after": data["reviews"]["pageInfo"]["endCursor"]})
+    assert [edge["node"]["_id"] for edge in after["data"]["reviews"]["edges"]] == [ids[0]]
