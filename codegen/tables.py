@@ -115,7 +115,10 @@ def bind_field(schema, type_name, field, rest_by_id):
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
         planned = "planned" in directives
-        auth = ["customerToken", "storefrontKey"] if directives["handler"].get("auth") == "customer" else None
+        auth_kind = directives["handler"].get("auth")
+        if auth_kind not in (None, "customer", "optional-customer"):
+            raise SpecError(f'{type_name}.{name}: @handler(auth:) is "customer" or "optional-customer"')
+        auth = ["customerToken", "storefrontKey"] if auth_kind else None
         permission = directives["handler"].get("permission")
         if type_name == "Mutation":
             mutation = {"payload": payload_field(type_name, name, return_type, required=False),
@@ -129,6 +132,8 @@ def bind_field(schema, type_name, field, rest_by_id):
         "operation_id": operation_id,
         "handler": handler,
         "auth": auth,
+        # a customer token is taken when sent, not required (@handler(auth: "optional-customer"))
+        "auth_optional": "handler" in directives and directives["handler"].get("auth") == "optional-customer",
         "permission": permission,
         "connection": return_type.name.endswith("Connection"),
         "list": is_list_type(get_nullable_type(field_type)),

@@ -262,7 +262,7 @@ def make_root_resolver(binding: dict, handler):
     # `prepare` lives beside the handler's operations: the module the spec's handler reference names
     prepare = (load_handler(f"{binding['handler'].partition(':')[0]}:{mutation['prepare']}")
                if mutation.get("prepare") and handler else None)
-    needs_customer = "customerToken" in (binding.get("auth") or ())
+    needs_customer = "customerToken" in (binding.get("auth") or ()) and not binding.get("auth_optional")
     permission = binding.get("permission")
 
     def resolve(_, info, **args):

@@ -21,6 +21,7 @@ from storage.models import (
     ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation,
     ThemeCustomization, ThemeCustomizationTranslation,
 )
+from storage.seed_content import seed_content
 from storage.seed_product_types import seed_product_types
 
 BATCH = 500
@@ -384,6 +385,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
     seed_product_types()
     with database.atomic():
         seed_sales()
+        seed_content()
 
 
 def category_leaves():

@@ -480,6 +480,13 @@ class CheckoutOrderResult(TypedDict):
     message: str
 
 
+class ContactUsInput(TypedDict):
+    name: str
+    email: str
+    contact: str
+    message: str
+
+
 class CountryTranslation(TypedDict):
     id: int
     countryId: int
@@ -966,6 +973,17 @@ class CustomerOrderShipment(TypedDict):
     items: list[Item]
 
 
+class CmsPageTranslation(TypedDict):
+    id: int
+    pageTitle: str
+    urlKey: str
+    htmlContent: str | None
+    metaTitle: str | None
+    metaDescription: str | None
+    metaKeywords: str | None
+    locale: str
+
+
 class GroupedProduct(TypedDict):
     id: int
     qty: int
@@ -1182,6 +1200,107 @@ class CustomizableOptionTranslation(TypedDict):
     customizableOption: str
 
 
+ReviewStatus: TypeAlias = Literal["pending", "approved", "rejected"]
+
+
+class ReviewPageMeta(TypedDict):
+    total: NotRequired[int]
+    per_page: NotRequired[int]
+    current_page: NotRequired[int]
+    last_page: NotRequired[int]
+
+
+class ProductReviewCreate(TypedDict):
+    title: str
+    comment: str
+    rating: int
+    authorName: NotRequired[str]
+    authorEmail: NotRequired[str]
+    name: NotRequired[str]
+    email: NotRequired[str]
+    status: NotRequired[Literal[0]]
+    attachments: NotRequired[Literal["", "[]"]]
+
+
+class ProductReviewUpdate(TypedDict):
+    """
+    Fields left out keep their value (an empty body changes nothing).
+    """
+
+    title: NotRequired[str]
+    comment: NotRequired[str]
+    rating: NotRequired[int]
+    authorName: NotRequired[str]
+    name: NotRequired[str]
+    status: NotRequired[Literal[0]]
+    productId: NotRequired[int]
+
+
+class ProductReview(TypedDict):
+    id: int
+    productId: int
+    customerId: NotRequired[int | None]
+    title: str
+    comment: str
+    rating: int
+    authorName: str
+    authorEmail: NotRequired[str | None]
+    name: NotRequired[str]
+    status: ReviewStatus
+    helpful: NotRequired[int]
+    unhelpful: NotRequired[int]
+    createdAt: str
+    updatedAt: str
+
+
+class ProductReviewAnswer(TypedDict):
+    data: ProductReview
+    message: str
+
+
+class RatingSummary(TypedDict):
+    averageRating: float
+    totalReviews: int
+    starCounts: dict[str, int]
+
+
+class Pagination(TypedDict):
+    total: int
+    perPage: int
+    currentPage: int
+    lastPage: int
+
+
+class ProductReviewList(TypedDict):
+    data: list[ProductReview]
+    pagination: Pagination
+    summary: RatingSummary
+
+
+class Product1(TypedDict):
+    id: int
+    sku: NotRequired[str]
+    type: NotRequired[str]
+
+
+class Customer1(TypedDict):
+    id: int
+
+
+class CustomerReview(TypedDict):
+    id: int
+    title: str
+    comment: str
+    rating: int
+    status: ReviewStatus
+    name: str
+    email: NotRequired[str | None]
+    product: Product1
+    customer: Customer1
+    createdAt: str
+    updatedAt: str
+
+
 class ThemeCustomizationTranslation(TypedDict):
     """
     The request locale's translation, else the channel default locale's (null if neither exists).
@@ -1332,6 +1451,15 @@ class CustomerOrderDetail(TypedDict):
     statusHistory: list[CustomerOrderStatusChange]
     invoices: list[CustomerOrderInvoice]
     shipments: list[CustomerOrderShipment]
+
+
+class CmsPage(TypedDict):
+    id: int
+    layout: str | None
+    channels: NotRequired[list[str]]
+    createdAt: str
+    updatedAt: str
+    translation: CmsPageTranslation
 
 
 class GroupedProductInline(TypedDict):

@@ -138,15 +138,18 @@ def front_matter_examples(front: str) -> list[dict]:
     accepted = []  # (key, value start, token start)
     for match in KEY_RE.finditer(front):
         key, dash, block = match["key"], match["dash"], match["block"]
+        if key == "id" and dash and front[:match.start()].rstrip().endswith("#"):
+            state = "commented"  # a commented-out example (`# - id: ...`): its lines are YAML comments
+            continue
         if key == "id" and dash:
             state = "id"
         elif key == "title" and not dash and state == "id":
             state = "title"
         elif key == "description" and not dash and state in ("id", "title"):
             state = "description"
-        elif key in BLOCK_KEYS and block and state not in ("top", "errors"):
+        elif key in BLOCK_KEYS and block and state not in ("top", "errors", "commented"):
             state = key
-        elif key == "commonErrors" and not block and state not in ("top", "errors"):
+        elif key == "commonErrors" and not block and state not in ("top", "errors", "commented"):
             state = "errors"
         elif key in ("apiType", "outline", "examples") and state == "top":
             pass

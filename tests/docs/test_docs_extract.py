@@ -147,3 +147,10 @@ def test_exceptions_table():
             "|---|---|---|\n| `rest-api/x.md` | `*` | legacy page |\n| `graphql-api/y.md` | `ex-2` | renamed |\n\n"
             "## Next section\n| `a.md` | `b` | not in the section |\n")
     assert read_exceptions(text) == {("rest-api/x.md", "*"): "legacy page", ("graphql-api/y.md", "ex-2"): "renamed"}
+
+
+def test_commented_out_front_matter_examples_are_not_read():
+    """get-product-reviews.md keeps two examples commented out (`# - id: ...`): they are not examples."""
+    names = [example.name for example in read_page("graphql-api/shop/queries/get-product-reviews.md").examples]
+    assert names == ["get-product-reviews-basic", "get-product-reviews-by-product-id",
+                     "get-product-reviews-by-status", "get-product-reviews-by-rating"]

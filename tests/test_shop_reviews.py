@@ -1,0 +1,286 @@
+"""Product reviews: writing, editing and deleting one's own reviews, moderation (pending until
+approved), the shop showing approved reviews only, and the rating summary after every change."""
+import pytest
+
+from domain.reviews import AUTO_APPROVE, GUEST_REVIEW, set_review_status
+from domain.sales.store_config import set_config
+from storage.content_models import ProductReview
+from storage.db import database
+from storage.models import CoreConfig
+from tests.checkout_fixtures import plain_simple_products
+from tests.customer_fixtures import UNAUTHENTICATED, customer, other_customer  # noqa: F401 (fixtures)
+
+BODY = {"title": "Warm and light", "comment": "Kept me warm on every hike.", "rating": 5}
+NO_STARS = {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
+
+
+@pytest.fixture
+def product_id():
+    """A catalog product whose reviews are removed after the test."""
+    product_id = plain_simple_products()[7]
+    yield product_id
+    with database.connection_context():
+        ProductReview.delete().where(ProductReview.product == product_id).execute()
+
+
+@pytest.fixture
+def review_settings():
+    """Set review settings for one test; removed afterwards (the defaults are off)."""
+    def apply(**values):
+        with database.connection_context():
+            for code, value in values.items():
+                set_config(code, value)
+    yield apply
+    with database.connection_context():
+        CoreConfig.delete().where(CoreConfig.code.in_((GUEST_REVIEW, AUTO_APPROVE))).execute()
+
+
+def approve(review_id: int, status: str = "approved"):
+    with database.connection_context():
+        set_review_status(review_id, status)
+
+
+def write(client, product_id, customer, **fields):
+    response = client.post(f"/api/shop/products/{product_id}/reviews", json={**BODY, **fields},
+                           headers=customer["headers"])
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+def summary(client, product_id):
+    response = client.get(f"/api/shop/products/{product_id}/reviews")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_new_review_is_pending_and_hidden_until_approved(client, customer, product_id):
+    response = client.post(f"/api/shop/products/{product_id}/reviews", json={**BODY, "authorName": "Jo"},
+                           headers=customer["headers"])
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["message"] == "Review submitted successfully and is pending approval"
+    review = body["data"]
+    assert (review["productId"], review["rating"], review["status"], review["authorName"]) == (product_id, 5, "pending", "Jo")
+    assert review["authorEmail"] == customer["email"]
+    listed = summary(client, product_id)
+    assert listed["data"] == [] and listed["pagination"]["total"] == 0
+    assert listed["summary"] == {"averageRating": 0.0, "totalReviews": 0, "starCounts": NO_STARS}
+    assert client.get(f"/api/shop/reviews/{review['id']}").status_code == 404  # a guest sees approved ones only
+    assert client.get(f"/api/shop/reviews/{review['id']}", headers=customer["headers"]).json()["data"]["status"] == "pending"
+
+    approve(review["id"])
+    listed = summary(client, product_id)
+    assert [r["id"] for r in listed["data"]] == [review["id"]]
+    assert listed["data"][0]["authorEmail"] is None  # the email is the author's to see
+    assert listed["summary"] == {"averageRating": 5.0, "totalReviews": 1, "starCounts": {**NO_STARS, "5": 1}}
+    assert client.get(f"/api/shop/reviews/{review['id']}").json()["data"]["title"] == "Warm and light"
+
+
+def test_summary_follows_create_edit_delete_and_approval(client, customer, other_customer, product_id):
+    first = write(client, product_id, customer, rating=5)
+    second = write(client, product_id, other_customer, rating=2)
+    third = write(client, product_id, other_customer, rating=4)
+    for review in (first, second, third):
+        approve(review["id"])
+    assert summary(client, product_id)["summary"] == {
+        "averageRating": 3.67, "totalReviews": 3, "starCounts": {**NO_STARS, "2": 1, "4": 1, "5": 1}}
+
+    # an edited rating goes back to pending: out of the summary until approved again
+    edited = client.put(f"/api/shop/reviews/{second['id']}", json={"rating": 3}, headers=other_customer["headers"])
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["data"]["status"] == "pending"
+    assert summary(client, product_id)["summary"] == {
+        "averageRating": 4.5, "totalReviews": 2, "starCounts": {**NO_STARS, "4": 1, "5": 1}}
+    approve(second["id"])
+    assert summary(client, product_id)["summary"] == {
+        "averageRating": 4.0, "totalReviews": 3, "starCounts": {**NO_STARS, "3": 1, "4": 1, "5": 1}}
+
+    deleted = client.delete(f"/api/shop/reviews/{first['id']}", headers=customer["headers"])
+    assert deleted.status_code == 200 and deleted.json() == {"message": "Review deleted successfully", "id": first["id"]}
+    assert summary(client, product_id)["summary"] == {
+        "averageRating": 3.5, "totalReviews": 2, "starCounts": {**NO_STARS, "3": 1, "4": 1}}
+
+    approve(third["id"], "rejected")
+    listed = summary(client, product_id)
+    assert [r["id"] for r in listed["data"]] == [second["id"]]
+    assert listed["summary"] == {"averageRating": 3.0, "totalReviews": 1, "starCounts": {**NO_STARS, "3": 1}}
+
+
+def test_product_fields_carry_the_rating_summary(client, graphql, customer, other_customer, product_id):
+    for reviewer, stars in ((customer, 5), (other_customer, 4)):
+        approve(write(client, product_id, reviewer, rating=stars)["id"])
+    write(client, product_id, customer, rating=1)  # pending: not counted
+    data = graphql("""query($id: ID!) { product(id: $id) { averageRating totalReviews
+        ratingSummary { averageRating totalReviews starCounts { rating count } }
+        reviews(first: 1) { totalCount edges { node { rating status } } } } }""",
+                   {"id": f"/api/shop/products/{product_id}"})
+    product = data["data"]["product"]
+    assert (product["averageRating"], product["totalReviews"]) == (4.5, 2)
+    assert product["ratingSummary"]["starCounts"] == [{"rating": 1, "count": 0}, {"rating": 2, "count": 0},
+                                                      {"rating": 3, "count": 0}, {"rating": 4, "count": 1},
+                                                      {"rating": 5, "count": 1}]
+    assert product["reviews"]["totalCount"] == 2
+    assert product["reviews"]["edges"][0]["node"]["status"] == "approved"
+
+
+def test_only_the_author_edits_or_deletes(client, customer, other_customer, product_id):
+    review = write(client, product_id, customer)
+    for method in ("put", "delete"):
+        kwargs = {"json": {"title": "Mine now"}} if method == "put" else {}
+        response = getattr(client, method)(f"/api/shop/reviews/{review['id']}", headers=other_customer["headers"], **kwargs)
+        assert response.status_code == 404, response.text
+        assert getattr(client, method)(f"/api/shop/reviews/{review['id']}", **kwargs).status_code == 401
+    assert client.get(f"/api/shop/customer-reviews/{review['id']}", headers=other_customer["headers"]).status_code == 404
+    with database.connection_context():
+        assert ProductReview.get_by_id(review["id"]).title == "Warm and light"
+
+
+def test_validation_names_the_fields(client, customer, product_id):
+    url = f"/api/shop/products/{product_id}/reviews"
+    cases = [({**BODY, "rating": 6}, "rating"), ({**BODY, "comment": "Too short"}, "comment"),
+             ({"comment": BODY["comment"], "rating": 3}, "title"), ({**BODY, "status": 1}, "status"),
+             ({**BODY, "title": "   "}, "title")]
+    for body, field in cases:
+        response = client.post(url, json=body, headers=customer["headers"])
+        assert response.status_code == 422, (body, response.text)
+        assert field in response.json()["errors"], response.text
+    assert client.post("/api/shop/products/99999999/reviews", json=BODY, headers=customer["headers"]).status_code == 404
+    assert client.get("/api/shop/products/1/reviews", params={"rating": 0}).status_code == 400
+
+
+def test_guests_review_only_when_the_store_allows(client, product_id, review_settings):
+    url = f"/api/shop/products/{product_id}/reviews"
+    response = client.post(url, json={**BODY, "name": "Guest"})
+    assert response.status_code == 401 and response.json() == UNAUTHENTICATED
+    review_settings(**{GUEST_REVIEW: "1"})
+    missing_name = client.post(url, json=BODY)
+    assert missing_name.status_code == 422 and "name" in missing_name.json()["errors"]
+    created = client.post(url, json={**BODY, "name": "Guest", "email": "guest@example.com"})
+    assert created.status_code == 201, created.text
+    assert (created.json()["data"]["authorName"], created.json()["data"]["status"]) == ("Guest", "pending")
+    review_settings(**{AUTO_APPROVE: "1"})
+    approved = client.post(url, json={**BODY, "name": "Guest", "rating": 3})
+    assert approved.json()["data"]["status"] == "approved"
+    assert approved.json()["message"] == "Review submitted successfully"
+    assert summary(client, product_id)["summary"]["averageRating"] == 3.0
+
+
+def test_customer_reviews_lists_own_reviews_with_filters(client, customer, other_customer, product_id):
+    mine = [write(client, product_id, customer, rating=stars) for stars in (5, 3)]
+    write(client, product_id, other_customer)
+    approve(mine[0]["id"])
+    headers = customer["headers"]
+    listed = client.get("/api/shop/customer-reviews", headers=headers).json()
+    assert [r["id"] for r in listed["data"]] == [mine[1]["id"], mine[0]["id"]]
+    assert listed["data"][0]["product"]["id"] == product_id and listed["data"][0]["customer"]["id"] == customer["id"]
+    approved = client.get("/api/shop/customer-reviews", params={"status": "approved"}, headers=headers).json()["data"]
+    assert [r["id"] for r in approved] == [mine[0]["id"]]
+    three = client.get("/api/shop/customer-reviews", params={"rating": 3}, headers=headers).json()["data"]
+    assert [r["id"] for r in three] == [mine[1]["id"]]
+    both = client.get("/api/shop/customer-reviews", params={"status": "approved", "rating": 3}, headers=headers)
+    assert both.json()["data"] == []
+    assert client.get("/api/shop/customer-reviews").status_code == 401
+    one = client.get(f"/api/shop/customer-reviews/{mine[1]['id']}", headers=headers).json()["data"]
+    assert (one["status"], one["rating"]) == ("pending", 3)
+    # the product list's status=pending is the caller's own pending reviews
+    pending = client.get(f"/api/shop/products/{product_id}/reviews", params={"status": "pending"}, headers=headers)
+    assert [r["id"] for r in pending.json()["data"]] == [mine[1]["id"]]
+
+
+def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
+    headers = customer["headers"]
+    created = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { id _id name title rating status statusName } message success clientMutationId } }""",
+                      {"input": {"productId": str(product_id), "title": "Nice", "comment": "Nice and warm coat.",
+                                 "rating": 4, "name": "Jo Doe", "status": 0, "clientMutationId": "c1"}},
+                      headers)["data"]["createProductReview"]
+    review = created["productReview"]
+    assert (review["name"], review["rating"], review["status"], review["statusName"], created["success"],
+            created["clientMutationId"]) == ("Jo Doe", 4, 0, "pending", True, "c1")
+    assert review["id"] == f"/api/shop/reviews/{review['_id']}"
+
+    refused = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { id } } }""", {"input": {"productId": product_id, "title": "Mine", "comment": BODY["comment"],
+                                                "rating": 5, "status": 1}}, headers)
+    assert refused["data"]["createProductReview"] is None and "status" in str(refused["errors"])
+
+    query = """query($p: Int, $s: String, $r: Int) { productReviews(productId: $p, status: $s, rating: $r, first: 5) {
+        totalCount edges { node { _id rating status } } } }"""
+    assert graphql(query, {"p": product_id})["data"]["productReviews"]["totalCount"] == 0
+    approve(review["_id"])
+    listed = graphql(query, {"p": product_id, "r": 4})["data"]["productReviews"]
+    assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["_id"] == review["_id"]
+    assert graphql(query, {"p": product_id, "r": 5})["data"]["productReviews"]["totalCount"] == 0
+
+    update = """mutation($input: updateProductReviewInput!) { updateProductReview(input: $input) {
+        productReview { id title rating status } } }"""
+    foreign = graphql(update, {"input": {"id": review["id"], "title": "Taken"}}, other_customer["headers"])
+    assert foreign["data"]["updateProductReview"] is None and foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    updated = graphql(update, {"input": {"id": review["id"], "rating": 2}}, headers)["data"]["updateProductReview"]
+    assert updated["productReview"]["rating"] == 2 and updated["productReview"]["status"] == 0
+
+    mine = graphql("""query { customerReviews(first: 10) { totalCount edges { node { id _id status
+        product { id sku } customer { id } } } } }""", headers=headers)["data"]["customerReviews"]
+    assert mine["totalCount"] == 1
+    node = mine["edges"][0]["node"]
+    assert node["id"] == f"/api/shop/customer-reviews/{review['_id']}"
+    assert node["product"]["id"] == f"/api/shop/products/{product_id}" and node["customer"]["id"] == \
+        f"/api/shop/customers/{customer['id']}"
+
+    deleted = graphql("""mutation($input: deleteProductReviewInput!) { deleteProductReview(input: $input) {
+        productReview { id } clientMutationId } }""", {"input": {"id": review["id"], "clientMutationId": "d"}},
+                      headers)["data"]["deleteProductReview"]
+    assert deleted == {"productReview": {"id": review["id"]}, "clientMutationId": "d"}
+    with database.connection_context():
+        assert not ProductReview.select().where(ProductReview.id == review["_id"]).exists()
+
+
+def test_graphql_takes_the_customer_token_when_sent(graphql, customer, product_id, review_settings):
+    mutation = """mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { _id name email statusName } } }"""
+    body = {"productId": product_id, "title": "Fine", "comment": BODY["comment"], "rating": 4, "name": "Guest"}
+    guest = graphql(mutation, {"input": body})
+    assert guest["data"]["createProductReview"] is None
+    assert guest["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    review_settings(**{GUEST_REVIEW: "1"})
+    allowed = graphql(mutation, {"input": {**body, "email": "g@example.com"}})["data"]["createProductReview"]
+    assert (allowed["productReview"]["name"], allowed["productReview"]["email"]) == ("Guest", None)
+    signed_in = graphql(mutation, {"input": {key: value for key, value in body.items() if key != "name"}},
+                        customer["headers"])["data"]["createProductReview"]["productReview"]
+    assert (signed_in["name"], signed_in["email"], signed_in["statusName"]) == \
+        ("Customer Tester", customer["email"], "pending")
+    own = graphql("""query($s: String) { productReviews(status: $s, first: 5) { totalCount edges { node { _id } } } }""",
+                  {"s": "pending"}, customer["headers"])["data"]["productReviews"]
+    assert [edge["node"]["_id"] for edge in own["edges"]] == [signed_in["_id"]]
+    assert graphql("""query { productReviews(status: "pending") { totalCount } }""")["data"]["productReviews"] == \
+        {"totalCount": 0}
+
+
+def test_pages_sorts_and_the_overview_aliases(client, graphql, customer, product_id):
+    ids = []
+    for stars in (2, 5, 4):
+        review = write(client, product_id, customer, rating=stars)
+        approve(review["id"])
+        ids.append(review["id"])
+    url = f"/api/shop/products/{product_id}/reviews"
+    first = client.get(url, params={"limit": 2}).json()
+    assert [r["id"] for r in first["data"]] == [ids[2], ids[1]]  # latest first (same second: higher id first)
+    assert first["pagination"] == {"total": 3, "perPage": 2, "currentPage": 1, "lastPage": 2}
+    second = client.get(url, params={"limit": 2, "page": 2}).json()
+    assert [r["id"] for r in second["data"]] == [ids[0]] and second["pagination"]["currentPage"] == 2
+    assert [r["rating"] for r in client.get(url, params={"sort": "rating"}).json()["data"]] == [5, 4, 2]
+    assert [r["id"] for r in client.get(url, params={"sort": "oldest"}).json()["data"]] == ids
+    assert [r["id"] for r in client.get(url, params={"rating": 4}).json()["data"]] == [ids[2]]
+    assert client.get(url, params={"sort": "nonsense"}).status_code == 400
+
+    data = graphql("""query($p: String!, $id: String!) { reviews(productId: $p, first: 2) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { _id customerName } } }
+        review(id: $id) { _id rating title } }""",
+                   {"p": str(product_id), "id": f"/api/shop/reviews/{ids[1]}"})["data"]
+    assert data["reviews"]["totalCount"] == 3 and data["reviews"]["pageInfo"]["hasNextPage"] is True
+    assert [edge["node"]["_id"] for edge in data["reviews"]["edges"]] == [ids[2], ids[1]]
+    assert data["reviews"]["edges"][0]["node"]["customerName"] == "Customer Tester"
+    assert data["review"] == {"_id": ids[1], "rating": 5, "title": "Warm and light"}
+    after = graphql("""query($p: String!, $after: String) { reviews(productId: $p, first: 2, after: $after) {
+        edges { node { _id } } } }""", {"p": str(product_id), "after": data["reviews"]["pageInfo"]["endCursor"]})
+    assert [edge["node"]["_id"] for edge in after["data"]["reviews"]["edges"]] == [ids[0]]
