@@ -15,7 +15,10 @@ from peewee import IntegrityError, Value
 from domain.common import RequestContext, Window
 from domain.customers import current_customer_id
 from domain.errors import ApiError
-from domain.sales.cart import add_product, addable_product, current_cart, whole_number
+from domain.sales.cart import (
+    add_product, addable_product, current_cart, item_not_found as item_not_found_in_cart, lines_of, remove_item,
+    whole_number,
+)
 from storage.db import database
 from storage.wishlist_models import CompareItem, WishlistItem
 
@@ -25,6 +28,8 @@ OPTION_FIELDS = ("selectedConfigurableOption", "superAttribute", "links", "group
 REMOVED = "Item Successfully Removed From Wishlist"
 MOVED = "Item moved to cart successfully"
 ALL_REMOVED = "All wishlist items have been removed successfully"
+MOVED_FROM_CART = "Item moved to wishlist successfully"
+ADDED = "Item Successfully Added To Wishlist"
 
 
 def item_not_found() -> ApiError:
@@ -159,3 +164,34 @@ def mark_flags(documents: list[dict], context: RequestContext):
     for document in documents:
         document["isInWishlist"] = int(document["id"] in wishlist)
         document["isInCompare"] = int(document["id"] in compare)
+
+
+def cart_line_options(line) -> dict:
+    """The add-to-cart options that made a cart line (to keep with the wishlist item)."""
+    additional = line.additional or {}
+    if line.type == "configurable" and line.child_id:
+        return {"selectedConfigurableOption": line.child_id}
+    if line.type == "downloadable" and additional.get("links"):
+        return {"links": list(additional["links"])}
+    if line.type == "bundle" and additional.get("bundle_options"):
+        return {"bundleOptions": additional["bundle_options"],
+                **({"bundleOptionQty": additional["bundle_option_qty"]} if additional.get("bundle_option_qty") else {})}
+    return {}
+
+
+def move_from_cart(context: RequestContext, cart_item_id: int) -> WishlistItem:
+    """Move a line of the customer's cart to their wishlist (with the line's options); a product already
+    in the wishlist keeps its item. The line leaves the cart either way; 404 for a line of no cart of theirs."""
+    customer_id = current_customer_id(context)
+    with database.atomic():
+        cart = current_cart(context)
+        line = next((row for row in lines_of(cart) if row.id == cart_item_id), None)
+        if line is None:
+            raise item_not_found_in_cart()
+        item = own_items(context).where(WishlistItem.product == line.product_id).first()
+        if item is None:
+            addable_product(context, line.product_id)
+            item = WishlistItem.create(customer=customer_id, channel=context.channel_id, product=line.product_id,
+                                       additional=cart_line_options(line))
+        remove_item(cart, line.id)
+    return item

@@ -226,3 +226,33 @@ def test_graphql_refusals(client, gql, customer, other_customer):
     mine = gql("mutation($input: deleteWishlistInput!) { deleteWishlist(input: $input) { wishlist { _id } } }",
                {"input": {"id": f"/api/shop/wishlists/{item_id}"}}, token=customer["token"])
     assert mine["data"]["deleteWishlist"]["wishlist"]["_id"] == item_id
+
+
+def test_overview_forms(client, gql, customer):
+    first, second = product(price="8.00"), product(price="5.00")
+    added = gql('mutation($p: ID!) { addToWishlist(input: {productId: $p}) { status message wishlist { id items { '
+                'totalCount edges { node { _id productId addedAt product { _id name price } } } } } } }',
+                {"p": str(first.id)}, token=customer["token"])["data"]["addToWishlist"]
+    assert added["status"] is True and added["message"] == "Item Successfully Added To Wishlist"
+    assert added["wishlist"]["id"] == f"/api/shop/customers/{customer['id']}/wishlist"
+    node = added["wishlist"]["items"]["edges"][0]["node"]
+    assert added["wishlist"]["items"]["totalCount"] == 1 and node["productId"] == first.id
+    assert node["addedAt"] and node["product"]["price"] == "8"
+
+    removed = gql('mutation($i: ID!) { removeFromWishlist(input: {wishlistItemId: $i}) { status message } }',
+                  {"i": str(node["_id"])}, token=customer["token"])["data"]["removeFromWishlist"]
+    assert removed == {"status": True, "message": "Item Successfully Removed From Wishlist"}
+    assert client.get("/api/shop/wishlists", headers=customer["headers"]).json() == []
+
+    cart = client.post("/api/shop/add-product-in-cart", json={"productId": second.id, "quantity": 2},
+                       headers=customer["headers"]).json()
+    line_id = next(line["id"] for line in cart["items"] if line["productId"] == second.id)
+    moved = gql('mutation($l: ID!) { moveToWishlist(input: {cartId: "mine", cartItemId: $l}) { status message } }',
+                {"l": str(line_id)}, token=customer["token"])["data"]["moveToWishlist"]
+    assert moved == {"status": True, "message": "Item moved to wishlist successfully"}
+    assert [row["productId"] for row in client.get("/api/shop/wishlists", headers=customer["headers"]).json()] \
+        == [second.id]
+    after = client.get("/api/shop/cart", headers=customer["headers"]).json()["data"]
+    assert second.id not in [line["productId"] for line in after["items"]]
+    again = gql('mutation { moveToWishlist(input: {cartItemId: "999999"}) { status } }', token=customer["token"])
+    assert again["errors"][0]["extensions"]["status"] == 404

@@ -8,6 +8,7 @@ number of statements does not grow with the page size.
 from domain import wishlists
 from domain.common import Page, RequestContext, Window, iso
 from domain.errors import ApiError
+from domain.ids import parse_id
 from handlers.shop.products import load_documents
 from storage.customer_models import Customer
 from storage.models import Channel, ChannelTranslation
@@ -88,7 +89,7 @@ def create_wishlist(context: RequestContext, body: dict):
 
 def toggle_wishlist(context: RequestContext, body: dict) -> dict:
     item, added = wishlists.toggle(context, body.get("productId"))
-    message = "Item Successfully Added To Wishlist" if added else wishlists.REMOVED
+    message = wishlists.ADDED if added else wishlists.REMOVED
     return {"added": added, "message": message, "wishlist": wishlist_document(item, context)}
 
 
@@ -115,3 +116,30 @@ def graphql_toggle_wishlist(context: RequestContext, input: dict) -> dict:
     if not result["added"]:
         raise RemovedFromWishlist()
     return result["wishlist"]
+
+
+# --- the shop API overview's forms (graphql-api/shop-api.md) --------------------------------------------
+
+def whole_wishlist(context: RequestContext) -> dict:
+    """The customer's wishlist of this channel as one object: the customer's IRI and every item."""
+    items = list(wishlists.own_items(context).order_by(WishlistItem.id))
+    return {"id": f"/api/shop/customers/{context.customer_id}/wishlist", "items": wishlist_documents(items, context)}
+
+
+def graphql_add_to_wishlist(context: RequestContext, input: dict) -> dict:
+    wishlists.add(context, parse_id(input.get("productId"), "productId"))
+    return {"status": True, "message": wishlists.ADDED, "wishlist": whole_wishlist(context)}
+
+
+def graphql_remove_from_wishlist(context: RequestContext, input: dict) -> dict:
+    wishlists.delete(context, parse_id(input.get("wishlistItemId"), "wishlistItemId"))
+    return {"status": True, "message": "Item Successfully Removed From Wishlist"}
+
+
+def graphql_move_to_wishlist(context: RequestContext, input: dict) -> dict:
+    wishlists.move_from_cart(context, parse_id(input.get("cartItemId"), "cartItemId"))
+    return {"status": True, "message": wishlists.MOVED_FROM_CART}
+
+
+# GraphQL shapes the REST document does not have: `addedAt` (the overview page's name for createdAt).
+graphql_resolvers = {"Wishlist": {"addedAt": lambda item, _info: item.get("createdAt")}}
