@@ -85,14 +85,15 @@ def add(context: RequestContext, product_id, options: dict | None = None) -> Wis
 
 
 def toggle(context: RequestContext, product_id) -> tuple[WishlistItem, bool]:
-    """Remove the product when it is in the wishlist, else add it: (the item, whether it was added)."""
+    """Remove the product when it is in the wishlist (even one the shop no longer shows), else add it:
+    (the item, whether it was added)."""
     customer_id = current_customer_id(context)
-    product = addable_product(context, product_id)
-    existing = own_items(context).where(WishlistItem.product == product.id).first()
+    existing = (own_items(context).where(WishlistItem.product == product_id).first()
+                if isinstance(product_id, int) and not isinstance(product_id, bool) else None)
     if existing is not None:
         WishlistItem.delete().where(WishlistItem.id == existing.id, WishlistItem.customer == customer_id).execute()
         return existing, False
-    return add(context, product.id), True
+    return add(context, product_id), True
 
 
 def delete(context: RequestContext, item_id: int) -> WishlistItem:

@@ -1,11 +1,9 @@
 """Wishlists over REST and GraphQL: real items, quantities moved to the cart, flags on product lists,
 refusals for other customers, hidden products and unavailable items."""
-import pytest
-
 from storage.db import database
 from storage.models import Product
 from tests.cart_fixtures import configurable, gql, product  # noqa: F401
-from tests.customer_fixtures import customer, other_customer, register  # noqa: F401
+from tests.customer_fixtures import customer, other_customer  # noqa: F401
 from tests.helpers import changed, count_queries
 
 
@@ -256,3 +254,13 @@ def test_overview_forms(client, gql, customer):
     assert second.id not in [line["productId"] for line in after["items"]]
     again = gql('mutation { moveToWishlist(input: {cartItemId: "999999"}) { status } }', token=customer["token"])
     assert again["errors"][0]["extensions"]["status"] == 404
+
+
+def test_toggle_removes_an_item_whose_product_is_hidden_now(client, customer):
+    row = product()
+    wish(client, customer, row.id)
+    with changed(Product, row.id, status=False):
+        removed = client.post("/api/shop/wishlists/toggle", json={"productId": row.id}, headers=customer["headers"])
+        assert removed.status_code == 200 and removed.json()["added"] is False
+        refused = client.post("/api/shop/wishlists/toggle", json={"productId": row.id}, headers=customer["headers"])
+        assert refused.status_code == 404
