@@ -126,3 +126,15 @@ def localized(rows, context: RequestContext) -> dict:
         found.setdefault(key, {})[locale] = text
     return {key: next((texts[locale] for locale in context.locales if locale in texts), next(iter(texts.values())))
             for key, texts in found.items()}
+
+
+def adopt_guest_list(context: RequestContext, customer_id: int):
+    """Login with a guest cart token as Bearer: that guest's compare items join the customer's list
+    (a product the customer already compares is not listed twice)."""
+    if context.cart_id is None:
+        return
+    guest = (CompareItem.cart == context.cart_id) & CompareItem.customer.is_null()
+    theirs = CompareItem.select(CompareItem.product).where(CompareItem.customer == customer_id)
+    with database.atomic():
+        CompareItem.update(customer=customer_id, cart=None).where(guest, CompareItem.product.not_in(theirs)).execute()
+        CompareItem.delete().where(guest).execute()

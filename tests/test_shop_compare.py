@@ -132,3 +132,16 @@ def test_list_query_count_is_constant(client, customer):
             return client.get(path, params=params, headers=customer["headers"])
     assert len(set(list_statement_counts(Authorized(), "/api/shop/compare-items", sizes=(1, 6)))) == 1
     assert len(set(list_statement_counts(Authorized(), "/api/shop/wishlists", sizes=(1, 6)))) == 1
+
+
+def test_a_guest_list_joins_the_customer_list_at_login(client, customer):
+    guest = new_guest_cart(client)
+    shared, own = product(), product()
+    compare(client, customer["headers"], shared.id)
+    compare(client, guest["headers"], shared.id)
+    compare(client, guest["headers"], own.id)
+    response = client.post("/api/shop/customer/login", headers=guest["headers"],
+                           json={"email": customer["email"], "password": customer["password"]})
+    assert response.status_code in (200, 201), response.text
+    listed = client.get("/api/shop/compare-items", headers=customer["headers"]).json()
+    assert [row["productId"] for row in listed] == [shared.id, own.id]
