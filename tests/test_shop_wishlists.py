@@ -211,8 +211,9 @@ def test_graphql_wishlist_flow(client, gql, customer):
 
 
 def test_graphql_refusals(client, gql, customer, other_customer):
-    item_id = gql("mutation($input: createWishlistInput!) { createWishlist(input: $input) { wishlist { _id } } }",
-                  {"input": {"productId": product().id}}, token=customer["token"])["data"]["createWishlist"]["wishlist"]["_id"]
+    created = gql("mutation($input: createWishlistInput!) { createWishlist(input: $input) { wishlist { _id } } }",
+                  {"input": {"productId": product().id}}, token=customer["token"])
+    item_id = created["data"]["createWishlist"]["wishlist"]["_id"]
     theirs = gql("query($id: ID!) { wishlist(id: $id) { _id } }", {"id": f"/api/shop/wishlists/{item_id}"},
                  token=other_customer["token"])
     assert theirs["data"]["wishlist"] is None and theirs["errors"][0]["extensions"]["code"] == "ITEM_NOT_FOUND"
