@@ -480,6 +480,30 @@ class CheckoutOrderResult(TypedDict):
     message: str
 
 
+class CreateCompareItemInput(TypedDict):
+    productId: int
+
+
+class ComparedAttribute(TypedDict):
+    code: str
+    name: str
+    value: str | None
+
+
+class Customer(TypedDict):
+    """
+    The customer, or null for a guest's list.
+    """
+
+    id: int
+    email: str
+    firstName: str
+    lastName: str
+    name: str
+    gender: str | None
+    dateOfBirth: str | None
+
+
 class ContactUsInput(TypedDict):
     name: str
     email: str
@@ -631,7 +655,7 @@ class CustomerProfileUpdateInput(TypedDict, closed=True):
     confirmPassword: NotRequired[str]
 
 
-class Customer(TypedDict):
+class Customer1(TypedDict):
     id: int
     firstName: str
     lastName: str
@@ -643,7 +667,7 @@ class Customer(TypedDict):
 
 
 class Data8(TypedDict):
-    customer: Customer
+    customer: Customer1
 
 
 class CustomerProfileUpdateResult(TypedDict):
@@ -1277,13 +1301,13 @@ class ProductReviewList(TypedDict):
     summary: RatingSummary
 
 
-class Product1(TypedDict):
+class Product2(TypedDict):
     id: int
     sku: NotRequired[str]
     type: NotRequired[str]
 
 
-class Customer1(TypedDict):
+class Customer2(TypedDict):
     id: int
 
 
@@ -1295,8 +1319,8 @@ class CustomerReview(TypedDict):
     status: ReviewStatus
     name: str
     email: NotRequired[str | None]
-    product: Product1
-    customer: Customer1
+    product: Product2
+    customer: Customer2
     createdAt: str
     updatedAt: str
 
@@ -1310,6 +1334,90 @@ class ThemeCustomizationTranslation(TypedDict):
     themeCustomizationId: int
     locale: str
     options: str
+
+
+class CreateWishlistInput(TypedDict):
+    productId: int
+    selectedConfigurableOption: NotRequired[int | None]
+    superAttribute: NotRequired[dict[str, Any] | list[dict[str, Any]]]
+    links: NotRequired[list[Link] | None]
+    groupedQty: NotRequired[CartIdMap]
+    bundleOptions: NotRequired[CartIdMap]
+    bundleOptionQty: NotRequired[CartIdMap]
+
+
+class ToggleWishlistInput(TypedDict):
+    productId: int
+
+
+class MoveWishlistToCartInput(TypedDict):
+    quantity: NotRequired[CartQuantity]
+    selectedConfigurableOption: NotRequired[int | None]
+    superAttribute: NotRequired[dict[str, Any] | list[dict[str, Any]]]
+    links: NotRequired[list[Link] | None]
+    groupedQty: NotRequired[CartIdMap]
+    bundleOptions: NotRequired[CartIdMap]
+    bundleOptionQty: NotRequired[CartIdMap]
+
+
+class ListCustomer(TypedDict):
+    """
+    The owner of a wishlist or compare item.
+    """
+
+    id: int
+    email: str
+    firstName: str
+    lastName: str
+    name: str
+    gender: str | None
+    dateOfBirth: str | None
+
+
+class Translation1(TypedDict):
+    locale: str
+    name: str
+
+
+class ListChannel(TypedDict):
+    id: int
+    code: str
+    name: str
+    translation: Translation1
+
+
+class Product3(ProductCard):
+    description: str
+
+
+class WishlistItem(TypedDict):
+    id: int
+    productId: int
+    product: Product3
+    customer: ListCustomer
+    channel: ListChannel
+    options: dict[str, Any]
+    createdAt: str
+    updatedAt: str
+
+
+class ToggleWishlistResult(TypedDict):
+    added: bool
+    message: str
+    wishlist: WishlistItem
+
+
+class DeleteAllResult(TypedDict):
+    message: str
+    deletedCount: int
+
+
+class WishlistToCartResult(TypedDict):
+    message: str
+    cartId: int
+    cartItemId: int
+    productId: int
+    quantity: int
 
 
 class AttributeOption(TypedDict):
@@ -1355,6 +1463,21 @@ class CategoryFilterableAttribute(TypedDict):
     type: str
     isFilterable: Literal[1]
     options: list[CategoryFilterableAttributeOption]
+
+
+class Product(ProductCard):
+    description: str
+    guestCheckout: bool
+    attributes: list[ComparedAttribute]
+
+
+class CompareItem(TypedDict):
+    id: int
+    productId: int
+    product: Product
+    customer: Customer | None
+    createdAt: str
+    updatedAt: str
 
 
 class Country(TypedDict):
@@ -1559,7 +1682,7 @@ class BundleOptionInline(TypedDict):
     translations: list[str]
 
 
-class Product(ProductCard):
+class Product1(ProductCard):
     description: str
     createdAt: str
     updatedAt: str

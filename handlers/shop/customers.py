@@ -22,6 +22,7 @@ from domain.customers import (
 )
 from domain.errors import Unprocessable
 from domain.ids import parse_id
+from domain.compare import adopt_guest_list
 from domain.sales.cart import merge_on_login
 from storage.customer_models import Customer, CustomerAddress
 
@@ -89,6 +90,7 @@ def register_customer(context: RequestContext, body: dict):
 def login_customer(context: RequestContext, body: dict):
     customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
+    adopt_guest_list(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
             "success": True, "message": "You have logged in successfully"}, 201
 
@@ -193,6 +195,7 @@ def graphql_customer_login(context: RequestContext, input: dict) -> dict:
     """createCustomerLogin and createLogin: one sign-in, answered with the fields of both payloads."""
     customer, token = sign_in(input["email"], input["password"], context.client_ip)
     merge_on_login(context, customer.id)
+    adopt_guest_list(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
             "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
             "message": "You have logged in successfully"}

@@ -15,6 +15,7 @@ from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
+from domain.wishlists import mark_flags
 from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
@@ -97,6 +98,7 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
         document = card(products[pid], translations.get(pid), images.get(pid, []), context)
         add_scalar_details(document, products[pid], translations.get(pid), images.get(pid, []), context, fields)
         documents.append(document)
+    mark_flags(documents, context)
     add_relations(documents, products, context, fields)
     return documents
 

@@ -21,12 +21,15 @@ redirected to throwaway objects; running them last is the whole protection.
 Who calls: the storefront key of the tests on every shop request; the bearer our spec asks for —
 a guest cart token from Create Cart (its cart holds one product, and for checkout pages addresses,
 shipping and payment are chosen; no example sees a cart an earlier write changed), or
-the docs customer's token (registered, then logged in as documented, with an address, an invoiced
-and shipped order and a review); admin examples use an all-permissions integration token
+the docs customer's token (registered with the profile the registration page shows, then logged in
+as documented, with an address, an invoiced and shipped order, a review, and two products in their
+wishlist and compare list; GraphQL fields that take a cart or a customer token outside the cart pages
+get it too, as their pages document); admin examples use an all-permissions integration token
 (tests/admin_fixtures.py) of an admin holding the shared `Administrator` role, a new one after an
 example that changed admins or roles. A destructive
 example gets a throwaway admin, or a throwaway customer when it ends the customer (logout,
-profile delete).
+profile delete) or empties a list of theirs that later examples read (delete all wishlist or
+compare items).
 
 Values: ids that do not exist here become demo ids of the same kind (tests/docs/ids.py); login
 examples log the docs customer in, registrations get a new email, well-known body ids (products,
@@ -312,6 +315,7 @@ CART_FIELD = re.compile(r"Cart|Checkout|Coupon|^createOrder$|PaymentMethods|Ship
 DESTRUCTIVE_FIELD = re.compile(r"^delete|Delete(?:$|[A-Z])|Logout|DeleteSelf")
 DESTRUCTIVE_PATH = re.compile(r"/(?:mass-delete|mass-destroy|delete-self|logout|delete)(?:/|$)")
 CUSTOMER_ENDING = re.compile(r"(?i)logout|profiledelete|customer-profile")
+EMPTIES_CUSTOMER_LIST = re.compile(r"DeleteAll(?:Wishlists|CompareItems)$")  # would empty the lists later examples read
 ADMIN_CHANGING = re.compile(r"(?i)roles?\b|users?\b|Role|User|integration-tokens|IntegrationToken")
 ADDRESS_BOOK = re.compile(r'"(?:addressId|address_id|billingAddressId|shippingAddressId)"'
                           r'|\b(?:billing|shipping)?AddressId\s*:')
@@ -403,7 +407,8 @@ class Runner:
         password = "SecurePass@123"
         registered = self.client.post("/api/shop/customers", headers=self.shop_headers(),
                                       json={"firstName": label.title(), "lastName": "Docs", "email": email,
-                                            "password": password, "confirmPassword": password})
+                                            "password": password, "confirmPassword": password,
+                                            "gender": "Male", "dateOfBirth": "1990-01-15"})
         assert registered.status_code == 201, registered.text
         customer = {"email": email, "password": password, "token": registered.json()["token"],
                     "id": registered.json()["id"], "address_id": None}
@@ -491,7 +496,8 @@ class Runner:
 
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
-        shipped, and a review of theirs, for the pages about orders, invoices, shipments and downloads."""
+        shipped, a review of theirs, and two products in their wishlist and compare list, for the pages
+        about orders, invoices, shipments, downloads, wishlists and compare lists."""
         from domain.sales import documents as sales_documents
         from storage.db import database
         from storage.sales_models import Order
@@ -511,6 +517,10 @@ class Runner:
                 invoice = sales_documents.create_invoice(Order.get_by_id(order_id))
                 sales_documents.mark_invoice_paid(invoice)
                 sales_documents.create_shipment(Order.get_by_id(order_id))
+        products = self.client.get("/api/shop/products", headers=headers, params={"per_page": 5}).json()
+        for listed in (products if isinstance(products, list) else [])[2:4]:  # not the first: create examples add it
+            self.client.post("/api/shop/wishlists", headers=headers, json={"productId": listed["id"]})
+            self.client.post("/api/shop/compare-items", headers=headers, json={"productId": listed["id"]})
         self.client.post(f"/api/shop/products/{self.product_id}/reviews", headers=headers,
                          json={"title": "Docs review", "comment": "Fine, as described.", "rating": 5, "name": "Docs"})
 
@@ -525,10 +535,13 @@ class Runner:
             if "customerToken" in schemes:
                 return "customer"
         else:
-            if "customerToken" in graphql_auth().get(("shop", field_name), set()):
+            schemes = graphql_auth().get(("shop", field_name), set())
+            if "customerToken" in schemes:
                 return "customer"
             if CART_FIELD.search(field_name):
                 return "cart"
+            if "cartToken" in schemes:  # a guest cart or a customer; the pages outside the cart document the customer
+                return "customer"
         if LOGIN.search(example.path or field_name) or REGISTRATION.search(example.path or field_name):
             return "none"
         return "customer" if "bearer" in example.auth else "none"
@@ -556,7 +569,8 @@ class Runner:
             self.cart["used"] = phase(example) > 0  # a write leaves the cart changed: the next one gets a new cart
             token = self.cart["token"]
         elif who == "customer":
-            ends_customer = destructive and CUSTOMER_ENDING.search(example.path or field_name)
+            ends_customer = destructive and (CUSTOMER_ENDING.search(example.path or field_name)
+                                             or EMPTIES_CUSTOMER_LIST.search(example.path or field_name))
             token = (self.new_customer("throwaway", login=False) if ends_customer else self.customer)["token"]
         else:
             token = None

@@ -10,8 +10,9 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
 * GraphQL: the kind of a value is the type its IRI names (`IRI_TEMPLATES`), the type returned by
   the root field whose `id` argument it is, or the type of the root field a `<thing>Id` name points
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
-  field, the demo id comes from the list field of the same type (`countries(first: 1)`). Ids in
-  variables and in literal arguments of the document are both mapped.
+  field, the demo id comes from the list field of the same type (`countries(first: 1)`), asked again
+  when an earlier example removed it. Ids in variables and in literal arguments of the document are
+  both mapped.
 * An id found missing is asked again next time: a create example may have made it since.
 """
 from __future__ import annotations
@@ -200,6 +201,11 @@ class IdMapper:
             self.cache[key] = True if data is not None else False if missing else None
         return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
 
+    def still_exists(self, surface: str, type_name: str, value, headers: dict) -> bool:
+        """Whether a demo id is still there (asked again: examples delete and move things)."""
+        self.cache.pop(("gql-exists", surface, type_name, str(value)), None)
+        return self.graphql_exists(surface, type_name, value, headers) is not False
+
     def graphql_demo(self, surface: str, type_name: str, headers: dict) -> tuple[str, int | None] | None:
         """(id, _id) of the first row the list field of `type_name` returns."""
         listing = self.kinds[surface].lists.get(type_name)
@@ -230,6 +236,9 @@ class IdMapper:
         if self.graphql_exists(surface, type_name, value, headers) is not False:
             return value
         demo = self.graphql_demo(surface, type_name, headers)
+        if demo is not None and not self.still_exists(surface, type_name, demo[0], headers):
+            self.cache.pop(("gql-demo", surface, type_name), None)  # an earlier example removed it: take another
+            demo = self.graphql_demo(surface, type_name, headers)
         if demo is None:
             return value
         iri, number = demo
