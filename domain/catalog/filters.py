@@ -144,8 +144,11 @@ def price_range(params, errors) -> tuple[Decimal | None, Decimal | None]:
 
 def apply_sort(criteria: ProductCriteria, params):
     sort, order = params.get("sort"), params.get("order") or "asc"
-    if params.get("sort_key"):
-        criteria.sort_key = GRAPHQL_SORT_KEYS[params["sort_key"]]
+    if params.get("sort_key") is not None:
+        key = params["sort_key"]
+        if not isinstance(key, str) or key.upper() not in GRAPHQL_SORT_KEYS:
+            raise InvalidRequest({"sortKey": [f"Use one of {', '.join(GRAPHQL_SORT_KEYS)}."]})
+        criteria.sort_key = GRAPHQL_SORT_KEYS[key.upper()]
         criteria.descending = bool(params.get("reverse"))
     elif sort:
         key, _, direction = sort.rpartition("-") if sort.endswith(("-asc", "-desc")) else (sort, "", order)

@@ -1112,6 +1112,7 @@ class ProductAsset(TypedDict):
     productId: int
     position: int
     publicPath: str
+    alt: NotRequired[str]
 
 
 class Translation(TypedDict):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
+from domain.catalog.attribute_values import product_attributes
 from domain.catalog.filters import parse_criteria
 from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
@@ -95,6 +96,10 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     documents = []
     for pid in ids:
         document = card(products[pid], translations.get(pid), images.get(pid, []), context)
+        for image in images.get(pid, []):
+            image["alt"] = document["name"]
+        if "weight" in fields:
+            document["weight"] = float(products[pid].weight) if products[pid].weight is not None else None
         add_scalar_details(document, products[pid], translations.get(pid), images.get(pid, []), context, fields)
         documents.append(document)
     add_relations(documents, products, context, fields)
@@ -171,6 +176,7 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
         (("customizableOptions",), lambda: fill(by_id, "customizableOptions", options_by_product(ids, context))),
         (tuple(LINK_FIELDS.values()), lambda: fill_links(by_id, ids, context)),
         (("attributeValues",), lambda: fill(by_id, "attributeValues", attribute_values_by_product(ids))),
+        (("attributes",), lambda: fill(by_id, "attributes", product_attributes(ids, context))),
     ]
     for needed, load in loaders:
         if fields & set(needed):
@@ -536,6 +542,9 @@ def stored_translation(text_field: str):
 
 graphql_resolvers = {
     "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+    "ProductCursorConnection": {"totalItems": lambda connection, _info: connection["totalCount"]},
+    "ProductImage": {"url": lambda image, _info: image["publicPath"],
+                     "position": lambda image, _info: str(image["position"])},
     "ProductBundleOption": {"translation": stored_translation("label")},
     "ProductDownloadableLink": {"translation": stored_translation("title")},
     "ProductDownloadableSample": {"translation": stored_translation("title")},
