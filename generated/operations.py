@@ -1196,7 +1196,7 @@ REST_OPERATIONS = {
         "pagination": 'page',
         "permission": None,
         "area": 'Products',
-        "parameters": ['page', 'per_page', 'query', 'sort', 'order', 'type', 'category_id', 'categoryId', 'price', 'price_from', 'price_to', 'new', 'featured', 'locale', 'channel', 'filter'],
+        "parameters": ['page', 'per_page', 'query', 'sort', 'order', 'type', 'category_id', 'categoryId', 'price', 'price_from', 'price_to', 'new', 'featured', 'locale', 'channel', 'color', 'size', 'brand', 'filter'],
         "path_parameters": [],
         "body_schema": None,
         "planned": False,
