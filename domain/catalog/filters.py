@@ -14,8 +14,8 @@ from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
 PRODUCT_TYPES = ("simple", "configurable", "bundle", "grouped", "virtual", "downloadable", "booking")
-RESERVED = {"page", "per_page", "query", "sort", "order", "type", "category_id", "categoryId", "price", "price_from",
-            "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
+RESERVED = {"page", "per_page", "query", "search", "sort", "order", "type", "category_id", "categoryId", "price",
+            "price_from", "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
 GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "id",
                      "POPULARITY": "id", "ID": "id", "UPDATED_AT": "updated_at"}
 
@@ -109,7 +109,7 @@ def products_with_options(code: str, option_ids: list[int]):
 def parse_criteria(params: dict, raw_query: dict) -> ProductCriteria:
     """Merge typed parameters, the `filter` JSON and attribute shorthand (`?color=3,4`)."""
     errors: dict[str, list[str]] = {}
-    criteria = ProductCriteria(search=(params.get("query") or "").strip() or None)
+    criteria = ProductCriteria(search=(params.get("query") or params.get("search") or "").strip() or None)
     criteria.type = params.get("type")
     criteria.category_id = params.get("category_id") or params.get("categoryId")
     if params.get("new") is not None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from domain.catalog.attribute_values import product_attributes
+from domain.catalog.attribute_values import names as attribute_names, product_attributes
 from domain.catalog.filters import parse_criteria
 from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
@@ -287,10 +287,12 @@ def fill_super_attributes(by_id, ids, context):
             "translation": {"label": labels.get(option.id, option.admin_name)}})
     for document in by_id.values():
         document["superAttributes"] = []
+    names = attribute_names({link.attribute_id for link in links}, context)
     for link in links:
         by_id[link.product_id]["superAttributes"].append({
             "id": link.attribute.id, "code": link.attribute.code, "type": link.attribute.type,
-            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, [])})
+            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, []),
+            "label": names.get(link.attribute_id) or link.attribute.admin_name})
     for document in by_id.values():
         document["superAttributeOptions"] = json.dumps(
             {attribute["code"]: [option["id"] for option in attribute["options"]]
@@ -543,6 +545,8 @@ def stored_translation(text_field: str):
 graphql_resolvers = {
     "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
     "ProductCursorConnection": {"totalItems": lambda connection, _info: connection["totalCount"]},
+    "ProductSuperAttributeOption": {"label": lambda option, _info: option["translation"]["label"],
+                                    "value": lambda option, _info: str(option["id"])},
     "ProductImage": {"url": lambda image, _info: image["publicPath"],
                      "position": lambda image, _info: str(image["position"])},
     "ProductBundleOption": {"translation": stored_translation("label")},
