@@ -308,3 +308,6 @@ def test_rest_attribute_shorthand_filters_are_declared(client):
     assert int(products(client, color="1,2").headers["X-Total-Count"]) > int(red.headers["X-Total-Count"])
     bad = client.get("/api/shop/products", params={"color": "red"})
     assert bad.status_code == 400 and "color" in bad.json()["errors"]
+    for params, field in (({"size": "99999999999"}, "size"), ({"filter": '{"brand": "3,99999999999"}'}, "brand")):
+        too_big = client.get("/api/shop/products", params=params)
+        assert too_big.status_code == 400 and list(too_big.json()["errors"]) == [field]

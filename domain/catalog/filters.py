@@ -16,6 +16,7 @@ from storage.models import Attribute, Product, ProductAttributeValue, ProductCat
 PRODUCT_TYPES = ("simple", "configurable", "bundle", "grouped", "virtual", "downloadable", "booking")
 RESERVED = {"page", "per_page", "query", "search", "sort", "order", "type", "category_id", "categoryId", "price",
             "price_from", "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
+MAX_OPTION_ID = 2**31 - 1
 GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "id",
                      "POPULARITY": "id", "ID": "id", "UPDATED_AT": "updated_at"}
 
@@ -189,7 +190,10 @@ def merge_filter(criteria: ProductCriteria, key: str, value, errors):
     else:
         try:
             text = MatchField().deserialize(value)
-            criteria.options[key] = [int(part) for part in text.split(",") if part.strip()]
+            option_ids = [int(part) for part in text.split(",") if part.strip()]
+            if not all(1 <= option_id <= MAX_OPTION_ID for option_id in option_ids):
+                raise ValueError(key)
+            criteria.options[key] = option_ids
         except (ValidationError, ValueError):
             errors.setdefault(key, []).append("Use option ids, e.g. 3 or 3,4.")
 
