@@ -843,7 +843,7 @@ ROOT_FIELDS = {
             "connection": True,
             "list": False,
             "node_type": 'Product',
-            "args": ['first', 'after', 'last', 'before', 'query', 'search', 'filter', 'categoryId', 'sortKey', 'reverse', 'channel', 'locale'],
+            "args": ['first', 'after', 'last', 'before', 'query', 'search', 'filter', 'categoryId', 'sortKey', 'reverse', 'filters', 'sort', 'order', 'channel', 'locale'],
             "area": 'Products',
             "mutation": None,
             "planned": False,

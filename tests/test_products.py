@@ -311,3 +311,28 @@ def test_rest_attribute_shorthand_filters_are_declared(client):
     for params, field in (({"size": "99999999999"}, "size"), ({"filter": '{"brand": "3,99999999999"}'}, "brand")):
         too_big = client.get("/api/shop/products", params=params)
         assert too_big.status_code == 400 and list(too_big.json()["errors"]) == [field]
+
+
+def test_graphql_filters_input_sort_and_order(client, graphql):
+    def total(arguments: str) -> int:
+        return gql_products(graphql, arguments)["totalCount"]
+
+    everything = visible_count()
+    assert total('filters: {status: "active", priceFrom: 10, priceTo: 100}') == total('filter: "{\\"price\\": \\"10,100\\"}"')
+    assert total("filters: {price: {from: 10, to: 100}}") == total("filters: {priceFrom: 10, priceTo: 100}") < everything
+    assert total("filters: {status: [1]}") == everything and total('filters: {status: "inactive"}') == 0
+    on_sale, not_on_sale = total("filters: {onSale: true}"), total("filters: {onSale: false}")
+    assert 0 < on_sale < everything and on_sale + not_on_sale == everything
+    sale = gql_products(graphql, "first: 50, filters: {onSale: true}", "price specialPrice")["edges"]
+    assert all(Decimal(edge["node"]["specialPrice"]) < Decimal(edge["node"]["price"]) for edge in sale)
+    assert total('filters: {brand: ["Acme"]}') == total('filter: "{\\"brand\\": \\"10\\"}"') > 0
+    assert total('filters: {brand: ["acme", "11"]}') > total('filters: {brand: ["Acme"]}')
+    assert total('filters: {brand: ["Nope"]}') == 0
+    newest = gql_products(graphql, 'first: 5, sort: "newest"', "createdAt")["edges"]
+    assert newest == gql_products(graphql, "first: 5, sortKey: CREATED_AT, reverse: true", "createdAt")["edges"]
+    by_name = gql_products(graphql, 'first: 5, sort: "name", order: "DESC"', "name")["edges"]
+    assert by_name == gql_products(graphql, "first: 5, sortKey: TITLE, reverse: true", "name")["edges"]
+    for arguments, field in (('sort: "cheapest"', "sort"), ('sort: "name", order: "up"', "order"),
+                             ('filters: {status: "archived"}', "filters.status")):
+        response = client.post("/api/graphql", json={"query": "{ products(%s) { totalCount } }" % arguments})
+        assert list(response.json()["errors"][0]["extensions"]["errors"]) == [field]

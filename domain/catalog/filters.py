@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
+from domain.catalog.filter_input import apply_filter_input, sort_of
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
@@ -58,6 +59,7 @@ class ProductCriteria:
     options: dict[str, list[int]] = field(default_factory=dict)
     sort_key: str = "id"
     descending: bool = False
+    extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
 
     def apply(self, query, context):
         if self.search:
@@ -81,6 +83,8 @@ class ProductCriteria:
             query = query.where(Product.featured == self.featured)
         for code, option_ids in self.options.items():
             query = query.where(Product.id.in_(products_with_options(code, option_ids)))
+        for condition in self.extra:
+            query = query.where(condition)
         return query
 
     def order(self, query, context):
@@ -125,6 +129,7 @@ def parse_criteria(params: dict, raw_query: dict) -> ProductCriteria:
     for key in raw_query.keys() if hasattr(raw_query, "keys") else ():
         if key not in RESERVED:
             merge_filter(criteria, key.removeprefix("filter[").removesuffix("]"), raw_query.get(key), errors)
+    apply_filter_input(criteria, params.get("filters"))
     check_attribute_codes(criteria, errors)
     if errors:
         raise InvalidRequest(errors)
@@ -145,7 +150,9 @@ def price_range(params, errors) -> tuple[Decimal | None, Decimal | None]:
 
 def apply_sort(criteria: ProductCriteria, params):
     sort, order = params.get("sort"), params.get("order") or "asc"
-    if params.get("sort_key") is not None:
+    if params.get("sort") is not None and params.get("sort_key") is not None:  # GraphQL `sort`/`order`
+        criteria.sort_key, criteria.descending = sort_of(params["sort"], params.get("order"))
+    elif params.get("sort_key") is not None:
         key = params["sort_key"]
         if not isinstance(key, str) or key.upper() not in GRAPHQL_SORT_KEYS:
             raise InvalidRequest({"sortKey": [f"Use one of {', '.join(GRAPHQL_SORT_KEYS)}."]})
