@@ -2662,6 +2662,7 @@ IRI_TEMPLATES = {
     'ProductDownloadableLinkTranslation': '/api/shop/product_downloadable_link_translations/{id}',
     'ProductDownloadableSample': '/api/shop/product-downloadable-samples/{id}',
     'ProductDownloadableSampleTranslation': '/api/shop/product_downloadable_sample_translations/{id}',
+    'ProductFlat': '/api/shop/products/{id}',
     'ProductGroupedProduct': '/api/shop/product_grouped_products/{id}',
     'ProductImage': '/api/shop/product-images/{id}',
     'ProductSuperAttribute': '/api/shop/attributes/{id}',

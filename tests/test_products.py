@@ -267,7 +267,8 @@ def test_graphql_sort_key_takes_strings_and_enum_literals(client, graphql):
 
 
 def test_graphql_product_attributes_weight_and_images(client, graphql):
-    node = gql_products(graphql, 'first: 1, filter: "{\\"type\\": \\"simple\\"}"', """_id name weight
+    node = gql_products(graphql, 'first: 1, filter: "{\\"type\\": \\"simple\\"}"', """_id name weight urlKey
+        productFlat { _id url metaTitle new featured status }
         images { edges { node { url publicPath alt position } } }
         attributes { edges { node { id _id attributeId code label value } } }
         bookingProducts { edges { node { _id } } totalCount }""")["edges"][0]["node"]
@@ -281,6 +282,11 @@ def test_graphql_product_attributes_weight_and_images(client, graphql):
     assert attributes["color"]["label"] == "Color" and attributes["color"]["id"] == "/api/shop/attributes/12"
     assert attributes["size"]["value"] == rest["size"]["label"]
     assert node["bookingProducts"] == {"edges": [], "totalCount": 0}
+    flat = node["productFlat"]
+    assert flat["_id"] == node["_id"] and flat["url"].startswith("http") and flat["url"].endswith("/" + node["urlKey"])
+    assert (flat["new"], flat["featured"], flat["status"]) == (rest["new"], rest["featured"], rest["status"])
+    with database.connection_context():
+        assert flat["metaTitle"] == ProductTranslation.get(product=node["_id"], locale="en").meta_title
     french = gql_products(graphql, f'first: 1, filter: "{{\\"type\\": \\"simple\\"}}"',
                           "attributes { edges { node { code label value } } }", headers={"X-Locale": "fr"})
     french_color = [edge["node"] for edge in french["edges"][0]["node"]["attributes"]["edges"]
@@ -336,3 +342,10 @@ def test_graphql_filters_input_sort_and_order(client, graphql):
                              ('filters: {status: "archived"}', "filters.status")):
         response = client.post("/api/graphql", json={"query": "{ products(%s) { totalCount } }" % arguments})
         assert list(response.json()["errors"][0]["extensions"]["errors"]) == [field]
+
+
+def test_booking_rows_of_a_product_are_empty(client):
+    first = products(client).json()[0]["id"]
+    response = client.get(f"/api/shop/products/{first}/booking-products")
+    assert response.status_code == 200 and response.json() == []
+    assert client.get("/api/shop/products/99999/booking-products").status_code == 404

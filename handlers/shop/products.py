@@ -16,6 +16,7 @@ from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
+from handlers.shop.categories import storefront_url
 from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
@@ -94,8 +95,12 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     translations = translations_by_product(ids, context)
     images = assets_by_product(ProductImage, ids, context)
     documents = []
+    base = storefront_url(Channel.get_by_id(context.channel_id).hostname, context.media_url) \
+        if "productFlat" in fields else None
     for pid in ids:
         document = card(products[pid], translations.get(pid), images.get(pid, []), context)
+        if base is not None:
+            document["productFlat"] = flat(document, translations.get(pid), base)
         for image in images.get(pid, []):
             image["alt"] = document["name"]
         if "weight" in fields:
@@ -104,6 +109,15 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
         documents.append(document)
     add_relations(documents, products, context, fields)
     return documents
+
+
+def flat(document: dict, translation, base: str) -> dict:
+    """Bagisto's flat row of the product in the request channel and locale (overview pages)."""
+    return {"id": document["id"], "url": f"{base}/{document['urlKey']}", "new": document["new"],
+            "featured": document["featured"], "status": document["status"],
+            **{key: getattr(translation, column) if translation else "" for key, column in (
+                ("metaTitle", "meta_title"), ("metaDescription", "meta_description"),
+                ("metaKeywords", "meta_keywords"))}}
 
 
 def translations_by_product(ids, context) -> dict[int, ProductTranslation]:
@@ -405,6 +419,12 @@ def require_product(context, product_id: int) -> int:
 
 def list_product_images_of_product(context, product_id: int) -> list[dict]:
     return assets_by_product(ProductImage, [require_product(context, product_id)], context).get(product_id, [])
+
+
+def list_product_booking_products(context, product_id: int) -> list[dict]:
+    """No product of this catalog is a booking product: an empty list for any visible product, else 404."""
+    require_product(context, product_id)
+    return []
 
 
 def list_product_videos_of_product(context, product_id: int) -> list[dict]:
