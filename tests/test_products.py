@@ -349,3 +349,16 @@ def test_booking_rows_of_a_product_are_empty(client):
     response = client.get(f"/api/shop/products/{first}/booking-products")
     assert response.status_code == 200 and response.json() == []
     assert client.get("/api/shop/products/99999/booking-products").status_code == 404
+
+
+def test_graphql_product_by_sku_and_url_and_availability(graphql):
+    node = gql_products(graphql, "first: 1", "_id sku urlKey isSaleable availability")["edges"][0]["node"]
+    assert node["availability"] == ("in_stock" if node["isSaleable"] else "out_of_stock")
+    by_sku = graphql('{ productBySkU(sku: "%s") { _id availability } }' % node["sku"])["data"]["productBySkU"]
+    by_url = graphql('{ productByUrl(url: "%s") { _id } }' % node["urlKey"])["data"]["productByUrl"]
+    assert by_sku == {"_id": node["_id"], "availability": node["availability"]} and by_url == {"_id": node["_id"]}
+    missing = graphql('{ productByUrl(url: "no-such-product") { _id } }')
+    assert missing["data"]["productByUrl"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    sold_out = graphql('{ products(first: 100) { edges { node { isSaleable availability } } } }')["data"]["products"]
+    assert {(e["node"]["isSaleable"], e["node"]["availability"]) for e in sold_out["edges"]} <= {
+        (True, "in_stock"), (False, "out_of_stock")}

@@ -54,9 +54,10 @@ def list_products(context: RequestContext, window: Window, fields: frozenset | N
 
 
 def get_product(context: RequestContext, id: int = None, sku: str = None, url_key: str = None,
-                fields: frozenset | None = None, **_ignored) -> dict:
-    """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key."""
-    product_id = find_product_id(context, id, sku, url_key)
+                fields: frozenset | None = None, url: str = None, **_ignored) -> dict:
+    """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key (`url`
+    on the overview page's productByUrl)."""
+    product_id = find_product_id(context, id, sku, url_key or url)
     if product_id is None:
         raise NotFound("Product")
     return load_documents([product_id], context, DETAIL_FIELDS | (fields or frozenset()))[0]
@@ -186,7 +187,7 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
         (("channels",), lambda: fill(by_id, "channels", channels_by_product(ids))),
         (("attributeFamily",), lambda: fill(by_id, "attributeFamily", families(products))),
         (("superAttributes", "superAttributeOptions"), lambda: fill_super_attributes(by_id, ids, context)),
-        (("variants", "isSaleable", "combinations"), lambda: fill_variants(by_id, context, fields)),
+        (("variants", "isSaleable", "availability", "combinations"), lambda: fill_variants(by_id, context, fields)),
         (("customizableOptions",), lambda: fill(by_id, "customizableOptions", options_by_product(ids, context))),
         (tuple(LINK_FIELDS.values()), lambda: fill_links(by_id, ids, context)),
         (("attributeValues",), lambda: fill(by_id, "attributeValues", attribute_values_by_product(ids))),
@@ -197,7 +198,7 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
             load()
     if fields & set(TYPE_RELATIONS):
         fill_type_relations(by_id, context, fields, load_cards=load_documents)
-    if "isSaleable" in fields:
+    if fields & {"isSaleable", "availability"}:
         fill_composite_saleability(by_id, context, stock_by_product)
     for name in UNSUPPORTED_TYPE_RELATIONS:
         if name in fields:
@@ -563,7 +564,8 @@ def stored_translation(text_field: str):
 
 
 graphql_resolvers = {
-    "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+    "Product": {**{code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+                "availability": lambda product, _info: "in_stock" if product.get("isSaleable") else "out_of_stock"},
     "ProductCursorConnection": {"totalItems": lambda connection, _info: connection["totalCount"]},
     "ProductSuperAttributeOption": {"label": lambda option, _info: option["translation"]["label"],
                                     "value": lambda option, _info: str(option["id"])},
