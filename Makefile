@@ -27,9 +27,8 @@ check: install  ## generated/ matches the specs, and the specs pass lint
 coverage: install  ## implemented vs 501 per area, and coverage of the Bagisto catalog
 	$(PY) -m server.coverage
 
-test: check  ## drift check, lint, behaviour + contract tests, docs conformance gate (SQLite, then PostgreSQL if DATABASE_URL is set)
-	env -u DATABASE_URL $(PY) -m pytest -q
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(PY) -m pytest -q; fi
+test: check  ## drift check, lint, behaviour + contract tests, docs conformance gate (SQLite, and PostgreSQL side by side if DATABASE_URL is set)
+	$(PY) -m tests.run_suites
 	$(PY) -m server.coverage
 
 docs-report: install  ## every Bagisto documentation example against the spec and the demo catalog (own SQLite database; ARGS="--failures AREA")

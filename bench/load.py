@@ -48,7 +48,7 @@ async def run_load(port: int, make_request, seconds: float, connections: int, ok
     latencies.sort()
     count = len(latencies)
     return {
-        "requests": count, "errors": len(errors), "rps": count / elapsed,
+        "requests": count, "errors": len(errors), "error_statuses": sorted(set(errors)), "rps": count / elapsed,
         "p50_ms": latencies[count // 2] * 1000 if count else float("nan"),
         "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000 if count else float("nan"),
     }

@@ -84,7 +84,8 @@ def scenario_requests(key: str, ids: list[int], total_pages: int):
 
     def graphql_list():
         import base64
-        after = base64.b64encode(str(rng.randint(0, total_pages - 1) * 30 - 1).encode()).decode()
+        page = rng.randint(0, total_pages - 1)  # the first page has no `after` (a cursor of -1 is refused)
+        after = base64.b64encode(str(page * 30 - 1).encode()).decode() if page else None
         body = json.dumps({"query": GRAPHQL_LIST, "variables": {"page": after}}).encode()
         return encode_request("POST", "/api/graphql", graphql_headers, body)
 
@@ -154,7 +155,8 @@ def run_scenarios(key, ids, ours_port, bare_port, args) -> dict:
             for side, port, make_request in (("bare", bare_port, bare_request), ("ours", ours_port, ours_request)):
                 outcome = run_in_process(port, make_request, args.seconds, args.connections)
                 if outcome["errors"]:
-                    raise SystemExit(f"{name} ({side}): {outcome['errors']} non-200 responses")
+                    raise SystemExit(f"{name} ({side}): {outcome['errors']} non-200 responses "
+                                     f"(status {', '.join(map(str, outcome['error_statuses']))})")
                 results[name][side].append(outcome)
         print(f"round {round_number + 1}/{args.rounds} done", flush=True)
     return results

@@ -53,7 +53,41 @@ def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
                 if name in target:
                     raise SpecError(f"{path}: components.{section}.{name} is already defined")
                 target[name] = value
+    add_page_size_aliases(document)
     return document, handler_modules
+
+
+PAGE_SIZE_ALIASES = ("itemsPerPage", "limit")  # API Platform's and the legacy pages' names for `per_page`
+
+
+def add_page_size_aliases(document: dict):
+    """Every paginated operation also takes `itemsPerPage` and `limit`, read as `per_page` (which wins when both
+    are sent), so clients written against either form of the documentation work unchanged."""
+    for item in document["paths"].values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not operation or operation.get("x-pagination") not in ("page", "envelope"):
+                continue
+            parameters = [resolve(document, parameter) for parameter in operation.get("parameters", [])]
+            per_page = next((p for p in parameters if p.get("name") == "per_page" and p.get("in") == "query"), None)
+            taken = {p.get("name") for p in parameters}
+            if per_page is None:
+                raise SpecError(f"{method.upper()} {operation['operationId']}: x-pagination needs a per_page parameter")
+            for alias in PAGE_SIZE_ALIASES:
+                if alias not in taken:
+                    operation["parameters"].append({
+                        "name": alias, "in": "query",
+                        "description": f"Same as `per_page` (ignored when `per_page` is sent).",
+                        "schema": {key: value for key, value in per_page["schema"].items() if key != "default"}})
+
+
+def resolve(document: dict, node: dict) -> dict:
+    reference = node.get("$ref", "")
+    if not reference.startswith("#/"):
+        return node
+    for part in reference[2:].split("/"):
+        document = document[part]
+    return document
 
 
 def merge_path_item(paths: dict, route: str, item: dict, source: Path):

@@ -99,7 +99,7 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
             if pagination not in ("page", "envelope"):
                 return handler(context, **parameters)
             page = parameters.pop("page", 1)
-            per_page = min(parameters.pop("per_page", settings.default_per_page), settings.max_per_page)
+            per_page = min(page_size(parameters, request.query_params, settings.default_per_page), settings.max_per_page)
             result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)
             if pagination == "envelope":
                 return {"data": result.items, "meta": envelope_meta(result, page, per_page)}
@@ -131,6 +131,15 @@ def accepts(accept: str | None, media_types: frozenset) -> bool:
                 candidate.startswith(f"{kind}/") for candidate in media_types):
             return True
     return False
+
+
+def page_size(parameters: dict, query, default: int) -> int:
+    """`per_page`, else its aliases `itemsPerPage` / `limit` (codegen/bundle.py adds them), else the default."""
+    per_page = parameters.pop("per_page", default)
+    aliases = [parameters.pop(name, None) for name in ("items_per_page", "limit")]
+    if "per_page" in query:
+        return per_page
+    return next((size for size in aliases if size is not None), per_page)
 
 
 def paging_headers(total: int, page: int, per_page: int) -> dict:

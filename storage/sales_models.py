@@ -148,7 +148,7 @@ class Order(TimestampedModel):
     grand_total = MoneyField(default=0)
     base_grand_total = MoneyField(default=0)
     applied_cart_rule_ids = JSONField(default=list)
-    cart_id = IntegerField(null=True)
+    cart_id = IntegerField(null=True, index=True)
     idempotency_key = CharField(null=True, max_length=255)
     request_fingerprint = CharField(null=True, max_length=64)
 
