@@ -74,6 +74,7 @@ def connection(page: Page, window: Window) -> dict:
             "hasPreviousPage": window.offset > 0,
             "startCursor": edges[0]["cursor"] if edges else None,
             "endCursor": edges[-1]["cursor"] if edges else None,
+            "totalCount": page.total,
         },
         "totalCount": page.total,
     }

@@ -229,3 +229,34 @@ def test_graphql_attribute_option_by_iri(graphql):
     missing = graphql('{ attributeOption(id: "/api/shop/attribute-options/999") { id } }')
     assert missing["data"]["attributeOption"] is None
     assert missing["errors"][0]["message"] == "Attribute option not found"
+
+
+def test_graphql_attribute_options_of_one_attribute(graphql):
+    result = graphql("""{ attributeOptions(attributeId: 13, first: 3) { totalCount pageInfo { hasNextPage totalCount }
+        edges { node { _id attributeId adminName label value } } } }""", headers={"X-Locale": "fr"})
+    connection = result["data"]["attributeOptions"]
+    assert connection["totalCount"] == connection["pageInfo"]["totalCount"] == 4
+    assert connection["pageInfo"]["hasNextPage"] is True
+    nodes = [edge["node"] for edge in connection["edges"]]
+    assert [node["_id"] for node in nodes] == [6, 7, 8]
+    assert all(node["attributeId"] == 13 and node["value"] == str(node["_id"]) for node in nodes)
+    assert [node["adminName"] for node in nodes] == ["S", "M", "L"]
+    brands = graphql('{ attributeOptions(attributeId: 14) { edges { node { _id label } } } }')["data"]
+    assert [edge["node"]["_id"] for edge in brands["attributeOptions"]["edges"]] == [10, 11, 12, 13]
+    none = graphql("{ attributeOptions(attributeId: 999) { totalCount edges { cursor } pageInfo { endCursor } } }")
+    assert none["data"]["attributeOptions"] == {"totalCount": 0, "edges": [], "pageInfo": {"endCursor": None}}
+
+
+def test_graphql_attribute_by_code_with_translated_name(graphql):
+    english = graphql('{ attribute(code: "color") { _id name label adminName } }')["data"]["attribute"]
+    assert english == {"_id": 12, "name": "Color", "label": "Color", "adminName": "Color"}
+    french = graphql('{ attribute(code: "color") { name label options(first: 1) { edges { node { label } } } } }',
+                     headers={"X-Locale": "fr"})["data"]["attribute"]
+    assert french["name"] == french["label"] == "Couleur"
+    assert french["options"]["edges"][0]["node"]["label"] == "Rouge"
+    sku = graphql('{ attribute(id: "1") { name } }')["data"]["attribute"]
+    assert sku == {"name": "SKU"}
+    missing = graphql('{ attribute(code: "nope") { _id } }')
+    assert missing["data"]["attribute"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    neither = graphql("{ attribute { _id } }")
+    assert neither["data"]["attribute"] is None and neither["errors"][0]["extensions"]["code"] == "NOT_FOUND"

@@ -175,3 +175,17 @@ def test_graphql_channels_query_count_is_constant(graphql, second_channel):
                        defaultLocale {{ code }} baseCurrency {{ code }} }} }} }} }}""")
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_graphql_channel_by_code_or_the_requests_channel(graphql, second_channel):
+    fields = "_id code name rootCategoryId currencyCode localeCode"
+    current = graphql("{ channel { %s } }" % fields)["data"]["channel"]
+    assert current == {"_id": 1, "code": "default", "name": "Default Store", "rootCategoryId": 1,
+                       "currencyCode": "USD", "localeCode": "en"}
+    assert graphql('{ channel(code: "default") { %s } }' % fields)["data"]["channel"] == current
+    french = graphql('{ channel(code: "default") { name } }', headers={"X-Locale": "fr"})["data"]["channel"]
+    assert french == {"name": "Boutique par défaut"}
+    mobile = graphql("{ channel { code name currencyCode } }", headers={"X-Channel": "mobile"})["data"]["channel"]
+    assert mobile == {"code": "mobile", "name": "Mobile Store", "currencyCode": second_channel[0].base_currency.code}
+    missing = graphql('{ channel(code: "nope") { _id } }')
+    assert missing["data"]["channel"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"

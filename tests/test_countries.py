@@ -205,3 +205,15 @@ def test_graphql_list_query_count_is_constant(graphql, template):
             assert "errors" not in graphql(template.format(size=size))
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_graphql_country_states_without_country_lists_every_state(client, graphql):
+    rest = client.get("/api/shop/country-states", params={"per_page": 50})
+    result = graphql("{ countryStates(first: 50) { totalCount pageInfo { totalCount } edges { node { _id countryId } } } }")
+    connection = result["data"]["countryStates"]
+    assert connection["totalCount"] == connection["pageInfo"]["totalCount"] == int(rest.headers["X-Total-Count"])
+    assert [(edge["node"]["_id"], edge["node"]["countryId"]) for edge in connection["edges"]] == [
+        (state["id"], state["countryId"]) for state in rest.json()]
+    assert len({edge["node"]["countryId"] for edge in connection["edges"]}) > 1
+    one = graphql("{ countryStates(countryId: 1) { totalCount } }")["data"]["countryStates"]
+    assert one == {"totalCount": 4}

@@ -55,3 +55,9 @@ def test_graphql_locale_by_iri_and_not_found(graphql):
     missing = graphql('{ locale(id: "/api/shop/locales/99") { code } }')
     assert missing["data"]["locale"] is None
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_graphql_locales_carry_timestamps(graphql):
+    node = graphql("{ locales(first: 1) { edges { node { code createdAt updatedAt } } } }")["data"]["locales"]["edges"][0]
+    assert node["node"] == {"code": "en", "createdAt": "2026-01-15T09:30:00+00:00",
+                            "updatedAt": "2026-01-15T09:30:00+00:00"}

@@ -229,3 +229,136 @@ def test_graphql_product_by_sku_and_iri(graphql):
     assert {edge["node"]["attribute"]["code"] for edge in by_iri["attributeValues"]["edges"]} == {"color", "size", "brand"}
     missing = graphql('{ product(id: "/api/shop/products/99999") { sku } }')
     assert missing["data"]["product"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+# --- GraphQL arguments and fields of the overview pages ------------------------------------------
+
+def gql_products(graphql, arguments: str, selection: str = "_id", headers: dict | None = None) -> dict:
+    result = graphql("{ products(%s) { totalCount totalItems edges { node { %s } } } }" % (arguments, selection),
+                     headers=headers)
+    assert "errors" not in result, result
+    return result["data"]["products"]
+
+
+def test_graphql_products_category_id_search_and_channel_are_real_filters(client, graphql):
+    first = products(client).json()[0]["id"]
+    category_id = client.get(f"/api/shop/products/{first}").json()["categories"][0]["id"]
+    by_argument = gql_products(graphql, f"first: 100, categoryId: {category_id}")
+    by_filter = gql_products(graphql, 'first: 100, filter: "{\\"category_id\\": %d}"' % category_id)
+    assert 0 < by_argument["totalCount"] == by_filter["totalCount"] < visible_count()
+    assert by_argument["edges"] == by_filter["edges"]
+    searched = gql_products(graphql, 'first: 100, search: "Shirt"', "name")
+    assert searched == gql_products(graphql, 'first: 100, query: "Shirt"', "name")
+    assert 0 < searched["totalCount"] < visible_count()
+    assert all("Shirt" in edge["node"]["name"] for edge in searched["edges"])
+    assert gql_products(graphql, 'first: 5, channel: "default"') == gql_products(graphql, "first: 5")
+    assert gql_products(graphql, "first: 1")["totalItems"] == visible_count()
+
+
+def test_graphql_sort_key_takes_strings_and_enum_literals(client, graphql):
+    as_string = gql_products(graphql, 'first: 5, sortKey: "PRICE", reverse: true', "_id price")
+    assert as_string == gql_products(graphql, "first: 5, sortKey: PRICE, reverse: true", "_id price")
+    prices = [Decimal(edge["node"]["price"]) for edge in as_string["edges"]]
+    assert gql_products(graphql, 'first: 5, sortKey: "created_at"') == gql_products(graphql, "first: 5, sortKey: CREATED_AT")
+    assert len(prices) == 5
+    response = client.post("/api/graphql", json={"query": '{ products(sortKey: "CHEAPEST") { totalCount } }'})
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED" and list(error["extensions"]["errors"]) == ["sortKey"]
+
+
+def test_graphql_product_attributes_weight_and_images(client, graphql):
+    node = gql_products(graphql, 'first: 1, filter: "{\\"type\\": \\"simple\\"}"', """_id name weight urlKey
+        productFlat { _id url metaTitle new featured status }
+        images { edges { node { url publicPath alt position } } }
+        attributes { edges { node { id _id attributeId code label value } } }
+        bookingProducts { edges { node { _id } } totalCount }""")["edges"][0]["node"]
+    rest = client.get(f"/api/shop/products/{node['_id']}").json()
+    assert node["weight"] == 1.0
+    images = [edge["node"] for edge in node["images"]["edges"]]
+    assert images and all(image["url"] == image["publicPath"] and image["alt"] == node["name"] for image in images)
+    assert [image["position"] for image in images] == [str(image["position"]) for image in rest["images"]]
+    attributes = {edge["node"]["code"]: edge["node"] for edge in node["attributes"]["edges"]}
+    assert attributes["color"]["value"] == rest["color"]["label"]
+    assert attributes["color"]["label"] == "Color" and attributes["color"]["id"] == "/api/shop/attributes/12"
+    assert attributes["size"]["value"] == rest["size"]["label"]
+    assert node["bookingProducts"] == {"edges": [], "totalCount": 0}
+    flat = node["productFlat"]
+    assert flat["_id"] == node["_id"] and flat["url"].startswith("http") and flat["url"].endswith("/" + node["urlKey"])
+    assert (flat["new"], flat["featured"], flat["status"]) == (rest["new"], rest["featured"], rest["status"])
+    with database.connection_context():
+        assert flat["metaTitle"] == ProductTranslation.get(product=node["_id"], locale="en").meta_title
+    french = gql_products(graphql, f'first: 1, filter: "{{\\"type\\": \\"simple\\"}}"',
+                          "attributes { edges { node { code label value } } }", headers={"X-Locale": "fr"})
+    french_color = [edge["node"] for edge in french["edges"][0]["node"]["attributes"]["edges"]
+                    if edge["node"]["code"] == "color"][0]
+    assert french_color["label"] != "Color" and french_color["value"] != attributes["color"]["value"]
+
+
+def test_graphql_super_attributes_match_rest(client, graphql):
+    node = gql_products(graphql, 'first: 1, filter: "{\\"type\\": \\"configurable\\"}"', """_id
+        superAttributes { edges { node { _id code label options { edges { node { _id label value } } } } } }""")[
+        "edges"][0]["node"]
+    rest = client.get(f"/api/shop/products/{node['_id']}").json()["superAttributes"]
+    ours = [edge["node"] for edge in node["superAttributes"]["edges"]]
+    assert [(a["_id"], a["code"]) for a in ours] == [(a["id"], a["code"]) for a in rest]
+    assert ours[0]["label"] == "Color"
+    options = [edge["node"] for edge in ours[0]["options"]["edges"]]
+    assert [(o["_id"], o["label"], o["value"]) for o in options] == [
+        (o["id"], o["translation"]["label"], str(o["id"])) for o in rest[0]["options"]]
+
+
+def test_rest_attribute_shorthand_filters_are_declared(client):
+    red = products(client, color=1, per_page=50)
+    assert red.json() == products(client, filter='{"color": "1"}', per_page=50).json()
+    assert 0 < int(red.headers["X-Total-Count"]) < visible_count()
+    assert int(products(client, color="1,2").headers["X-Total-Count"]) > int(red.headers["X-Total-Count"])
+    bad = client.get("/api/shop/products", params={"color": "red"})
+    assert bad.status_code == 400 and "color" in bad.json()["errors"]
+    for params, field in (({"size": "99999999999"}, "size"), ({"filter": '{"brand": "3,99999999999"}'}, "brand")):
+        too_big = client.get("/api/shop/products", params=params)
+        assert too_big.status_code == 400 and list(too_big.json()["errors"]) == [field]
+
+
+def test_graphql_filters_input_sort_and_order(client, graphql):
+    def total(arguments: str) -> int:
+        return gql_products(graphql, arguments)["totalCount"]
+
+    everything = visible_count()
+    assert total('filters: {status: "active", priceFrom: 10, priceTo: 100}') == total('filter: "{\\"price\\": \\"10,100\\"}"')
+    assert total("filters: {price: {from: 10, to: 100}}") == total("filters: {priceFrom: 10, priceTo: 100}") < everything
+    assert total("filters: {status: [1]}") == everything and total('filters: {status: "inactive"}') == 0
+    on_sale, not_on_sale = total("filters: {onSale: true}"), total("filters: {onSale: false}")
+    assert 0 < on_sale < everything and on_sale + not_on_sale == everything
+    sale = gql_products(graphql, "first: 50, filters: {onSale: true}", "price specialPrice")["edges"]
+    assert all(Decimal(edge["node"]["specialPrice"]) < Decimal(edge["node"]["price"]) for edge in sale)
+    assert total('filters: {brand: ["Acme"]}') == total('filter: "{\\"brand\\": \\"10\\"}"') > 0
+    assert total('filters: {brand: ["acme", "11"]}') > total('filters: {brand: ["Acme"]}')
+    assert total('filters: {brand: ["Nope"]}') == 0
+    newest = gql_products(graphql, 'first: 5, sort: "newest"', "createdAt")["edges"]
+    assert newest == gql_products(graphql, "first: 5, sortKey: CREATED_AT, reverse: true", "createdAt")["edges"]
+    by_name = gql_products(graphql, 'first: 5, sort: "name", order: "DESC"', "name")["edges"]
+    assert by_name == gql_products(graphql, "first: 5, sortKey: TITLE, reverse: true", "name")["edges"]
+    for arguments, field in (('sort: "cheapest"', "sort"), ('sort: "name", order: "up"', "order"),
+                             ('filters: {status: "archived"}', "filters.status")):
+        response = client.post("/api/graphql", json={"query": "{ products(%s) { totalCount } }" % arguments})
+        assert list(response.json()["errors"][0]["extensions"]["errors"]) == [field]
+
+
+def test_booking_rows_of_a_product_are_empty(client):
+    first = products(client).json()[0]["id"]
+    response = client.get(f"/api/shop/products/{first}/booking-products")
+    assert response.status_code == 200 and response.json() == []
+    assert client.get("/api/shop/products/99999/booking-products").status_code == 404
+
+
+def test_graphql_product_by_sku_and_url_and_availability(graphql):
+    node = gql_products(graphql, "first: 1", "_id sku urlKey isSaleable availability")["edges"][0]["node"]
+    assert node["availability"] == ("in_stock" if node["isSaleable"] else "out_of_stock")
+    by_sku = graphql('{ productBySkU(sku: "%s") { _id availability } }' % node["sku"])["data"]["productBySkU"]
+    by_url = graphql('{ productByUrl(url: "%s") { _id } }' % node["urlKey"])["data"]["productByUrl"]
+    assert by_sku == {"_id": node["_id"], "availability": node["availability"]} and by_url == {"_id": node["_id"]}
+    missing = graphql('{ productByUrl(url: "no-such-product") { _id } }')
+    assert missing["data"]["productByUrl"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    sold_out = graphql('{ products(first: 100) { edges { node { isSaleable availability } } } }')["data"]["products"]
+    assert {(e["node"]["isSaleable"], e["node"]["availability"]) for e in sold_out["edges"]} <= {
+        (True, "in_stock"), (False, "out_of_stock")}

@@ -10,12 +10,14 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
+from domain.catalog.filter_input import apply_filter_input, sort_of
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
 PRODUCT_TYPES = ("simple", "configurable", "bundle", "grouped", "virtual", "downloadable", "booking")
-RESERVED = {"page", "per_page", "query", "sort", "order", "type", "category_id", "categoryId", "price", "price_from",
-            "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
+RESERVED = {"page", "per_page", "query", "search", "sort", "order", "type", "category_id", "categoryId", "price",
+            "price_from", "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
+MAX_OPTION_ID = 2**31 - 1
 GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "id",
                      "POPULARITY": "id", "ID": "id", "UPDATED_AT": "updated_at"}
 
@@ -57,6 +59,7 @@ class ProductCriteria:
     options: dict[str, list[int]] = field(default_factory=dict)
     sort_key: str = "id"
     descending: bool = False
+    extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
 
     def apply(self, query, context):
         if self.search:
@@ -80,6 +83,8 @@ class ProductCriteria:
             query = query.where(Product.featured == self.featured)
         for code, option_ids in self.options.items():
             query = query.where(Product.id.in_(products_with_options(code, option_ids)))
+        for condition in self.extra:
+            query = query.where(condition)
         return query
 
     def order(self, query, context):
@@ -109,7 +114,7 @@ def products_with_options(code: str, option_ids: list[int]):
 def parse_criteria(params: dict, raw_query: dict) -> ProductCriteria:
     """Merge typed parameters, the `filter` JSON and attribute shorthand (`?color=3,4`)."""
     errors: dict[str, list[str]] = {}
-    criteria = ProductCriteria(search=(params.get("query") or "").strip() or None)
+    criteria = ProductCriteria(search=(params.get("query") or params.get("search") or "").strip() or None)
     criteria.type = params.get("type")
     criteria.category_id = params.get("category_id") or params.get("categoryId")
     if params.get("new") is not None:
@@ -124,6 +129,7 @@ def parse_criteria(params: dict, raw_query: dict) -> ProductCriteria:
     for key in raw_query.keys() if hasattr(raw_query, "keys") else ():
         if key not in RESERVED:
             merge_filter(criteria, key.removeprefix("filter[").removesuffix("]"), raw_query.get(key), errors)
+    apply_filter_input(criteria, params.get("filters"))
     check_attribute_codes(criteria, errors)
     if errors:
         raise InvalidRequest(errors)
@@ -144,8 +150,13 @@ def price_range(params, errors) -> tuple[Decimal | None, Decimal | None]:
 
 def apply_sort(criteria: ProductCriteria, params):
     sort, order = params.get("sort"), params.get("order") or "asc"
-    if params.get("sort_key"):
-        criteria.sort_key = GRAPHQL_SORT_KEYS[params["sort_key"]]
+    if params.get("sort") is not None and params.get("sort_key") is not None:  # GraphQL `sort`/`order`
+        criteria.sort_key, criteria.descending = sort_of(params["sort"], params.get("order"))
+    elif params.get("sort_key") is not None:
+        key = params["sort_key"]
+        if not isinstance(key, str) or key.upper() not in GRAPHQL_SORT_KEYS:
+            raise InvalidRequest({"sortKey": [f"Use one of {', '.join(GRAPHQL_SORT_KEYS)}."]})
+        criteria.sort_key = GRAPHQL_SORT_KEYS[key.upper()]
         criteria.descending = bool(params.get("reverse"))
     elif sort:
         key, _, direction = sort.rpartition("-") if sort.endswith(("-asc", "-desc")) else (sort, "", order)
@@ -186,7 +197,10 @@ def merge_filter(criteria: ProductCriteria, key: str, value, errors):
     else:
         try:
             text = MatchField().deserialize(value)
-            criteria.options[key] = [int(part) for part in text.split(",") if part.strip()]
+            option_ids = [int(part) for part in text.split(",") if part.strip()]
+            if not all(1 <= option_id <= MAX_OPTION_ID for option_id in option_ids):
+                raise ValueError(key)
+            criteria.options[key] = option_ids
         except (ValidationError, ValueError):
             errors.setdefault(key, []).append("Use option ids, e.g. 3 or 3,4.")
 

@@ -1154,6 +1154,7 @@ class ProductAsset(TypedDict):
     productId: int
     position: int
     publicPath: str
+    alt: NotRequired[str]
 
 
 class Translation(TypedDict):

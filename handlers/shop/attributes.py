@@ -95,12 +95,15 @@ def option_documents(options: list[AttributeOption], context: RequestContext, gr
 
 def option_document(option: AttributeOption, translations: list[dict], context: RequestContext,
                     graphql: bool) -> dict:
+    translation = current(translations, context)
     document = {"id": option.id, "adminName": option.admin_name, "sortOrder": option.sort_order,
-                "translation": current(translations, context), "translations": translations}
+                "translation": translation, "translations": translations}
     if graphql:
         is_image = option.attribute.swatch_type == "image"
-        document["swatchValue"] = option.swatch_value
-        document["swatchValueUrl"] = context.media(option.swatch_value) if is_image else None
+        document.update(swatchValue=option.swatch_value,
+                        swatchValueUrl=context.media(option.swatch_value) if is_image else None,
+                        attributeId=option.attribute_id, value=str(option.id),
+                        label=translation["label"] if translation else option.admin_name)
     return document
 
 
@@ -128,7 +131,8 @@ def attribute_document(attribute: Attribute, options: list[dict], translations: 
         "translations": [TRANSLATION_IRI.format(row["id"]) for row in translations],
     }
     if graphql:
-        document.update(validation=attribute.validation, regex=attribute.regex,
+        name = document["translation"]["name"] if document["translation"] else attribute.admin_name
+        document.update(validation=attribute.validation, regex=attribute.regex, name=name, label=name,
                         defaultValue=attribute.default_value, translations=translations)
     return document
 
@@ -139,16 +143,23 @@ def attribute_page(context: RequestContext, window: Window, graphql: bool) -> Pa
     return Page(attribute_documents(rows, context, graphql), query.count())
 
 
-def one_attribute(context: RequestContext, id: int, graphql: bool) -> dict:
-    attribute = Attribute.get_or_none(Attribute.id == id)
+def one_attribute(context: RequestContext, id: int | None, graphql: bool, code: str | None = None) -> dict:
+    attribute = (Attribute.get_or_none(Attribute.id == id) if id is not None
+                 else Attribute.get_or_none(Attribute.code == code) if code else None)
     if attribute is None:
         raise NotFound("Attribute")
     return attribute_documents([attribute], context, graphql)[0]
 
 
-def option_page(context: RequestContext, window: Window, graphql: bool) -> Page:
-    rows = list(option_query().order_by(AttributeOption.id).offset(window.offset).limit(window.limit))
-    return Page(option_documents(rows, context, graphql), AttributeOption.select().count())
+def option_page(context: RequestContext, window: Window, graphql: bool, attribute_id: int | None = None) -> Page:
+    """Every option by id, or the options of one attribute by sort order (none for an unknown attribute)."""
+    query, total = option_query().order_by(AttributeOption.id), AttributeOption.select()
+    if attribute_id is not None:
+        query = option_query().where(AttributeOption.attribute == attribute_id).order_by(
+            AttributeOption.sort_order, AttributeOption.id)
+        total = total.where(AttributeOption.attribute == attribute_id)
+    rows = list(query.offset(window.offset).limit(window.limit))
+    return Page(option_documents(rows, context, graphql), total.count())
 
 
 def one_option(context: RequestContext, id: int, graphql: bool) -> dict:
@@ -164,12 +175,14 @@ def list_attributes(context: RequestContext, window: Window, graphql: bool = Fal
     return attribute_page(context, window, graphql)
 
 
-def get_attribute(context: RequestContext, id: int, graphql: bool = False) -> dict:
-    return one_attribute(context, id, graphql)
+def get_attribute(context: RequestContext, id: int | None = None, graphql: bool = False,
+                  code: str | None = None) -> dict:
+    return one_attribute(context, id, graphql, code)
 
 
-def list_attribute_options(context: RequestContext, window: Window, graphql: bool = False) -> Page:
-    return option_page(context, window, graphql)
+def list_attribute_options(context: RequestContext, window: Window, graphql: bool = False,
+                           attribute_id: int | None = None) -> Page:
+    return option_page(context, window, graphql, attribute_id)
 
 
 def get_attribute_option(context: RequestContext, id: int, graphql: bool = False) -> dict:

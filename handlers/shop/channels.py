@@ -107,6 +107,8 @@ def channel_graphql_document(bundle: ChannelRows, context: RequestContext) -> di
     fields = channel_fields(bundle, context)
     current = bundle.current_translation(context)
     return fields | {
+        "name": current.name if current else None, "rootCategoryId": bundle.channel.root_category_id,
+        "currencyCode": bundle.channel.base_currency.code, "localeCode": bundle.channel.default_locale.code,
         "isMaintenanceOn": str(fields["isMaintenanceOn"]),
         "homeSeo": json.dumps(fields["homeSeo"], ensure_ascii=False),
         "translation": translation_document(current) if current else None,
@@ -132,7 +134,14 @@ def list_channels(context: RequestContext, window: Window, graphql: bool = False
     return Page([present(bundle, context) for bundle in page.items], page.total)
 
 
-def get_channel(context: RequestContext, id: int, graphql: bool = False) -> dict:
+def get_channel(context: RequestContext, id: int | None = None, graphql: bool = False,
+                code: str | None = None) -> dict:
+    """By id; over GraphQL also by code, or the request's channel when neither is given."""
+    if id is None:
+        found = Channel.get_or_none(Channel.code == code) if code is not None else None
+        id = found.id if found else (context.channel_id if code is None else None)
+        if id is None:
+            raise NotFound("Channel")
     return (channel_graphql_document if graphql else channel_document)(load_channel(id), context)
 
 

@@ -147,9 +147,11 @@ def get_country(context: RequestContext, id: int, graphql: bool = False) -> dict
     return (country_graphql_document if graphql else country_document)(find_country(id), context)
 
 
-def list_country_states_of_country(context: RequestContext, window: Window, country_id: int,
+def list_country_states_of_country(context: RequestContext, window: Window, country_id: int | None = None,
                                    graphql: bool = False) -> Page:
-    bundles, total = page_of(states_of(country_id), window, load_states)
+    """The states of one country; over GraphQL `countryId` may be left out for every state."""
+    query = states_of(country_id) if country_id is not None else all_states()
+    bundles, total = page_of(query, window, load_states)
     present = state_graphql_document if graphql else state_document
     return Page([present(bundle, context) for bundle in bundles], total)
 

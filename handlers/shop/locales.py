@@ -1,5 +1,5 @@
 """Locales: GET /api/shop/locales, /locales/{id}; GraphQL locales, locale."""
-from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
+from domain.common import Page, RequestContext, Window, get_or_not_found, iso, paginate
 from storage.models import Locale
 
 
@@ -8,9 +8,17 @@ def locale_document(locale: Locale, context: RequestContext) -> dict:
             "logoPath": locale.logo_path, "logoUrl": context.media(locale.logo_path)}
 
 
-def list_locales(context: RequestContext, window: Window) -> Page:
-    return paginate(Locale.select().order_by(Locale.id), window, lambda row: locale_document(row, context))
+def graphql_locale_document(locale: Locale, context: RequestContext) -> dict:
+    """GraphQL locales also carry the timestamps (rest-api/shop/locales/list.md)."""
+    return {**locale_document(locale, context), "createdAt": iso(locale.created_at),
+            "updatedAt": iso(locale.updated_at)}
 
 
-def get_locale(context: RequestContext, id: int) -> dict:
-    return locale_document(get_or_not_found(Locale, id, "Locale"), context)
+def list_locales(context: RequestContext, window: Window, graphql: bool = False) -> Page:
+    present = graphql_locale_document if graphql else locale_document
+    return paginate(Locale.select().order_by(Locale.id), window, lambda row: present(row, context))
+
+
+def get_locale(context: RequestContext, id: int, graphql: bool = False) -> dict:
+    present = graphql_locale_document if graphql else locale_document
+    return present(get_or_not_found(Locale, id, "Locale"), context)

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
+from domain.catalog.attribute_values import names as attribute_names, product_attributes
 from domain.catalog.filters import parse_criteria
 from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
 from domain.wishlists import mark_flags
+from handlers.shop.categories import storefront_url
 from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
@@ -53,9 +55,10 @@ def list_products(context: RequestContext, window: Window, fields: frozenset | N
 
 
 def get_product(context: RequestContext, id: int = None, sku: str = None, url_key: str = None,
-                fields: frozenset | None = None, **_ignored) -> dict:
-    """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key."""
-    product_id = find_product_id(context, id, sku, url_key)
+                fields: frozenset | None = None, url: str = None, **_ignored) -> dict:
+    """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key (`url`
+    on the overview page's productByUrl)."""
+    product_id = find_product_id(context, id, sku, url_key or url)
     if product_id is None:
         raise NotFound("Product")
     return load_documents([product_id], context, DETAIL_FIELDS | (fields or frozenset()))[0]
@@ -94,13 +97,30 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     translations = translations_by_product(ids, context)
     images = assets_by_product(ProductImage, ids, context)
     documents = []
+    base = storefront_url(Channel.get_by_id(context.channel_id).hostname, context.media_url) \
+        if "productFlat" in fields else None
     for pid in ids:
         document = card(products[pid], translations.get(pid), images.get(pid, []), context)
+        if base is not None:
+            document["productFlat"] = flat(document, translations.get(pid), base)
+        for image in images.get(pid, []):
+            image["alt"] = document["name"]
+        if "weight" in fields:
+            document["weight"] = float(products[pid].weight) if products[pid].weight is not None else None
         add_scalar_details(document, products[pid], translations.get(pid), images.get(pid, []), context, fields)
         documents.append(document)
     mark_flags(documents, context)
     add_relations(documents, products, context, fields)
     return documents
+
+
+def flat(document: dict, translation, base: str) -> dict:
+    """Bagisto's flat row of the product in the request channel and locale (overview pages)."""
+    return {"id": document["id"], "url": f"{base}/{document['urlKey']}", "new": document["new"],
+            "featured": document["featured"], "status": document["status"],
+            **{key: getattr(translation, column) if translation else "" for key, column in (
+                ("metaTitle", "meta_title"), ("metaDescription", "meta_description"),
+                ("metaKeywords", "meta_keywords"))}}
 
 
 def translations_by_product(ids, context) -> dict[int, ProductTranslation]:
@@ -169,17 +189,18 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
         (("channels",), lambda: fill(by_id, "channels", channels_by_product(ids))),
         (("attributeFamily",), lambda: fill(by_id, "attributeFamily", families(products))),
         (("superAttributes", "superAttributeOptions"), lambda: fill_super_attributes(by_id, ids, context)),
-        (("variants", "isSaleable", "combinations"), lambda: fill_variants(by_id, context, fields)),
+        (("variants", "isSaleable", "availability", "combinations"), lambda: fill_variants(by_id, context, fields)),
         (("customizableOptions",), lambda: fill(by_id, "customizableOptions", options_by_product(ids, context))),
         (tuple(LINK_FIELDS.values()), lambda: fill_links(by_id, ids, context)),
         (("attributeValues",), lambda: fill(by_id, "attributeValues", attribute_values_by_product(ids))),
+        (("attributes",), lambda: fill(by_id, "attributes", product_attributes(ids, context))),
     ]
     for needed, load in loaders:
         if fields & set(needed):
             load()
     if fields & set(TYPE_RELATIONS):
         fill_type_relations(by_id, context, fields, load_cards=load_documents)
-    if "isSaleable" in fields:
+    if fields & {"isSaleable", "availability"}:
         fill_composite_saleability(by_id, context, stock_by_product)
     for name in UNSUPPORTED_TYPE_RELATIONS:
         if name in fields:
@@ -283,10 +304,12 @@ def fill_super_attributes(by_id, ids, context):
             "translation": {"label": labels.get(option.id, option.admin_name)}})
     for document in by_id.values():
         document["superAttributes"] = []
+    names = attribute_names({link.attribute_id for link in links}, context)
     for link in links:
         by_id[link.product_id]["superAttributes"].append({
             "id": link.attribute.id, "code": link.attribute.code, "type": link.attribute.type,
-            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, [])})
+            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, []),
+            "label": names.get(link.attribute_id) or link.attribute.admin_name})
     for document in by_id.values():
         document["superAttributeOptions"] = json.dumps(
             {attribute["code"]: [option["id"] for option in attribute["options"]]
@@ -399,6 +422,12 @@ def require_product(context, product_id: int) -> int:
 
 def list_product_images_of_product(context, product_id: int) -> list[dict]:
     return assets_by_product(ProductImage, [require_product(context, product_id)], context).get(product_id, [])
+
+
+def list_product_booking_products(context, product_id: int) -> list[dict]:
+    """No product of this catalog is a booking product: an empty list for any visible product, else 404."""
+    require_product(context, product_id)
+    return []
 
 
 def list_product_videos_of_product(context, product_id: int) -> list[dict]:
@@ -537,7 +566,13 @@ def stored_translation(text_field: str):
 
 
 graphql_resolvers = {
-    "Product": {code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+    "Product": {**{code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+                "availability": lambda product, _info: "in_stock" if product.get("isSaleable") else "out_of_stock"},
+    "ProductCursorConnection": {"totalItems": lambda connection, _info: connection["totalCount"]},
+    "ProductSuperAttributeOption": {"label": lambda option, _info: option["translation"]["label"],
+                                    "value": lambda option, _info: str(option["id"])},
+    "ProductImage": {"url": lambda image, _info: image["publicPath"],
+                     "position": lambda image, _info: str(image["position"])},
     "ProductBundleOption": {"translation": stored_translation("label")},
     "ProductDownloadableLink": {"translation": stored_translation("title")},
     "ProductDownloadableSample": {"translation": stored_translation("title")},

@@ -249,6 +249,17 @@ def strip_graphql_comments(document: str) -> str:
     return "".join(out).strip()
 
 
+def only_schema_definitions(document: str) -> bool:
+    """True for a block of type-system definitions (`type Product { ... }`, `directive @auth ...`): a
+    page showing its schema, not a request to send."""
+    from graphql import ExecutableDefinitionNode, GraphQLSyntaxError, parse
+    try:
+        definitions = parse(document).definitions
+    except GraphQLSyntaxError:
+        return False
+    return bool(definitions) and not any(isinstance(node, ExecutableDefinitionNode) for node in definitions)
+
+
 def looks_like_graphql(text: str) -> bool:
     return bool(re.match(r"(?:query|mutation|subscription|fragment)\b|\{", text.strip()))
 
@@ -455,6 +466,9 @@ class PageReader:
         document = strip_graphql_comments(text)
         if not document:
             self.skipped.append((self.page, where, "a GraphQL block holding only comments"))
+            return
+        if only_schema_definitions(document):
+            self.skipped.append((self.page, where, "a GraphQL block holding only schema definitions (SDL)"))
             return
         if variables is None and variables_error is None:
             variables, variables_error = parse_variables(variables_text)

@@ -3,7 +3,8 @@ import pytest
 
 from tests.docs.conformance import compare_shape, read_exceptions
 from tests.docs.extract import (
-    SEEDS, documented_nullable, parse_curl, parse_raw_http, read_page, strip_graphql_comments,
+    SEEDS, documented_nullable, parse_curl, parse_raw_http, only_schema_definitions, read_page,
+    strip_graphql_comments,
 )
 
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the Bagisto pages are not next to the project")
@@ -101,6 +102,15 @@ def test_legacy_stub_pages_are_reported_not_dropped():
     assert found.examples == []
     assert found.skipped == [("graphql-api/admin/orders.md", "front matter example get-all-orders",
                               "a GraphQL block holding only comments")]
+
+
+def test_schema_definition_blocks_are_reported_not_run():
+    skipped = [entry for entry in read_page("graphql-api/best-practices.md").skipped
+               if entry[2] == "a GraphQL block holding only schema definitions (SDL)"]
+    assert len(skipped) == 2
+    assert only_schema_definitions('type Product { id: ID! }')
+    assert not only_schema_definitions('query { products { totalCount } }')
+    assert not only_schema_definitions('query { products {')
 
 
 def test_comments_whose_line_end_was_lost():
