@@ -28,6 +28,9 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
                 "path": base + route,
                 "handler": f"{handler_modules[operation_id]}:{snake_case(operation_id)}",
                 "auth": sorted({name for requirement in security for name in requirement}),
+                # a customer token taken when sent: another requirement of the operation goes without it
+                "auth_optional": any("customerToken" in requirement for requirement in security)
+                and any("customerToken" not in requirement for requirement in security),
                 "pagination": operation.get("x-pagination"),
                 "permission": operation.get("x-permission"),
                 "area": (operation.get("tags") or ["other"])[0],
@@ -133,7 +136,8 @@ def bind_field(schema, type_name, field, rest_by_id):
         "handler": handler,
         "auth": auth,
         # a customer token is taken when sent, not required (@handler(auth: "optional-customer"))
-        "auth_optional": "handler" in directives and directives["handler"].get("auth") == "optional-customer",
+        "auth_optional": directives["handler"].get("auth") == "optional-customer" if "handler" in directives
+        else rest_by_id[operation_id]["auth_optional"],
         "permission": permission,
         "connection": return_type.name.endswith("Connection"),
         "list": is_list_type(get_nullable_type(field_type)),

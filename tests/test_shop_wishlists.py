@@ -265,3 +265,19 @@ def test_toggle_removes_an_item_whose_product_is_hidden_now(client, customer):
         assert removed.status_code == 200 and removed.json()["added"] is False
         refused = client.post("/api/shop/wishlists/toggle", json={"productId": row.id}, headers=customer["headers"])
         assert refused.status_code == 404
+
+
+def test_rest_product_documents_carry_the_signed_in_customers_flags(client, customer, other_customer):
+    ids = [row["id"] for row in client.get("/api/shop/products", params={"per_page": 3}).json()]
+    wish(client, customer, ids[0])
+    client.post("/api/shop/compare-items", json={"productId": ids[1]}, headers=customer["headers"])
+
+    def rest_flags(headers=None):
+        rows = client.get("/api/shop/products", params={"per_page": 3}, headers=headers or {}).json()
+        return {row["id"]: (row["isInWishlist"], row["isInCompare"]) for row in rows}
+
+    assert rest_flags(customer["headers"]) == {ids[0]: (1, 0), ids[1]: (0, 1), ids[2]: (0, 0)}
+    assert set(rest_flags(other_customer["headers"]).values()) == {(0, 0)}
+    assert set(rest_flags().values()) == {(0, 0)}
+    detail = client.get(f"/api/shop/products/{ids[0]}", headers=customer["headers"]).json()
+    assert (detail["isInWishlist"], detail["isInCompare"]) == (1, 0)
