@@ -446,6 +446,10 @@ class PageReader:
                     response_text: str | None, where: str):
         text = text.strip()
         status, response, note = documented_response(response_text)
+        if text.startswith("#") and re.search(r"#\s*curl\s", text):
+            # a comment quoting a commented-out curl (a GraphQL page's note that uploads are REST-only)
+            self.skipped.append((self.page, where, "a comment quoting a commented-out curl"))
+            return
         if text.startswith("curl") or re.search(r"(?:^|\s)curl\s", text):
             request = parse_curl(text)
         elif re.match(r"(?:GET|POST|PUT|PATCH|DELETE)\s+\S", text):
