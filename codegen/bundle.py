@@ -77,7 +77,7 @@ def add_page_size_aliases(document: dict):
                 if alias not in taken:
                     operation["parameters"].append({
                         "name": alias, "in": "query",
-                        "description": f"Same as `per_page` (ignored when `per_page` is sent).",
+                        "description": "Same as `per_page` (ignored when `per_page` is sent).",
                         "schema": {key: value for key, value in per_page["schema"].items() if key != "default"}})
 
 

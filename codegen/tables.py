@@ -114,7 +114,10 @@ def bind_field(schema, type_name, field, rest_by_id):
         if type_name == "Mutation":
             mutation = {"payload": payload_field(type_name, name, return_type), "body": operation["body_schema"],
                         "acknowledges": acknowledges(return_type),
-                        "prepare": directives["operation"].get("prepare")}
+                        "prepare": directives["operation"].get("prepare"),
+                        "read_before": read_before(operation, rest_by_id) if directives["operation"].get("showsDeleted")
+                        else None,
+                        "node_has_id": "id" in getattr(payload_node(return_type), "fields", {})}
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
         planned = "planned" in directives
@@ -153,6 +156,22 @@ def acknowledges(payload_type) -> bool:
     fields = [field for name, field in getattr(payload_type, "fields", {}).items() if name != "clientMutationId"]
     node = get_named_type(fields[0].type) if len(fields) == 1 else None
     return bool(node and {"success", "message"} <= set(getattr(node, "fields", {})))
+
+
+def payload_node(payload_type):
+    """The named type of a payload's one result field (None when it has several)."""
+    fields = [field for name, field in getattr(payload_type, "fields", {}).items() if name != "clientMutationId"]
+    return get_named_type(fields[0].type) if len(fields) == 1 else None
+
+
+def read_before(operation: dict, rest_by_id: dict) -> str:
+    """`@operation(showsDeleted: true)` on a delete: the handler of the GET of one item on the same path,
+    which the bridge calls first, so the payload is the resource as it was just before the delete."""
+    reader = next((other for other in rest_by_id.values() if other["method"] == "GET"
+                   and other["path"] == operation["path"] and not other["pagination"]), None)
+    if operation["method"] != "DELETE" or reader is None:
+        raise SpecError(f"{operation['operation_id']}: showsDeleted needs a DELETE with a GET of one item on its path")
+    return reader["handler"]
 
 
 def payload_field(type_name: str, name: str, payload_type, required: bool = True) -> str | None:

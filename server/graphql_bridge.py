@@ -23,6 +23,7 @@ from server.errors import UNAUTHENTICATED
 from domain.ids import MAX_ID, keys_of_iri, parse_id
 from server.handler_table import load_handler
 from server.input_guard import guard
+from storage.db import database
 
 PAGING_ARGS = ("first", "after", "last", "before")
 MAX_PAGE_SIZE = 100
@@ -223,8 +224,21 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
         taken = {"id"} | set(operation["parameters"]) | {camel_case(name) for name in operation["parameters"]}
         arguments["body"] = body_from_input({key: value for key, value in fields.items() if key not in taken},
                                             mutation["body"], binding["surface"])
-    result = handler(context, **arguments)
-    return result[0] if isinstance(result, tuple) else result
+    before = None
+    if mutation.get("read_before"):  # a delete whose payload is the resource as it was
+        path_arguments = {name: value for name, value in arguments.items() if name != "body"}
+        with database.atomic():
+            before = load_handler(mutation["read_before"])(context, **path_arguments)
+            result = handler(context, **arguments)
+    else:
+        result = handler(context, **arguments)
+    result = result[0] if isinstance(result, tuple) else result
+    if before is not None and isinstance(result, dict) and set(result) <= {"message"}:
+        return before
+    if (mutation.get("node_has_id") and "{" not in operation["path"] and isinstance(result, dict)
+            and "id" not in result and set(result) - {"message"}):
+        result = {"id": operation["path"], **result}  # an action's result (a mass action): the action's IRI
+    return result
 
 
 def payload(binding: dict, result, data: dict) -> dict:

@@ -17,7 +17,7 @@ from storage.models import Currency
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGING = {"page", "per_page", "sort", "order"}
+PAGING = {"page", "per_page", "itemsPerPage", "limit", "sort", "order"}
 CONTEXT = {"locale", "channel"}  # applied to the request context, not filters
 RELAY = {"first", "after", "last", "before"}
 

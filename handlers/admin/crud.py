@@ -51,7 +51,6 @@ from peewee import SQL, ForeignKeyField, IntegrityError
 from domain.access import created
 from domain.common import Page, RequestContext, Window, camel_case, iso, json_number
 from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
-from domain.ids import parse_id
 from storage.db import database
 from storage.models import utcnow
 
@@ -381,25 +380,3 @@ class AdminResource:
         handler.admin_resource = self
         handler.admin_kind = kind
         return handler
-
-
-# --- GraphQL twins ------------------------------------------------------------------
-
-def graphql_delete(get_handler, delete_handler):
-    """A GraphQL delete (`@handler`, input `{id}`) whose payload is the object as it was just before
-    the delete, as the delete pages show it; the REST delete answers `{message}` only."""
-    def handler(context: RequestContext, input: dict) -> dict:
-        key = parse_id(input.get("id"))
-        with database.atomic():
-            last_state = get_handler(context, key)
-            delete_handler(context, key)
-        return last_state
-    return handler
-
-
-def graphql_mass_action(handler, path: str):
-    """A GraphQL mass action (`@handler` with the REST body schema): the REST result, with `id` the
-    path of the action that ran (a mass action is not a stored resource; the pages show an IRI)."""
-    def run(context: RequestContext, input: dict) -> dict:
-        return {"id": path, **handler(context, body=input)}
-    return run

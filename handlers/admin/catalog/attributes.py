@@ -16,7 +16,7 @@ from peewee import Value, fn
 
 from domain.access import created
 from handlers.admin.crud import (
-    AdminResource, Refusal, exact, flag, graphql_delete, graphql_mass_action, id_list, partial,
+    AdminResource, Refusal, exact, flag, id_list, partial,
 )
 from domain.common import RequestContext, camel_case, iso
 from domain.ids import parse_id
@@ -304,9 +304,6 @@ mass_delete_admin_attributes = dataclasses.replace(
 
 # --- GraphQL ---------------------------------------------------------------------
 
-graphql_delete_admin_attribute = graphql_delete(get_admin_attribute, delete_admin_attribute)
-graphql_mass_delete_admin_attributes = graphql_mass_action(mass_delete_admin_attributes,
-                                                           "/api/admin/catalog/attributes/mass-delete")
 
 
 def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, attribute_id: int | None = None) -> dict:

@@ -17,7 +17,7 @@ import base64
 from peewee import JOIN
 
 from domain.access import created
-from handlers.admin.crud import AdminResource, Refusal, exact, graphql_delete, graphql_mass_action, id_list, partial
+from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial
 from domain.common import Page, RequestContext, Window, iso, snake_case
 from domain.errors import Unprocessable
 from storage.db import database
@@ -310,11 +310,6 @@ get_admin_category = categories.get_handler()
 delete_admin_category = categories.delete_handler()
 mass_delete_admin_categories = categories.mass_delete_handler()
 mass_update_admin_categories_status = categories.mass_update_status_handler()
-graphql_delete_admin_category = graphql_delete(get_admin_category, delete_admin_category)
-graphql_mass_delete_admin_categories = graphql_mass_action(mass_delete_admin_categories,
-                                                           "/api/admin/catalog/categories/mass-delete")
-graphql_mass_update_admin_categories_status = graphql_mass_action(
-    mass_update_admin_categories_status, "/api/admin/catalog/categories/mass-update-status")
 
 
 # --- GraphQL ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ every request, so a rename shows at once.
 """
 import re
 
-from handlers.admin.crud import AdminResource, Refusal, graphql_delete, id_list, partial, plain_document
+from handlers.admin.crud import AdminResource, Refusal, id_list, partial, plain_document
 from domain.common import RequestContext, snake_case
 from domain.errors import Unprocessable
 from storage.models import Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, Product
@@ -126,7 +126,6 @@ get_admin_attribute_family = families.get_handler()
 create_admin_attribute_family = families.create_handler()
 update_admin_attribute_family = families.update_handler()
 delete_admin_attribute_family = families.delete_handler()
-graphql_delete_admin_attribute_family = graphql_delete(get_admin_attribute_family, delete_admin_attribute_family)
 
 
 # --- GraphQL ---------------------------------------------------------------------

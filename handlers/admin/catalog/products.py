@@ -29,7 +29,7 @@ from handlers.admin.catalog.product_prices import holders_of, refresh_price_rang
 from handlers.admin.catalog.product_copy import ProductCopy, group_price_key
 from handlers.admin.catalog.product_values import image_paths
 from handlers.admin.catalog.product_writes import ProductUpdate, check_create, create_product
-from handlers.admin.crud import AdminResource, graphql_mass_action, holds_nul, id_list, refuse_nul
+from handlers.admin.crud import AdminResource, holds_nul, id_list, refuse_nul
 from domain.common import Page, RequestContext, Window
 from domain.ids import parse_id, parse_nested_id
 from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
@@ -247,10 +247,6 @@ def mass_update_status_admin_catalog_products(context: RequestContext, body: dic
     return {**result, "updated": requested}
 
 
-graphql_mass_delete_admin_catalog_products = graphql_mass_action(mass_delete_admin_catalog_products,
-                                                                 "/api/admin/catalog/products/mass-delete")
-graphql_mass_update_status_admin_catalog_products = graphql_mass_action(
-    mass_update_status_admin_catalog_products, "/api/admin/catalog/products/mass-update-status")
 
 
 def copy_admin_catalog_product(context: RequestContext, source_id: int, body: dict | None = None) -> dict:

@@ -4,7 +4,7 @@ The shop formats every price with the currency row (symbol, separators, position
 so an edit shows in the shop at once. The last currency and a channel's base currency cannot be
 deleted; a mass delete that includes one is refused as a whole.
 """
-from handlers.admin.crud import AdminResource, Refusal, graphql_mass_action, partial, plain_document
+from handlers.admin.crud import AdminResource, Refusal, partial, plain_document
 from storage.models import Channel, Currency
 
 LAST_CURRENCY = Refusal("The last remaining currency cannot be deleted.", "last_currency")
@@ -48,5 +48,3 @@ delete_admin_currency = currencies.delete_handler()
 mass_delete_admin_currencies = currencies.mass_delete_handler()
 
 
-graphql_mass_delete_admin_currencies = graphql_mass_action(
-    mass_delete_admin_currencies, "/api/admin/settings/currencies/mass-delete")

@@ -17,7 +17,7 @@ import json
 import os
 from decimal import Decimal, InvalidOperation
 
-from handlers.admin.crud import AdminResource, at_least, at_most, exact, graphql_mass_action
+from handlers.admin.crud import AdminResource, at_least, at_most, exact
 from domain.common import RequestContext, json_number
 from domain.scope import find_channel
 from domain.errors import ApiError
@@ -127,5 +127,3 @@ def sync_admin_exchange_rates(context: RequestContext) -> dict:
             "message": "Exchange rates updated successfully."}
 
 
-graphql_mass_delete_admin_exchange_rates = graphql_mass_action(
-    mass_delete_admin_exchange_rates, "/api/admin/settings/exchange-rates/mass-delete")

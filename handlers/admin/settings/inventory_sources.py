@@ -5,7 +5,7 @@ A source holds stock (product inventories); carts and orders take stock from act
 source and a source that still holds stock or order allocations cannot be deleted; a mass delete
 containing one is refused as a whole, and one naming ids that do not exist lists them in `skipped`.
 """
-from handlers.admin.crud import AdminResource, Refusal, flag, graphql_mass_action, partial, plain_document
+from handlers.admin.crud import AdminResource, Refusal, flag, partial, plain_document
 from domain.common import camel_case, json_number
 from storage.models import InventorySource, ProductInventory
 from storage.sales_models import OrderItemInventory
@@ -76,5 +76,3 @@ def mass_delete_admin_inventory_sources(context, body: dict) -> dict:
                                   for key in dict.fromkeys(body["indices"]) if key not in deleted]}
 
 
-graphql_mass_delete_admin_inventory_sources = graphql_mass_action(
-    mass_delete_admin_inventory_sources, "/api/admin/settings/inventory-sources/mass-delete")

@@ -3,7 +3,7 @@
 The shop lists every locale, so a new one shows in /api/shop/locales on the next request. The last
 locale and a channel's default locale cannot be deleted; a mass delete skips those and reports why.
 """
-from handlers.admin.crud import AdminResource, Refusal, exact, graphql_mass_action, partial
+from handlers.admin.crud import AdminResource, Refusal, exact, partial
 from handlers.shop.locales import locale_document
 from storage.models import Channel, Locale
 
@@ -40,5 +40,3 @@ delete_admin_locale = locales.delete_handler()
 mass_delete_admin_locales = locales.mass_delete_handler()
 
 
-graphql_mass_delete_admin_locales = graphql_mass_action(
-    mass_delete_admin_locales, "/api/admin/settings/locales/mass-delete")

@@ -5,7 +5,7 @@ A block (carousel, static content, footer links, ...) is created first (name, ty
 channel, theme) and filled per locale afterwards: an update with `locale` and `options` replaces that
 locale's options. The shop shows enabled blocks of its channel's theme on the next request.
 """
-from handlers.admin.crud import AdminResource, exact, flag, graphql_mass_action, partial, plain_document
+from handlers.admin.crud import AdminResource, exact, flag, partial, plain_document
 from domain.errors import Unprocessable
 from storage.models import Locale, ThemeCustomization, ThemeCustomizationTranslation
 
@@ -68,7 +68,3 @@ mass_delete_admin_themes = themes.mass_delete_handler()
 mass_update_admin_theme_status = themes.mass_update_status_handler()
 
 
-graphql_mass_delete_admin_themes = graphql_mass_action(
-    mass_delete_admin_themes, "/api/admin/settings/themes/mass-delete")
-graphql_mass_update_admin_theme_status = graphql_mass_action(
-    mass_update_admin_theme_status, "/api/admin/settings/themes/mass-update-status")
