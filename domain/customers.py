@@ -148,7 +148,7 @@ def authenticate_customer_token(raw_token: str) -> dict | None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         CustomerToken.update(last_used_at=now).where(CustomerToken.id == token.id).execute()
-    return {"customer_id": token.customer_id, "token_id": token.id}
+    return {"customer_id": token.customer_id, "token_id": token.id, "token": raw_token.strip()}
 
 
 def current_customer_id(context: RequestContext) -> int:

@@ -9,7 +9,7 @@ from domain.errors import ApiError
 from domain.sales import payments
 from domain.sales.cart import (
     ADDED, add_product, apply_coupon_code, cart_not_found, current_cart, customer_cart, drop_coupon,
-    guest_cart_of_token, invalid, merge_guest_cart, open_customer_cart, open_guest_cart, remove_item,
+    guest_cart_by_id, guest_cart_of_token, invalid, merge_guest_cart, open_customer_cart, open_guest_cart, remove_item,
     set_item_quantity,
 )
 from domain.sales.cart_totals import compute_totals
@@ -76,8 +76,11 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
 
 
 def own_token(context: RequestContext, cart: Cart) -> str | None:
-    """A guest cart's token, shown only to the bearer of that token; customers' carts have none."""
-    return context.cart_token if cart.customer_id is None and context.cart_id == cart.id else None
+    """The bearer token that reaches this cart, shown only to its bearer: a guest cart's own token, or
+    on a customer's cart the customer token sent (the one credential every cart operation on it takes)."""
+    if cart.customer_id is None:
+        return context.cart_token if context.cart_id == cart.id else None
+    return context.customer_token if context.customer_id == cart.customer_id else None
 
 
 def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, images: dict) -> dict:
@@ -86,7 +89,7 @@ def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, ima
     places = Decimal(1).scaleb(-context.currency.decimals)
     price_incl_tax = line.unit_price + (line.tax / line.quantity).quantize(places, ROUND_HALF_UP)
     base_price_incl_tax = line.base_unit_price + (line.base_tax / line.quantity).quantize(places, ROUND_HALF_UP)
-    options = [dict(option) for option in line.options] or None
+    options = [dict(option) for option in line.options]
     return {
         "id": item.id, "cartId": cart.id, "productId": item.product_id, "childId": item.child_id,
         "name": line.name, "productName": line.name, "sku": line.sku, "type": line.type, "quantity": line.quantity,
@@ -254,13 +257,15 @@ def remove_coupon(context: RequestContext) -> dict:
 
 def merge_cart(context: RequestContext, body: dict) -> dict:
     token = body.get("guestCartToken") or body.get("guest_cart_token")
-    if not token:
-        raise invalid("guestCartToken", "The guest cart token is required.")
+    if not token and body.get("cartId") is None:
+        raise invalid("guestCartToken", "The guest cart token or the guest cart's id (cartId) is required.")
     return merged_document(context, token, body.get("cartId"))
 
 
-def merged_document(context: RequestContext, token: str, cart_id: int | None) -> dict:
-    guest = guest_cart_of_token(token, cart_id)
+def merged_document(context: RequestContext, token: str | None, cart_id: int | None) -> dict:
+    """The guest cart of `token` (`cart_id`, when sent too, must be its id), or the one `cart_id`
+    names alone under the rule of `guest_cart_by_id`, merged into the customer's cart."""
+    guest = guest_cart_of_token(token, cart_id) if token else guest_cart_by_id(context, cart_id)
     if not CartItem.select().where(CartItem.cart == guest.id).exists():
         raise ApiError(422, "The guest cart has no items to merge.", "empty_cart")
     cart = merge_guest_cart(context, guest, context.customer_id)
@@ -290,15 +295,14 @@ def graphql_add_product_in_cart(context: RequestContext, input: dict) -> dict:
 
 
 def graphql_merge_cart(context: RequestContext, input: dict) -> dict:
-    if not input.get("cartToken"):
-        raise invalid("cartToken",
-                      "The guest cart token is required: a cart id alone does not prove the cart is yours.")
-    return merged_document(context, input["cartToken"], input.get("cartId"))
+    if not input.get("cartToken") and input.get("cartId") is None:
+        raise invalid("cartId", "The guest cart's id (cartId) or its token (cartToken) is required.")
+    return merged_document(context, input.get("cartToken"), input.get("cartId"))
 
 
 def item_options_connection(item: dict, _info):
-    """`options` as the GraphQL pages show it: {edges: [{node: {...}}]}, null for simple lines."""
-    return {"edges": [{"node": option} for option in item["options"]]} if item.get("options") else None
+    """`options` as the GraphQL pages show it: {edges: [{node: {...}}]} (no edges for simple lines)."""
+    return {"edges": [{"node": option} for option in item.get("options") or ()]}
 
 
 graphql_resolvers = {"CartItem": {"options": item_options_connection}}
