@@ -237,7 +237,7 @@ ROOT_FIELDS = {
             "type": 'Mutation',
             "field": 'createLogin',
             "operation_id": None,
-            "handler": 'handlers.shop.customers:graphql_customer_login',
+            "handler": 'handlers.shop.customers:graphql_login',
             "auth": None,
             "permission": None,
             "connection": False,
@@ -245,7 +245,7 @@ ROOT_FIELDS = {
             "node_type": 'createLoginPayload',
             "args": ['input'],
             "area": 'Customers',
-            "mutation": {'payload': 'login', 'body': None, 'acknowledges': True, 'prepare': None},
+            "mutation": {'payload': None, 'body': None, 'acknowledges': False, 'prepare': None},
             "planned": False,
         },
         {
@@ -260,7 +260,7 @@ ROOT_FIELDS = {
             "node_type": 'createLogoutPayload',
             "args": ['input'],
             "area": 'Customers',
-            "mutation": {'payload': 'logout', 'body': None, 'acknowledges': True, 'prepare': None},
+            "mutation": {'payload': None, 'body': None, 'acknowledges': False, 'prepare': None},
             "planned": False,
         },
         {

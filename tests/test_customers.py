@@ -197,7 +197,7 @@ def test_authenticate_customer_token_returns_claims_and_records_use(app, custome
     token_id = int(TOKEN_FORMAT.match(customer["token"]).group(1))
     with database.connection_context():
         claims = authenticate_customer_token(customer["token"])
-        assert claims == {"customer_id": customer["id"], "token_id": token_id}
+        assert claims == {"customer_id": customer["id"], "token_id": token_id, "token": customer["token"]}
         assert CustomerToken.get_by_id(token_id).last_used_at is not None
         assert authenticate_customer_token(customer["token"][:-1] + "0") is None
         assert authenticate_customer_token("１" + customer["token"][1:]) is None

@@ -56,7 +56,7 @@ def test_list_is_own_orders_newest_first_with_paging_headers(client, customer, o
         "id": second.id, "incrementId": str(second.id), "status": "pending", "channelName": "Default Store",
         "isGuest": 0, "customerEmail": "customer@example.com", "customerFirstName": "Jane", "customerLastName": "Doe",
         "shippingMethod": "flatrate_flatrate", "shippingTitle": "Flat Rate - Flat Rate", "couponCode": None,
-        "isGift": 0, "totalItemCount": 1, "totalQtyOrdered": 3, "baseCurrencyCode": "USD",
+        "isGift": 0, "totalItemCount": 1, "itemsCount": 1, "totalQtyOrdered": 3, "baseCurrencyCode": "USD",
         "channelCurrencyCode": "USD", "orderCurrencyCode": "USD",
         "grandTotal": 69.97, "baseGrandTotal": 69.97, "grandTotalInvoiced": 0, "baseGrandTotalInvoiced": 0,
         "grandTotalRefunded": 0, "baseGrandTotalRefunded": 0, "subTotal": 59.97, "baseSubTotal": 59.97,
@@ -359,6 +359,12 @@ def test_shipments_and_status_from_pending_to_completed(client, graphql, custome
     assert hidden["errors"][0]["message"] == f'Customer shipment with ID "{shipment.id}" not found.'
     foreign = graphql_error(client, SHIPMENTS, {"orderId": order.id}, other_customer["headers"])
     assert (foreign["message"], foreign["extensions"]["code"]) == (order_not_found(order.id)["message"], "NOT_FOUND")
+    # without orderId: the shipments of all the customer's orders, none of another customer's
+    every = "{ customerOrderShipments(first: 50) { totalCount edges { node { _id } } } }"
+    mine = graphql(every, {}, customer["headers"])["data"]["customerOrderShipments"]
+    assert shipment.id in [edge["node"]["_id"] for edge in mine["edges"]]
+    theirs = graphql(every, {}, other_customer["headers"])["data"]["customerOrderShipments"]
+    assert shipment.id not in [edge["node"]["_id"] for edge in theirs["edges"]]
 
     with database.connection_context():
         sales_documents.create_shipment(order, default_source())

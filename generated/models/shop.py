@@ -804,6 +804,7 @@ class CustomerOrder(TypedDict):
     couponCode: str | None
     isGift: Literal[0, 1]
     totalItemCount: int
+    itemsCount: NotRequired[int]
     totalQtyOrdered: int
     baseCurrencyCode: str
     channelCurrencyCode: str
@@ -1301,6 +1302,7 @@ class CustomerOrderDetail(TypedDict):
     couponCode: NotRequired[str | None]
     isGift: NotRequired[Literal[0, 1]]
     totalItemCount: NotRequired[int]
+    itemsCount: NotRequired[int]
     totalQtyOrdered: NotRequired[int]
     baseCurrencyCode: NotRequired[str]
     channelCurrencyCode: NotRequired[str]

@@ -198,9 +198,22 @@ def graphql_customer_login(context: RequestContext, input: dict) -> dict:
             "message": "You have logged in successfully"}
 
 
+def graphql_login(context: RequestContext, input: dict) -> dict:
+    """createLogin: the sign-in under `login` (login-customer.md), and as the overview pages read it,
+    the same Bearer token as `accessToken` beside the signed-in `customer`."""
+    customer, token = sign_in(input["email"], input["password"], context.client_ip)
+    merge_on_login(context, customer.id)
+    login = {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
+             "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
+             "message": "You have logged in successfully"}
+    return {"login": login, "accessToken": token, "customer": customer_graphql_document(customer, token)}
+
+
 def graphql_logout(context: RequestContext, input: dict) -> dict:
+    """The payload of createLogout: `logout {success, message}`, and `status`/`message` beside it."""
     revoke_current_token(context)
-    return {"success": True, "message": "Logged out successfully"}
+    message = "Logged out successfully"
+    return {"logout": {"success": True, "message": message}, "status": "success", "message": message}
 
 
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:

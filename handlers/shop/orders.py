@@ -214,6 +214,7 @@ def order_document(order: Order, sales: SalesContext, invoiced: tuple[Decimal, D
         "customerFirstName": order.customer_first_name, "customerLastName": order.customer_last_name,
         "shippingMethod": order.shipping_method, "shippingTitle": order.shipping_title,
         "couponCode": order.coupon_code, "isGift": 0, "totalItemCount": order.total_item_count,
+        "itemsCount": order.total_item_count,
         "totalQtyOrdered": order.total_qty_ordered, "baseCurrencyCode": order.base_currency_code,
         "channelCurrencyCode": channel.base_currency_code or order.base_currency_code, "orderCurrencyCode": code,
         "grandTotalInvoiced": json_number(invoiced[0]), "baseGrandTotalInvoiced": json_number(invoiced[1]),
@@ -350,9 +351,13 @@ def shipment_documents(shipments: list[Shipment]) -> list[dict]:
     } for shipment in shipments]
 
 
-def graphql_customer_order_shipments(context: RequestContext, window: Window, order_id: int) -> Page:
-    order = own_order(context, order_id)
-    query = Shipment.select().where(Shipment.order == order.id)
+def graphql_customer_order_shipments(context: RequestContext, window: Window, order_id: int | None = None) -> Page:
+    """The shipments of one of the customer's orders, or without `orderId` of all their orders in this channel."""
+    if order_id is not None:
+        query = Shipment.select().where(Shipment.order == own_order(context, order_id).id)
+    else:
+        query = (Shipment.select().join(Order)
+                 .where(Order.customer == current_customer_id(context), Order.channel == context.channel_id))
     shipments = list(query.order_by(Shipment.id).offset(window.offset).limit(window.limit))
     return Page(shipment_documents(shipments), query.count())
 
