@@ -373,7 +373,7 @@ ROOT_FIELDS = {
             "field": 'createVerifyToken',
             "operation_id": None,
             "handler": 'handlers.shop.customers:graphql_verify_token',
-            "auth": ['customerToken', 'storefrontKey'],
+            "auth": None,
             "permission": None,
             "connection": False,
             "list": False,

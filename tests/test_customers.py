@@ -410,8 +410,16 @@ def test_graphql_registration_and_login(graphql):
     assert login_document["success"] is True and TOKEN_FORMAT.match(login_document["token"])
 
     other = graphql("""mutation { createLogin(input: {email: "%s", password: "%s"}) {
-        login { id email firstName lastName token success message } } }""" % (address, PASSWORD))
+        login { id email firstName lastName token success message } accessToken
+        customer { _id email firstName } } }""" % (address, PASSWORD))
     assert other["data"]["createLogin"]["login"]["firstName"] == "John"
+    # accessToken is the same Bearer token as login.token, and it works
+    access = other["data"]["createLogin"]["accessToken"]
+    assert access == other["data"]["createLogin"]["login"]["token"] and TOKEN_FORMAT.match(access)
+    assert other["data"]["createLogin"]["customer"] == {"_id": customer_document["_id"], "email": address,
+                                                        "firstName": "John"}
+    profile = graphql("{ readCustomerProfile { email } }", headers={"Authorization": f"Bearer {access}"})
+    assert profile["data"]["readCustomerProfile"]["email"] == address
 
 
 def test_graphql_registration_validates_like_rest(graphql, customer):
@@ -460,8 +468,20 @@ def test_graphql_profile_update_verify_and_logout(client, graphql, customer):
 
     verified = graphql("mutation { createVerifyToken(input: {}) { verifyToken { isValid message } } }", headers=headers)
     assert verified["data"]["createVerifyToken"]["verifyToken"] == {"isValid": True, "message": "Token is valid"}
-    logout = graphql("mutation { createLogout(input: {}) { logout { success message } } }", headers=headers)
-    assert logout["data"]["createLogout"]["logout"] == {"success": True, "message": "Logged out successfully"}
+    token = headers["Authorization"].split(" ", 1)[1]
+    check = "mutation($t: String) { createVerifyToken(input: {token: $t}) { verifyToken { isValid message } } }"
+    assert graphql(check, {"t": token})["data"]["createVerifyToken"]["verifyToken"]["isValid"] is True
+    forged = graphql(check, {"t": token[:-1] + ("A" if token[-1] != "A" else "B")})
+    assert forged["data"]["createVerifyToken"]["verifyToken"] == {"isValid": False,
+                                                                   "message": "Token is invalid or expired"}
+    unauthenticated = graphql("mutation { createVerifyToken(input: {}) { verifyToken { isValid } } }")
+    assert unauthenticated["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    logout = graphql("mutation { createLogout(input: {}) { logout { success message } status message } }",
+                     headers=headers)
+    assert logout["data"]["createLogout"] == {"logout": {"success": True, "message": "Logged out successfully"},
+                                              "status": "success", "message": "Logged out successfully"}
+    again = graphql(check, {"t": token})  # the revoked token is no longer valid
+    assert again["data"]["createVerifyToken"]["verifyToken"]["isValid"] is False
     revoked = client.post("/api/graphql", json={"query": "{ readCustomerProfile { id } }"}, headers=headers)
     assert revoked.status_code == 401 and revoked.json() == UNAUTHENTICATED
 

@@ -455,3 +455,13 @@ def test_reorder_with_nothing_available_and_of_another_customer(graphql, custome
     foreign = graphql(REORDER, {"orderId": order.id}, other_customer["headers"])
     assert foreign["data"]["createReorderOrder"] is None
     assert foreign["errors"][0]["message"] == order_not_found(order.id)["message"]
+
+
+def test_a_shipment_defaults_its_carrier_code_to_the_order_carrier(customer):  # noqa: F811
+    product = make_product("5.00", {default_source(): 5})
+    order = create_order(customer["id"], [Line(product, 1, D("5.00"))])
+    with database.connection_context():
+        Order.update(shipping_method="flatrate_flatrate").where(Order.id == order.id).execute()
+        shipment = sales_documents.create_shipment(Order.get_by_id(order.id), default_source())
+        assert shipment.carrier_code == "flatrate"
+        assert sales_documents.order_carrier(Order(shipping_method=None)) is None
