@@ -465,3 +465,30 @@ def test_a_shipment_defaults_its_carrier_code_to_the_order_carrier(customer):  #
         shipment = sales_documents.create_shipment(Order.get_by_id(order.id), default_source())
         assert shipment.carrier_code == "flatrate"
         assert sales_documents.order_carrier(Order(shipping_method=None)) is None
+
+
+ORDER_BY = """query($id: String, $incrementId: String) { order(id: $id, incrementId: $incrementId) {
+  _id incrementId subtotal subTotal taxTotal taxAmount shippingTotal shippingAmount paymentMethod
+  billingAddress { firstName city zipCode postcode } shippingAddress { city zipCode }
+  items { edges { node { name productName qtyOrdered quantity } } } } }"""
+
+
+def test_order_by_id_or_increment_id_with_the_overview_names(graphql, customer, other_customer):  # noqa: F811
+    order = simple_order(customer, "12.50", 2)
+    by_id = graphql(ORDER_BY, {"id": str(order.id)}, customer["headers"])["data"]["order"]
+    by_iri = graphql(ORDER_BY, {"id": f"/api/shop/customer-orders/{order.id}"}, customer["headers"])
+    assert "errors" not in by_iri, by_iri["errors"]
+    by_iri = by_iri["data"]["order"]
+    by_number = graphql(ORDER_BY, {"incrementId": order.increment_id}, customer["headers"])["data"]["order"]
+    assert by_id == by_iri == by_number and by_id["_id"] == order.id
+    assert (by_id["subtotal"], by_id["taxTotal"], by_id["shippingTotal"]) == (
+        by_id["subTotal"], by_id["taxAmount"], by_id["shippingAmount"])
+    assert by_id["subtotal"] == 25 and by_id["paymentMethod"] is not None
+    assert by_id["billingAddress"]["zipCode"] == by_id["billingAddress"]["postcode"] == "90001"
+    assert by_id["shippingAddress"]["city"] == "Los Angeles"
+    line = by_id["items"]["edges"][0]["node"]
+    assert (line["productName"], line["quantity"]) == (line["name"], line["qtyOrdered"]) and line["quantity"] == 2
+    hidden = graphql(ORDER_BY, {"id": str(order.id)}, other_customer["headers"])
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    neither = graphql(ORDER_BY, {}, customer["headers"])
+    assert neither["errors"][0]["extensions"]["status"] == 400 or neither["errors"][0]["extensions"]["code"]
