@@ -40,6 +40,8 @@ def test_registration_returns_the_documented_customer_and_a_working_token(client
     general = stored(CustomerGroup, code="general")
     token = body.pop("token")
     api_token = body.pop("apiToken")
+    created_at, updated_at = body.pop("createdAt"), body.pop("updatedAt")
+    assert created_at == updated_at and created_at.endswith("+00:00")
     assert body == {"id": body["id"], "firstName": "John", "lastName": "Doe", "gender": "Male",
                     "dateOfBirth": "1990-01-15", "email": "john.doe@example.com", "phone": "5550123", "status": 1,
                     "customerGroupId": general.id, "channelId": 1, "subscribedToNewsLetter": True,
@@ -506,3 +508,19 @@ def test_graphql_delete_profile(graphql, customer):
     assert result["data"]["createCustomerProfileDelete"] == {"customerProfileDelete": None}
     with database.connection_context():
         assert Customer.get_or_none(Customer.id == customer["id"]) is None
+
+
+def test_customer_query_of_the_overview_pages(client, graphql, customer):
+    created = client.post("/api/shop/customer-addresses", headers=customer["headers"], json={
+        "firstName": "Jane", "lastName": "Doe", "email": customer["email"], "address1": "1 Main St", "city": "Austin",
+        "state": "TX", "country": "US", "postcode": "73301", "phone": "5551234567", "defaultAddress": True})
+    assert created.status_code == 201, created.text
+    query = """{ customer { _id email token createdAt addresses { totalCount edges { node {
+        city zipCode postcode defaultAddress defaultBilling defaultShipping } } } } }"""
+    body = graphql(query, headers=customer["headers"])["data"]["customer"]
+    assert (body["_id"], body["email"], body["token"]) == (customer["id"], customer["email"], customer["token"])
+    assert body["createdAt"] and body["addresses"]["totalCount"] >= 1
+    node = body["addresses"]["edges"][0]["node"]
+    assert (node["city"], node["zipCode"], node["postcode"]) == ("Austin", "73301", "73301")
+    assert node["defaultBilling"] is node["defaultShipping"] is node["defaultAddress"] is True
+    assert graphql("{ customer { _id } }")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

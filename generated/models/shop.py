@@ -547,6 +547,8 @@ class CustomerRegistration(TypedDict):
     token: str
     rememberToken: str | None
     name: str
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
 
 
 class CustomerLoginInput(TypedDict, closed=True):

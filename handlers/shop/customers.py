@@ -44,7 +44,7 @@ def registration_document(customer: Customer, token: str) -> dict:
             "customerGroupId": customer.customer_group_id, "channelId": customer.channel_id,
             "subscribedToNewsLetter": customer.subscribed_to_news_letter, "isVerified": int(customer.is_verified),
             "isSuspended": int(customer.is_suspended), "token": token, "rememberToken": None,
-            "name": full_name(customer)}
+            "name": full_name(customer), "createdAt": iso(customer.created_at), "updatedAt": iso(customer.updated_at)}
 
 
 def profile_document(customer: Customer) -> dict:
@@ -199,6 +199,14 @@ def graphql_customer_login(context: RequestContext, input: dict) -> dict:
             "message": "You have logged in successfully"}
 
 
+def graphql_customer(context: RequestContext) -> dict:
+    """`customer` of the overview pages: the signed-in customer (with the Bearer token it sent) and
+    their addresses."""
+    customer = current_customer(context)
+    return {**customer_graphql_document(customer, context.customer_token),
+            "addresses": [address_graphql_document(address) for address in addresses_of(customer.id)]}
+
+
 def graphql_login(context: RequestContext, input: dict) -> dict:
     """createLogin: the sign-in under `login` (login-customer.md), and as the overview pages read it,
     the same Bearer token as `accessToken` beside the signed-in `customer`."""
@@ -271,3 +279,12 @@ def graphql_delete_address(context: RequestContext, input: dict) -> dict:
     address_id = parse_id(input["addressId"], "addressId")
     remove_address(current_customer_id(context), address_id)
     return {"id": str(address_id)}
+
+
+graphql_resolvers = {
+    # the overview pages' names (shop-api.md, customers.md): zipCode is postcode; the one default
+    # address is the default for billing and for shipping alike
+    "CustomerAddress": {"zipCode": lambda document, _info: document.get("postcode"),
+                        "defaultBilling": lambda document, _info: document.get("defaultAddress"),
+                        "defaultShipping": lambda document, _info: document.get("defaultAddress")},
+}
