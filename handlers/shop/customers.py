@@ -19,7 +19,7 @@ from domain.customers import (
     FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, add_address, addresses_of, authenticate_customer_token, change_address,
     create_account,
     current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
-    revoke_current_token, sign_in, update_account, validate_input, without,
+    reset_password, revoke_current_token, sign_in, update_account, validate_input, without,
 )
 from domain.errors import Unprocessable
 from domain.ids import parse_id
@@ -279,6 +279,72 @@ def graphql_delete_address(context: RequestContext, input: dict) -> dict:
     address_id = parse_id(input["addressId"], "addressId")
     remove_address(current_customer_id(context), address_id)
     return {"id": str(address_id)}
+
+
+# --- the overview pages' account operations (shop-api.md, customers.md) ---------------------------
+
+def done(message: str) -> dict:
+    return {"status": "success", "message": message}
+
+
+def graphql_forgot_password(context: RequestContext, input: dict) -> dict:
+    validate_input("ForgotPasswordInput", {"email": input["email"]})
+    request_password_reset(context, input["email"])
+    return done(FORGOT_PASSWORD_MESSAGE)
+
+
+def graphql_reset_password(context: RequestContext, input: dict) -> dict:
+    if input["password"] != input["passwordConfirmation"]:
+        raise Unprocessable({"passwordConfirmation": ["The password confirmation does not match."]})
+    if not reset_password(input["token"], input["password"], input["email"]):
+        raise Unprocessable({"token": ["This password reset token is invalid or has expired."]})
+    return done("Your password has been reset.")
+
+
+def graphql_change_password(context: RequestContext, input: dict) -> dict:
+    data = {"currentPassword": input["oldPassword"], "password": input["newPassword"],
+            "confirmPassword": input["passwordConfirmation"]}
+    validate_input("CustomerProfileUpdateInput", data)
+    update_account(current_customer(context), data, context.customer_token_id)
+    return done("Password updated successfully")
+
+
+def graphql_update_customer(context: RequestContext, input: dict) -> dict:
+    data = without(input, "clientMutationId")
+    validate_input("CustomerProfileUpdateInput", data)
+    customer = current_customer(context)
+    update_account(customer, data, context.customer_token_id)
+    return customer_graphql_document(current_customer(context), context.customer_token)
+
+
+def book_address(input: dict) -> dict:
+    """The overview pages' address fields under our names (address → address1, zipCode → postcode,
+    phoneNumber → phone; defaultBilling or defaultShipping → defaultAddress)."""
+    names = {"address": "address1", "zipCode": "postcode", "phoneNumber": "phone"}
+    data = {names.get(key, key): value for key, value in input.items()
+            if key not in ("clientMutationId", "addressId", "defaultBilling", "defaultShipping")}
+    if any(input.get(flag) for flag in ("defaultBilling", "defaultShipping")):
+        data["defaultAddress"] = True
+    return data
+
+
+def graphql_add_customer_address(context: RequestContext, input: dict) -> dict:
+    customer = current_customer(context)
+    data = {"email": customer.email, **{k: v for k, v in book_address(input).items() if v is not None}}
+    validate_input("CustomerAddressInput", data)
+    return address_graphql_document(add_address(customer.id, data))
+
+
+def graphql_update_customer_address(context: RequestContext, input: dict) -> dict:
+    data = {key: value for key, value in book_address(input).items() if value is not None}
+    validate_input("CustomerAddressUpdateInput", data)
+    address = change_address(current_customer_id(context), parse_id(input["addressId"], "addressId"), data)
+    return address_graphql_document(address)
+
+
+def graphql_delete_customer_address(context: RequestContext, input: dict) -> dict:
+    remove_address(current_customer_id(context), parse_id(input["addressId"], "addressId"))
+    return done("Address deleted successfully")
 
 
 graphql_resolvers = {

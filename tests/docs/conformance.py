@@ -318,7 +318,7 @@ OWN_RESOURCES = re.compile(r"^(/api/shop/customer-profile-updates/)(\d+|\{[^}]*\
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 REMOVE_COUPON = re.compile(r"remove-coupon|RemoveCoupon")
 MERGE_CART = re.compile(r"(?i)merge-?carts?$|MergeCart$")
-PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate")
+PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate|^updateCustomer$")
 LOGIN = re.compile(r"(?i)/login$|Login$")
 REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
 KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
@@ -679,6 +679,8 @@ class Runner:
         if LOGIN.search(field_name):
             document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
             document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["password"]}"', document)
+        elif PROFILE_UPDATE.search(field_name):  # the docs customer keeps its email for later examples
+            document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
         elif DELETE_SELF.search(field_name):
             from tests.admin_fixtures import PASSWORD
             document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{PASSWORD}"', document)
