@@ -5,7 +5,7 @@ from tests.cart_fixtures import configurable, gql, product  # noqa: F401 (fixtur
 from tests.customer_fixtures import customer, other_customer  # noqa: F401
 
 CART = "id _id itemsCount itemsQty subtotal grandTotal shippingTotal shippingAmount couponCode discountAmount " \
-       "items { edges { node { _id productId quantity price product { id name sku price } } } }"
+       "items { edges { node { _id productId quantity price total totalPrice product { id name sku price } } } }"
 CREATE = "mutation { createCart(input: {}) { cart { %s cartToken } } }" % CART
 ADD = """mutation($cartId: String, $items: [CartItemInput!]!) {
   addProductsToCart(input: {cartId: $cartId, items: $items}) { cart { %s } } }""" % CART
@@ -43,7 +43,7 @@ def test_a_guest_cart_through_the_overview_operations(gql):
     assert (cart["itemsCount"], cart["itemsQty"], cart["subtotal"]) == (2, 3, 10.5)
     line = nodes(cart)[0]
     assert line["product"] == {"id": str(tea.id), "name": "Tea", "sku": tea.sku, "price": 4}
-    assert cart["shippingTotal"] == cart["shippingAmount"]
+    assert cart["shippingTotal"] == cart["shippingAmount"] and line["totalPrice"] == line["total"] == 8
     # all or none: an unknown product leaves the cart as it was
     failed = gql(ADD, {"items": [{"productId": str(tea.id)}, {"productId": "999999999"}]}, token)
     assert code(failed) == "PRODUCT_NOT_FOUND"

@@ -470,7 +470,7 @@ def test_a_shipment_defaults_its_carrier_code_to_the_order_carrier(customer):  #
 ORDER_BY = """query($id: String, $incrementId: String) { order(id: $id, incrementId: $incrementId) {
   _id incrementId subtotal subTotal taxTotal taxAmount shippingTotal shippingAmount paymentMethod
   billingAddress { firstName city zipCode postcode } shippingAddress { city zipCode }
-  items { edges { node { name productName qtyOrdered quantity } } } } }"""
+  items { edges { node { name productName qtyOrdered quantity total totalPrice } } } } }"""
 
 
 def test_order_by_id_or_increment_id_with_the_overview_names(graphql, customer, other_customer):  # noqa: F811
@@ -488,6 +488,7 @@ def test_order_by_id_or_increment_id_with_the_overview_names(graphql, customer, 
     assert by_id["shippingAddress"]["city"] == "Los Angeles"
     line = by_id["items"]["edges"][0]["node"]
     assert (line["productName"], line["quantity"]) == (line["name"], line["qtyOrdered"]) and line["quantity"] == 2
+    assert line["totalPrice"] == line["total"] == 25
     hidden = graphql(ORDER_BY, {"id": str(order.id)}, other_customer["headers"])
     assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     neither = graphql(ORDER_BY, {}, customer["headers"])

@@ -407,5 +407,6 @@ def item_options_connection(item: dict, _info):
     return {"edges": [{"node": option} for option in item.get("options") or ()]}
 
 
-graphql_resolvers = {"CartItem": {"options": item_options_connection, "product": item_product},
+graphql_resolvers = {"CartItem": {"options": item_options_connection, "product": item_product,
+                                  "totalPrice": lambda item, _info: item["total"]},
                      "Cart": {"shippingTotal": lambda cart, _info: cart["shippingAmount"]}}

@@ -451,10 +451,14 @@ def graphql_create_order(context: RequestContext, input: dict) -> dict:
         with database.atomic():
             cart = checkout_cart(context)
             require_items(cart)
-            billing = order_address(input["billingAddress"], "billingAddress")
-            shipping = order_address({"email": billing["email"], "phone": billing["phone"],
-                                      **{k: v for k, v in (input.get("shippingAddress") or {}).items() if v}},
-                                     "shippingAddress") if input.get("shippingAddress") else dict(billing)
+            billing = given_address(context, input, "billing")
+            if input.get("shippingAddressId") is not None or not input.get("shippingAddress"):
+                shipping = given_address(context, input, "shipping") if input.get("shippingAddressId") is not None \
+                    else dict(billing)
+            else:
+                shipping = order_address({"email": billing["email"], "phone": billing["phone"],
+                                          **{k: v for k, v in input["shippingAddress"].items() if v}},
+                                         "shippingAddress")
             save_addresses(cart, {"billing": billing, "shipping": shipping})
             if compute_totals(context, cart).needs_shipping:
                 method = input.get("shippingMethod") or ""
@@ -477,6 +481,16 @@ def use_cart_id(context: RequestContext, cart_id: str | None):
     context.cart_id, context.cart_token = claims["cart_id"], claims["cart_token"]
 
 
+def given_address(context: RequestContext, input: dict, side: str) -> dict:
+    """createOrder's `<side>Address`, or the signed-in customer's saved address `<side>AddressId` (the
+    overview pages send an address book id), as address columns."""
+    if input.get(f"{side}AddressId") is not None:
+        return saved_address_values(context, parse_id(input[f"{side}AddressId"], f"{side}AddressId"))
+    if not input.get(f"{side}Address"):
+        raise Unprocessable({f"{side}Address": [f"Give {side}Address or {side}AddressId."]})
+    return order_address(input[f"{side}Address"], f"{side}Address")
+
+
 def order_address(data: dict, prefix: str) -> dict:
     fields = {rest: data.get(name) for name, rest in ORDER_ADDRESS_FIELDS.items()}
     names = {rest: name for name, rest in ORDER_ADDRESS_FIELDS.items()}
@@ -487,6 +501,8 @@ def created_order_payload(order: Order) -> dict:
     items = [{"id": str(item.id), "productName": item.name, "sku": item.sku, "quantity": item.qty_ordered,
               "price": json_number(item.price)}
              for item in order.items.where(OrderItem.parent.is_null()).order_by(OrderItem.id)]
-    return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "status": order.status,
-                      "total": json_number(order.grand_total), "items": items},
+    return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "incrementId": order.increment_id,
+                      "status": order.status, "total": json_number(order.grand_total),
+                      "grandTotal": json_number(order.grand_total), "createdAt": iso(order.created_at),
+                      "items": items},
             "message": ORDER_PLACED, "success": True}

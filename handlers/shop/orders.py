@@ -477,6 +477,7 @@ graphql_resolvers = {
     "CustomerOrderShipmentItem": {"quantity": lambda document, _info: document["qty"]},
     "CustomerOrderItem": {"additional": lambda document, _info: json.dumps(document.get("additional") or {}),
                           "productName": lambda document, _info: document["name"],
-                          "quantity": lambda document, _info: document["qtyOrdered"]},
+                          "quantity": lambda document, _info: document["qtyOrdered"],
+                          "totalPrice": lambda document, _info: document["total"]},
     "CustomerOrderPayment": {"additional": lambda document, _info: json.dumps(document.get("additional") or {})},
 }
