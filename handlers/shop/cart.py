@@ -409,4 +409,5 @@ def item_options_connection(item: dict, _info):
 
 graphql_resolvers = {"CartItem": {"options": item_options_connection, "product": item_product,
                                   "totalPrice": lambda item, _info: item["total"]},
-                     "Cart": {"shippingTotal": lambda cart, _info: cart["shippingAmount"]}}
+                     "Cart": {"shippingTotal": lambda cart, _info: cart["shippingAmount"],
+                              "shippingMethodCode": lambda cart, _info: cart["shippingMethod"]}}

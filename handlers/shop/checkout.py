@@ -20,6 +20,7 @@ from domain.sales.cart_totals import compute_totals
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.ids import parse_id
+from handlers.shop.cart import cart_document
 from domain.sales.order_placement import (
     CheckoutIncomplete, answer_for_ordered_cart, cart_addresses, missing_steps, place_order, redirect_url,
     replay, require_items,
@@ -506,3 +507,52 @@ def created_order_payload(order: Order) -> dict:
                       "grandTotal": json_number(order.grand_total), "createdAt": iso(order.created_at),
                       "items": items},
             "message": ORDER_PLACED, "success": True}
+
+
+# --- the overview pages' checkout operations (checkout.md, shop-api.md) ------------------------------
+
+def graphql_overview_payment_methods(context: RequestContext, window: Window, cart_id: int | None = None) -> Page:
+    """The methods offered to the bearer's cart; `cartId`, when sent, must be that cart's id."""
+    cart = active_cart_or_none(context) if (context.customer_id or context.cart_id) else None
+    if cart_id is not None and (cart is None or cart.id != cart_id):
+        raise carts.cart_not_found()
+    methods = [{"code": method.code, "title": method.title, "description": method.description, "image": None,
+                "sortOrder": method.sort_order} for method in payments.payment_methods(context, cart)]
+    return Page(methods[window.offset:window.offset + window.limit], len(methods))
+
+
+def graphql_estimate_shipping(context: RequestContext, input: dict) -> list[dict]:
+    use_cart_id(context, input.get("cartId"))
+    if not Country.select().where(Country.code == str(input["country"]).upper()).exists():
+        raise Unprocessable({"country": ["Unknown country code."]})
+    cart = checkout_cart(context)
+    require_items(cart)
+    totals = compute_totals(context, cart)
+    rates = [{"id": rate.code, "code": rate.code, "title": rate.method_title, "description": rate.description,
+              "price": json_number(context.currency.convert(rate_price(rate, totals))),
+              "basePrice": json_number(rate_price(rate, totals))} for rate in totals.shipping_rates]
+    return rates
+
+
+def graphql_save_shipping_method(context: RequestContext, input: dict) -> dict:
+    use_cart_id(context, input.get("cartId"))
+    cart, _rate, _totals = choose_shipping_method(context, input["shippingMethodCode"], "shippingMethodCode")
+    return cart_document(context, cart, "Shipping method saved successfully")
+
+
+def graphql_save_payment_method(context: RequestContext, input: dict) -> dict:
+    use_cart_id(context, input.get("cartId"))
+    choose_payment_method(context, input["method"], "method")
+    return {"status": "success", "message": "Payment method saved successfully"}
+
+
+def guest_order_address(address: dict | None) -> dict | None:
+    names = {"zipCode": "postalCode", "phoneNumber": "phone"}
+    return {names.get(key, key): value for key, value in address.items()} if address else None
+
+
+def graphql_create_guest_order(context: RequestContext, input: dict) -> dict:
+    """createOrder with the overview pages' address names."""
+    placed = graphql_create_order(context, {**input, "billingAddress": guest_order_address(input["billingAddress"]),
+                                            "shippingAddress": guest_order_address(input.get("shippingAddress"))})
+    return placed["order"]
