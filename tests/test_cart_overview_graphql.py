@@ -80,3 +80,20 @@ def test_a_variant_chosen_by_attribute_codes_and_option_labels(gql):
     assert nodes(cart)[0]["productId"] == parent.id and cart["subtotal"] == 22
     wrong = [{"productId": str(parent.id), "superAttributeSelection": {"color": "Red", "size": "M"}}]
     assert code(gql(ADD, {"items": wrong}, token)) == "INVALID_CONFIGURATION"
+
+
+def test_one_product_guest_tokens_and_the_shipping_address(client, gql):
+    token = ok(gql("mutation { generateGuestToken { token } }"), "data", "generateGuestToken", "token")
+    item = product(price="3.00")
+    added = ok(gql("""mutation($p: Int) { addProductsToCart(input: {productId: $p, quantity: 2}) {
+      addProductInCart { itemsQty } cart { itemsQty items { edges { node { product { images { totalCount } } } } } }
+    } }""", {"p": item.id}, token), "data", "addProductsToCart")
+    assert added["addProductInCart"]["itemsQty"] == added["cart"]["itemsQty"] == 2
+    assert code(gql(ADD, {"items": []}, token)) == "VALIDATION_FAILED"
+    client.post("/api/shop/checkout-addresses", headers={"Authorization": f"Bearer {token}"},
+                json={"addressType": "billing", "useForShipping": True, "firstName": "Jane", "lastName": "Doe",
+                      "email": "jane@example.com", "address": "456 Oak Ave", "city": "Los Angeles", "state": "CA",
+                      "country": "US", "postcode": "90001", "phone": "9876543210"})
+    cart = ok(gql("{ cart { address { city zipCode postcode } shippingAddress { city } } }", {}, token), "data", "cart")
+    assert cart["address"] == {"city": "Los Angeles", "zipCode": "90001", "postcode": "90001"}
+    assert cart["shippingAddress"]["city"] == "Los Angeles"

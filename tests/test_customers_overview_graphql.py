@@ -69,3 +69,20 @@ def test_the_address_book_under_the_overview_names(graphql, customer, other_cust
               "status") == "success"
     again = graphql(DELETE, {"id": str(added["_id"])}, headers)
     assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_register_with_password_confirmation_and_login_with_arguments(graphql):
+    register = """mutation($input: createCustomerInput!) { createCustomer(input: $input) { customer { _id email } } }"""
+    address = "overview-register@example.com"
+    base = {"firstName": "John", "lastName": "Doe", "email": address, "password": "SecurePassword123!"}
+    missing = graphql(register, {"input": base})
+    assert "confirmPassword" in missing["errors"][0]["extensions"]["errors"]
+    mismatch = graphql(register, {"input": {**base, "passwordConfirmation": "Other123!x"}})
+    assert "errors" in mismatch
+    created = ok(graphql(register, {"input": {**base, "passwordConfirmation": "SecurePassword123!"}}),
+                 "data", "createCustomer", "customer")
+    signed_in = ok(graphql("""mutation($e: String!, $p: String!) { customerLogin(email: $e, password: $p) {
+      accessToken customer { _id email } } }""", {"e": address, "p": "SecurePassword123!"}), "data", "customerLogin")
+    assert signed_in["customer"] == created
+    profile = graphql("{ readCustomerProfile { email } }", headers={"Authorization": f"Bearer {signed_in['accessToken']}"})
+    assert profile["data"]["readCustomerProfile"]["email"] == address

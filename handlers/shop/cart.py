@@ -334,19 +334,28 @@ def graphql_create_cart(context: RequestContext, input: dict) -> dict:
     return open_cart(context, None)[0]["data"]
 
 
+def graphql_generate_guest_token(context: RequestContext, input: dict) -> str:
+    return open_cart(context, None)[0]["cartToken"]
+
+
 def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:
-    if not input["items"]:
-        raise invalid("items", "Give at least one item.")
+    """The payload (`cart`, and `addProductInCart` as authentication.md names it)."""
+    items = input.get("items")
+    if items is None and input.get("productId") is not None:
+        items = [{"productId": input["productId"], "quantity": input.get("quantity")}]
+    if not items:
+        raise invalid("items", "Give at least one item (or productId).")
     with database.atomic():
         cart = bearer_cart(context, input.get("cartId"), create=True)
-        for position, item in enumerate(input["items"]):
+        for position, item in enumerate(items):
             body = {key: value for key, value in item.items() if key != "superAttributeSelection"}
             body["productId"] = key_of(item["productId"], f"items.{position}.productId")
             if item.get("superAttributeSelection") and body.get("selectedConfigurableOption") is None:
                 body["selectedConfigurableOption"] = variant_of_selection(
                     context, body["productId"], item["superAttributeSelection"], f"items.{position}")
             add_product(context, cart, body)
-    return cart_document(context, cart, ADDED)
+    document = cart_document(context, cart, ADDED)
+    return {"cart": document, "addProductInCart": document}
 
 
 def variant_of_selection(context: RequestContext, product_id: int, selection, field: str) -> int:
@@ -399,7 +408,9 @@ def graphql_remove_coupon(context: RequestContext, input: dict) -> dict:
 
 
 def item_product(item: dict, _info) -> dict:
-    return {"id": item["productId"], "name": item["name"], "sku": item["sku"], "price": item["price"]}
+    image = json.loads(item["baseImage"]).get("original_image_url") if item.get("baseImage") else None
+    return {"id": item["productId"], "name": item["name"], "sku": item["sku"], "price": item["price"],
+            "images": [{"url": image}] if image else []}
 
 
 def item_options_connection(item: dict, _info):
@@ -410,4 +421,6 @@ def item_options_connection(item: dict, _info):
 graphql_resolvers = {"CartItem": {"options": item_options_connection, "product": item_product,
                                   "totalPrice": lambda item, _info: item["total"]},
                      "Cart": {"shippingTotal": lambda cart, _info: cart["shippingAmount"],
-                              "shippingMethodCode": lambda cart, _info: cart["shippingMethod"]}}
+                              "shippingMethodCode": lambda cart, _info: cart["shippingMethod"],
+                              "address": lambda cart, _info: cart["shippingAddress"]},
+                     "CartAddress": {"zipCode": lambda address, _info: address["postcode"]}}

@@ -182,7 +182,10 @@ def added_address_document(address: CustomerAddress) -> dict:
 
 
 def graphql_create_customer(context: RequestContext, input: dict) -> dict:
-    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter")
+    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter", "passwordConfirmation")
+    if input.get("confirmPassword") is None and input.get("passwordConfirmation") is not None:
+        data["confirmPassword"] = input["passwordConfirmation"]
+    data = {key: value for key, value in data.items() if not (key == "confirmPassword" and value is None)}
     if "subscribeToNewsletter" in input and "subscribedToNewsLetter" not in input:
         data["subscribedToNewsLetter"] = input["subscribeToNewsletter"]
     validate_input("CustomerRegistrationInput", data)
@@ -216,6 +219,12 @@ def graphql_login(context: RequestContext, input: dict) -> dict:
              "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
              "message": "You have logged in successfully"}
     return {"login": login, "accessToken": token, "customer": customer_graphql_document(customer, token)}
+
+
+def graphql_customer_login_arguments(context: RequestContext, input: dict, email: str, password: str) -> dict:
+    """customerLogin(email:, password:): createLogin's accessToken and customer."""
+    payload = graphql_login(context, {"email": email, "password": password})
+    return {"accessToken": payload["accessToken"], "customer": payload["customer"]}
 
 
 def graphql_logout(context: RequestContext, input: dict) -> dict:
