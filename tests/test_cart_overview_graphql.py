@@ -97,3 +97,13 @@ def test_one_product_guest_tokens_and_the_shipping_address(client, gql):
     cart = ok(gql("{ cart { address { city zipCode postcode } shippingAddress { city } } }", {}, token), "data", "cart")
     assert cart["address"] == {"city": "Los Angeles", "zipCode": "90001", "postcode": "90001"}
     assert cart["shippingAddress"]["city"] == "Los Angeles"
+
+
+def test_add_to_cart_adds_one_product(gql):
+    token = ok(gql(CREATE), "data", "createCart", "cart", "cartToken")
+    item = product(price="6.00")
+    added = ok(gql("""mutation($p: Int!) { addToCart(input: {productId: $p, quantity: 2}) { success message
+      cart { itemsQty subtotal } } }""", {"p": item.id}, token), "data", "addToCart")
+    assert added["success"] is True and added["cart"] == {"itemsQty": 2, "subtotal": 12}
+    assert code(gql("mutation { addToCart(input: {productId: 999999999}) { success } }", {}, token)) == (
+        "PRODUCT_NOT_FOUND")

@@ -358,6 +358,12 @@ def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:
     return {"cart": document, "addProductInCart": document}
 
 
+def graphql_add_to_cart(context: RequestContext, input: dict) -> dict:
+    added = graphql_add_products_to_cart(context, {"cartId": input.get("cartId"), "items": [
+        {"productId": input["productId"], "quantity": input.get("quantity")}]})
+    return {"success": True, "message": ADDED, "cart": added["cart"]}
+
+
 def variant_of_selection(context: RequestContext, product_id: int, selection, field: str) -> int:
     """The variant of a configurable product whose options are {attribute code: option label}."""
     if not isinstance(selection, dict) or not selection:

@@ -235,7 +235,8 @@ def graphql_logout(context: RequestContext, input: dict) -> dict:
 
 
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:
-    """The input's `token` when sent (valid or not, the answer says so), else the Bearer token."""
+    """The input's `token` when sent (valid or not, the answer says so), else the Bearer token (a
+    customer Bearer is required either way: the field's auth)."""
     if input.get("token") is not None:
         valid = authenticate_customer_token(input["token"]) is not None
         return {"isValid": valid, "message": "Token is valid" if valid else "Token is invalid or expired"}
