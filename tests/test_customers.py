@@ -118,6 +118,22 @@ def test_login_returns_a_seven_day_token(client, customer):
     lifetime = stored(CustomerToken, id=token_id).expires_at - utcnow()
     assert datetime.timedelta(days=6, hours=23) < lifetime <= datetime.timedelta(days=7)
     assert client.get("/api/shop/verify-tokens", headers=bearer(body["token"])).status_code == 200
+    posted = client.post("/api/shop/verify-tokens", headers=bearer(body["token"]))  # the POST form of the guide
+    assert posted.status_code == 200 and posted.json() == client.get(
+        "/api/shop/verify-tokens", headers=bearer(body["token"])).json()
+    assert client.post("/api/shop/verify-tokens", headers=bearer("1|forged")).status_code == 401
+    assert (body["email"], body["name"]) == (customer["email"], f"{body['firstName']} {body['lastName']}")
+
+
+def test_the_address_book_at_the_customers_path(client, customer):
+    created = client.post("/api/shop/customers/addresses", headers=customer["headers"], json={
+        "firstName": "Jane", "lastName": "Doe", "email": customer["email"], "phone": "9876543210",
+        "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US", "postcode": "90001"})
+    assert created.status_code == 201, created.text
+    listed = client.get("/api/shop/customers/addresses", headers=customer["headers"]).json()
+    assert listed == client.get("/api/shop/customer-addresses", headers=customer["headers"]).json()
+    assert created.json()["data"]["address"]["id"] in [row["id"] for row in listed["data"]["addresses"]]
+    assert client.get("/api/shop/customers/addresses").status_code == 401
 
 
 def test_login_failures_do_not_reveal_whether_the_email_exists(client, customer):

@@ -561,6 +561,10 @@ class CustomerLoginResult(TypedDict):
     field_id: int
     apiToken: str
     token: str
+    name: NotRequired[str]
+    email: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
     success: bool
     message: str
 

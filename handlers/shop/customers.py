@@ -91,12 +91,17 @@ def login_customer(context: RequestContext, body: dict):
     customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
-            "success": True, "message": "You have logged in successfully"}, 201
+            "name": full_name(customer), "email": customer.email, "firstName": customer.first_name,
+            "lastName": customer.last_name, "success": True, "message": "You have logged in successfully"}, 201
 
 
 def logout_customer(context: RequestContext) -> dict:
     revoke_current_token(context)
     return {"message": "Successfully logged out"}
+
+
+def verify_customer_token_post(context: RequestContext) -> dict:
+    return verify_customer_token(context)
 
 
 def verify_customer_token(context: RequestContext) -> dict:
@@ -136,6 +141,14 @@ def list_customer_addresses(context: RequestContext, graphql: bool = False, wind
     if graphql:
         return paginate(addresses, window, address_graphql_document)
     return {"data": {"addresses": [address_document(address) for address in addresses]}}
+
+
+def list_customer_addresses_at_customers_path(context: RequestContext):
+    return list_customer_addresses(context)
+
+
+def create_customer_address_at_customers_path(context: RequestContext, body: dict):
+    return create_customer_address(context, body)
 
 
 def create_customer_address(context: RequestContext, body: dict):
