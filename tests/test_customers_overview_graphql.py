@@ -86,3 +86,38 @@ def test_register_with_password_confirmation_and_login_with_arguments(graphql):
     assert signed_in["customer"] == created
     profile = graphql("{ readCustomerProfile { email } }", headers={"Authorization": f"Bearer {signed_in['accessToken']}"})
     assert profile["data"]["readCustomerProfile"]["email"] == address
+
+
+PROFILE_IMAGE = """mutation($input: createCustomerProfileUpdateInput!) { createCustomerProfileUpdate(input: $input) {
+  customerProfileUpdate { id image success message } } }"""
+
+
+def png_data_url() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_profile_image_from_a_data_url(client, graphql, customer):  # noqa: F811
+    from storage.customer_models import Customer
+    from storage.db import database
+    from storage.files import media_storage
+    headers = customer["headers"]
+    node = ok(graphql(PROFILE_IMAGE, {"input": {"image": png_data_url()}}, headers),
+              "data", "createCustomerProfileUpdate", "customerProfileUpdate")
+    assert node["message"] == "Profile image updated successfully" and node["image"].endswith(".png")
+    with database.connection_context():
+        path = Customer.get_by_id(customer["id"]).image
+    assert path.startswith(f"customer/{customer['id']}/") and media_storage().read(path).startswith(b"\x89PNG")
+    for bad in ("data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEA...", "not a data url",
+                "data:image/png;base64," + "A" * 12, "data:image/gif;base64,R0lGODlh"):
+        refused = client.post("/api/graphql", json={"query": PROFILE_IMAGE, "variables": {"input": {"image": bad}}},
+                              headers=headers).json()
+        assert "image" in refused["errors"][0]["extensions"]["errors"], bad
+    removed = ok(graphql(PROFILE_IMAGE, {"input": {"deleteImage": True}}, headers),
+                 "data", "createCustomerProfileUpdate", "customerProfileUpdate")
+    assert removed["image"] is None and media_storage().read(path) is None

@@ -14,17 +14,25 @@ customer id, and another customer's ids answer 404.
 GraphQL inputs bypass the OpenAPI body validation, so they are checked against the same request
 schemas (components of generated/openapi/shop.yaml) before the shared code runs.
 """
+import base64
+import binascii
+import io
+import re
+import secrets
+from types import SimpleNamespace
+
 from domain.common import RequestContext, Window, iso, paginate
 from domain.customers import (
     FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, add_address, addresses_of, authenticate_customer_token, change_address,
-    create_account,
-    current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
+    create_account, current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
     reset_password, revoke_current_token, sign_in, update_account, validate_input, without,
 )
 from domain.errors import Unprocessable
 from domain.ids import parse_id
 from domain.sales.cart import merge_on_login
+from handlers.admin.catalog.product_media import read_image
 from storage.customer_models import Customer, CustomerAddress
+from storage.files import media_storage
 
 
 # --- REST documents ------------------------------------------------------------------------------
@@ -261,19 +269,56 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
     """`status`, `isVerified` and `isSuspended` are store-controlled and ignored; `deleteImage`
     clears the profile image."""
     data = without(input, "clientMutationId", "status", "isVerified", "isSuspended", "image", "deleteImage")
-    if input.get("image"):
-        raise Unprocessable({"image": ["Profile image upload is not supported."]})
+    upload = profile_image(input["image"]) if input.get("image") else None
     validate_input("CustomerProfileUpdateInput", data)
     customer = current_customer(context)
     changes = update_account(customer, data, context.customer_token_id)
-    if input.get("deleteImage") and customer.image:
-        Customer.update(image=None).where(Customer.id == customer.id).execute()
-        customer.image = None
+    if upload or (input.get("deleteImage") and customer.image):
+        replace_profile_image(customer, upload)
+        changes = {**changes, "image": True}
     message = ("Password updated successfully" if set(changes) == {"password"}
+               else "Profile image updated successfully" if set(changes) == {"image"}
                else "Profile updated successfully")
     document = {**profile_graphql_document(context, customer), "id": str(customer.id),
                 "success": True, "message": message}
     return document
+
+
+DATA_URL = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=\s]*)", re.IGNORECASE)
+
+
+def profile_image(value: str) -> tuple[bytes, str]:
+    """A `data:image/<type>;base64,…` URL as the checked bytes and file extension of a whole image
+    (the same checks as product image uploads: type, size, full decode)."""
+    match = DATA_URL.fullmatch(value.strip())
+    if match is None:
+        raise Unprocessable({"image": ["Send the image as a data URL: data:image/<type>;base64,<data>."]})
+    try:
+        raw = base64.b64decode(re.sub(r"\s", "", match[2]), validate=True)
+    except (binascii.Error, ValueError):
+        raise Unprocessable({"image": ["The image is not valid base64."]}) from None
+    content_type = match[1].lower()
+    extension = {"image/jpeg": "jpg", "image/pjpeg": "jpg", "image/png": "png", "image/webp": "webp",
+                 "image/bmp": "bmp"}.get(content_type)
+    if extension is None:
+        raise Unprocessable({"image": ["The image must be a file of type: bmp, jpeg, jpg, png, webp."]})
+    upload = SimpleNamespace(filename=f"profile.{extension}", content_type=content_type, file=io.BytesIO(raw))
+    return read_image(upload)
+
+
+def replace_profile_image(customer: Customer, upload: tuple[bytes, str] | None):
+    """Store the new image (or none) and delete the previous file."""
+    storage = media_storage()
+    path = None
+    if upload:
+        data, extension = upload
+        path = f"customer/{customer.id}/{secrets.token_hex(16)}.{extension}"
+        storage.save(path, data)
+    previous = customer.image
+    Customer.update(image=path).where(Customer.id == customer.id).execute()
+    customer.image = path
+    if previous:
+        storage.delete(previous)
 
 
 def graphql_delete_profile(context: RequestContext, input: dict) -> dict:
