@@ -125,6 +125,14 @@ def test_login_returns_a_seven_day_token(client, customer):
     assert (body["email"], body["name"]) == (customer["email"], f"{body['firstName']} {body['lastName']}")
 
 
+def test_login_at_the_customers_path(client, customer):
+    response = client.post("/api/shop/customers/login", json={"email": customer["email"], "password": PASSWORD})
+    assert response.status_code == 201 and response.json()["id"] == customer["id"]
+    assert client.get("/api/shop/verify-tokens", headers=bearer(response.json()["token"])).status_code == 200
+    wrong = client.post("/api/shop/customers/login", json={"email": customer["email"], "password": "Wrong@Pass123"})
+    assert wrong.status_code == 401
+
+
 def test_the_address_book_at_the_customers_path(client, customer):
     created = client.post("/api/shop/customers/addresses", headers=customer["headers"], json={
         "firstName": "Jane", "lastName": "Doe", "email": customer["email"], "phone": "9876543210",

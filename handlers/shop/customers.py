@@ -95,6 +95,10 @@ def register_customer(context: RequestContext, body: dict):
     return registration_document(customer, token), 201
 
 
+def login_customer_at_customers_path(context: RequestContext, body: dict):
+    return login_customer(context, body)
+
+
 def login_customer(context: RequestContext, body: dict):
     customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
