@@ -65,10 +65,12 @@ class RequestContext:
     public_url: str = ""  # where clients reach this API (server.config.Settings.public_base), no trailing /
     customer_id: int | None = None
     customer_token_id: int | None = None
+    customer_token: str | None = None  # the customer's bearer token (a customer's cart shows it as its cartToken)
     client_ip: str | None = None  # the client address (after trusted proxies): login throttling
     # The guest cart of a cart-token bearer (cart operations); a customer's cart follows customer_id.
     cart_id: int | None = None
     cart_token: str | None = None
+    storefront_key_id: int | None = None  # the storefront key of a shop request
     admin: dict | None = None  # claims of the admin integration token, on the admin surface
     # Raw query string parameters (REST only): products read attribute filters from here.
     query_params: dict = field(default_factory=dict)

@@ -148,7 +148,7 @@ def authenticate_customer_token(raw_token: str) -> dict | None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         CustomerToken.update(last_used_at=now).where(CustomerToken.id == token.id).execute()
-    return {"customer_id": token.customer_id, "token_id": token.id}
+    return {"customer_id": token.customer_id, "token_id": token.id, "token": raw_token.strip()}
 
 
 def current_customer_id(context: RequestContext) -> int:
@@ -388,15 +388,19 @@ def reset_email_text(customer: Customer, link: str) -> str:
             f"The link works once and expires in 24 hours. If you did not ask for it, ignore this email.\n")
 
 
-def reset_password(raw_token: str, password: str) -> bool:
+def reset_password(raw_token: str, password: str, email: str | None = None) -> bool:
     """Complete a reset from the emailed link (for the storefront's reset page: the docs define no
     API operation for it). Revokes every token of the customer (REVOKE_TOKENS_ON_PASSWORD_CHANGE) and
-    clears the email's failed logins (login throttling). False if the token is unusable."""
+    clears the email's failed logins (login throttling). False if the token is unusable (or, when
+    `email` is given, another account's)."""
     validate_input("CustomerNewPassword", password, "password")
     now = utcnow()
     reset = CustomerPasswordReset.get_or_none(CustomerPasswordReset.token_hash == digest(raw_token or ""))
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         return False
+    if email is not None and Customer.select(Customer.email).where(
+            Customer.id == reset.customer_id).scalar() != normalize_email(email):
+        return False  # the token is another account's
     with database.atomic():
         (Customer.update(password=hasher.hash(password), updated_at=now)
          .where(Customer.id == reset.customer_id).execute())

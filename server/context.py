@@ -21,8 +21,11 @@ def build_context(headers, media_url: str, claims=(), locale: str | None = None,
     for claim in claims:
         if "customer_id" in claim:
             context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")
+            context.customer_token = claim.get("token")
         if "cart_id" in claim:
             context.cart_id, context.cart_token = claim["cart_id"], claim.get("cart_token")
+        if "key_id" in claim:
+            context.storefront_key_id = claim["key_id"]
         if "admin_id" in claim:
             context.admin = claim
     return context

@@ -144,8 +144,8 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
         return None
 
     def authenticate(self, request) -> list[dict]:
-        """The caller's claims: [admin] on the admin surface; on the shop, [customer] or [guest cart]
-        for a bearer, none without one."""
+        """The caller's claims: [admin] on the admin surface; on the shop, the storefront key's and, for
+        a bearer, the customer's or the guest cart's."""
         bearer = bearer_token(request.headers.get("Authorization"))
         if self.surface == "admin":
             checked = request.scope.get("state", {}).get("admin_claims")
@@ -159,15 +159,16 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
         raw_key = request.headers.get("X-STOREFRONT-KEY")
         if not raw_key:
             raise MISSING_KEY
-        if lookup_key(raw_key) is None:
+        key = lookup_key(raw_key)
+        if key is None:
             raise INVALID_KEY
         if not bearer:
-            return []
+            return [key]
         claims = customer_claims(bearer) or guest_cart_claims(bearer)
         if claims is None:
             note_rejected(request, "bearer token")
             raise UNAUTHENTICATED
-        return [claims]
+        return [key, claims]
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),

@@ -82,6 +82,8 @@ class Cart(TimestampedModel):
     customer_last_name = CharField(null=True)
     shipping_method = CharField(null=True)  # e.g. flatrate_flatrate
     payment_method = CharField(null=True)  # e.g. cashondelivery
+    # The storefront key a guest cart was created through (merging a guest cart by its id checks it)
+    storefront_key_id = IntegerField(null=True)
 
     class Meta:
         indexes = ((("customer", "is_active"), False),)

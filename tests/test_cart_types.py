@@ -23,7 +23,7 @@ def test_virtual_needs_only_product_and_quantity(client, guest_cart):
     item = product("virtual", price="59.00", stock=None, manage_stock=False)
     body = add(client, guest_cart["headers"], productId=item.id, quantity=2).json()
     line = body["items"][0]
-    assert (line["type"], line["total"], line["options"]) == ("virtual", 118, None)
+    assert (line["type"], line["total"], line["options"]) == ("virtual", 118, [])
     assert body["haveStockableItems"] is False
 
 

@@ -40,6 +40,8 @@ def test_registration_returns_the_documented_customer_and_a_working_token(client
     general = stored(CustomerGroup, code="general")
     token = body.pop("token")
     api_token = body.pop("apiToken")
+    created_at, updated_at = body.pop("createdAt"), body.pop("updatedAt")
+    assert created_at == updated_at and created_at.endswith("+00:00")
     assert body == {"id": body["id"], "firstName": "John", "lastName": "Doe", "gender": "Male",
                     "dateOfBirth": "1990-01-15", "email": "john.doe@example.com", "phone": "5550123", "status": 1,
                     "customerGroupId": general.id, "channelId": 1, "subscribedToNewsLetter": True,
@@ -116,6 +118,30 @@ def test_login_returns_a_seven_day_token(client, customer):
     lifetime = stored(CustomerToken, id=token_id).expires_at - utcnow()
     assert datetime.timedelta(days=6, hours=23) < lifetime <= datetime.timedelta(days=7)
     assert client.get("/api/shop/verify-tokens", headers=bearer(body["token"])).status_code == 200
+    posted = client.post("/api/shop/verify-tokens", headers=bearer(body["token"]))  # the POST form of the guide
+    assert posted.status_code == 200 and posted.json() == client.get(
+        "/api/shop/verify-tokens", headers=bearer(body["token"])).json()
+    assert client.post("/api/shop/verify-tokens", headers=bearer("1|forged")).status_code == 401
+    assert (body["email"], body["name"]) == (customer["email"], f"{body['firstName']} {body['lastName']}")
+
+
+def test_login_at_the_customers_path(client, customer):
+    response = client.post("/api/shop/customers/login", json={"email": customer["email"], "password": PASSWORD})
+    assert response.status_code == 201 and response.json()["id"] == customer["id"]
+    assert client.get("/api/shop/verify-tokens", headers=bearer(response.json()["token"])).status_code == 200
+    wrong = client.post("/api/shop/customers/login", json={"email": customer["email"], "password": "Wrong@Pass123"})
+    assert wrong.status_code == 401
+
+
+def test_the_address_book_at_the_customers_path(client, customer):
+    created = client.post("/api/shop/customers/addresses", headers=customer["headers"], json={
+        "firstName": "Jane", "lastName": "Doe", "email": customer["email"], "phone": "9876543210",
+        "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US", "postcode": "90001"})
+    assert created.status_code == 201, created.text
+    listed = client.get("/api/shop/customers/addresses", headers=customer["headers"]).json()
+    assert listed == client.get("/api/shop/customer-addresses", headers=customer["headers"]).json()
+    assert created.json()["data"]["address"]["id"] in [row["id"] for row in listed["data"]["addresses"]]
+    assert client.get("/api/shop/customers/addresses").status_code == 401
 
 
 def test_login_failures_do_not_reveal_whether_the_email_exists(client, customer):
@@ -197,7 +223,7 @@ def test_authenticate_customer_token_returns_claims_and_records_use(app, custome
     token_id = int(TOKEN_FORMAT.match(customer["token"]).group(1))
     with database.connection_context():
         claims = authenticate_customer_token(customer["token"])
-        assert claims == {"customer_id": customer["id"], "token_id": token_id}
+        assert claims == {"customer_id": customer["id"], "token_id": token_id, "token": customer["token"]}
         assert CustomerToken.get_by_id(token_id).last_used_at is not None
         assert authenticate_customer_token(customer["token"][:-1] + "0") is None
         assert authenticate_customer_token("１" + customer["token"][1:]) is None
@@ -410,8 +436,16 @@ def test_graphql_registration_and_login(graphql):
     assert login_document["success"] is True and TOKEN_FORMAT.match(login_document["token"])
 
     other = graphql("""mutation { createLogin(input: {email: "%s", password: "%s"}) {
-        login { id email firstName lastName token success message } } }""" % (address, PASSWORD))
+        login { id email firstName lastName token success message } accessToken
+        customer { _id email firstName } } }""" % (address, PASSWORD))
     assert other["data"]["createLogin"]["login"]["firstName"] == "John"
+    # accessToken is the same Bearer token as login.token, and it works
+    access = other["data"]["createLogin"]["accessToken"]
+    assert access == other["data"]["createLogin"]["login"]["token"] and TOKEN_FORMAT.match(access)
+    assert other["data"]["createLogin"]["customer"] == {"_id": customer_document["_id"], "email": address,
+                                                        "firstName": "John"}
+    profile = graphql("{ readCustomerProfile { email } }", headers={"Authorization": f"Bearer {access}"})
+    assert profile["data"]["readCustomerProfile"]["email"] == address
 
 
 def test_graphql_registration_validates_like_rest(graphql, customer):
@@ -460,8 +494,20 @@ def test_graphql_profile_update_verify_and_logout(client, graphql, customer):
 
     verified = graphql("mutation { createVerifyToken(input: {}) { verifyToken { isValid message } } }", headers=headers)
     assert verified["data"]["createVerifyToken"]["verifyToken"] == {"isValid": True, "message": "Token is valid"}
-    logout = graphql("mutation { createLogout(input: {}) { logout { success message } } }", headers=headers)
-    assert logout["data"]["createLogout"]["logout"] == {"success": True, "message": "Logged out successfully"}
+    token = headers["Authorization"].split(" ", 1)[1]
+    check = "mutation($t: String) { createVerifyToken(input: {token: $t}) { verifyToken { isValid message } } }"
+    assert graphql(check, {"t": token}, headers=headers)["data"]["createVerifyToken"]["verifyToken"]["isValid"] is True
+    forged = graphql(check, {"t": token[:-1] + ("A" if token[-1] != "A" else "B")}, headers=headers)
+    assert forged["data"]["createVerifyToken"]["verifyToken"] == {"isValid": False,
+                                                                   "message": "Token is invalid or expired"}
+    unauthenticated = client.post("/api/graphql", json={
+        "query": "mutation($t: String) { createVerifyToken(input: {token: $t}) { verifyToken { isValid } } }",
+        "variables": {"t": token}})
+    assert unauthenticated.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    logout = graphql("mutation { createLogout(input: {}) { logout { success message } status message } }",
+                     headers=headers)
+    assert logout["data"]["createLogout"] == {"logout": {"success": True, "message": "Logged out successfully"},
+                                              "status": "success", "message": "Logged out successfully"}
     revoked = client.post("/api/graphql", json={"query": "{ readCustomerProfile { id } }"}, headers=headers)
     assert revoked.status_code == 401 and revoked.json() == UNAUTHENTICATED
 
@@ -486,3 +532,19 @@ def test_graphql_delete_profile(graphql, customer):
     assert result["data"]["createCustomerProfileDelete"] == {"customerProfileDelete": None}
     with database.connection_context():
         assert Customer.get_or_none(Customer.id == customer["id"]) is None
+
+
+def test_customer_query_of_the_overview_pages(client, graphql, customer):
+    created = client.post("/api/shop/customer-addresses", headers=customer["headers"], json={
+        "firstName": "Jane", "lastName": "Doe", "email": customer["email"], "address1": "1 Main St", "city": "Austin",
+        "state": "TX", "country": "US", "postcode": "73301", "phone": "5551234567", "defaultAddress": True})
+    assert created.status_code == 201, created.text
+    query = """{ customer { _id email token createdAt addresses { totalCount edges { node {
+        city zipCode postcode defaultAddress defaultBilling defaultShipping } } } } }"""
+    body = graphql(query, headers=customer["headers"])["data"]["customer"]
+    assert (body["_id"], body["email"], body["token"]) == (customer["id"], customer["email"], customer["token"])
+    assert body["createdAt"] and body["addresses"]["totalCount"] >= 1
+    node = body["addresses"]["edges"][0]["node"]
+    assert (node["city"], node["zipCode"], node["postcode"]) == ("Austin", "73301", "73301")
+    assert node["defaultBilling"] is node["defaultShipping"] is node["defaultAddress"] is True
+    assert graphql("{ customer { _id } }")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -56,7 +56,7 @@ def test_list_is_own_orders_newest_first_with_paging_headers(client, customer, o
         "id": second.id, "incrementId": str(second.id), "status": "pending", "channelName": "Default Store",
         "isGuest": 0, "customerEmail": "customer@example.com", "customerFirstName": "Jane", "customerLastName": "Doe",
         "shippingMethod": "flatrate_flatrate", "shippingTitle": "Flat Rate - Flat Rate", "couponCode": None,
-        "isGift": 0, "totalItemCount": 1, "totalQtyOrdered": 3, "baseCurrencyCode": "USD",
+        "isGift": 0, "totalItemCount": 1, "itemsCount": 1, "totalQtyOrdered": 3, "baseCurrencyCode": "USD",
         "channelCurrencyCode": "USD", "orderCurrencyCode": "USD",
         "grandTotal": 69.97, "baseGrandTotal": 69.97, "grandTotalInvoiced": 0, "baseGrandTotalInvoiced": 0,
         "grandTotalRefunded": 0, "baseGrandTotalRefunded": 0, "subTotal": 59.97, "baseSubTotal": 59.97,
@@ -359,6 +359,12 @@ def test_shipments_and_status_from_pending_to_completed(client, graphql, custome
     assert hidden["errors"][0]["message"] == f'Customer shipment with ID "{shipment.id}" not found.'
     foreign = graphql_error(client, SHIPMENTS, {"orderId": order.id}, other_customer["headers"])
     assert (foreign["message"], foreign["extensions"]["code"]) == (order_not_found(order.id)["message"], "NOT_FOUND")
+    # without orderId: the shipments of all the customer's orders, none of another customer's
+    every = "{ customerOrderShipments(first: 50) { totalCount edges { node { _id } } } }"
+    mine = graphql(every, {}, customer["headers"])["data"]["customerOrderShipments"]
+    assert shipment.id in [edge["node"]["_id"] for edge in mine["edges"]]
+    theirs = graphql(every, {}, other_customer["headers"])["data"]["customerOrderShipments"]
+    assert shipment.id not in [edge["node"]["_id"] for edge in theirs["edges"]]
 
     with database.connection_context():
         sales_documents.create_shipment(order, default_source())
@@ -449,3 +455,41 @@ def test_reorder_with_nothing_available_and_of_another_customer(graphql, custome
     foreign = graphql(REORDER, {"orderId": order.id}, other_customer["headers"])
     assert foreign["data"]["createReorderOrder"] is None
     assert foreign["errors"][0]["message"] == order_not_found(order.id)["message"]
+
+
+def test_a_shipment_defaults_its_carrier_code_to_the_order_carrier(customer):  # noqa: F811
+    product = make_product("5.00", {default_source(): 5})
+    order = create_order(customer["id"], [Line(product, 1, D("5.00"))])
+    with database.connection_context():
+        Order.update(shipping_method="flatrate_flatrate").where(Order.id == order.id).execute()
+        shipment = sales_documents.create_shipment(Order.get_by_id(order.id), default_source())
+        assert shipment.carrier_code == "flatrate"
+        assert sales_documents.order_carrier(Order(shipping_method=None)) is None
+
+
+ORDER_BY = """query($id: String, $incrementId: String) { order(id: $id, incrementId: $incrementId) {
+  _id incrementId subtotal subTotal taxTotal taxAmount shippingTotal shippingAmount paymentMethod
+  billingAddress { firstName city zipCode postcode } shippingAddress { city zipCode }
+  items { edges { node { name productName qtyOrdered quantity total totalPrice } } } } }"""
+
+
+def test_order_by_id_or_increment_id_with_the_overview_names(graphql, customer, other_customer):  # noqa: F811
+    order = simple_order(customer, "12.50", 2)
+    by_id = graphql(ORDER_BY, {"id": str(order.id)}, customer["headers"])["data"]["order"]
+    by_iri = graphql(ORDER_BY, {"id": f"/api/shop/customer-orders/{order.id}"}, customer["headers"])
+    assert "errors" not in by_iri, by_iri["errors"]
+    by_iri = by_iri["data"]["order"]
+    by_number = graphql(ORDER_BY, {"incrementId": order.increment_id}, customer["headers"])["data"]["order"]
+    assert by_id == by_iri == by_number and by_id["_id"] == order.id
+    assert (by_id["subtotal"], by_id["taxTotal"], by_id["shippingTotal"]) == (
+        by_id["subTotal"], by_id["taxAmount"], by_id["shippingAmount"])
+    assert by_id["subtotal"] == 25 and by_id["paymentMethod"] is not None
+    assert by_id["billingAddress"]["zipCode"] == by_id["billingAddress"]["postcode"] == "90001"
+    assert by_id["shippingAddress"]["city"] == "Los Angeles"
+    line = by_id["items"]["edges"][0]["node"]
+    assert (line["productName"], line["quantity"]) == (line["name"], line["qtyOrdered"]) and line["quantity"] == 2
+    assert line["totalPrice"] == line["total"] == 25
+    hidden = graphql(ORDER_BY, {"id": str(order.id)}, other_customer["headers"])
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    neither = graphql(ORDER_BY, {}, customer["headers"])
+    assert neither["errors"][0]["extensions"]["status"] == 400 or neither["errors"][0]["extensions"]["code"]

@@ -16,6 +16,7 @@ The same product with the same selection is one line whose quantity grows. Stock
 ProductInventory.qty over active inventory sources, for products with `manage_stock`; downloadable
 products have none. Placing the order checks stock again, atomically (domain.sales.order_placement).
 """
+import datetime
 import hashlib
 import json
 import secrets
@@ -36,12 +37,14 @@ from storage.models import (
     ProductDownloadableLink, ProductGroupedProduct, ProductInventory, ProductSuperAttribute,
     ProductAttributeValue, ProductTranslation, utcnow,
 )
-from storage.sales_models import Cart, CartItem
+from storage.sales_models import Cart, CartItem, Order
 
 # The spec's CartQuantity bound also caps a line's total (what merges and repeated adds sum to).
 MAX_LINE_QUANTITY = schema("shop", "CartQuantity")["maximum"]
 SINGLE_CHOICE_OPTIONS = ("select", "radio")
 INVALID_DATA = "The given data was invalid."
+# A guest cart named by its id alone (no token) can be merged while it is this fresh (see guest_cart_by_id).
+MERGE_BY_ID_WINDOW = datetime.timedelta(hours=24)
 ADDED = "Product added to cart successfully."
 
 
@@ -116,9 +119,11 @@ def open_customer_cart(context: RequestContext, customer_id: int) -> Cart:
 
 
 def open_guest_cart(context: RequestContext) -> tuple[Cart, str]:
-    """A new guest cart and its token (returned once, never stored)."""
+    """A new guest cart and its token (returned once, never stored); it remembers the storefront key
+    it was created through."""
     token = secrets.token_urlsafe(32)
-    cart = Cart.create(token_hash=hash_token(token), channel=context.channel_id, currency_code=context.currency.code)
+    cart = Cart.create(token_hash=hash_token(token), channel=context.channel_id, currency_code=context.currency.code,
+                       storefront_key_id=context.storefront_key_id)
     return cart, token
 
 
@@ -493,6 +498,22 @@ def guest_cart_of_token(raw_token: str | None, cart_id: int | None = None) -> Ca
     if claims is None or (cart_id is not None and claims["cart_id"] != cart_id):
         raise cart_not_found()
     return Cart.get_by_id(claims["cart_id"])
+
+
+def guest_cart_by_id(context: RequestContext, cart_id) -> Cart:
+    """The guest cart a signed-in customer names by its id alone (merge-cart.md sends only `cartId`):
+    an active guest cart (no customer, never ordered) of this channel, created through the same
+    storefront key as this request, changed within MERGE_BY_ID_WINDOW. Any other id is 404 exactly
+    like an unknown one, so the answer tells nothing about other storefronts' or customers' carts."""
+    if isinstance(cart_id, bool) or not isinstance(cart_id, int) or context.storefront_key_id is None:
+        raise cart_not_found()
+    cart = Cart.get_or_none(Cart.id == cart_id, Cart.customer.is_null(), Cart.is_active == True,  # noqa: E712
+                            Cart.token_hash.is_null(False), Cart.channel == context.channel_id,
+                            Cart.storefront_key_id == context.storefront_key_id,
+                            Cart.updated_at >= utcnow() - MERGE_BY_ID_WINDOW)
+    if cart is None or Order.select().where(Order.cart_id == cart.id).exists():
+        raise cart_not_found()
+    return cart
 
 
 def merge_guest_cart(context: RequestContext, guest: Cart, customer_id: int) -> Cart | None:

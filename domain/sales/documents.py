@@ -326,6 +326,12 @@ def mark_invoice_paid(invoice: Invoice) -> Invoice:
 
 # --- shipments -----------------------------------------------------------------------------------------
 
+def order_carrier(order: Order) -> str | None:
+    """The carrier of the order's shipping method (`flatrate` of `flatrate_flatrate`): a shipment's
+    default carrier code, as the order's shipping title is its default carrier title."""
+    return order.shipping_method.split("_", 1)[0] if order.shipping_method else None
+
+
 def create_shipment(order: Order, source=None, quantities: dict | None = None, carrier_title: str | None = None,
                     track_number: str | None = None, carrier_code: str | None = None) -> Shipment:
     """Ship `quantities` ({order item id: qty} of physical top-level items; None = everything not yet
@@ -344,7 +350,8 @@ def create_shipment(order: Order, source=None, quantities: dict | None = None, c
                  "weight": (top[item_id].weight or ZERO) * qty} for item_id, qty in chosen.items()]
         shipment = Shipment.create(order=order.id, status="shipped", total_qty=sum(chosen.values()),
                                    total_weight=sum((row["weight"] for row in rows), ZERO),
-                                   carrier_code=carrier_code, carrier_title=carrier_title or order.shipping_title,
+                                   carrier_code=carrier_code or order_carrier(order),
+                                   carrier_title=carrier_title or order.shipping_title,
                                    track_number=track_number, inventory_source=source_id)
         ShipmentItem.insert_many([{**row, "shipment": shipment.id} for row in rows]).execute()
         for item_id, qty in chosen.items():

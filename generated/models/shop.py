@@ -578,6 +578,8 @@ class CustomerRegistration(TypedDict):
     token: str
     rememberToken: str | None
     name: str
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
 
 
 class CustomerLoginInput(TypedDict, closed=True):
@@ -590,6 +592,10 @@ class CustomerLoginResult(TypedDict):
     field_id: int
     apiToken: str
     token: str
+    name: NotRequired[str]
+    email: NotRequired[str]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
     success: bool
     message: str
 
@@ -835,6 +841,7 @@ class CustomerOrder(TypedDict):
     couponCode: str | None
     isGift: Literal[0, 1]
     totalItemCount: int
+    itemsCount: NotRequired[int]
     totalQtyOrdered: int
     baseCurrencyCode: str
     channelCurrencyCode: str
@@ -1544,6 +1551,7 @@ class CustomerOrderDetail(TypedDict):
     couponCode: NotRequired[str | None]
     isGift: NotRequired[Literal[0, 1]]
     totalItemCount: NotRequired[int]
+    itemsCount: NotRequired[int]
     totalQtyOrdered: NotRequired[int]
     baseCurrencyCode: NotRequired[str]
     channelCurrencyCode: NotRequired[str]

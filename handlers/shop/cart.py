@@ -4,17 +4,21 @@ import json
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from peewee import fn
+
 from domain.common import RequestContext, iso, json_number
 from domain.errors import ApiError
 from domain.sales import payments
 from domain.sales.cart import (
-    ADDED, add_product, apply_coupon_code, cart_not_found, current_cart, customer_cart, drop_coupon,
-    guest_cart_of_token, invalid, merge_guest_cart, open_customer_cart, open_guest_cart, remove_item,
-    set_item_quantity,
+    ADDED, add_product, addable_product, apply_coupon_code, authenticate_guest_cart_token, cart_not_found,
+    current_cart, customer_cart, drop_coupon, guest_cart_by_id, guest_cart_of_token, invalid, merge_guest_cart,
+    open_customer_cart, open_guest_cart, remove_item, set_item_quantity,
 )
 from domain.sales.cart_totals import compute_totals
 from storage.db import database
-from storage.models import ProductImage, ProductTranslation
+from storage.models import (
+    Attribute, AttributeOption, Product, ProductAttributeValue, ProductImage, ProductTranslation,
+)
 from storage.sales_models import Cart, CartAddress, CartItem
 
 
@@ -76,8 +80,11 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
 
 
 def own_token(context: RequestContext, cart: Cart) -> str | None:
-    """A guest cart's token, shown only to the bearer of that token; customers' carts have none."""
-    return context.cart_token if cart.customer_id is None and context.cart_id == cart.id else None
+    """The bearer token that reaches this cart, shown only to its bearer: a guest cart's own token, or
+    on a customer's cart the customer token sent (the one credential every cart operation on it takes)."""
+    if cart.customer_id is None:
+        return context.cart_token if context.cart_id == cart.id else None
+    return context.customer_token if context.customer_id == cart.customer_id else None
 
 
 def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, images: dict) -> dict:
@@ -86,7 +93,7 @@ def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, ima
     places = Decimal(1).scaleb(-context.currency.decimals)
     price_incl_tax = line.unit_price + (line.tax / line.quantity).quantize(places, ROUND_HALF_UP)
     base_price_incl_tax = line.base_unit_price + (line.base_tax / line.quantity).quantize(places, ROUND_HALF_UP)
-    options = [dict(option) for option in line.options] or None
+    options = [dict(option) for option in line.options]
     return {
         "id": item.id, "cartId": cart.id, "productId": item.product_id, "childId": item.child_id,
         "name": line.name, "productName": line.name, "sku": line.sku, "type": line.type, "quantity": line.quantity,
@@ -254,13 +261,15 @@ def remove_coupon(context: RequestContext) -> dict:
 
 def merge_cart(context: RequestContext, body: dict) -> dict:
     token = body.get("guestCartToken") or body.get("guest_cart_token")
-    if not token:
-        raise invalid("guestCartToken", "The guest cart token is required.")
+    if not token and body.get("cartId") is None:
+        raise invalid("guestCartToken", "The guest cart token or the guest cart's id (cartId) is required.")
     return merged_document(context, token, body.get("cartId"))
 
 
-def merged_document(context: RequestContext, token: str, cart_id: int | None) -> dict:
-    guest = guest_cart_of_token(token, cart_id)
+def merged_document(context: RequestContext, token: str | None, cart_id: int | None) -> dict:
+    """The guest cart of `token` (`cart_id`, when sent too, must be its id), or the one `cart_id`
+    names alone under the rule of `guest_cart_by_id`, merged into the customer's cart."""
+    guest = guest_cart_of_token(token, cart_id) if token else guest_cart_by_id(context, cart_id)
     if not CartItem.select().where(CartItem.cart == guest.id).exists():
         raise ApiError(422, "The guest cart has no items to merge.", "empty_cart")
     cart = merge_guest_cart(context, guest, context.customer_id)
@@ -290,15 +299,134 @@ def graphql_add_product_in_cart(context: RequestContext, input: dict) -> dict:
 
 
 def graphql_merge_cart(context: RequestContext, input: dict) -> dict:
-    if not input.get("cartToken"):
-        raise invalid("cartToken",
-                      "The guest cart token is required: a cart id alone does not prove the cart is yours.")
-    return merged_document(context, input["cartToken"], input.get("cartId"))
+    if not input.get("cartToken") and input.get("cartId") is None:
+        raise invalid("cartId", "The guest cart's id (cartId) or its token (cartToken) is required.")
+    return merged_document(context, input.get("cartToken"), input.get("cartId"))
+
+
+# --- the overview pages' cart operations (cart.md, shop-api.md): the same rules, other names -------
+
+def bearer_cart(context: RequestContext, cart_id: str | None, create: bool = False) -> Cart:
+    """The bearer's cart; without a bearer, `cartId` may name a guest cart by its token."""
+    if cart_id and context.customer_id is None and context.cart_id is None:
+        claims = authenticate_guest_cart_token(cart_id)
+        if claims is None:
+            raise cart_not_found()
+        context.cart_id, context.cart_token = claims["cart_id"], claims["cart_token"]
+    return current_cart(context, create=create)
+
+
+def key_of(value, field: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise invalid(field, f"The {field} must be an id.")
+    return int(text)
+
+
+def graphql_cart(context: RequestContext, id: int | None = None) -> dict:
+    cart = current_cart(context)
+    if id is not None and id != cart.id:
+        raise cart_not_found()
+    return cart_document(context, cart)
+
+
+def graphql_create_cart(context: RequestContext, input: dict) -> dict:
+    return open_cart(context, None)[0]["data"]
+
+
+def graphql_generate_guest_token(context: RequestContext, input: dict) -> str:
+    return open_cart(context, None)[0]["cartToken"]
+
+
+def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:
+    """The payload (`cart`, and `addProductInCart` as authentication.md names it)."""
+    items = input.get("items")
+    if items is None and input.get("productId") is not None:
+        items = [{"productId": input["productId"], "quantity": input.get("quantity")}]
+    if not items:
+        raise invalid("items", "Give at least one item (or productId).")
+    with database.atomic():
+        cart = bearer_cart(context, input.get("cartId"), create=True)
+        for position, item in enumerate(items):
+            body = {key: value for key, value in item.items() if key != "superAttributeSelection"}
+            body["productId"] = key_of(item["productId"], f"items.{position}.productId")
+            if item.get("superAttributeSelection") and body.get("selectedConfigurableOption") is None:
+                body["selectedConfigurableOption"] = variant_of_selection(
+                    context, body["productId"], item["superAttributeSelection"], f"items.{position}")
+            add_product(context, cart, body)
+    document = cart_document(context, cart, ADDED)
+    return {"cart": document, "addProductInCart": document}
+
+
+def graphql_add_to_cart(context: RequestContext, input: dict) -> dict:
+    added = graphql_add_products_to_cart(context, {"cartId": input.get("cartId"), "items": [
+        {"productId": input["productId"], "quantity": input.get("quantity")}]})
+    return {"success": True, "message": ADDED, "cart": added["cart"]}
+
+
+def variant_of_selection(context: RequestContext, product_id: int, selection, field: str) -> int:
+    """The variant of a configurable product whose options are {attribute code: option label}."""
+    if not isinstance(selection, dict) or not selection:
+        raise invalid(f"{field}.superAttributeSelection", "Give {attribute code: option label}.")
+    product = addable_product(context, product_id)
+    wanted = {}
+    for code, label in selection.items():
+        option = (AttributeOption.select().join(Attribute, on=(AttributeOption.attribute == Attribute.id))
+                  .where(Attribute.code == str(code), fn.LOWER(AttributeOption.admin_name) == str(label).lower())
+                  .first())
+        if option is None:
+            raise invalid(f"{field}.superAttributeSelection", f'No option "{label}" of "{code}".',
+                          "invalid_configuration")
+        wanted[option.attribute_id] = option.id
+    for variant in Product.select().where(Product.parent == product.id, Product.status == True):  # noqa: E712
+        values = dict(ProductAttributeValue.select(ProductAttributeValue.attribute, ProductAttributeValue.integer_value)
+                      .where(ProductAttributeValue.product == variant.id).tuples())
+        if all(values.get(attribute) == option for attribute, option in wanted.items()):
+            return variant.id
+    raise invalid(f"{field}.superAttributeSelection", "No variant has these options.", "invalid_configuration")
+
+
+def graphql_update_cart(context: RequestContext, input: dict) -> dict:
+    with database.atomic():
+        cart = bearer_cart(context, input.get("cartId"))
+        for position, item in enumerate(input["items"]):
+            set_item_quantity(context, cart, key_of(item["cartItemId"], f"items.{position}.cartItemId"),
+                              item["quantity"])
+    return cart_document(context, cart, "Cart updated successfully")
+
+
+def graphql_remove_cart_item(context: RequestContext, input: dict) -> dict:
+    cart = bearer_cart(context, input.get("cartId"))
+    remove_item(cart, key_of(input["cartItemId"], "cartItemId"))
+    return cart_document(context, cart, "Item removed from cart successfully")
+
+
+def graphql_apply_coupon(context: RequestContext, input: dict) -> dict:
+    cart = bearer_cart(context, input.get("cartId"))
+    apply_coupon_code(context, cart, input["couponCode"])
+    return cart_document(context, cart, "Coupon applied successfully")
+
+
+def graphql_remove_coupon(context: RequestContext, input: dict) -> dict:
+    cart = bearer_cart(context, input.get("cartId"))
+    drop_coupon(cart)
+    return cart_document(context, cart, "Coupon removed successfully")
+
+
+def item_product(item: dict, _info) -> dict:
+    image = json.loads(item["baseImage"]).get("original_image_url") if item.get("baseImage") else None
+    return {"id": item["productId"], "name": item["name"], "sku": item["sku"], "price": item["price"],
+            "images": [{"url": image}] if image else []}
 
 
 def item_options_connection(item: dict, _info):
-    """`options` as the GraphQL pages show it: {edges: [{node: {...}}]}, null for simple lines."""
-    return {"edges": [{"node": option} for option in item["options"]]} if item.get("options") else None
+    """`options` as the GraphQL pages show it: {edges: [{node: {...}}]} (no edges for simple lines)."""
+    return {"edges": [{"node": option} for option in item.get("options") or ()]}
 
 
-graphql_resolvers = {"CartItem": {"options": item_options_connection}}
+graphql_resolvers = {"CartItem": {"options": item_options_connection, "product": item_product,
+                                  "totalPrice": lambda item, _info: item["total"]},
+                     "Cart": {"shippingTotal": lambda cart, _info: cart["shippingAmount"],
+                              "shippingMethodCode": lambda cart, _info: cart["shippingMethod"],
+                              "address": lambda cart, _info: cart["shippingAddress"]},
+                     "CartAddress": {"zipCode": lambda address, _info: address["postcode"]}}

@@ -20,6 +20,7 @@ from domain.sales.cart_totals import compute_totals
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.ids import parse_id
+from handlers.shop.cart import cart_document
 from domain.sales.order_placement import (
     CheckoutIncomplete, answer_for_ordered_cart, cart_addresses, missing_steps, place_order, redirect_url,
     replay, require_items,
@@ -374,7 +375,7 @@ def graphql_set_checkout_address(context: RequestContext, input: dict) -> dict:
     save_addresses(cart, changes)
     addresses = cart_addresses(cart)
     document = {"id": addresses["billing"].id, "success": True, "message": "Address saved successfully",
-                "cartToken": context.cart_token if not cart.customer_id else None}
+                "cartToken": context.customer_token if cart.customer_id else context.cart_token}
     for side in ("billing", "shipping"):
         flat = address_document(addresses[side])
         for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items():
@@ -451,10 +452,14 @@ def graphql_create_order(context: RequestContext, input: dict) -> dict:
         with database.atomic():
             cart = checkout_cart(context)
             require_items(cart)
-            billing = order_address(input["billingAddress"], "billingAddress")
-            shipping = order_address({"email": billing["email"], "phone": billing["phone"],
-                                      **{k: v for k, v in (input.get("shippingAddress") or {}).items() if v}},
-                                     "shippingAddress") if input.get("shippingAddress") else dict(billing)
+            billing = given_address(context, input, "billing")
+            if input.get("shippingAddressId") is not None or not input.get("shippingAddress"):
+                shipping = given_address(context, input, "shipping") if input.get("shippingAddressId") is not None \
+                    else dict(billing)
+            else:
+                shipping = order_address({"email": billing["email"], "phone": billing["phone"],
+                                          **{k: v for k, v in input["shippingAddress"].items() if v}},
+                                         "shippingAddress")
             save_addresses(cart, {"billing": billing, "shipping": shipping})
             if compute_totals(context, cart).needs_shipping:
                 method = input.get("shippingMethod") or ""
@@ -477,6 +482,16 @@ def use_cart_id(context: RequestContext, cart_id: str | None):
     context.cart_id, context.cart_token = claims["cart_id"], claims["cart_token"]
 
 
+def given_address(context: RequestContext, input: dict, side: str) -> dict:
+    """createOrder's `<side>Address`, or the signed-in customer's saved address `<side>AddressId` (the
+    overview pages send an address book id), as address columns."""
+    if input.get(f"{side}AddressId") is not None:
+        return saved_address_values(context, parse_id(input[f"{side}AddressId"], f"{side}AddressId"))
+    if not input.get(f"{side}Address"):
+        raise Unprocessable({f"{side}Address": [f"Give {side}Address or {side}AddressId."]})
+    return order_address(input[f"{side}Address"], f"{side}Address")
+
+
 def order_address(data: dict, prefix: str) -> dict:
     fields = {rest: data.get(name) for name, rest in ORDER_ADDRESS_FIELDS.items()}
     names = {rest: name for name, rest in ORDER_ADDRESS_FIELDS.items()}
@@ -487,6 +502,57 @@ def created_order_payload(order: Order) -> dict:
     items = [{"id": str(item.id), "productName": item.name, "sku": item.sku, "quantity": item.qty_ordered,
               "price": json_number(item.price)}
              for item in order.items.where(OrderItem.parent.is_null()).order_by(OrderItem.id)]
-    return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "status": order.status,
-                      "total": json_number(order.grand_total), "items": items},
+    return {"order": {"id": str(order.id), "orderNumber": order.increment_id, "incrementId": order.increment_id,
+                      "status": order.status, "total": json_number(order.grand_total),
+                      "grandTotal": json_number(order.grand_total), "createdAt": iso(order.created_at),
+                      "items": items},
             "message": ORDER_PLACED, "success": True}
+
+
+# --- the overview pages' checkout operations (checkout.md, shop-api.md) ------------------------------
+
+def graphql_overview_payment_methods(context: RequestContext, window: Window, cart_id: int | None = None) -> Page:
+    """The methods offered to the bearer's cart; `cartId`, when sent, must be that cart's id."""
+    cart = active_cart_or_none(context) if (context.customer_id or context.cart_id) else None
+    if cart_id is not None and (cart is None or cart.id != cart_id):
+        raise carts.cart_not_found()
+    methods = [{"code": method.code, "title": method.title, "description": method.description, "image": None,
+                "sortOrder": method.sort_order} for method in payments.payment_methods(context, cart)]
+    return Page(methods[window.offset:window.offset + window.limit], len(methods))
+
+
+def graphql_estimate_shipping(context: RequestContext, input: dict) -> list[dict]:
+    use_cart_id(context, input.get("cartId"))
+    if not Country.select().where(Country.code == str(input["country"]).upper()).exists():
+        raise Unprocessable({"country": ["Unknown country code."]})
+    cart = checkout_cart(context)
+    require_items(cart)
+    totals = compute_totals(context, cart)
+    rates = [{"id": rate.code, "code": rate.code, "title": rate.method_title, "description": rate.description,
+              "price": json_number(context.currency.convert(rate_price(rate, totals))),
+              "basePrice": json_number(rate_price(rate, totals))} for rate in totals.shipping_rates]
+    return rates
+
+
+def graphql_save_shipping_method(context: RequestContext, input: dict) -> dict:
+    use_cart_id(context, input.get("cartId"))
+    cart, _rate, _totals = choose_shipping_method(context, input["shippingMethodCode"], "shippingMethodCode")
+    return cart_document(context, cart, "Shipping method saved successfully")
+
+
+def graphql_save_payment_method(context: RequestContext, input: dict) -> dict:
+    use_cart_id(context, input.get("cartId"))
+    choose_payment_method(context, input["method"], "method")
+    return {"status": "success", "message": "Payment method saved successfully"}
+
+
+def guest_order_address(address: dict | None) -> dict | None:
+    names = {"zipCode": "postalCode", "phoneNumber": "phone"}
+    return {names.get(key, key): value for key, value in address.items()} if address else None
+
+
+def graphql_create_guest_order(context: RequestContext, input: dict) -> dict:
+    """createOrder with the overview pages' address names."""
+    placed = graphql_create_order(context, {**input, "billingAddress": guest_order_address(input["billingAddress"]),
+                                            "shippingAddress": guest_order_address(input.get("shippingAddress"))})
+    return placed["order"]

@@ -14,17 +14,26 @@ customer id, and another customer's ids answer 404.
 GraphQL inputs bypass the OpenAPI body validation, so they are checked against the same request
 schemas (components of generated/openapi/shop.yaml) before the shared code runs.
 """
+import base64
+import binascii
+import io
+import re
+import secrets
+from types import SimpleNamespace
+
 from domain.common import RequestContext, Window, iso, paginate
 from domain.customers import (
-    FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, add_address, addresses_of, change_address, create_account,
-    current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
-    revoke_current_token, sign_in, update_account, validate_input, without,
+    FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, add_address, addresses_of, authenticate_customer_token, change_address,
+    create_account, current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
+    reset_password, revoke_current_token, sign_in, update_account, validate_input, without,
 )
 from domain.errors import Unprocessable
 from domain.ids import parse_id
 from domain.compare import adopt_guest_list
 from domain.sales.cart import merge_on_login
+from handlers.admin.catalog.product_media import read_image
 from storage.customer_models import Customer, CustomerAddress
+from storage.files import media_storage
 
 
 # --- REST documents ------------------------------------------------------------------------------
@@ -44,7 +53,7 @@ def registration_document(customer: Customer, token: str) -> dict:
             "customerGroupId": customer.customer_group_id, "channelId": customer.channel_id,
             "subscribedToNewsLetter": customer.subscribed_to_news_letter, "isVerified": int(customer.is_verified),
             "isSuspended": int(customer.is_suspended), "token": token, "rememberToken": None,
-            "name": full_name(customer)}
+            "name": full_name(customer), "createdAt": iso(customer.created_at), "updatedAt": iso(customer.updated_at)}
 
 
 def profile_document(customer: Customer) -> dict:
@@ -87,17 +96,26 @@ def register_customer(context: RequestContext, body: dict):
     return registration_document(customer, token), 201
 
 
+def login_customer_at_customers_path(context: RequestContext, body: dict):
+    return login_customer(context, body)
+
+
 def login_customer(context: RequestContext, body: dict):
     customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
     adopt_guest_list(context, customer.id)
     return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
-            "success": True, "message": "You have logged in successfully"}, 201
+            "name": full_name(customer), "email": customer.email, "firstName": customer.first_name,
+            "lastName": customer.last_name, "success": True, "message": "You have logged in successfully"}, 201
 
 
 def logout_customer(context: RequestContext) -> dict:
     revoke_current_token(context)
     return {"message": "Successfully logged out"}
+
+
+def verify_customer_token_post(context: RequestContext) -> dict:
+    return verify_customer_token(context)
 
 
 def verify_customer_token(context: RequestContext) -> dict:
@@ -137,6 +155,14 @@ def list_customer_addresses(context: RequestContext, graphql: bool = False, wind
     if graphql:
         return paginate(addresses, window, address_graphql_document)
     return {"data": {"addresses": [address_document(address) for address in addresses]}}
+
+
+def list_customer_addresses_at_customers_path(context: RequestContext):
+    return list_customer_addresses(context)
+
+
+def create_customer_address_at_customers_path(context: RequestContext, body: dict):
+    return create_customer_address(context, body)
 
 
 def create_customer_address(context: RequestContext, body: dict):
@@ -183,7 +209,10 @@ def added_address_document(address: CustomerAddress) -> dict:
 
 
 def graphql_create_customer(context: RequestContext, input: dict) -> dict:
-    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter")
+    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter", "passwordConfirmation")
+    if input.get("confirmPassword") is None and input.get("passwordConfirmation") is not None:
+        data["confirmPassword"] = input["passwordConfirmation"]
+    data = {key: value for key, value in data.items() if not (key == "confirmPassword" and value is None)}
     if "subscribeToNewsletter" in input and "subscribedToNewsLetter" not in input:
         data["subscribedToNewsLetter"] = input["subscribeToNewsletter"]
     validate_input("CustomerRegistrationInput", data)
@@ -201,12 +230,44 @@ def graphql_customer_login(context: RequestContext, input: dict) -> dict:
             "message": "You have logged in successfully"}
 
 
+def graphql_customer(context: RequestContext) -> dict:
+    """`customer` of the overview pages: the signed-in customer (with the Bearer token it sent) and
+    their addresses."""
+    customer = current_customer(context)
+    return {**customer_graphql_document(customer, context.customer_token),
+            "addresses": [address_graphql_document(address) for address in addresses_of(customer.id)]}
+
+
+def graphql_login(context: RequestContext, input: dict) -> dict:
+    """createLogin: the sign-in under `login` (login-customer.md), and as the overview pages read it,
+    the same Bearer token as `accessToken` beside the signed-in `customer`."""
+    customer, token = sign_in(input["email"], input["password"], context.client_ip)
+    merge_on_login(context, customer.id)
+    login = {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
+             "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
+             "message": "You have logged in successfully"}
+    return {"login": login, "accessToken": token, "customer": customer_graphql_document(customer, token)}
+
+
+def graphql_customer_login_arguments(context: RequestContext, input: dict, email: str, password: str) -> dict:
+    """customerLogin(email:, password:): createLogin's accessToken and customer."""
+    payload = graphql_login(context, {"email": email, "password": password})
+    return {"accessToken": payload["accessToken"], "customer": payload["customer"]}
+
+
 def graphql_logout(context: RequestContext, input: dict) -> dict:
+    """The payload of createLogout: `logout {success, message}`, and `status`/`message` beside it."""
     revoke_current_token(context)
-    return {"success": True, "message": "Logged out successfully"}
+    message = "Logged out successfully"
+    return {"logout": {"success": True, "message": message}, "status": "success", "message": message}
 
 
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:
+    """The input's `token` when sent (valid or not, the answer says so), else the Bearer token (a
+    customer Bearer is required either way: the field's auth)."""
+    if input.get("token") is not None:
+        valid = authenticate_customer_token(input["token"]) is not None
+        return {"isValid": valid, "message": "Token is valid" if valid else "Token is invalid or expired"}
     current_customer(context)
     return {"isValid": True, "message": "Token is valid"}
 
@@ -215,19 +276,56 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
     """`status`, `isVerified` and `isSuspended` are store-controlled and ignored; `deleteImage`
     clears the profile image."""
     data = without(input, "clientMutationId", "status", "isVerified", "isSuspended", "image", "deleteImage")
-    if input.get("image"):
-        raise Unprocessable({"image": ["Profile image upload is not supported."]})
+    upload = profile_image(input["image"]) if input.get("image") else None
     validate_input("CustomerProfileUpdateInput", data)
     customer = current_customer(context)
     changes = update_account(customer, data, context.customer_token_id)
-    if input.get("deleteImage") and customer.image:
-        Customer.update(image=None).where(Customer.id == customer.id).execute()
-        customer.image = None
+    if upload or (input.get("deleteImage") and customer.image):
+        replace_profile_image(customer, upload)
+        changes = {**changes, "image": True}
     message = ("Password updated successfully" if set(changes) == {"password"}
+               else "Profile image updated successfully" if set(changes) == {"image"}
                else "Profile updated successfully")
     document = {**profile_graphql_document(context, customer), "id": str(customer.id),
                 "success": True, "message": message}
     return document
+
+
+DATA_URL = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=\s]*)", re.IGNORECASE)
+
+
+def profile_image(value: str) -> tuple[bytes, str]:
+    """A `data:image/<type>;base64,…` URL as the checked bytes and file extension of a whole image
+    (the same checks as product image uploads: type, size, full decode)."""
+    match = DATA_URL.fullmatch(value.strip())
+    if match is None:
+        raise Unprocessable({"image": ["Send the image as a data URL: data:image/<type>;base64,<data>."]})
+    try:
+        raw = base64.b64decode(re.sub(r"\s", "", match[2]), validate=True)
+    except (binascii.Error, ValueError):
+        raise Unprocessable({"image": ["The image is not valid base64."]}) from None
+    content_type = match[1].lower()
+    extension = {"image/jpeg": "jpg", "image/pjpeg": "jpg", "image/png": "png", "image/webp": "webp",
+                 "image/bmp": "bmp"}.get(content_type)
+    if extension is None:
+        raise Unprocessable({"image": ["The image must be a file of type: bmp, jpeg, jpg, png, webp."]})
+    upload = SimpleNamespace(filename=f"profile.{extension}", content_type=content_type, file=io.BytesIO(raw))
+    return read_image(upload)
+
+
+def replace_profile_image(customer: Customer, upload: tuple[bytes, str] | None):
+    """Store the new image (or none) and delete the previous file."""
+    storage = media_storage()
+    path = None
+    if upload:
+        data, extension = upload
+        path = f"customer/{customer.id}/{secrets.token_hex(16)}.{extension}"
+        storage.save(path, data)
+    previous = customer.image
+    Customer.update(image=path).where(Customer.id == customer.id).execute()
+    customer.image = path
+    if previous:
+        storage.delete(previous)
 
 
 def graphql_delete_profile(context: RequestContext, input: dict) -> dict:
@@ -256,3 +354,78 @@ def graphql_delete_address(context: RequestContext, input: dict) -> dict:
     address_id = parse_id(input["addressId"], "addressId")
     remove_address(current_customer_id(context), address_id)
     return {"id": str(address_id)}
+
+
+# --- the overview pages' account operations (shop-api.md, customers.md) ---------------------------
+
+def done(message: str) -> dict:
+    return {"status": "success", "message": message}
+
+
+def graphql_forgot_password(context: RequestContext, input: dict) -> dict:
+    validate_input("ForgotPasswordInput", {"email": input["email"]})
+    request_password_reset(context, input["email"])
+    return done(FORGOT_PASSWORD_MESSAGE)
+
+
+def graphql_reset_password(context: RequestContext, input: dict) -> dict:
+    if input["password"] != input["passwordConfirmation"]:
+        raise Unprocessable({"passwordConfirmation": ["The password confirmation does not match."]})
+    if not reset_password(input["token"], input["password"], input["email"]):
+        raise Unprocessable({"token": ["This password reset token is invalid or has expired."]})
+    return done("Your password has been reset.")
+
+
+def graphql_change_password(context: RequestContext, input: dict) -> dict:
+    data = {"currentPassword": input["oldPassword"], "password": input["newPassword"],
+            "confirmPassword": input["passwordConfirmation"]}
+    validate_input("CustomerProfileUpdateInput", data)
+    update_account(current_customer(context), data, context.customer_token_id)
+    return done("Password updated successfully")
+
+
+def graphql_update_customer(context: RequestContext, input: dict) -> dict:
+    data = without(input, "clientMutationId")
+    validate_input("CustomerProfileUpdateInput", data)
+    customer = current_customer(context)
+    update_account(customer, data, context.customer_token_id)
+    return customer_graphql_document(current_customer(context), context.customer_token)
+
+
+def book_address(input: dict) -> dict:
+    """The overview pages' address fields under our names (address → address1, zipCode → postcode,
+    phoneNumber → phone; defaultBilling or defaultShipping → defaultAddress)."""
+    names = {"address": "address1", "zipCode": "postcode", "phoneNumber": "phone"}
+    data = {names.get(key, key): value for key, value in input.items()
+            if key not in ("clientMutationId", "addressId", "defaultBilling", "defaultShipping")}
+    if any(input.get(flag) for flag in ("defaultBilling", "defaultShipping")):
+        data["defaultAddress"] = True
+    return data
+
+
+def graphql_add_customer_address(context: RequestContext, input: dict) -> dict:
+    customer = current_customer(context)
+    data = {"email": customer.email, **{k: v for k, v in book_address(input).items() if v is not None}}
+    validate_input("CustomerAddressInput", data)
+    return address_graphql_document(add_address(customer.id, data))
+
+
+def graphql_update_customer_address(context: RequestContext, input: dict) -> dict:
+    data = {key: value for key, value in book_address(input).items() if value is not None}
+    validate_input("CustomerAddressUpdateInput", data)
+    address = change_address(current_customer_id(context), parse_id(input["addressId"], "addressId"), data)
+    return address_graphql_document(address)
+
+
+def graphql_delete_customer_address(context: RequestContext, input: dict) -> dict:
+    remove_address(current_customer_id(context), parse_id(input["addressId"], "addressId"))
+    return done("Address deleted successfully")
+
+
+graphql_resolvers = {
+    # the overview pages' names (shop-api.md, customers.md): zipCode is postcode; the one default
+    # address is the default for billing and for shipping alike
+    "CustomerAddress": {"zipCode": lambda document, _info: document.get("postcode"),
+                        "defaultBilling": lambda document, _info: document.get("defaultAddress"),
+                        "defaultShipping": lambda document, _info: document.get("defaultAddress")},
+}

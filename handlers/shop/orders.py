@@ -123,11 +123,16 @@ def own_order(context: RequestContext, order_id: int) -> Order:
     return order
 
 
+# GraphQL fields of the overview pages (orders.md, shop-api.md) read from a relation
+RELATION_OF_ALIAS = {"billingAddress": "addresses", "shippingAddress": "addresses", "paymentMethod": "payment"}
+
+
 def relations_in(fields: frozenset | None, everything: bool) -> set[str]:
     """REST detail: every relation; REST list: none; GraphQL: the relations it selected."""
     if fields is None:
         return set(RELATIONS) if everything else set()
-    return {name for name in RELATIONS if name in fields}
+    return {name for name in RELATIONS if name in fields} | {
+        relation for alias, relation in RELATION_OF_ALIAS.items() if alias in fields}
 
 
 # --- orders ----------------------------------------------------------------------------------------------
@@ -144,6 +149,23 @@ def list_customer_orders(context: RequestContext, window: Window, status: str | 
 
 def get_customer_order(context: RequestContext, id: int, fields: frozenset | None = None) -> dict:
     return order_documents(context, [own_order(context, id)], relations_in(fields, everything=True))[0]
+
+
+def graphql_order(context: RequestContext, id: int | None = None, increment_id: str | None = None,
+                  fields: frozenset | None = None) -> dict:
+    """`order(id:)` or `order(incrementId:)` of the overview pages: one of the signed-in customer's
+    orders, as customerOrder answers it (an increment id may carry the leading # the pages show)."""
+    if id is None and not increment_id:
+        raise InvalidRequest({"id": ["Give the order's id or its incrementId."]})
+    query = own_orders(context)
+    if id is not None:
+        query = query.where(Order.id == id)
+    if increment_id:
+        query = query.where(Order.increment_id == str(increment_id).strip().lstrip("#"))
+    order = query.first()
+    if order is None:
+        raise OrderNotFound(id if id is not None else increment_id)
+    return order_documents(context, [order], relations_in(fields, everything=True))[0]
 
 
 def filtered(query, status, date_from, date_to, increment_id):
@@ -214,6 +236,7 @@ def order_document(order: Order, sales: SalesContext, invoiced: tuple[Decimal, D
         "customerFirstName": order.customer_first_name, "customerLastName": order.customer_last_name,
         "shippingMethod": order.shipping_method, "shippingTitle": order.shipping_title,
         "couponCode": order.coupon_code, "isGift": 0, "totalItemCount": order.total_item_count,
+        "itemsCount": order.total_item_count,
         "totalQtyOrdered": order.total_qty_ordered, "baseCurrencyCode": order.base_currency_code,
         "channelCurrencyCode": channel.base_currency_code or order.base_currency_code, "orderCurrencyCode": code,
         "grandTotalInvoiced": json_number(invoiced[0]), "baseGrandTotalInvoiced": json_number(invoiced[1]),
@@ -350,9 +373,13 @@ def shipment_documents(shipments: list[Shipment]) -> list[dict]:
     } for shipment in shipments]
 
 
-def graphql_customer_order_shipments(context: RequestContext, window: Window, order_id: int) -> Page:
-    order = own_order(context, order_id)
-    query = Shipment.select().where(Shipment.order == order.id)
+def graphql_customer_order_shipments(context: RequestContext, window: Window, order_id: int | None = None) -> Page:
+    """The shipments of one of the customer's orders, or without `orderId` of all their orders in this channel."""
+    if order_id is not None:
+        query = Shipment.select().where(Shipment.order == own_order(context, order_id).id)
+    else:
+        query = (Shipment.select().join(Order)
+                 .where(Order.customer == current_customer_id(context), Order.channel == context.channel_id))
     shipments = list(query.order_by(Shipment.id).offset(window.offset).limit(window.limit))
     return Page(shipment_documents(shipments), query.count())
 
@@ -432,7 +459,25 @@ def unavailable_item(item: OrderItem, reason: str) -> dict:
             "message": reason}
 
 
+def side_address(side: str):
+    def resolve(document: dict, _info):
+        return next((address for address in document.get("addresses") or () if address["addressType"] == side), None)
+    return resolve
+
+
 graphql_resolvers = {
-    "CustomerOrderItem": {"additional": lambda document, _info: json.dumps(document.get("additional") or {})},
+    "CustomerOrder": {
+        "subtotal": lambda document, _info: document["subTotal"],
+        "taxTotal": lambda document, _info: document.get("taxAmount"),
+        "shippingTotal": lambda document, _info: document.get("shippingAmount"),
+        "paymentMethod": lambda document, _info: (document.get("payment") or {}).get("method"),
+        "billingAddress": side_address("billing"), "shippingAddress": side_address("shipping"),
+    },
+    "CustomerOrderAddress": {"zipCode": lambda document, _info: document.get("postcode")},
+    "CustomerOrderShipmentItem": {"quantity": lambda document, _info: document["qty"]},
+    "CustomerOrderItem": {"additional": lambda document, _info: json.dumps(document.get("additional") or {}),
+                          "productName": lambda document, _info: document["name"],
+                          "quantity": lambda document, _info: document["qtyOrdered"],
+                          "totalPrice": lambda document, _info: document["total"]},
     "CustomerOrderPayment": {"additional": lambda document, _info: json.dumps(document.get("additional") or {})},
 }

@@ -322,7 +322,8 @@ ADDRESS_BOOK = re.compile(r'"(?:addressId|address_id|billingAddressId|shippingAd
 OWN_RESOURCES = re.compile(r"^(/api/shop/customer-profile-updates/)(\d+|\{[^}]*\})$")  # the bearer's own profile
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 REMOVE_COUPON = re.compile(r"remove-coupon|RemoveCoupon")
-PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate")
+MERGE_CART = re.compile(r"(?i)merge-?carts?$|MergeCart$")
+PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate|^updateCustomer$")
 LOGIN = re.compile(r"(?i)/login$|Login$")
 REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
 KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
@@ -468,6 +469,38 @@ class Runner:
                          json={"payment": {"method": "moneytransfer"}})
         return added
 
+    @cache
+    def configurable_choice(self) -> dict | None:
+        """A demo configurable product, its first enabled variant and that variant's super attribute
+        values: what an add-to-cart example of a configurable product names with its own ids."""
+        from storage.db import database
+        from storage.models import Product, ProductAttributeValue, ProductChannel, ProductSuperAttribute
+        with database.connection_context():
+            parents = (Product.select().join(ProductChannel, on=(ProductChannel.product == Product.id))
+                       .where(Product.type == "configurable", Product.status == True,  # noqa: E712
+                              Product.visible_individually == True, Product.parent.is_null(),  # noqa: E712
+                              ProductChannel.channel == 1).order_by(Product.id))
+            for parent in parents:
+                variant = (Product.select().where(Product.parent == parent.id, Product.status == True)  # noqa: E712
+                           .order_by(Product.id).first())
+                if variant is None:
+                    continue
+                supers = [row.attribute_id for row in
+                          ProductSuperAttribute.select().where(ProductSuperAttribute.product == parent.id)]
+                values = dict(ProductAttributeValue.select(ProductAttributeValue.attribute,
+                                                           ProductAttributeValue.integer_value)
+                              .where(ProductAttributeValue.product == variant.id,
+                                     ProductAttributeValue.attribute.in_(supers)).tuples())
+                return {"productId": parent.id, "selectedConfigurableOption": variant.id,
+                        "superAttribute": [{str(attribute): option} for attribute, option in values.items()]}
+        return None
+
+    def guest_cart_to_merge(self) -> int | None:
+        """The id of a new guest cart holding one product (merge examples name the guest cart by its id)."""
+        cart_id = self.fresh_cart(steps=False)["id"]
+        self.cart = None
+        return cart_id
+
     def fresh_cart(self, steps: bool) -> dict:
         """A guest cart token (from Create Cart) whose cart holds one product; with `steps` it is ready to order."""
         response = self.client.post("/api/shop/cart-tokens", headers=self.shop_headers(), json={})
@@ -604,6 +637,11 @@ class Runner:
             value.update({key: self.customer["email"] for key in value if key == "email"})
             value.update({key: self.customer["password"] for key in value
                           if key in ("currentPassword", "password", "confirmPassword", "passwordConfirmation")})
+        if "selectedConfigurableOption" in value and "productId" in value and self.configurable_choice():
+            # a configurable product and its variant are named together: ours, of the same kind
+            value.update({key: type(value[key])(item) if isinstance(value[key], (int, str)) else item
+                          for key, item in self.configurable_choice().items() if key in value})
+            return value
         for key, item in value.items():
             if key in ("productId", "product_id") and example.kind == "rest" and isinstance(item, (int, str)) \
                     and str(item).isdigit():
@@ -613,6 +651,8 @@ class Runner:
             elif key in ("cartItemId", "itemId", "cart_item_id") and self.cart and self.cart["item_id"] \
                     and isinstance(item, (int, str)):
                 value[key] = type(item)(self.cart["item_id"])
+            elif key == "cartId" and MERGE_CART.search(field_name) and isinstance(item, int):
+                value[key] = self.guest_cart_to_merge()
             elif key in ("addressId", "address_id") and self.customer.get("address_id") \
                     and isinstance(item, (int, str)):
                 value[key] = type(item)(self.customer["address_id"])
@@ -675,12 +715,17 @@ class Runner:
         if LOGIN.search(field_name):
             document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
             document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["password"]}"', document)
+        elif PROFILE_UPDATE.search(field_name):  # the docs customer keeps its email for later examples
+            document = re.sub(r'(\bemail\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.customer["email"]}"', document)
         elif DELETE_SELF.search(field_name):
             from tests.admin_fixtures import PASSWORD
             document = re.sub(r'(\bpassword\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{PASSWORD}"', document)
         if self.cart and self.cart.get("item_id") and CART_FIELD.search(field_name):
             document = re.sub(r'(\b(?:cartItemId|itemId)\s*:\s*)("?)\d+"?',
                               lambda m: f'{m[1]}{m[2]}{self.cart["item_id"]}{m[2]}', document)
+        if MERGE_CART.search(field_name) and re.search(r'\bcartId\s*:\s*\d+', document):
+            # merge-cart.md: "pass the guest cart's _id as cartId": a guest cart of ours, made through our key
+            document = re.sub(r'(\bcartId\s*:\s*)\d+', lambda m: f'{m[1]}{self.guest_cart_to_merge()}', document)
         if "Coupon" in field_name:
             document = re.sub(r'(\bcouponCode\s*:\s*)"[^"]*"', lambda m: f'{m[1]}"{self.coupon}"', document)
         elif REGISTRATION.search(field_name):

@@ -31,13 +31,13 @@ def iri_types() -> set[str]:
 
 
 @cache
-def iri_prefixes() -> dict[str, str]:
-    """{'/api/shop/currencies/': 'Currency'} from the generated IRI templates."""
+def iri_prefix_types() -> dict[str, list[str]]:
+    """{'/api/shop/customer-orders/': ['CustomerDownloadableProductOrder', 'CustomerOrder']}: every type per prefix."""
     from generated.graphql_bindings import IRI_TEMPLATES
-    prefixes = {}
+    prefixes: dict[str, list[str]] = {}
     for type_name, template in IRI_TEMPLATES.items():
         if template.endswith("/{id}") and template.count("{") == 1:
-            prefixes.setdefault(template[:-len("{id}")], type_name)
+            prefixes.setdefault(template[:-len("{id}")], []).append(type_name)
     return prefixes
 
 
@@ -250,9 +250,15 @@ class IdMapper:
             return str(number) if number is not None else value
         return str(iri)
 
-    def kind_of_iri(self, iri: str) -> str | None:
+    def kind_of_iri(self, iri: str, surface: str | None = None) -> str | None:
+        """The type an IRI names; when several types share its template (CustomerOrder and the
+        downloadable purchase's CustomerDownloadableProductOrder), the one with a root field to look it up."""
         prefix = iri[:iri.rstrip("/").rfind("/") + 1]
-        return iri_prefixes().get(prefix)
+        candidates = iri_prefix_types().get(prefix, [])
+        if surface is not None:
+            kinds = self.kinds[surface]
+            candidates = sorted(candidates, key=lambda name: (name not in kinds.singles, name not in kinds.lists))
+        return candidates[0] if candidates else None
 
     def map_graphql(self, surface: str, document: str, variables: dict, headers: dict) -> tuple[str, dict]:
         """The document with its literal ids mapped, and the variables with theirs."""
@@ -264,7 +270,7 @@ class IdMapper:
 
         def kind_for(name: str, root_field: str | None, value, input_kind: str | None) -> str | None:
             if isinstance(value, str) and IRI.fullmatch(value):
-                return self.kind_of_iri(value) or (input_kind if name == "id" else None)
+                return self.kind_of_iri(value, surface) or (input_kind if name == "id" else None)
             if name == "id":
                 return input_kind or (kinds.by_name.get(root_field) if root_field else None)
             return kinds.kind_of_argument_name(name)
@@ -315,7 +321,7 @@ class IdMapper:
         if isinstance(value, list):
             return [self.map_variables(surface, item, variable_kinds, headers, name, top=False) for item in value]
         if isinstance(value, str) and IRI.fullmatch(value):
-            return self.graphql_value(surface, self.kind_of_iri(value), value, headers)
+            return self.graphql_value(surface, self.kind_of_iri(value, surface), value, headers)
         if name and name != "id" and isinstance(value, (int, str)):
             return self.graphql_value(surface, kinds.kind_of_argument_name(name), value, headers)
         return value
@@ -325,7 +331,7 @@ class IdMapper:
         if isinstance(kind, tuple) and isinstance(item, dict):  # a mutation input: its `id` names the changed object
             item = dict(item)
             if isinstance(item.get("id"), (int, str)):
-                changed = self.kind_of_iri(str(item["id"])) or kind[1]
+                changed = self.kind_of_iri(str(item["id"]), surface) or kind[1]
                 item["id"] = self.graphql_value(surface, changed, item["id"], headers)
             return {k: v if k == "id" else self.map_variables(surface, v, variable_kinds, headers, k, top=False)
                     for k, v in item.items()}
