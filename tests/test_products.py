@@ -353,7 +353,7 @@ def test_booking_rows_of_a_product_are_empty(client):
 
 def test_graphql_product_by_sku_and_url_and_availability(graphql):
     node = gql_products(graphql, "first: 1", "_id sku urlKey isSaleable availability")["edges"][0]["node"]
-    assert node["availability"] == ("in_stock" if node["isSaleable"] else "out_of_stock")
+    assert node["availability"] == ("in_stock" if node["isSaleable"] == "1" else "out_of_stock")
     by_sku = graphql('{ productBySkU(sku: "%s") { _id availability } }' % node["sku"])["data"]["productBySkU"]
     by_url = graphql('{ productByUrl(url: "%s") { _id } }' % node["urlKey"])["data"]["productByUrl"]
     assert by_sku == {"_id": node["_id"], "availability": node["availability"]} and by_url == {"_id": node["_id"]}
@@ -361,4 +361,16 @@ def test_graphql_product_by_sku_and_url_and_availability(graphql):
     assert missing["data"]["productByUrl"] is None and missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     sold_out = graphql('{ products(first: 100) { edges { node { isSaleable availability } } } }')["data"]["products"]
     assert {(e["node"]["isSaleable"], e["node"]["availability"]) for e in sold_out["edges"]} <= {
-        (True, "in_stock"), (False, "out_of_stock")}
+        ("1", "in_stock"), ("0", "out_of_stock")}
+
+
+def test_graphql_yes_no_fields_are_the_pages_strings_and_rest_keeps_booleans(client, graphql):
+    rest = client.get("/api/shop/products", params={"per_page": 5}).json()
+    nodes = {edge["node"]["_id"]: edge["node"] for edge in gql_products(
+        graphql, "first: 5", "_id status new featured guestCheckout isSaleable")["edges"]}
+    assert set(nodes) == {row["id"] for row in rest}
+    for row in rest:
+        node = nodes[row["id"]]
+        assert isinstance(row["status"], bool) and node["status"] == ("1" if row["status"] else "0")
+        assert (node["new"], node["featured"]) == ("1" if row["new"] else "0", "1" if row["featured"] else "0")
+        assert node["guestCheckout"] == "1" and node["isSaleable"] in ("1", "0")

@@ -565,8 +565,18 @@ def stored_translation(text_field: str):
     return resolve
 
 
+def flag_text(name: str):
+    """A yes/no product field as the GraphQL pages show it: "1" or "0" (REST keeps true/false)."""
+    def resolve(product, _info):
+        value = product.get(name)
+        return None if value is None else "1" if value else "0"
+    return resolve
+
+
+GRAPHQL_FLAGS = ("status", "new", "featured", "guestCheckout", "isSaleable")
 graphql_resolvers = {
     "Product": {**{code: option_id_text(code) for code in SUMMARY_ATTRIBUTES},
+                **{name: flag_text(name) for name in GRAPHQL_FLAGS},
                 "availability": lambda product, _info: "in_stock" if product.get("isSaleable") else "out_of_stock"},
     "ProductCursorConnection": {"totalItems": lambda connection, _info: connection["totalCount"]},
     "ProductSuperAttributeOption": {"label": lambda option, _info: option["translation"]["label"],
