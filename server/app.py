@@ -87,12 +87,22 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
             database.obj.close_all()
 
     app = AsyncApp(__name__, specification_dir=str(OPENAPI_DIR), lifespan=lifespan, validator_map=validator_map())
-    for surface, base_path in (("shop", "/api/shop"), ("admin", "/api/admin")):
+
+    def add_surface(surface: str, base_path: str):
         document = load_document(surface)
         add_spec_routes(app, surface, base_path, document)
         add_generated_api(app, document, resolver=OperationResolver(settings),
                           validate_responses=settings.validate_responses,
                           swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
+
+    # connexion mounts the documents in the reverse order of their adding, and a mount answers every
+    # path under its prefix: the overview pages' resource paths (`/api/cart_tokens`, ...) at `/api` come
+    # first so that their mount is tried last, after `/api/shop` and `/api/admin` (GraphQL, the spec and
+    # media routes are plain routes, tried before any mount).
+    surfaces = (("resources", "/api"), ("shop", "/api/shop"), ("admin", "/api/admin"))
+    for surface, base_path in surfaces:
+        if (OPENAPI_DIR / f"{surface}.json").exists():
+            add_surface(surface, base_path)
     add_media_route(app, settings)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):
