@@ -58,9 +58,9 @@ def report() -> str:
     for transport, surface, area, _, implemented in rows:
         per_area[(transport, surface, area)][0] += implemented
         per_area[(transport, surface, area)][1] += 1
-    lines.append(f"{'transport':<9} {'surface':<7} {'area':<28} {'implemented':>11}")
+    lines.append(f"{'transport':<9} {'surface':<9} {'area':<28} {'implemented':>11}")
     for (transport, surface, area), (done, total) in sorted(per_area.items()):
-        lines.append(f"{transport:<9} {surface:<7} {area:<28} {done:>5} / {total:<4}")
+        lines.append(f"{transport:<9} {surface:<9} {area:<28} {done:>5} / {total:<4}")
     done, total = sum(r[4] for r in rows), len(rows)
     lines += ["", f"all: {done} / {total} implemented"]
     missing = [f"  {t} {s} {key}" for t, s, _, key, implemented in rows if not implemented]

@@ -173,6 +173,24 @@ def openapi(surface: str) -> OpenApi:
     return OpenApi(surface)
 
 
+def rest_document(surface: str, path: str) -> str:
+    """The document that serves a path: a shop-page path outside `/api/shop` (the overview pages'
+    resource paths, `/api/cart_tokens`) belongs to the `resources` document mounted at `/api`."""
+    if surface == "shop" and not path.startswith("/api/shop") and (GENERATED / "openapi" / "resources.yaml").exists():
+        return "resources"
+    return surface
+
+
+class PathRouted:
+    """The routes of a surface's pages, each path looked up in the document that serves it."""
+
+    def __init__(self, surface: str):
+        self.surface = surface
+
+    def route(self, method: str, path: str):
+        return openapi(rest_document(self.surface, path)).route(method, path)
+
+
 def coerce(value: str, schema: dict):
     """A query or path string as the parameter's schema type, for validation."""
     kind = schema.get("type")
@@ -192,7 +210,7 @@ def coerce(value: str, schema: dict):
 
 def check_rest(example: Example) -> tuple[bool, list[str], str | None]:
     """(valid, problems, "METHOD template") of a REST example."""
-    api = openapi(example.surface)
+    api = openapi(rest_document(example.surface, example.path))
     template, operation, path_values = api.route(example.method, example.path)
     if template is None:
         return False, [operation], None
@@ -382,7 +400,7 @@ class Runner:
         from tests.docs.ids import IdMapper
         self.client = client
         self.key = storefront_key
-        self.ids = IdMapper(client, GRAPHQL_PATHS, {s: graphql_schema(s) for s in GRAPHQL_PATHS}, openapi)
+        self.ids = IdMapper(client, GRAPHQL_PATHS, {s: graphql_schema(s) for s in GRAPHQL_PATHS}, PathRouted)
         self.customer = self.new_customer("docs")
         self.admin_token = self.new_admin_token("docs")
         self.product_id = self.plain_product()
@@ -912,7 +930,7 @@ def run_examples(examples: list[Example], client, storefront_key: str, exception
         example = result.example
         operation = None
         if example.kind == "rest":
-            _, operation, _ = openapi(example.surface).route(example.method, example.path)
+            _, operation, _ = PathRouted(example.surface).route(example.method, example.path)
         field_name = (result.operation or "").split(".", 1)[-1] if example.kind == "graphql" else ""
         try:
             response = runner.execute(example, operation, field_name)
