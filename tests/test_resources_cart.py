@@ -112,3 +112,22 @@ def test_resource_mount_leaves_the_other_routes_alone(client):
     assert admin.status_code in (200, 401) and admin.headers["content-type"].startswith("application/json")
     assert client.get("/api/admin/catalog/products").status_code == 401
     assert client.get("/api/no_such_resource").status_code == 404
+
+
+def test_estimate_shippings_lists_the_carts_rates(client):
+    cart = resource_cart(client)
+    item = product(price="20.00")
+    add(client, cart["headers"], productId=item.id, quantity=1)
+    from storage.db import database
+    from storage.models import Country
+    with database.connection_context():
+        us = Country.get(Country.code == "US").id
+    response = client.post("/api/estimate_shippings", json={"cart_id": cart["token"],
+                                                             "address": {"country_id": us, "postcode": "10001"}})
+    assert response.status_code == 200, response.text
+    codes = {rate["code"] for rate in response.json()["shipping_methods"]}
+    assert "flatrate_flatrate" in codes
+    by_code = client.post("/api/estimate_shippings", json={"cart_id": cart["token"], "address": {"country": "US"}})
+    assert by_code.status_code == 200 and by_code.json() == response.json()
+    unknown = client.post("/api/estimate_shippings", json={"cart_id": cart["token"], "address": {"country_id": 999999}})
+    assert unknown.status_code == 422

@@ -82,6 +82,18 @@ class ResourceCheckoutOrderInput(TypedDict):
     shipping_address_id: NotRequired[int]
 
 
+class Address(TypedDict):
+    country_id: NotRequired[int]
+    country: NotRequired[str]
+    state_id: NotRequired[int]
+    postcode: NotRequired[str]
+
+
+class ResourceEstimateShippingInput(TypedDict):
+    cart_id: NotRequired[CartId]
+    address: Address
+
+
 class ResourceRegistrationInput(TypedDict):
     first_name: str
     last_name: str

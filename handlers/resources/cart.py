@@ -3,10 +3,12 @@ add-to-cart.md: aliases of the shop's cart and checkout operations. `cart_id` in
 cart token; without a bearer it names the cart, checked as the shop checks `cartId`
 (handlers.shop.checkout.use_cart_id)."""
 from domain.common import RequestContext
+from domain.errors import Unprocessable
 from handlers.resources import shop_body
 from handlers.shop import cart as shop_cart
 from handlers.shop import checkout as shop_checkout
 from storage.db import database
+from storage.models import Country
 
 LINE = {"product_id": "productId", "quantity": "quantity"}
 
@@ -96,3 +98,18 @@ def resource_place_order(context: RequestContext, body: dict | None = None):
     with_cart(context, body)
     return shop_checkout.place_checkout_order(context, shop_body(
         body, {"payment_method": "paymentMethod", "shipping_method": "shippingMethodCode"}, "CheckoutOrderInput"))
+
+
+def resource_estimate_shipping(context: RequestContext, body: dict) -> dict:
+    """The pages name the country by id (`country_id`); the shop's estimate takes its code."""
+    address = body.get("address") or {}
+    country = address.get("country")
+    if country is None and address.get("country_id") is not None:
+        row = Country.get_or_none(Country.id == address["country_id"])
+        if row is None:
+            raise Unprocessable({"address.country_id": ["Unknown country."]})
+        country = row.code
+    if country is None:
+        raise Unprocessable({"address.country_id": ["The country (country_id or country) is required."]})
+    with_cart(context, body)
+    return {"shipping_methods": shop_checkout.graphql_estimate_shipping(context, {"country": country})}
