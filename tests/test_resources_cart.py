@@ -9,6 +9,7 @@ def resource_cart(client) -> dict:
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["message"] == "Cart created successfully" and body["data"]["isGuest"] is True
+    assert body["@context"] == "/api/contexts/CartToken" and body["@type"] == "CartToken"
     return {"id": body["data"]["id"], "token": body["cartToken"], "headers": bearer(body["cartToken"])}
 
 

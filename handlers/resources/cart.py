@@ -4,7 +4,7 @@ cart token; without a bearer it names the cart, checked as the shop checks `cart
 (handlers.shop.checkout.use_cart_id)."""
 from domain.common import RequestContext
 from domain.errors import Unprocessable
-from handlers.resources import shop_body
+from handlers.resources import shop_body, typed
 from handlers.shop import cart as shop_cart
 from handlers.shop import checkout as shop_checkout
 from storage.db import database
@@ -22,40 +22,48 @@ def create_cart_body(body: dict | None) -> dict:
     return shop_body({"items": items} if items else {}, {"items": "items"}, "CreateCartInput")
 
 
+@typed("CartToken")
 def resource_create_cart_token(context: RequestContext, body: dict | None = None):
     return shop_cart.create_cart_token(context, create_cart_body(body))
 
 
+@typed("CartToken")
 def resource_create_cart(context: RequestContext, body: dict | None = None):
     return shop_cart.create_cart(context, create_cart_body(body))
 
 
+@typed("CartToken")
 def resource_get_cart_token(context: RequestContext, token: str) -> dict:
     if context.customer_id is None and context.cart_id is None:
         shop_checkout.use_cart_id(context, token)
     return shop_cart.get_cart(context)
 
 
+@typed("ReadCart")
 def resource_read_cart(context: RequestContext, body: dict | None = None) -> dict:
     with_cart(context, body)
     return shop_cart.get_cart(context)
 
 
+@typed("AddProductInCart")
 def resource_add_cart_item(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     return shop_cart.add_product_in_cart(context, shop_body(body, LINE, "AddProductInCartInput"))
 
 
+@typed("UpdateCartItem")
 def resource_update_cart_item(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     return shop_cart.update_cart_item(
         context, shop_body(body, {"item_id": "cartItemId", "quantity": "quantity"}, "UpdateCartItemInput"))
 
 
+@typed("UpdateCartItem")
 def resource_patch_cart_item(context: RequestContext, body: dict) -> dict:
     return resource_update_cart_item(context, body)
 
 
+@typed("RemoveCartItem")
 def resource_remove_cart_items(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     with database.atomic():
@@ -65,15 +73,18 @@ def resource_remove_cart_items(context: RequestContext, body: dict) -> dict:
     return document
 
 
+@typed("RemoveCartItem")
 def resource_remove_cart_item(context: RequestContext, id: int) -> dict:
     return shop_cart.remove_cart_item_by_id(context, id)
 
 
+@typed("RemoveCoupon")
 def resource_remove_coupon(context: RequestContext, body: dict | None = None) -> dict:
     with_cart(context, body)
     return shop_cart.remove_coupon(context)
 
 
+@typed("MergeCart")
 def resource_merge_cart(context: RequestContext, body: dict) -> dict:
     return shop_cart.merge_cart(context, shop_body(body, {"guest_cart_token": "guestCartToken"}, "MergeCartInput"))
 
@@ -83,23 +94,27 @@ ADDRESS = {"address_type": "addressType", "first_name": "firstName", "last_name"
            "postcode": "postcode", "company": "companyName"}
 
 
+@typed("CheckoutAddress")
 def resource_set_checkout_address(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     return shop_checkout.set_checkout_address(context, shop_body(body, ADDRESS, "CheckoutAddressInput"))
 
 
+@typed("CheckoutShippingMethod")
 def resource_set_checkout_shipping_method(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     return shop_checkout.set_checkout_shipping_method(
         context, shop_body(body, {"shipping_method_code": "shippingMethodCode"}, "CheckoutShippingMethodInput"))
 
 
+@typed("CheckoutOrder")
 def resource_place_order(context: RequestContext, body: dict | None = None):
     with_cart(context, body)
     return shop_checkout.place_checkout_order(context, shop_body(
         body, {"payment_method": "paymentMethod", "shipping_method": "shippingMethodCode"}, "CheckoutOrderInput"))
 
 
+@typed("EstimateShipping")
 def resource_estimate_shipping(context: RequestContext, body: dict) -> dict:
     """The pages name the country by id (`country_id`); the shop's estimate takes its code."""
     address = body.get("address") or {}
