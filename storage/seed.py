@@ -12,8 +12,7 @@ from tqdm import tqdm
 from storage.db import database
 from storage.seed_sales import seed_sales
 from storage.models import (
-    Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, AttributeOption,
-    AttributeOptionTranslation, AttributeTranslation, Category, CategoryTranslation, Channel,
+    Attribute, Category, CategoryTranslation, Channel,
     ChannelCurrency, ChannelLocale, ChannelTranslation, Country, CountryState, CountryStateTranslation,
     CountryTranslation, Currency, CustomerGroup, ExchangeRate, InventorySource, Locale, Product,
     ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
@@ -21,6 +20,7 @@ from storage.models import (
     ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation,
     ThemeCustomization, ThemeCustomizationTranslation,
 )
+from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attributes
 from storage.seed_content import seed_content
 from storage.seed_product_types import seed_product_types
 
@@ -62,17 +62,6 @@ CATEGORY_TREE = {
         ("Wearables", "Objets connectés"): [("Watches", "Montres"), ("Trackers", "Bracelets")],
     },
 }
-SELECT_ATTRIBUTES = {
-    "color": ("Color", "Couleur", [("Red", "Rouge"), ("Green", "Vert"), ("Blue", "Bleu"), ("Black", "Noir"), ("White", "Blanc")]),
-    "size": ("Size", "Taille", [("S", "S"), ("M", "M"), ("L", "L"), ("XL", "XL")]),
-    "brand": ("Brand", "Marque", [("Acme", "Acme"), ("Northwind", "Northwind"), ("Contoso", "Contoso"), ("Globex", "Globex")]),
-}
-TEXT_ATTRIBUTES = [
-    ("sku", "SKU", "text"), ("name", "Name", "text"), ("url_key", "URL Key", "text"),
-    ("short_description", "Short Description", "textarea"), ("description", "Description", "textarea"),
-    ("price", "Price", "price"), ("special_price", "Special Price", "price"), ("status", "Status", "boolean"),
-    ("new", "New", "boolean"), ("featured", "Featured", "boolean"), ("weight", "Weight", "text"),
-]
 ADJECTIVES = ["Coastal", "Urban", "Classic", "Alpine", "Velvet", "Nordic", "Summit", "Harbor", "Meadow", "Lunar",
               "Granite", "Amber", "Cedar", "Willow", "Aurora", "Ember", "Maple", "Silver", "Indigo", "Sierra"]
 NOUNS = {
@@ -138,7 +127,7 @@ def seed_settings():
                                           created_at=SEED_TIME, updated_at=SEED_TIME)
         ThemeCustomizationTranslation.create(theme_customization=theme, locale="en", options=options_en)
         ThemeCustomizationTranslation.create(theme_customization=theme, locale="fr", options=options_fr)
-    seed_attributes()
+    seed_attributes(SEED_TIME)
     return channel
 
 
@@ -195,36 +184,6 @@ def add_category_translations(category, names, slug):
     for locale, name in zip(("en", "fr"), names):
         CategoryTranslation.create(category=category, locale=locale, name=name, slug=slug, url_path=slug,
                                    description=f"<p>{name}</p>", meta_title=name)
-
-
-def seed_attributes():
-    family = AttributeFamily.create(code="default", name="Default", is_user_defined=False)
-    general = AttributeGroup.create(attribute_family=family, code="general", name="General", position=1,
-                                    is_user_defined=False)
-    position = 0
-    for code, admin_name, kind in TEXT_ATTRIBUTES:
-        position += 1
-        attribute = Attribute.create(code=code, admin_name=admin_name, type=kind, position=position,
-                                     is_required=code in ("sku", "name", "url_key", "price"),
-                                     is_unique=code in ("sku", "url_key"), is_user_defined=False,
-                                     is_filterable=code == "price", value_per_locale=kind == "textarea" or code == "name",
-                                     created_at=SEED_TIME, updated_at=SEED_TIME)
-        AttributeTranslation.create(attribute=attribute, locale="en", name=admin_name)
-        AttributeGroupMapping.create(attribute=attribute, attribute_group=general, position=position)
-    for code, (admin_name, name_fr, options) in SELECT_ATTRIBUTES.items():
-        position += 1
-        attribute = Attribute.create(code=code, admin_name=admin_name, type="select", position=position,
-                                     is_filterable=True, is_comparable=True, is_configurable=code != "brand",
-                                     is_visible_on_front=True, swatch_type="color" if code == "color" else None,
-                                     created_at=SEED_TIME, updated_at=SEED_TIME)
-        AttributeTranslation.create(attribute=attribute, locale="en", name=admin_name)
-        AttributeTranslation.create(attribute=attribute, locale="fr", name=name_fr)
-        AttributeGroupMapping.create(attribute=attribute, attribute_group=general, position=position)
-        for sort_order, (label_en, label_fr) in enumerate(options, start=1):
-            option = AttributeOption.create(attribute=attribute, admin_name=label_en, sort_order=sort_order,
-                                            swatch_value=label_en.lower() if code == "color" else None)
-            AttributeOptionTranslation.create(attribute_option=option, locale="en", label=label_en)
-            AttributeOptionTranslation.create(attribute_option=option, locale="fr", label=label_fr)
 
 
 def slugify(text):
@@ -373,9 +332,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_settings()
     rng = random.Random(seed)
     leaves = category_leaves()
-    options = {code: list(AttributeOption.select(AttributeOption.id, AttributeOption.admin_name)
-                          .join(Attribute).where(Attribute.code == code).order_by(AttributeOption.id).tuples())
-               for code in SELECT_ATTRIBUTES}
+    options = catalog_options()
     attribute_ids = dict(Attribute.select(Attribute.code, Attribute.id).tuples())
     builder = CatalogBuilder(rng, leaves, options, attribute_ids)
     for number in tqdm(range(1, products + 1), desc="building catalog", unit="product", disable=not show_progress):
@@ -409,7 +366,7 @@ def reset_sequences():
     """PostgreSQL sequences do not follow explicit ids; move them past the seeded rows."""
     if database.obj.__class__.__name__.lower().find("postgres") < 0:
         return
-    for model in (Product, ProductCustomizableOption):
+    for model in (*SEEDED_MODELS, Product, ProductCustomizableOption):
         table = model._meta.table_name
         database.execute_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))")

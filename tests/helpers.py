@@ -44,3 +44,24 @@ def changed(model, key: int, **values):
     finally:
         with database.connection_context():
             model.update(**original).where(model.id == key).execute()
+
+
+def attribute_id(code: str) -> int:
+    """The id of the attribute with this code."""
+    from storage.models import Attribute
+    with database.connection_context():
+        return Attribute.get(Attribute.code == code).id
+
+
+def option_id(code: str, label: str) -> int:
+    """The id of the option `label` (admin name) of the attribute with this code."""
+    from storage.models import Attribute, AttributeOption
+    with database.connection_context():
+        return (AttributeOption.select(AttributeOption.id).join(Attribute)
+                .where(Attribute.code == code, AttributeOption.admin_name == label).get().id)
+
+
+def option_count(code: str) -> int:
+    from storage.models import Attribute, AttributeOption
+    with database.connection_context():
+        return AttributeOption.select().join(Attribute).where(Attribute.code == code).count()

@@ -3,8 +3,9 @@ with translations and options, create/update rules (unique snake_case code, immu
 by product values, system attributes), the option sub-resource, delete guards, mass delete, and the
 shop seeing every edit on the next request.
 
-Seed: 14 attributes; 1-11 are system attributes (sku, name, ..., weight), 12 color (options 1-5,
-swatch color), 13 size (6-9), 14 brand (10-13) are user-defined selects; all 14 are in family 1.
+Seed: the 28 attributes of a default install, all in family 1; cost, meta_description, length, width,
+height and the selects color (swatch color), size and brand are user-defined, the other 20 are system
+attributes. Ids are looked up by code (tests/helpers.py) except where a test is about the ordering.
 """
 import pytest
 
@@ -14,14 +15,14 @@ from storage.models import (
 )
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.catalog_fixtures import restored
-from tests.helpers import list_statement_counts
+from tests.helpers import attribute_id, list_statement_counts, option_id
 
 BASE = "/api/admin/catalog/attributes"
 SEEDED = "2026-01-15T09:30:00+00:00"
 BRAND_ROW = {
-    "id": 14, "code": "brand", "type": "select", "adminName": "Brand", "isRequired": 0, "isUnique": 0,
+    "code": "brand", "type": "select", "adminName": "Brand", "isRequired": 0, "isUnique": 0,
     "valuePerLocale": 0, "valuePerChannel": 0, "isFilterable": 1, "isConfigurable": 0, "isVisibleOnFront": 1,
-    "isUserDefined": 1, "swatchType": None, "position": 14, "locale": "en", "createdAt": SEEDED,
+    "isUserDefined": 1, "swatchType": None, "locale": "en", "createdAt": SEEDED,
     "updatedAt": SEEDED, "translations": None, "options": None, "validation": None, "defaultValue": None,
 }
 MATERIAL = {
@@ -55,25 +56,32 @@ def codes(response) -> list[str]:
 # --- list ------------------------------------------------------------------------
 
 def test_list_is_an_envelope_newest_first(admin_client):
+    with database.connection_context():
+        ids = [key for (key,) in Attribute.select(Attribute.id).order_by(Attribute.id.desc()).tuples()]
+    total, pages = len(ids), -(-len(ids) // 10)
     body = admin_client.get(BASE).json()
-    assert body["data"][0] == BRAND_ROW
-    assert [row["id"] for row in body["data"]] == list(range(14, 4, -1))
-    assert body["meta"] == {"currentPage": 1, "perPage": 10, "lastPage": 2, "total": 14, "from": 1, "to": 10}
+    assert [row["id"] for row in body["data"]] == ids[:10]
+    assert body["meta"] == {"currentPage": 1, "perPage": 10, "lastPage": pages, "total": total, "from": 1, "to": 10}
     second = admin_client.get(BASE, params={"page": 2, "per_page": 10}).json()
-    assert [row["id"] for row in second["data"]] == [4, 3, 2, 1]
-    assert second["meta"] == {"currentPage": 2, "perPage": 10, "lastPage": 2, "total": 14, "from": 11, "to": 14}
+    assert [row["id"] for row in second["data"]] == ids[10:20]
+    assert second["meta"] == {"currentPage": 2, "perPage": 10, "lastPage": pages, "total": total, "from": 11,
+                              "to": min(20, total)}
     capped = admin_client.get(BASE, params={"per_page": 500}).json()["meta"]
-    assert (capped["perPage"], capped["to"]) == (50, 14)
+    assert (capped["perPage"], capped["to"]) == (50, total)
+    brand = admin_client.get(BASE, params={"code": "brand"}).json()["data"]
+    assert brand == [{**BRAND_ROW, "id": attribute_id("brand"), "position": attribute_id("brand")}]
 
 
 def test_filters_combine(admin_client):
     assert codes(admin_client.get(BASE, params={"type": "select", "is_configurable": 1})) == ["size", "color"]
-    assert codes(admin_client.get(BASE, params={"admin_name": "PRICE"})) == ["special_price", "price"]
-    assert codes(admin_client.get(BASE, params={"id": "1,2,12"})) == ["color", "name", "sku"]
+    assert codes(admin_client.get(BASE, params={"admin_name": "PRICE"})) == [
+        "special_price_to", "special_price_from", "special_price", "price"]
+    assert codes(admin_client.get(BASE, params={"id": f"1,2,{attribute_id('color')}"})) == ["color", "name", "sku"]
     assert codes(admin_client.get(BASE, params={"code": "ur", "is_unique": 1})) == ["url_key"]
     system = admin_client.get(BASE, params={"is_user_defined": 0, "per_page": 50}).json()
-    assert system["meta"]["total"] == 11
-    assert codes(admin_client.get(BASE, params={"value_per_locale": 1, "is_required": 1})) == ["name"]
+    assert system["meta"]["total"] == 20
+    assert codes(admin_client.get(BASE, params={"value_per_locale": 1, "is_required": 1})) == [
+        "description", "short_description", "url_key", "name"]
     assert admin_client.get(BASE, params={"is_filterable": 1, "value_per_channel": 1}).json()["meta"]["total"] == 0
     bad = admin_client.get(BASE, params={"id": "1,x", "type": "colour", "is_unique": 2})
     assert bad.status_code == 400
@@ -82,12 +90,12 @@ def test_filters_combine(admin_client):
 
 def test_sort_order_and_locale(admin_client):
     by_code = admin_client.get(BASE, params={"sort": "code", "order": "asc", "is_user_defined": 1})
-    assert codes(by_code) == ["brand", "color", "size"]
+    assert codes(by_code) == ["brand", "color", "cost", "height", "length", "meta_description", "size", "width"]
     by_type = admin_client.get(BASE, params={"sort": "type", "order": "asc", "per_page": 3})
-    assert [(row["type"], row["id"]) for row in by_type.json()["data"]] == [("boolean", 8), ("boolean", 9),
-                                                                            ("boolean", 10)]
+    first_booleans = [attribute_id(code) for code in ("new", "featured", "visible_individually")]
+    assert [(row["type"], row["id"]) for row in by_type.json()["data"]] == [("boolean", key) for key in first_booleans]
     by_name = admin_client.get(BASE, params={"sort": "admin_name", "is_user_defined": 1})
-    assert codes(by_name) == ["size", "color", "brand"]
+    assert codes(by_name) == ["width", "size", "meta_description", "length", "height", "cost", "color", "brand"]
     french = admin_client.get(BASE, params={"locale": "fr", "per_page": 1}).json()["data"][0]
     assert french["locale"] == "fr"
     bad = admin_client.get(BASE, params={"sort": "regex"})
@@ -95,21 +103,22 @@ def test_sort_order_and_locale(admin_client):
 
 
 def test_list_statement_count_does_not_grow_with_the_page(admin_client):
-    counts = list_statement_counts(admin_client, BASE, sizes=(1, 14))
+    counts = list_statement_counts(admin_client, BASE, sizes=(1, 28))
     assert counts[0] == counts[1]
 
 
 # --- detail ------------------------------------------------------------------------
 
 def test_detail_embeds_translations_and_options(admin_client):
-    color = admin_client.get(f"{BASE}/12").json()
+    color = admin_client.get(f"{BASE}/{attribute_id('color')}").json()
     assert {key: color[key] for key in ("code", "swatchType", "isComparable", "enableWysiwyg", "regex",
                                         "validation", "defaultValue", "locale")} == {
         "code": "color", "swatchType": "color", "isComparable": 1, "enableWysiwyg": 0, "regex": None,
         "validation": None, "defaultValue": None, "locale": "en"}
     assert color["translations"] == [{"locale": "en", "name": "Color"}, {"locale": "fr", "name": "Couleur"}]
-    assert [option["adminName"] for option in color["options"]] == ["Red", "Green", "Blue", "Black", "White"]
-    assert color["options"][0] == {"id": 1, "adminName": "Red", "sortOrder": 1, "swatchValue": "red",
+    assert [option["adminName"] for option in color["options"]] == [
+        "Red", "Green", "Yellow", "Black", "White", "Blue"]
+    assert color["options"][0] == {"id": option_id("color", "Red"), "adminName": "Red", "sortOrder": 1, "swatchValue": "red",
                                    "swatchValueUrl": None, "translations": [{"locale": "en", "label": "Red"},
                                                                            {"locale": "fr", "label": "Rouge"}]}
     sku = admin_client.get(f"{BASE}/1").json()
@@ -158,7 +167,7 @@ def test_create_validation_names_every_field(admin_client, catalog):
                                                  "options": [{"admin_name": "Silk"}]})
     assert text_options.json()["errors"] == {"options": ["This attribute type does not support options."]}
     with database.connection_context():
-        assert Attribute.select().count() == 14
+        assert not Attribute.select().where(Attribute.code.in_(["fabric", "Bad-Code", "attribute_family_id"])).exists()
 
 
 # --- update ------------------------------------------------------------------------
@@ -187,7 +196,7 @@ def test_type_is_locked_once_products_hold_values(admin_client, material):
     assert (text.json()["type"], text.json()["swatchType"], text.json()["options"]) == ("text", None, None)
     with database.connection_context():
         assert AttributeOption.select().where(AttributeOption.attribute == material["id"]).count() == 0
-    locked = admin_client.put(f"{BASE}/12", json={"type": "multiselect"})
+    locked = admin_client.put(f"{BASE}/{attribute_id('color')}", json={"type": "multiselect"})
     assert locked.status_code == 422
     assert locked.json()["errors"] == {"type": ["The type cannot change while products hold values of this attribute."]}
     configurable = admin_client.put(f"{BASE}/{material['id']}", json={"is_configurable": True})
@@ -225,41 +234,45 @@ def test_options_are_replaced_as_a_whole_set(admin_client, material):
 
 
 def test_replacing_options_keeps_those_products_use(admin_client, catalog):
+    color, red = attribute_id("color"), option_id("color", "Red")
     with database.connection_context():
         red_users = (ProductAttributeValue.select(ProductAttributeValue.product).distinct()
-                     .where(ProductAttributeValue.attribute == 12, ProductAttributeValue.integer_value == 1).count())
+                     .where(ProductAttributeValue.attribute == color, ProductAttributeValue.integer_value == red)
+                     .count())
     assert red_users > 0
-    keep = [{"id": key, "admin_name": name} for key, name in ((2, "Green"), (3, "Blue"), (4, "Black"), (5, "White"))]
-    response = admin_client.put(f"{BASE}/12", json={"options": keep})
+    options = admin_client.get(f"{BASE}/{color}").json()["options"]
+    keep = [{"id": option["id"], "admin_name": option["adminName"]} for option in options if option["id"] != red]
+    response = admin_client.put(f"{BASE}/{color}", json={"options": keep})
     assert response.status_code == 409
     assert response.json() == {"message": f"This option is used by {red_users} product(s) and cannot be deleted.",
                                "error": "option_in_use"}
-    assert len(admin_client.get(f"{BASE}/12").json()["options"]) == 5
+    assert len(admin_client.get(f"{BASE}/{color}").json()["options"]) == len(options)
 
 
 # --- options -------------------------------------------------------------------------
 
 def test_option_crud_shows_in_the_shop(admin_client, client, catalog):
-    created = admin_client.post(f"{BASE}/12/options", json={
+    color = attribute_id("color")
+    before = [option["adminName"] for option in client.get(f"/api/shop/attributes/{color}").json()["options"]]
+    created = admin_client.post(f"{BASE}/{color}/options", json={
         "admin_name": "Purple", "swatch_value": "#800080", "translations": {"en": {"label": "Purple"},
                                                                             "fr": {"label": "Violet"}}})
     assert created.status_code == 201
     purple = created.json()["options"][-1]
-    assert (purple["adminName"], purple["sortOrder"], purple["swatchValue"]) == ("Purple", 6, "#800080")
-    shop = client.get("/api/shop/attributes/12", headers={"X-Locale": "fr"}).json()
+    assert (purple["adminName"], purple["sortOrder"], purple["swatchValue"]) == ("Purple", 7, "#800080")
+    shop = client.get(f"/api/shop/attributes/{color}", headers={"X-Locale": "fr"}).json()
     assert shop["options"][-1]["translation"]["label"] == "Violet"
-    updated = admin_client.put(f"{BASE}/12/options/{purple['id']}", json={"translations": {"fr": {"label": "Mauve"}},
+    updated = admin_client.put(f"{BASE}/{color}/options/{purple['id']}", json={"translations": {"fr": {"label": "Mauve"}},
                                                                          "sort_order": 0})
     assert updated.status_code == 200
     assert updated.json()["options"][0]["id"] == purple["id"]
     assert updated.json()["options"][0]["translations"] == [{"locale": "en", "label": "Purple"},
                                                             {"locale": "fr", "label": "Mauve"}]
-    shop = client.get("/api/shop/attributes/12", headers={"X-Locale": "fr"}).json()
+    shop = client.get(f"/api/shop/attributes/{color}", headers={"X-Locale": "fr"}).json()
     assert shop["options"][0]["translation"]["label"] == "Mauve"
-    deleted = admin_client.delete(f"{BASE}/12/options/{purple['id']}")
+    deleted = admin_client.delete(f"{BASE}/{color}/options/{purple['id']}")
     assert deleted.json() == {"message": "Attribute option deleted successfully."}
-    assert [option["adminName"] for option in client.get("/api/shop/attributes/12").json()["options"]] == [
-        "Red", "Green", "Blue", "Black", "White"]
+    assert [option["adminName"] for option in client.get(f"/api/shop/attributes/{color}").json()["options"]] == before
 
 
 def test_option_guards(admin_client, catalog):
@@ -267,13 +280,14 @@ def test_option_guards(admin_client, catalog):
     assert not_an_option_type.status_code == 422
     assert not_an_option_type.json() == {"message": "This attribute type does not support options.",
                                          "error": "options_not_supported"}
-    missing_name = admin_client.post(f"{BASE}/12/options", json={"sort_order": 1})
+    color, red = attribute_id("color"), option_id("color", "Red")
+    missing_name = admin_client.post(f"{BASE}/{color}/options", json={"sort_order": 1})
     assert missing_name.status_code == 422 and set(missing_name.json()["errors"]) == {"admin_name"}
-    other_attribute = admin_client.put(f"{BASE}/13/options/1", json={"admin_name": "x"})
+    other_attribute = admin_client.put(f"{BASE}/{attribute_id('size')}/options/{red}", json={"admin_name": "x"})
     assert other_attribute.status_code == 404
     assert other_attribute.json() == {"message": "Attribute option not found", "error": "not_found"}
     assert admin_client.post(f"{BASE}/999999/options", json={"admin_name": "x"}).status_code == 404
-    in_use = admin_client.delete(f"{BASE}/12/options/1")
+    in_use = admin_client.delete(f"{BASE}/{color}/options/{red}")
     assert in_use.status_code == 409 and in_use.json()["error"] == "option_in_use"
     assert in_use.json()["message"].startswith("This option is used by ")
 
@@ -284,7 +298,7 @@ def test_delete_guards_and_success(admin_client, client, material):
     system = admin_client.delete(f"{BASE}/1")
     assert system.status_code == 403
     assert system.json() == {"message": "System attributes cannot be deleted.", "error": "system_attribute"}
-    in_family = admin_client.delete(f"{BASE}/12")
+    in_family = admin_client.delete(f"{BASE}/{attribute_id('color')}")
     assert in_family.status_code == 409
     assert in_family.json() == {
         "message": "Attribute is part of one or more attribute families. Remove it from those families first.",
@@ -301,7 +315,7 @@ def test_mass_delete_is_all_or_nothing(admin_client, material):
     system = admin_client.post(f"{BASE}/mass-delete", json={"indices": [material["id"], 2]})
     assert system.status_code == 422
     assert system.json() == {"message": "System attributes cannot be deleted.", "error": "system_attribute"}
-    in_family = admin_client.post(f"{BASE}/mass-delete", json={"indices": [material["id"], 13]})
+    in_family = admin_client.post(f"{BASE}/mass-delete", json={"indices": [material["id"], attribute_id("size")]})
     assert in_family.status_code == 409
     assert admin_client.get(f"{BASE}/{material['id']}").status_code == 200
     deleted = admin_client.post(f"{BASE}/mass-delete", json={"indices": [999999, material["id"]]})
@@ -314,18 +328,22 @@ def test_mass_delete_is_all_or_nothing(admin_client, material):
 def test_graphql_list_and_detail(admin_client, admin_graphql):
     listed = admin_graphql("""{ adminAttributes(first: 2, type: "select", is_configurable: 1, locale: "fr") {
         edges { cursor node { id _id code isConfigurable locale translations } } totalCount pageInfo { hasNextPage } } }""")
+    size, color = attribute_id("size"), attribute_id("color")
     assert listed["data"]["adminAttributes"] == {
-        "edges": [{"cursor": "MA==", "node": {"id": "/api/admin/catalog/attributes/13", "_id": 13, "code": "size",
-                                             "isConfigurable": 1, "locale": "fr", "translations": None}},
-                  {"cursor": "MQ==", "node": {"id": "/api/admin/catalog/attributes/12", "_id": 12, "code": "color",
-                                             "isConfigurable": 1, "locale": "fr", "translations": None}}],
+        "edges": [{"cursor": "MA==", "node": {"id": f"/api/admin/catalog/attributes/{size}", "_id": size,
+                                             "code": "size", "isConfigurable": 1, "locale": "fr", "translations": None}},
+                  {"cursor": "MQ==", "node": {"id": f"/api/admin/catalog/attributes/{color}", "_id": color,
+                                             "code": "color", "isConfigurable": 1, "locale": "fr",
+                                             "translations": None}}],
         "totalCount": 2, "pageInfo": {"hasNextPage": False}}
-    by_ids = admin_graphql('{ adminAttributes(id: "1,14", sort: "code", order: "asc") { edges { node { code } } } }')
+    by_ids = admin_graphql('{ adminAttributes(id: "1,%d", sort: "code", order: "asc") { edges { node { code } } } }'
+                           % attribute_id("brand"))
     assert [edge["node"]["code"] for edge in by_ids["data"]["adminAttributes"]["edges"]] == ["brand", "sku"]
     bad_ids = admin_client.post("/api/admin/graphql", json={"query": '{ adminAttributes(id: "1,x") { totalCount } }'})
     assert bad_ids.json()["errors"][0]["extensions"]["errors"] == {
         "id": ["Must be an integer or a comma-separated list of integers."]}
-    detail = admin_graphql('{ adminAttribute(id: "/api/admin/catalog/attributes/13") { code translations options } }')
+    detail = admin_graphql('{ adminAttribute(id: "/api/admin/catalog/attributes/%d") { code translations options } }'
+                           % size)
     size = detail["data"]["adminAttribute"]
     assert size["translations"] == [{"locale": "en", "name": "Size"}, {"locale": "fr", "name": "Taille"}]
     assert [option["adminName"] for option in size["options"]] == ["S", "M", "L", "XL"]

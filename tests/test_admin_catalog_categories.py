@@ -12,11 +12,15 @@ from storage.db import database
 from storage.models import Category, CategoryTranslation
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.catalog_fixtures import expected_bounds, restored, stored_bounds
-from tests.helpers import list_statement_counts
+from tests.helpers import attribute_id, list_statement_counts
 
 BASE = "/api/admin/catalog/categories"
 SEEDED = "2026-01-15T09:30:00+00:00"
-FILTERABLE = [6, 12, 13, 14]  # price, color, size, brand by position
+
+
+def filterable() -> list[int]:
+    """Every filterable attribute by position: price, color, size, brand."""
+    return [attribute_id(code) for code in ("price", "color", "size", "brand")]
 
 
 @pytest.fixture
@@ -27,7 +31,7 @@ def tree():
 
 
 def create(admin_client, **fields):
-    body = {"position": 1, "attributes": [12], **fields}
+    body = {"position": 1, "attributes": [attribute_id("color")], **fields}
     response = admin_client.post(BASE, json=body)
     assert response.status_code == 201, response.text
     return response.json()
@@ -121,7 +125,7 @@ def test_detail_has_every_translation(admin_client):
          "metaDescription": "", "metaKeywords": ""},
         {"locale": "fr", "name": "Hommes", "slug": "men", "description": "<p>Hommes</p>", "metaTitle": "Hommes",
          "metaDescription": "", "metaKeywords": ""}]
-    assert men["filterableAttributeIds"] == FILTERABLE
+    assert men["filterableAttributeIds"] == filterable()
     assert (men["name"], men["locale"], men["parentId"]) == ("Men", "en", 1)
     assert admin_client.get(f"{BASE}/2", headers={"X-Locale": "fr"}).json()["name"] == "Hommes"
     assert admin_client.get(f"{BASE}/999999").json() == {"message": "Category not found", "error": "not_found"}
@@ -156,7 +160,7 @@ def test_create_places_the_category_and_keeps_the_nested_set(admin_client, clien
 
 
 def test_create_validation(admin_client, tree):
-    response = admin_client.post(BASE, json={"slug": "men", "name": "Men again", "position": 1, "attributes": [1, 12],
+    response = admin_client.post(BASE, json={"slug": "men", "name": "Men again", "position": 1, "attributes": [1, attribute_id("color")],
                                              "parent_id": 999999, "display_mode": "description_only", "locale": "xx"})
     assert response.status_code == 422
     assert response.json()["errors"] == {
@@ -172,7 +176,7 @@ def test_create_validation(admin_client, tree):
 # --- update and move ------------------------------------------------------------------
 
 def test_rename_and_disable_show_in_the_shop(admin_client, client, tree):
-    response = admin_client.put(f"{BASE}/2", json={"position": 1, "attributes": [12], "status": 1,
+    response = admin_client.put(f"{BASE}/2", json={"position": 1, "attributes": [attribute_id("color")], "status": 1,
                                                    "en": {"slug": "men", "name": "Gentlemen"},
                                                    "fr": {"slug": "hommes", "name": "Messieurs", "meta_title": "M"}})
     assert response.status_code == 200
@@ -181,7 +185,7 @@ def test_rename_and_disable_show_in_the_shop(admin_client, client, tree):
         ("en", "Gentlemen", "men", "<p>Men</p>", "Men"), ("fr", "Messieurs", "hommes", "<p>Hommes</p>", "M")]
     assert client.get("/api/shop/categories/2").json()["translation"]["name"] == "Gentlemen"
     assert client.get("/api/shop/categories/2", headers={"X-Locale": "fr"}).json()["translation"]["name"] == "Messieurs"
-    disabled = admin_client.put(f"{BASE}/3", json={"position": 1, "attributes": [12], "status": 0,
+    disabled = admin_client.put(f"{BASE}/3", json={"position": 1, "attributes": [attribute_id("color")], "status": 0,
                                                    "en": {"slug": "men-clothing", "name": "Clothing"}})
     assert disabled.json()["status"] == 0
     assert shop_children(client, 2) == [(6, "Footwear"), (9, "Accessories")]
@@ -190,7 +194,7 @@ def test_rename_and_disable_show_in_the_shop(admin_client, client, tree):
 
 def test_move_carries_the_subtree_and_keeps_the_nested_set(admin_client, client, tree):
     seeded = stored_bounds()
-    moved = admin_client.put(f"{BASE}/3", json={"parent_id": 12, "position": 3, "attributes": [12],
+    moved = admin_client.put(f"{BASE}/3", json={"parent_id": 12, "position": 3, "attributes": [attribute_id("color")],
                                                 "en": {"slug": "men-clothing", "name": "Clothing"}})
     assert moved.status_code == 200
     assert moved.json()["parentId"] == 12
@@ -203,14 +207,14 @@ def test_move_carries_the_subtree_and_keeps_the_nested_set(admin_client, client,
     assert [child_id for child_id, _ in shop_children(client, 12)] == [13, 16, 3, 19]  # position 3, before Bags (id 19)
     shop = client.get("/api/shop/categories/4").json()
     assert (shop["_lft"], shop["_rgt"]) == bounds[4]
-    back = admin_client.put(f"{BASE}/3", json={"parent_id": 2, "position": 1, "attributes": [12],
+    back = admin_client.put(f"{BASE}/3", json={"parent_id": 2, "position": 1, "attributes": [attribute_id("color")],
                                                "en": {"slug": "men-clothing", "name": "Clothing"}})
     assert back.status_code == 200
     assert stored_bounds() == seeded
 
 
 def test_reorder_among_siblings(admin_client, client, tree):
-    response = admin_client.put(f"{BASE}/9", json={"position": 0, "attributes": [12],
+    response = admin_client.put(f"{BASE}/9", json={"position": 0, "attributes": [attribute_id("color")],
                                                    "en": {"slug": "men-accessories", "name": "Accessories"}})
     assert response.status_code == 200
     bounds = stored_bounds()
@@ -220,23 +224,23 @@ def test_reorder_among_siblings(admin_client, client, tree):
 
 
 def test_update_validation(admin_client, tree):
-    under_itself = admin_client.put(f"{BASE}/2", json={"parent_id": 4, "position": 1, "attributes": [12],
+    under_itself = admin_client.put(f"{BASE}/2", json={"parent_id": 4, "position": 1, "attributes": [attribute_id("color")],
                                                        "en": {"slug": "men", "name": "Men"}})
     assert under_itself.status_code == 422
     assert under_itself.json()["errors"] == {"parent_id": ["A category cannot move under itself or its descendants."]}
-    root = admin_client.put(f"{BASE}/1", json={"parent_id": 2, "position": 0, "attributes": [12],
+    root = admin_client.put(f"{BASE}/1", json={"parent_id": 2, "position": 0, "attributes": [attribute_id("color")],
                                                "en": {"slug": "root", "name": "Root"}})
     assert root.json()["errors"] == {"parent_id": ["A root category cannot be moved."]}
-    locales = admin_client.put(f"{BASE}/2", json={"locale": "fr", "position": 1, "attributes": [12],
+    locales = admin_client.put(f"{BASE}/2", json={"locale": "fr", "position": 1, "attributes": [attribute_id("color")],
                                                   "en": {"slug": "women", "name": "Men"},
                                                   "xx": {"slug": "x", "name": "x"}, "display_mode": "description_only"})
     assert locales.json()["errors"] == {
         "xx": ["Unknown locale."], "fr": ["The fr translation (slug, name) is required."],
         "en.description": ["The description is required when the display mode is description_only."],
         "en.slug": ["The slug has already been taken."]}
-    nested = admin_client.put(f"{BASE}/2", json={"position": 1, "attributes": [12], "en": {"slug": "Men!"}})
+    nested = admin_client.put(f"{BASE}/2", json={"position": 1, "attributes": [attribute_id("color")], "en": {"slug": "Men!"}})
     assert set(nested.json()["errors"]) == {"en.slug", "en.name"}
-    assert admin_client.put(f"{BASE}/999999", json={"position": 1, "attributes": [12],
+    assert admin_client.put(f"{BASE}/999999", json={"position": 1, "attributes": [attribute_id("color")],
                                                     "en": {"slug": "x", "name": "x"}}).status_code == 404
     assert stored_bounds() == expected_bounds()
     with database.connection_context():
@@ -305,7 +309,7 @@ def test_graphql_list_tree_and_detail(admin_graphql):
     assert [(child["id"], child["name"], child["children"]) for child in edge["node"]["children"]] == [
         (10, "Caps", []), (11, "Belts", [])]
     detail = admin_graphql('{ adminCategory(id: "/api/admin/catalog/categories/9") { name translations filterableAttributeIds } }')
-    assert detail["data"]["adminCategory"]["filterableAttributeIds"] == FILTERABLE
+    assert detail["data"]["adminCategory"]["filterableAttributeIds"] == filterable()
     assert [t["name"] for t in detail["data"]["adminCategory"]["translations"]] == ["Accessories", "Accessoires"]
 
 
@@ -313,20 +317,20 @@ def test_graphql_mutations(admin_graphql, client, tree):
     seeded = stored_bounds()
     created = admin_graphql("""mutation($input: createAdminCategoryInput!) {
         createAdminCategory(input: $input) { adminCategory { id _id name parentId } } }""",
-                            {"input": {"slug": "home-garden", "name": "Garden", "position": 3, "attributes": [12, 13],
+                            {"input": {"slug": "home-garden", "name": "Garden", "position": 3, "attributes": [attribute_id("color"), attribute_id("size")],
                                        "parentId": 22, "displayMode": "products_only", "metaTitle": "Garden"}})
     node = created["data"]["createAdminCategory"]["adminCategory"]
     assert (node["name"], node["parentId"]) == ("Garden", 22)
     moved = admin_graphql("""mutation($input: updateAdminCategoryInput!) {
         updateAdminCategory(input: $input) { adminCategory { parentId position translations } } }""",
-                          {"input": {"id": node["id"], "position": 1, "attributes": [12], "parentId": 29,
+                          {"input": {"id": node["id"], "position": 1, "attributes": [attribute_id("color")], "parentId": 29,
                                      "en": {"slug": "home-garden", "name": "Garden", "metaTitle": "Outdoor"}}})
     category = moved["data"]["updateAdminCategory"]["adminCategory"]
     assert (category["parentId"], category["position"], category["translations"][0]["metaTitle"]) == (29, 1, "Outdoor")
     assert stored_bounds() == expected_bounds()
     invalid = admin_graphql("""mutation($input: updateAdminCategoryInput!) {
         updateAdminCategory(input: $input) { adminCategory { id } } }""",
-                            {"input": {"id": node["id"], "position": 1, "attributes": [12], "parentId": node["_id"],
+                            {"input": {"id": node["id"], "position": 1, "attributes": [attribute_id("color")], "parentId": node["_id"],
                                        "en": {"slug": "home-garden", "name": "Garden"}}})
     assert invalid["errors"][0]["extensions"]["errors"] == {
         "parentId": ["A category cannot move under itself or its descendants."]}

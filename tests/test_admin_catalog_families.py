@@ -2,7 +2,8 @@
 groups and their attributes, create with a list of groups, update with groups keyed by id or `group_*`
 (omitted groups deleted), delete guards, and the shop's product detail showing a renamed family.
 
-Seed: one family, 1 `default` (system) with group 1 `general` holding attributes 1-14 by position;
+Seed: one family, 1 `default` (system) with the seven groups of a default install (1 general, 2 description,
+3 meta_description, 4 price, 5 shipping, 6 settings, 7 inventories) holding the 28 standard attributes;
 every product belongs to it.
 """
 import pytest
@@ -11,13 +12,18 @@ from storage.db import database
 from storage.models import AttributeFamily, AttributeGroup, AttributeGroupMapping, Product
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.catalog_fixtures import restored
-from tests.helpers import list_statement_counts
+from tests.helpers import attribute_id, list_statement_counts
 
 BASE = "/api/admin/catalog/families"
-ELECTRONICS = {"code": "electronics", "name": "Electronics", "attribute_groups": [
-    {"code": "general", "name": "General", "column": 1, "position": 1, "custom_attributes": [{"id": 1}, {"id": 2}]},
-    {"code": "specs", "name": "Specifications", "column": 2, "position": 2,
-     "custom_attributes": [{"id": 14, "position": 5}, {"id": 12, "position": 1}]}]}
+
+
+def electronics_body() -> dict:
+    return {"code": "electronics", "name": "Electronics", "attribute_groups": [
+        {"code": "general", "name": "General", "column": 1, "position": 1,
+         "custom_attributes": [{"id": attribute_id("sku")}, {"id": attribute_id("name")}]},
+        {"code": "specs", "name": "Specifications", "column": 2, "position": 2,
+         "custom_attributes": [{"id": attribute_id("brand"), "position": 5},
+                               {"id": attribute_id("color"), "position": 1}]}]}
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def families():
 
 @pytest.fixture
 def electronics(admin_client, families):
-    response = admin_client.post(BASE, json=ELECTRONICS)
+    response = admin_client.post(BASE, json=electronics_body())
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -53,12 +59,17 @@ def test_list_statement_count_does_not_grow_with_the_page(admin_client, electron
 def test_detail_has_groups_with_their_attributes(admin_client):
     family = admin_client.get(f"{BASE}/1").json()
     assert (family["id"], family["code"], family["name"]) == (1, "default", "Default")
-    [general] = family["attributeGroups"]
-    assert {key: general[key] for key in ("id", "code", "name", "column", "position")} == {
-        "id": 1, "code": "general", "name": "General", "column": 1, "position": 1}
+    groups = family["attributeGroups"]
+    assert [(group["id"], group["code"], group["name"], group["column"], group["position"]) for group in groups] == [
+        (1, "general", "General", 1, 1), (4, "price", "Price", 2, 1), (2, "description", "Description", 1, 2),
+        (5, "shipping", "Shipping", 2, 2), (3, "meta_description", "Meta Description", 1, 3),
+        (6, "settings", "Settings", 2, 3), (7, "inventories", "Inventories", 2, 4)]
+    general = groups[0]
     assert general["attributes"][0] == {"id": 1, "code": "sku", "type": "text", "isRequired": 1, "column": 1,
                                         "position": 1}
-    assert [attribute["id"] for attribute in general["attributes"]] == list(range(1, 15))
+    assert [attribute["code"] for attribute in general["attributes"]] == [
+        "sku", "product_number", "name", "url_key", "tax_category_id", "color", "size", "brand"]
+    assert sorted(attribute["id"] for group in groups for attribute in group["attributes"]) == list(range(1, 29))
     missing = admin_client.get(f"{BASE}/999999")
     assert missing.json() == {"message": "Attribute family not found", "error": "not_found"}
 
@@ -98,7 +109,8 @@ def test_update_restructures_groups(admin_client, electronics):
             str(general["id"]): {"code": "general", "name": "Basics", "column": 1, "position": 2,
                                  "custom_attributes": [{"id": 2, "position": 1}]},
             "group_new_1": {"code": "pricing", "name": "Pricing", "column": 2, "position": 1,
-                            "custom_attributes": [{"id": 6}, {"id": 7}]}}})
+                            "custom_attributes": [{"id": attribute_id("price")},
+                                                      {"id": attribute_id("special_price")}]}}})
     assert response.status_code == 200
     body = response.json()
     assert body["name"] == "Electronics (updated)"

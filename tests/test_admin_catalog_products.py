@@ -14,7 +14,7 @@ from storage.models import (
     ProductChannel, ProductInventory, ProductSuperAttribute, ProductTranslation,
 )
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
-from tests.helpers import list_statement_counts
+from tests.helpers import attribute_id, list_statement_counts, option_id
 from tests.product_fixtures import restored_products
 
 BASE = "/api/admin/catalog/products"
@@ -171,14 +171,15 @@ def test_detail_of_a_simple_product(admin_client):
     assert all(detail[block] is None for block in ("superAttributes", "variants", "bundleOptions", "linkedProducts",
                                                    "downloadableLinks", "downloadableSamples"))
     attributes = {attribute["code"]: attribute for attribute in detail["attributes"]}
-    assert [attribute["code"] for attribute in detail["attributes"]][:3] == ["sku", "name", "url_key"]
+    assert [attribute["code"] for attribute in detail["attributes"]][:4] == ["sku", "product_number", "name", "url_key"]
     assert attributes["price"]["value"] == "263.7500"
     assert attributes["name"]["valuePerLocale"] is True
     assert attributes["color"]["type"] == "select"
-    assert [option["adminName"] for option in attributes["color"]["options"]] == ["Red", "Green", "Blue", "Black",
-                                                                                 "White"]
+    assert [option["adminName"] for option in attributes["color"]["options"]] == [
+        "Red", "Green", "Yellow", "Black", "White", "Blue"]
     with database.connection_context():
-        color = ProductAttributeValue.get(ProductAttributeValue.product == 1, ProductAttributeValue.attribute == 12)
+        color = ProductAttributeValue.get(ProductAttributeValue.product == 1,
+                                          ProductAttributeValue.attribute == attribute_id("color"))
     assert attributes["color"]["value"] == color.integer_value
 
 
@@ -234,7 +235,7 @@ def test_create_each_type(created, kind):
 
 
 def test_create_configurable_generates_one_variant_per_combination(created):
-    product = created(sku="cf-001", type="configurable", super_attributes={"color": [1, 2], "13": [6, 7]})
+    product = created(sku="cf-001", type="configurable", super_attributes={"color": [1, 2], str(attribute_id("size")): [6, 7]})
     assert [variant["sku"] for variant in product["variants"]] == [
         "cf-001-variant-1", "cf-001-variant-2", "cf-001-variant-3", "cf-001-variant-4"]
     assert [variant["options"] for variant in product["variants"]] == [
@@ -289,7 +290,7 @@ def test_update_fills_the_shell_and_the_shop_shows_it(admin_client, client, crea
     product = created(sku="t-beanie-001")
     response = admin_client.put(f"{BASE}/{product['id']}", json={
         "name": "Arctic Beanie", "url_key": "t-arctic-beanie", "short_description": "Warm.", "description": "Full text.",
-        "meta_title": "Arctic Beanie", "price": "24.99", "weight": "0.3", "status": 1, "new": 1, "color": 3,
+        "meta_title": "Arctic Beanie", "price": "24.99", "weight": "0.3", "status": 1, "new": 1, "color": option_id("color", "Blue"),
         "categories": [4, 3]})
     assert response.status_code == 200, response.text
     updated = response.json()
@@ -298,7 +299,7 @@ def test_update_fills_the_shell_and_the_shop_shows_it(admin_client, client, crea
         "name": "Arctic Beanie", "urlKey": "t-arctic-beanie", "shortDescription": "Warm.", "price": "24.9900",
         "formattedPrice": "$24.99", "weight": 0.3, "status": 1, "new": True, "_warnings": []}
     assert [category["id"] for category in updated["categories"]] == [3, 4]
-    assert next(a for a in updated["attributes"] if a["code"] == "color")["value"] == 3
+    assert next(a for a in updated["attributes"] if a["code"] == "color")["value"] == option_id("color", "Blue")
     with database.connection_context():
         row = Product.get_by_id(product["id"])
         assert (row.min_price, row.max_price) == (Decimal("24.99"), Decimal("24.99"))

@@ -6,7 +6,7 @@ Electronics 29; 34 categories below the root. Category N has translations en (id
 """
 
 from storage.models import Category, CategoryTranslation
-from tests.helpers import changed, count_queries
+from tests.helpers import attribute_id, changed, count_queries
 
 
 def names(documents):
@@ -56,8 +56,10 @@ def test_category_document(client):
     assert category["children"][0]["url"] == "http://127.0.0.1:8000/men-clothing"
     attributes = category["filterableAttributes"]
     assert [attribute["code"] for attribute in attributes] == ["price", "color", "size", "brand"]
-    assert attributes[0] == {"id": 6, "code": "price", "type": "price", "isFilterable": 1, "options": []}
-    assert [option["adminName"] for option in attributes[1]["options"]] == ["Red", "Green", "Blue", "Black", "White"]
+    assert attributes[0] == {"id": attribute_id("price"), "code": "price", "type": "price", "isFilterable": 1,
+                             "options": []}
+    assert [option["adminName"] for option in attributes[1]["options"]] == [
+        "Red", "Green", "Yellow", "Black", "White", "Blue"]
 
 
 def test_leaf_has_no_children_and_root_has_no_parent(client):
@@ -201,8 +203,9 @@ def test_graphql_category_with_children_translations_and_attributes(graphql):
     assert [edge["node"] for edge in category["translations"]["edges"]] == [
         {"id": "/api/shop/category_translations/3", "locale": "en", "name": "Men"},
         {"id": "/api/shop/category_translations/4", "locale": "fr", "name": "Hommes"}]
+    color = attribute_id("color")
     assert category["filterableAttributes"]["edges"][1]["node"] == {
-        "id": "/api/shop/attributes/12", "_id": 12, "code": "color", "adminName": "Color", "type": "select"}
+        "id": f"/api/shop/attributes/{color}", "_id": color, "code": "color", "adminName": "Color", "type": "select"}
     children = category["children"]
     assert children["totalCount"] == 3
     assert children["pageInfo"]["hasNextPage"] is True
