@@ -62,17 +62,6 @@ def configurable(variant_stock=(5, 5), prices=("20.00", "22.00")) -> tuple[Produ
         return parent, variants
 
 
-def option_id(code: str, label: str) -> int:
-    with database.connection_context():
-        return AttributeOption.get(AttributeOption.attribute == Attribute.get(Attribute.code == code).id,
-                                   AttributeOption.admin_name == label).id
-
-
-def attribute_id(code: str) -> int:
-    with database.connection_context():
-        return Attribute.get(Attribute.code == code).id
-
-
 def downloadable(price="15.00", link_prices=("3.00", "4.50")) -> tuple[Product, list[ProductDownloadableLink]]:
     row = product("downloadable", price=price, stock=None)
     with database.connection_context():

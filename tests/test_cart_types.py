@@ -7,9 +7,9 @@ from storage.models import (
     Product, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink, ProductGroupedProduct,
 )
 from tests.cart_fixtures import (  # noqa: F401 (fixtures)
-    add, assert_totals_match, attribute_id, bundle, configurable, downloadable, grouped, guest_cart, lines_by_product,
-    option_id, product,
+    add, assert_totals_match, bundle, configurable, downloadable, grouped, guest_cart, lines_by_product, product,
 )
+from tests.helpers import attribute_id, option_id
 
 
 def error_of(response) -> tuple[int, str, dict]:
