@@ -1,8 +1,12 @@
 """Putting seeded products back after tests that change them: `restored_products(ids)` for a test that
-edits known products. (The contract test, which writes blindly, runs after every other test.)"""
+edits known products (the contract test, which writes blindly, runs after every other test); `media_root`
+for a test that uploads files."""
 from contextlib import contextmanager
 
+import pytest
+
 from storage.db import database
+from storage.files import media_storage
 from storage.models import (
     Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
     ProductDownloadableLink, ProductGroupedProduct, ProductImage, ProductInventory, ProductLink, ProductTranslation,
@@ -36,3 +40,12 @@ def restored_products(*ids):
             ProductLink.delete().where(ProductLink.parent.in_(family)).execute()
             if links:
                 ProductLink.insert_many(links).execute()
+
+
+@pytest.fixture
+def media_root(tmp_path, monkeypatch):
+    """Uploads go to a scratch folder for the test."""
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    media_storage.cache_clear()
+    yield tmp_path
+    media_storage.cache_clear()

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from storage.db import database
-from storage.files import LocalFileStorage, media_storage
+from storage.files import LocalFileStorage
 from storage.models import InventorySource, ProductCustomerGroupPrice, ProductImage, ProductInventory
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
-from tests.product_fixtures import restored_products
+from tests.product_fixtures import media_root, restored_products  # noqa: F401 (fixture)
 
 BASE = "/api/admin/catalog/products"
 
@@ -25,15 +25,6 @@ def png() -> bytes:
 
 
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
-
-
-@pytest.fixture
-def media_root(tmp_path, monkeypatch):
-    """Uploads go to a scratch folder for the test."""
-    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
-    media_storage.cache_clear()
-    yield tmp_path
-    media_storage.cache_clear()
 
 
 def upload(admin_client, product_id, name="photo.png", data=None, content_type="image/png", **form):

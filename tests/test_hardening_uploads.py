@@ -11,21 +11,12 @@ import pytest
 from PIL import Image
 
 from storage.db import database
-from storage.files import media_storage
 from storage.models import ProductImage
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
-from tests.product_fixtures import restored_products
+from tests.product_fixtures import media_root, restored_products  # noqa: F401 (fixture)
 
 BASE = "/api/admin/catalog/products"
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "bmp": "image/bmp", "webp": "image/webp"}
-
-
-@pytest.fixture
-def media_root(tmp_path, monkeypatch):
-    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
-    media_storage.cache_clear()
-    yield tmp_path
-    media_storage.cache_clear()
 
 
 def encoded(kind: str, size=(48, 32), **options) -> bytes:

@@ -12,6 +12,7 @@ from peewee import JOIN, fn
 
 from domain.catalog.attribute_values import names as attribute_names, product_attributes
 from domain.catalog.filters import parse_criteria
+from domain.catalog.translations import product_translations
 from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
@@ -94,7 +95,7 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
         return []
     products = {product.id: product for product in Product.select().where(Product.id.in_(ids))}
     ids = [pid for pid in ids if pid in products]
-    translations = translations_by_product(ids, context)
+    translations = product_translations(ids, context)
     images = assets_by_product(ProductImage, ids, context)
     documents = []
     base = storefront_url(Channel.get_by_id(context.channel_id).hostname, context.media_url) \
@@ -123,13 +124,6 @@ def flat(document: dict, translation, base: str) -> dict:
                 ("metaKeywords", "meta_keywords"))}}
 
 
-def translations_by_product(ids, context) -> dict[int, ProductTranslation]:
-    rows = ProductTranslation.select().where(ProductTranslation.product.in_(ids),
-                                             ProductTranslation.locale.in_(context.locales))
-    grouped: dict[int, dict] = {}
-    for row in rows:
-        grouped.setdefault(row.product_id, {})[row.locale] = row
-    return {pid: translated(by_locale, context) for pid, by_locale in grouped.items()}
 
 
 def active_special_price(product: Product) -> Decimal | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from peewee import fn
 
+from domain.catalog.translations import product_translations
 from domain.common import RequestContext, iso, json_number, translated
 from handlers.shop.products import stock_by_product
 from storage.models import (
@@ -44,13 +45,6 @@ def has_own_price(product: Product) -> bool:
 
 # --- batched lookups ------------------------------------------------------------------
 
-def translations_for(ids, context: RequestContext) -> dict[int, ProductTranslation]:
-    rows = ProductTranslation.select().where(ProductTranslation.product.in_(ids),
-                                             ProductTranslation.locale.in_(context.locales))
-    grouped: dict[int, dict] = {}
-    for row in rows:
-        grouped.setdefault(row.product_id, {})[row.locale] = row
-    return {pid: translated(by_locale, context) for pid, by_locale in grouped.items()}
 
 
 def family_names(products) -> dict[int, str]:
@@ -101,7 +95,7 @@ def listing_rows(products: list[Product], context: RequestContext) -> list[dict]
     if not products:
         return []
     ids = [product.id for product in products]
-    translations = translations_for(ids, context)
+    translations = product_translations(ids, context)
     families = family_names(products)
     stock = stock_by_product(ids)
     images = images_for(ProductImage, ids)
@@ -251,7 +245,7 @@ def channel_blocks(product: Product, context: RequestContext) -> list[dict]:
 def references(ids, context: RequestContext) -> dict[int, dict]:
     """id -> {id, sku, name} for linked products."""
     products = list(Product.select(Product.id, Product.sku).where(Product.id.in_(list(ids))))
-    names = translations_for([product.id for product in products], context)
+    names = product_translations([product.id for product in products], context)
     return {product.id: {"id": product.id, "sku": product.sku,
                          "name": names[product.id].name if product.id in names else None} for product in products}
 
@@ -306,7 +300,7 @@ def variant_blocks(product: Product, context: RequestContext) -> tuple[list[dict
     ids = [variant.id for variant in variants]
     codes = super_attribute_codes(product.id)
     options = variant_options(ids, codes)
-    names = translations_for(ids, context)
+    names = product_translations(ids, context)
     stock = stock_by_product(ids)
     used: dict[int, set] = {attribute_id: set() for attribute_id in codes}
     blocks = []
@@ -393,7 +387,7 @@ def attribute_blocks(product: Product, context: RequestContext) -> list[dict]:
     options = options_by_attribute([attribute.id for attribute, _ in pairs
                                     if attribute.type in ("select", "multiselect", "checkbox")])
     stored = stored_values(product.id, context)
-    translation = translations_for([product.id], context).get(product.id)
+    translation = product_translations([product.id], context).get(product.id)
     return [{"id": attribute.id, "code": attribute.code, "adminName": attribute.admin_name, "type": attribute.type,
              "isRequired": attribute.is_required, "valuePerChannel": attribute.value_per_channel,
              "valuePerLocale": attribute.value_per_locale, "groupCode": group.code, "groupName": group.name,
@@ -453,7 +447,7 @@ def attribute_value(product, attribute, translation, stored) -> object:
 def search_rows(products: list[Product], context: RequestContext) -> list[dict]:
     """Slim rows; a product is saleable when enabled and in stock."""
     ids = [product.id for product in products]
-    translations = translations_for(ids, context)
+    translations = product_translations(ids, context)
     images = images_for(ProductImage, ids)
     stocked = in_stock_ids(products)
     return [{"id": product.id, "sku": product.sku, "type": product.type,
