@@ -1,7 +1,7 @@
 """Extract the operation table (REST) and root-field bindings (GraphQL) from bundled specs."""
 import re
 
-from graphql import build_schema, get_named_type, get_nullable_type, is_list_type
+from graphql import build_schema, get_named_type, get_nullable_type, is_list_type, value_from_ast_untyped
 from graphql.language import parse
 
 from codegen.bundle import HTTP_METHODS, SpecError
@@ -100,8 +100,9 @@ def iri_templates(sdl: str, fields: list[dict], rest_by_id: dict[str, dict]) -> 
 
 def bind_field(schema, type_name, field, rest_by_id):
     name = field.name.value
-    directives = {d.name.value: {a.name.value: a.value.value for a in d.arguments} for d in field.directives}
-    mutation = None
+    directives = {d.name.value: {a.name.value: value_from_ast_untyped(a.value) for a in d.arguments}
+                  for d in field.directives}
+    mutation, shape = None, None
     field_type = schema.get_type(type_name).fields[name].type
     return_type = get_named_type(field_type)
     if "operation" in directives:
@@ -111,13 +112,19 @@ def bind_field(schema, type_name, field, rest_by_id):
         operation = rest_by_id[operation_id]
         handler, auth, permission = operation["handler"], operation["auth"], operation["permission"]
         planned = operation["planned"]
+        shape = directives["operation"].get("payload")
+        check_declarations(schema, type_name, name, directives["operation"], return_type)
         if type_name == "Mutation":
-            mutation = {"payload": payload_field(type_name, name, return_type), "body": operation["body_schema"],
+            mutation = {"payload": None if shape is not None else payload_field(type_name, name, return_type),
+                        "body": operation["body_schema"],
                         "acknowledges": acknowledges(return_type),
                         "prepare": directives["operation"].get("prepare"),
                         "read_before": read_before(operation, rest_by_id) if directives["operation"].get("showsDeleted")
                         else None,
-                        "node_has_id": "id" in getattr(payload_node(return_type), "fields", {})}
+                        "node_has_id": "id" in getattr(payload_node(return_type), "fields", {}),
+                        "input": directives["operation"].get("input"),
+                        "with": directives["operation"].get("with"),
+                        "guest_cart": directives["operation"].get("guestCart")}
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
         planned = "planned" in directives
@@ -147,8 +154,52 @@ def bind_field(schema, type_name, field, rest_by_id):
         "node_type": node_type_of(schema, return_type),
         "args": [arg.name.value for arg in field.arguments or ()],
         "mutation": mutation,
+        "shape": shape,
         "planned": planned,
     }
+
+
+def check_declarations(schema, type_name: str, name: str, declaration: dict, return_type):
+    """`input:` names fields of the field's input (or arguments), `payload:` fields of what it returns,
+    and every answer path starts at `$` (the REST answer) or `$args` (the REST call's parameters)."""
+    label = f"{type_name}.{name}"
+    field = schema.get_type(type_name).fields[name]
+    sent = set(field.args)
+    if "input" in field.args:
+        sent |= set(getattr(get_named_type(field.args["input"].type), "fields", {}))
+    for key in ("input", "with"):
+        if declaration.get(key) is not None and not isinstance(declaration[key], dict):
+            raise SpecError(f"{label}: @operation({key}:) is an object")
+    for source, target in (declaration.get("input") or {}).items():
+        if source not in sent:
+            raise SpecError(f"{label}: @operation(input:) renames {source!r}, which the field's input does not have")
+        if target is not None and not isinstance(target, str):
+            raise SpecError(f"{label}: @operation(input:) maps {source!r} to a body name or null")
+    guest_cart = declaration.get("guestCart")
+    if guest_cart is not None and guest_cart not in sent:
+        raise SpecError(f"{label}: @operation(guestCart:) names {guest_cart!r}, which the field's input does not have")
+
+    def check_shape(shape, output_type, path):
+        fields = getattr(output_type, "fields", None)
+        if isinstance(shape, dict):
+            if fields is None:
+                raise SpecError(f"{label}: @operation(payload:) {path or 'the payload'} is not an object type")
+            for key, source in shape.items():
+                if key == "_":
+                    check_shape(source, output_type, path)
+                    continue
+                if key not in fields:
+                    raise SpecError(f"{label}: @operation(payload:) names {key!r}, a field {output_type.name} lacks")
+                check_shape(source, get_named_type(fields[key].type), f"{path}.{key}".lstrip("."))
+        elif isinstance(shape, str) and shape.startswith("$"):
+            if shape.partition(".")[0] not in ANSWER_ROOTS:
+                raise SpecError(f"{label}: @operation(payload:) path {shape!r} starts at neither $ nor $args")
+
+    if declaration.get("payload") is not None:
+        check_shape(declaration["payload"], return_type, "")
+
+
+ANSWER_ROOTS = ("$", "$args")
 
 
 def acknowledges(payload_type) -> bool:

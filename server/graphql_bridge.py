@@ -5,8 +5,10 @@ become integer keys, a `Page` becomes a connection. Mutations bound to a REST op
 (`@operation(id:)`) turn their `input` into the REST call: path parameters from `id` (or the other
 `*Id` fields, or a nested IRI), the body from the remaining fields, mapped to the body schema's names
 (camelCase or snake_case, at any depth) and validated against it with errors named as the input names
-them; the result goes into the payload beside `clientMutationId`. GraphQL-only mutations (`@handler`)
-get the same input checks when they name a body schema, and the same payload envelope.
+them; the result goes into the payload beside `clientMutationId`. A field may declare more of that
+mapping (`input:` renames, `with:` constants, `guestCart:`, `payload:`; see `declared_input` and
+`shaped`). GraphQL-only mutations (`@handler`) get the same input checks when they name a body schema,
+and the same payload envelope.
 """
 import base64
 import binascii
@@ -21,6 +23,7 @@ from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
 from server.errors import UNAUTHENTICATED
 from domain.ids import MAX_ID, keys_of_iri, parse_id
+from domain.sales.cart import authenticate_guest_cart_token, cart_not_found
 from server.handler_table import load_handler
 from server.input_guard import guard
 from storage.db import database
@@ -151,9 +154,68 @@ def to_body(value, schema: dict, surface: str):
     return body
 
 
-def input_errors(errors: dict) -> dict:
-    """Error keys as the input names them (`meta_title` -> `metaTitle`, at every level)."""
-    return {".".join(camel_case(part) for part in key.split(".")): messages for key, messages in errors.items()}
+def input_errors(errors: dict, renames: dict | None = None, sent: dict | None = None) -> dict:
+    """Error keys as the input names them (`meta_title` -> `metaTitle`, at every level; a field an
+    `input:` declaration renamed is named as it was sent)."""
+    back = {target: source for source, target in (renames or {}).items() if target and source in (sent or {})}
+
+    def input_name(key: str) -> str:
+        for target, source in back.items():
+            if key == target or key.startswith(target + "."):
+                return source + key[len(target):]
+        return key
+
+    return {".".join(camel_case(part) for part in input_name(key).split(".")): messages
+            for key, messages in errors.items()}
+
+
+def declared_input(fields: dict, renames: dict | None, constants: dict | None) -> dict:
+    """The input under the names the REST operation reads: `input: {zipCode: "postcode", deviceToken: null}`
+    renames a field (a dotted name sets a nested body field: `"payment.method"`) or drops it (null);
+    a value sent under the target name itself wins, and a null is not carried. `with:` adds constants."""
+    renames = renames or {}
+    data = {key: value for key, value in fields.items() if key not in renames}
+    for source, target in renames.items():
+        if target is None or fields.get(source) is None:
+            continue
+        *parents, last = target.split(".")
+        level = data
+        for parent in parents:
+            level = level.setdefault(parent, {})
+        if level.get(last) is None:
+            level[last] = fields[source]
+    return {**data, **(constants or {})}
+
+
+def use_guest_cart(context, token):
+    """`guestCart:` names an input field that, when the request sends no bearer, names a guest cart by
+    its token (an unknown token: 404 Cart not found)."""
+    if not token or context.customer_id is not None or context.cart_id is not None:
+        return
+    claims = authenticate_guest_cart_token(token)
+    if claims is None:
+        raise cart_not_found()
+    context.cart_id, context.cart_token = claims["cart_id"], claims["cart_token"]
+
+
+def shaped(declaration, answer, arguments: dict):
+    """A `payload:` declaration filled from one REST answer: an object maps each field to its source;
+    `"$"` is the whole answer, `"$.data.address"` a path in it, `"$args.productId"` a parameter of the
+    REST call (path parameters as integers); any other value is a constant. In an object, `_: "$"`
+    takes every field of that source and the object's other fields replace theirs."""
+    if isinstance(declaration, dict):
+        fields = {name: shaped(source, answer, arguments) for name, source in declaration.items() if name != "_"}
+        if "_" in declaration:  # `_: "$"`: the fields of that object, the declared ones replacing theirs
+            base = shaped(declaration["_"], answer, arguments)
+            return {**base, **fields} if isinstance(base, dict) else base
+        return fields
+    if not (isinstance(declaration, str) and declaration.startswith("$")):
+        return declaration
+    root, _, path = declaration.partition(".")
+    value = answer if root == "$" else {camel_case(name): item for name, item in arguments.items()}
+    for step in path.split(".") if path else ():
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 def body_from_input(data: dict, schema_name: str, surface: str) -> dict:
@@ -206,14 +268,19 @@ def declared_fields(data: dict, schema_name: str, surface: str) -> dict:
 
 def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments: dict):
     """Call the handler of a mutation: REST-bound ones with (path parameters, body), GraphQL-only ones
-    with the input (checked against their body schema when they name one) and their other arguments."""
+    with the input (checked against their body schema when they name one) and their other arguments.
+    Returns the answer and the parameters of the call."""
     mutation = binding["mutation"]
     fields = {key: value for key, value in data.items() if key != "clientMutationId"}
     if binding["operation_id"] is None:
         if mutation["body"]:
             fields = declared_fields(fields, mutation["body"], binding["surface"])
-        return handler(context, input=fields, **query_parameters(binding, arguments))
+        parameters = query_parameters(binding, arguments)
+        return handler(context, input=fields, **parameters), parameters
     operation = REST_OPERATIONS[binding["operation_id"]]
+    if mutation.get("guest_cart"):
+        use_guest_cart(context, fields.pop(mutation["guest_cart"], None))
+    fields = declared_input(fields, mutation.get("input"), mutation.get("with"))
     if operation["upload"]:
         raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
                             f"{operation['path']} as multipart/form-data.", "upload_not_supported")
@@ -233,19 +300,22 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     else:
         result = handler(context, **arguments)
     result = result[0] if isinstance(result, tuple) else result
+    parameters = {name: value for name, value in arguments.items() if name != "body"}
     if before is not None and isinstance(result, dict) and set(result) <= {"message"}:
-        return before
+        return before, parameters
     if (mutation.get("node_has_id") and "{" not in operation["path"] and isinstance(result, dict)
             and "id" not in result and set(result) - {"message"}):
         result = {"id": operation["path"], **result}  # an action's result (a mass action): the action's IRI
-    return result
+    return result, parameters
 
 
-def payload(binding: dict, result, data: dict) -> dict:
+def payload(binding: dict, result, data: dict, parameters: dict) -> dict:
     """The payload: the result under the payload's field, beside the client's `clientMutationId`. A REST
     answer that only says it is done (`{"message"}`) becomes `{success, message}` where the payload's
-    type has those fields, else no node (deletes)."""
+    type has those fields, else no node (deletes). A `payload:` declaration shapes it instead."""
     mutation = binding["mutation"]
+    if binding.get("shape") is not None:
+        return {**shaped(binding["shape"], result, parameters), "clientMutationId": data.get("clientMutationId")}
     if mutation["payload"] is None:  # the handler filled a payload of several fields itself
         return {**result, "clientMutationId": data.get("clientMutationId")}
     node = result
@@ -292,9 +362,12 @@ def make_root_resolver(binding: dict, handler):
             raise Forbidden()
         try:
             if binding.get("mutation"):
-                data = args.get("input") or {}
                 others = {name: value for name, value in args.items() if name not in ("input", *SCOPE_ARGS)}
-                return payload(binding, run_mutation(binding, handler, prepare, context, data, others), data)
+                data = args.get("input") or {}
+                if "input" not in binding["args"] and binding["operation_id"]:  # arguments instead of an input
+                    data, others = others, {}
+                result, parameters = run_mutation(binding, handler, prepare, context, data, others)
+                return payload(binding, result, data, parameters)
             parameters = query_parameters(binding, args)
             if wants_fields:
                 parameters["fields"] = selected_fields(info, binding["connection"])
@@ -303,12 +376,14 @@ def make_root_resolver(binding: dict, handler):
             if binding["connection"]:
                 return paged(lambda window: handler(context, window=window, **parameters), args, default_size=10)
             result = handler(context, **parameters)
+            if binding.get("shape") is not None:
+                return shaped(binding["shape"], result, parameters)
             if binding.get("list") and isinstance(result, dict) and isinstance(result.get("data"), list):
                 return result["data"]  # a REST collection envelope ({data, meta}) answering a list field
             return result
         except ApiError as error:
             if error.errors and binding.get("mutation"):
-                error.errors = input_errors(error.errors)
+                error.errors = input_errors(error.errors, binding["mutation"].get("input"), args.get("input") or args)
             raise
 
     return resolve

@@ -280,24 +280,6 @@ def merged_document(context: RequestContext, token: str | None, cart_id: int | N
 
 # --- GraphQL root fields (payloads wrapped by the GraphQL bridge) ---------------------------------
 
-def graphql_create_cart_token(context: RequestContext, input: dict) -> dict:
-    document, _status = open_cart(context, None)
-    return document["data"]
-
-
-def graphql_read_cart(context: RequestContext, input: dict) -> dict:
-    return cart_document(context, current_cart(context))
-
-
-def graphql_add_product_in_cart(context: RequestContext, input: dict) -> dict:
-    """The input's AddProductInCartInput fields are checked by the bridge; booking fields are ignored."""
-    body = {key: value for key, value in input.items() if key not in ("booking", "bookingNote", "isBuyNow")}
-    with database.atomic():
-        cart = current_cart(context, create=True)
-        add_product(context, cart, body)
-    return cart_document(context, cart, "Product added to cart successfully")
-
-
 def graphql_merge_cart(context: RequestContext, input: dict) -> dict:
     if not input.get("cartToken") and input.get("cartId") is None:
         raise invalid("cartId", "The guest cart's id (cartId) or its token (cartToken) is required.")
@@ -330,14 +312,6 @@ def graphql_cart(context: RequestContext, id: int | None = None) -> dict:
     return cart_document(context, cart)
 
 
-def graphql_create_cart(context: RequestContext, input: dict) -> dict:
-    return open_cart(context, None)[0]["data"]
-
-
-def graphql_generate_guest_token(context: RequestContext, input: dict) -> str:
-    return open_cart(context, None)[0]["cartToken"]
-
-
 def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:
     """The payload (`cart`, and `addProductInCart` as authentication.md names it)."""
     items = input.get("items")
@@ -356,12 +330,6 @@ def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:
             add_product(context, cart, body)
     document = cart_document(context, cart, ADDED)
     return {"cart": document, "addProductInCart": document}
-
-
-def graphql_add_to_cart(context: RequestContext, input: dict) -> dict:
-    added = graphql_add_products_to_cart(context, {"cartId": input.get("cartId"), "items": [
-        {"productId": input["productId"], "quantity": input.get("quantity")}]})
-    return {"success": True, "message": ADDED, "cart": added["cart"]}
 
 
 def variant_of_selection(context: RequestContext, product_id: int, selection, field: str) -> int:
@@ -393,24 +361,6 @@ def graphql_update_cart(context: RequestContext, input: dict) -> dict:
             set_item_quantity(context, cart, key_of(item["cartItemId"], f"items.{position}.cartItemId"),
                               item["quantity"])
     return cart_document(context, cart, "Cart updated successfully")
-
-
-def graphql_remove_cart_item(context: RequestContext, input: dict) -> dict:
-    cart = bearer_cart(context, input.get("cartId"))
-    remove_item(cart, key_of(input["cartItemId"], "cartItemId"))
-    return cart_document(context, cart, "Item removed from cart successfully")
-
-
-def graphql_apply_coupon(context: RequestContext, input: dict) -> dict:
-    cart = bearer_cart(context, input.get("cartId"))
-    apply_coupon_code(context, cart, input["couponCode"])
-    return cart_document(context, cart, "Coupon applied successfully")
-
-
-def graphql_remove_coupon(context: RequestContext, input: dict) -> dict:
-    cart = bearer_cart(context, input.get("cartId"))
-    drop_coupon(cart)
-    return cart_document(context, cart, "Coupon removed successfully")
 
 
 def item_product(item: dict, _info) -> dict:

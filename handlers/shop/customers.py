@@ -28,7 +28,6 @@ from domain.customers import (
     reset_password, revoke_current_token, sign_in, update_account, validate_input, without,
 )
 from domain.errors import Unprocessable
-from domain.ids import parse_id
 from domain.compare import adopt_guest_list
 from domain.sales.cart import merge_on_login
 from handlers.admin.catalog.product_media import read_image
@@ -208,28 +207,6 @@ def added_address_document(address: CustomerAddress) -> dict:
     return {**address_document(address), "id": str(address.id), "addressId": address.id}
 
 
-def graphql_create_customer(context: RequestContext, input: dict) -> dict:
-    data = without(input, "clientMutationId", "deviceToken", "subscribeToNewsletter", "passwordConfirmation")
-    if input.get("confirmPassword") is None and input.get("passwordConfirmation") is not None:
-        data["confirmPassword"] = input["passwordConfirmation"]
-    data = {key: value for key, value in data.items() if not (key == "confirmPassword" and value is None)}
-    if "subscribeToNewsletter" in input and "subscribedToNewsLetter" not in input:
-        data["subscribedToNewsLetter"] = input["subscribeToNewsletter"]
-    validate_input("CustomerRegistrationInput", data)
-    customer, token = create_account(context, data)
-    return customer_graphql_document(customer, token)
-
-
-def graphql_customer_login(context: RequestContext, input: dict) -> dict:
-    """createCustomerLogin and createLogin: one sign-in, answered with the fields of both payloads."""
-    customer, token = sign_in(input["email"], input["password"], context.client_ip)
-    merge_on_login(context, customer.id)
-    adopt_guest_list(context, customer.id)
-    return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
-            "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
-            "message": "You have logged in successfully"}
-
-
 def graphql_customer(context: RequestContext) -> dict:
     """`customer` of the overview pages: the signed-in customer (with the Bearer token it sent) and
     their addresses."""
@@ -253,13 +230,6 @@ def graphql_customer_login_arguments(context: RequestContext, input: dict, email
     """customerLogin(email:, password:): createLogin's accessToken and customer."""
     payload = graphql_login(context, {"email": email, "password": password})
     return {"accessToken": payload["accessToken"], "customer": payload["customer"]}
-
-
-def graphql_logout(context: RequestContext, input: dict) -> dict:
-    """The payload of createLogout: `logout {success, message}`, and `status`/`message` beside it."""
-    revoke_current_token(context)
-    message = "Logged out successfully"
-    return {"logout": {"success": True, "message": message}, "status": "success", "message": message}
 
 
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:
@@ -350,22 +320,10 @@ def graphql_save_address(context: RequestContext, input: dict) -> dict:
     return added_address_document(address)
 
 
-def graphql_delete_address(context: RequestContext, input: dict) -> dict:
-    address_id = parse_id(input["addressId"], "addressId")
-    remove_address(current_customer_id(context), address_id)
-    return {"id": str(address_id)}
-
-
 # --- the overview pages' account operations (shop-api.md, customers.md) ---------------------------
 
 def done(message: str) -> dict:
     return {"status": "success", "message": message}
-
-
-def graphql_forgot_password(context: RequestContext, input: dict) -> dict:
-    validate_input("ForgotPasswordInput", {"email": input["email"]})
-    request_password_reset(context, input["email"])
-    return done(FORGOT_PASSWORD_MESSAGE)
 
 
 def graphql_reset_password(context: RequestContext, input: dict) -> dict:
@@ -408,18 +366,6 @@ def graphql_add_customer_address(context: RequestContext, input: dict) -> dict:
     data = {"email": customer.email, **{k: v for k, v in book_address(input).items() if v is not None}}
     validate_input("CustomerAddressInput", data)
     return address_graphql_document(add_address(customer.id, data))
-
-
-def graphql_update_customer_address(context: RequestContext, input: dict) -> dict:
-    data = {key: value for key, value in book_address(input).items() if value is not None}
-    validate_input("CustomerAddressUpdateInput", data)
-    address = change_address(current_customer_id(context), parse_id(input["addressId"], "addressId"), data)
-    return address_graphql_document(address)
-
-
-def graphql_delete_customer_address(context: RequestContext, input: dict) -> dict:
-    remove_address(current_customer_id(context), parse_id(input["addressId"], "addressId"))
-    return done("Address deleted successfully")
 
 
 graphql_resolvers = {

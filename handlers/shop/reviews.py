@@ -130,10 +130,6 @@ def graphql_product_reviews(context: RequestContext, window: Window, status: str
     return Page([review_document(review, context) for review in rows], query.count())
 
 
-def graphql_product_review(context: RequestContext, id: int) -> dict:
-    return get_product_review(context, id, graphql=True)
-
-
 def mutation_document(review: ProductReview, context: RequestContext) -> dict:
     """The mutation pages' form: `status` as a number, its name beside it."""
     document = review_document(review, context)
@@ -146,18 +142,9 @@ def graphql_create_product_review(context: RequestContext, input: dict) -> dict:
             "success": True}
 
 
-def graphql_create_review(context: RequestContext, input: dict) -> dict:
-    review = reviews.create_review(context, parse_id(input.get("productId"), "productId"), input)
-    return {"review": review_document(review, context), "message": created_message(review), "success": True}
-
-
 def graphql_update_product_review(context: RequestContext, input: dict) -> dict:
     body = {key: value for key, value in input.items() if key != "id"}
     return mutation_document(reviews.update_review(context, parse_id(input.get("id")), body), context)
-
-
-def graphql_delete_product_review(context: RequestContext, input: dict) -> dict:
-    return {"id": reviews.delete_review(context, parse_id(input.get("id")))}
 
 
 # --- Product fields (the rating summary and the approved reviews of a product) ---------------------

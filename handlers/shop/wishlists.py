@@ -131,11 +131,6 @@ def graphql_add_to_wishlist(context: RequestContext, input: dict) -> dict:
     return {"status": True, "message": wishlists.ADDED, "wishlist": whole_wishlist(context)}
 
 
-def graphql_remove_from_wishlist(context: RequestContext, input: dict) -> dict:
-    wishlists.delete(context, parse_id(input.get("wishlistItemId"), "wishlistItemId"))
-    return {"status": True, "message": "Item Successfully Removed From Wishlist"}
-
-
 def graphql_move_to_wishlist(context: RequestContext, input: dict) -> dict:
     wishlists.move_from_cart(context, parse_id(input.get("cartItemId"), "cartItemId"))
     return {"status": True, "message": wishlists.MOVED_FROM_CART}
