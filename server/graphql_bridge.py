@@ -301,7 +301,7 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
         result = handler(context, **arguments)
     result = result[0] if isinstance(result, tuple) else result
     parameters = {name: value for name, value in arguments.items() if name != "body"}
-    if before is not None and isinstance(result, dict) and set(result) <= {"message"}:
+    if before is not None and (result is None or isinstance(result, dict) and set(result) <= {"message"}):
         return before, parameters
     if (mutation.get("node_has_id") and "{" not in operation["path"] and isinstance(result, dict)
             and "id" not in result and set(result) - {"message"}):

@@ -410,13 +410,6 @@ def graphql_set_shipping_method(context: RequestContext, input: dict) -> dict:
         "cartTotal": json_number(totals.grand_total)}
 
 
-def graphql_set_payment_method(context: RequestContext, input: dict) -> dict:
-    _cart, method = choose_payment_method(context, input["paymentMethod"], "paymentMethod")
-    return {
-        "success": True, "message": "Payment method saved successfully", "paymentGatewayUrl": None,
-        "paymentData": None, "paymentMethod": method.code, "title": method.title}
-
-
 def graphql_place_order(context: RequestContext, input: dict) -> dict:
     key = input.get("idempotencyKey")
     if key is not None and not 0 < len(key) <= 255:

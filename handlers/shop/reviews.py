@@ -130,23 +130,6 @@ def graphql_product_reviews(context: RequestContext, window: Window, status: str
     return Page([review_document(review, context) for review in rows], query.count())
 
 
-def mutation_document(review: ProductReview, context: RequestContext) -> dict:
-    """The mutation pages' form: `status` as a number, its name beside it."""
-    document = review_document(review, context)
-    return {**document, "status": reviews.STATUS_NUMBERS[review.status], "statusName": review.status}
-
-
-def graphql_create_product_review(context: RequestContext, input: dict) -> dict:
-    review = reviews.create_review(context, parse_id(input.get("productId"), "productId"), input)
-    return {"productReview": mutation_document(review, context), "message": created_message(review),
-            "success": True}
-
-
-def graphql_update_product_review(context: RequestContext, input: dict) -> dict:
-    body = {key: value for key, value in input.items() if key != "id"}
-    return mutation_document(reviews.update_review(context, parse_id(input.get("id")), body), context)
-
-
 # --- Product fields (the rating summary and the approved reviews of a product) ---------------------
 
 def product_summary(product: dict, info) -> dict:
@@ -202,6 +185,11 @@ def cursor_offset(cursor: str) -> int:
 
 
 graphql_resolvers = {
+    # the mutation pages' form of a review: `status` as a number, its name beside it
+    "ProductReviewResult": {
+        "status": lambda review, _info: reviews.STATUS_NUMBERS.get(review.get("status")),
+        "statusName": lambda review, _info: review.get("status"),
+    },
     "Product": {
         "averageRating": lambda product, info: product_summary(product, info)["averageRating"],
         "totalReviews": lambda product, info: product_summary(product, info)["totalReviews"],

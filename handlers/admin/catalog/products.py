@@ -420,19 +420,6 @@ def flatten_extras(data: dict) -> dict:
     return {**{key: value for key, value in data.items() if key != "extras"}, **extras}
 
 
-def graphql_delete_admin_catalog_product(context: RequestContext, input: dict) -> dict:
-    """The payload holds the product as it was just before the delete."""
-    product_id = parse_id(input.get("id"))
-    last_state = generic_get(context, product_id)
-    delete_admin_catalog_product(context, product_id)
-    return last_state
-
-
-def graphql_reorder_admin_catalog_product_images(context: RequestContext, input: dict) -> dict:
-    images = reorder_images(context, parse_id(input.get("productId"), "productId"), input["order"])
-    return {"id": 0, "success": True, "images": images, "message": "Product images reordered successfully."}
-
-
 def owner_and_key(value, collection: str, model) -> tuple[int, int]:
     """(product id, row id) from `/api/admin/catalog/products/12/<collection>/47`, or from the row's id."""
     product_id, key = parse_nested_id(value, f"/api/admin/catalog/products/{{productId}}/{collection}/{{id}}")
