@@ -175,6 +175,9 @@ def check_declarations(schema, type_name: str, name: str, declaration: dict, ret
             raise SpecError(f"{label}: @operation(input:) renames {source!r}, which the field's input does not have")
         if target is not None and not isinstance(target, str):
             raise SpecError(f"{label}: @operation(input:) maps {source!r} to a body name or null")
+    for key, value in (declaration.get("with") or {}).items():
+        if isinstance(value, str) and value.startswith("$") and value != "$customerId":
+            raise SpecError(f"{label}: @operation(with:) {key}: {value!r}; the one value read from the request is $customerId")
     guest_cart = declaration.get("guestCart")
     if guest_cart is not None and guest_cart not in sent:
         raise SpecError(f"{label}: @operation(guestCart:) names {guest_cart!r}, which the field's input does not have")

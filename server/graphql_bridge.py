@@ -154,25 +154,17 @@ def to_body(value, schema: dict, surface: str):
     return body
 
 
-def input_errors(errors: dict, renames: dict | None = None, sent: dict | None = None) -> dict:
-    """Error keys as the input names them (`meta_title` -> `metaTitle`, at every level; a field an
-    `input:` declaration renamed is named as it was sent)."""
-    back = {target: source for source, target in (renames or {}).items() if target and source in (sent or {})}
-
-    def input_name(key: str) -> str:
-        for target, source in back.items():
-            if key == target or key.startswith(target + "."):
-                return source + key[len(target):]
-        return key
-
-    return {".".join(camel_case(part) for part in input_name(key).split(".")): messages
-            for key, messages in errors.items()}
+def input_errors(errors: dict) -> dict:
+    """Error keys as the input names them (`meta_title` -> `metaTitle`, at every level)."""
+    return {".".join(camel_case(part) for part in key.split(".")): messages for key, messages in errors.items()}
 
 
 def declared_input(fields: dict, renames: dict | None, constants: dict | None) -> dict:
     """The input under the names the REST operation reads: `input: {zipCode: "postcode", deviceToken: null}`
     renames a field (a dotted name sets a nested body field: `"payment.method"`) or drops it (null);
-    a value sent under the target name itself wins, and a null is not carried. `with:` adds constants."""
+    a value sent under the target name itself wins, a null is not carried, and errors name the REST
+    fields. `with:` adds constants (`"$customerId"`: the signed-in customer's id, for the REST paths
+    that name the caller's own account)."""
     renames = renames or {}
     data = {key: value for key, value in fields.items() if key not in renames}
     for source, target in renames.items():
@@ -266,10 +258,11 @@ def declared_fields(data: dict, schema_name: str, surface: str) -> dict:
     return {**others, **body_from_input(mine, schema_name, surface)}
 
 
-def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments: dict):
+def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments: dict, graphql: bool = False):
     """Call the handler of a mutation: REST-bound ones with (path parameters, body), GraphQL-only ones
     with the input (checked against their body schema when they name one) and their other arguments.
-    Returns the answer and the parameters of the call."""
+    A REST handler that takes `graphql` is told it answers GraphQL. Returns the answer and the
+    parameters of the call."""
     mutation = binding["mutation"]
     fields = {key: value for key, value in data.items() if key != "clientMutationId"}
     if binding["operation_id"] is None:
@@ -280,7 +273,9 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     operation = REST_OPERATIONS[binding["operation_id"]]
     if mutation.get("guest_cart"):
         use_guest_cart(context, fields.pop(mutation["guest_cart"], None))
-    fields = declared_input(fields, mutation.get("input"), mutation.get("with"))
+    constants = {name: context.customer_id if value == "$customerId" else value
+                 for name, value in (mutation.get("with") or {}).items()}
+    fields = declared_input(fields, mutation.get("input"), constants)
     if operation["upload"]:
         raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
                             f"{operation['path']} as multipart/form-data.", "upload_not_supported")
@@ -291,16 +286,17 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
         taken = {"id"} | set(operation["parameters"]) | {camel_case(name) for name in operation["parameters"]}
         arguments["body"] = body_from_input({key: value for key, value in fields.items() if key not in taken},
                                             mutation["body"], binding["surface"])
+    parameters = {name: value for name, value in arguments.items() if name != "body"}
+    if graphql:
+        arguments["graphql"] = True
     before = None
     if mutation.get("read_before"):  # a delete whose payload is the resource as it was
-        path_arguments = {name: value for name, value in arguments.items() if name != "body"}
         with database.atomic():
-            before = load_handler(mutation["read_before"])(context, **path_arguments)
+            before = load_handler(mutation["read_before"])(context, **parameters)
             result = handler(context, **arguments)
     else:
         result = handler(context, **arguments)
     result = result[0] if isinstance(result, tuple) else result
-    parameters = {name: value for name, value in arguments.items() if name != "body"}
     if before is not None and (result is None or isinstance(result, dict) and set(result) <= {"message"}):
         return before, parameters
     if (mutation.get("node_has_id") and "{" not in operation["path"] and isinstance(result, dict)
@@ -366,7 +362,8 @@ def make_root_resolver(binding: dict, handler):
                 data = args.get("input") or {}
                 if "input" not in binding["args"] and binding["operation_id"]:  # arguments instead of an input
                     data, others = others, {}
-                result, parameters = run_mutation(binding, handler, prepare, context, data, others)
+                result, parameters = run_mutation(binding, handler, prepare, context, data, others,
+                                                  graphql=wants_graphql and bool(binding["operation_id"]))
                 return payload(binding, result, data, parameters)
             parameters = query_parameters(binding, args)
             if wants_fields:
@@ -383,7 +380,7 @@ def make_root_resolver(binding: dict, handler):
             return result
         except ApiError as error:
             if error.errors and binding.get("mutation"):
-                error.errors = input_errors(error.errors, binding["mutation"].get("input"), args.get("input") or args)
+                error.errors = input_errors(error.errors)
             raise
 
     return resolve

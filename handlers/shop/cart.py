@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from peewee import fn
 
 from domain.common import RequestContext, iso, json_number
-from domain.errors import ApiError
+from domain.errors import ApiError, Unprocessable
 from domain.sales import payments
 from domain.sales.cart import (
     ADDED, add_product, addable_product, apply_coupon_code, authenticate_guest_cart_token, cart_not_found,
@@ -261,8 +261,9 @@ def remove_coupon(context: RequestContext) -> dict:
 
 def merge_cart(context: RequestContext, body: dict) -> dict:
     token = body.get("guestCartToken") or body.get("guest_cart_token")
-    if not token and body.get("cartId") is None:
-        raise invalid("guestCartToken", "The guest cart token or the guest cart's id (cartId) is required.")
+    if not token and body.get("cartId") is None:  # either names the guest cart: both are missing
+        message = "The guest cart token or the guest cart's id (cartId) is required."
+        raise Unprocessable({"guestCartToken": [message], "cartId": [message]})
     return merged_document(context, token, body.get("cartId"))
 
 
@@ -276,14 +277,6 @@ def merged_document(context: RequestContext, token: str | None, cart_id: int | N
     if cart is None:
         raise cart_not_found()
     return cart_document(context, cart, "Guest cart merged successfully")
-
-
-# --- GraphQL root fields (payloads wrapped by the GraphQL bridge) ---------------------------------
-
-def graphql_merge_cart(context: RequestContext, input: dict) -> dict:
-    if not input.get("cartToken") and input.get("cartId") is None:
-        raise invalid("cartId", "The guest cart's id (cartId) or its token (cartToken) is required.")
-    return merged_document(context, input.get("cartToken"), input.get("cartId"))
 
 
 # --- the overview pages' cart operations (cart.md, shop-api.md): the same rules, other names -------

@@ -235,14 +235,18 @@ def choose_shipping_method(context: RequestContext, code: str, field: str):
     return cart, rate, compute_totals(context, cart)
 
 
-def set_checkout_shipping_method(context: RequestContext, body: dict) -> dict:
-    _cart, rate, totals = choose_shipping_method(context, body["shippingMethodCode"], "shippingMethodCode")
+def set_checkout_shipping_method(context: RequestContext, body: dict, graphql: bool = False) -> dict:
+    """GraphQL (saveShippingMethod) also gets the cart."""
+    cart, rate, totals = choose_shipping_method(context, body["shippingMethodCode"], "shippingMethodCode")
     document = rate_document(context, rate, totals)
-    return {"data": {"shippingMethod": {"code": rate.code, "carrier": rate.carrier, "method": rate.method,
-                                        "title": rate.method_title, "price": document["price"],
-                                        "formattedPrice": document["formattedPrice"]},
-                     "cartTotal": json_number(totals.grand_total)},
-            "message": "Shipping method set successfully"}
+    answer = {"data": {"shippingMethod": {"code": rate.code, "carrier": rate.carrier, "method": rate.method,
+                                          "title": rate.method_title, "price": document["price"],
+                                          "formattedPrice": document["formattedPrice"]},
+                       "cartTotal": json_number(totals.grand_total)},
+              "message": "Shipping method set successfully"}
+    if graphql:
+        answer["cart"] = cart_document(context, cart, "Shipping method saved successfully")
+    return answer
 
 
 def instructions(method: payments.PaymentMethod) -> str:
@@ -525,12 +529,6 @@ def graphql_estimate_shipping(context: RequestContext, input: dict) -> list[dict
               "price": json_number(context.currency.convert(rate_price(rate, totals))),
               "basePrice": json_number(rate_price(rate, totals))} for rate in totals.shipping_rates]
     return rates
-
-
-def graphql_save_shipping_method(context: RequestContext, input: dict) -> dict:
-    use_cart_id(context, input.get("cartId"))
-    cart, _rate, _totals = choose_shipping_method(context, input["shippingMethodCode"], "shippingMethodCode")
-    return cart_document(context, cart, "Shipping method saved successfully")
 
 
 def graphql_save_payment_method(context: RequestContext, input: dict) -> dict:

@@ -99,13 +99,17 @@ def login_customer_at_customers_path(context: RequestContext, body: dict):
     return login_customer(context, body)
 
 
-def login_customer(context: RequestContext, body: dict):
+def login_customer(context: RequestContext, body: dict, graphql: bool = False):
+    """GraphQL also gets the signed-in `customer` (createLogin, customerLogin)."""
     customer, token = sign_in(body["email"], body["password"], context.client_ip)
     merge_on_login(context, customer.id)
     adopt_guest_list(context, customer.id)
-    return {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
-            "name": full_name(customer), "email": customer.email, "firstName": customer.first_name,
-            "lastName": customer.last_name, "success": True, "message": "You have logged in successfully"}, 201
+    document = {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "token": token,
+                "name": full_name(customer), "email": customer.email, "firstName": customer.first_name,
+                "lastName": customer.last_name, "success": True, "message": "You have logged in successfully"}
+    if graphql:
+        document["customer"] = customer_graphql_document(customer, token)
+    return document, 201
 
 
 def logout_customer(context: RequestContext) -> dict:
@@ -131,9 +135,12 @@ def get_customer_profile(context: RequestContext, graphql: bool = False) -> dict
     return {"data": {"customer": profile_document(customer)}}
 
 
-def update_customer_profile(context: RequestContext, id: int, body: dict) -> dict:
+def update_customer_profile(context: RequestContext, id: int, body: dict, graphql: bool = False) -> dict:
+    """GraphQL (updateCustomer, changeCustomerPassword) gets the customer as `customer` answers it."""
     customer = own_account(context, id)
     update_account(customer, body, context.customer_token_id)
+    if graphql:
+        return customer_graphql_document(customer, context.customer_token)
     return profile_update_document(customer)
 
 
@@ -215,23 +222,6 @@ def graphql_customer(context: RequestContext) -> dict:
             "addresses": [address_graphql_document(address) for address in addresses_of(customer.id)]}
 
 
-def graphql_login(context: RequestContext, input: dict) -> dict:
-    """createLogin: the sign-in under `login` (login-customer.md), and as the overview pages read it,
-    the same Bearer token as `accessToken` beside the signed-in `customer`."""
-    customer, token = sign_in(input["email"], input["password"], context.client_ip)
-    merge_on_login(context, customer.id)
-    login = {"id": customer.id, "_id": customer.id, "apiToken": customer.api_token, "email": customer.email,
-             "firstName": customer.first_name, "lastName": customer.last_name, "token": token, "success": True,
-             "message": "You have logged in successfully"}
-    return {"login": login, "accessToken": token, "customer": customer_graphql_document(customer, token)}
-
-
-def graphql_customer_login_arguments(context: RequestContext, input: dict, email: str, password: str) -> dict:
-    """customerLogin(email:, password:): createLogin's accessToken and customer."""
-    payload = graphql_login(context, {"email": email, "password": password})
-    return {"accessToken": payload["accessToken"], "customer": payload["customer"]}
-
-
 def graphql_verify_token(context: RequestContext, input: dict) -> dict:
     """The input's `token` when sent (valid or not, the answer says so), else the Bearer token (a
     customer Bearer is required either way: the field's auth)."""
@@ -298,11 +288,6 @@ def replace_profile_image(customer: Customer, upload: tuple[bytes, str] | None):
         storage.delete(previous)
 
 
-def graphql_delete_profile(context: RequestContext, input: dict) -> dict:
-    Customer.delete().where(Customer.id == current_customer(context).id).execute()
-    return None
-
-
 def graphql_customer_address(context: RequestContext, id: int) -> dict:
     return address_graphql_document(own_address(current_customer_id(context), id))
 
@@ -332,22 +317,6 @@ def graphql_reset_password(context: RequestContext, input: dict) -> dict:
     if not reset_password(input["token"], input["password"], input["email"]):
         raise Unprocessable({"token": ["This password reset token is invalid or has expired."]})
     return done("Your password has been reset.")
-
-
-def graphql_change_password(context: RequestContext, input: dict) -> dict:
-    data = {"currentPassword": input["oldPassword"], "password": input["newPassword"],
-            "confirmPassword": input["passwordConfirmation"]}
-    validate_input("CustomerProfileUpdateInput", data)
-    update_account(current_customer(context), data, context.customer_token_id)
-    return done("Password updated successfully")
-
-
-def graphql_update_customer(context: RequestContext, input: dict) -> dict:
-    data = without(input, "clientMutationId")
-    validate_input("CustomerProfileUpdateInput", data)
-    customer = current_customer(context)
-    update_account(customer, data, context.customer_token_id)
-    return customer_graphql_document(current_customer(context), context.customer_token)
 
 
 def book_address(input: dict) -> dict:
