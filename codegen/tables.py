@@ -176,8 +176,8 @@ def check_declarations(schema, type_name: str, name: str, declaration: dict, ret
         if target is not None and not isinstance(target, str):
             raise SpecError(f"{label}: @operation(input:) maps {source!r} to a body name or null")
     for key, value in (declaration.get("with") or {}).items():
-        if isinstance(value, str) and value.startswith("$") and value != "$customerId":
-            raise SpecError(f"{label}: @operation(with:) {key}: {value!r}; the one value read from the request is $customerId")
+        if isinstance(value, str) and value.startswith("$") and value not in CALLER_VALUES:
+            raise SpecError(f"{label}: @operation(with:) {key}: {value!r}; the caller's values are {CALLER_VALUES}")
     guest_cart = declaration.get("guestCart")
     if guest_cart is not None and guest_cart not in sent:
         raise SpecError(f"{label}: @operation(guestCart:) names {guest_cart!r}, which the field's input does not have")
@@ -203,6 +203,7 @@ def check_declarations(schema, type_name: str, name: str, declaration: dict, ret
 
 
 ANSWER_ROOTS = ("$", "$args")
+CALLER_VALUES = ("$customerId", "$customerEmail")  # server/graphql_bridge.py reads them
 
 
 def acknowledges(payload_type) -> bool:

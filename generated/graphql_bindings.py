@@ -11,8 +11,8 @@ ROOT_FIELDS = {
         {
             "type": 'Mutation',
             "field": 'addCustomerAddress',
-            "operation_id": None,
-            "handler": 'handlers.shop.customers:graphql_add_customer_address',
+            "operation_id": 'createCustomerAddress',
+            "handler": 'handlers.shop.customers:create_customer_address',
             "auth": ['customerToken', 'storefrontKey'],
             "permission": None,
             "connection": False,
@@ -20,7 +20,8 @@ ROOT_FIELDS = {
             "node_type": 'addCustomerAddressPayload',
             "args": ['input'],
             "area": 'Customers',
-            "mutation": {'payload': 'address', 'body': None, 'acknowledges': False, 'prepare': None},
+            "mutation": {'payload': None, 'body': 'CustomerAddressInput', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': {'address': 'address1', 'zipCode': 'postcode', 'phoneNumber': 'phone', 'defaultBilling': 'defaultAddress', 'defaultShipping': 'defaultAddress'}, 'with': {'email': '$customerEmail'}, 'guest_cart': None},
+            "shape": {'address': '$.data.address'},
             "planned": False,
         },
         {
@@ -845,8 +846,8 @@ ROOT_FIELDS = {
         {
             "type": 'Mutation',
             "field": 'saveCustomerAddress',
-            "operation_id": None,
-            "handler": 'handlers.shop.customers:graphql_add_customer_address',
+            "operation_id": 'createCustomerAddress',
+            "handler": 'handlers.shop.customers:create_customer_address',
             "auth": ['customerToken', 'storefrontKey'],
             "permission": None,
             "connection": False,
@@ -854,7 +855,8 @@ ROOT_FIELDS = {
             "node_type": 'saveCustomerAddressPayload',
             "args": ['input'],
             "area": 'Customers',
-            "mutation": {'payload': 'address', 'body': None, 'acknowledges': False, 'prepare': None},
+            "mutation": {'payload': None, 'body': 'CustomerAddressInput', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': {'address': 'address1', 'zipCode': 'postcode', 'phoneNumber': 'phone', 'defaultBilling': 'defaultAddress', 'defaultShipping': 'defaultAddress'}, 'with': {'email': '$customerEmail'}, 'guest_cart': None},
+            "shape": {'address': '$.data.address'},
             "planned": False,
         },
         {

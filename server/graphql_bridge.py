@@ -18,6 +18,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from domain.access import has_permission
 from domain.common import Page, Window, camel_case, snake_case
+from domain.customers import current_customer
 from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOperation, Unprocessable
 from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
@@ -159,12 +160,17 @@ def input_errors(errors: dict) -> dict:
     return {".".join(camel_case(part) for part in key.split(".")): messages for key, messages in errors.items()}
 
 
+# What a `with:` declaration may read from the caller: the signed-in customer, for the REST paths and
+# bodies that name the caller's own account.
+CALLER_VALUES = {"$customerId": lambda context: context.customer_id,
+                 "$customerEmail": lambda context: current_customer(context).email}
+
+
 def declared_input(fields: dict, renames: dict | None, constants: dict | None) -> dict:
     """The input under the names the REST operation reads: `input: {zipCode: "postcode", deviceToken: null}`
     renames a field (a dotted name sets a nested body field: `"payment.method"`) or drops it (null);
     a value sent under the target name itself wins, a null is not carried, and errors name the REST
-    fields. `with:` adds constants (`"$customerId"`: the signed-in customer's id, for the REST paths
-    that name the caller's own account)."""
+    fields. `with:` fills the fields the input leaves out (constants, or `CALLER_VALUES`)."""
     renames = renames or {}
     data = {key: value for key, value in fields.items() if key not in renames}
     for source, target in renames.items():
@@ -174,9 +180,12 @@ def declared_input(fields: dict, renames: dict | None, constants: dict | None) -
         level = data
         for parent in parents:
             level = level.setdefault(parent, {})
-        if level.get(last) is None:
+        if level.get(last) in (None, False):  # several flags named alike: any true one sets it
             level[last] = fields[source]
-    return {**data, **(constants or {})}
+    for name, value in (constants or {}).items():
+        if data.get(name) is None:
+            data[name] = value
+    return data
 
 
 def use_guest_cart(context, token):
@@ -273,7 +282,7 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     operation = REST_OPERATIONS[binding["operation_id"]]
     if mutation.get("guest_cart"):
         use_guest_cart(context, fields.pop(mutation["guest_cart"], None))
-    constants = {name: context.customer_id if value == "$customerId" else value
+    constants = {name: CALLER_VALUES[value](context) if value in CALLER_VALUES else value
                  for name, value in (mutation.get("with") or {}).items()}
     fields = declared_input(fields, mutation.get("input"), constants)
     if operation["upload"]:

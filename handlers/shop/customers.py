@@ -319,24 +319,6 @@ def graphql_reset_password(context: RequestContext, input: dict) -> dict:
     return done("Your password has been reset.")
 
 
-def book_address(input: dict) -> dict:
-    """The overview pages' address fields under our names (address → address1, zipCode → postcode,
-    phoneNumber → phone; defaultBilling or defaultShipping → defaultAddress)."""
-    names = {"address": "address1", "zipCode": "postcode", "phoneNumber": "phone"}
-    data = {names.get(key, key): value for key, value in input.items()
-            if key not in ("clientMutationId", "addressId", "defaultBilling", "defaultShipping")}
-    if any(input.get(flag) for flag in ("defaultBilling", "defaultShipping")):
-        data["defaultAddress"] = True
-    return data
-
-
-def graphql_add_customer_address(context: RequestContext, input: dict) -> dict:
-    customer = current_customer(context)
-    data = {"email": customer.email, **{k: v for k, v in book_address(input).items() if v is not None}}
-    validate_input("CustomerAddressInput", data)
-    return address_graphql_document(add_address(customer.id, data))
-
-
 graphql_resolvers = {
     # the overview pages' names (shop-api.md, customers.md): zipCode is postcode; the one default
     # address is the default for billing and for shipping alike
