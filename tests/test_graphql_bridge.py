@@ -147,7 +147,7 @@ def test_admin_mutations_bound_to_rest_need_no_graphql_python():
     own = sorted(f["field"] for f in admin if f["mutation"] and not f["operation_id"])
     assert len(bridged) >= 60
     assert own == ["deleteAdminAttributeOption", "deleteAdminCatalogProductCustomerGroupPrice",
-                   "deleteAdminCatalogProductImage", "updateAdminCatalogProductInventory"]
+                   "updateAdminCatalogProductInventory"]
 
 
 def test_a_bridged_admin_mutation_creates_updates_and_deletes(admin_graphql):

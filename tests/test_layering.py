@@ -4,6 +4,7 @@ Every import counts, including the ones inside functions: an import hidden in a 
 a dependency, and a cycle through it is still a cycle.
 """
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,9 @@ ALLOWED = {
     "generated": set(),
 }
 MAX_HAND_WRITTEN_LINES = 600
+# GraphQL root fields with logic of their own (`def graphql_*` in handlers/); a field that only names
+# things differently from its REST twin is a declaration on @operation instead (docs/architecture.md).
+MAX_GRAPHQL_ROOT_FUNCTIONS = 29
 
 
 def module_name(path: Path) -> str:
@@ -141,3 +145,9 @@ def test_every_project_import_names_a_module_or_a_name_that_exists():
                     if attribute not in source:
                         stale.append(f"{name}:{node.lineno} imports missing name {module}.{attribute}")
     assert not stale, "\n".join(stale)
+
+
+def test_graphql_forms_of_rest_operations_are_declarations_not_functions():
+    found = sorted(f"{path.relative_to(ROOT).as_posix()}:{name}" for path in (ROOT / "handlers").rglob("*.py")
+                   for name in re.findall(r"^def (graphql_\w+)", path.read_text(encoding="utf-8"), re.MULTILINE))
+    assert len(found) <= MAX_GRAPHQL_ROOT_FUNCTIONS, found

@@ -188,8 +188,13 @@ def create_cart_token(context: RequestContext, body: dict | None = None):
     return open_cart(context, body)
 
 
-def get_cart(context: RequestContext) -> dict:
-    return {"data": cart_document(context, current_cart(context))}
+def get_cart(context: RequestContext, id: int | None = None, graphql: bool = False) -> dict:
+    """GraphQL (`cart(id:)`, createReadCart) gets the cart itself; `id`, when sent, must be its id."""
+    cart = current_cart(context)
+    if id is not None and id != cart.id:
+        raise cart_not_found()
+    document = cart_document(context, cart)
+    return document if graphql else {"data": document}
 
 
 def add_product_in_cart(context: RequestContext, body: dict) -> dict:
@@ -296,13 +301,6 @@ def key_of(value, field: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
         raise invalid(field, f"The {field} must be an id.")
     return int(text)
-
-
-def graphql_cart(context: RequestContext, id: int | None = None) -> dict:
-    cart = current_cart(context)
-    if id is not None and id != cart.id:
-        raise cart_not_found()
-    return cart_document(context, cart)
 
 
 def graphql_add_products_to_cart(context: RequestContext, input: dict) -> dict:

@@ -430,14 +430,6 @@ def owner_and_key(value, collection: str, model) -> tuple[int, int]:
     return product_id, key
 
 
-def graphql_delete_admin_catalog_product_image(context: RequestContext, input: dict) -> dict:
-    product_id, image_id = owner_and_key(input.get("id"), "images", ProductImage)
-    if input.get("productId") is not None:
-        product_id = parse_id(input["productId"], "productId")
-    delete_image(product_id, image_id)
-    return {"id": image_id, "productId": product_id, "success": True, "message": "Product image deleted successfully."}
-
-
 def graphql_update_admin_catalog_product_inventories(context: RequestContext, input: dict) -> dict:
     body = {"inventories": input.get("inventories")}
     result = update_admin_catalog_product_inventories(context, parse_id(input.get("productId"), "productId"), body)
