@@ -376,3 +376,49 @@ def test_one_key_pressed_twice_at_once_places_one_order(client, admin_client, su
     with database.connection_context():
         assert Order.select().where(Order.cart_id == cart_id).count() == 1
     assert qty_of(item.id) == 1
+
+
+# --- reorder: a draft cart from an earlier order --------------------------------------------------------
+
+def test_reorder_starts_a_draft_with_the_order_items(client, admin_client, admin_graphql):  # noqa: F811
+    customer = register(client, "reorder")
+    item = product(price="11.00", stock=10)
+    parent, (_red, blue) = configurable(variant_stock=(5, 5), prices=("20.00", "22.00"))
+    cart_id = prepared_draft(admin_client, customer["id"], item.id, quantity=2)
+    admin_client.post(f"/api/admin/carts/{cart_id}/items",
+                      json={"productId": parent.id, "quantity": 1, "selectedConfigurableOption": blue.id})
+    admin_client.post(f"/api/admin/carts/{cart_id}/shipping-methods", json={"shippingMethod": "flatrate_flatrate"})
+    admin_client.post(f"/api/admin/carts/{cart_id}/payment-methods", json={"method": "moneytransfer"})
+    order_id = ok(admin_client.post(f"/api/admin/orders/place/{cart_id}"), 201)["orderId"]
+
+    answer = ok(admin_client.post(f"/api/admin/orders/{order_id}/reorder"), 201)
+    assert (answer["success"], answer["message"]) == (True, "Reorder successful. A new draft cart has been created.")
+    draft = ok(admin_client.get(f"/api/admin/carts/{answer['cartId']}"))
+    assert draft["customerId"] == customer["id"] and draft["orderId"] is None
+    assert sorted((line["productId"], line["quantity"], (line["child"] or {}).get("productId"))
+                  for line in draft["items"]) == sorted([(item.id, 2, None), (parent.id, 1, blue.id)])
+    assert draft["subTotal"] == 44  # 2 x 11 + 22
+    assert client.get("/api/shop/cart", headers=customer["headers"]).status_code == 404  # still not the shop's
+
+    result = admin_graphql("mutation($input: createAdminReorderInput!) { createAdminReorder(input: $input) "
+                           "{ adminReorder { success message cartId } } }",
+                           {"input": {"orderId": f"/api/admin/orders/{order_id}"}})
+    reordered = result["data"]["createAdminReorder"]["adminReorder"]
+    assert reordered["success"] is True and reordered["cartId"] not in (cart_id, answer["cartId"])
+
+    missing = admin_client.post("/api/admin/orders/99999999/reorder")
+    assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
+    with database.connection_context():
+        from storage.models import Product
+        Product.update(status=False).where(Product.id == item.id).execute()
+    gone = admin_client.post(f"/api/admin/orders/{order_id}/reorder")
+    assert (gone.status_code, gone.json()["error"]) == (422, "items_unavailable")
+
+
+def test_reorder_refuses_a_guest_order(admin_client):  # noqa: F811
+    cart_id = prepared_draft(admin_client, None, product(price="3.00").id)
+    order_id = ok(admin_client.post(f"/api/admin/orders/place/{cart_id}"), 201)["orderId"]
+    refused = admin_client.post(f"/api/admin/orders/{order_id}/reorder")
+    assert (refused.status_code, refused.json()) == (422, {
+        "message": "Reorder is not supported for guest orders.", "error": "guest_order",
+        "errors": {"orderId": ["Reorder is not supported for guest orders."]}})

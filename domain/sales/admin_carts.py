@@ -17,19 +17,21 @@ payment methods place admin orders (`ADMIN_PAYMENT_METHODS`); booking products a
 from dataclasses import replace
 
 from domain.common import RequestContext
-from domain.errors import ApiError, Unprocessable
+from domain.errors import ApiError, NotFound, Unprocessable
 from domain.scope import scoped_context
 from domain.sales import cart as carts
 from domain.sales import payments
 from domain.sales.cart_totals import CartTotals, compute_totals
 from domain.sales.checkout_steps import address_values, choose_payment, choose_shipping_rate, save_addresses
 from domain.sales.order_placement import cart_addresses, chosen_payment_method, place_order, replay
+from domain.sales.store_config import config_values, flag
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import Channel, Product, utcnow
 from storage.sales_models import Cart, CartItem, Order
 
 ADMIN_PAYMENT_METHODS = ("cashondelivery", "moneytransfer")
+ADMIN_REORDER = "sales.order_settings.reorder.admin"  # store setting: admins may reorder (default on)
 BOOKING_REFUSED = ("Booking products cannot be added to an admin draft order. Booking purchases must be made "
                    "through the customer storefront.")
 
@@ -284,3 +286,43 @@ def place(context: RequestContext, cart_id: int, idempotency_key: str | None) ->
                 return earlier
             raise cart_ordered() from None
         raise
+
+
+# --- reorder: a draft cart from an earlier order ------------------------------------------------------------
+
+def reorderable_order(context: RequestContext, order_id: int) -> Order:
+    """The order to reorder: 404 when there is none; 422 for a guest's order or when the store turned
+    admin reorders off."""
+    order = Order.get_or_none(Order.id == order_id)
+    if order is None:
+        raise NotFound("Order")
+    if order.is_guest or order.customer_id is None:
+        message = "Reorder is not supported for guest orders."
+        raise ApiError(422, message, "guest_order", {"orderId": [message]})
+    if not flag(config_values(ADMIN_REORDER, context.channel_code), ADMIN_REORDER, True):
+        message = "Reorder by admin is disabled in store settings."
+        raise ApiError(422, message, "reorder_disabled", {"orderId": [message]})
+    return order
+
+
+def reorder(context: RequestContext, order: Order, bodies: list[dict | None]) -> Cart:
+    """A new draft cart for the order's customer with its items (`bodies`: the add-to-cart body of each
+    item, None for a product that is gone). 422 when a product is no longer sold (gone, disabled, hidden);
+    otherwise each item is added with the cart's rules, best effort (one refused for its stock is left out)."""
+    try:
+        for body in bodies:
+            if body is None:
+                raise carts.product_not_found()
+            carts.addable_product(context, body["productId"])
+    except ApiError:
+        message = "One or more items in this order are no longer available for purchase."
+        raise ApiError(422, message, "items_unavailable", {"orderId": [message]}) from None
+    with database.atomic():
+        cart = open_draft_cart(context, order.customer_id)
+        for body in bodies:
+            try:
+                with database.atomic():
+                    carts.add_product(context, cart, body)
+            except ApiError:
+                continue
+    return cart

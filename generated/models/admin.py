@@ -980,6 +980,12 @@ class AdminPlaceOrderBody(TypedDict, closed=True):
     idempotencyKey: NotRequired[str]
 
 
+class AdminReorderResult(TypedDict):
+    success: bool
+    message: str
+    cartId: int
+
+
 class AdminPlacedOrder(TypedDict):
     orderId: int
     incrementId: str

@@ -11,6 +11,7 @@ from domain.sales import admin_carts
 from domain.sales.cart_totals import compute_totals
 from domain.sales.order_placement import cart_addresses
 from domain.sales.payments import payment_methods
+from handlers.shop.orders import reorder_requests
 from storage.models import Product
 from storage.sales_models import Cart, CartAddress
 
@@ -106,6 +107,13 @@ def cart_key(fields: dict) -> dict:
     if fields.get("cartId") is None and fields.get("id") is not None:
         fields["cartId"] = fields["id"]
     fields.pop("id", None)
+    return fields
+
+
+def order_key(fields: dict) -> dict:
+    """createAdminReorder names the order `orderId` (an IRI or id): the operation's path `id`."""
+    fields = dict(fields)
+    fields["id"] = fields.pop("orderId", None)
     return fields
 
 
@@ -215,3 +223,11 @@ def place_admin_order(context: RequestContext, cart_id: int, body: dict | None =
             "status": order.status, "grandTotal": number(order.grand_total),
             "baseGrandTotal": number(order.base_grand_total), "orderCurrencyCode": order.order_currency_code,
             "success": True, "message": ORDER_PLACED}, 201
+
+
+def reorder_admin_order(context: RequestContext, id: int):
+    """A new draft cart with the items of order `id` (the order view's Reorder button)."""
+    order = admin_carts.reorderable_order(context, id)
+    cart = admin_carts.reorder(context, order, [body for _item, body in reorder_requests(order.id)])
+    return {"success": True, "message": "Reorder successful. A new draft cart has been created.",
+            "cartId": cart.id}, 201
