@@ -422,3 +422,17 @@ def test_reorder_refuses_a_guest_order(admin_client):  # noqa: F811
     assert (refused.status_code, refused.json()) == (422, {
         "message": "Reorder is not supported for guest orders.", "error": "guest_order",
         "errors": {"orderId": ["Reorder is not supported for guest orders."]}})
+
+
+def test_a_key_of_another_order_of_the_customer_is_refused(client, admin_client):  # noqa: F811
+    customer = register(client, "keys")
+    key = str(uuid.uuid4())
+    first = prepared_draft(admin_client, customer["id"], product(price="6.00").id)
+    ok(admin_client.post(f"/api/admin/orders/place/{first}", headers={"Idempotency-Key": key}), 201)
+    second = prepared_draft(admin_client, customer["id"], product(price="8.00").id)
+    reused = admin_client.post(f"/api/admin/orders/place/{second}", json={"idempotencyKey": key})
+    assert (reused.status_code, reused.json()["error"]) == (422, "idempotency_key_reused")
+    with database.connection_context():
+        assert Cart.get_by_id(second).is_active  # nothing written: the draft can still be placed
+    placed = ok(admin_client.post(f"/api/admin/orders/place/{second}", json={"idempotencyKey": str(uuid.uuid4())}), 201)
+    assert placed["grandTotal"] == 18.66  # 8.00 + 8.25 % (0.66) + flat rate 10
