@@ -13,6 +13,7 @@ The admin flow enforces its steps in order, each missing step a 409 of its own: 
 addresses (shipping rates), then the shipping method (payment methods; a cart without physical
 items needs only the billing address), then the payment method (place order). Only offline
 payment methods place admin orders (`ADMIN_PAYMENT_METHODS`); booking products are not sold here.
+A reorder starts a draft cart from an earlier order of a customer, its items added with the same rules.
 """
 from dataclasses import replace
 
