@@ -356,7 +356,7 @@ def make_root_resolver(binding: dict, handler):
     permission = binding.get("permission")
 
     def resolve(_, info, **args):
-        if handler is None:
+        if handler is None and not permission:
             raise NotImplementedOperation(label)
         guard(args)
         request = info.context["request"]
@@ -365,6 +365,8 @@ def make_root_resolver(binding: dict, handler):
             raise UNAUTHENTICATED
         if permission and not has_permission(context.admin, permission):
             raise Forbidden()
+        if handler is None:  # planned: refused as it will be, then 501
+            raise NotImplementedOperation(label)
         try:
             if binding.get("mutation"):
                 others = {name: value for name, value in args.items() if name not in ("input", *SCOPE_ARGS)}

@@ -62,7 +62,14 @@ class OperationResolver(Resolver):
 
 
 def not_implemented(operation_id: str):
+    """A planned operation: 501, after the same permission check it will have (403 stays 403)."""
+    permission = REST_OPERATIONS[operation_id]["permission"]
+
     def endpoint(**_parameters):
+        if permission:
+            admin = next((claim for claim in claims_of(request.context.get("token_info")) if "admin_id" in claim), None)
+            if not has_permission(admin, permission):
+                raise Forbidden()
         raise NotImplementedOperation(operation_id)
     endpoint.__name__ = f"not_implemented_{operation_id}"
     return endpoint

@@ -70,7 +70,7 @@ class CartRuleCustomer(BaseModel):
 # --- cart -----------------------------------------------------------------
 
 class Cart(TimestampedModel):
-    """A guest cart (reached through its token) or a customer's active cart."""
+    """A guest cart (reached through its token), a customer's active cart, or an admin draft cart."""
     token_hash = CharField(unique=True, null=True, max_length=64)  # guest carts only
     customer = ForeignKeyField(Customer, null=True, backref="carts", on_delete="CASCADE")
     channel = ForeignKeyField(Channel, backref="+", on_delete="CASCADE")
@@ -84,6 +84,9 @@ class Cart(TimestampedModel):
     payment_method = CharField(null=True)  # e.g. cashondelivery
     # The storefront key a guest cart was created through (merging a guest cart by its id checks it)
     storefront_key_id = IntegerField(null=True)
+    # An admin draft cart (Create Order): never the storefront's cart of its customer, reached only
+    # through the admin API by its id; placing it closes it like any cart (is_active false)
+    is_draft = BooleanField(default=False)
 
     class Meta:
         indexes = ((("customer", "is_active"), False),)

@@ -106,8 +106,9 @@ def current_cart(context: RequestContext, create: bool = False) -> Cart:
 
 
 def customer_cart(customer_id: int, channel_id: int) -> Cart | None:
+    """The customer's active storefront cart in the channel (an admin's draft cart for them is not)."""
     return (Cart.select().where(Cart.customer == customer_id, Cart.channel == channel_id,
-                                Cart.is_active == True)  # noqa: E712
+                                Cart.is_active == True, Cart.is_draft == False)  # noqa: E712
             .order_by(Cart.id.desc()).first())
 
 

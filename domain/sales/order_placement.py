@@ -24,8 +24,9 @@ On SQLite the transaction starts with BEGIN IMMEDIATE: writers queue for the dat
 (busy_timeout) instead of failing when a read snapshot turns out stale.
 
 Idempotency: an order remembers the `Idempotency-Key` it was placed with and a fingerprint of the
-cart's lines. The same key from the same customer (or for the same guest cart) returns that order;
-the same key with different lines in the cart is 422 `idempotency_key_reused`.
+cart's lines. The same key from the same customer (or for the same guest cart, or the same admin
+draft cart) returns that order; the same key with different lines in the cart is 422
+`idempotency_key_reused`.
 
 Amounts: top-level order items carry the line amounts and add up to the order totals; a
 configurable line's child carries zero amounts, a bundle's children their own unit prices (for
@@ -128,9 +129,12 @@ def lines_fingerprint(cart_id: int) -> str:
     return hashlib.sha256(json.dumps(lines).encode()).hexdigest()
 
 
-def keyed_order(context, key: str, guest_cart_id: int | None = None) -> Order | None:
-    """The order placed earlier with `key` by this customer, or for this guest cart."""
-    if context.customer_id:
+def keyed_order(context, key: str, guest_cart_id: int | None = None, cart: Cart | None = None) -> Order | None:
+    """The order placed earlier with `key` by this customer, or for this guest cart, or (keys an
+    admin sends for a draft cart belong to that cart) for this draft cart."""
+    if cart is not None and cart.is_draft:
+        scope = (Order.cart_id == cart.id)
+    elif context.customer_id:
         scope = (Order.customer == context.customer_id)
     elif guest_cart_id or context.cart_id:
         scope = (Order.cart_id == (guest_cart_id or context.cart_id)) & Order.customer.is_null()
@@ -142,7 +146,8 @@ def keyed_order(context, key: str, guest_cart_id: int | None = None) -> Order | 
 def replay(context, key: str, current_cart: Cart | None) -> Order | None:
     """The earlier order for `key`, when the cart now in hand is that order's cart, empty, or has the
     same lines; 422 when the key comes back with different lines."""
-    order = keyed_order(context, key, current_cart.id if current_cart and not current_cart.customer_id else None)
+    order = keyed_order(context, key, current_cart.id if current_cart and not current_cart.customer_id else None,
+                        current_cart)
     if order is None:
         return None
     if current_cart is not None and current_cart.id != order.cart_id and (
@@ -164,8 +169,10 @@ def place_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     try:
         with database.atomic():  # on SQLite this begins IMMEDIATE (storage.db): writers queue
             return create_order(context, cart, idempotency_key)
-    except (IntegrityError, CartEmpty):
+    except (IntegrityError, CartEmpty) as error:
         earlier = order_of_concurrent_retry(context, cart, idempotency_key)
+        if earlier is None and cart.is_draft and isinstance(error, IntegrityError):
+            raise IdempotencyKeyReused() from None  # the customer's own orders already hold this key
         if earlier is None:
             raise
         return earlier
@@ -175,7 +182,8 @@ def ordered_cart(context) -> Cart | None:
     """The bearer's cart when an order closed it: a guest token's cart, or the customer's latest cart
     in the channel (asked only when they have no active one)."""
     if context.customer_id is not None:
-        cart = (Cart.select().where(Cart.customer == context.customer_id, Cart.channel == context.channel_id)
+        cart = (Cart.select().where(Cart.customer == context.customer_id, Cart.channel == context.channel_id,
+                                    Cart.is_draft == False)  # noqa: E712
                 .order_by(Cart.id.desc()).first())
     elif context.cart_id is not None:
         cart = Cart.get_or_none(Cart.id == context.cart_id)
@@ -202,7 +210,7 @@ def answer_for_ordered_cart(context, key: str | None, error: ApiError) -> Order:
 def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | None:
     """After losing a race (cart already closed, or the key taken by a parallel request): the order
     the parallel request with the same key placed, if that is what happened."""
-    earlier = keyed_order(context, key, None if cart.customer_id else cart.id) if key else None
+    earlier = keyed_order(context, key, None if cart.customer_id else cart.id, cart) if key else None
     if earlier is not None and earlier.request_fingerprint != lines_fingerprint(cart.id):
         raise IdempotencyKeyReused()
     return earlier

@@ -700,6 +700,304 @@ class AdminProfile(TypedDict):
     message: str | None
 
 
+class AdminBookingOrder(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    customerName: str
+    customerEmail: str
+    grandTotal: float
+    orderCurrencyCode: str
+
+
+class AdminBookingOrderItem(TypedDict):
+    id: int
+    sku: str
+    name: str
+    qtyOrdered: float
+
+
+AdminBooking = TypedDict(
+    "AdminBooking",
+    {
+        "id": int,
+        "orderId": int,
+        "orderIncrementId": str,
+        "orderItemId": int,
+        "productId": int,
+        "productSku": str,
+        "productName": str,
+        "bookingType": Literal["default", "appointment", "event", "rental", "table"],
+        "qty": int,
+        "from": int | None,
+        "to": int | None,
+        "fromFormatted": str | None,
+        "toFormatted": str | None,
+        "bookingProductEventTicketId": int | None,
+        "order": AdminBookingOrder,
+        "orderItem": AdminBookingOrderItem,
+        "createdAt": str,
+    },
+)
+
+
+class AdminBookingList(TypedDict):
+    data: list[AdminBooking]
+    meta: AdminListMeta
+
+
+class AdminBookingDetail(AdminBooking):
+    paymentMethod: str | None
+    paymentTitle: str | None
+    shippingMethod: str | None
+    shippingTitle: str | None
+    billingAddress: dict[str, Any] | None
+    shippingAddress: dict[str, Any] | None
+    invoices: list[dict[str, Any]]
+    shipments: list[dict[str, Any]]
+    refunds: list[dict[str, Any]]
+
+
+class AdminDraftCartCreated(TypedDict):
+    cartId: int
+    customerId: int | None
+    success: bool
+    message: str
+
+
+class AdminCartCreateBody(TypedDict, closed=True):
+    customerId: NotRequired[int]
+
+
+AdminCartMoney: TypeAlias = float
+
+
+class AdminCartAddress(TypedDict):
+    """
+    A checkout address of the cart (null until saved).
+    """
+
+    addressType: Literal["billing", "shipping"]
+    companyName: NotRequired[str | None]
+    firstName: str
+    lastName: str
+    email: str
+    address: str
+    city: str
+    state: str
+    country: str
+    postcode: str
+    phone: str
+
+
+class AdminCartItemChild(TypedDict):
+    """
+    The chosen variant of a configurable line (null for other lines), or one selection of a bundle line.
+    """
+
+    id: int
+    productId: int
+    sku: str
+    name: str
+    type: str
+    quantity: NotRequired[int]
+    price: NotRequired[float | None]
+
+
+class AdminCartItem(TypedDict):
+    id: int
+    cartId: int
+    productId: int
+    sku: str
+    type: str
+    name: str
+    quantity: int
+    price: float
+    basePrice: float
+    total: float
+    baseTotal: float
+    discountAmount: float
+    taxPercent: float
+    taxAmount: float
+    formattedPrice: str
+    formattedTotal: str
+    options: NotRequired[list[dict[str, Any]]]
+    additional: dict[str, Any]
+    child: AdminCartItemChild | None
+    children: list[AdminCartItemChild | None]
+
+
+class AdminCart(TypedDict):
+    id: int
+    customerId: int | None
+    customerEmail: NotRequired[str | None]
+    customerFirstName: NotRequired[str | None]
+    customerLastName: NotRequired[str | None]
+    channelId: NotRequired[int]
+    isGuest: bool
+    isActive: bool
+    itemsCount: int
+    itemsQty: int
+    currencyCode: str
+    baseCurrencyCode: str
+    subTotal: AdminCartMoney
+    formattedSubTotal: str
+    discountAmount: AdminCartMoney
+    formattedDiscountAmount: str
+    taxTotal: AdminCartMoney
+    formattedTaxTotal: str
+    shippingAmount: AdminCartMoney
+    formattedShippingAmount: str
+    grandTotal: AdminCartMoney
+    formattedGrandTotal: str
+    baseSubTotal: float
+    baseDiscountAmount: float
+    baseTaxTotal: float
+    baseShippingAmount: float
+    baseGrandTotal: float
+    couponCode: str | None
+    shippingMethod: str | None
+    shippingMethodTitle: str | None
+    paymentMethod: str | None
+    paymentMethodTitle: str | None
+    haveStockableItems: bool
+    items: list[AdminCartItem]
+    billingAddress: AdminCartAddress | None
+    shippingAddress: AdminCartAddress | None
+    orderId: int | None
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    success: bool | None
+    message: str | None
+
+
+ProductId: TypeAlias = int
+
+
+class AdminCartBundleOption(TypedDict, closed=True):
+    optionId: int
+    productIds: list[ProductId]
+    quantity: NotRequired[int]
+
+
+class AdminCartGroupedQuantity(TypedDict, closed=True):
+    productId: int
+    quantity: int
+
+
+Link: TypeAlias = int
+
+
+BundleOption: TypeAlias = int
+
+
+class AdminCartAddItemBody(TypedDict, closed=True):
+    productId: int
+    quantity: NotRequired[int]
+    selectedConfigurableOption: NotRequired[int]
+    links: NotRequired[list[Link]]
+    groupedQuantities: NotRequired[list[AdminCartGroupedQuantity]]
+    bundleOptions: NotRequired[list[AdminCartBundleOption]]
+    selected_configurable_option: NotRequired[int]
+    bundle_options: NotRequired[dict[str, list[BundleOption]]]
+    bundle_option_qty: NotRequired[dict[str, int]]
+    qty: NotRequired[dict[str, int]]
+
+
+class AdminCartQuantitiesBody(TypedDict, closed=True):
+    qty: dict[str, int]
+
+
+class AdminCartRemoveItemBody(TypedDict, closed=True):
+    cartItemId: NotRequired[int]
+
+
+class AdminCartCouponBody(TypedDict, closed=True):
+    code: str
+
+
+AddressItem: TypeAlias = str
+
+
+class AdminCartAddressInput(TypedDict, closed=True):
+    companyName: NotRequired[str | None]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    email: NotRequired[str]
+    address: NotRequired[list[AddressItem]]
+    city: NotRequired[str]
+    country: NotRequired[str]
+    state: NotRequired[str]
+    postcode: NotRequired[str]
+    phone: NotRequired[str]
+    useForShipping: NotRequired[bool]
+
+
+class AdminCartAddressesBody(TypedDict, closed=True):
+    billing: AdminCartAddressInput
+    shipping: NotRequired[AdminCartAddressInput]
+
+
+class AdminCartShippingRate(TypedDict):
+    method: str
+    carrierCode: str
+    carrierTitle: str
+    methodTitle: str
+    description: NotRequired[str | None]
+    price: float
+    formattedPrice: str
+    baseTotal: float
+    formattedBaseTotal: str
+
+
+class AdminCartShippingRateList(TypedDict):
+    data: list[AdminCartShippingRate]
+    meta: AdminListMeta
+
+
+class AdminCartPaymentMethod(TypedDict):
+    method: str
+    methodTitle: str
+    description: str
+    sort: int
+    image: str | None
+
+
+class AdminCartPaymentMethodList(TypedDict):
+    data: list[AdminCartPaymentMethod]
+    meta: AdminListMeta
+
+
+class AdminCartShippingMethodBody(TypedDict, closed=True):
+    shippingMethod: str
+
+
+class AdminCartPaymentMethodBody(TypedDict, closed=True):
+    method: str
+
+
+class AdminPlaceOrderBody(TypedDict, closed=True):
+    idempotencyKey: NotRequired[str]
+
+
+class AdminReorderResult(TypedDict):
+    success: bool
+    message: str
+    cartId: int
+
+
+class AdminPlacedOrder(TypedDict):
+    orderId: int
+    incrementId: str
+    customerId: int | None
+    status: NotRequired[str]
+    grandTotal: float
+    baseGrandTotal: NotRequired[float]
+    orderCurrencyCode: NotRequired[str]
+    success: bool
+    message: str
+
+
 class AdminChannel(TypedDict):
     id: int
     code: str

@@ -8,7 +8,6 @@ payment methods, a new billing address clears the payment method; and a method t
 applies to the cart as it is now (other items, other totals) counts as not chosen
 (`order_placement.missing_steps`). Placing the order is `order_placement.place_order`.
 """
-import re
 from decimal import Decimal
 
 from connexion import request
@@ -21,27 +20,21 @@ from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.ids import parse_id
 from handlers.shop.cart import cart_document
+from domain.sales.checkout_steps import (
+    COMPARED_COLUMNS, address_values, choose_payment, choose_shipping_rate, require_steps, save_addresses,
+)
 from domain.sales.order_placement import (
-    CheckoutIncomplete, answer_for_ordered_cart, cart_addresses, missing_steps, place_order, redirect_url,
-    replay, require_items,
+    CheckoutIncomplete, answer_for_ordered_cart, cart_addresses, place_order, redirect_url, replay, require_items,
 )
 from storage.customer_models import CustomerAddress
 from storage.db import database
-from storage.models import Country, CountryState, utcnow
+from storage.models import Country
 from storage.sales_models import Cart, CartAddress, Order, OrderItem
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Inline address fields (REST names) -> CartAddress columns, in the order errors are listed.
-ADDRESS_FIELDS = {"firstName": "first_name", "lastName": "last_name", "email": "email", "address": "address1",
-                  "city": "city", "country": "country", "state": "state", "postcode": "postcode", "phone": "phone"}
-FIELD_LABELS = {"firstName": "first name", "lastName": "last name", "email": "email", "address": "address",
-                "city": "city", "country": "country", "state": "state", "postcode": "postcode", "phone": "phone"}
 # GraphQL input suffixes (billingFirstName, shippingPhoneNumber, ...) -> REST names.
 GRAPHQL_ADDRESS_FIELDS = {"FirstName": "firstName", "LastName": "lastName", "CompanyName": "companyName",
                           "Email": "email", "Address": "address", "City": "city", "Country": "country",
                           "State": "state", "Postcode": "postcode", "PhoneNumber": "phone"}
-COMPARED_COLUMNS = ("company_name", "first_name", "last_name", "email", "phone", "address1", "address2", "city",
-                    "state", "country", "postcode")
 ORDER_PLACED = "Order placed successfully"
 
 
@@ -50,56 +43,7 @@ def checkout_cart(context: RequestContext) -> Cart:
     return carts.current_cart(context)
 
 
-def require_steps(context: RequestContext, cart: Cart, upto: str):
-    """409 for an empty cart, 400 naming the missing steps before `upto`; returns the cart's totals."""
-    require_items(cart)
-    totals = compute_totals(context, cart)
-    missing = missing_steps(context, cart, totals, cart_addresses(cart), upto)
-    if missing:
-        raise CheckoutIncomplete(missing)
-    return totals
-
-
 # --- addresses -----------------------------------------------------------------------------------
-
-def address_values(data: dict, name=lambda field: field) -> dict:
-    """CartAddress columns from inline fields, or 422 listing every missing or invalid field under
-    the caller's field names (`name("city")` -> "billingCity" for GraphQL)."""
-    cleaned = {field: (data.get(field) or "").strip() for field in ADDRESS_FIELDS}
-    errors = {}
-    for field, value in cleaned.items():
-        if not value and field != "state":
-            errors[name(field)] = [f"The {FIELD_LABELS[field]} field is required."]
-    if cleaned["email"] and not EMAIL_PATTERN.match(cleaned["email"]):
-        errors[name("email")] = [f"The {FIELD_LABELS['email']} must be a valid email address."]
-    if cleaned["country"]:
-        region_errors(cleaned, errors, name)
-    if errors:
-        raise Unprocessable(errors)
-    values = {ADDRESS_FIELDS[field]: value for field, value in cleaned.items()}
-    values["company_name"] = (data.get("companyName") or "").strip() or None
-    values["address2"] = None
-    return values
-
-
-def region_errors(cleaned: dict, errors: dict, name):
-    """The country must be a store country; when it has states, the state one of its codes."""
-    country = Country.get_or_none(Country.code == cleaned["country"].upper())
-    if country is None:
-        errors[name("country")] = ["The selected country is invalid."]
-        return
-    cleaned["country"] = country.code
-    codes = [row.code for row in CountryState.select(CountryState.code).where(CountryState.country == country.id)]
-    if not codes:
-        return
-    match = next((code for code in codes if code.lower() == cleaned["state"].lower()), None)
-    if not cleaned["state"]:
-        errors[name("state")] = [f"The {FIELD_LABELS['state']} field is required."]
-    elif match is None:
-        errors[name("state")] = [f"The selected state is invalid for {country.code}."]
-    else:
-        cleaned["state"] = match
-
 
 def saved_address_values(context: RequestContext, address_id: int) -> dict:
     """Columns copied from one of the signed-in customer's saved addresses (404 otherwise)."""
@@ -110,36 +54,6 @@ def saved_address_values(context: RequestContext, address_id: int) -> dict:
     if saved is None:
         raise NotFound("Address")
     return {column: getattr(saved, column) for column in COMPARED_COLUMNS}
-
-
-def save_addresses(cart: Cart, changes: dict[str, dict]):
-    """Write the cart's billing and/or shipping address; a changed address drops the steps after it.
-    A guest cart takes its customer's name and email from the billing address."""
-    current = cart_addresses(cart)
-    with database.atomic():
-        changed = set()
-        for address_type, values in changes.items():
-            existing = current.get(address_type)
-            if existing is None:
-                CartAddress.create(cart=cart.id, address_type=address_type, **values)
-                changed.add(address_type)
-            elif any(getattr(existing, column) != values[column] for column in COMPARED_COLUMNS):
-                (CartAddress.update(**values, updated_at=utcnow())
-                 .where(CartAddress.id == existing.id).execute())
-                changed.add(address_type)
-        reset = {}
-        if "shipping" in changed:
-            reset.update(shipping_method=None, payment_method=None)
-        if "billing" in changed:
-            reset["payment_method"] = None
-        if "billing" in changes and not cart.customer_id:
-            billing = changes["billing"]
-            reset.update(customer_email=billing["email"], customer_first_name=billing["first_name"],
-                         customer_last_name=billing["last_name"])
-        if reset:
-            Cart.update(**reset, updated_at=utcnow()).where(Cart.id == cart.id).execute()
-            for column, value in reset.items():
-                setattr(cart, column, value)
 
 
 def address_document(address: CartAddress | CustomerAddress | None, address_type: str | None = None) -> dict | None:
@@ -226,13 +140,8 @@ def list_checkout_shipping_methods(context: RequestContext, graphql: bool = Fals
 def choose_shipping_method(context: RequestContext, code: str, field: str):
     """Save one of the cart's rates; returns (cart, rate, totals after the choice)."""
     cart = checkout_cart(context)
-    totals = require_steps(context, cart, "shippingMethod")
-    rate = next((rate for rate in totals.shipping_rates if rate.code == code), None)
-    if rate is None:
-        raise Unprocessable({field: ["Invalid or unavailable shipping method."]})
-    Cart.update(shipping_method=rate.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
-    cart.shipping_method = rate.code
-    return cart, rate, compute_totals(context, cart)
+    rate, totals = choose_shipping_rate(context, cart, code, field)
+    return cart, rate, totals
 
 
 def set_checkout_shipping_method(context: RequestContext, body: dict, graphql: bool = False) -> dict:
@@ -269,13 +178,7 @@ def list_checkout_payment_methods(context: RequestContext, graphql: bool = False
 
 def choose_payment_method(context: RequestContext, code: str, field: str) -> tuple[Cart, payments.PaymentMethod]:
     cart = checkout_cart(context)
-    require_steps(context, cart, "paymentMethod")
-    method = next((method for method in payments.payment_methods(context, cart) if method.code == code), None)
-    if method is None:
-        raise Unprocessable({field: ["Invalid or unavailable payment method."]})
-    Cart.update(payment_method=method.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
-    cart.payment_method = method.code
-    return cart, method
+    return cart, choose_payment(context, cart, code, field)
 
 
 def set_checkout_payment_method(context: RequestContext, body: dict) -> dict:

@@ -338,6 +338,9 @@ ADMIN_CHANGING = re.compile(r"(?i)roles?\b|users?\b|Role|User|integration-tokens
 ADDRESS_BOOK = re.compile(r'"(?:addressId|address_id|billingAddressId|shippingAddressId)"'
                           r'|\b(?:billing|shipping)?AddressId\s*:')
 OWN_RESOURCES = re.compile(r"^(/api/shop/customer-profile-updates/)(\d+|\{[^}]*\})$")  # the bearer's own profile
+ADMIN_DRAFT_PATH = re.compile(r"^(/api/admin/(?:carts|orders/place)/)(\d+|\{[^}]*\})(?=/|$)")  # a draft cart
+ADMIN_DRAFT_FIELD = re.compile(r"AdminCart$|^adminCart|^createAdminPlaceOrder$")
+DRAFT_CART_IRI = re.compile(r"^/api/admin/carts/\d+$")
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 REMOVE_COUPON = re.compile(r"remove-coupon|RemoveCoupon")
 MERGE_CART = re.compile(r"(?i)merge-?carts?$|MergeCart$")
@@ -530,6 +533,53 @@ class Runner:
                      "steps": steps}
         return self.cart
 
+    def admin_draft(self) -> dict:
+        """A new admin draft cart of the docs customer holding the plain product, its addresses, shipping
+        and payment chosen (the admin cart pages and place-order each get one: no example sees a draft an
+        earlier one changed or ordered)."""
+        headers = self.admin_headers()
+        created = response_json(self.client.post(f"/api/admin/customers/{self.customer['id']}/draft-carts",
+                                                 headers=headers))
+        cart_id = created.get("cartId") if isinstance(created, dict) else None
+        base = f"/api/admin/carts/{cart_id}"
+        cart = response_json(self.client.post(f"{base}/items", headers=headers,
+                                              json={"productId": self.product_id, "quantity": 1}))
+        address = {"firstName": "Docs", "lastName": "Customer", "email": self.customer["email"],
+                   "address": ["456 Oak Ave"], "city": "Los Angeles", "country": "US", "state": "CA",
+                   "postcode": "90001", "phone": "9876543210", "useForShipping": True}
+        self.client.post(f"{base}/addresses", headers=headers, json={"billing": address})
+        self.client.post(f"{base}/shipping-methods", headers=headers, json={"shippingMethod": "flatrate_flatrate"})
+        self.client.post(f"{base}/payment-methods", headers=headers, json={"method": "cashondelivery"})
+        items = (cart.get("items") if isinstance(cart, dict) else None) or [{}]
+        return {"id": cart_id, "item_id": items[0].get("id")}
+
+    def with_draft(self, value, draft: dict):
+        """Cart ids (`id` IRIs, `cartId`, a bare `id`), line ids (`cartItemId`, the keys of `qty`), products
+        and the coupon `code` of an admin cart example, pointed at the draft, the plain product and the
+        demo coupon."""
+        if isinstance(value, list):
+            return [self.with_draft(item, draft) for item in value]
+        if not isinstance(value, dict):
+            return value
+        changed = {}
+        for key, item in value.items():
+            if key in ("id", "cartId") and isinstance(item, str) and DRAFT_CART_IRI.match(item):
+                item = f"/api/admin/carts/{draft['id']}"
+            elif key in ("id", "cartId") and isinstance(item, (int, str)) and str(item).isdigit():
+                item = type(item)(draft["id"])
+            elif key == "cartItemId" and isinstance(item, (int, str)) and draft["item_id"]:
+                item = type(item)(draft["item_id"])
+            elif key == "qty" and isinstance(item, dict) and draft["item_id"]:
+                item = {str(draft["item_id"]): quantity for quantity in list(item.values())[:1]}
+            elif key == "code" and isinstance(item, str) and self.coupon:
+                item = self.coupon
+            elif key == "productId" and "selectedConfigurableOption" not in value and isinstance(item, int):
+                item = self.product_id  # a product the draft takes (the page's ids name products of other stores)
+            else:
+                item = self.with_draft(item, draft)
+            changed[key] = item
+        return changed
+
     def demo_coupon(self) -> str | None:
         """The first demo coupon code a guest cart accepts (coupon pages apply and remove one)."""
         from storage.db import database
@@ -707,14 +757,23 @@ class Runner:
             document, variables = self.ids.map_graphql(example.surface, example.document,
                                                        copy.deepcopy(example.variables or {}), auth)
             variables = self.personalise(variables, example, field_name)
+            if example.surface == "admin" and ADMIN_DRAFT_FIELD.search(field_name):
+                variables = self.with_draft(variables, self.admin_draft())
+            elif field_name == "createAdminDraftCart" and isinstance(variables.get("input"), dict):
+                variables["input"]["customerId"] = self.customer["id"]
             document = self.personalise_document(document, example, field_name)
             return self.client.post(GRAPHQL_PATHS[example.surface], headers=headers,
                                     json={"query": document, "variables": variables})
         path = OWN_RESOURCES.sub(lambda m: f"{m[1]}{self.customer['id']}", example.path)
+        draft = self.admin_draft() if ADMIN_DRAFT_PATH.match(path) else None
+        if draft:
+            path = ADMIN_DRAFT_PATH.sub(lambda m: f"{m[1]}{draft['id']}", path)
         path = self.ids.rest_path(example.surface, path, auth)
         kwargs = {"params": example.query or None, "headers": headers}
         if example.body_kind == "json":
             kwargs["json"] = self.personalise(copy.deepcopy(example.body), example, field_name)
+            if draft:
+                kwargs["json"] = self.with_draft(kwargs["json"], draft)
             headers.pop("Content-Type", None)
             headers.pop("content-type", None)
         elif example.body_kind == "form":
