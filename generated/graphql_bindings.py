@@ -1830,7 +1830,7 @@ ROOT_FIELDS = {
             "node_type": 'addItemAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartAddItemBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartAddItemBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -1845,7 +1845,7 @@ ROOT_FIELDS = {
             "node_type": 'applyCouponAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartCouponBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartCouponBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -1920,7 +1920,7 @@ ROOT_FIELDS = {
             "node_type": 'createAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartCreateBody', 'acknowledges': True, 'prepare': None, 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartCreateBody', 'acknowledges': True, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2070,7 +2070,7 @@ ROOT_FIELDS = {
             "node_type": 'createAdminDraftCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminDraftCart', 'body': None, 'acknowledges': True, 'prepare': None, 'read_before': None, 'node_has_id': False},
+            "mutation": {'payload': 'adminDraftCart', 'body': None, 'acknowledges': True, 'prepare': None, 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2085,7 +2085,7 @@ ROOT_FIELDS = {
             "node_type": 'createAdminPlaceOrderPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminPlaceOrder', 'body': 'AdminPlaceOrderBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': False},
+            "mutation": {'payload': 'adminPlaceOrder', 'body': 'AdminPlaceOrderBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2100,7 +2100,7 @@ ROOT_FIELDS = {
             "node_type": 'createAdminReorderPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminReorder', 'body': None, 'acknowledges': True, 'prepare': 'order_key', 'read_before': None, 'node_has_id': False},
+            "mutation": {'payload': 'adminReorder', 'body': None, 'acknowledges': True, 'prepare': 'order_key', 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2716,7 +2716,7 @@ ROOT_FIELDS = {
             "node_type": 'removeCouponAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': None, 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': None, 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2731,7 +2731,7 @@ ROOT_FIELDS = {
             "node_type": 'removeItemAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartRemoveItemBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartRemoveItemBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2792,7 +2792,7 @@ ROOT_FIELDS = {
             "node_type": 'saveAddressAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartAddressesBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartAddressesBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2807,7 +2807,7 @@ ROOT_FIELDS = {
             "node_type": 'setPaymentMethodAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartPaymentMethodBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartPaymentMethodBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2822,7 +2822,7 @@ ROOT_FIELDS = {
             "node_type": 'setShippingMethodAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartShippingMethodBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartShippingMethodBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -3107,7 +3107,7 @@ ROOT_FIELDS = {
             "node_type": 'updateItemsAdminCartPayload',
             "args": ['input'],
             "area": 'Sales Carts',
-            "mutation": {'payload': 'adminCart', 'body': 'AdminCartQuantitiesBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True},
+            "mutation": {'payload': 'adminCart', 'body': 'AdminCartQuantitiesBody', 'acknowledges': True, 'prepare': 'cart_key', 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
