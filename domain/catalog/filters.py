@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
 from domain.catalog.filter_input import apply_filter_input, sort_of
+from domain.catalog.search import parse_search, ranked_matches
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
@@ -18,7 +19,7 @@ PRODUCT_TYPES = ("simple", "configurable", "bundle", "grouped", "virtual", "down
 RESERVED = {"page", "per_page", "query", "search", "sort", "order", "type", "category_id", "categoryId", "price",
             "price_from", "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
 MAX_OPTION_ID = 2**31 - 1
-GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "id",
+GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "relevance",
                      "POPULARITY": "id", "ID": "id", "UPDATED_AT": "updated_at"}
 
 
@@ -57,19 +58,23 @@ class ProductCriteria:
     new: bool | None = None
     featured: bool | None = None
     options: dict[str, list[int]] = field(default_factory=dict)
-    sort_key: str = "id"
+    sort_key: str = "relevance"  # by rank when searching (domain/catalog/search.py), else by id
     descending: bool = False
     extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
+    ranked: object = None  # the search subquery joined by `apply`
 
-    def apply(self, query, context):
+    def apply(self, query, context, skip: tuple[str, ...] = ()):
+        """`query` (on Product) narrowed by every criterion but those named in `skip`
+        ("category", or an attribute code: the facets count without their own filter)."""
         if self.search:
-            names = (ProductTranslation.select(ProductTranslation.product)
-                     .where(ProductTranslation.name.contains(self.search),
-                            ProductTranslation.locale.in_(context.locales)))
-            query = query.where(Product.sku.contains(self.search) | Product.id.in_(names))
+            search = parse_search(self.search)
+            if search is None:
+                return query.where(Product.id.is_null())
+            self.ranked = ranked_matches(search, context)
+            query = query.join_from(Product, self.ranked, on=(self.ranked.c.product_id == Product.id))
         if self.type:
             query = query.where(Product.type == self.type)
-        if self.category_id:
+        if self.category_id and "category" not in skip:
             in_category = ProductCategory.select(ProductCategory.product).where(
                 ProductCategory.category == self.category_id)
             query = query.where(Product.id.in_(in_category))
@@ -82,6 +87,8 @@ class ProductCriteria:
         if self.featured is not None:
             query = query.where(Product.featured == self.featured)
         for code, option_ids in self.options.items():
+            if code in skip:
+                continue
             query = query.where(Product.id.in_(products_with_options(code, option_ids)))
         for condition in self.extra:
             query = query.where(condition)
@@ -97,6 +104,9 @@ class ProductCriteria:
                     .join_from(Product, fallback, JOIN.LEFT_OUTER, on=(
                         (fallback.product == Product.id) & (fallback.locale == context.fallback_locale)))
                     .order_by(direction(name), direction(Product.id)))
+        if self.sort_key == "relevance" and self.ranked is not None:
+            rank = self.ranked.c.rank
+            return query.order_by(rank.desc() if self.descending else rank, direction(Product.id))
         column = {"price": Product.min_price, "created_at": Product.created_at,
                   "updated_at": Product.updated_at}.get(self.sort_key, Product.id)
         return query.order_by(direction(column), direction(Product.id))
