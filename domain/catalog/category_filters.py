@@ -24,8 +24,11 @@ def filterable_attribute_ids(category_id: int) -> list[int]:
 
 
 def set_filterable_attributes(category_id: int, attribute_ids) -> None:
-    """Replace the category's filterable attributes (ids already checked to be filterable)."""
-    Link.delete().where(Link.category == category_id).execute()
-    rows = [{"category": category_id, "attribute": key} for key in dict.fromkeys(attribute_ids)]
+    """Replace the category's filterable attributes (ids already checked to be filterable); the
+    links it keeps stay as they are."""
+    wanted = list(dict.fromkeys(attribute_ids))
+    Link.delete().where(Link.category == category_id, Link.attribute.not_in(wanted)).execute()
+    kept = {key for (key,) in Link.select(Link.attribute).where(Link.category == category_id).tuples()}
+    rows = [{"category": category_id, "attribute": key} for key in wanted if key not in kept]
     if rows:
         Link.insert_many(rows).execute()
