@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
 from domain.catalog.filter_input import apply_filter_input, sort_of
-from domain.catalog.search import parse_search, ranked_matches
+from domain.catalog.search import matched_products, parse_search, product_rank
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
@@ -61,7 +61,7 @@ class ProductCriteria:
     sort_key: str = "relevance"  # by rank when searching (domain/catalog/search.py), else by id
     descending: bool = False
     extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
-    ranked: object = None  # the search subquery joined by `apply`
+    rank: object = None  # the relevance of the outer product when searching (set by `apply`)
 
     def apply(self, query, context, skip: tuple[str, ...] = ()):
         """`query` (on Product) narrowed by every criterion but those named in `skip`
@@ -70,8 +70,8 @@ class ProductCriteria:
             search = parse_search(self.search)
             if search is None:
                 return query.where(Product.id.is_null())
-            self.ranked = ranked_matches(search, context)
-            query = query.join_from(Product, self.ranked, on=(self.ranked.c.product_id == Product.id))
+            self.rank = product_rank(search, context)
+            query = query.where(Product.id.in_(matched_products(search, context)))
         if self.type:
             query = query.where(Product.type == self.type)
         if self.category_id and "category" not in skip:
@@ -104,9 +104,8 @@ class ProductCriteria:
                     .join_from(Product, fallback, JOIN.LEFT_OUTER, on=(
                         (fallback.product == Product.id) & (fallback.locale == context.fallback_locale)))
                     .order_by(direction(name), direction(Product.id)))
-        if self.sort_key == "relevance" and self.ranked is not None:
-            rank = self.ranked.c.rank
-            return query.order_by(rank.desc() if self.descending else rank, direction(Product.id))
+        if self.sort_key == "relevance" and self.rank is not None:
+            return query.order_by(self.rank.desc() if self.descending else self.rank, direction(Product.id))
         column = {"price": Product.min_price, "created_at": Product.created_at,
                   "updated_at": Product.updated_at}.get(self.sort_key, Product.id)
         return query.order_by(direction(column), direction(Product.id))

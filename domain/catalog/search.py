@@ -3,9 +3,10 @@
 A query is normalized like the documents it searches (`storage.search_index.terms`): lowercased,
 accents folded, split into words of letters and digits. A product matches when every word of the
 query starts a word of its SKU, name, descriptions or searchable attribute values, in the request
-locale or its fallback (SQLite FTS5 prefix queries; PostgreSQL `tsvector @@ tsquery` with `:*`), or
-when the whole query appears inside its SKU or name (3 characters or more: SQLite's trigram FTS5
-table, PostgreSQL's `pg_trgm` index), which keeps "BREEZE" finding "COASTALBREEZEMENSHOODIE".
+locale or its fallback (SQLite FTS5 prefix queries; PostgreSQL `tsvector @@ tsquery` with `:*`). When
+no product has such a word, a query of 3 characters or more matches inside SKUs and names (SQLite's
+trigram FTS5 table, PostgreSQL's `pg_trgm` index): "oodi" finds the hoodies, "BREEZE" finds
+"COASTALBREEZEMENSHOODIE".
 
 Relevance, best first: the exact SKU (case-insensitive); the name starting with the query; every
 word of the query a whole word of the name; every word the start of a word of the name; anything
@@ -26,7 +27,7 @@ from storage.models import Product
 from storage.search_index import reindex_products, terms
 from storage.search_models import ProductSearchDocument as Document
 
-__all__ = ["SearchText", "parse_search", "ranked_matches", "reindex_products", "suggestion_rows"]
+__all__ = ["SearchText", "matched_products", "parse_search", "product_rank", "reindex_products", "suggestion_rows"]
 TRIGRAM_MINIMUM = 3
 # Rank values: lower is better.
 EXACT_SKU, NAME_STARTS, NAME_WORDS, NAME_PREFIXES, OTHER = range(5)
@@ -65,23 +66,26 @@ def ts_query(search: SearchText, weights: str = "") -> str:
 
 
 def matching_documents(search: SearchText, columns: tuple[str, ...] = (), partial: bool = True) -> SQL:
-    """A parenthesized subquery of the ids of the matching search documents."""
+    """A parenthesized subquery of the ids of the matching search documents: the word matches, or,
+    when no document has one and the query is long enough, the documents holding it inside their
+    SKU or name."""
     mark = database.param
-    substring = partial and len(search.flat) >= TRIGRAM_MINIMUM
     if is_sqlite():
-        sql = f"SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH {mark}"
-        params = [fts5_query(search, columns)]
-        if substring:
-            sql += f" UNION SELECT rowid FROM product_search_trigram WHERE product_search_trigram MATCH {mark}"
-            params.append('"%s"' % search.flat)
-        return SQL(f"({sql})", params)
-    weights = "AB" if columns else ""
-    sql = f"SELECT id FROM product_search_index WHERE vector @@ to_tsquery('simple', {mark})"
-    params = [ts_query(search, weights)]
-    if substring:
-        sql += f" OR words LIKE {mark}"
-        params.append(f"%{search.flat}%")
-    return SQL(f"({sql})", params)
+        words = (f"SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH {mark}",
+                 [fts5_query(search, columns)])
+        inside = (f"SELECT rowid FROM product_search_trigram WHERE product_search_trigram MATCH {mark}",
+                  ['"%s"' % search.flat])
+    else:
+        words = (f"SELECT id FROM product_search_index WHERE vector @@ to_tsquery('simple', {mark})",
+                 [ts_query(search, "AB" if columns else "")])
+        inside = (f"SELECT id FROM product_search_index WHERE words LIKE {mark}", [f"%{search.flat}%"])
+    if partial and len(search.flat) >= TRIGRAM_MINIMUM and not any_row(*words):
+        words = inside
+    return SQL(f"({words[0]})", words[1])
+
+
+def any_row(sql: str, params: list) -> bool:
+    return database.execute_sql(f"{sql} LIMIT 1", params).fetchone() is not None
 
 
 def rank_of(search: SearchText):
@@ -93,35 +97,40 @@ def rank_of(search: SearchText):
                        (whole, NAME_WORDS), (starts, NAME_PREFIXES)], OTHER)
 
 
-def ranked_matches(search: SearchText, context: RequestContext):
-    """Subquery `search` of (product_id, rank): the products matching in the request's locales."""
-    locales = [*context.locales, ""]
-    condition = Document.id.in_(matching_documents(search)) & Document.locale.in_(locales)
-    if len(context.locales) == 1:  # at most one document per product: no grouping needed
-        query = Document.select(Document.product.alias("product_id"), rank_of(search).alias("rank")).where(condition)
-    else:
-        query = (Document.select(Document.product.alias("product_id"), fn.MIN(rank_of(search)).alias("rank"))
-                 .where(condition).group_by(Document.product))
-    return query.alias("search")
+def matched_products(search: SearchText, context: RequestContext):
+    """Subquery of the ids of the products matching in the request's locales (for `Product.id IN`,
+    which both databases drive from the matches)."""
+    return Document.select(Document.product).where(Document.id.in_(matching_documents(search)),
+                                                   Document.locale.in_([*context.locales, ""]))
+
+
+def product_rank(search: SearchText, context: RequestContext):
+    """The rank of the outer query's product: its best document in the request's locales (a correlated
+    subquery, evaluated for the matched products only)."""
+    return (Document.select(fn.MIN(rank_of(search)))
+            .where(Document.product == Product.id, Document.locale.in_([*context.locales, ""])))
 
 
 def suggestion_rows(search: SearchText, context: RequestContext, visible, limit: int) -> list[dict]:
     """Up to `limit` products whose SKU or name words start with the query's words (no partial
-    matches): best rank first, then shortest name, then id; each once, named in the request locale
-    when it has a document there. `visible` is a Product query of the products the shop lists."""
+    matches): best rank first, then shortest name, then id; each named in the request locale (else
+    its fallback). `visible` is a Product query of the products the shop lists. Two queries."""
     locales = [*context.locales, ""]
     rank = rank_of(search)
-    rows = (Document.select(Document.product, Product.sku, Document.title, Document.url_key, Document.locale,
-                            rank.alias("rank"))
-            .join(Product, on=(Product.id == Document.product))
+    best = (Document.select(Document.product, rank.alias("rank"))
             .where(Document.id.in_(matching_documents(search, ("sku", "name"), partial=False)),
                    Document.locale.in_(locales), Document.product.in_(visible))
             .order_by(rank, fn.LENGTH(Document.title), Document.product)
-            .limit(limit * len(locales)).dicts())
-    found: dict[int, dict] = {}
-    for row in rows:
-        best = found.setdefault(row["product"], row)
-        if locales.index(row["locale"]) < locales.index(best["locale"]):
-            found[row["product"]] = {**row, "rank": min(row["rank"], best["rank"])}
-    ordered = sorted(found.values(), key=lambda row: (row["rank"], len(row["title"]), row["product"]))
-    return ordered[:limit]
+            .limit(limit * len(locales)).tuples())
+    ranks: dict[int, int] = {}
+    for product_id, value in best:
+        ranks.setdefault(product_id, value)
+    chosen = list(ranks)[:limit]
+    rows: dict[int, dict] = {}
+    for row in (Document.select(Document.product, Document.locale, Document.title, Document.url_key, Product.sku)
+                .join(Product, on=(Product.id == Document.product))
+                .where(Document.product.in_(chosen), Document.locale.in_(locales)).dicts()):
+        kept = rows.get(row["product"])
+        if kept is None or locales.index(row["locale"]) < locales.index(kept["locale"]):
+            rows[row["product"]] = row
+    return [rows[product_id] for product_id in chosen if product_id in rows]
