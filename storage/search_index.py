@@ -6,8 +6,11 @@ and long descriptions (markup stripped) and the values of its searchable attribu
 options by their label in that locale, then their admin name). Text is stored as normalized terms
 (`terms`): lowercased, accents folded, words of letters and digits separated by one space, so SQLite's
 FTS5 and PostgreSQL's `to_tsvector('simple', ...)` see the same words and a query is normalized the
-same way. Variants are found through their parent and get no document of their own. The database
-triggers of migration 0012 carry every document change into the full-text index.
+same way. Variants are found through their parent and get no document of their own. `scope` is
+"hidden" for a product the shop never lists (disabled, or not visible on its own), so a plain search
+leaves those out inside the full-text index and checks only the channel's product list. A document's id is the product id times
+1024 plus the locale's id (0 for ""): the index gives product and locale without reading the row.
+The database triggers of migration 0012 carry every document change into the full-text index.
 
 Columns are selected by name, so the migration that creates the table can index existing products.
 """
@@ -17,7 +20,7 @@ import unicodedata
 
 from storage.db import database
 from storage.models import (
-    Attribute, AttributeOption, AttributeOptionTranslation, Product, ProductAttributeValue, ProductTranslation,
+    Attribute, AttributeOption, AttributeOptionTranslation, Locale, Product, ProductAttributeValue, ProductTranslation,
 )
 from storage.search_models import ProductSearchDocument
 
@@ -26,6 +29,8 @@ MARKUP = re.compile(r"<[^>]*>")
 OPTION_TYPES = ("select", "multiselect", "checkbox")
 TEXT_TYPES = ("text", "textarea")
 BATCH = 1000
+HIDDEN = "hidden"  # the scope of a product the shop never lists (disabled, or not visible on its own)
+LOCALE_SLOTS = 1024  # document id = product id * LOCALE_SLOTS + locale id ("" is 0)
 
 
 def terms(text: str | None) -> str:
@@ -66,10 +71,16 @@ def reindex_all() -> int:
 def write_documents(ids: list[int], labels: dict | None = None, clear: bool = True):
     if clear:
         ProductSearchDocument.delete().where(ProductSearchDocument.product.in_(ids)).execute()
-    products = dict(Product.select(Product.id, Product.sku).where(
-        Product.id.in_(ids), Product.parent.is_null()).tuples())
+    listed, products = set(), {}
+    for pid, sku, status, visible in Product.select(Product.id, Product.sku, Product.status,
+                                                    Product.visible_individually).where(
+            Product.id.in_(ids), Product.parent.is_null()).tuples():
+        products[pid] = sku
+        if status and visible:
+            listed.add(pid)
     if not products:
         return
+    slots = locale_slots()
     translations: dict[int, dict[str, tuple]] = {}
     for pid, locale, name, url_key, short, description in ProductTranslation.select(
             ProductTranslation.product, ProductTranslation.locale, ProductTranslation.name, ProductTranslation.url_key,
@@ -82,12 +93,20 @@ def write_documents(ids: list[int], labels: dict | None = None, clear: bool = Tr
     rows = []
     for pid, sku in products.items():
         for locale, (name, url_key, description) in (translations.get(pid) or {"": (sku, "", "")}).items():
+            if locale and locale not in slots:
+                continue  # a translation in a locale the store no longer has
             words = attribute_words(values.get(pid, []), locale, labels)
-            rows.append({"product": pid, "locale": locale, "sku_key": sku.lower(), "title": name or sku,
+            rows.append({"id": pid * LOCALE_SLOTS + slots.get(locale, 0), "product": pid, "locale": locale,
+                         "scope": "" if pid in listed else HIDDEN, "sku_key": sku.lower(), "title": name or sku,
                          "url_key": url_key, "sku": terms(sku), "name": terms(name), "description": terms(description),
                          "attributes": terms(" ".join(words))})
     for start in range(0, len(rows), 500):
         ProductSearchDocument.insert_many(rows[start:start + 500]).execute()
+
+
+def locale_slots() -> dict[str, int]:
+    """{locale code: its id}, the low part of a document id."""
+    return {code: key for key, code in Locale.select(Locale.id, Locale.code).tuples() if 0 < key < LOCALE_SLOTS}
 
 
 def searchable_values(ids: list[int]) -> dict[int, list[tuple]]:

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
 from domain.catalog.filter_input import apply_filter_input, sort_of
-from domain.catalog.search import matched_products, parse_search, product_rank
+from domain.catalog.search import indexed_page, matched_products, parse_search, product_rank
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
@@ -62,6 +62,21 @@ class ProductCriteria:
     descending: bool = False
     extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
     rank: object = None  # the relevance of the outer product when searching (set by `apply`)
+
+    def page(self, visible, context, offset: int, limit: int) -> tuple[list[int], int]:
+        """(product ids of one page, total) of `visible` (a Product query) narrowed and ordered by the criteria;
+        a search alone, by relevance, is answered by the full-text index (domain/catalog/search.py)."""
+        if self.search and self.sort_key == "relevance" and not self.filters_beyond_search():
+            search = parse_search(self.search)
+            found = indexed_page(search, context, offset, limit, self.descending) if search else None
+            if found is not None:
+                return found
+        query = self.apply(visible, context)
+        return [row.id for row in self.order(query, context).offset(offset).limit(limit)], query.count()
+
+    def filters_beyond_search(self) -> bool:
+        return bool(self.type or self.category_id or self.price_from is not None or self.price_to is not None
+                    or self.new is not None or self.featured is not None or self.options or self.extra)
 
     def apply(self, query, context, skip: tuple[str, ...] = ()):
         """`query` (on Product) narrowed by every criterion but those named in `skip`

@@ -24,11 +24,12 @@ from peewee import SQL, Case, Value, fn
 from domain.common import RequestContext
 from storage.db import database, is_sqlite
 from storage.models import Product
-from storage.search_index import reindex_products, terms
+from storage.search_index import HIDDEN, LOCALE_SLOTS, reindex_products, terms
 from storage.search_models import ProductSearchDocument as Document
 
-__all__ = ["SearchText", "matched_products", "parse_search", "product_rank", "reindex_products", "suggestion_rows"]
+__all__ = ["SearchText", "indexed_page", "matched_products", "parse_search", "product_rank", "reindex_products", "suggestion_rows"]
 TRIGRAM_MINIMUM = 3
+WORD_COLUMNS = ("sku", "name", "description", "attributes")
 # Rank values: lower is better.
 EXACT_SKU, NAME_STARTS, NAME_WORDS, NAME_PREFIXES, OTHER = range(5)
 
@@ -50,10 +51,11 @@ def parse_search(text: str | None) -> SearchText | None:
     return SearchText((text or "").strip().lower(), words) if words else None
 
 
-def fts5_query(search: SearchText, columns: tuple[str, ...] = ()) -> str:
-    """`"sku 000012"* AND "hood"*`: each word a phrase whose last term is a prefix."""
-    expression = " AND ".join('"%s"*' % " ".join(word) for word in search.words)
-    return "{%s} : (%s)" % (" ".join(columns), expression) if columns else expression
+def fts5_query(search: SearchText, columns: tuple[str, ...] = WORD_COLUMNS, prefix: bool = True) -> str:
+    """`{sku name ...} : ("sku 000012"* AND "hood"*)`: each word a phrase (its last term a prefix)."""
+    mark = "*" if prefix else ""
+    expression = " AND ".join('"%s"%s' % (" ".join(word), mark) for word in search.words)
+    return "{%s} : (%s)" % (" ".join(columns), expression)
 
 
 def ts_query(search: SearchText, weights: str = "") -> str:
@@ -66,13 +68,14 @@ def ts_query(search: SearchText, weights: str = "") -> str:
 
 
 def matching_documents(search: SearchText, columns: tuple[str, ...] = (), partial: bool = True) -> SQL:
-    """A parenthesized subquery of the ids of the matching search documents: the word matches, or,
+    """A parenthesized subquery of the ids of the matching search documents (`columns`: only those,
+    among sku and name; default all but the scope): the word matches, or,
     when no document has one and the query is long enough, the documents holding it inside their
     SKU or name."""
     mark = database.param
     if is_sqlite():
         words = (f"SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH {mark}",
-                 [fts5_query(search, columns)])
+                 [fts5_query(search, columns or WORD_COLUMNS)])
         inside = (f"SELECT rowid FROM product_search_trigram WHERE product_search_trigram MATCH {mark}",
                   ['"%s"' % search.flat])
     else:
@@ -134,3 +137,50 @@ def suggestion_rows(search: SearchText, context: RequestContext, visible, limit:
         if kept is None or locales.index(row["locale"]) < locales.index(kept["locale"]):
             rows[row["product"]] = row
     return [rows[product_id] for product_id in chosen if product_id in rows]
+
+
+# --- SQLite: a plain search counted and ranked in the full-text index alone -----------------------
+
+def fts_hits(expression: str, context: RequestContext) -> tuple[str, list]:
+    """Product ids (`pid`, one row per matching document) of an FTS5 expression in the request's locales;
+    the document id carries product and locale (storage/search_index.py), so no row is read."""
+    mark = database.param
+    slot = f"(rowid % {LOCALE_SLOTS})"
+    locales = ", ".join([mark] * len(context.locales))
+    return (f"SELECT rowid / {LOCALE_SLOTS} AS pid FROM product_search_fts WHERE product_search_fts MATCH {mark} "
+            f"AND ({slot} = 0 OR {slot} IN (SELECT id FROM locale WHERE code IN ({locales})))",
+            [expression, *context.locales])
+
+
+def indexed_page(search: SearchText, context: RequestContext, offset: int, limit: int,
+                 descending: bool = False) -> tuple[list[int], int] | None:
+    """(product ids of the page, total) of a search without other filters, by relevance, on SQLite;
+    None elsewhere or without a word match (the general path then answers, partial matches included).
+    Products the shop never lists are left out inside the index (their `scope`); the channel's own
+    product list is joined by product id. Each rank is one more FTS5 query."""
+    if not is_sqlite():
+        return None
+    mark = database.param
+    hits, params = fts_hits(f'({fts5_query(search)}) NOT {{scope}} : "{HIDDEN}"', context)
+    cases, case_params = [f"WHEN pid IN (SELECT product_id FROM product_search_document WHERE sku_key = {mark}) "
+                          f"THEN {EXACT_SKU}"], [search.raw]
+    for rank, expression in ((NAME_STARTS, '{name} : ^"%s"*' % search.flat),
+                             (NAME_WORDS, fts5_query(search, ("name",), prefix=False)),
+                             (NAME_PREFIXES, fts5_query(search, ("name",)))):
+        tier, tier_params = fts_hits(expression, context)
+        cases.append(f"WHEN pid IN ({tier}) THEN {rank}")
+        case_params += tier_params
+    listed = (f"SELECT found.pid AS pid, found.rank AS rank FROM (SELECT pid, MIN(CASE {' '.join(cases)} ELSE {OTHER} "
+              f"END) AS rank FROM ({hits}) GROUP BY pid) AS found JOIN product_channel ON "
+              f"product_channel.product_id = found.pid AND product_channel.channel_id = {mark}")
+    listed_params = [*case_params, *params, context.channel_id]
+    total = database.execute_sql(
+        f"SELECT COUNT(*) FROM (SELECT DISTINCT pid FROM ({hits})) AS found JOIN product_channel ON "
+        f"product_channel.product_id = found.pid AND product_channel.channel_id = {mark}",
+        [*params, context.channel_id]).fetchone()[0]
+    if not total:
+        return None
+    direction = "DESC" if descending else "ASC"
+    rows = database.execute_sql(f"SELECT pid FROM ({listed}) ORDER BY rank {direction}, pid {direction} "
+                                f"LIMIT {mark} OFFSET {mark}", [*listed_params, limit, offset]).fetchall()
+    return [row[0] for row in rows], total

@@ -6,35 +6,35 @@ products are indexed."""
 from peewee import *
 
 SQLITE = [
-    "CREATE VIRTUAL TABLE product_search_fts USING fts5(sku, name, description, attributes, "
+    "CREATE VIRTUAL TABLE product_search_fts USING fts5(sku, name, description, attributes, scope, "
     "content='product_search_document', content_rowid='id', tokenize='unicode61', prefix='2 3')",
     "CREATE VIRTUAL TABLE product_search_trigram USING fts5(sku, name, "
     "content='product_search_document', content_rowid='id', tokenize='trigram')",
     """CREATE TRIGGER product_search_document_insert AFTER INSERT ON product_search_document BEGIN
-        INSERT INTO product_search_fts (rowid, sku, name, description, attributes)
-            VALUES (new.id, new.sku, new.name, new.description, new.attributes);
+        INSERT INTO product_search_fts (rowid, sku, name, description, attributes, scope)
+            VALUES (new.id, new.sku, new.name, new.description, new.attributes, new.scope);
         INSERT INTO product_search_trigram (rowid, sku, name) VALUES (new.id, new.sku, new.name);
     END""",
     """CREATE TRIGGER product_search_document_delete AFTER DELETE ON product_search_document BEGIN
-        INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes)
-            VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes);
+        INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes, scope)
+            VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes, old.scope);
         INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name)
             VALUES ('delete', old.id, old.sku, old.name);
     END""",
     """CREATE TRIGGER product_search_document_update AFTER UPDATE ON product_search_document BEGIN
-        INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes)
-            VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes);
+        INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes, scope)
+            VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes, old.scope);
         INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name)
             VALUES ('delete', old.id, old.sku, old.name);
-        INSERT INTO product_search_fts (rowid, sku, name, description, attributes)
-            VALUES (new.id, new.sku, new.name, new.description, new.attributes);
+        INSERT INTO product_search_fts (rowid, sku, name, description, attributes, scope)
+            VALUES (new.id, new.sku, new.name, new.description, new.attributes, new.scope);
         INSERT INTO product_search_trigram (rowid, sku, name) VALUES (new.id, new.sku, new.name);
     END""",
 ]
 
 POSTGRES = [
     """CREATE TABLE product_search_index (
-        id INTEGER PRIMARY KEY REFERENCES product_search_document (id) ON DELETE CASCADE,
+        id BIGINT PRIMARY KEY REFERENCES product_search_document (id) ON DELETE CASCADE,
         vector TSVECTOR NOT NULL,
         words TEXT NOT NULL)""",
     "CREATE INDEX product_search_index_vector ON product_search_index USING GIN (vector)",
@@ -78,9 +78,11 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('attribute', 'is_searchable', BooleanField(default=False)))
 
     class ProductSearchDocument(Model):
+        id = BigAutoField()
         product = ForeignKeyField(Product, on_delete='CASCADE')
         locale = CharField(max_length=16, default='')
-        sku_key = CharField()
+        sku_key = CharField(index=True)
+        scope = TextField(default='')
         title = CharField(default='')
         url_key = CharField(default='')
         sku = TextField(default='')

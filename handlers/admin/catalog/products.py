@@ -249,6 +249,7 @@ def mass_update_status_admin_catalog_products(context: RequestContext, body: dic
     with database.atomic():
         result = generic_mass_update_status(context, body)
         refresh_price_ranges(result["updated"])  # composites price only their enabled parts
+        reindex_products(result["updated"])  # a disabled product leaves the search
     return {**result, "updated": requested}
 
 
