@@ -56,6 +56,8 @@ def test_words_match_name_sku_and_searchable_attributes(client, graphql):
 
 def test_partial_words_when_no_word_starts_with_the_text(client):
     assert [item["id"] for item in search(client, "oodi")] == HOODIES
+    assert [item["id"] for item in search(client, "oodi", price_from=0)] == HOODIES
+    assert client.get("/api/shop/products", params={"query": "oodi"}).headers["X-Total-Count"] == "12"
     assert search(client, "od") == []  # too short to match inside a word
 
 
@@ -68,6 +70,10 @@ def test_exact_sku_first_then_name_matches(admin_client, client, graphql):
         assert admin_client.put(f"{PRODUCTS}/1", json={"description": "Wear it over a hoodie."}).status_code == 200
         ranked = [item["id"] for item in search(client, "hoodie")]
         assert ranked == [5, 3, *HOODIES, 2, 1]
+        assert [item["id"] for item in search(client, "hoodie", price_from=0)] == ranked  # ranked in SQL, not the index
+        assert [item["id"] for item in search(client, "hoodie", per_page=5, page=3)] == ranked[10:15]
+        french = client.get("/api/shop/products", params={"query": "hoodie", "per_page": 50}, headers={"X-Locale": "fr"})
+        assert [item["id"] for item in french.json()] == ranked and french.headers["X-Total-Count"] == "16"
         assert gql_search(graphql, "hoodie") == ranked
         by_price = [item["id"] for item in search(client, "hoodie", sort="id-desc")]
         assert by_price == sorted(ranked, reverse=True)  # an explicit sort wins over relevance

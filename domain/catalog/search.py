@@ -67,6 +67,12 @@ def ts_query(search: SearchText, weights: str = "") -> str:
     return " & ".join(phrase(word) for word in search.words)
 
 
+def matching_words(search: SearchText) -> tuple[str, list]:
+    """SQLite: the documents with a word match anywhere (listed or not), as in `matching_documents`."""
+    return (f"SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH {database.param}",
+            [fts5_query(search)])
+
+
 def matching_documents(search: SearchText, columns: tuple[str, ...] = (), partial: bool = True) -> SQL:
     """A parenthesized subquery of the ids of the matching search documents (`columns`: only those,
     among sku and name; default all but the scope): the word matches, or,
@@ -77,7 +83,7 @@ def matching_documents(search: SearchText, columns: tuple[str, ...] = (), partia
         words = (f"SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH {mark}",
                  [fts5_query(search, columns or WORD_COLUMNS)])
         inside = (f"SELECT rowid FROM product_search_trigram WHERE product_search_trigram MATCH {mark}",
-                  ['"%s"' % search.flat])
+                  ['{sku name} : "%s"' % search.flat])
     else:
         words = (f"SELECT id FROM product_search_index WHERE vector @@ to_tsquery('simple', {mark})",
                  [ts_query(search, "AB" if columns else "")])
@@ -141,46 +147,58 @@ def suggestion_rows(search: SearchText, context: RequestContext, visible, limit:
 
 # --- SQLite: a plain search counted and ranked in the full-text index alone -----------------------
 
-def fts_hits(expression: str, context: RequestContext) -> tuple[str, list]:
-    """Product ids (`pid`, one row per matching document) of an FTS5 expression in the request's locales;
-    the document id carries product and locale (storage/search_index.py), so no row is read."""
+def listed_hits(expression: str, context: RequestContext, table: str = "product_search_fts") -> tuple[str, list]:
+    """Product ids (`pid`, by id, once per matching document) of the products the channel lists whose
+    documents in the request's locales match an FTS5 expression. The document id carries product and
+    locale (storage/search_index.py) and unlisted products are marked `hidden` in the index, so only
+    the channel's product list is probed; rows stream in id order, so a reader may stop early."""
     mark = database.param
-    slot = f"(rowid % {LOCALE_SLOTS})"
     locales = ", ".join([mark] * len(context.locales))
-    return (f"SELECT rowid / {LOCALE_SLOTS} AS pid FROM product_search_fts WHERE product_search_fts MATCH {mark} "
-            f"AND ({slot} = 0 OR {slot} IN (SELECT id FROM locale WHERE code IN ({locales})))",
-            [expression, *context.locales])
+    return (f"SELECT rowid / {LOCALE_SLOTS} AS pid FROM {table} WHERE {table} MATCH {mark} "
+            f"AND (rowid % {LOCALE_SLOTS} = 0 OR rowid % {LOCALE_SLOTS} IN (SELECT id FROM locale WHERE code IN "
+            f"({locales}))) AND EXISTS (SELECT 1 FROM product_channel WHERE product_channel.product_id = "
+            f"{table}.rowid / {LOCALE_SLOTS} AND product_channel.channel_id = {mark}) ORDER BY rowid",
+            [f'({expression}) NOT {{scope}} : "{HIDDEN}"', *context.locales, context.channel_id])
 
 
 def indexed_page(search: SearchText, context: RequestContext, offset: int, limit: int,
                  descending: bool = False) -> tuple[list[int], int] | None:
-    """(product ids of the page, total) of a search without other filters, by relevance, on SQLite;
-    None elsewhere or without a word match (the general path then answers, partial matches included).
-    Products the shop never lists are left out inside the index (their `scope`); the channel's own
-    product list is joined by product id. Each rank is one more FTS5 query."""
-    if not is_sqlite():
+    """(product ids of the page, total) of a search without other filters, by relevance, on SQLite
+    (None elsewhere and in reverse order: the general path answers). The ranks are read best first,
+    each a query of the index in product id order read only as far as the page needs: a first page
+    costs the count and a few short reads. Without a word match, the partial matches, by id."""
+    if not is_sqlite() or descending:
         return None
     mark = database.param
-    hits, params = fts_hits(f'({fts5_query(search)}) NOT {{scope}} : "{HIDDEN}"', context)
-    cases, case_params = [f"WHEN pid IN (SELECT product_id FROM product_search_document WHERE sku_key = {mark}) "
-                          f"THEN {EXACT_SKU}"], [search.raw]
-    for rank, expression in ((NAME_STARTS, '{name} : ^"%s"*' % search.flat),
-                             (NAME_WORDS, fts5_query(search, ("name",), prefix=False)),
-                             (NAME_PREFIXES, fts5_query(search, ("name",)))):
-        tier, tier_params = fts_hits(expression, context)
-        cases.append(f"WHEN pid IN ({tier}) THEN {rank}")
-        case_params += tier_params
-    listed = (f"SELECT found.pid AS pid, found.rank AS rank FROM (SELECT pid, MIN(CASE {' '.join(cases)} ELSE {OTHER} "
-              f"END) AS rank FROM ({hits}) GROUP BY pid) AS found JOIN product_channel ON "
-              f"product_channel.product_id = found.pid AND product_channel.channel_id = {mark}")
-    listed_params = [*case_params, *params, context.channel_id]
-    total = database.execute_sql(
-        f"SELECT COUNT(*) FROM (SELECT DISTINCT pid FROM ({hits})) AS found JOIN product_channel ON "
-        f"product_channel.product_id = found.pid AND product_channel.channel_id = {mark}",
-        [*params, context.channel_id]).fetchone()[0]
+    everything, params = listed_hits(fts5_query(search), context)
+    counted = "COUNT(DISTINCT pid)" if len(context.locales) > 1 else "COUNT(*)"  # one document per locale
+    total = database.execute_sql(f"SELECT {counted} FROM ({everything})", params).fetchone()[0]
     if not total:
-        return None
-    direction = "DESC" if descending else "ASC"
-    rows = database.execute_sql(f"SELECT pid FROM ({listed}) ORDER BY rank {direction}, pid {direction} "
-                                f"LIMIT {mark} OFFSET {mark}", [*listed_params, limit, offset]).fetchall()
-    return [row[0] for row in rows], total
+        if len(search.flat) < TRIGRAM_MINIMUM or any_row(*matching_words(search)):
+            return [], 0
+        inside, inside_params = listed_hits('{sku name} : "%s"' % search.flat, context, "product_search_trigram")
+        total = database.execute_sql(f"SELECT {counted} FROM ({inside})", inside_params).fetchone()[0]
+        rows = database.execute_sql(f"SELECT DISTINCT pid FROM ({inside}) ORDER BY pid LIMIT {mark} OFFSET {mark}",
+                                    [*inside_params, limit, offset]).fetchall()
+        return [row[0] for row in rows], total
+    exact = (f"SELECT product_search_document.product_id AS pid FROM product_search_document JOIN product_channel ON "
+             f"product_channel.product_id = product_search_document.product_id AND product_channel.channel_id = {mark} "
+             f"WHERE sku_key = {mark} AND scope != {mark} ORDER BY pid", [context.channel_id, search.raw, HIDDEN])
+    tiers = [exact, *(listed_hits(expression, context) for expression in (
+        '{name} : ^"%s"*' % search.flat, fts5_query(search, ("name",), prefix=False), fts5_query(search, ("name",)))),
+        (everything, params)]
+    needed, found, seen = offset + limit, [], set()
+    for sql, tier_params in tiers:
+        cursor = database.execute_sql(sql, tier_params)
+        while len(found) < needed:
+            rows = cursor.fetchmany(64)
+            if not rows:
+                break
+            for (pid,) in rows:
+                if pid not in seen:
+                    seen.add(pid)
+                    found.append(pid)
+        cursor.close()
+        if len(found) >= needed:
+            break
+    return found[offset:needed], total

@@ -8,27 +8,27 @@ from peewee import *
 SQLITE = [
     "CREATE VIRTUAL TABLE product_search_fts USING fts5(sku, name, description, attributes, scope, "
     "content='product_search_document', content_rowid='id', tokenize='unicode61', prefix='2 3')",
-    "CREATE VIRTUAL TABLE product_search_trigram USING fts5(sku, name, "
+    "CREATE VIRTUAL TABLE product_search_trigram USING fts5(sku, name, scope, "
     "content='product_search_document', content_rowid='id', tokenize='trigram')",
     """CREATE TRIGGER product_search_document_insert AFTER INSERT ON product_search_document BEGIN
         INSERT INTO product_search_fts (rowid, sku, name, description, attributes, scope)
             VALUES (new.id, new.sku, new.name, new.description, new.attributes, new.scope);
-        INSERT INTO product_search_trigram (rowid, sku, name) VALUES (new.id, new.sku, new.name);
+        INSERT INTO product_search_trigram (rowid, sku, name, scope) VALUES (new.id, new.sku, new.name, new.scope);
     END""",
     """CREATE TRIGGER product_search_document_delete AFTER DELETE ON product_search_document BEGIN
         INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes, scope)
             VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes, old.scope);
-        INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name)
-            VALUES ('delete', old.id, old.sku, old.name);
+        INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name, scope)
+            VALUES ('delete', old.id, old.sku, old.name, old.scope);
     END""",
     """CREATE TRIGGER product_search_document_update AFTER UPDATE ON product_search_document BEGIN
         INSERT INTO product_search_fts (product_search_fts, rowid, sku, name, description, attributes, scope)
             VALUES ('delete', old.id, old.sku, old.name, old.description, old.attributes, old.scope);
-        INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name)
-            VALUES ('delete', old.id, old.sku, old.name);
+        INSERT INTO product_search_trigram (product_search_trigram, rowid, sku, name, scope)
+            VALUES ('delete', old.id, old.sku, old.name, old.scope);
         INSERT INTO product_search_fts (rowid, sku, name, description, attributes, scope)
             VALUES (new.id, new.sku, new.name, new.description, new.attributes, new.scope);
-        INSERT INTO product_search_trigram (rowid, sku, name) VALUES (new.id, new.sku, new.name);
+        INSERT INTO product_search_trigram (rowid, sku, name, scope) VALUES (new.id, new.sku, new.name, new.scope);
     END""",
 ]
 
