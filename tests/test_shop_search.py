@@ -74,6 +74,8 @@ def test_exact_sku_first_then_name_matches(admin_client, client, graphql):
         assert [item["id"] for item in search(client, "hoodie", per_page=5, page=3)] == ranked[10:15]
         french = client.get("/api/shop/products", params={"query": "hoodie", "per_page": 50}, headers={"X-Locale": "fr"})
         assert [item["id"] for item in french.json()] == ranked and french.headers["X-Total-Count"] == "16"
+        assert [item["id"] for item in suggest(client, "hoodie", limit=3)] == [5, 3, HOODIES[0]]
+        assert suggest(client, "hood", limit=1)[0]["id"] == 3  # the name starts with it
         assert gql_search(graphql, "hoodie") == ranked
         by_price = [item["id"] for item in search(client, "hoodie", sort="id-desc")]
         assert by_price == sorted(ranked, reverse=True)  # an explicit sort wins over relevance
@@ -180,9 +182,9 @@ def suggest(client, text: str, **params) -> list[dict]:
 
 def test_suggestions_as_you_type(client, graphql):
     typed = suggest(client, "northwind hoo", limit=3)
-    assert [item["sku"] for item in typed] == ["SKU-000100", "SKU-000120", "SKU-000160"]
-    assert typed[0] == {"id": 176, "sku": "SKU-000100", "name": "Northwind Lunar Hoodie 00100",
-                        "urlKey": "northwind-lunar-hoodie-00100-176"}
+    assert [item["sku"] for item in typed] == ["SKU-000020", "SKU-000100", "SKU-000120"]  # one rank: by id
+    assert typed[0] == {"id": 32, "sku": "SKU-000020", "name": "Northwind Classic Hoodie 00020",
+                        "urlKey": "northwind-classic-hoodie-00020-32"}
     assert len(suggest(client, "hood")) == 8  # the default limit
     assert [item["sku"] for item in suggest(client, "sku-000012")] == ["SKU-000012"]
     started = [item["sku"] for item in suggest(client, "SKU-00012", limit=20)]
@@ -190,10 +192,10 @@ def test_suggestions_as_you_type(client, graphql):
     assert suggest(client, "oodi") == []  # words only, no partial matches
     french = client.get("/api/shop/search/suggestions", params={"query": "northwind hoo", "limit": 1},
                         headers={"X-Locale": "fr"}).json()
-    assert french[0]["name"] == "Northwind Lunar Hoodie 00100 (FR)"
+    assert french[0]["name"] == "Northwind Classic Hoodie 00020 (FR)"
     data = graphql('{ productSuggestions(query: "northwind hoo", limit: 3) { id _id sku name } }')["data"]
     assert [node["_id"] for node in data["productSuggestions"]] == [item["id"] for item in typed]
-    assert data["productSuggestions"][0]["id"] == "/api/shop/products/176"
+    assert data["productSuggestions"][0]["id"] == "/api/shop/products/32"
     assert client.get("/api/shop/search/suggestions", params={"query": "a", "limit": 99}).status_code == 400
     assert client.get("/api/shop/search/suggestions").status_code == 400
 

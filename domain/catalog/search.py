@@ -107,8 +107,14 @@ def rank_of(search: SearchText):
 
 
 def matched_products(search: SearchText, context: RequestContext):
-    """Subquery of the ids of the products matching in the request's locales (for `Product.id IN`,
-    which both databases drive from the matches)."""
+    """Subquery of the ids of the products matching in the request's locales (for `Product.id IN`).
+    On SQLite the index answers alone (`listed_hits`: the products the channel lists)."""
+    if is_sqlite():
+        if len(search.flat) >= TRIGRAM_MINIMUM and not any_row(*matching_words(search)):
+            sql, params = listed_hits('{sku name} : "%s"' % search.flat, context, "product_search_trigram")
+        else:
+            sql, params = listed_hits(fts5_query(search), context)
+        return SQL(f"(SELECT pid FROM ({sql}))", params)
     return Document.select(Document.product).where(Document.id.in_(matching_documents(search)),
                                                    Document.locale.in_([*context.locales, ""]))
 
@@ -122,19 +128,18 @@ def product_rank(search: SearchText, context: RequestContext):
 
 def suggestion_rows(search: SearchText, context: RequestContext, visible, limit: int) -> list[dict]:
     """Up to `limit` products whose SKU or name words start with the query's words (no partial
-    matches): best rank first, then shortest name, then id; each named in the request locale (else
-    its fallback). `visible` is a Product query of the products the shop lists. Two queries."""
+    matches), best rank first, then by id; each named in the request locale (else its fallback).
+    `visible` is a Product query of the products the shop lists."""
     locales = [*context.locales, ""]
-    rank = rank_of(search)
-    best = (Document.select(Document.product, rank.alias("rank"))
-            .where(Document.id.in_(matching_documents(search, ("sku", "name"), partial=False)),
-                   Document.locale.in_(locales), Document.product.in_(visible))
-            .order_by(rank, fn.LENGTH(Document.title), Document.product)
-            .limit(limit * len(locales)).tuples())
-    ranks: dict[int, int] = {}
-    for product_id, value in best:
-        ranks.setdefault(product_id, value)
-    chosen = list(ranks)[:limit]
+    if is_sqlite():
+        chosen = ranked_ids(search, context, limit, ("sku", "name"))
+    else:
+        rank = rank_of(search)
+        best = (Document.select(Document.product, rank.alias("rank"))
+                .where(Document.id.in_(matching_documents(search, ("sku", "name"), partial=False)),
+                       Document.locale.in_(locales), Document.product.in_(visible))
+                .order_by(rank, Document.product).limit(limit * len(locales)).tuples())
+        chosen = list(dict.fromkeys(product_id for product_id, _rank in best))[:limit]
     rows: dict[int, dict] = {}
     for row in (Document.select(Document.product, Document.locale, Document.title, Document.url_key, Product.sku)
                 .join(Product, on=(Product.id == Document.product))
@@ -181,13 +186,21 @@ def indexed_page(search: SearchText, context: RequestContext, offset: int, limit
         rows = database.execute_sql(f"SELECT DISTINCT pid FROM ({inside}) ORDER BY pid LIMIT {mark} OFFSET {mark}",
                                     [*inside_params, limit, offset]).fetchall()
         return [row[0] for row in rows], total
+    return ranked_ids(search, context, offset + limit)[offset:], total
+
+
+def ranked_ids(search: SearchText, context: RequestContext, needed: int,
+               columns: tuple[str, ...] = WORD_COLUMNS) -> list[int]:
+    """SQLite: the first `needed` listed products matching in `columns`, by relevance then id. Each
+    rank is a query of the index in id order, read only as far as needed."""
+    mark = database.param
     exact = (f"SELECT product_search_document.product_id AS pid FROM product_search_document JOIN product_channel ON "
              f"product_channel.product_id = product_search_document.product_id AND product_channel.channel_id = {mark} "
              f"WHERE sku_key = {mark} AND scope != {mark} ORDER BY pid", [context.channel_id, search.raw, HIDDEN])
     tiers = [exact, *(listed_hits(expression, context) for expression in (
-        '{name} : ^"%s"*' % search.flat, fts5_query(search, ("name",), prefix=False), fts5_query(search, ("name",)))),
-        (everything, params)]
-    needed, found, seen = offset + limit, [], set()
+        '{name} : ^"%s"*' % search.flat, fts5_query(search, ("name",), prefix=False), fts5_query(search, ("name",)),
+        fts5_query(search, columns)))]
+    found, seen = [], set()
     for sql, tier_params in tiers:
         cursor = database.execute_sql(sql, tier_params)
         while len(found) < needed:
@@ -201,4 +214,4 @@ def indexed_page(search: SearchText, context: RequestContext, offset: int, limit
         cursor.close()
         if len(found) >= needed:
             break
-    return found[offset:needed], total
+    return found[:needed]
