@@ -4,12 +4,13 @@ Every count is over top-level products the shop lists: price ranges on the effec
 option counts of the filterable attributes (a configurable product counts once per option of any of
 its variants), and the active categories of the channel holding them. A facet ignores its own filter
 (the counts of `color` do not apply `?color=`), so a storefront can offer the other options with what
-they would give. A few queries whatever the catalog size: the total, the price bounds and ranges, one
-per filtered attribute plus one for the others, the categories, and their labels.
+they would give. A few queries whatever the catalog size: the prices (the total is their number), one
+per filtered attribute plus one for the others, the categories, and their labels; the prices of the
+matching products are read once and counted in ranges here.
 """
 from decimal import Decimal
 
-from peewee import Case, fn
+from peewee import fn
 
 from domain.catalog.attribute_values import labels as option_labels, names as attribute_names
 from domain.catalog.category_filters import filterable_attributes_of
@@ -26,8 +27,8 @@ RANGES = 5
 def product_facets(criteria, context: RequestContext, visible) -> dict:
     """`visible()` gives a fresh Product query (selecting Product.id) of the products the shop lists."""
     matched = criteria.apply(visible(), context)
-    total = matched.count()
-    return {"total": total, "price": price_facet(matched, context) if total else empty_price(),
+    prices = [money(value) for (value,) in matched.select(Product.min_price).tuples()]
+    return {"total": len(prices), "price": price_facet(prices, context) if prices else empty_price(),
             "attributes": attribute_facets(criteria, context, visible, matched),
             "categories": category_facet(criteria.apply(visible(), context, skip=("category",)), context)}
 
@@ -46,23 +47,20 @@ def step_for(span: Decimal) -> Decimal:
     return Decimal(10) * scale
 
 
-def price_facet(matched, context: RequestContext) -> dict:
-    ids = matched.select(Product.id)
-    low, high = Product.select(fn.MIN(Product.min_price), fn.MAX(Product.min_price)).where(
-        Product.id.in_(ids)).tuples().first()
-    low, high = money(low), money(high)
+def price_facet(prices: list[Decimal], context: RequestContext) -> dict:
+    """Lowest and highest price, and ranges of one round step (empty ones left out)."""
+    low, high = min(prices), max(prices)
     step = step_for(high - low)
     start = (low // step) * step
-    bounds = []
-    while not bounds or bounds[-1][1] <= high:
-        begin = start + step * len(bounds)
-        bounds.append((begin, begin + step))
-    columns = [fn.SUM(Case(None, [((Product.min_price >= begin) & (Product.min_price < end), 1)], 0))
-               for begin, end in bounds]
-    counts = Product.select(*columns).where(Product.id.in_(ids)).tuples().first()
-    ranges = [{"from": json_number(begin), "to": json_number(end), "count": int(count or 0),
-               "formattedFrom": context.currency.format(begin), "formattedTo": context.currency.format(end)}
-              for (begin, end), count in zip(bounds, counts) if count]
+    counts: dict[int, int] = {}
+    for price in prices:
+        slot = int((price - start) // step)
+        counts[slot] = counts.get(slot, 0) + 1
+    ranges = []
+    for slot in sorted(counts):
+        begin, end = start + step * slot, start + step * (slot + 1)
+        ranges.append({"from": json_number(begin), "to": json_number(end), "count": counts[slot],
+                       "formattedFrom": context.currency.format(begin), "formattedTo": context.currency.format(end)})
     return {"min": json_number(low), "max": json_number(high), "ranges": ranges}
 
 
@@ -109,16 +107,18 @@ def attribute_facets(criteria, context: RequestContext, visible, matched) -> lis
 
 def option_counts(attribute_ids: list[int], matched) -> dict[tuple[int, int], int]:
     """{(attribute id, option id): products of `matched` having it, themselves or through a variant}."""
-    ids = matched.select(Product.id)
-    member = Product.alias()
-    top = fn.COALESCE(member.parent, member.id)
-    rows = (ProductAttributeValue
-            .select(ProductAttributeValue.attribute, ProductAttributeValue.integer_value, fn.COUNT(top.distinct()))
-            .join(member, on=(member.id == ProductAttributeValue.product))
-            .where(ProductAttributeValue.attribute.in_(attribute_ids), ProductAttributeValue.integer_value.is_null(False),
-                   member.id.in_(ids) | member.parent.in_(ids))
-            .group_by(ProductAttributeValue.attribute, ProductAttributeValue.integer_value).tuples())
-    return {(attribute_id, option_id): count for attribute_id, option_id, count in rows if count}
+    value, variant = ProductAttributeValue, Product.alias()
+    # `attribute + 0`: reached from the matched products (by product), not from every value of the attributes
+    of_attributes = (value.attribute + 0).in_(attribute_ids) & value.integer_value.is_null(False)
+    own = (value.select(value.attribute, value.integer_value, value.product.alias("top"))
+           .where(value.product.in_(matched.select(Product.id)), of_attributes))
+    through_variants = (value.select(value.attribute, value.integer_value, variant.parent.alias("top"))
+                        .join(variant, on=(variant.id == value.product))
+                        .where(variant.parent.in_(matched.select(Product.id)), of_attributes))
+    rows = own.union_all(through_variants).alias("found")
+    counted = (value.select(rows.c.attribute_id, rows.c.integer_value, fn.COUNT(rows.c.top.distinct()))
+               .from_(rows).group_by(rows.c.attribute_id, rows.c.integer_value).tuples())
+    return {(attribute_id, option_id): count for attribute_id, option_id, count in counted if count}
 
 
 def category_facet(matched, context: RequestContext) -> list[dict]:
