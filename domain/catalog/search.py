@@ -10,8 +10,9 @@ trigram FTS5 table, PostgreSQL's `pg_trgm` index): "oodi" finds the hoodies, "BR
 
 Relevance, best first: the exact SKU (case-insensitive); the name starting with the query; every
 word of the query a whole word of the name; every word the start of a word of the name; anything
-else that matched. Ties go by product id. The rank is computed on the matched rows only, with the
-same SQL on both databases; only the match itself is dialect-specific.
+else that matched. Ties go by product id. In general (other filters, PostgreSQL) the rank is
+computed in SQL for the matched products; on SQLite a search alone is counted in the FTS5 index and
+its page read rank by rank from it (`indexed_page`), with the same result.
 
 `reindex_products(ids)` (storage.search_index) keeps the documents in step with product writes.
 """
@@ -27,7 +28,8 @@ from storage.models import Product
 from storage.search_index import HIDDEN, LOCALE_SLOTS, reindex_products, terms
 from storage.search_models import ProductSearchDocument as Document
 
-__all__ = ["SearchText", "indexed_page", "matched_products", "parse_search", "product_rank", "reindex_products", "suggestion_rows"]
+__all__ = ["SearchText", "indexed_page", "matched_products", "parse_search", "product_rank", "reindex_products",
+           "suggestion_rows"]
 TRIGRAM_MINIMUM = 3
 WORD_COLUMNS = ("sku", "name", "description", "attributes")
 # Rank values: lower is better.
