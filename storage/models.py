@@ -253,6 +253,7 @@ class Attribute(TimestampedModel):
     is_required = BooleanField(default=False)
     is_unique = BooleanField(default=False)
     is_filterable = BooleanField(default=False)
+    is_searchable = BooleanField(default=False)
     is_comparable = BooleanField(default=False)
     is_configurable = BooleanField(default=False)
     is_user_defined = BooleanField(default=True)

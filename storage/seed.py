@@ -23,6 +23,7 @@ from storage.models import (
 from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attributes
 from storage.seed_content import seed_content
 from storage.seed_product_types import seed_product_types
+from storage.seed_search import seed_search
 
 BATCH = 500
 SEED_TIME = datetime.datetime(2026, 1, 15, 9, 30, 0)
@@ -343,6 +344,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
     with database.atomic():
         seed_sales()
         seed_content()
+    seed_search(show_progress)
 
 
 def category_leaves():

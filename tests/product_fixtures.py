@@ -7,6 +7,7 @@ import pytest
 
 from storage.db import database
 from storage.files import media_storage
+from storage.search_index import reindex_products
 from storage.models import (
     Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
     ProductDownloadableLink, ProductGroupedProduct, ProductImage, ProductInventory, ProductLink, ProductTranslation,
@@ -40,6 +41,7 @@ def restored_products(*ids):
             ProductLink.delete().where(ProductLink.parent.in_(family)).execute()
             if links:
                 ProductLink.insert_many(links).execute()
+            reindex_products(family)
 
 
 @pytest.fixture

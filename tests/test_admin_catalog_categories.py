@@ -10,6 +10,7 @@ import pytest
 
 from storage.db import database
 from storage.models import Category, CategoryTranslation
+from storage.search_models import CategoryFilterableAttribute
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.catalog_fixtures import expected_bounds, restored, stored_bounds
 from tests.helpers import attribute_id, list_statement_counts
@@ -19,14 +20,14 @@ SEEDED = "2026-01-15T09:30:00+00:00"
 
 
 def filterable() -> list[int]:
-    """Every filterable attribute by position: price, color, size, brand."""
+    """Every filterable attribute by position: price, color, size, brand (the seeded categories filter by all)."""
     return [attribute_id(code) for code in ("price", "color", "size", "brand")]
 
 
 @pytest.fixture
 def tree():
     """Categories and translations come back as seeded (bounds included) after the test."""
-    with restored(Category, CategoryTranslation):
+    with restored(Category, CategoryTranslation, CategoryFilterableAttribute):
         yield
 
 

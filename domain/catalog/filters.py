@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
 from domain.catalog.filter_input import apply_filter_input, sort_of
+from domain.catalog.search import indexed_page, matched_products, parse_search, product_rank
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
 
@@ -18,7 +19,7 @@ PRODUCT_TYPES = ("simple", "configurable", "bundle", "grouped", "virtual", "down
 RESERVED = {"page", "per_page", "query", "search", "sort", "order", "type", "category_id", "categoryId", "price",
             "price_from", "price_to", "new", "featured", "locale", "channel", "filter", "itemsPerPage"}
 MAX_OPTION_ID = 2**31 - 1
-GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "id",
+GRAPHQL_SORT_KEYS = {"TITLE": "name", "PRICE": "price", "CREATED_AT": "created_at", "RELEVANCE": "relevance",
                      "POPULARITY": "id", "ID": "id", "UPDATED_AT": "updated_at"}
 
 
@@ -57,19 +58,38 @@ class ProductCriteria:
     new: bool | None = None
     featured: bool | None = None
     options: dict[str, list[int]] = field(default_factory=dict)
-    sort_key: str = "id"
+    sort_key: str = "relevance"  # by rank when searching (domain/catalog/search.py), else by id
     descending: bool = False
     extra: list = field(default_factory=list)  # conditions of the GraphQL filters input (filter_input.py)
+    rank: object = None  # the relevance of the outer product when searching (set by `apply`)
 
-    def apply(self, query, context):
+    def page(self, visible, context, offset: int, limit: int) -> tuple[list[int], int]:
+        """(product ids of one page, total) of `visible` (a Product query) narrowed and ordered by the criteria;
+        a search alone, by relevance, is answered by the full-text index (domain/catalog/search.py)."""
+        if self.search and self.sort_key == "relevance" and not self.filters_beyond_search():
+            search = parse_search(self.search)
+            found = indexed_page(search, context, offset, limit, self.descending) if search else None
+            if found is not None:
+                return found
+        query = self.apply(visible, context)
+        return [row.id for row in self.order(query, context).offset(offset).limit(limit)], query.count()
+
+    def filters_beyond_search(self) -> bool:
+        return bool(self.type or self.category_id or self.price_from is not None or self.price_to is not None
+                    or self.new is not None or self.featured is not None or self.options or self.extra)
+
+    def apply(self, query, context, skip: tuple[str, ...] = ()):
+        """`query` (on Product) narrowed by every criterion but those named in `skip`
+        ("category", or an attribute code: the facets count without their own filter)."""
         if self.search:
-            names = (ProductTranslation.select(ProductTranslation.product)
-                     .where(ProductTranslation.name.contains(self.search),
-                            ProductTranslation.locale.in_(context.locales)))
-            query = query.where(Product.sku.contains(self.search) | Product.id.in_(names))
+            search = parse_search(self.search)
+            if search is None:
+                return query.where(Product.id.is_null())
+            self.rank = product_rank(search, context)
+            query = query.where(Product.id.in_(matched_products(search, context)))
         if self.type:
             query = query.where(Product.type == self.type)
-        if self.category_id:
+        if self.category_id and "category" not in skip:
             in_category = ProductCategory.select(ProductCategory.product).where(
                 ProductCategory.category == self.category_id)
             query = query.where(Product.id.in_(in_category))
@@ -82,6 +102,8 @@ class ProductCriteria:
         if self.featured is not None:
             query = query.where(Product.featured == self.featured)
         for code, option_ids in self.options.items():
+            if code in skip:
+                continue
             query = query.where(Product.id.in_(products_with_options(code, option_ids)))
         for condition in self.extra:
             query = query.where(condition)
@@ -97,6 +119,8 @@ class ProductCriteria:
                     .join_from(Product, fallback, JOIN.LEFT_OUTER, on=(
                         (fallback.product == Product.id) & (fallback.locale == context.fallback_locale)))
                     .order_by(direction(name), direction(Product.id)))
+        if self.sort_key == "relevance" and self.rank is not None:
+            return query.order_by(self.rank.desc() if self.descending else self.rank, direction(Product.id))
         column = {"price": Product.min_price, "created_at": Product.created_at,
                   "updated_at": Product.updated_at}.get(self.sort_key, Product.id)
         return query.order_by(direction(column), direction(Product.id))

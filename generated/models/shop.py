@@ -1333,6 +1333,52 @@ class CustomerReview(TypedDict):
     updatedAt: str
 
 
+Range = TypedDict(
+    "Range",
+    {
+        "from": float,
+        "to": float,
+        "count": int,
+        "formattedFrom": str,
+        "formattedTo": str,
+    },
+)
+
+
+class PriceFacet(TypedDict):
+    min: float | None
+    max: float | None
+    ranges: list[Range]
+
+
+class Option1(TypedDict):
+    id: int
+    label: str
+    count: int
+
+
+class AttributeFacet(TypedDict):
+    id: int
+    code: str
+    label: str
+    type: str
+    options: list[Option1]
+
+
+class CategoryFacet(TypedDict):
+    id: int
+    name: str | None
+    slug: str | None
+    count: int
+
+
+class ProductSuggestion(TypedDict):
+    id: int
+    sku: str
+    name: str
+    urlKey: str
+
+
 class ThemeCustomizationTranslation(TypedDict):
     """
     The request locale's translation, else the channel default locale's (null if neither exists).
@@ -1614,6 +1660,13 @@ class BundleOptionProductInline(TypedDict):
     sortOrder: int
     bundleOption: str
     product: ProductCard
+
+
+class ProductFacets(TypedDict):
+    total: int
+    price: PriceFacet
+    attributes: list[AttributeFacet]
+    categories: list[CategoryFacet]
 
 
 class ThemeCustomization(TypedDict):

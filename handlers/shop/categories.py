@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 
 from peewee import JOIN
 
+from domain.catalog.category_filters import filterable_attributes_of
 from domain.common import Page, RequestContext, Window, iso, translated
 from domain.errors import NotFound
-from storage.models import Attribute, AttributeOption, Category, CategoryTranslation, Channel, Locale
+from storage.models import AttributeOption, Category, CategoryTranslation, Channel, Locale
 
 CATEGORY_IRI = "/api/shop/categories/{}"
 TRANSLATION_IRI = "/api/shop/category_translations/{}"
@@ -86,20 +87,21 @@ def translation_document(row) -> dict:
             "localeId": row.locale_id, "locale": row.locale}
 
 
-def filterable_attributes(with_options: bool) -> list[dict]:
-    """Every filterable attribute (the store has no per-category selection), by position."""
-    attributes = list(Attribute.select().where(Attribute.is_filterable == True)  # noqa: E712
-                      .order_by(Attribute.position, Attribute.id))
+def filterable_attributes(category_ids: list[int], with_options: bool) -> dict[int, list[dict]]:
+    """{category id: its filterable attributes by position} (domain/catalog/category_filters.py)."""
+    by_category = filterable_attributes_of(category_ids)
     if not with_options:
-        return [{"id": a.id, "code": a.code, "adminName": a.admin_name, "type": a.type} for a in attributes]
+        return {key: [{"id": a.id, "code": a.code, "adminName": a.admin_name, "type": a.type} for a in attributes]
+                for key, attributes in by_category.items()}
+    attribute_ids = {a.id for attributes in by_category.values() for a in attributes}
     options: dict[int, list[dict]] = {}
-    rows = (AttributeOption.select().where(AttributeOption.attribute.in_([a.id for a in attributes]))
+    rows = (AttributeOption.select().where(AttributeOption.attribute.in_(list(attribute_ids)))
             .order_by(AttributeOption.sort_order, AttributeOption.id))
     for option in rows:
         options.setdefault(option.attribute_id, []).append(
             {"id": option.id, "adminName": option.admin_name, "sortOrder": option.sort_order})
-    return [{"id": a.id, "code": a.code, "type": a.type, "isFilterable": 1, "options": options.get(a.id, [])}
-            for a in attributes]
+    return {key: [{"id": a.id, "code": a.code, "type": a.type, "isFilterable": 1, "options": options.get(a.id, [])}
+                  for a in attributes] for key, attributes in by_category.items()}
 
 
 def node_fields(category: Category, translation: dict | None, tree: Tree) -> dict:
@@ -152,13 +154,13 @@ def category_documents(categories: list[Category], context: RequestContext, tree
     children = by_parent(active_below(tree).where(Category.parent.in_([c.id for c in categories])))
     ids = [c.id for c in categories] + [child.id for group in children.values() for child in group]
     translations = translations_by_category(ids)
-    attributes = filterable_attributes(with_options=True)
+    attributes = filterable_attributes([c.id for c in categories], with_options=True)
 
     def translation_of(category):
         return translated(translations.get(category.id, {}), context)
 
     return [{**child_document(category, translation_of(category), context, tree),
-             "filterableAttributes": attributes,
+             "filterableAttributes": attributes[category.id],
              "translations": [TRANSLATION_IRI.format(t["id"]) for t in translations.get(category.id, {}).values()],
              "parent": CATEGORY_IRI.format(category.parent_id) if category.parent_id else None,
              "children": [child_document(child, translation_of(child), context, tree)
@@ -206,8 +208,9 @@ def category_graphql_documents(categories: list[Category], context: RequestConte
     everything = {c.id: c for c in categories + descendants}
     translations = translations_by_category(list(everything))
     wants_attributes = "filterableAttributes" in fields or "children" in fields
-    attributes = filterable_attributes(with_options=False) if wants_attributes else []
-    documents = {key: category_graphql_document(category, translations.get(key, {}), attributes, context, tree)
+    attributes = filterable_attributes(list(everything), with_options=False) if wants_attributes else {}
+    documents = {key: category_graphql_document(category, translations.get(key, {}), attributes.get(key, []),
+                                                context, tree)
                  for key, category in everything.items()}
     for parent_key, group in by_parent(descendants).items():
         if parent_key in documents:

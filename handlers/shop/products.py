@@ -48,10 +48,7 @@ GRAPHQL_EXTRA_FIELDS = frozenset({
 def list_products(context: RequestContext, window: Window, fields: frozenset | None = None, **params) -> Page:
     """Card-level products matching the search/filter/sort parameters (REST query or GraphQL args)."""
     criteria = parse_criteria(params, context.query_params)
-    query = criteria.apply(visible_products(context), context)
-    total = query.count()
-    ordered = criteria.order(query, context).offset(window.offset).limit(window.limit)
-    ids = [row.id for row in ordered]
+    ids, total = criteria.page(visible_products(context), context, window.offset, window.limit)
     return Page(load_documents(ids, context, fields or frozenset()), total)
 
 

@@ -18,6 +18,7 @@ from peewee import JOIN
 
 from domain.access import created
 from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial
+from domain.catalog.category_filters import filterable_attribute_ids, set_filterable_attributes
 from domain.common import Page, RequestContext, Window, iso, snake_case
 from domain.errors import Unprocessable
 from storage.db import database
@@ -53,14 +54,7 @@ def category_detail(category: Category, context: RequestContext) -> dict:
                               "description": row.description, "metaTitle": row.meta_title,
                               "metaDescription": row.meta_description, "metaKeywords": row.meta_keywords}
                              for row in rows],
-            "filterableAttributeIds": filterable_attribute_ids()}
-
-
-def filterable_attribute_ids() -> list[int]:
-    """The layered-navigation attributes: every filterable attribute by position, as the shop shows
-    them (the store keeps no per-category selection)."""
-    return [key for (key,) in Attribute.select(Attribute.id).where(Attribute.is_filterable == True)  # noqa: E712
-            .order_by(Attribute.position, Attribute.id).tuples()]
+            "filterableAttributeIds": filterable_attribute_ids(category.id)}
 
 
 def with_translation(locale: str):
@@ -246,6 +240,7 @@ def create_admin_category(context: RequestContext, body: dict):
         category = insert_node({"parent": parent_id, "position": body["position"], "status": bool(body.get("status", 1)),
                                 "display_mode": body.get("display_mode", "products_and_description")})
         save_translation(category.id, locale, body)
+        set_filterable_attributes(category.id, body["attributes"])
     return created(category_detail(categories.find(category.id), context))
 
 
@@ -277,6 +272,7 @@ def update_admin_category(context: RequestContext, id: int, body: dict) -> dict:
             move_subtree(category.id, parent_id, body["position"])
         for code, fields in translations.items():
             save_translation(category.id, code, fields)
+        set_filterable_attributes(category.id, body["attributes"])
     return category_detail(categories.find(category.id), context)
 
 

@@ -30,6 +30,7 @@ from handlers.admin.catalog.product_copy import ProductCopy, group_price_key
 from handlers.admin.catalog.product_values import image_paths
 from handlers.admin.catalog.product_writes import ProductUpdate, check_create, create_product
 from handlers.admin.crud import AdminResource, holds_nul, id_list, refuse_nul
+from domain.catalog.search import reindex_products
 from domain.common import Page, RequestContext, Window
 from domain.ids import parse_id, parse_nested_id
 from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
@@ -198,6 +199,7 @@ def create_admin_catalog_product(context: RequestContext, body: dict):
     try:
         with database.atomic():
             product = create_product(context, body)
+            reindex_products([product.id])
     except IntegrityError:
         check_create(body)  # a concurrent request took the SKU between the check and the insert
         raise
@@ -212,6 +214,7 @@ def update_admin_catalog_product(context: RequestContext, id: int, body: dict) -
             update = ProductUpdate(context, find_product(id), body)
             update.check()
             update.write()
+            reindex_products([id])
     except IntegrityError:
         ProductUpdate(context, find_product(id), body).check()  # a concurrent write took a SKU or URL key
         raise
@@ -224,6 +227,7 @@ def delete_admin_catalog_product(context: RequestContext, id: int):
         files, holders = image_paths([id]), holders_of({id}) - {id}
         generic_delete(context, id)
         refresh_price_ranges(holders)
+        reindex_products([id])
     delete_unused_files(files)
     return None, 204
 
@@ -235,6 +239,7 @@ def mass_delete_admin_catalog_products(context: RequestContext, body: dict) -> d
         files, holders = image_paths(requested), holders_of(set(requested)) - set(requested)
         result = generic_mass_delete(context, body)
         refresh_price_ranges(holders)
+        reindex_products(requested)
     delete_unused_files(files)
     return {**result, "deleted": requested}
 
@@ -244,6 +249,7 @@ def mass_update_status_admin_catalog_products(context: RequestContext, body: dic
     with database.atomic():
         result = generic_mass_update_status(context, body)
         refresh_price_ranges(result["updated"])  # composites price only their enabled parts
+        reindex_products(result["updated"])  # a disabled product leaves the search
     return {**result, "updated": requested}
 
 
@@ -255,6 +261,7 @@ def copy_admin_catalog_product(context: RequestContext, source_id: int, body: di
     try:
         with database.atomic():
             copy = copier.copy(source)
+            reindex_products([copy.id])
     except BaseException:
         for path in copier.saved_files:
             media_storage().delete(path)
