@@ -102,7 +102,11 @@ specshop is serving {database_url()}
   Admin token     {admin_token}    (REST {base}/api/admin/..., GraphQL {base}/api/admin/graphql)
   try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
 """, flush=True)
-    worker = start_worker() if args.worker else None
+    worker = None
+    if args.worker:
+        from domain.promotions.tasks import rebuild_price_index
+        rebuild_price_index()  # the catalog-rule prices of today's window, fresh at start
+        worker = start_worker()
     try:
         uvicorn.run("server.asgi:app", **serve_options(args))
     finally:

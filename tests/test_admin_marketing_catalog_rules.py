@@ -21,11 +21,13 @@ GUEST, GENERAL = 1, 2
 
 @pytest.fixture
 def clean_rules():
-    """Queue empty before; rules and index gone after (other tests see base prices)."""
+    """Queue empty before; the test's rules and the index gone after (other tests see base prices)."""
     run_queued()
+    with database.connection_context():
+        seeded = CatalogRule.select(CatalogRule.id).order_by(CatalogRule.id.desc()).scalar() or 0
     yield
     with database.connection_context():
-        CatalogRule.delete().execute()
+        CatalogRule.delete().where(CatalogRule.id > seeded).execute()
         CatalogRuleProductPrice.delete().execute()
     huey.flush()
 
