@@ -692,8 +692,8 @@ class AdminCartRuleCoupon(TypedDict):
     id: int
     cartRuleId: int
     code: str
-    usageLimit: int | None
-    usagePerCustomer: int | None
+    usageLimit: int
+    usagePerCustomer: int
     timesUsed: int
     expiredAt: str | None
     createdAt: NotRequired[str | None]

@@ -25,7 +25,7 @@ DEFAULT_LENGTH, DEFAULT_FORMAT = 12, "alphanumeric"
 
 def coupon_document(row: CartRuleCoupon) -> dict:
     return {"id": row.id, "cartRuleId": row.cart_rule_id, "code": row.code,
-            "usageLimit": row.usage_limit or None, "usagePerCustomer": row.usage_per_customer or None,
+            "usageLimit": row.usage_limit, "usagePerCustomer": row.usage_per_customer,
             "timesUsed": row.times_used, "expiredAt": row.expired_at.date().isoformat() if row.expired_at else None,
             "createdAt": row.created_at.strftime("%Y-%m-%dT%H:%M:%S+00:00") if row.created_at else None}
 
