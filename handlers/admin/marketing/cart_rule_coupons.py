@@ -53,17 +53,25 @@ def create_admin_cart_rule_coupon(context: RequestContext, cart_rule_id: int, bo
         rule = find_rule(cart_rule_id)
         if CartRuleCoupon.select().where(CartRuleCoupon.code == code).exists():
             raise Unprocessable({"code": [taken("code")]})
-        expires = body.get("expired_at")
+        expires = last_second(body.get("expired_at"))
         try:
             with database.atomic():
                 coupon = CartRuleCoupon.create(
                     cart_rule=rule.id, code=code, usage_limit=body.get("usage_limit") or 0,
-                    usage_per_customer=body.get("usage_per_customer") or 0,
-                    expired_at=datetime.datetime.combine(datetime.date.fromisoformat(expires),
-                                                         datetime.time(23, 59, 59)) if expires else None)
+                    usage_per_customer=body.get("usage_per_customer") or 0, expired_at=expires)
         except IntegrityError:
             raise Unprocessable({"code": [taken("code")]}) from None
     return created(coupon_document(CartRuleCoupon.get_by_id(coupon.id)))
+
+
+def last_second(day: str | None) -> datetime.datetime | None:
+    """`expired_at` (YYYY-MM-DD): the coupon stays valid through that whole day (UTC)."""
+    if not day:
+        return None
+    try:
+        return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(23, 59, 59))
+    except ValueError:
+        raise Unprocessable({"expired_at": ["The value must be a date (YYYY-MM-DD)."]}) from None
 
 
 def generate_admin_cart_rule_coupons(context: RequestContext, cart_rule_id: int, body: dict) -> dict:

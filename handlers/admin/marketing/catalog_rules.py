@@ -4,6 +4,7 @@ A request only writes the rule and then queues the price-index rebuild (`domain/
 after its transaction has committed; the shop's prices change when the job has run
 (`domain/promotions/price_index.py` computes them, `domain/sales/pricing.py` reads them).
 """
+import datetime
 import functools
 from decimal import Decimal
 
@@ -39,7 +40,10 @@ def catalog_rule_values(body: dict, row: CatalogRule | None) -> dict:
         values["description"] = body["description"] or ""
     for key in ("starts_from", "ends_till"):
         if key in body:
-            values[key] = body[key] or None  # connexion checked the YYYY-MM-DD format
+            try:
+                values[key] = datetime.date.fromisoformat(body[key]) if body[key] else None
+            except ValueError:
+                errors[key] = ["The value must be a date (YYYY-MM-DD)."]
     if body.get("discount_amount") is not None:
         values["discount_amount"] = Decimal(str(body["discount_amount"]))
     if body.get("channels") is not None:
@@ -48,9 +52,9 @@ def catalog_rule_values(body: dict, row: CatalogRule | None) -> dict:
     if body.get("customer_groups") is not None:
         errors.update(missing_ids(CustomerGroup, body["customer_groups"], "customer_groups"))
         values["customer_group_ids"] = list(dict.fromkeys(body["customer_groups"]))
-    starts = values.get("starts_from", str(row.starts_from) if row and row.starts_from else None)
-    ends = values.get("ends_till", str(row.ends_till) if row and row.ends_till else None)
-    if starts and ends and ends < starts:
+    starts = values.get("starts_from", row.starts_from if row else None)
+    ends = values.get("ends_till", row.ends_till if row else None)
+    if starts and ends and ends < starts and not errors.keys() & {"starts_from", "ends_till"}:
         errors["ends_till"] = ["The end must not be before the start."]
     if body.get("conditions") is not None:
         try:
