@@ -38,9 +38,10 @@ def find_rule(cart_rule_id: int) -> CartRule:
 
 
 def list_admin_cart_rule_coupons(context: RequestContext, cart_rule_id: int, window: Window | None = None):
-    """The rule's coupons, oldest first: a page (REST) or all of them (the GraphQL list)."""
+    """The rule's coupons, newest first: a page (REST) or all of them (the GraphQL list)."""
     find_rule(cart_rule_id)
-    query = CartRuleCoupon.select().where(CartRuleCoupon.cart_rule == cart_rule_id).order_by(CartRuleCoupon.id)
+    query = (CartRuleCoupon.select().where(CartRuleCoupon.cart_rule == cart_rule_id)
+             .order_by(CartRuleCoupon.id.desc()))
     if window is None:
         return [coupon_document(row) for row in query]
     return Page([coupon_document(row) for row in query.offset(window.offset).limit(window.limit)], query.count())
