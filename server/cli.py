@@ -1,8 +1,12 @@
 """specshop command line: run, worker, migrate, seed, keys."""
 import argparse
+import os
 import secrets
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from storage.db import database, database_url, init_database
@@ -114,15 +118,15 @@ specshop is serving {database_url()}
             stop_worker(worker)
 
 
-def worker_command() -> list[str]:
-    return [sys.executable, "-m", "server.cli", "worker"]
+def worker_command(parent: int | None = None) -> list[str]:
+    return [sys.executable, "-m", "server.cli", "worker", *(["--with-parent", str(parent)] if parent else [])]
 
 
 def start_worker() -> subprocess.Popen:
     """The background-job consumer beside the web server, in its own process (its own signals,
     whatever the number of web workers); it stops with the server."""
     print("background jobs: consumer started (specshop worker)", flush=True)
-    return subprocess.Popen(worker_command())
+    return subprocess.Popen(worker_command(os.getpid()))
 
 
 def stop_worker(worker: subprocess.Popen, timeout: float = 10):
@@ -139,8 +143,18 @@ def command_worker(args):
     from domain.jobs import consumer, load_tasks
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     print(f"specshop worker: {args.workers} thread(s), tasks from {', '.join(load_tasks())}", flush=True)
+    if args.with_parent:
+        threading.Thread(target=stop_with_parent, args=(args.with_parent,), daemon=True).start()
     consumer(workers=args.workers).run()
     return 0
+
+
+def stop_with_parent(parent: int, interval: float = 1.0):
+    """A consumer started by `specshop run` ends with it, however the server ended (a SIGTERM to the
+    server ends its process before it can stop the consumer): when the parent is gone, stop gracefully."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def serve_options(args) -> dict:
@@ -192,6 +206,7 @@ def build_parser():
     run.set_defaults(func=command_run)
     worker = commands.add_parser("worker", help="run the background-job consumer (queued, retried and nightly jobs)")
     worker.add_argument("--workers", type=int, default=2, help="worker threads (default 2)")
+    worker.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(func=command_worker)
     admin = commands.add_parser("admin", help="manage admin users")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)

@@ -52,6 +52,7 @@ def test_specshop_run_starts_a_worker_unless_told_not_to():
     assert parser.parse_args(["run", "--no-worker"]).worker is False
     assert parser.parse_args(["worker", "--workers", "4"]).workers == 4
     assert worker_command()[-3:] == ["-m", "server.cli", "worker"]
+    assert worker_command(4321)[-2:] == ["--with-parent", "4321"]
 
 
 def test_a_failure_is_kept_with_its_error_and_the_job_retried(app):
