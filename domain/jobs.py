@@ -13,6 +13,7 @@ Tasks are declared in their area's module (`TASK_MODULES`) with `@huey.task(...)
 `retries` times, `retry_delay` seconds apart; each failure is kept in Huey's result store under the
 task id with its error and traceback (`job_error`), and logged.
 """
+import datetime
 import importlib
 import logging
 import os
@@ -59,15 +60,19 @@ def consumer(workers: int = 1):
 
 
 def run_queued(limit: int = 1000) -> int:
-    """Execute the tasks waiting in the queue now, in this thread, as a consumer would (retries of a
-    failing task are queued again and run too when they are due at once). Returns how many ran."""
+    """Execute now, in this thread, every task waiting in the queue or scheduled for later (as a
+    consumer would once they are due; retries of a failing task run too when due at once).
+    Returns how many ran."""
     load_tasks()
+    later = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(days=366)
     executed = 0
+    for task in huey.read_schedule(later):
+        huey.enqueue(task)
     while executed < limit:
         task = huey.dequeue()
         if task is None:
             break
-        huey.execute(task)
+        huey.execute(task, timestamp=later)
         executed += 1
     return executed
 

@@ -128,9 +128,11 @@ def prices_for(rules: tuple, products: list[Product], matches: dict[int, set[int
 
 
 def rebuild(today: datetime.date | None = None) -> int:
-    """Replace the whole index with the rows of today's window, in one transaction; returns the row count."""
-    rows = compute(today)
+    """Replace the whole index with the rows of today's window, in one transaction; returns the row count.
+    The rules are read inside it (on SQLite it begins by taking the write lock, so a rule change still
+    being committed is seen)."""
     with database.atomic():
+        rows = compute(today)
         CatalogRuleProductPrice.delete().execute()
         for start in range(0, len(rows), 500):
             CatalogRuleProductPrice.insert_many(rows[start:start + 500]).execute()

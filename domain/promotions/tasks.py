@@ -9,6 +9,8 @@ from domain.jobs import RETRIES, RETRY_DELAY, huey
 from domain.promotions import price_index
 from storage.db import database
 
+COMMIT_GRACE = 2  # seconds: a rebuild queued inside a transaction waits for its commit
+
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def rebuild_price_index() -> int:
@@ -28,3 +30,12 @@ def rebuild() -> int:
         return price_index.rebuild()
     with database.connection_context():
         return price_index.rebuild()
+
+
+def queue_rebuild():
+    """Queue the rebuild for a catalog-rule change: at once after a committed write, or a moment later
+    when the change is still inside a transaction (a GraphQL delete that also reads the rule), so the
+    job never runs before the change is visible."""
+    if database.in_transaction():
+        return rebuild_price_index.schedule(delay=COMMIT_GRACE)
+    return rebuild_price_index()

@@ -13,7 +13,7 @@ from domain.errors import Unprocessable
 from domain.promotions.conditions import check_conditions
 from domain.promotions.price_index import ACTIONS
 from domain.promotions.rules import amount_errors, day_text, missing_ids, moment_filter
-from domain.promotions.tasks import rebuild_price_index
+from domain.promotions.tasks import queue_rebuild
 from handlers.admin.crud import AdminResource, exact, flag, id_list, partial, plain_value
 from storage.models import Channel, CustomerGroup
 from storage.promotion_models import CatalogRule
@@ -90,7 +90,7 @@ def reindexed(handler):
     @functools.wraps(handler)
     def write(*args, **kwargs):
         result = handler(*args, **kwargs)
-        rebuild_price_index()
+        queue_rebuild()
         return result
     return write
 
