@@ -11,7 +11,7 @@ from domain.promotions import price_index
 from storage.db import database
 from storage.models import utcnow
 from storage.promotion_models import CatalogRule, CatalogRuleProductPrice
-from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401
+from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.cart_fixtures import add, new_guest_cart, product
 from tests.customer_fixtures import register
 

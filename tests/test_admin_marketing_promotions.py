@@ -7,8 +7,10 @@ import pytest
 from domain.promotions import coupons as coupon_codes
 from storage.db import database
 from storage.sales_models import CartRule, CartRuleCoupon
-from tests.admin_fixtures import FORBIDDEN, admin_client, admin_graphql, bearer, make_admin, super_admin  # noqa: F401
-from tests.cart_fixtures import add, guest_cart, new_guest_cart, product  # noqa: F401
+from tests.admin_fixtures import (  # noqa: F401 (fixtures)
+    FORBIDDEN, admin_client, admin_graphql, bearer, make_admin, super_admin,
+)
+from tests.cart_fixtures import add, new_guest_cart, product
 
 RULES = "/api/admin/marketing/cart-rules"
 GQL_RULE = "id _id name status couponType couponCode actionType discountAmount channels customerGroups conditions"

@@ -15,7 +15,6 @@ gives the same rows (it is the body of the background job; requests never call i
 grouped and bundle parents are priced by their parts, so only their parts are indexed.
 """
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from domain.sales.cart_rules import holds

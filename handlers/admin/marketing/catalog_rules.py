@@ -8,7 +8,6 @@ import datetime
 import functools
 from decimal import Decimal
 
-from domain.common import RequestContext
 from domain.errors import Unprocessable
 from domain.promotions.conditions import check_conditions
 from domain.promotions.price_index import ACTIONS
