@@ -1,7 +1,12 @@
-"""specshop command line: run, migrate, seed, keys."""
+"""specshop command line: run, worker, migrate, seed, keys."""
 import argparse
+import os
 import secrets
+import signal
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from storage.db import database, database_url, init_database
@@ -101,7 +106,55 @@ specshop is serving {database_url()}
   Admin token     {admin_token}    (REST {base}/api/admin/..., GraphQL {base}/api/admin/graphql)
   try: curl -H 'X-STOREFRONT-KEY: {raw_key}' '{base}/api/shop/products?per_page=2'
 """, flush=True)
-    uvicorn.run("server.asgi:app", **serve_options(args))
+    worker = None
+    if args.worker:
+        from domain.promotions.tasks import rebuild_price_index
+        rebuild_price_index()  # the catalog-rule prices of today's window, fresh at start
+        worker = start_worker()
+    try:
+        uvicorn.run("server.asgi:app", **serve_options(args))
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+
+
+def worker_command(parent: int | None = None) -> list[str]:
+    return [sys.executable, "-m", "server.cli", "worker", *(["--with-parent", str(parent)] if parent else [])]
+
+
+def start_worker() -> subprocess.Popen:
+    """The background-job consumer beside the web server, in its own process (its own signals,
+    whatever the number of web workers); it stops with the server."""
+    print("background jobs: consumer started (specshop worker)", flush=True)
+    return subprocess.Popen(worker_command(os.getpid()))
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 10):
+    worker.terminate()
+    try:
+        worker.wait(timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+def command_worker(args):
+    """Run the queue's consumer until interrupted: queued jobs, retries and the periodic (nightly) ones."""
+    import logging
+    from domain.jobs import consumer, load_tasks
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    print(f"specshop worker: {args.workers} thread(s), tasks from {', '.join(load_tasks())}", flush=True)
+    if args.with_parent:
+        threading.Thread(target=stop_with_parent, args=(args.with_parent,), daemon=True).start()
+    consumer(workers=args.workers).run()
+    return 0
+
+
+def stop_with_parent(parent: int, interval: float = 1.0):
+    """A consumer started by `specshop run` ends with it, however the server ended (a SIGTERM to the
+    server ends its process before it can stop the consumer): when the parent is gone, stop gracefully."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def serve_options(args) -> dict:
@@ -148,7 +201,13 @@ def build_parser():
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--no-worker", dest="worker", action="store_false",
+                     help="do not start the background-job consumer (run `specshop worker` elsewhere)")
     run.set_defaults(func=command_run)
+    worker = commands.add_parser("worker", help="run the background-job consumer (queued, retried and nightly jobs)")
+    worker.add_argument("--workers", type=int, default=2, help="worker threads (default 2)")
+    worker.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)
+    worker.set_defaults(func=command_worker)
     admin = commands.add_parser("admin", help="manage admin users")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
     create_admin = admin_commands.add_parser("create", help="create an administrator and its integration token")
@@ -172,8 +231,8 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     init_database()
-    if args.command == "run":
-        return command_run(args)
+    if args.command in ("run", "worker"):  # they open connections where they need them
+        return args.func(args)
     with database.connection_context():
         return args.func(args) or 0
 

@@ -3,8 +3,10 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
-from storage import (admin_models, content_models, customer_models, models, sales_models, search_models,
-                     wishlist_models)
+from storage import (
+    admin_models, content_models, customer_models, models, promotion_models, sales_models, search_models,
+    wishlist_models,
+)
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -21,4 +23,4 @@ def migrate() -> list[str]:
 def all_models() -> list:
     """Every model of the application (catalog, customers, admin, sales, content, wishlists), for schema checks."""
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
-            *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS]
+            *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS]

@@ -61,6 +61,9 @@ def ensure_test_keys():
 
 
 _scratch = tempfile.TemporaryDirectory(prefix="specshop-tests-")
+# The background-job queue of this session (domain/jobs.py); tests run the queued jobs themselves.
+os.environ.setdefault("JOBS_DB", os.path.join(_scratch.name, "jobs.db"))
+os.environ.setdefault("JOBS_QUEUE", f"specshop-tests-{os.getpid()}")
 seeded_product_max = None  # the highest product id of the seed; tests' own products come after it
 _app = None
 

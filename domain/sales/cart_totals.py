@@ -87,7 +87,7 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
     items = list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
     addresses = {a.address_type: a for a in CartAddress.select().where(CartAddress.cart == cart.id)}
     group_id, group_code = customer_group(cart)
-    book = price_book(items, group_id, decimals)
+    book = price_book(items, group_id, decimals, context.channel_id)
     lines = build_lines(context, items, book)
     totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate)
     totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
@@ -124,7 +124,7 @@ def customer_group(cart: Cart) -> tuple[int | None, str]:
     return (group.id, group.code) if group else (None, "guest")
 
 
-def price_book(items: list[CartItem], group_id: int | None, decimals: int) -> PriceBook:
+def price_book(items: list[CartItem], group_id: int | None, decimals: int, channel_id: int | None = None) -> PriceBook:
     product_ids, bundle_ids, link_ids = set(), set(), set()
     for item in items:
         product_ids.add(item.product_id)
@@ -133,7 +133,7 @@ def price_book(items: list[CartItem], group_id: int | None, decimals: int) -> Pr
         for selected in (item.additional or {}).get("bundle_options", {}).values():
             bundle_ids.update(int(value) for value in selected)
         link_ids.update(int(value) for value in (item.additional or {}).get("links", []))
-    return load_price_book(product_ids, bundle_ids, link_ids, group_id, decimals)
+    return load_price_book(product_ids, bundle_ids, link_ids, group_id, decimals, channel_id)
 
 
 def build_lines(context: RequestContext, items: list[CartItem], book: PriceBook) -> list[LineTotals]:
@@ -362,4 +362,5 @@ def shipping_rates(context: RequestContext, cart: Cart) -> list[ShippingRate]:
 
 def unit_price(context: RequestContext, product: Product, quantity: int, customer_group_id: int | None) -> Decimal:
     """One unit of a simple/virtual product or variant, in the base currency."""
-    return load_price_book({product.id}, set(), set(), customer_group_id).unit_price(product.id, quantity)
+    return (load_price_book({product.id}, set(), set(), customer_group_id, channel_id=context.channel_id)
+            .unit_price(product.id, quantity))

@@ -1,19 +1,24 @@
 """Unit prices in the channel's base currency, the same for the cart, checkout and orders.
 
 The price a customer pays for one unit is the lowest of: the product's price, its special price
-while the special-price window is open (the catalog-rule price), and the best customer-group price
-for the customer's group and quantity (`fixed` = that amount, `discount` = that percentage off).
+while the special-price window is open, the catalog-rule price of the day for the channel and the
+customer's group (read from the price index that a background job computes, never from the rules
+themselves), and the best customer-group price for the customer's group and quantity (`fixed` =
+that amount, `discount` = that percentage off).
 Configurable lines are priced by their variant, bundles by their selections, downloadable products
 by their price plus the selected links. Results are rounded half-up to the base currency's decimals.
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from storage.models import (
     Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice, ProductDownloadableLink,
     utcnow,
 )
+from storage.customer_models import Customer
+from storage.models import CustomerGroup
+from storage.promotion_models import CatalogRuleProductPrice
 
 HUNDRED = Decimal(100)
 
@@ -31,6 +36,7 @@ class PriceBook:
     links: dict  # link id -> ProductDownloadableLink
     customer_group_id: int | None
     decimals: int = 2
+    rule_prices: dict = field(default_factory=dict)  # product id -> today's catalog-rule price
 
     def unit_price(self, product_id: int, quantity: int) -> Decimal:
         product = self.products[product_id]
@@ -38,6 +44,8 @@ class PriceBook:
         special = active_special_price(product)
         if special is not None:
             candidates.append(special)
+        if product_id in self.rule_prices:
+            candidates.append(self.rule_prices[product_id])
         group_price = self.group_price(product, quantity)
         if group_price is not None:
             candidates.append(group_price)
@@ -63,7 +71,30 @@ def active_special_price(product: Product) -> Decimal | None:
     return product.special_price
 
 
-def load_price_book(product_ids, bundle_option_product_ids, link_ids, customer_group_id, decimals=2) -> PriceBook:
+def shopper_group_id(customer_id: int | None) -> int | None:
+    """The customer group prices follow: the customer's group, or the guest group."""
+    query = CustomerGroup.select(CustomerGroup.id)
+    if customer_id:
+        query = query.join(Customer, on=(Customer.customer_group == CustomerGroup.id)).where(Customer.id == customer_id)
+    else:
+        query = query.where(CustomerGroup.code == "guest")
+    return query.scalar()
+
+
+def rule_prices(product_ids, channel_id: int | None, customer_group_id: int | None) -> dict:
+    """{product id: catalog-rule price} for today (UTC) in the channel for the group, from the index."""
+    if not product_ids or channel_id is None or customer_group_id is None:
+        return {}
+    query = (CatalogRuleProductPrice.select(CatalogRuleProductPrice.product, CatalogRuleProductPrice.rule_price)
+             .where(CatalogRuleProductPrice.product.in_(list(product_ids)),
+                    CatalogRuleProductPrice.channel == channel_id,
+                    CatalogRuleProductPrice.customer_group == customer_group_id,
+                    CatalogRuleProductPrice.rule_date == utcnow().date()))
+    return {row.product_id: row.rule_price for row in query}
+
+
+def load_price_book(product_ids, bundle_option_product_ids, link_ids, customer_group_id, decimals=2,
+                    channel_id: int | None = None) -> PriceBook:
     bundle_rows = {}
     if bundle_option_product_ids:
         query = (ProductBundleOptionProduct.select(ProductBundleOptionProduct, ProductBundleOption)
@@ -80,4 +111,5 @@ def load_price_book(product_ids, bundle_option_product_ids, link_ids, customer_g
     if link_ids:
         links = {link.id: link for link in
                  ProductDownloadableLink.select().where(ProductDownloadableLink.id.in_(list(link_ids)))}
-    return PriceBook(products, dict(group_prices), bundle_rows, links, customer_group_id, decimals)
+    return PriceBook(products, dict(group_prices), bundle_rows, links, customer_group_id, decimals,
+                     rule_prices(ids, channel_id, customer_group_id))

@@ -688,6 +688,214 @@ class AdminProductSearchList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminCartRuleCoupon(TypedDict):
+    id: int
+    cartRuleId: int
+    code: str
+    usageLimit: int
+    usagePerCustomer: int
+    timesUsed: int
+    expiredAt: str | None
+    createdAt: NotRequired[str | None]
+
+
+class AdminCartRuleCouponList(TypedDict):
+    data: list[AdminCartRuleCoupon]
+    meta: AdminListMeta
+
+
+class AdminCartRuleCouponCreateBody(TypedDict, closed=True):
+    code: str
+    usage_limit: NotRequired[int | None]
+    usage_per_customer: NotRequired[int | None]
+    expired_at: NotRequired[str | None]
+
+
+class AdminCartRuleCouponGenerateBody(TypedDict, closed=True):
+    length: NotRequired[int]
+    format: NotRequired[Literal["alphanumeric", "alphabetic", "alphabetical", "numeric"]]
+    prefix: NotRequired[str]
+    suffix: NotRequired[str]
+    coupon_qty: NotRequired[int]
+    code_length: NotRequired[int]
+    code_format: NotRequired[Literal["alphanumeric", "alphabetic", "alphabetical", "numeric"]]
+    code_prefix: NotRequired[str]
+    code_suffix: NotRequired[str]
+
+
+class Coupon(TypedDict):
+    id: int
+    code: str
+
+
+class AdminCartRuleCouponGenerateResult(TypedDict):
+    id: NotRequired[int]
+    cartRuleId: int
+    generated: int
+    coupons: list[Coupon]
+    success: bool
+    message: str
+
+
+class AdminCartRuleCouponMassDeleteResult(TypedDict):
+    cartRuleId: int
+    deleted: int
+    skipped: list[int]
+    success: bool
+    message: str
+
+
+class AdminRuleCondition(TypedDict):
+    """
+    `attribute` is `cart|<name>` (base_sub_total, sub_total, total_qty, total_items, total_weight, payment_method, shipping_method, postcode, state, country) or `product|<name>` (sku, type, price, attribute_family_id, category_ids or an attribute code); catalog rules take `product|` ones only.
+    """
+
+    attribute: str
+    operator: NotRequired[Literal["==", "!=", ">", ">=", "<", "<=", "{}", "!{}", "()", "!()"]]
+    value: Any
+    attribute_type: NotRequired[str]
+
+
+class AdminCartRule(TypedDict):
+    id: int
+    name: str
+    description: NotRequired[str]
+    status: Literal[0, 1]
+    couponType: Literal[1, 2]
+    couponCode: str | None
+    usesPerCustomer: NotRequired[int]
+    timesUsed: NotRequired[int]
+    startsFrom: NotRequired[str | None]
+    endsTill: NotRequired[str | None]
+    conditionType: NotRequired[Literal[0, 1]]
+    conditions: list[AdminRuleCondition]
+    actionType: Literal["by_percent", "by_fixed", "cart_fixed", "buy_x_get_y"]
+    discountAmount: float
+    discountQuantity: NotRequired[int]
+    discountStep: NotRequired[int]
+    applyToShipping: NotRequired[Literal[0, 1]]
+    freeShipping: NotRequired[Literal[0, 1]]
+    endOtherRules: NotRequired[Literal[0, 1]]
+    sortOrder: NotRequired[int]
+    channels: list[int]
+    customerGroups: list[int]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminCartRuleList(TypedDict):
+    data: list[AdminCartRule]
+    meta: AdminListMeta
+
+
+Channel: TypeAlias = int
+
+
+CustomerGroup: TypeAlias = int
+
+
+class AdminCartRuleCreateBody(TypedDict, closed=True):
+    name: str
+    description: NotRequired[str | None]
+    channels: list[Channel]
+    customer_groups: list[CustomerGroup]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+    status: NotRequired[Literal[0, 1]]
+    coupon_type: Literal[1, 2]
+    coupon_code: NotRequired[str | None]
+    uses_per_customer: NotRequired[int]
+    action_type: Literal["by_percent", "by_fixed", "cart_fixed", "buy_x_get_y"]
+    discount_amount: float
+    discount_quantity: NotRequired[int]
+    discount_step: NotRequired[int]
+    apply_to_shipping: NotRequired[Literal[0, 1]]
+    free_shipping: NotRequired[Literal[0, 1]]
+    end_other_rules: NotRequired[Literal[0, 1]]
+    sort_order: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+
+
+class AdminCartRuleUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    channels: NotRequired[list[Channel]]
+    customer_groups: NotRequired[list[CustomerGroup]]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+    status: NotRequired[Literal[0, 1]]
+    coupon_type: NotRequired[Literal[1, 2]]
+    coupon_code: NotRequired[str | None]
+    uses_per_customer: NotRequired[int]
+    action_type: NotRequired[Literal["by_percent", "by_fixed", "cart_fixed", "buy_x_get_y"]]
+    discount_amount: NotRequired[float]
+    discount_quantity: NotRequired[int]
+    discount_step: NotRequired[int]
+    apply_to_shipping: NotRequired[Literal[0, 1]]
+    free_shipping: NotRequired[Literal[0, 1]]
+    end_other_rules: NotRequired[Literal[0, 1]]
+    sort_order: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+
+
+class AdminCatalogRule(TypedDict):
+    id: int
+    name: str
+    description: NotRequired[str]
+    startsFrom: NotRequired[str | None]
+    endsTill: NotRequired[str | None]
+    status: Literal[0, 1]
+    sortOrder: NotRequired[int]
+    conditionType: NotRequired[Literal[0, 1]]
+    conditions: list[AdminRuleCondition]
+    endOtherRules: NotRequired[Literal[0, 1]]
+    actionType: Literal["by_percent", "by_fixed", "to_percent", "to_fixed"]
+    discountAmount: float
+    channels: list[int]
+    customerGroups: list[int]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminCatalogRuleList(TypedDict):
+    data: list[AdminCatalogRule]
+    meta: AdminListMeta
+
+
+class AdminCatalogRuleCreateBody(TypedDict, closed=True):
+    name: str
+    description: NotRequired[str | None]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+    status: NotRequired[Literal[0, 1]]
+    sort_order: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+    end_other_rules: NotRequired[Literal[0, 1]]
+    action_type: Literal["by_percent", "by_fixed", "to_percent", "to_fixed"]
+    discount_amount: float
+    channels: list[Channel]
+    customer_groups: list[CustomerGroup]
+
+
+class AdminCatalogRuleUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+    status: NotRequired[Literal[0, 1]]
+    sort_order: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+    end_other_rules: NotRequired[Literal[0, 1]]
+    action_type: NotRequired[Literal["by_percent", "by_fixed", "to_percent", "to_fixed"]]
+    discount_amount: NotRequired[float]
+    channels: NotRequired[list[Channel]]
+    customer_groups: NotRequired[list[CustomerGroup]]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str

@@ -17,6 +17,7 @@ from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
+from domain.sales.pricing import rule_prices, shopper_group_id
 from domain.wishlists import mark_flags
 from handlers.shop.categories import storefront_url
 from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
@@ -94,11 +95,12 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     ids = [pid for pid in ids if pid in products]
     translations = product_translations(ids, context)
     images = assets_by_product(ProductImage, ids, context)
+    by_rules = rule_prices(ids, context.channel_id, shopper_group_id(context.customer_id))
     documents = []
     base = storefront_url(Channel.get_by_id(context.channel_id).hostname, context.media_url) \
         if "productFlat" in fields else None
     for pid in ids:
-        document = card(products[pid], translations.get(pid), images.get(pid, []), context)
+        document = card(products[pid], translations.get(pid), images.get(pid, []), context, by_rules.get(pid))
         if base is not None:
             document["productFlat"] = flat(document, translations.get(pid), base)
         for image in images.get(pid, []):
@@ -133,8 +135,14 @@ def active_special_price(product: Product) -> Decimal | None:
     return product.special_price
 
 
-def card(product: Product, translation, images: list[dict], context: RequestContext) -> dict:
+def card(product: Product, translation, images: list[dict], context: RequestContext,
+         rule_price: Decimal | None = None) -> dict:
+    """`specialPrice` is the lowest of the open special price and today's catalog-rule price (from the
+    price index) when it is below the price; `minimumPrice` never shows more than it."""
     special = active_special_price(product)
+    if rule_price is not None and rule_price < product.price and (special is None or rule_price < special):
+        special = rule_price
+    minimum = min(product.min_price, special) if special is not None else product.min_price
     money = context.currency
     return {
         "id": product.id, "sku": product.sku, "type": product.type, "bookingType": None,
@@ -144,9 +152,9 @@ def card(product: Product, translation, images: list[dict], context: RequestCont
         "shortDescription": translation.short_description if translation else "",
         "price": json_number(product.price), "specialPrice": json_number(special),
         "new": product.new, "featured": product.featured,
-        "minimumPrice": json_number(product.min_price), "maximumPrice": json_number(product.max_price),
+        "minimumPrice": json_number(minimum), "maximumPrice": json_number(product.max_price),
         "formattedPrice": money.format(product.price), "formattedSpecialPrice": money.format(special),
-        "formattedMinimumPrice": money.format(product.min_price),
+        "formattedMinimumPrice": money.format(minimum),
         "formattedMaximumPrice": money.format(product.max_price),
         "baseImageUrl": images[0]["publicPath"] if images else None,
         "isInWishlist": 0, "isInCompare": 0,
