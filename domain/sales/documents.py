@@ -205,6 +205,8 @@ def chosen_quantities(candidates: dict[int, int], quantities: dict | None, actio
     """{order item id: qty} to act on: everything open when `quantities` is None, else the request,
     checked against what is open (422 listing every bad item; with `skus`, the admin pages' message
     naming the first item's SKU)."""
+    if skus is not None and not any(qty > 0 for qty in candidates.values()):
+        raise SalesActionRefused(f"There is nothing to {action} on this order.", f"nothing_to_{action}")
     if quantities is None:
         chosen = {item_id: qty for item_id, qty in candidates.items() if qty > 0}
     else:

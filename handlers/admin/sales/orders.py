@@ -8,6 +8,8 @@ invoices, shipments, refunds, comments newest first, status history), one query 
 from collections import defaultdict
 from datetime import datetime
 
+from peewee import JOIN
+
 from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
@@ -158,7 +160,7 @@ def order_detail(context: RequestContext, order: Order) -> dict:
                    .order_by(OrderStatusHistory.id))
     customer = None
     if order.customer_id:
-        row = (Customer.select(Customer, CustomerGroup).join(CustomerGroup, join_type="LEFT OUTER",
+        row = (Customer.select(Customer, CustomerGroup).join(CustomerGroup, join_type=JOIN.LEFT_OUTER,
                                                              on=(Customer.customer_group == CustomerGroup.id))
                .where(Customer.id == order.customer_id).first())
         if row is not None:

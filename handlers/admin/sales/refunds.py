@@ -3,6 +3,8 @@ create-refund.md, get-refund.md; rest-api/admin/sales/refunds/*.md). The rules: 
 from collections import defaultdict
 from decimal import Decimal
 
+from peewee import JOIN
+
 from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
@@ -110,7 +112,7 @@ def find_refund(refund_id: int) -> Refund:
 def filtered_refunds(id=None, order_id=None, state=None, base_grand_total_from=None, base_grand_total_to=None,
                      billed_to=None, created_at_from=None, created_at_to=None):
     query = (Refund.select().join(Order, on=(Refund.order == Order.id))
-             .switch(Refund).join(OrderAddress, join_type="LEFT OUTER",
+             .switch(Refund).join(OrderAddress, join_type=JOIN.LEFT_OUTER,
                                   on=((OrderAddress.order == Refund.order) & (OrderAddress.address_type == "billing"))))
     if id:
         query = query.where(Refund.id.in_(id_list(id)))

@@ -2,6 +2,8 @@
 (rest-api/admin/sales/orders/create-shipment.md, get-shipment.md; rest-api/admin/sales/shipments/*.md)."""
 from collections import defaultdict
 
+from peewee import JOIN
+
 from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
@@ -68,9 +70,9 @@ def create_admin_order_shipment(context: RequestContext, order_id: int, body: di
 def filtered_shipments(id=None, order_id=None, total_qty=None, inventory_source_name=None, shipped_to=None,
                        order_date_from=None, order_date_to=None, created_at_from=None, created_at_to=None):
     query = (Shipment.select().join(Order, on=(Shipment.order == Order.id))
-             .switch(Shipment).join(InventorySource, join_type="LEFT OUTER",
+             .switch(Shipment).join(InventorySource, join_type=JOIN.LEFT_OUTER,
                                     on=(Shipment.inventory_source == InventorySource.id))
-             .switch(Shipment).join(OrderAddress, join_type="LEFT OUTER",
+             .switch(Shipment).join(OrderAddress, join_type=JOIN.LEFT_OUTER,
                                     on=((OrderAddress.order == Shipment.order)
                                         & (OrderAddress.address_type == "shipping"))))
     if id:
