@@ -40,6 +40,9 @@ def test_list_filters_and_rows(admin_client):
     assert none["data"] == [] and none["meta"]["total"] == 0
     today = admin_client.get("/api/admin/orders", params={"date_range": "today", "order_id": order.increment_id})
     assert [row["id"] for row in today.json()["data"]] == [order.id]
+    for channel, found in ((1, True), ("default", True), (999, False)):
+        rows = admin_client.get("/api/admin/orders", params={"channel": channel, "order_id": order.increment_id}).json()
+        assert (order.id in [row["id"] for row in rows["data"]]) is found
     assert admin_client.get("/api/admin/orders", params={"status": "lost"}).status_code == 400
 
 

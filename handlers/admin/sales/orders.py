@@ -20,6 +20,7 @@ from handlers.admin.sales.documents import (
 )
 from storage.admin_sales_models import OrderComment, Refund
 from storage.customer_models import Customer, CustomerGroup
+from storage.models import Channel
 from storage.sales_models import Invoice, Order, OrderItem, OrderStatusHistory, Shipment
 
 SORTS = {"id": Order.id, "increment_id": Order.id, "status": Order.status, "grand_total": Order.base_grand_total,
@@ -48,7 +49,9 @@ def filtered_orders(order_id=None, status=None, grand_total=None, grand_total_fr
     if grand_total_to is not None:
         query = query.where(Order.base_grand_total <= grand_total_to)
     if channel:
-        query = query.where(Order.channel == channel)
+        channel = str(channel).strip()
+        query = query.join(Channel, on=(Order.channel == Channel.id)).where(
+            (Channel.id == int(channel)) if channel.isdigit() and len(channel) <= 10 else (Channel.code == channel))
     if customer:
         name = (Order.customer_first_name.concat(" ").concat(Order.customer_last_name))
         query = query.where(name.contains(customer))
@@ -89,9 +92,15 @@ def order_rows(context: RequestContext, orders: list[Order]) -> list[dict]:
     return rows
 
 
+def requested_channel(context: RequestContext) -> str | None:
+    """The `channel` filter (an id or a code). The transports take `channel` as the request's scope, so
+    the REST list reads it from the query string; over GraphQL `channel` scopes the request alone."""
+    return (getattr(context, "query_params", None) or {}).get("channel")
+
+
 def list_admin_orders(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                       **filters) -> Page:
-    query = filtered_orders(**filters)
+    query = filtered_orders(channel=requested_channel(context), **filters)
     column = SORTS[sort or "created_at"]
     ordering = (column.asc(), Order.id.asc()) if order == "asc" else (column.desc(), Order.id.desc())
     orders = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
@@ -99,7 +108,8 @@ def list_admin_orders(context: RequestContext, window: Window, sort: str | None 
 
 
 def export_admin_orders(context: RequestContext, format: str | None = None, **filters):
-    orders = list(filtered_orders(**filters).order_by(Order.created_at.desc(), Order.id.desc()))
+    orders = list(filtered_orders(channel=requested_channel(context), **filters)
+                  .order_by(Order.created_at.desc(), Order.id.desc()))
     info = OrderContext(context, [order.id for order in orders])
     rows = [[order.increment_id, order.status, info.sales.format(order.base_currency_code, order.base_grand_total),
              info.fields(order.id)["paymentTitle"] or "", info.fields(order.id)["channelName"],
