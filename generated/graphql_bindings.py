@@ -3770,6 +3770,7 @@ IRI_TEMPLATES = {
     'AdminCategory': '/api/admin/catalog/categories/{id}',
     'AdminCategoryTree': '/api/admin/catalog/categories/{id}',
     'AdminInvoice': '/api/admin/invoices/{id}',
+    'AdminInvoiceSendDuplicate': '/api/admin/invoices/{id}',
     'AdminOrder': '/api/admin/orders/{id}',
     'AdminOrderComment': '/api/admin/order-comments/{id}',
     'AdminProduct': '/api/admin/admin_products/{id}',

@@ -93,7 +93,9 @@ def line_document(line, order_item, sales: SalesContext, code: str) -> dict:
     document = {"id": line.id, "orderItemId": line.order_item_id, "sku": line.sku, "name": line.name,
                 "qty": line.qty, "productId": order_item.product_id if order_item else None,
                 "productType": order_item.product_type if order_item else None, "baseImageUrl": None,
-                "additional": (order_item.additional or {}) if order_item else {}}
+                "additional": {"quantity": order_item.qty_ordered,
+                               "product_id": str(order_item.product_id) if order_item.product_id else None,
+                               **(order_item.additional or {})} if order_item else {}}
     if hasattr(line, "price"):
         qty = Decimal(line.qty or 1)
         document.update({

@@ -123,6 +123,12 @@ def get_admin_order(context: RequestContext, id: int) -> dict:
     return order_detail(context, find_order(id))
 
 
+def item_additional(item: OrderItem) -> dict:
+    """What was added to the cart: quantity and product (as the pages show), then the stored selection."""
+    return {"quantity": item.qty_ordered, "product_id": str(item.product_id) if item.product_id else None,
+            **(item.additional or {})}
+
+
 def line_document(item: OrderItem, children: list[OrderItem], sales, code: str) -> dict:
     def amounts(row):
         return {"price": json_number(row.price), "formattedPrice": sales.format(code, row.price),
@@ -140,7 +146,7 @@ def line_document(item: OrderItem, children: list[OrderItem], sales, code: str) 
         **amounts(item), "taxPercent": json_number(item.tax_percent), "taxAmount": json_number(item.tax_amount),
         "baseTaxAmount": json_number(item.base_tax_amount), "discountAmount": json_number(item.discount_amount),
         "baseDiscountAmount": json_number(item.base_discount_amount),
-        "additional": item.additional or {}, "child": None, "children": [], "downloadableLinks": []}
+        "additional": item_additional(item), "child": None, "children": [], "downloadableLinks": []}
     kids = [{"id": child.id, "sku": child.sku, "name": child.name, "type": child.product_type,
              "productId": child.product_id, "qtyOrdered": child.qty_ordered, **amounts(child)} for child in children]
     if item.product_type == "configurable":
