@@ -24,7 +24,7 @@ RELAY = {"first", "after", "last", "before"}
 
 def generic_lists() -> list[str]:
     return sorted(op_id for op_id, op in REST_OPERATIONS.items()
-                  if getattr(load_handler(op["handler"]), "admin_kind", None) == "list")
+                  if getattr(load_handler(op["handler"], planned=op["planned"]), "admin_kind", None) == "list")
 
 
 @lru_cache(maxsize=1)
