@@ -4,7 +4,6 @@ import csv
 import io
 from decimal import Decimal
 
-from domain.sales import documents as sales_documents
 from storage.db import database
 from storage.sales_models import Order
 from tests.admin_fixtures import admin_client, bearer, make_admin, super_admin  # noqa: F401 (fixtures)

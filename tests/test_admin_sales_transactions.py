@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from domain.sales import documents as sales_documents
 from storage.db import database
-from storage.sales_models import Invoice, Order, OrderItem
+from storage.sales_models import Invoice, OrderItem
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
 

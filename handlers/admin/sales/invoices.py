@@ -7,7 +7,7 @@ from decimal import Decimal
 from starlette.responses import Response
 
 from domain.access import created
-from domain.common import Page, RequestContext, Window, iso, json_number
+from domain.common import Page, RequestContext, Window, iso
 from domain.errors import NotFound
 from domain.sales import back_office
 from domain.sales.invoice_pdf import render_invoice_pdf

@@ -13,6 +13,7 @@ from peewee import JOIN
 from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
+from domain.ids import parse_id
 from domain.sales import back_office
 from domain.sales.refunds import summed
 from handlers.admin.sales.documents import (
@@ -184,7 +185,6 @@ def order_detail(context: RequestContext, order: Order) -> dict:
             customer = {"id": row.id, "email": row.email, "name": f"{row.first_name} {row.last_name}".strip(),
                         "group": {"id": group.id, "code": group.code, "name": group.name} if group else None}
     paid = sum((i.grand_total for i in invoices if i.state == "paid"), summed(0))
-    base_paid = sum((i.base_grand_total for i in invoices if i.state == "paid"), summed(0))
     invoiced = sum((i.grand_total for i in invoices), summed(0))
     base_invoiced = sum((i.base_grand_total for i in invoices), summed(0))
     refunded = sum((r.grand_total for r in refunds), summed(0))
@@ -238,7 +238,6 @@ def cancel_admin_order(context: RequestContext, id: int) -> dict:
 
 def graphql_cancel_admin_order(context: RequestContext, input: dict) -> dict:
     """createAdminCancelOrder: the order summary the GraphQL page shows."""
-    from domain.ids import parse_id
     order = back_office.cancel(find_order(parse_id(input.get("orderId"), "orderId")))
     return {"id": order.id, "_id": order.id, "orderId": order.id, "incrementId": order.increment_id,
             "status": order.status, "statusLabel": status_label(order.status),
@@ -267,7 +266,6 @@ def comments_page(window: Window, order_id: int | None) -> Page:
 
 def graphql_admin_order_comments(context: RequestContext, window: Window, order_id=None) -> Page:
     """adminOrderComments: every order's comments, or one order's (`order_id`), newest first."""
-    from domain.ids import parse_id
     if order_id is not None:
         order_id = find_order(parse_id(order_id, "order_id")).id
     return comments_page(window, order_id)

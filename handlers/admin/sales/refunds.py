@@ -8,6 +8,7 @@ from peewee import JOIN
 from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
+from domain.ids import parse_id
 from domain.sales import refunds
 from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, line_document, money
 from handlers.admin.sales.orders import find_order
@@ -59,7 +60,6 @@ def preview_admin_order_refund(context: RequestContext, order_id: int, body: dic
 
 def graphql_preview_admin_order_refund(context: RequestContext, input: dict) -> dict:
     """previewAdminRefund: the preview's figures under the payload's `adminRefund` (nothing is written)."""
-    from domain.ids import parse_id
     order_id = parse_id(input.get("orderId"), "orderId")
     body = {"items": input.get("items") or [], "shipping": input.get("shipping"),
             "adjustmentRefund": input.get("adjustmentRefund"), "adjustmentFee": input.get("adjustmentFee")}
