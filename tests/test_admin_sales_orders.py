@@ -5,7 +5,7 @@ import io
 from decimal import Decimal
 
 from storage.db import database
-from storage.sales_models import Order
+from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, bearer, make_admin, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product, stock_of
 
@@ -159,3 +159,19 @@ def test_graphql_list_detail_cancel_and_comments(admin_client):
     again = run("mutation($input: createAdminCancelOrderInput!) { createAdminCancelOrder(input: $input) { "
                 "adminCancelOrder { status } } }", {"input": {"orderId": order.id}})
     assert again["errors"][0]["message"] == "There is nothing to cancel on this order."
+
+
+def test_cancel_after_a_partial_invoice_cancels_the_rest(admin_client):
+    order, product = placed(qty=5, stock=10)
+    with database.connection_context():
+        item_id = OrderItem.select(OrderItem.id).where(OrderItem.order == order.id).scalar()
+    admin_client.post(f"/api/admin/orders/{order.id}/invoices", json={"items": [{"orderItemId": item_id, "quantity": 2}]})
+    canceled = admin_client.post(f"/api/admin/orders/{order.id}/cancel").json()
+    line = canceled["items"][0]
+    assert (line["qtyInvoiced"], line["qtyCanceled"], line["qtyToInvoice"], line["qtyToShip"]) == (2, 3, 0, 2)
+    assert canceled["status"] == "processing"  # the invoiced units still wait for their shipment
+    assert stock_of(product) == {default_source(): 8}  # the 3 canceled units are back
+    shipped = admin_client.post(f"/api/admin/orders/{order.id}/shipments", json={
+        "source": default_source(), "items": [{"orderItemId": item_id, "quantity": 2}]})
+    assert shipped.status_code == 201
+    assert admin_client.get(f"/api/admin/orders/{order.id}").json()["status"] == "completed"
