@@ -7,6 +7,7 @@ from decimal import Decimal
 from storage.db import database
 from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, bearer, make_admin, super_admin  # noqa: F401 (fixtures)
+from tests.helpers import list_statement_counts
 from tests.order_fixtures import Line, create_order, default_source, make_product, stock_of
 
 
@@ -175,3 +176,15 @@ def test_cancel_after_a_partial_invoice_cancels_the_rest(admin_client):
         "source": default_source(), "items": [{"orderItemId": item_id, "quantity": 2}]})
     assert shipped.status_code == 201
     assert admin_client.get(f"/api/admin/orders/{order.id}").json()["status"] == "completed"
+
+
+def test_lists_batch_their_relations(admin_client):
+    for _ in range(3):
+        order, _ = placed(qty=2)
+        with database.connection_context():
+            item_id = OrderItem.select(OrderItem.id).where(OrderItem.order == order.id).scalar()
+        admin_client.post(f"/api/admin/orders/{order.id}/invoices", json={"items": [{"orderItemId": item_id,
+                                                                                    "quantity": 2}]})
+    for path in ("/api/admin/orders", "/api/admin/invoices", "/api/admin/transactions"):
+        first, second = list_statement_counts(admin_client, path, sizes=(1, 3))
+        assert first == second, path

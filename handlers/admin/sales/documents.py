@@ -17,7 +17,7 @@ from domain.common import iso, json_number
 from domain.errors import InvalidRequest
 from domain.sales.documents import SalesActionRefused
 from handlers.shop.orders import SalesContext, sales_context
-from storage.models import InventorySource
+from storage.models import InventorySource, ProductImage
 from storage.sales_models import Order, OrderAddress, OrderPayment
 
 STATUS_LABELS = {"pending": "Pending", "pending_payment": "Pending Payment", "processing": "Processing",
@@ -88,11 +88,13 @@ class OrderContext:
         return f"{address.first_name} {address.last_name}".strip() if address else None
 
 
-def line_document(line, order_item, sales: SalesContext, code: str) -> dict:
+def line_document(line, order_item, sales: SalesContext, code: str, images: dict | None = None) -> dict:
     """An invoice, shipment or refund line (`order_item` is the OrderItem it comes from)."""
+    product_id = order_item.product_id if order_item else None
     document = {"id": line.id, "orderItemId": line.order_item_id, "sku": line.sku, "name": line.name,
-                "qty": line.qty, "productId": order_item.product_id if order_item else None,
-                "productType": order_item.product_type if order_item else None, "baseImageUrl": None,
+                "qty": line.qty, "productId": product_id,
+                "productType": order_item.product_type if order_item else None,
+                "baseImageUrl": (images or {}).get(product_id),
                 "additional": {"quantity": order_item.qty_ordered,
                                "product_id": str(order_item.product_id) if order_item.product_id else None,
                                **(order_item.additional or {})} if order_item else {}}
@@ -108,6 +110,17 @@ def line_document(line, order_item, sales: SalesContext, code: str) -> dict:
             "discountAmount": json_number(line.discount_amount),
             "formattedDiscountAmount": sales.format(code, line.discount_amount)})
     return document
+
+
+def image_urls(context, product_ids) -> dict[int, str]:
+    """The first image of each product (by position), as a URL under MEDIA_URL; one query."""
+    ids = {product_id for product_id in product_ids if product_id}
+    urls = {}
+    if ids:
+        for image in (ProductImage.select(ProductImage.product, ProductImage.path)
+                      .where(ProductImage.product.in_(ids)).order_by(ProductImage.position.desc(), ProductImage.id.desc())):
+            urls[image.product_id] = context.media(image.path)
+    return urls
 
 
 def source_names(source_ids) -> dict[int, str]:

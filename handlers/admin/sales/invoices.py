@@ -12,7 +12,7 @@ from domain.errors import NotFound
 from domain.sales import back_office
 from domain.sales.invoice_pdf import render_invoice_pdf
 from handlers.admin.sales.documents import (
-    OrderContext, csv_export, date_bounds, id_list, line_document, money,
+    OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money,
 )
 from handlers.admin.sales.orders import find_order
 from storage.admin_sales_models import OrderTransaction
@@ -42,6 +42,7 @@ def invoice_documents(context: RequestContext, invoices: list[Invoice], with_ite
     if ids:
         for row in OrderTransaction.select().where(OrderTransaction.invoice.in_(ids)).order_by(OrderTransaction.id):
             transactions[row.invoice_id] = row.transaction_id
+    images = image_urls(context, [line.order_item.product_id for rows in lines.values() for line in rows])
     documents = []
     for invoice in invoices:
         order = info.orders[invoice.order_id]
@@ -63,7 +64,7 @@ def invoice_documents(context: RequestContext, invoices: list[Invoice], with_ite
             document.pop(key)
         document.update({"transactionId": transactions.get(invoice.id), "reminders": 0, "nextReminderAt": None,
                          "createdAt": iso(invoice.created_at), "updatedAt": iso(invoice.updated_at),
-                         "items": [line_document(line, line.order_item, info.sales, code) for line in lines[invoice.id]]
+                         "items": [line_document(line, line.order_item, info.sales, code, images) for line in lines[invoice.id]]
                          if with_items else []})
         documents.append(document)
     return documents

@@ -17,7 +17,7 @@ from domain.ids import parse_id
 from domain.sales import back_office
 from domain.sales.refunds import summed
 from handlers.admin.sales.documents import (
-    OrderContext, csv_export, date_bounds, preset_days, status_label,
+    OrderContext, csv_export, date_bounds, image_urls, preset_days, status_label,
 )
 from storage.admin_sales_models import OrderComment, Refund
 from storage.customer_models import Customer, CustomerGroup
@@ -70,10 +70,12 @@ def order_rows(context: RequestContext, orders: list[Order]) -> list[dict]:
     info = OrderContext(context, [order.id for order in orders])
     previews = defaultdict(list)
     if orders:
-        for item in (OrderItem.select().where(OrderItem.order.in_([o.id for o in orders]), OrderItem.parent.is_null())
-                     .order_by(OrderItem.id)):
+        items = list(OrderItem.select().where(OrderItem.order.in_([o.id for o in orders]), OrderItem.parent.is_null())
+                     .order_by(OrderItem.id))
+        images = image_urls(context, [item.product_id for item in items])
+        for item in items:
             previews[item.order_id].append({"id": item.id, "sku": item.sku, "name": item.name,
-                                            "qtyOrdered": item.qty_ordered, "productImage": None})
+                                            "qtyOrdered": item.qty_ordered, "productImage": images.get(item.product_id)})
     rows = []
     for order in orders:
         fields = info.fields(order.id)

@@ -10,7 +10,7 @@ from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
 from domain.ids import parse_id
 from domain.sales import refunds
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, line_document, money
+from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money
 from handlers.admin.sales.orders import find_order
 from handlers.shop.orders import sales_context
 from storage.admin_sales_models import Refund, RefundItem
@@ -79,6 +79,7 @@ def refund_documents(context: RequestContext, rows: list[Refund], with_items: bo
         for line in (RefundItem.select(RefundItem, OrderItem).join(OrderItem)
                      .where(RefundItem.refund.in_(ids)).order_by(RefundItem.id)):
             lines[line.refund_id].append(line)
+    images = image_urls(context, [line.order_item.product_id for rows in lines.values() for line in rows])
     documents = []
     for refund in rows:
         order = info.orders[refund.order_id]
@@ -97,7 +98,7 @@ def refund_documents(context: RequestContext, rows: list[Refund], with_items: bo
         document.update(info.fields(refund.order_id))
         document.update({"billedTo": info.full_name(order.id, "billing"), "createdAt": iso(refund.created_at),
                          "updatedAt": iso(refund.updated_at),
-                         "items": [line_document(line, line.order_item, info.sales, code) for line in lines[refund.id]]})
+                         "items": [line_document(line, line.order_item, info.sales, code, images) for line in lines[refund.id]]})
         documents.append(document)
     return documents
 

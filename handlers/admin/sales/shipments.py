@@ -8,7 +8,7 @@ from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
 from domain.sales import back_office
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, line_document, source_names
+from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, source_names
 from handlers.admin.sales.orders import find_order
 from storage.models import InventorySource
 from storage.sales_models import Order, OrderAddress, OrderItem, Shipment, ShipmentItem
@@ -27,6 +27,7 @@ def shipment_documents(context: RequestContext, shipments: list[Shipment], with_
         for line in (ShipmentItem.select(ShipmentItem, OrderItem).join(OrderItem)
                      .where(ShipmentItem.shipment.in_(ids)).order_by(ShipmentItem.id)):
             lines[line.shipment_id].append(line)
+    images = image_urls(context, [line.order_item.product_id for rows in lines.values() for line in rows])
     documents = []
     for shipment in shipments:
         order = info.orders[shipment.order_id]
@@ -45,7 +46,7 @@ def shipment_documents(context: RequestContext, shipments: list[Shipment], with_
             "inventorySourceId": shipment.inventory_source_id,
             "inventorySourceName": names.get(shipment.inventory_source_id),
             "createdAt": iso(shipment.created_at), "updatedAt": iso(shipment.updated_at),
-            "items": [line_document(line, line.order_item, info.sales, order.order_currency_code)
+            "items": [line_document(line, line.order_item, info.sales, order.order_currency_code, images)
                       for line in lines[shipment.id]]})
         documents.append(document)
     return documents
