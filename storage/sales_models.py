@@ -232,7 +232,8 @@ class OrderStatusHistory(BaseModel):
 class Invoice(TimestampedModel):
     order = ForeignKeyField(Order, backref="invoices", on_delete="CASCADE")
     increment_id = CharField(unique=True)
-    state = CharField(default="paid")  # pending | paid | refunded
+    state = CharField(default="paid")  # pending | pending_payment | paid | overdue | refunded
+    email_sent = BooleanField(default=False)
     total_qty = IntegerField(default=0)
     sub_total = MoneyField(default=0)
     base_sub_total = MoneyField(default=0)

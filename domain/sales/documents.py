@@ -14,7 +14,8 @@ The order status is derived from its items, never chosen by the caller:
   processing  something is invoiced or shipped
   completed   every item not canceled is invoiced and, when physical, shipped
   canceled    every item is canceled
-closed and fraud are set by the admin and freeze the order. An invoice's own state (pending until
+  closed      every item is refunded or canceled, and something was refunded
+closed and fraud freeze the order (fraud is set by the admin). An invoice's own state (pending until
 paid) decides when downloads become available, not the order status.
 
 Every write starts by claiming the order row: an UPDATE of its `updated_at` limited to the statuses
@@ -38,6 +39,7 @@ from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from storage.db import database
 from storage.models import Channel, Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
+from storage.admin_sales_models import OrderTransaction
 from storage.sales_models import (
     DownloadableLinkPurchased, Invoice, InvoiceItem, Order, OrderItem, OrderItemInventory, OrderPayment,
     OrderStatusHistory, Shipment, ShipmentItem,
@@ -116,6 +118,9 @@ def next_status(items: list[OrderItem]) -> str:
         return "pending"
     if all(item.qty_canceled >= item.qty_ordered for item in top):
         return "canceled"
+    if any(item.qty_refunded for item in top) and all(
+            item.qty_refunded + item.qty_canceled >= item.qty_ordered for item in top):
+        return "closed"
 
     def settled(item):
         open_qty = item.qty_ordered - item.qty_canceled
@@ -195,9 +200,13 @@ def release_downloads(order_item_ids):
 
 # --- quantities ----------------------------------------------------------------------------------------
 
-def chosen_quantities(candidates: dict[int, int], quantities: dict | None, action: str) -> dict[int, int]:
+def chosen_quantities(candidates: dict[int, int], quantities: dict | None, action: str,
+                      skus: dict[int, str] | None = None) -> dict[int, int]:
     """{order item id: qty} to act on: everything open when `quantities` is None, else the request,
-    checked against what is open (422 listing every bad item)."""
+    checked against what is open (422 listing every bad item; with `skus`, the admin pages' message
+    naming the first item's SKU)."""
+    if skus is not None and not any(qty > 0 for qty in candidates.values()):
+        raise SalesActionRefused(f"There is nothing to {action} on this order.", f"nothing_to_{action}")
     if quantities is None:
         chosen = {item_id: qty for item_id, qty in candidates.items() if qty > 0}
     else:
@@ -211,11 +220,25 @@ def chosen_quantities(candidates: dict[int, int], quantities: dict | None, actio
                 errors[f"items.{item_id}"] = [f"The quantity to {action} must be between 0 and {candidates[item_id]}."]
             elif qty:
                 chosen[item_id] = qty
+        if errors and skus is not None:
+            raise quantity_exceeds(candidates, quantities, skus, errors)
         if errors:
             raise SalesActionRefused("The given data was invalid.", "validation_failed", errors)
     if not chosen:
         raise SalesActionRefused(f"There is nothing to {action} on this order.", f"nothing_to_{action}")
     return chosen
+
+
+def quantity_exceeds(candidates: dict, quantities: dict, skus: dict, errors: dict) -> SalesActionRefused:
+    """`Requested quantity (5) exceeds available quantity (3) for SKU WS-12-S.`, the first bad item."""
+    messages = {}
+    for raw_id, raw_qty in quantities.items():
+        item_id = int(raw_id)
+        if f"items.{item_id}" in errors:
+            messages[f"items.{item_id}"] = [
+                f"Requested quantity ({int(raw_qty)}) exceeds available quantity ({candidates.get(item_id, 0)}) "
+                f"for SKU {skus.get(item_id, item_id)}."]
+    return SalesActionRefused(next(iter(messages.values()))[0], "quantity_exceeds", messages)
 
 
 def add_to_children(items: list[OrderItem], parent_qty: dict[int, int], column: str):
@@ -242,7 +265,8 @@ def currency_places(code: str) -> Decimal:
     return Decimal(1).scaleb(-(2 if decimals is None else decimals))
 
 
-def create_invoice(order: Order, quantities: dict | None = None, state: str | None = None) -> Invoice:
+def create_invoice(order: Order, quantities: dict | None = None, state: str | None = None,
+                   skus: bool = False) -> Invoice:
     """Invoice `quantities` ({order item id: qty} of top-level items; None = everything not yet
     invoiced or canceled). A paid invoice makes the items' downloads available."""
     state = state or "paid"
@@ -256,7 +280,7 @@ def create_invoice(order: Order, quantities: dict | None = None, state: str | No
         top = {item.id: item for item in top_level(items)}
         chosen = chosen_quantities(
             {item.id: item.qty_ordered - item.qty_invoiced - item.qty_canceled for item in top.values()},
-            quantities, "invoice")
+            quantities, "invoice", {item.id: item.sku for item in top.values()} if skus else None)
         invoice = Invoice.create(order=order.id, increment_id=placeholder_number(), state=state)
         totals = invoice_lines(invoice, [(top[item_id], qty) for item_id, qty in chosen.items()],
                                currency_places(order.order_currency_code), currency_places(order.base_currency_code))
@@ -269,6 +293,7 @@ def create_invoice(order: Order, quantities: dict | None = None, state: str | No
         add_to_children(items, chosen, "qty_invoiced")
         if state == "paid":
             release_downloads(chosen)
+            record_transaction(order, Invoice.get_by_id(invoice.id))
         refresh_status(order, f"Invoice {number} created ({state})")
         return Invoice.get_by_id(invoice.id)
 
@@ -320,8 +345,20 @@ def mark_invoice_paid(invoice: Invoice) -> Invoice:
         if changed:
             release_downloads(row.order_item_id for row in InvoiceItem.select(InvoiceItem.order_item)
                               .where(InvoiceItem.invoice == invoice.id))
+            record_transaction(order, invoice)
             refresh_status(order, f"Invoice {invoice.increment_id} paid")
         return Invoice.get_by_id(invoice.id)
+
+
+def record_transaction(order: Order, invoice: Invoice):
+    """A paid invoice is a captured payment: one transaction of the invoice's amount (base currency)."""
+    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    additional = (payment.additional or {}) if payment else {}
+    OrderTransaction.create(
+        order=order.id, invoice=invoice.id, transaction_id=additional.get("transaction_id") or uuid.uuid4().hex,
+        status="paid", type="capture", payment_method=payment.method if payment else "",
+        amount=invoice.base_grand_total, data={"gateway": "offline" if payment else None, "captured": True,
+                                              "invoice": invoice.increment_id})
 
 
 # --- shipments -----------------------------------------------------------------------------------------
@@ -333,10 +370,12 @@ def order_carrier(order: Order) -> str | None:
 
 
 def create_shipment(order: Order, source=None, quantities: dict | None = None, carrier_title: str | None = None,
-                    track_number: str | None = None, carrier_code: str | None = None) -> Shipment:
+                    track_number: str | None = None, carrier_code: str | None = None,
+                    skus: bool = False) -> Shipment:
     """Ship `quantities` ({order item id: qty} of physical top-level items; None = everything not yet
     shipped or canceled) from `source` (an InventorySource or its id). Stock was taken when the
-    order was placed, so shipping does not change it."""
+    order was placed; units shipped from another source than the one they were taken from move
+    there (`domain.sales.fulfilment.ship_from_source`, called by the admin API in the same transaction)."""
     source_id = source.id if isinstance(source, InventorySource) else source
     with database.atomic():
         if not claim(order):
@@ -345,7 +384,7 @@ def create_shipment(order: Order, source=None, quantities: dict | None = None, c
         top = {item.id: item for item in top_level(items) if is_physical(item)}
         chosen = chosen_quantities(
             {item.id: item.qty_ordered - item.qty_shipped - item.qty_canceled for item in top.values()},
-            quantities, "ship")
+            quantities, "ship", {item.id: item.sku for item in top.values()} if skus else None)
         rows = [{"order_item": item_id, "name": top[item_id].name, "sku": top[item_id].sku, "qty": qty,
                  "weight": (top[item_id].weight or ZERO) * qty} for item_id, qty in chosen.items()]
         shipment = Shipment.create(order=order.id, status="shipped", total_qty=sum(chosen.values()),

@@ -1206,6 +1206,377 @@ class AdminPlacedOrder(TypedDict):
     message: str
 
 
+class AdminOrderItemQuantity(TypedDict, closed=True):
+    orderItemId: int
+    inventorySourceId: NotRequired[int]
+    quantity: int
+
+
+class AdminSalesDocumentLine(TypedDict):
+    id: int
+    orderItemId: int
+    sku: str
+    name: str
+    qty: int
+    price: NotRequired[float]
+    formattedPrice: NotRequired[str]
+    basePrice: NotRequired[float]
+    basePriceInclTax: NotRequired[float]
+    total: NotRequired[float]
+    formattedTotal: NotRequired[str]
+    baseTotal: NotRequired[float]
+    baseTotalInclTax: NotRequired[float]
+    taxAmount: NotRequired[float]
+    formattedTaxAmount: NotRequired[str]
+    discountAmount: NotRequired[float]
+    formattedDiscountAmount: NotRequired[str]
+    productId: NotRequired[int | None]
+    productType: NotRequired[str]
+    baseImageUrl: NotRequired[str | None]
+    additional: NotRequired[dict[str, Any]]
+
+
+class AdminInvoiceMassUpdateStatusBody(TypedDict, closed=True):
+    indices: list[Indice]
+    value: Literal["pending", "paid", "overdue"]
+
+
+class AdminInvoiceMassUpdateStatusResult(TypedDict):
+    updated: list[int]
+    message: str
+
+
+class AdminInvoiceSendDuplicateBody(TypedDict, closed=True):
+    email: NotRequired[str]
+
+
+class AdminInvoiceSendDuplicateResult(TypedDict):
+    id: int
+    email: str
+    success: bool
+    message: str
+
+
+class AdminSalesAddress(TypedDict):
+    id: int
+    addressType: Literal["order_billing", "order_shipping"]
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    companyName: NotRequired[str | None]
+    address: NotRequired[str]
+    city: NotRequired[str]
+    state: NotRequired[str | None]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    vatId: NotRequired[str | None]
+
+
+class AdminOrderItemPreview(TypedDict):
+    id: int
+    sku: str
+    name: str
+    qtyOrdered: int
+    productImage: NotRequired[str | None]
+
+
+class AdminOrderRow(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    statusLabel: str
+    channelName: NotRequired[str]
+    isGuest: NotRequired[bool]
+    customerEmail: NotRequired[str]
+    customerName: NotRequired[str]
+    paymentTitle: NotRequired[str | None]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    grandTotal: float
+    formattedGrandTotal: str
+    baseGrandTotal: NotRequired[float]
+    formattedBaseGrandTotal: NotRequired[str]
+    location: NotRequired[str | None]
+    createdAt: str
+    items: NotRequired[list[AdminOrderItemPreview]]
+
+
+class AdminOrderList(TypedDict):
+    data: list[AdminOrderRow]
+    meta: AdminListMeta
+
+
+class AdminOrderLine(TypedDict):
+    id: int
+    sku: str
+    type: str
+    name: str
+    productId: NotRequired[int | None]
+    qtyOrdered: int
+    qtyInvoiced: NotRequired[int]
+    qtyShipped: NotRequired[int]
+    qtyRefunded: NotRequired[int]
+    qtyCanceled: NotRequired[int]
+    qtyToInvoice: NotRequired[int]
+    qtyToShip: NotRequired[int]
+    qtyToRefund: NotRequired[int]
+    price: NotRequired[float]
+    formattedPrice: NotRequired[str]
+    basePrice: NotRequired[float]
+    total: NotRequired[float]
+    formattedTotal: NotRequired[str]
+    baseTotal: NotRequired[float]
+    taxPercent: NotRequired[float]
+    taxAmount: NotRequired[float]
+    baseTaxAmount: NotRequired[float]
+    discountAmount: NotRequired[float]
+    baseDiscountAmount: NotRequired[float]
+    additional: NotRequired[dict[str, Any]]
+    child: NotRequired[dict[str, Any] | None]
+    children: NotRequired[list[dict[str, Any]]]
+    downloadableLinks: NotRequired[list[dict[str, Any]]]
+
+
+class AdminOrderDocumentSummary(TypedDict):
+    id: int
+    incrementId: NotRequired[str | None]
+    state: NotRequired[str | None]
+    status: NotRequired[str | None]
+    totalQty: NotRequired[int]
+    grandTotal: NotRequired[float]
+    baseGrandTotal: NotRequired[float]
+    formattedGrandTotal: NotRequired[str]
+    carrierTitle: NotRequired[str | None]
+    trackNumber: NotRequired[str | None]
+    inventorySourceId: NotRequired[int | None]
+    createdAt: NotRequired[str]
+
+
+class Group(TypedDict):
+    id: NotRequired[int]
+    code: NotRequired[str]
+    name: NotRequired[str]
+
+
+class AdminOrderCustomer(TypedDict):
+    id: int
+    email: str
+    name: str
+    group: NotRequired[Group | None]
+
+
+class AdminOrderHistoryEntry(TypedDict):
+    status: str
+    comment: NotRequired[str]
+    createdAt: str
+
+
+class AdminOrderComment(TypedDict):
+    id: int
+    orderId: int
+    comment: str
+    customerNotified: bool
+    createdAt: str
+    updatedAt: NotRequired[str]
+
+
+class AdminOrderCommentList(TypedDict):
+    data: list[AdminOrderComment]
+    meta: AdminListMeta
+
+
+class AdminOrderCommentBody(TypedDict, closed=True):
+    comment: str
+    customerNotified: NotRequired[bool]
+
+
+class AdminRefundBody(TypedDict, closed=True):
+    items: NotRequired[list[AdminOrderItemQuantity]]
+    shipping: NotRequired[float]
+    adjustmentRefund: NotRequired[float]
+    adjustmentFee: NotRequired[float]
+    returnToStock: NotRequired[bool]
+
+
+class AdminRefundPreview(TypedDict):
+    orderId: int
+    subtotal: float
+    formattedSubtotal: NotRequired[str]
+    baseSubtotal: NotRequired[float]
+    discount: float
+    formattedDiscount: NotRequired[str]
+    baseDiscount: NotRequired[float]
+    tax: float
+    formattedTax: NotRequired[str]
+    baseTax: NotRequired[float]
+    shipping: float
+    formattedShipping: NotRequired[str]
+    baseShipping: NotRequired[float]
+    adjustmentRefund: float
+    baseAdjustmentRefund: NotRequired[float]
+    adjustmentFee: float
+    baseAdjustmentFee: NotRequired[float]
+    grandTotal: float
+    formattedGrandTotal: NotRequired[str]
+    baseGrandTotal: NotRequired[float]
+    formattedBaseGrandTotal: NotRequired[str]
+    items: NotRequired[list[dict[str, Any]]]
+
+
+class AdminRefund(TypedDict):
+    id: int
+    orderId: int
+    orderIncrementId: NotRequired[str]
+    state: str
+    emailSent: NotRequired[bool]
+    totalQty: int
+    orderCurrencyCode: NotRequired[str]
+    baseCurrencyCode: NotRequired[str]
+    channelCurrencyCode: NotRequired[str]
+    subTotal: NotRequired[float]
+    formattedSubTotal: NotRequired[str]
+    baseSubTotal: NotRequired[float]
+    formattedBaseSubTotal: NotRequired[str]
+    subTotalInclTax: NotRequired[float]
+    formattedSubTotalInclTax: NotRequired[str]
+    baseSubTotalInclTax: NotRequired[float]
+    formattedBaseSubTotalInclTax: NotRequired[str]
+    grandTotal: float
+    formattedGrandTotal: NotRequired[str]
+    baseGrandTotal: float
+    formattedBaseGrandTotal: NotRequired[str]
+    taxAmount: NotRequired[float]
+    formattedTaxAmount: NotRequired[str]
+    baseTaxAmount: NotRequired[float]
+    formattedBaseTaxAmount: NotRequired[str]
+    discountAmount: NotRequired[float]
+    formattedDiscountAmount: NotRequired[str]
+    baseDiscountAmount: NotRequired[float]
+    formattedBaseDiscountAmount: NotRequired[str]
+    shippingAmount: NotRequired[float]
+    formattedShippingAmount: NotRequired[str]
+    baseShippingAmount: NotRequired[float]
+    formattedBaseShippingAmount: NotRequired[str]
+    shippingAmountInclTax: NotRequired[float]
+    formattedShippingAmountInclTax: NotRequired[str]
+    baseShippingAmountInclTax: NotRequired[float]
+    formattedBaseShippingAmountInclTax: NotRequired[str]
+    shippingTaxAmount: NotRequired[float]
+    formattedShippingTaxAmount: NotRequired[str]
+    baseShippingTaxAmount: NotRequired[float]
+    formattedBaseShippingTaxAmount: NotRequired[str]
+    adjustmentRefund: NotRequired[float]
+    formattedAdjustmentRefund: NotRequired[str]
+    baseAdjustmentRefund: NotRequired[float]
+    formattedBaseAdjustmentRefund: NotRequired[str]
+    adjustmentFee: NotRequired[float]
+    formattedAdjustmentFee: NotRequired[str]
+    baseAdjustmentFee: NotRequired[float]
+    formattedBaseAdjustmentFee: NotRequired[str]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    billedTo: NotRequired[str | None]
+    orderStatus: NotRequired[str]
+    orderStatusLabel: NotRequired[str]
+    orderDate: NotRequired[str]
+    channelName: NotRequired[str]
+    customerName: NotRequired[str]
+    customerEmail: NotRequired[str]
+    paymentMethod: NotRequired[str | None]
+    paymentTitle: NotRequired[str | None]
+    shippingMethod: NotRequired[str | None]
+    shippingTitle: NotRequired[str | None]
+    billingAddress: NotRequired[AdminSalesAddress | None]
+    shippingAddress: NotRequired[AdminSalesAddress | None]
+    items: list[AdminSalesDocumentLine]
+
+
+class AdminRefundList(TypedDict):
+    data: list[AdminRefund]
+    meta: AdminListMeta
+
+
+class AdminShipmentBody(TypedDict, closed=True):
+    source: NotRequired[int]
+    items: list[AdminOrderItemQuantity]
+    carrierTitle: NotRequired[str]
+    carrierCode: NotRequired[str]
+    trackNumber: NotRequired[str]
+
+
+class AdminShipment(TypedDict):
+    id: int
+    orderId: int
+    orderIncrementId: NotRequired[str]
+    shippedTo: NotRequired[str | None]
+    orderDate: NotRequired[str]
+    orderStatus: NotRequired[str]
+    orderStatusLabel: NotRequired[str]
+    channelName: NotRequired[str]
+    customerName: NotRequired[str]
+    customerEmail: NotRequired[str]
+    paymentMethod: NotRequired[str | None]
+    paymentTitle: NotRequired[str | None]
+    orderCurrencyCode: NotRequired[str]
+    shippingMethod: NotRequired[str | None]
+    shippingTitle: NotRequired[str | None]
+    baseShippingAmount: NotRequired[float | None]
+    formattedBaseShippingAmount: NotRequired[str | None]
+    status: NotRequired[str | None]
+    totalQty: int
+    totalWeight: NotRequired[float | None]
+    carrierCode: NotRequired[str | None]
+    carrierTitle: NotRequired[str | None]
+    trackNumber: NotRequired[str | None]
+    emailSent: NotRequired[bool]
+    inventorySourceId: NotRequired[int | None]
+    inventorySourceName: NotRequired[str | None]
+    billingAddress: NotRequired[AdminSalesAddress | None]
+    shippingAddress: NotRequired[AdminSalesAddress | None]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    items: list[AdminSalesDocumentLine]
+
+
+class AdminShipmentList(TypedDict):
+    data: list[AdminShipment]
+    meta: AdminListMeta
+
+
+class Order(TypedDict):
+    id: NotRequired[int]
+    incrementId: NotRequired[str]
+    status: NotRequired[str]
+    customerName: NotRequired[str]
+    customerEmail: NotRequired[str]
+    grandTotal: NotRequired[float]
+    orderCurrencyCode: NotRequired[str]
+
+
+class AdminTransaction(TypedDict):
+    id: int
+    transactionId: str
+    invoiceId: NotRequired[int | None]
+    orderId: int
+    orderIncrementId: NotRequired[str]
+    amount: float
+    formattedAmount: NotRequired[str]
+    status: str
+    type: str
+    paymentMethod: NotRequired[str]
+    paymentTitle: NotRequired[str | None]
+    data: NotRequired[dict[str, Any] | None]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    order: NotRequired[Order]
+
+
+class AdminTransactionList(TypedDict):
+    data: list[AdminTransaction]
+    meta: AdminListMeta
+
+
 class AdminChannel(TypedDict):
     id: int
     code: str
@@ -1749,6 +2120,131 @@ class AdminCatalogProductGroupedLinkBody(TypedDict, closed=True):
     associated_product_id: int
     qty: NotRequired[AdminCatalogProductCount]
     sort_order: NotRequired[AdminCatalogProductCount]
+
+
+class AdminOrderItemsBody(TypedDict, closed=True):
+    items: list[AdminOrderItemQuantity]
+
+
+class AdminInvoice(TypedDict):
+    id: int
+    incrementId: str
+    orderId: int
+    orderIncrementId: NotRequired[str]
+    state: str
+    emailSent: NotRequired[bool]
+    totalQty: int
+    orderCurrencyCode: NotRequired[str]
+    baseCurrencyCode: NotRequired[str]
+    channelCurrencyCode: NotRequired[str]
+    subTotal: NotRequired[float]
+    formattedSubTotal: NotRequired[str]
+    baseSubTotal: NotRequired[float]
+    formattedBaseSubTotal: NotRequired[str]
+    subTotalInclTax: NotRequired[float]
+    formattedSubTotalInclTax: NotRequired[str]
+    baseSubTotalInclTax: NotRequired[float]
+    formattedBaseSubTotalInclTax: NotRequired[str]
+    grandTotal: float
+    formattedGrandTotal: NotRequired[str]
+    baseGrandTotal: float
+    formattedBaseGrandTotal: NotRequired[str]
+    taxAmount: NotRequired[float]
+    formattedTaxAmount: NotRequired[str]
+    baseTaxAmount: NotRequired[float]
+    formattedBaseTaxAmount: NotRequired[str]
+    discountAmount: NotRequired[float]
+    formattedDiscountAmount: NotRequired[str]
+    baseDiscountAmount: NotRequired[float]
+    formattedBaseDiscountAmount: NotRequired[str]
+    shippingAmount: NotRequired[float]
+    formattedShippingAmount: NotRequired[str]
+    baseShippingAmount: NotRequired[float]
+    formattedBaseShippingAmount: NotRequired[str]
+    shippingAmountInclTax: NotRequired[float]
+    formattedShippingAmountInclTax: NotRequired[str]
+    baseShippingAmountInclTax: NotRequired[float]
+    formattedBaseShippingAmountInclTax: NotRequired[str]
+    shippingTaxAmount: NotRequired[float]
+    formattedShippingTaxAmount: NotRequired[str]
+    baseShippingTaxAmount: NotRequired[float]
+    formattedBaseShippingTaxAmount: NotRequired[str]
+    transactionId: NotRequired[str | None]
+    reminders: NotRequired[int]
+    nextReminderAt: NotRequired[str | None]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    orderStatus: NotRequired[str]
+    orderStatusLabel: NotRequired[str]
+    orderDate: NotRequired[str]
+    channelName: NotRequired[str]
+    customerName: NotRequired[str]
+    customerEmail: NotRequired[str]
+    billingAddress: NotRequired[AdminSalesAddress | None]
+    shippingAddress: NotRequired[AdminSalesAddress | None]
+    items: list[AdminSalesDocumentLine]
+
+
+class AdminInvoiceList(TypedDict):
+    data: list[AdminInvoice]
+    meta: AdminListMeta
+
+
+class AdminOrderDetail(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    statusLabel: str
+    channelId: NotRequired[int]
+    channelName: NotRequired[str]
+    isGuest: NotRequired[bool]
+    customerEmail: NotRequired[str]
+    customerName: NotRequired[str]
+    customerFirstName: NotRequired[str]
+    customerLastName: NotRequired[str]
+    paymentMethod: NotRequired[str | None]
+    paymentTitle: NotRequired[str | None]
+    shippingMethod: NotRequired[str | None]
+    shippingTitle: NotRequired[str | None]
+    couponCode: NotRequired[str | None]
+    baseCurrencyCode: NotRequired[str]
+    orderCurrencyCode: NotRequired[str]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    grandTotal: float
+    formattedGrandTotal: NotRequired[str]
+    baseGrandTotal: NotRequired[float]
+    subTotal: NotRequired[float]
+    formattedSubTotal: NotRequired[str]
+    baseSubTotal: NotRequired[float]
+    taxAmount: NotRequired[float]
+    formattedTaxAmount: NotRequired[str]
+    baseTaxAmount: NotRequired[float]
+    discountAmount: NotRequired[float]
+    formattedDiscountAmount: NotRequired[str]
+    baseDiscountAmount: NotRequired[float]
+    shippingAmount: NotRequired[float]
+    formattedShippingAmount: NotRequired[str]
+    baseShippingAmount: NotRequired[float]
+    grandTotalInvoiced: NotRequired[float]
+    formattedGrandTotalInvoiced: NotRequired[str]
+    baseGrandTotalInvoiced: NotRequired[float]
+    grandTotalRefunded: NotRequired[float]
+    formattedGrandTotalRefunded: NotRequired[str]
+    baseGrandTotalRefunded: NotRequired[float]
+    totalDue: NotRequired[float]
+    formattedTotalDue: NotRequired[str]
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
+    customer: NotRequired[AdminOrderCustomer | None]
+    billingAddress: NotRequired[AdminSalesAddress | None]
+    shippingAddress: NotRequired[AdminSalesAddress | None]
+    items: list[AdminOrderLine]
+    invoices: list[AdminOrderDocumentSummary]
+    shipments: list[AdminOrderDocumentSummary]
+    refunds: list[AdminOrderDocumentSummary]
+    comments: list[AdminOrderComment]
+    statusHistory: NotRequired[list[AdminOrderHistoryEntry]]
 
 
 class AdminChannelDetail(AdminChannel):

@@ -81,7 +81,7 @@ def invoice_document(invoice: Invoice, items: list[InvoiceItem], sales: SalesCon
     order = invoice.order
     code = order.order_currency_code
     document = {"id": invoice.id, "incrementId": invoice.increment_id, "state": invoice.state,
-                "totalQty": invoice.total_qty, "emailSent": False}
+                "totalQty": invoice.total_qty, "emailSent": invoice.email_sent}
     for name, column in (("subTotal", "sub_total"), ("grandTotal", "grand_total"),
                          ("shippingAmount", "shipping_amount"), ("taxAmount", "tax_amount"),
                          ("discountAmount", "discount_amount")):
