@@ -688,6 +688,105 @@ class AdminProductSearchList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminCmsPageChannel(TypedDict):
+    id: int
+    code: str
+    name: str | None
+
+
+class AdminCmsPageTranslation(TypedDict):
+    locale: str
+    url_key: str
+    page_title: str
+    html_content: str | None
+    meta_title: str | None
+    meta_keywords: str | None
+    meta_description: str | None
+
+
+class AdminCmsPageRow(TypedDict):
+    id: int
+    urlKey: str | None
+    pageTitle: str | None
+    htmlContent: str | None
+    metaTitle: str | None
+    metaKeywords: str | None
+    metaDescription: str | None
+    layout: str | None
+    previewUrl: str | None
+    locale: str
+    channel: str
+    channels: list[str]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCmsPage(TypedDict):
+    id: int
+    urlKey: str | None
+    pageTitle: str | None
+    htmlContent: str | None
+    metaTitle: str | None
+    metaKeywords: str | None
+    metaDescription: str | None
+    layout: str | None
+    previewUrl: str | None
+    locale: str
+    channel: str
+    channels: list[AdminCmsPageChannel]
+    translations: list[AdminCmsPageTranslation]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCmsPageList(TypedDict):
+    data: list[AdminCmsPageRow]
+    meta: AdminListMeta
+
+
+AdminCmsPageChannel1: TypeAlias = int
+
+
+AdminCmsPageChannels: TypeAlias = list[AdminCmsPageChannel1]
+"""
+Ids of the channels the page is shown in (at least one).
+"""
+
+
+class AdminCmsPageCreateBody(TypedDict, closed=True):
+    url_key: str
+    page_title: str
+    html_content: str
+    channels: AdminCmsPageChannels
+    meta_title: NotRequired[str | None]
+    meta_keywords: NotRequired[str | None]
+    meta_description: NotRequired[str | None]
+    layout: NotRequired[str | None]
+
+
+class AdminCmsPageTranslationInput(TypedDict, closed=True):
+    """
+    The content of one locale.
+    """
+
+    url_key: str
+    page_title: str
+    html_content: str
+    meta_title: NotRequired[str | None]
+    meta_keywords: NotRequired[str | None]
+    meta_description: NotRequired[str | None]
+
+
+class AdminCmsPageUpdateBody(TypedDict, extra_items="AdminCmsPageTranslationInput"):
+    """
+    Fixed fields plus one object per locale code (`"en": {url_key, page_title, html_content, ...}`).
+    """
+
+    locale: str
+    channels: AdminCmsPageChannels
+    layout: NotRequired[str | None]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str
