@@ -787,6 +787,81 @@ class AdminCmsPageUpdateBody(TypedDict, extra_items="AdminCmsPageTranslationInpu
     layout: NotRequired[str | None]
 
 
+AdminConfigurationValueMap: TypeAlias = dict[str, str | None]
+"""
+`code -> value`; values are text (booleans "1"/"0"), null when unset without a default.
+"""
+
+
+class AdminConfigurationValues(TypedDict):
+    slug: str
+    channel: str
+    locale: str
+    values: AdminConfigurationValueMap
+
+
+class AdminConfigurationUpdateBody(TypedDict, closed=True):
+    slug: str
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+    values: dict[str, Any]
+
+
+class AdminConfigurationUploadBody(TypedDict):
+    """
+    `slug`, `channel`, `locale` and one part per file, named `values[<code>]`.
+    """
+
+    slug: str
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+
+
+class AdminConfigurationUpdateResult(TypedDict):
+    success: bool
+    message: str
+    slug: str
+    channel: str
+    locale: str
+    values: AdminConfigurationValueMap
+
+
+class Option(TypedDict):
+    title: str
+    value: str
+
+
+class AdminConfigurationField(TypedDict):
+    name: str
+    code: str
+    title: str
+    type: Literal["text", "textarea", "boolean", "select", "multiselect", "password", "image", "file", "custom"]
+    customView: str | None
+    default: Any
+    channelBased: bool
+    localeBased: bool
+    validation: str | None
+    options: list[Option] | None
+    depends: str | None
+    info: str | None
+    value: NotRequired[str | None]
+
+
+class AdminConfigurationNode(TypedDict):
+    key: str
+    name: str
+    info: str
+    icon: str | None
+    sort: int
+    children: NotRequired[list[dict[str, Any]]]
+    fields: NotRequired[list[AdminConfigurationField]]
+
+
+class AdminConfigurationMenu(TypedDict):
+    slug: str | None
+    tree: list[AdminConfigurationNode]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str
