@@ -862,6 +862,12 @@ class AdminConfigurationMenu(TypedDict):
     tree: list[AdminConfigurationNode]
 
 
+class AdminDashboardStats(TypedDict):
+    type: str
+    dateRange: str | None
+    statistics: Any
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str
@@ -872,6 +878,36 @@ class AdminProfile(TypedDict):
     roleName: str
     success: bool
     message: str | None
+
+
+class AdminReportDateRange(TypedDict):
+    previous: str
+    current: str
+
+
+class AdminReport(TypedDict):
+    entity: Literal["overview", "sales", "customers", "products"]
+    type: str
+    dateRange: AdminReportDateRange
+    statistics: Any
+
+
+class Column(TypedDict):
+    key: str
+    label: str
+
+
+class Statistics(TypedDict):
+    columns: list[Column]
+    records: list[dict[str, Any]]
+    period: NotRequired[Literal["day", "week", "month", "year"]]
+
+
+class AdminReportView(TypedDict):
+    entity: Literal["sales", "customers", "products"]
+    type: str
+    dateRange: AdminReportDateRange
+    statistics: Statistics
 
 
 class AdminChannel(TypedDict):
