@@ -76,7 +76,8 @@ def order_rows(orders: list, currency) -> list[dict]:
         items[order_id].append(f"{name} × {qty}")
     channels = {channel_id: name for channel_id, name in ChannelTranslation.select(ChannelTranslation.channel,
                                                                                   ChannelTranslation.name).tuples()}
-    return [{"id": order.id, "increment_id": order.increment_id, "status": order.status,
+    return [{"id": order.id, "status": order.status,
+             "increment_id": int(order.increment_id) if order.increment_id.isdigit() else order.increment_id,
              "status_label": order.status.replace("_", " ").title(), "payment_method": payments.get(order.id),
              "base_grand_total": decimal_text(order.base_grand_total),
              "formatted_base_grand_total": currency.format(order.base_grand_total),

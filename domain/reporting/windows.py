@@ -44,7 +44,7 @@ class Window:
 
 
 def parse_date(value, name: str) -> datetime.date | None:
-    if value in (None, ""):
+    if value is None:
         return None
     if isinstance(value, datetime.date):
         return value
