@@ -34,9 +34,10 @@ test: check  ## drift check, lint, behaviour + contract tests, docs conformance 
 docs-report: install  ## every Bagisto documentation example against the spec and the demo catalog (own SQLite database; ARGS="--failures AREA")
 	env -u DATABASE_URL $(PY) -m tests.docs.report $(ARGS)
 
-bench: install  ## throughput vs a bare Starlette baseline (10,000 products), then search at 100,000 products
+bench: install  ## throughput vs a bare Starlette baseline (10,000 products), search at 100,000 products, reports on 100,000 orders
 	$(PY) -m bench.run
 	$(PY) -m bench.search
+	$(PY) -m bench.reports
 
 clean:
 	rm -rf var/ .hypothesis/ bench/results/

@@ -7,6 +7,12 @@ from graphql.language import parse
 from codegen.bundle import HTTP_METHODS, SpecError
 
 
+
+def upload_only(operation: dict) -> bool:
+    """The body can only be a multipart upload (no JSON form GraphQL could send)."""
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    return "multipart/form-data" in content and "application/json" not in content
+
 def snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -38,7 +44,7 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
                 "path_parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", []),
                                                    where=("path",)),
                 "body_schema": body_schema_name(operation),
-                "upload": "multipart/form-data" in ((operation.get("requestBody") or {}).get("content") or {}),
+                "upload": upload_only(operation),
                 "planned": bool(operation.get("x-planned")),
             })
     ids = [op["operation_id"] for op in operations]

@@ -74,6 +74,8 @@ class RequestContext:
     admin: dict | None = None  # claims of the admin integration token, on the admin surface
     # Raw query string parameters (REST only): products read attribute filters from here.
     query_params: dict = field(default_factory=dict)
+    # The channel the caller named (parameter, argument or X-Channel), before any fallback; None when unnamed.
+    requested_channel: str | None = None
 
     def media(self, path: str | None) -> str | None:
         return f"{self.media_url.rstrip('/')}/{path}" if path else None

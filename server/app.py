@@ -1,5 +1,6 @@
 """The ASGI application: connexion serves the OpenAPI documents, ariadne the GraphQL schemas."""
 import json
+import logging
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -28,6 +29,17 @@ from storage.db import database, init_database
 from storage.files import media_storage
 
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
+
+
+class OneBodyPerContentType(logging.Filter):
+    """connexion warns on every call of an operation that takes JSON or multipart (the configuration
+    update) although it validates the body the request's content type names, as intended."""
+
+    def filter(self, record):
+        return not record.getMessage().startswith("this operation accepts multiple content types")
+
+
+logging.getLogger("connexion.operations.openapi3").addFilter(OneBodyPerContentType())
 
 
 def add_spec_routes(app: AsyncApp, surface: str, base_path: str, document: dict):

@@ -18,6 +18,8 @@ def build_context(headers, media_url: str, claims=(), locale: str | None = None,
     context = scoped_context(media_url, channel=channel or header(headers, "X-Channel"),
                              locale=locale or header(headers, "X-Locale"), currency=header(headers, "X-Currency"))
     context.client_ip, context.public_url = client_ip, public_url
+    requested = channel if channel is not None else header(headers, "X-Channel")
+    context.requested_channel = None if requested is None or requested == "" else str(requested)
     for claim in claims:
         if "customer_id" in claim:
             context.customer_id, context.customer_token_id = claim["customer_id"], claim.get("token_id")

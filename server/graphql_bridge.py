@@ -301,7 +301,9 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     before = None
     if mutation.get("read_before"):  # a delete whose payload is the resource as it was
         with database.atomic():
-            before = load_handler(mutation["read_before"])(context, **parameters)
+            read = load_handler(mutation["read_before"])
+            shape = {"graphql": True} if "graphql" in inspect.signature(read).parameters else {}
+            before = read(context, **parameters, **shape)
             result = handler(context, **arguments)
     else:
         result = handler(context, **arguments)

@@ -17,6 +17,7 @@ from connexion.validators.form_data import MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 
 from domain.access import has_permission
 from domain.common import Page, Window, snake_case
@@ -218,7 +219,14 @@ class CollectingBodyValidator(JSONRequestBodyValidator):
 
 
 class CollectingMultiPartValidator(MultiPartFormDataValidator):
-    """Multipart bodies: 422 listing every failing form field, like JSON bodies (connexion: the first, as 400)."""
+    """Multipart bodies: 422 listing every failing form field, like JSON bodies (connexion: the first, as 400);
+    a body that is not multipart (no boundary, broken parts) is a 400."""
+
+    async def _parse(self, stream, scope):
+        try:
+            return await super()._parse(stream, scope)
+        except MultiPartException as error:
+            raise ProblemException(status=400, title="Bad Request", detail=f"The body is not a form: {error}") from None
 
     def _validate(self, body):
         if not isinstance(body, dict):

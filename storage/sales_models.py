@@ -158,7 +158,7 @@ class Order(TimestampedModel):
     request_fingerprint = CharField(null=True, max_length=64)
 
     class Meta:
-        indexes = ((("customer", "idempotency_key"), True),)
+        indexes = ((("customer", "idempotency_key"), True), (("created_at",), False))  # reports select by day
 
 
 class OrderItem(BaseModel):

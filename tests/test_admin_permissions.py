@@ -72,12 +72,14 @@ def rest_request(operation_id: str) -> tuple[str, str, dict, dict | None]:
 
 
 def upload_files(operation_id: str) -> dict | None:
-    """For a multipart body: a small file under every binary field, so the request passes validation."""
+    """For a multipart body: a small file under every binary field, so the request passes validation
+    (operations that also take JSON get their JSON example instead)."""
     operation = REST_OPERATIONS[operation_id]
     document = admin_document()
     spec = document["paths"][operation["path"].removeprefix("/api/admin")][operation["method"].lower()]
-    media = spec.get("requestBody", {}).get("content", {}).get("multipart/form-data")
-    if media is None:
+    content = spec.get("requestBody", {}).get("content", {})
+    media = content.get("multipart/form-data")
+    if media is None or "application/json" in content:
         return None
     schema = media["schema"]
     if "$ref" in schema:

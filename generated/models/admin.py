@@ -688,6 +688,186 @@ class AdminProductSearchList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminCmsPageChannel(TypedDict):
+    id: int
+    code: str
+    name: str | None
+
+
+class AdminCmsPageTranslation(TypedDict):
+    locale: str
+    url_key: str
+    page_title: str
+    html_content: str | None
+    meta_title: str | None
+    meta_keywords: str | None
+    meta_description: str | None
+
+
+class AdminCmsPageRow(TypedDict):
+    id: int
+    urlKey: str | None
+    pageTitle: str | None
+    htmlContent: str | None
+    metaTitle: str | None
+    metaKeywords: str | None
+    metaDescription: str | None
+    layout: str | None
+    previewUrl: str | None
+    locale: str
+    channel: str
+    channels: list[str]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCmsPage(TypedDict):
+    id: int
+    urlKey: str | None
+    pageTitle: str | None
+    htmlContent: str | None
+    metaTitle: str | None
+    metaKeywords: str | None
+    metaDescription: str | None
+    layout: str | None
+    previewUrl: str | None
+    locale: str
+    channel: str
+    channels: list[AdminCmsPageChannel]
+    translations: list[AdminCmsPageTranslation]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCmsPageList(TypedDict):
+    data: list[AdminCmsPageRow]
+    meta: AdminListMeta
+
+
+AdminCmsPageChannel1: TypeAlias = int
+
+
+AdminCmsPageChannels: TypeAlias = list[AdminCmsPageChannel1]
+"""
+Ids of the channels the page is shown in (at least one).
+"""
+
+
+class AdminCmsPageCreateBody(TypedDict, closed=True):
+    url_key: str
+    page_title: str
+    html_content: str
+    channels: AdminCmsPageChannels
+    meta_title: NotRequired[str | None]
+    meta_keywords: NotRequired[str | None]
+    meta_description: NotRequired[str | None]
+    layout: NotRequired[str | None]
+
+
+class AdminCmsPageTranslationInput(TypedDict, closed=True):
+    """
+    The content of one locale.
+    """
+
+    url_key: str
+    page_title: str
+    html_content: str
+    meta_title: NotRequired[str | None]
+    meta_keywords: NotRequired[str | None]
+    meta_description: NotRequired[str | None]
+
+
+class AdminCmsPageUpdateBody(TypedDict, extra_items="AdminCmsPageTranslationInput"):
+    """
+    Fixed fields plus one object per locale code (`"en": {url_key, page_title, html_content, ...}`).
+    """
+
+    locale: str
+    channels: AdminCmsPageChannels
+    layout: NotRequired[str | None]
+
+
+AdminConfigurationValueMap: TypeAlias = dict[str, str | None]
+"""
+`code -> value`; values are text (booleans "1"/"0"), null when unset without a default.
+"""
+
+
+class AdminConfigurationValues(TypedDict):
+    slug: str
+    channel: str
+    locale: str
+    values: AdminConfigurationValueMap
+
+
+class AdminConfigurationUpdateBody(TypedDict, closed=True):
+    slug: str
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+    values: dict[str, Any]
+
+
+class AdminConfigurationUploadBody(TypedDict):
+    """
+    `slug`, `channel`, `locale` and one part per file, named `values[<code>]`.
+    """
+
+    slug: str
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+
+
+class AdminConfigurationUpdateResult(TypedDict):
+    success: bool
+    message: str
+    slug: str
+    channel: str
+    locale: str
+    values: AdminConfigurationValueMap
+
+
+class Option(TypedDict):
+    title: str
+    value: str
+
+
+class AdminConfigurationField(TypedDict):
+    name: str
+    code: str
+    title: str
+    type: Literal["text", "textarea", "boolean", "select", "multiselect", "password", "image", "file", "custom"]
+    customView: str | None
+    default: Any
+    channelBased: bool
+    localeBased: bool
+    validation: str | None
+    options: list[Option] | None
+    depends: str | None
+    info: str | None
+    value: NotRequired[str | None]
+
+
+class AdminConfigurationNode(TypedDict):
+    key: str
+    name: str
+    info: str
+    icon: str | None
+    sort: int
+    children: NotRequired[list[dict[str, Any]]]
+    fields: NotRequired[list[AdminConfigurationField]]
+
+
+class AdminConfigurationMenu(TypedDict):
+    slug: str | None
+    tree: list[AdminConfigurationNode]
+
+
+class AdminDashboardStats(TypedDict):
+    type: str
+    dateRange: str | None
+    statistics: Any
+
+
 class AdminCartRuleCoupon(TypedDict):
     id: int
     cartRuleId: int
@@ -906,6 +1086,36 @@ class AdminProfile(TypedDict):
     roleName: str
     success: bool
     message: str | None
+
+
+class AdminReportDateRange(TypedDict):
+    previous: str
+    current: str
+
+
+class AdminReport(TypedDict):
+    entity: Literal["overview", "sales", "customers", "products"]
+    type: str
+    dateRange: AdminReportDateRange
+    statistics: Any
+
+
+class Column(TypedDict):
+    key: str
+    label: str
+
+
+class Statistics(TypedDict):
+    columns: list[Column]
+    records: list[dict[str, Any]]
+    period: NotRequired[Literal["day", "week", "month", "year"]]
+
+
+class AdminReportView(TypedDict):
+    entity: Literal["sales", "customers", "products"]
+    type: str
+    dateRange: AdminReportDateRange
+    statistics: Statistics
 
 
 class AdminBookingOrder(TypedDict):

@@ -349,7 +349,7 @@ LOGIN = re.compile(r"(?i)/login$|Login$")
 REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
 KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
 TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+                         "1f15c4890000000d4944415478da6364f8cf500f00038601805a347d6b0000000049454e44ae426082")
 
 
 def operation_type(example: Example) -> str:
