@@ -3,7 +3,9 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
-from storage import admin_models, content_models, customer_models, models, sales_models, wishlist_models
+from storage import (
+    admin_models, content_models, customer_care_models, customer_models, models, sales_models, wishlist_models,
+)
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -20,4 +22,4 @@ def migrate() -> list[str]:
 def all_models() -> list:
     """Every model of the application (catalog, customers, admin, sales, content, wishlists), for schema checks."""
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
-            *content_models.MODELS, *wishlist_models.MODELS]
+            *content_models.MODELS, *wishlist_models.MODELS, *customer_care_models.MODELS]

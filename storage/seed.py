@@ -22,6 +22,7 @@ from storage.models import (
 )
 from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attributes
 from storage.seed_content import seed_content
+from storage.seed_customers import seed_customers
 from storage.seed_product_types import seed_product_types
 
 BATCH = 500
@@ -343,6 +344,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
     with database.atomic():
         seed_sales()
         seed_content()
+        seed_customers()
 
 
 def category_leaves():

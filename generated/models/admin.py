@@ -688,6 +688,155 @@ class AdminProductSearchList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminCustomer(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    name: str
+    email: str
+    phone: str | None
+    gender: Literal["Male", "Female", "Other"] | None
+    dateOfBirth: str | None
+    customerGroupId: int | None
+    customerGroupName: str | None
+    channelId: int | None
+    status: Literal[0, 1]
+    subscribedToNewsLetter: bool
+    isVerified: Literal[0, 1]
+    isSuspended: Literal[0, 1]
+    totalAddresses: int | None
+    totalOrders: int | None
+    totalAmountSpent: float | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCustomerList(TypedDict):
+    data: list[AdminCustomer]
+    meta: AdminListMeta
+
+
+class AdminCustomerCreateBody(TypedDict, closed=True):
+    first_name: str
+    last_name: str
+    email: str
+    phone: NotRequired[str | None]
+    gender: NotRequired[Literal["Male", "Female", "Other"] | None]
+    date_of_birth: NotRequired[str | None]
+    customer_group_id: int
+    channel_id: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    subscribed_to_news_letter: NotRequired[bool]
+    send_password: NotRequired[bool]
+    password: NotRequired[str]
+
+
+class AdminCustomerUpdateBody(TypedDict, closed=True):
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str | None]
+    gender: NotRequired[Literal["Male", "Female", "Other"] | None]
+    date_of_birth: NotRequired[str | None]
+    customer_group_id: NotRequired[int]
+    channel_id: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    subscribed_to_news_letter: NotRequired[bool]
+    send_password: NotRequired[bool]
+    password: NotRequired[str]
+
+
+class AdminCustomerNoteBody(TypedDict, closed=True):
+    note: str
+    customer_notified: NotRequired[bool]
+
+
+class AdminCustomerNote(TypedDict):
+    id: int
+    customerId: int
+    note: str
+    customerNotified: bool
+    createdAt: str | None
+
+
+class AdminCustomerCartItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    type: str
+    name: str
+    quantity: int
+    price: float
+    formattedPrice: str
+    total: float
+    formattedTotal: str
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerCartItemList(TypedDict):
+    data: list[AdminCustomerCartItem]
+    meta: AdminListMeta
+
+
+class AdminCustomerWishlistItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    name: str | None
+    price: float
+    formattedPrice: str
+    productImage: str | None
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerWishlistItemList(TypedDict):
+    data: list[AdminCustomerWishlistItem]
+    meta: AdminListMeta
+
+
+class AdminCustomerRecentOrderItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    type: str
+    name: str
+    price: float
+    formattedPrice: str
+    productImage: str | None
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerRecentOrderItemList(TypedDict):
+    data: list[AdminCustomerRecentOrderItem]
+    meta: AdminListMeta
+
+
+class AdminCustomerGroup(TypedDict):
+    id: int
+    code: str
+    name: str
+    isUserDefined: Literal[0, 1]
+    customersCount: int | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCustomerGroupList(TypedDict):
+    data: list[AdminCustomerGroup]
+    meta: AdminListMeta
+
+
+class AdminCustomerGroupCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+
+
+class AdminCustomerGroupUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    is_user_defined: NotRequired[Literal[0, 1]]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str
