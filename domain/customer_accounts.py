@@ -15,14 +15,17 @@ from decimal import Decimal
 from peewee import IntegrityError, fn
 
 from domain.common import RequestContext, json_number
-from domain.customers import hasher, normalize_email, optional_text, random_secret, revoke_tokens
+from domain.customers import (
+    MAX_ADDRESSES, checked_region, clear_default, hasher, normalize_email, optional_text, random_secret,
+    remove_address, revoke_tokens,
+)
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.mail import send_mail
 from domain.sales.cart_totals import compute_totals, product_names, unit_price
 from storage.customer_care_models import CustomerNote
 from storage.customer_models import Customer, CustomerAddress
 from storage.db import database
-from storage.models import Channel, CustomerGroup, Product, ProductImage, utcnow
+from storage.models import Channel, Country, CustomerGroup, Product, ProductImage, utcnow
 from storage.sales_models import Cart, Invoice, Order, OrderItem
 from storage.wishlist_models import WishlistItem
 
@@ -236,3 +239,86 @@ def recent_order_lines(context: RequestContext, customer_id: int) -> list[dict]:
 def refuse_active(customer_id: int):
     if with_active_orders([customer_id]):
         raise ApiError(400, ACTIVE_ORDERS, "customer_has_active_orders")
+
+
+# --- addresses (the admin's view: any customer's, with an ownership guard) --------------------------
+
+ADDRESS_FIELDS = {"first_name": "first_name", "last_name": "last_name", "company_name": "company_name",
+                  "vat_id": "vat_id", "city": "city", "postcode": "postcode", "phone": "phone", "email": "email"}
+
+
+def owned_address(customer_id: int, address_id: int) -> CustomerAddress:
+    """The address, when it is the customer's: unknown customer or address 404, another's 403."""
+    find_customer(customer_id)
+    address = CustomerAddress.get_or_none(CustomerAddress.id == address_id)
+    if address is None:
+        raise NotFound("Address")
+    if address.customer_id != customer_id:
+        raise ApiError(403, "This address belongs to another customer.", "address_not_owned")
+    return address
+
+
+def street_lines(body: dict, current: CustomerAddress | None) -> dict:
+    """`address` (a string or a list of lines) and `address2` as the first line and the rest."""
+    if "address" not in body and "address2" not in body:
+        return {}
+    lines = body.get("address", current.address1 if current else "")
+    lines = [str(line) for line in lines] if isinstance(lines, list) else str(lines).splitlines() or [""]
+    extra = body.get("address2") if "address2" in body else (current.address2 if current and "address" not in body else None)
+    rest = [line for line in [*lines[1:], extra or ""] if line.strip()]
+    return {"address1": lines[0].strip(), "address2": "\n".join(rest) or None}
+
+
+def region(body: dict, current: CustomerAddress | None) -> dict:
+    """A store country and, when a state is given and the country has states, one of its codes."""
+    if "country" not in body and "state" not in body:
+        return {}
+    country = body.get("country") or (current.country if current else "")
+    state = body.get("state") if "state" in body else (current.state if current else "")
+    state = (state or "").strip()
+    if state:
+        country, state = checked_region(country, state)
+    elif not Country.select().where(Country.code == country.upper()).exists():
+        raise Unprocessable({"country": ["The selected country is invalid."]})
+    return {"country": country.upper(), "state": state}
+
+
+def address_columns(body: dict, current: CustomerAddress | None) -> dict:
+    values = {column: body[key].strip() if isinstance(body[key], str) else body[key]
+              for key, column in ADDRESS_FIELDS.items() if key in body}
+    for column in ("company_name", "vat_id"):
+        if column in values:
+            values[column] = values[column] or None
+    return {**values, **street_lines(body, current), **region(body, current)}
+
+
+def add_customer_address(customer_id: int, body: dict) -> CustomerAddress:
+    customer = find_customer(customer_id)
+    values = address_columns(body, None)
+    values.setdefault("email", customer.email)
+    with database.atomic():
+        count = CustomerAddress.select().where(CustomerAddress.customer == customer_id).count()
+        if count >= MAX_ADDRESSES:
+            raise Unprocessable({"address": [f"A customer can have at most {MAX_ADDRESSES} addresses."]})
+        default = bool(body.get("default_address")) or not CustomerAddress.select().where(
+            CustomerAddress.customer == customer_id, CustomerAddress.default_address == True).exists()  # noqa: E712
+        if default:
+            clear_default(customer_id)
+        return CustomerAddress.create(customer=customer_id, default_address=default, **values)
+
+
+def change_customer_address(customer_id: int, address_id: int, body: dict) -> CustomerAddress:
+    with database.atomic():
+        address = owned_address(customer_id, address_id)
+        values = address_columns(body, address)
+        if body.get("default_address"):
+            clear_default(customer_id)
+            values["default_address"] = True
+        if values:
+            CustomerAddress.update({**values, "updated_at": utcnow()}).where(CustomerAddress.id == address.id).execute()
+    return CustomerAddress.get_by_id(address_id)
+
+
+def remove_customer_address(customer_id: int, address_id: int):
+    owned_address(customer_id, address_id)
+    remove_address(customer_id, address_id)

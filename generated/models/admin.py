@@ -688,6 +688,65 @@ class AdminProductSearchList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminCustomerAddress(TypedDict):
+    id: int
+    customerId: int
+    addressType: str
+    firstName: str
+    lastName: str
+    companyName: str | None
+    vatId: str | None
+    address: str
+    city: str
+    state: str | None
+    country: str
+    postcode: str
+    email: str
+    phone: str
+    defaultAddress: bool
+    createdAt: str | None
+
+
+class AdminCustomerAddressList(TypedDict):
+    data: list[AdminCustomerAddress]
+    meta: AdminListMeta
+
+
+AddressItem: TypeAlias = str
+
+
+class AdminCustomerAddressCreateBody(TypedDict, closed=True):
+    first_name: str
+    last_name: str
+    company_name: NotRequired[str | None]
+    vat_id: NotRequired[str | None]
+    address: str | list[AddressItem]
+    address2: NotRequired[str | None]
+    city: str
+    state: NotRequired[str | None]
+    country: str
+    postcode: str
+    phone: str
+    email: NotRequired[str]
+    default_address: NotRequired[bool]
+
+
+class AdminCustomerAddressUpdateBody(TypedDict, closed=True):
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    company_name: NotRequired[str | None]
+    vat_id: NotRequired[str | None]
+    address: NotRequired[str | list[AddressItem]]
+    address2: NotRequired[str | None]
+    city: NotRequired[str]
+    state: NotRequired[str | None]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    phone: NotRequired[str]
+    email: NotRequired[str]
+    default_address: NotRequired[bool]
+
+
 class AdminCustomer(TypedDict):
     id: int
     firstName: str
