@@ -896,6 +896,48 @@ class AdminCustomerGroupUpdateBody(TypedDict, closed=True):
     is_user_defined: NotRequired[Literal[0, 1]]
 
 
+class Image(TypedDict):
+    id: NotRequired[int]
+    path: NotRequired[str]
+    url: NotRequired[str]
+
+
+class AdminCustomerReview(TypedDict):
+    id: int
+    title: str
+    comment: str
+    rating: int
+    status: Literal["pending", "approved", "disapproved"]
+    productId: int
+    productSku: str | None
+    productName: str | None
+    customerId: int | None
+    customerName: str | None
+    customerEmail: str | None
+    images: list[Image] | None
+    createdAt: str | None
+
+
+class AdminCustomerReviewList(TypedDict):
+    data: list[AdminCustomerReview]
+    meta: AdminListMeta
+
+
+class AdminReviewUpdateBody(TypedDict):
+    status: Literal["pending", "approved", "disapproved", "rejected"]
+
+
+class AdminReviewMassUpdateStatusBody(TypedDict, closed=True):
+    indices: list[Indice]
+    value: Literal["pending", "approved", "disapproved", "rejected"]
+
+
+class AdminReviewMassUpdateStatusResult(TypedDict):
+    updated: list[int]
+    value: str
+    message: str
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str
