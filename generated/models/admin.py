@@ -870,6 +870,59 @@ class AdminCustomerRecentOrderItemList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminGdprRequest(TypedDict):
+    id: int
+    customerId: int
+    customerName: str | None
+    email: str
+    type: Literal["update", "delete"]
+    status: Literal["pending", "processing", "declined", "approved", "revoked"]
+    message: str
+    revokedAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminGdprRequestList(TypedDict):
+    data: list[AdminGdprRequest]
+    meta: AdminListMeta
+
+
+class AdminGdprRequestUpdateBody(TypedDict, closed=True):
+    status: NotRequired[Literal["pending", "processing", "declined", "approved", "revoked"]]
+    message: NotRequired[str]
+
+
+class AdminGdprProcessBody(TypedDict, closed=True):
+    message: NotRequired[str]
+
+
+class AdminGdprProcessResult(TypedDict):
+    requestId: int
+    customerId: int
+    type: Literal["update", "delete"]
+    status: str
+    customerDeleted: bool
+    processedAt: str
+    message: str
+
+
+class Data(TypedDict):
+    customer: dict[str, Any]
+    addresses: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    wishlist: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+
+
+class AdminGdprExport(TypedDict):
+    customerId: int
+    customerEmail: str
+    generatedAt: str
+    data: Data
+
+
 class AdminCustomerGroup(TypedDict):
     id: int
     code: str
