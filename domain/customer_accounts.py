@@ -14,16 +14,16 @@ from decimal import Decimal
 
 from peewee import IntegrityError, fn
 
-from domain.common import RequestContext, json_number
+from domain.common import RequestContext, iso, json_number
 from domain.customers import (
-    MAX_ADDRESSES, checked_region, clear_default, hasher, normalize_email, optional_text, random_secret,
+    MAX_ADDRESSES, checked_region, clear_default, digest, hasher, normalize_email, optional_text, random_secret,
     remove_address, revoke_tokens,
 )
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.mail import send_mail
 from domain.sales.cart_totals import compute_totals, product_names, unit_price
-from storage.customer_care_models import CustomerNote
-from storage.customer_models import Customer, CustomerAddress
+from storage.customer_care_models import CustomerImpersonation, CustomerNote
+from storage.customer_models import Customer, CustomerAddress, CustomerToken
 from storage.db import database
 from storage.models import Channel, Country, CustomerGroup, Product, ProductImage, utcnow
 from storage.sales_models import Cart, Invoice, Order, OrderItem
@@ -322,3 +322,27 @@ def change_customer_address(customer_id: int, address_id: int, body: dict) -> Cu
 def remove_customer_address(customer_id: int, address_id: int):
     owned_address(customer_id, address_id)
     remove_address(customer_id, address_id)
+
+
+# --- impersonation ---------------------------------------------------------------------------------
+
+IMPERSONATION_LIFETIME = datetime.timedelta(hours=1)
+
+
+def impersonate(customer_id: int, admin_id: int) -> dict:
+    """A customer token for an admin acting as the customer: one hour, named `admin-impersonate:<admin>`
+    (so the customer's tokens show who holds it), recorded with the admin, the customer and the token.
+    The plain token is in this answer only."""
+    customer = find_customer(customer_id)
+    if not customer.status or customer.is_suspended:
+        raise ApiError(400, "An inactive or suspended customer cannot be impersonated.", "customer_inactive")
+    secret = random_secret()
+    expires_at = utcnow() + IMPERSONATION_LIFETIME
+    with database.atomic():
+        token = CustomerToken.create(customer=customer.id, name=f"admin-impersonate:{admin_id}",
+                                     token_hash=digest(secret), expires_at=expires_at)
+        CustomerImpersonation.create(admin_id=admin_id, customer_id=customer.id, token_id=token.id,
+                                     expires_at=expires_at)
+    return {"token": f"{token.id}|{secret}", "customerId": customer.id, "customerEmail": customer.email,
+            "customerName": f"{customer.first_name} {customer.last_name}".strip(),
+            "impersonatedByAdminId": admin_id, "expiresAt": iso(expires_at)}

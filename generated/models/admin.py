@@ -949,6 +949,15 @@ class AdminCustomerGroupUpdateBody(TypedDict, closed=True):
     is_user_defined: NotRequired[Literal[0, 1]]
 
 
+class AdminCustomerImpersonation(TypedDict):
+    token: str
+    customerId: int
+    customerEmail: str
+    customerName: str
+    impersonatedByAdminId: int
+    expiresAt: str
+
+
 class Image(TypedDict):
     id: NotRequired[int]
     path: NotRequired[str]
