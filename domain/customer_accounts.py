@@ -9,6 +9,7 @@ name and email they were placed with (the order's own copy), reviews stay withou
 account. A deactivated customer's tokens stop working at once (every token check reads the status).
 """
 import datetime
+import re
 import secrets
 from decimal import Decimal
 
@@ -32,7 +33,15 @@ from storage.wishlist_models import WishlistItem
 ACTIVE_ORDER_STATUSES = ("pending", "processing")
 ACTIVE_ORDERS = "Customer has active orders"
 RECENT_ITEMS = 5
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 TEXT_COLUMNS = ("first_name", "last_name")
+
+
+def calendar_day(value) -> datetime.date:
+    """A YYYY-MM-DD date (ValueError otherwise)."""
+    if not isinstance(value, str) or not DAY.fullmatch(value):
+        raise ValueError("not a YYYY-MM-DD date")
+    return datetime.date.fromisoformat(value)
 
 
 def find_customer(customer_id: int) -> Customer:

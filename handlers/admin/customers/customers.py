@@ -10,6 +10,7 @@ import datetime
 from domain.access import caller_id, created
 from domain.common import Page, RequestContext, Window, iso
 from domain import customer_accounts as accounts
+from domain.customer_accounts import calendar_day
 from handlers.admin.crud import AdminResource, Refusal, exact, partial, refuse_nul
 from storage.customer_models import Customer
 from storage.models import CustomerGroup
@@ -23,19 +24,13 @@ def name_filter(value):
             | (Customer.first_name.concat(" ").concat(Customer.last_name)).contains(text))
 
 
-def day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError("not a date") from None
-
 
 def created_from(value):
-    return Customer.created_at >= datetime.datetime.combine(day(value), datetime.time.min)
+    return Customer.created_at >= datetime.datetime.combine(calendar_day(value), datetime.time.min)
 
 
 def created_to(value):
-    return Customer.created_at <= datetime.datetime.combine(day(value), datetime.time.max)
+    return Customer.created_at <= datetime.datetime.combine(calendar_day(value), datetime.time.max)
 
 
 def customer_documents(rows: list, context: RequestContext) -> list[dict]:
@@ -68,8 +63,8 @@ customers = AdminResource(
     filters={"name": name_filter, "email": partial(Customer.email), "phone": partial(Customer.phone),
              "customer_group_id": exact(Customer.customer_group), "status": lambda value: Customer.status == bool(value),
              "channel_id": exact(Customer.channel),
-             "date_of_birth_from": lambda value: Customer.date_of_birth >= day(value),
-             "date_of_birth_to": lambda value: Customer.date_of_birth <= day(value),
+             "date_of_birth_from": lambda value: Customer.date_of_birth >= calendar_day(value),
+             "date_of_birth_to": lambda value: Customer.date_of_birth <= calendar_day(value),
              "created_at_from": created_from, "created_at_to": created_to},
     sorts={"id": Customer.id, "email": Customer.email, "first_name": Customer.first_name},
     default_order="desc", refuse_delete=refuse_customer_delete, skip_refused=True,

@@ -6,16 +6,11 @@ import datetime
 
 from domain import gdpr
 from domain.common import RequestContext, iso
+from domain.customer_accounts import calendar_day
 from handlers.admin.crud import AdminResource, exact, partial, refuse_nul
 from storage.customer_care_models import GdprDataRequest
 from storage.customer_models import Customer
 
-
-def day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError("not a date") from None
 
 
 def customer_name_filter(value):
@@ -42,9 +37,9 @@ requests = AdminResource(
              "customer_id": exact(GdprDataRequest.customer_id), "email": partial(GdprDataRequest.email),
              "customer_name": customer_name_filter,
              "created_at_from": lambda value: GdprDataRequest.created_at >= datetime.datetime.combine(
-                 day(value), datetime.time.min),
+                 calendar_day(value), datetime.time.min),
              "created_at_to": lambda value: GdprDataRequest.created_at <= datetime.datetime.combine(
-                 day(value), datetime.time.max)},
+                 calendar_day(value), datetime.time.max)},
     sorts={"id": GdprDataRequest.id, "status": GdprDataRequest.status, "type": GdprDataRequest.type,
            "created_at": GdprDataRequest.created_at},
     default_order="desc", messages={"deleted": "GDPR request deleted."},

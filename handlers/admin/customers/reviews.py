@@ -10,6 +10,7 @@ import datetime
 from domain import reviews as moderation
 from domain.sales.cart_totals import product_names
 from domain.common import RequestContext, iso
+from domain.customer_accounts import calendar_day
 from handlers.admin.crud import AdminResource, exact, refuse_nul
 from storage.content_models import ProductReview
 from storage.customer_models import Customer
@@ -18,12 +19,6 @@ from storage.models import Product
 
 ADMIN_STATUS = {"rejected": "disapproved"}
 
-
-def day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError("not a date") from None
 
 
 def review_documents(rows: list, context: RequestContext) -> list[dict]:
@@ -53,9 +48,9 @@ reviews = AdminResource(
              "rating": exact(ProductReview.rating), "product_id": exact(ProductReview.product),
              "customer_id": exact(ProductReview.customer),
              "created_at_from": lambda value: ProductReview.created_at >= datetime.datetime.combine(
-                 day(value), datetime.time.min),
+                 calendar_day(value), datetime.time.min),
              "created_at_to": lambda value: ProductReview.created_at <= datetime.datetime.combine(
-                 day(value), datetime.time.max)},
+                 calendar_day(value), datetime.time.max)},
     sorts={"id": ProductReview.id, "rating": ProductReview.rating, "created_at": ProductReview.created_at},
     default_order="desc", skip_refused=True,
     messages={"deleted": "Review deleted.", "mass_deleted": "Reviews deleted."},
