@@ -16,6 +16,7 @@ from storage.db import database
 from storage.sales_models import Order
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.customer_fixtures import PASSWORD, login, register
+from tests.helpers import list_statement_counts
 from tests.order_fixtures import Line, create_order, make_product, payment_config
 
 BASE = "/api/admin/customers"
@@ -261,3 +262,9 @@ def test_graphql_mass_delete_skips_active_orders(admin_client, admin_graphql):
     assert result["createAdminCustomerMassDelete"]["adminCustomerMassDelete"] == {
         "deleted": [free["id"]], "skipped": [{"id": busy["id"], "reason": "Customer has active orders"}],
         "message": "Customers processed."}
+
+
+def test_list_statement_count_does_not_grow_with_the_page(admin_client):
+    new_customer(admin_client, customer_group_id=3)
+    counts = list_statement_counts(admin_client, BASE, sizes=(1, 50))
+    assert counts[0] == counts[1]

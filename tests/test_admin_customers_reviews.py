@@ -8,6 +8,7 @@ from storage.db import database
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.checkout_fixtures import plain_simple_products
 from tests.customer_fixtures import customer, other_customer  # noqa: F401 (fixtures)
+from tests.helpers import list_statement_counts
 
 BASE = "/api/admin/customers/reviews"
 BODY = {"title": "Warm and light", "comment": "Kept me warm on every hike.", "rating": 5}
@@ -122,3 +123,10 @@ def test_graphql_moderation(admin_graphql, client, customer, product_id):
     deleted = admin_graphql("""mutation($input: deleteAdminCustomerReviewInput!) {
         deleteAdminCustomerReview(input: $input) { adminCustomerReview { id } } }""", {"input": {"id": iri}})["data"]
     assert deleted["deleteAdminCustomerReview"]["adminCustomerReview"] is None
+
+
+def test_list_statement_count_does_not_grow_with_the_page(admin_client, client, customer, other_customer, product_id):
+    write(client, product_id, customer)
+    write(client, product_id, other_customer)
+    counts = list_statement_counts(admin_client, BASE, sizes=(1, 50))
+    assert counts[0] == counts[1]

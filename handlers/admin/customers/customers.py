@@ -34,9 +34,9 @@ def created_to(value):
 
 
 def customer_documents(rows: list, context: RequestContext) -> list[dict]:
-    group_ids = {row.customer_group_id for row in rows if row.customer_group_id}
+    group_ids = sorted({row.customer_group_id for row in rows if row.customer_group_id})  # one query per page
     groups = dict(CustomerGroup.select(CustomerGroup.id, CustomerGroup.name)
-                  .where(CustomerGroup.id.in_(list(group_ids))).tuples()) if group_ids else {}
+                  .where(CustomerGroup.id.in_(group_ids)).tuples())
     return [{
         "id": row.id, "firstName": row.first_name, "lastName": row.last_name,
         "name": f"{row.first_name} {row.last_name}".strip(), "email": row.email, "phone": row.phone,

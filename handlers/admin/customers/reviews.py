@@ -26,9 +26,8 @@ def review_documents(rows: list, context: RequestContext) -> list[dict]:
     skus = dict(Product.select(Product.id, Product.sku).where(Product.id.in_(list(product_ids))).tuples()) \
         if product_ids else {}
     names = product_names(context, product_ids)
-    customer_ids = {row.customer_id for row in rows if row.customer_id}
-    emails = dict(Customer.select(Customer.id, Customer.email).where(Customer.id.in_(list(customer_ids))).tuples()) \
-        if customer_ids else {}
+    customer_ids = [row.customer_id for row in rows if row.customer_id]  # one query per page, guests or not
+    emails = dict(Customer.select(Customer.id, Customer.email).where(Customer.id.in_(customer_ids)).tuples())
     return [{"id": row.id, "title": row.title, "comment": row.comment, "rating": row.rating,
              "status": ADMIN_STATUS.get(row.status, row.status), "productId": row.product_id,
              "productSku": skus.get(row.product_id), "productName": names.get(row.product_id),
