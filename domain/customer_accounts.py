@@ -100,10 +100,10 @@ def account_values(body: dict, current: Customer | None) -> dict:
 
 
 def birth_date(value, errors: dict):
-    if value in (None, ""):
+    if value is None:
         return None
     try:
-        parsed = datetime.date.fromisoformat(value)
+        parsed = calendar_day(value)
     except ValueError:
         parsed = None
     if parsed is None or not datetime.date(1900, 1, 1) <= parsed < datetime.date.today():
