@@ -26,6 +26,7 @@ GUEST_REVIEW = "catalog.products.review.guest_review"
 AUTO_APPROVE = "catalog.products.review.auto_approve"
 STATUS_CODES = {0: "pending", 1: "approved", 2: "rejected"}  # the GraphQL mutation pages' integer form
 STATUS_NUMBERS = {name: number for number, name in STATUS_CODES.items()}
+STATUS_ALIASES = {"disapproved": "rejected"}  # the admin pages' word for a rejected review
 CONTENT_FIELDS = ("title", "comment", "rating")
 
 
@@ -60,7 +61,7 @@ def status_name(value) -> str | None:
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         name = STATUS_CODES.get(int(value))
     else:
-        name = value if value in REVIEW_STATUSES else None
+        name = value if value in REVIEW_STATUSES else STATUS_ALIASES.get(value)
     if name is None:
         raise Unprocessable({"status": ["Must be pending, approved or rejected (or 0, 1, 2)."]})
     return name
@@ -191,6 +192,16 @@ def set_review_status(review_id: int, status) -> ProductReview:
     review.updated_at = utcnow()
     review.save()
     return review
+
+
+def set_statuses(review_ids: list[int], status) -> list[int]:
+    """Moderation of several reviews at once; returns the ids that exist (unknown ids are skipped)."""
+    name = status_name(status)
+    ids = [row.id for row in ProductReview.select(ProductReview.id)
+           .where(ProductReview.id.in_(sorted(set(review_ids)))).order_by(ProductReview.id)]
+    if ids:
+        ProductReview.update(status=name, updated_at=utcnow()).where(ProductReview.id.in_(ids)).execute()
+    return ids
 
 
 def visible_review(context: RequestContext, review_id: int) -> ProductReview:

@@ -4,8 +4,8 @@ from pathlib import Path
 from playhouse.migrations import Runner
 
 from storage import (
-    admin_models, admin_sales_models, content_models, customer_models, models, promotion_models, sales_models,
-    search_models, wishlist_models,
+    admin_models, admin_sales_models, content_models, customer_care_models, customer_models, models,
+    promotion_models, sales_models, search_models, wishlist_models,
 )
 from storage.db import database
 
@@ -24,4 +24,4 @@ def all_models() -> list:
     """Every model of the application (catalog, customers, admin, sales, content, wishlists), for schema checks."""
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
             *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS,
-            *admin_sales_models.MODELS]
+            *admin_sales_models.MODELS, *customer_care_models.MODELS]

@@ -22,8 +22,9 @@ from storage.models import (
 )
 from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attributes
 from storage.seed_content import seed_content
-from storage.seed_promotions import seed_promotions
+from storage.seed_customers import seed_customers
 from storage.seed_product_types import seed_product_types
+from storage.seed_promotions import seed_promotions
 from storage.seed_search import seed_search
 
 BATCH = 500
@@ -346,6 +347,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_sales()
         seed_content()
         seed_promotions()
+        seed_customers()
     seed_search(show_progress)
 
 

@@ -862,6 +862,318 @@ class AdminConfigurationMenu(TypedDict):
     tree: list[AdminConfigurationNode]
 
 
+class AdminCustomerAddress(TypedDict):
+    id: int
+    customerId: int
+    addressType: str
+    firstName: str
+    lastName: str
+    companyName: str | None
+    vatId: str | None
+    address: str
+    city: str
+    state: str | None
+    country: str
+    postcode: str
+    email: str
+    phone: str
+    defaultAddress: bool
+    createdAt: str | None
+
+
+class AdminCustomerAddressList(TypedDict):
+    data: list[AdminCustomerAddress]
+    meta: AdminListMeta
+
+
+AddressItem: TypeAlias = str
+
+
+class AdminCustomerAddressCreateBody(TypedDict, closed=True):
+    first_name: str
+    last_name: str
+    company_name: NotRequired[str | None]
+    vat_id: NotRequired[str | None]
+    address: str | list[AddressItem]
+    address2: NotRequired[str | None]
+    city: str
+    state: NotRequired[str | None]
+    country: str
+    postcode: str
+    phone: str
+    email: NotRequired[str]
+    default_address: NotRequired[bool]
+
+
+class AdminCustomerAddressUpdateBody(TypedDict, closed=True):
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    company_name: NotRequired[str | None]
+    vat_id: NotRequired[str | None]
+    address: NotRequired[str | list[AddressItem]]
+    address2: NotRequired[str | None]
+    city: NotRequired[str]
+    state: NotRequired[str | None]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    phone: NotRequired[str]
+    email: NotRequired[str]
+    default_address: NotRequired[bool]
+
+
+class AdminCustomer(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    name: str
+    email: str
+    phone: str | None
+    gender: Literal["Male", "Female", "Other"] | None
+    dateOfBirth: str | None
+    customerGroupId: int | None
+    customerGroupName: str | None
+    channelId: int | None
+    status: Literal[0, 1]
+    subscribedToNewsLetter: bool
+    isVerified: Literal[0, 1]
+    isSuspended: Literal[0, 1]
+    totalAddresses: int | None
+    totalOrders: int | None
+    totalAmountSpent: float | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCustomerList(TypedDict):
+    data: list[AdminCustomer]
+    meta: AdminListMeta
+
+
+class AdminCustomerCreateBody(TypedDict, closed=True):
+    first_name: str
+    last_name: str
+    email: str
+    phone: NotRequired[str | None]
+    gender: NotRequired[Literal["Male", "Female", "Other"] | None]
+    date_of_birth: NotRequired[str | None]
+    customer_group_id: int
+    channel_id: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    subscribed_to_news_letter: NotRequired[bool]
+    send_password: NotRequired[bool]
+    password: NotRequired[str]
+
+
+class AdminCustomerUpdateBody(TypedDict, closed=True):
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str | None]
+    gender: NotRequired[Literal["Male", "Female", "Other"] | None]
+    date_of_birth: NotRequired[str | None]
+    customer_group_id: NotRequired[int]
+    channel_id: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    subscribed_to_news_letter: NotRequired[bool]
+    send_password: NotRequired[bool]
+    password: NotRequired[str]
+
+
+class AdminCustomerNoteBody(TypedDict, closed=True):
+    note: str
+    customer_notified: NotRequired[bool]
+
+
+class AdminCustomerNote(TypedDict):
+    id: int
+    customerId: int
+    note: str
+    customerNotified: bool
+    createdAt: str | None
+
+
+class AdminCustomerCartItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    type: str
+    name: str
+    quantity: int
+    price: float
+    formattedPrice: str
+    total: float
+    formattedTotal: str
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerCartItemList(TypedDict):
+    data: list[AdminCustomerCartItem]
+    meta: AdminListMeta
+
+
+class AdminCustomerWishlistItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    name: str | None
+    price: float
+    formattedPrice: str
+    productImage: str | None
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerWishlistItemList(TypedDict):
+    data: list[AdminCustomerWishlistItem]
+    meta: AdminListMeta
+
+
+class AdminCustomerRecentOrderItem(TypedDict):
+    id: int
+    productId: int
+    sku: str
+    type: str
+    name: str
+    price: float
+    formattedPrice: str
+    productImage: str | None
+    additional: dict[str, Any] | None
+
+
+class AdminCustomerRecentOrderItemList(TypedDict):
+    data: list[AdminCustomerRecentOrderItem]
+    meta: AdminListMeta
+
+
+class AdminGdprRequest(TypedDict):
+    id: int
+    customerId: int
+    customerName: str | None
+    email: str
+    type: Literal["update", "delete"]
+    status: Literal["pending", "processing", "declined", "approved", "revoked"]
+    message: str
+    revokedAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminGdprRequestList(TypedDict):
+    data: list[AdminGdprRequest]
+    meta: AdminListMeta
+
+
+class AdminGdprRequestUpdateBody(TypedDict, closed=True):
+    status: NotRequired[Literal["pending", "processing", "declined", "approved", "revoked"]]
+    message: NotRequired[str]
+
+
+class AdminGdprProcessBody(TypedDict, closed=True):
+    message: NotRequired[str]
+
+
+class AdminGdprProcessResult(TypedDict):
+    requestId: int
+    customerId: int
+    type: Literal["update", "delete"]
+    status: str
+    customerDeleted: bool
+    processedAt: str
+    message: str
+
+
+class Data(TypedDict):
+    customer: dict[str, Any]
+    addresses: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    wishlist: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+
+
+class AdminGdprExport(TypedDict):
+    customerId: int
+    customerEmail: str
+    generatedAt: str
+    data: Data
+
+
+class AdminCustomerGroup(TypedDict):
+    id: int
+    code: str
+    name: str
+    isUserDefined: Literal[0, 1]
+    customersCount: int | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminCustomerGroupList(TypedDict):
+    data: list[AdminCustomerGroup]
+    meta: AdminListMeta
+
+
+class AdminCustomerGroupCreateBody(TypedDict, closed=True):
+    code: str
+    name: str
+
+
+class AdminCustomerGroupUpdateBody(TypedDict, closed=True):
+    code: NotRequired[str]
+    name: NotRequired[str]
+    is_user_defined: NotRequired[Literal[0, 1]]
+
+
+class AdminCustomerImpersonation(TypedDict):
+    token: str
+    customerId: int
+    customerEmail: str
+    customerName: str
+    impersonatedByAdminId: int
+    expiresAt: str
+
+
+class Image(TypedDict):
+    id: NotRequired[int]
+    path: NotRequired[str]
+    url: NotRequired[str]
+
+
+class AdminCustomerReview(TypedDict):
+    id: int
+    title: str
+    comment: str
+    rating: int
+    status: Literal["pending", "approved", "disapproved"]
+    productId: int
+    productSku: str | None
+    productName: str | None
+    customerId: int | None
+    customerName: str | None
+    customerEmail: str | None
+    images: list[Image] | None
+    createdAt: str | None
+
+
+class AdminCustomerReviewList(TypedDict):
+    data: list[AdminCustomerReview]
+    meta: AdminListMeta
+
+
+class AdminReviewUpdateBody(TypedDict):
+    status: Literal["pending", "approved", "disapproved", "rejected"]
+
+
+class AdminReviewMassUpdateStatusBody(TypedDict, closed=True):
+    indices: list[Indice]
+    value: Literal["pending", "approved", "disapproved", "rejected"]
+
+
+class AdminReviewMassUpdateStatusResult(TypedDict):
+    updated: list[int]
+    value: str
+    message: str
+
+
 class AdminDashboardStats(TypedDict):
     type: str
     dateRange: str | None
@@ -1332,9 +1644,6 @@ class AdminCartRemoveItemBody(TypedDict, closed=True):
 
 class AdminCartCouponBody(TypedDict, closed=True):
     code: str
-
-
-AddressItem: TypeAlias = str
 
 
 class AdminCartAddressInput(TypedDict, closed=True):
