@@ -3,7 +3,9 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
-from storage import admin_models, content_models, customer_models, models, sales_models, wishlist_models
+from storage import (
+    admin_models, booking_models, content_models, customer_models, models, sales_models, wishlist_models,
+)
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -18,6 +20,7 @@ def migrate() -> list[str]:
 
 
 def all_models() -> list:
-    """Every model of the application (catalog, customers, admin, sales, content, wishlists), for schema checks."""
+    """Every model of the application (catalog, customers, admin, sales, content, wishlists, newsletter
+    and booking), for schema checks."""
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
-            *content_models.MODELS, *wishlist_models.MODELS]
+            *content_models.MODELS, *wishlist_models.MODELS, *booking_models.MODELS]

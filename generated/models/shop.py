@@ -821,6 +821,25 @@ class Locale(TypedDict):
     logoUrl: str | None
 
 
+class NewsletterSubscriptionInput(TypedDict):
+    email: str
+
+
+class NewsletterTokenInput(TypedDict):
+    token: str
+
+
+class NewsletterSubscription(TypedDict):
+    id: int
+    email: str
+    isSubscribed: bool
+    isConfirmed: bool
+    channelId: int
+    customerId: int | None
+    createdAt: str
+    message: str
+
+
 CustomerOrderStatus: TypeAlias = Literal["pending", "pending_payment", "processing", "completed", "canceled", "closed", "fraud"]
 
 
