@@ -290,8 +290,8 @@ def graphql_read_cart(context: RequestContext, input: dict) -> dict:
 
 
 def graphql_add_product_in_cart(context: RequestContext, input: dict) -> dict:
-    """The input's AddProductInCartInput fields are checked by the bridge; booking fields are ignored."""
-    body = {key: value for key, value in input.items() if key not in ("booking", "bookingNote", "isBuyNow")}
+    """The input's AddProductInCartInput fields are checked by the bridge; `isBuyNow` is ignored."""
+    body = {key: value for key, value in input.items() if key != "isBuyNow"}
     with database.atomic():
         cart = current_cart(context, create=True)
         add_product(context, cart, body)
