@@ -14,7 +14,7 @@ from domain.booking.cart import ticket_price
 from domain.booking.schedule import label
 from domain.catalog.visibility import enabled_in_channel
 from domain.common import Page, RequestContext, Window, iso, json_number, paginate
-from domain.errors import NotFound
+from domain.errors import InvalidRequest, NotFound
 from storage.booking_models import BookingEventTicket, BookingProduct, BookingSlotConfig
 from storage.models import Product
 
@@ -155,8 +155,11 @@ def get_booking_product(context: RequestContext, id: int) -> dict:
 
 
 def list_booking_slots(context: RequestContext, id: int, date, graphql: bool = False) -> list[dict]:
+    try:
+        day = date if isinstance(date, Date) else Date.fromisoformat(str(date))
+    except ValueError:
+        raise InvalidRequest({"date": ["The date must be a date (YYYY-MM-DD)."]}) from None
     row = require_booking_product(context, id)
-    day = date if isinstance(date, Date) else Date.fromisoformat(str(date))
     groups = slots_for_date(row, day, channel_zone(context.channel_id))
     if row.type == "rental":
         return [{"slotId": None if graphql else str(number),
