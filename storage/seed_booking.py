@@ -6,12 +6,12 @@ a date are known in advance; find the products by SKU. None manages stock: place
   BOOK-APPOINTMENT   appointment, 45 min + 15 min break, every day 10:00-13:00 and 14:00-16:00
                      (10:00, 11:00, 12:00, 14:00, 15:00); 1 place per slot; price 55.00
   BOOK-EVENT         event, 2031-05-01 18:00-23:00 UTC; tickets "Standard Ticket" 120.00 (special
-                     115.00 until 2031-04-01), 100 places, and "VIP Access Ticket" 240.00, 10 places
+                     115.00 from 2026-01-01 until 2031-04-01), 100 places, and "VIP Access Ticket" 240.00, 10 places
   BOOK-RENTAL-DAILY  rental, daily, 15.00 a day; 50 items
   BOOK-RENTAL-HOURLY rental, hourly, 20.00 an hour, every day 10:00-12:00 and 14:00-16:00; 3 items
   BOOK-TABLE         table, 45 min + 15 min break, Mon-Thu 12:00-14:00, Fri 12:00-14:00 and 19:00-21:00,
                      none within 60 minutes of now; 10 places per slot, 4 guests per table; price 195.00
-Every product but the event is available every week (no booking window).
+Every product is bookable from 2026-01-01 to 2035-12-31 (UTC); the event takes place within that window.
 """
 import datetime
 from decimal import Decimal
@@ -50,6 +50,7 @@ BOOKINGS = {
                     "slots": {"1": LUNCH, "2": LUNCH, "3": LUNCH, "4": LUNCH,
                               "5": LUNCH + [{"from": "19:00", "to": "21:00"}]}}),
 }
+WINDOW = (datetime.datetime(2026, 1, 1), datetime.datetime(2035, 12, 31, 23, 59))
 EVENT_FROM = datetime.datetime(2031, 5, 1, 18, 0)
 EVENT_TO = datetime.datetime(2031, 5, 1, 23, 0)
 TICKETS = [("Standard Ticket", "General admission.", "120.00", 100, "115.00"),
@@ -68,13 +69,14 @@ def seed_booking():
             event = kind == "event"
             booking_product = BookingProduct.create(
                 product=product, type=kind, qty=qty, location="Noida, Uttar Pradesh", show_location=event,
-                available_every_week=None if event else True, available_from=EVENT_FROM if event else None,
-                available_to=EVENT_TO if event else None, created_at=CREATED_AT, updated_at=CREATED_AT)
+                available_every_week=None if event else False, available_from=EVENT_FROM if event else WINDOW[0],
+                available_to=EVENT_TO if event else WINDOW[1], created_at=CREATED_AT, updated_at=CREATED_AT)
             if event:
                 for order, (name, description, ticket_price, places, special) in enumerate(TICKETS):
                     BookingEventTicket.create(
                         booking_product=booking_product, name=name, description=description,
                         price=Decimal(ticket_price), qty=places, special_price=special and Decimal(special),
+                        special_price_from=WINDOW[0] if special else None,
                         special_price_to=datetime.datetime(2031, 4, 1) if special else None, sort_order=order)
             else:
                 BookingSlotConfig.create(booking_product=booking_product, kind=kind, **config)

@@ -66,6 +66,7 @@ def test_slot_lists_of_every_type_on_fixed_dates(booking):
         ("10:00", "10:45", 1), ("11:00", "11:45", 1), ("12:00", "12:45", 1), ("14:00", "14:45", 1),
         ("15:00", "15:45", 1)]
     assert flat(slots_on(booking, "BOOK-APPOINTMENT", SUNDAY)) == flat(slots_on(booking, "BOOK-APPOINTMENT", MONDAY))
+    assert slots_on(booking, "BOOK-APPOINTMENT", datetime.date(2036, 1, 7)) == []  # after the booking window
     assert flat(slots_on(booking, "BOOK-TABLE", MONDAY)) == [("12:00", "12:45", 10), ("13:00", "13:45", 10)]
     assert flat(slots_on(booking, "BOOK-TABLE", FRIDAY)) == [
         ("12:00", "12:45", 10), ("13:00", "13:45", 10), ("19:00", "19:45", 10), ("20:00", "20:45", 10)]
@@ -149,7 +150,8 @@ def test_slots_in_another_channel_timezone(client, booking):
 def test_booking_documents(client, graphql, booking):
     product_id, row = booking["BOOK-RENTAL-HOURLY"]
     [listed] = client.get(f"/api/shop/products/{product_id}/booking-products").json()
-    assert (listed["id"], listed["type"], listed["qty"], listed["availableEveryWeek"]) == (row.id, "rental", 3, 1)
+    assert (listed["id"], listed["type"], listed["qty"], listed["availableEveryWeek"]) == (row.id, "rental", 3, 0)
+    assert (listed["availableFrom"], listed["availableTo"]) == ("2026-01-01T00:00:00+00:00", "2035-12-31T23:59:00+00:00")
     assert listed["rentalSlot"].startswith("/api/shop/booking_product_rental_slots/") and listed["defaultSlot"] is None
     assert client.get(f"/api/shop/booking-products/{row.id}").json() == listed
     config = client.get(listed["rentalSlot"]).json()
