@@ -17,6 +17,7 @@ from storage.models import Channel, Product
 from storage.sales_models import OrderItem
 from tests.cart_fixtures import add, new_guest_cart
 from tests.checkout_fixtures import place, ready_for_order
+from tests.helpers import list_statement_counts
 
 UTC = ZoneInfo("UTC")
 MONDAY, FRIDAY, SUNDAY = datetime.date(2030, 6, 3), datetime.date(2030, 6, 7), datetime.date(2030, 6, 2)
@@ -177,6 +178,19 @@ def test_booking_documents(client, graphql, booking):
     assert [edge["node"]["translation"]["name"] for edge in booked["eventTickets"]["edges"]] == [
         "Standard Ticket", "VIP Access Ticket"]
     assert client.get("/api/shop/products/1/booking-products").json() == []
+
+
+def test_booking_documents_cost_the_same_statements_per_page(client, graphql):
+    counts = list_statement_counts(client, "/api/shop/products?type=booking", sizes=(1, 6))
+    assert counts[0] == counts[1], counts
+    page = client.get("/api/shop/products", params={"type": "booking", "per_page": 6}).json()
+    assert sorted(product["bookingType"] for product in page) == [
+        "appointment", "default", "event", "rental", "rental", "table"]
+    query = """{ products(first: %d, filter: "{\\"type\\": \\"booking\\"}") { edges { node { sku
+        bookingProducts { edges { node { type defaultSlot { bookingType } tableSlot { guestLimit } } } } } } } }"""
+    nodes = [edge["node"] for edge in graphql(query % 6)["data"]["products"]["edges"]]
+    table = next(node for node in nodes if node["sku"] == "BOOK-TABLE")
+    assert table["bookingProducts"]["edges"][0]["node"]["tableSlot"] == {"guestLimit": 4}
 
 
 # --- the cart and the order -----------------------------------------------------------------------

@@ -222,7 +222,9 @@ def booking_unit_price(item, book) -> tuple[Decimal, list]:
     if booking.get("type") == "rental":
         config = BookingSlotConfig.get_or_none(BookingSlotConfig.booking_product == booking["booking_product_id"])
         units = len(booking.get("cells") or [])
-        rate = (config.daily_price if booking.get("renting_type") == "daily" else config.hourly_price) if config else None
+        if config is None:
+            return Decimal(0), options
+        rate = config.daily_price if booking.get("renting_type") == "daily" else config.hourly_price
         return round_money((rate or Decimal(0)) * units), options
     return book.unit_price(item.product_id, item.quantity), options
 

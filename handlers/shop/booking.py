@@ -55,6 +55,8 @@ def slot_config_document(config: BookingSlotConfig) -> dict:
 def ticket_document(ticket: BookingEventTicket, context: RequestContext, inline: bool = False) -> dict:
     money = context.currency
     translation = {"locale": context.fallback_locale, "name": ticket.name, "description": ticket.description}
+    if not inline:
+        translation = f"/api/booking_product_event_ticket_translations/{ticket.id}"
     special = ticket_price(ticket)
     special = special if special != ticket.price else None
     return {"id": ticket.id, "bookingProductId": ticket.booking_product_id, "name": ticket.name,
@@ -63,8 +65,7 @@ def ticket_document(ticket: BookingEventTicket, context: RequestContext, inline:
             "specialPriceFrom": iso(ticket.special_price_from), "specialPriceTo": iso(ticket.special_price_to),
             "formattedPrice": money.format(ticket.price),
             "formattedSpecialPrice": money.format(special),
-            "translation": translation if inline else f"/api/booking_product_event_ticket_translations/{ticket.id}",
-            "translations": [translation] if inline else [f"/api/booking_product_event_ticket_translations/{ticket.id}"]}
+            "translation": translation, "translations": [translation]}
 
 
 def booking_document(row: BookingProduct, config: BookingSlotConfig | None, tickets: list, context,
@@ -92,10 +93,8 @@ def booking_document(row: BookingProduct, config: BookingSlotConfig | None, tick
 def booking_documents(product_ids, context, inline: bool) -> dict[int, list[dict]]:
     """{product id: [booking documents]} in three statements."""
     rows = list(BookingProduct.select().where(BookingProduct.product.in_(list(product_ids)))
-                .order_by(BookingProduct.product, BookingProduct.id)) if product_ids else []
-    if not rows:
-        return {}
-    keys = [row.id for row in rows]
+                .order_by(BookingProduct.product, BookingProduct.id))
+    keys = [row.id for row in rows] or [0]
     configs = {config.booking_product_id: config
                for config in BookingSlotConfig.select().where(BookingSlotConfig.booking_product.in_(keys))}
     tickets: dict[int, list] = {}
@@ -110,14 +109,13 @@ def booking_documents(product_ids, context, inline: bool) -> dict[int, list[dict
 
 
 def fill_booking(by_id: dict, context: RequestContext, fields: frozenset):
-    """`bookingType` of booking products (always) and `bookingProducts` (when asked) on product documents."""
-    booking_ids = [pid for pid, document in by_id.items() if document.get("type") == "booking"]
+    """`bookingType` of booking products (always) and `bookingProducts` (when asked) on product documents:
+    one statement per page, three with `bookingProducts`, whatever the page holds."""
+    booking_ids = [pid for pid, document in by_id.items() if document.get("type") == "booking"] or [0]
     wanted = "bookingProducts" in fields
     if wanted:
         for document in by_id.values():
             document["bookingProducts"] = []
-    if not booking_ids:
-        return
     if not wanted:
         types = dict(BookingProduct.select(BookingProduct.product, BookingProduct.type)
                      .where(BookingProduct.product.in_(booking_ids)).order_by(BookingProduct.id.desc()).tuples())
