@@ -17,6 +17,7 @@ from storage.models import Channel, Product
 from storage.sales_models import OrderItem
 from tests.cart_fixtures import add, new_guest_cart
 from tests.checkout_fixtures import place, ready_for_order
+from tests.customer_fixtures import register
 from tests.helpers import list_statement_counts
 
 UTC = ZoneInfo("UTC")
@@ -323,3 +324,29 @@ def test_placement_refuses_a_slot_booked_meanwhile(client, booking):
     with database.connection_context():
         assert BookingCapacity.get(BookingCapacity.booking_product == row.id).booked == 1
         assert Booking.select().count() == 1
+
+
+def test_canceling_the_order_gives_the_places_back(client, graphql, booking):
+    customer = register(client, "booker")
+    product_id, row = booking["BOOK-RENTAL-HOURLY"]
+    answer = add(client, customer["headers"], productId=product_id, quantity=3,
+                 booking={"renting_type": "hourly", "date": "2030-06-12", "slot": "02:00 PM - 04:00 PM"})
+    assert answer.status_code == 200, answer.text
+    assert line_of(answer.json(), product_id)[0]["total"] == 120  # 2 hours x 20.00, 3 kayaks
+    ready_for_order(client, customer["headers"], shipping=None)
+    placed = place(client, customer["headers"])
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["data"]["order"]["id"]
+    params = {"id": row.id, "date": "2030-06-12"}
+    assert [group["time"] for group in client.get("/api/shop/booking-slots", params=params).json()] == [
+        "10:00 AM - 12:00 PM"]  # both afternoon hours are fully booked
+    result = graphql("""mutation($orderId: Int!) { createCancelOrder(input: {orderId: $orderId}) {
+        cancelOrder { success status } } }""", {"orderId": order_id}, customer["headers"])
+    assert result["data"]["createCancelOrder"]["cancelOrder"] == {"success": True, "status": "canceled"}
+    with database.connection_context():
+        cells = sorted((cell.starts_at, cell.booked) for cell in
+                       BookingCapacity.select().where(BookingCapacity.booking_product == row.id))
+        assert Booking.get(Booking.order == order_id).qty == 0
+    assert cells == [(unix(2030, 6, 12, 14), 0), (unix(2030, 6, 12, 15), 0)]
+    afternoon = client.get("/api/shop/booking-slots", params=params).json()[1]
+    assert [slot["qty"] for slot in afternoon["slots"]] == ["3", "3"]

@@ -58,3 +58,20 @@ def take(booking_product: BookingProduct, ticket: int, start: int, end: int, pla
     taken = (BookingCapacity.update(booked=BookingCapacity.booked + places)
              .where(key, (BookingCapacity.booked + places) <= BookingCapacity.capacity).execute())
     return bool(taken)
+
+
+def release_bookings(canceled: dict[int, int]):
+    """Give back the places of canceled booking order lines ({order item id: canceled quantity}): each
+    cell of the line drops by that many places (never below zero) and the Booking keeps what remains."""
+    bookings = list(Booking.select().where(Booking.order_item.in_(list(canceled)), Booking.qty > 0))
+    if not bookings:
+        return
+    items = {item.id: item for item in OrderItem.select().where(OrderItem.id.in_([b.order_item_id for b in bookings]))}
+    for booking in bookings:
+        places = min(canceled[booking.order_item_id], booking.qty)
+        for ticket, start, end in (items[booking.order_item_id].additional or {}).get("booking", {}).get("cells", []):
+            (BookingCapacity.update(booked=BookingCapacity.booked - places)
+             .where(BookingCapacity.booking_product == booking.booking_product_id, BookingCapacity.ticket == ticket,
+                    BookingCapacity.starts_at == start, BookingCapacity.ends_at == end,
+                    BookingCapacity.booked >= places).execute())
+        Booking.update(qty=Booking.qty - places).where(Booking.id == booking.id).execute()
