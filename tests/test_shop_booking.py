@@ -350,3 +350,22 @@ def test_canceling_the_order_gives_the_places_back(client, graphql, booking):
     assert cells == [(unix(2030, 6, 12, 14), 0), (unix(2030, 6, 12, 15), 0)]
     afternoon = client.get("/api/shop/booking-slots", params=params).json()[1]
     assert [slot["qty"] for slot in afternoon["slots"]] == ["3", "3"]
+
+
+def test_the_cart_never_asks_for_more_places_than_remain(client, booking):
+    cart = new_guest_cart(client)
+    product_id = booking["BOOK-RENTAL-HOURLY"][0]
+    slot = {"renting_type": "hourly", "date": "2030-06-13", "slot": "10:00 AM - 11:00 AM"}
+    assert add(client, cart["headers"], productId=product_id, quantity=2, booking=slot).status_code == 200
+    again = add(client, cart["headers"], productId=product_id, quantity=2, booking=slot)  # 4 of 3 kayaks
+    assert again.status_code == 422 and again.json()["error"] == "slot_not_available", again.text
+    assert again.json()["errors"] == {"quantity": ["Only 3 place(s) left for this booking; the cart asks for 4."]}
+    # another line on an overlapping hour counts too
+    longer = add(client, cart["headers"], productId=product_id, quantity=2,
+                 booking={**slot, "slot": "10:00 AM - 12:00 PM"})
+    assert longer.status_code == 422 and longer.json()["error"] == "slot_not_available"
+    [line] = line_of(client.get("/api/shop/cart", headers=cart["headers"]).json()["data"], product_id)
+    raised = client.put(f"/api/shop/update-cart-item/{line['id']}", json={"quantity": 4}, headers=cart["headers"])
+    assert raised.status_code == 422 and raised.json()["error"] == "slot_not_available", raised.text
+    assert client.put(f"/api/shop/update-cart-item/{line['id']}", json={"quantity": 3},
+                      headers=cart["headers"]).status_code == 200

@@ -23,12 +23,13 @@ from datetime import date as Date, datetime, timedelta
 from decimal import Decimal
 
 from domain.booking import (
-    aware_now, booked_places, booking_product_of, channel_zone, slot_config, slots_for_date, ticket_booked, tickets_of,
+    aware_now, booked_places, booking_product_of, capacity_of, channel_zone, slot_config, slots_for_date, ticket_booked,
+    tickets_of,
 )
 from domain.booking.schedule import day_bounds, in_window, label
 from domain.errors import ApiError
 from domain.sales.pricing import round_money
-from storage.booking_models import BookingEventTicket, BookingSlotConfig
+from storage.booking_models import BookingCapacity, BookingEventTicket, BookingProduct, BookingSlotConfig
 from storage.models import utcnow
 
 SLOT_NOT_AVAILABLE = "The selected slot is not available."
@@ -236,3 +237,28 @@ def ticket_price(ticket: BookingEventTicket) -> Decimal:
             ticket.special_price_to is None or ticket.special_price_to >= now):
         return min(special, ticket.price)
     return ticket.price
+
+
+def ensure_places(lines, changed):
+    """422 when the cart's booking lines would need more places of a cell than remain: the places of
+    every line on the cell count, for the cells of the `changed` lines (adding, raising a quantity)."""
+    demand: dict[tuple, int] = {}
+    for line in lines:
+        booking = (line.additional or {}).get("booking") if line.type == "booking" else None
+        for ticket, start, end in (booking or {}).get("cells", []):
+            key = (booking["booking_product_id"], int(ticket), int(start), int(end))
+            demand[key] = demand.get(key, 0) + line.quantity
+    checked = {(line.additional["booking"]["booking_product_id"], int(ticket), int(start), int(end))
+               for line in changed if line.type == "booking" and (line.additional or {}).get("booking")
+               for ticket, start, end in line.additional["booking"].get("cells", [])}
+    products = {row.id: row for row in BookingProduct.select().where(
+        BookingProduct.id.in_(list({key[0] for key in checked})))} if checked else {}
+    for key in sorted(checked):
+        product_id, ticket, start, end = key
+        booked = (BookingCapacity.select(BookingCapacity.booked)
+                  .where(BookingCapacity.booking_product == product_id, BookingCapacity.ticket == ticket,
+                         BookingCapacity.starts_at == start, BookingCapacity.ends_at == end).scalar() or 0)
+        left = (capacity_of(products[product_id], ticket) if product_id in products else 0) - booked
+        if demand[key] > left:
+            raise refuse(f"Only {max(left, 0)} place(s) left for this booking; the cart asks for {demand[key]}.",
+                         "slot_not_available", "quantity")

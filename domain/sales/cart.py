@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from domain.booking.cart import booking_lines
+from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales.cart_totals import check_coupon
@@ -408,7 +408,8 @@ def total_demand(lines, rows: dict) -> Counter:
 
 def ensure_in_stock(context: RequestContext, lines: list, changed: list):
     """422 naming the product when the cart's lines would need more of it than is available; only
-    products of the `changed` lines are checked."""
+    products of the `changed` lines are checked. Booking lines: the places of their slots, days or tickets."""
+    ensure_places(lines, changed)
     rows = bundle_rows(lines)
     demand = total_demand(lines, rows)
     checked = set()
