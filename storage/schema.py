@@ -4,8 +4,8 @@ from pathlib import Path
 from playhouse.migrations import Runner
 
 from storage import (
-    admin_models, admin_sales_models, content_models, customer_care_models, customer_models, models,
-    promotion_models, sales_models, search_models, wishlist_models,
+    admin_models, admin_sales_models, booking_models, content_models, customer_care_models, customer_models,
+    models, promotion_models, sales_models, search_models, wishlist_models,
 )
 from storage.db import database
 
@@ -21,7 +21,8 @@ def migrate() -> list[str]:
 
 
 def all_models() -> list:
-    """Every model of the application (catalog, customers, admin, sales, content, wishlists), for schema checks."""
+    """Every model of the application (catalog, customers, admin, sales, content, wishlists, newsletter
+    and booking), for schema checks."""
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
             *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS,
-            *admin_sales_models.MODELS, *customer_care_models.MODELS]
+            *admin_sales_models.MODELS, *customer_care_models.MODELS, *booking_models.MODELS]

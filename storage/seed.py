@@ -21,6 +21,7 @@ from storage.models import (
     ThemeCustomization, ThemeCustomizationTranslation,
 )
 from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attributes
+from storage.seed_booking import seed_booking
 from storage.seed_content import seed_content
 from storage.seed_customers import seed_customers
 from storage.seed_product_types import seed_product_types
@@ -343,6 +344,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
     builder.write(show_progress)
     reset_sequences()
     seed_product_types()
+    seed_booking()
     with database.atomic():
         seed_sales()
         seed_content()

@@ -199,9 +199,11 @@ def test_bundle_fixed_quantity_and_selection_stock(client, guest_cart):
     assert error_of(response)[:2] == (422, "out_of_stock") and "4 available, 5 requested" in response.json()["message"]
 
 
-def test_unsupported_types_are_refused(client, guest_cart):
-    booking = product("booking", stock=None)
-    assert error_of(add(client, guest_cart["headers"], productId=booking.id))[:2] == (422, "unsupported_product_type")
+def test_booking_products_need_their_booking_details(client, guest_cart):
+    booking = product("booking", stock=None)  # no booking configuration either (tests/test_shop_booking.py)
+    assert error_of(add(client, guest_cart["headers"], productId=booking.id))[:2] == (422, "invalid_booking")
+    response = add(client, guest_cart["headers"], productId=booking.id, booking={"date": "2030-06-03", "slot": "x"})
+    assert error_of(response)[:2] == (422, "invalid_booking") and "no booking configuration" in response.json()["message"]
 
 
 # --- the demo catalog's products of each type --------------------------------------------------------

@@ -36,7 +36,8 @@ def test_default_page_is_30_with_headers(client):
 
 
 def test_hidden_products_are_not_listed(client):
-    ids = {item["id"] for page in (1, 2, 3, 4, 5) for item in products(client, per_page=50, page=page).json()}
+    pages = range(1, -(-visible_count() // 50) + 1)
+    ids = {item["id"] for page in pages for item in products(client, per_page=50, page=page).json()}
     with database.connection_context():
         disabled = {p.id for p in Product.select().where(Product.status == False, Product.parent.is_null())}  # noqa: E712
         variants = {p.id for p in Product.select().where(Product.parent.is_null(False))}

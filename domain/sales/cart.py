@@ -12,6 +12,7 @@ What a line holds beyond product and quantity (`CartItem.additional`):
   bundle        {"bundle_options": {"<option id>": [<bundle option product id>, ...]},
                  "bundle_option_qty": {"<option id>": <quantity per bundle>}} (only quantities the buyer set)
   grouped       one simple/virtual line per associated product, like adding each one by itself
+  booking       {"booking": {...}}: the booked slot, rental days/hours or event ticket (domain.booking.cart)
 The same product with the same selection is one line whose quantity grows. Stock is the sum of
 ProductInventory.qty over active inventory sources, for products with `manage_stock`; downloadable
 products have none. Placing the order checks stock again, atomically (domain.sales.order_placement).
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales.cart_totals import check_coupon
@@ -210,11 +212,16 @@ def selections_for(context: RequestContext, product: Product, quantity: int, bod
     if product.type in ("simple", "virtual"):
         return [Selection(product.id, None, product.type, quantity, {})]
     builders = {"configurable": configurable_selection, "downloadable": downloadable_selection,
-                "grouped": grouped_selections, "bundle": bundle_selection}
+                "grouped": grouped_selections, "bundle": bundle_selection, "booking": booking_selections}
     if product.type not in builders:
         raise invalid("productId", f'Products of type "{product.type}" cannot be added to the cart.',
                       "unsupported_product_type")
     return builders[product.type](context, product, quantity, body)
+
+
+def booking_selections(context, product: Product, quantity: int, body: dict) -> list[Selection]:
+    return [Selection(product.id, None, "booking", qty, additional)
+            for qty, additional in booking_lines(context, product, quantity, body)]
 
 
 def configurable_selection(context, product: Product, quantity: int, body: dict) -> list[Selection]:
@@ -402,7 +409,8 @@ def total_demand(lines, rows: dict) -> Counter:
 
 def ensure_in_stock(context: RequestContext, lines: list, changed: list):
     """422 naming the product when the cart's lines would need more of it than is available; only
-    products of the `changed` lines are checked."""
+    products of the `changed` lines are checked. Booking lines: the places of their slots, days or tickets."""
+    ensure_places(lines, changed)
     rows = bundle_rows(lines)
     demand = total_demand(lines, rows)
     checked = set()

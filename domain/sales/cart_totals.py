@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from domain.booking.cart import booking_unit_price
 from domain.sales import cart_rules
 
 from domain.sales import tax
@@ -152,6 +153,8 @@ def build_lines(context: RequestContext, items: list[CartItem], book: PriceBook)
             line.base_unit_price = bundle_price(item, book, names, line)
         elif item.type == "downloadable":
             line.base_unit_price = downloadable_price(item, book, line)
+        elif item.type == "booking":
+            line.base_unit_price, line.options = booking_unit_price(item, book)
         else:
             line.base_unit_price = book.unit_price(priced.id, item.quantity)
             line.options = options.get(item.id, [])

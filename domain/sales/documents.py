@@ -35,6 +35,7 @@ import uuid
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.booking.capacity import release_bookings
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from storage.db import database
@@ -404,8 +405,8 @@ def create_shipment(order: Order, source=None, quantities: dict | None = None, c
 
 def cancel_order(order: Order, comment: str = "Order canceled", whole_order_only: bool = False):
     """Cancel every quantity not yet invoiced or shipped, give its stock back to the inventory
-    sources it was taken from, and expire the canceled downloads. `whole_order_only` refuses when
-    anything was invoiced or shipped (the storefront's rule)."""
+    sources it was taken from (and booked places back to their slots), and expire the canceled
+    downloads. `whole_order_only` refuses when anything was invoiced or shipped (the storefront's rule)."""
     with database.atomic():
         if not claim(order):
             raise CannotCancel()
@@ -420,6 +421,7 @@ def cancel_order(order: Order, comment: str = "Order canceled", whole_order_only
         for item_id, qty in to_cancel.items():
             OrderItem.update(qty_canceled=OrderItem.qty_canceled + qty).where(OrderItem.id == item_id).execute()
         return_stock(to_cancel)
+        release_bookings(to_cancel)
         expire_downloads(items, to_cancel)
         refresh_status(order, comment)
 

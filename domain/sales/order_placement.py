@@ -17,6 +17,8 @@ Inside the transaction, in this order:
    `UPDATE … SET qty = qty - n WHERE id = ? AND qty >= n`, recorded in OrderItemInventory; products
    are visited in id order so two orders never wait on each other's rows in opposite order. When a
    product cannot be covered, everything rolls back and the answer is 422 naming the product;
+   booked places are taken the same way (domain.booking.capacity: a conditional UPDATE per slot,
+   rental day or hour and event ticket that never passes its capacity), else 422 and a rollback;
 5. coupon and rule usage is counted: the coupon's use is a conditional UPDATE that never passes its
    limit, so a placement that loses the coupon's last use to a concurrent one rolls back with the
    same 422; then the payment is authorized and `sales_documents.after_order_placed` runs.
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
+from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments
 from domain.errors import ApiError
 from storage.customer_models import Customer
@@ -238,6 +241,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
             copy_address(order, addresses[address_type])
     record_status(order, "pending", "Order placed")
     take_stock(stock_items)
+    reserve_bookings(order)
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
     authorize_payment(order, method)
     after_order_placed(order)

@@ -148,5 +148,21 @@ class ResourceAddressInput(TypedDict):
     is_default: NotRequired[bool]
 
 
+ResourceNewsletterSubscription = TypedDict(
+    "ResourceNewsletterSubscription",
+    {
+        "@context": str,
+        "@id": str,
+        "@type": str,
+        "id": int,
+        "email": str,
+        "is_subscribed": bool,
+        "is_confirmed": NotRequired[bool],
+        "created_at": str,
+        "message": NotRequired[str],
+    },
+)
+
+
 class ResourceCreateCartInput(TypedDict):
     items: NotRequired[list[ResourceCartLineInput]]

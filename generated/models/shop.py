@@ -30,6 +30,101 @@ class AttributeOptionTranslation(TypedDict):
     label: str
 
 
+class BookingProduct(TypedDict):
+    id: int
+    type: Literal["default", "appointment", "rental", "event", "table"]
+    qty: int
+    location: str
+    showLocation: Literal[0, 1]
+    availableEveryWeek: Literal[0, 1] | None
+    availableFrom: str | None
+    availableTo: str | None
+    createdAt: str
+    updatedAt: str
+    slots: dict[str, Any] | None
+    product: str
+    defaultSlot: str | None
+    appointmentSlot: str | None
+    rentalSlot: str | None
+    tableSlot: str | None
+    eventTickets: list[str]
+
+
+Slot = TypedDict(
+    "Slot",
+    {
+        "from": str,
+        "to": str,
+        "timestamp": str,
+        "qty": str,
+    },
+)
+
+
+BookingSlot = TypedDict(
+    "BookingSlot",
+    {
+        "slotId": str,
+        "from": NotRequired[str],
+        "to": NotRequired[str],
+        "timestamp": NotRequired[str],
+        "qty": NotRequired[str | None],
+        "time": NotRequired[str],
+        "slots": NotRequired[list[Slot]],
+    },
+)
+
+
+class BookingSlotConfig(TypedDict):
+    id: int
+    bookingProductId: int
+    slots: str
+
+
+class BookingDefaultSlot(BookingSlotConfig):
+    bookingType: Literal["one", "many"]
+    duration: int | None
+    breakTime: int | None
+
+
+class BookingAppointmentSlot(BookingSlotConfig):
+    duration: int | None
+    breakTime: int | None
+    sameSlotAllDays: Literal[0, 1] | None
+
+
+class BookingRentalSlot(BookingSlotConfig):
+    rentingType: Literal["daily", "hourly", "daily_hourly"]
+    dailyPrice: float | None
+    hourlyPrice: float | None
+    sameSlotAllDays: Literal[0, 1] | None
+
+
+class BookingTableSlot(BookingSlotConfig):
+    priceType: Literal["guest", "table"]
+    guestLimit: int | None
+    duration: int | None
+    breakTime: int | None
+    preventSchedulingBefore: int | None
+    sameSlotAllDays: Literal[0, 1] | None
+
+
+class BookingEventTicket(TypedDict):
+    id: int
+    bookingProductId: int
+    name: str
+    description: str
+    price: float
+    qty: int
+    specialPrice: float | None
+    specialPriceFrom: str | None
+    specialPriceTo: str | None
+    formattedPrice: str
+    formattedSpecialPrice: str | None
+    translation: str
+    translations: list[str]
+
+
 CartQuantity: TypeAlias = int
 
 
@@ -48,6 +143,8 @@ class AddProductInCartInput(TypedDict):
     groupedQty: NotRequired[CartIdMap]
     bundleOptions: NotRequired[CartIdMap]
     bundleOptionQty: NotRequired[CartIdMap]
+    booking: NotRequired[str | dict[str, Any] | None]
+    bookingNote: NotRequired[str | None]
     attributes: NotRequired[dict[str, Any] | None]
 
 
@@ -819,6 +916,25 @@ class Locale(TypedDict):
     direction: Literal["ltr", "rtl"]
     logoPath: str | None
     logoUrl: str | None
+
+
+class NewsletterSubscriptionInput(TypedDict):
+    email: str
+
+
+class NewsletterTokenInput(TypedDict):
+    token: str
+
+
+class NewsletterSubscription(TypedDict):
+    id: int
+    email: str
+    isSubscribed: bool
+    isConfirmed: bool
+    channelId: int
+    customerId: int | None
+    createdAt: str
+    message: str
 
 
 CustomerOrderStatus: TypeAlias = Literal["pending", "pending_payment", "processing", "completed", "canceled", "closed", "fraud"]

@@ -19,6 +19,7 @@ from domain.common import (
 from domain.errors import NotFound
 from domain.sales.pricing import rule_prices, shopper_group_id
 from domain.wishlists import mark_flags
+from handlers.shop.booking import fill_booking, product_booking_products
 from handlers.shop.categories import storefront_url
 from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
 from storage.models import (
@@ -31,11 +32,10 @@ from storage.models import (
 SUMMARY_ATTRIBUTES = ("color", "size", "brand")
 LINK_FIELDS = {"related": "relatedProducts", "up_sell": "upSells", "cross_sell": "crossSells"}
 TYPE_RELATIONS = ("groupedProducts", "bundleOptions", "downloadableLinks", "downloadableSamples")
-UNSUPPORTED_TYPE_RELATIONS = ("bookingProducts",)
 DETAIL_FIELDS = frozenset({
     "description", "createdAt", "updatedAt", "isSaleable", "color", "size", "brand", "categories", "channels",
     "attributeFamily", "images", "videos", "superAttributes", "variants", "customizableOptions",
-    *LINK_FIELDS.values(), *TYPE_RELATIONS, *UNSUPPORTED_TYPE_RELATIONS})
+    *LINK_FIELDS.values(), *TYPE_RELATIONS, "bookingProducts"})
 # Types whose price range comes from their variants, members or selections.
 PRICED_BY_PARTS = ("configurable", "grouped", "bundle")
 GRAPHQL_EXTRA_FIELDS = frozenset({
@@ -201,10 +201,7 @@ def add_relations(documents: list[dict], products: dict, context, fields: frozen
         fill_type_relations(by_id, context, fields, load_cards=load_documents)
     if fields & {"isSaleable", "availability"}:
         fill_composite_saleability(by_id, context, stock_by_product)
-    for name in UNSUPPORTED_TYPE_RELATIONS:
-        if name in fields:
-            for document in documents:
-                document[name] = []
+    fill_booking(by_id, context, fields)
 
 
 def fill(by_id: dict, key: str, values: dict, default=None):
@@ -424,9 +421,8 @@ def list_product_images_of_product(context, product_id: int) -> list[dict]:
 
 
 def list_product_booking_products(context, product_id: int) -> list[dict]:
-    """No product of this catalog is a booking product: an empty list for any visible product, else 404."""
-    require_product(context, product_id)
-    return []
+    """The booking rows of a visible product (empty unless it is a booking product), else 404."""
+    return product_booking_products(context, require_product(context, product_id))
 
 
 def list_product_videos_of_product(context, product_id: int) -> list[dict]:
