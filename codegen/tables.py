@@ -44,7 +44,8 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
                 "path_parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", []),
                                                    where=("path",)),
                 "body_schema": body_schema_name(operation),
-                "upload": upload_only(operation),
+                "upload": "multipart/form-data" in ((operation.get("requestBody") or {}).get("content") or {}),
+                "upload_only": upload_only(operation),
                 "planned": bool(operation.get("x-planned")),
             })
     ids = [op["operation_id"] for op in operations]

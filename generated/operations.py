@@ -16,6 +16,7 @@ REST_OPERATIONS = {
         "body_schema": 'AddProductInCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'applyCoupon': {
         "surface": 'shop',
@@ -31,6 +32,7 @@ REST_OPERATIONS = {
         "body_schema": 'ApplyCouponInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAttributeOptions': {
         "surface": 'shop',
@@ -46,6 +48,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAttributeOption': {
         "surface": 'shop',
@@ -61,6 +64,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAttributeTranslations': {
         "surface": 'shop',
@@ -76,6 +80,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAttributeTranslation': {
         "surface": 'shop',
@@ -91,6 +96,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAttributes': {
         "surface": 'shop',
@@ -106,6 +112,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAttribute': {
         "surface": 'shop',
@@ -121,6 +128,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProduct': {
         "surface": 'shop',
@@ -136,6 +144,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingSlots': {
         "surface": 'shop',
@@ -151,6 +160,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingProductAppointmentSlots': {
         "surface": 'shop',
@@ -166,6 +176,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProductAppointmentSlot': {
         "surface": 'shop',
@@ -181,6 +192,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingProductDefaultSlots': {
         "surface": 'shop',
@@ -196,6 +208,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProductDefaultSlot': {
         "surface": 'shop',
@@ -211,6 +224,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingProductEventTickets': {
         "surface": 'shop',
@@ -226,6 +240,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProductEventTicket': {
         "surface": 'shop',
@@ -241,6 +256,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingProductRentalSlots': {
         "surface": 'shop',
@@ -256,6 +272,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProductRentalSlot': {
         "surface": 'shop',
@@ -271,6 +288,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listBookingProductTableSlots': {
         "surface": 'shop',
@@ -286,6 +304,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getBookingProductTableSlot': {
         "surface": 'shop',
@@ -301,6 +320,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCart': {
         "surface": 'shop',
@@ -316,6 +336,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createCart': {
         "surface": 'shop',
@@ -331,6 +352,7 @@ REST_OPERATIONS = {
         "body_schema": 'CreateCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createCartToken': {
         "surface": 'shop',
@@ -346,6 +368,7 @@ REST_OPERATIONS = {
         "body_schema": 'CreateCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'addCartItem': {
         "surface": 'shop',
@@ -361,6 +384,7 @@ REST_OPERATIONS = {
         "body_schema": 'AddProductInCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCategories': {
         "surface": 'shop',
@@ -376,6 +400,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCategory': {
         "surface": 'shop',
@@ -391,6 +416,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCategoryTrees': {
         "surface": 'shop',
@@ -406,6 +432,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listChannelTranslations': {
         "surface": 'shop',
@@ -421,6 +448,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getChannelTranslation': {
         "surface": 'shop',
@@ -436,6 +464,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listChannels': {
         "surface": 'shop',
@@ -451,6 +480,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getChannel': {
         "surface": 'shop',
@@ -466,6 +496,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCheckoutAddresses': {
         "surface": 'shop',
@@ -481,6 +512,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'setCheckoutAddress': {
         "surface": 'shop',
@@ -496,6 +528,7 @@ REST_OPERATIONS = {
         "body_schema": 'CheckoutAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'placeCheckoutOrder': {
         "surface": 'shop',
@@ -511,6 +544,7 @@ REST_OPERATIONS = {
         "body_schema": 'CheckoutOrderInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCheckoutPaymentMethods': {
         "surface": 'shop',
@@ -526,6 +560,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'setCheckoutPaymentMethod': {
         "surface": 'shop',
@@ -541,6 +576,7 @@ REST_OPERATIONS = {
         "body_schema": 'CheckoutPaymentMethodInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCheckoutShippingMethods': {
         "surface": 'shop',
@@ -556,6 +592,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'setCheckoutShippingMethod': {
         "surface": 'shop',
@@ -571,6 +608,7 @@ REST_OPERATIONS = {
         "body_schema": 'CheckoutShippingMethodInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAllCompareItems': {
         "surface": 'shop',
@@ -586,6 +624,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCompareItems': {
         "surface": 'shop',
@@ -601,6 +640,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createCompareItem': {
         "surface": 'shop',
@@ -616,6 +656,7 @@ REST_OPERATIONS = {
         "body_schema": 'CreateCompareItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteCompareItem': {
         "surface": 'shop',
@@ -631,6 +672,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCompareItem': {
         "surface": 'shop',
@@ -646,6 +688,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createContactUs': {
         "surface": 'shop',
@@ -661,6 +704,7 @@ REST_OPERATIONS = {
         "body_schema": 'ContactUsInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCountries': {
         "surface": 'shop',
@@ -676,6 +720,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCountryStatesOfCountry': {
         "surface": 'shop',
@@ -691,6 +736,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCountryStateOfCountry': {
         "surface": 'shop',
@@ -706,6 +752,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCountry': {
         "surface": 'shop',
@@ -721,6 +768,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCountryStates': {
         "surface": 'shop',
@@ -736,6 +784,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCountryState': {
         "surface": 'shop',
@@ -751,6 +800,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerAddresses': {
         "surface": 'shop',
@@ -766,6 +816,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createCustomerAddress': {
         "surface": 'shop',
@@ -781,6 +832,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteCustomerAddress': {
         "surface": 'shop',
@@ -796,6 +848,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateCustomerAddress': {
         "surface": 'shop',
@@ -811,6 +864,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerAddressUpdateInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerDownloadableProducts': {
         "surface": 'shop',
@@ -826,6 +880,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerDownloadableProduct': {
         "surface": 'shop',
@@ -841,6 +896,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'downloadCustomerDownloadableProduct': {
         "surface": 'shop',
@@ -856,6 +912,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerGroupPrice': {
         "surface": 'shop',
@@ -871,6 +928,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerInvoices': {
         "surface": 'shop',
@@ -886,6 +944,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerInvoice': {
         "surface": 'shop',
@@ -901,6 +960,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'downloadCustomerInvoicePdf': {
         "surface": 'shop',
@@ -916,6 +976,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerOrders': {
         "surface": 'shop',
@@ -931,6 +992,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerOrder': {
         "surface": 'shop',
@@ -946,6 +1008,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerProfile': {
         "surface": 'shop',
@@ -961,6 +1024,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteCustomerProfile': {
         "surface": 'shop',
@@ -976,6 +1040,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateCustomerProfile': {
         "surface": 'shop',
@@ -991,6 +1056,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerProfileUpdateInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerReviews': {
         "surface": 'shop',
@@ -1006,6 +1072,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getCustomerReview': {
         "surface": 'shop',
@@ -1021,6 +1088,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'loginCustomer': {
         "surface": 'shop',
@@ -1036,6 +1104,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerLoginInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'logoutCustomer': {
         "surface": 'shop',
@@ -1051,6 +1120,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'registerCustomer': {
         "surface": 'shop',
@@ -1066,6 +1136,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerRegistrationInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listCustomerAddressesAtCustomersPath': {
         "surface": 'shop',
@@ -1081,6 +1152,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createCustomerAddressAtCustomersPath': {
         "surface": 'shop',
@@ -1096,6 +1168,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'loginCustomerAtCustomersPath': {
         "surface": 'shop',
@@ -1111,6 +1184,7 @@ REST_OPERATIONS = {
         "body_schema": 'CustomerLoginInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'downloadProductSample': {
         "surface": 'shop',
@@ -1126,6 +1200,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'forgotPassword': {
         "surface": 'shop',
@@ -1141,6 +1216,7 @@ REST_OPERATIONS = {
         "body_schema": 'ForgotPasswordInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listLocales': {
         "surface": 'shop',
@@ -1156,6 +1232,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getLocale': {
         "surface": 'shop',
@@ -1171,6 +1248,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'mergeCart': {
         "surface": 'shop',
@@ -1186,6 +1264,7 @@ REST_OPERATIONS = {
         "body_schema": 'MergeCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createNewsletterSubscription': {
         "surface": 'shop',
@@ -1201,6 +1280,7 @@ REST_OPERATIONS = {
         "body_schema": 'NewsletterSubscriptionInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'confirmNewsletterSubscription': {
         "surface": 'shop',
@@ -1216,6 +1296,7 @@ REST_OPERATIONS = {
         "body_schema": 'NewsletterTokenInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'unsubscribeNewsletterSubscription': {
         "surface": 'shop',
@@ -1231,6 +1312,7 @@ REST_OPERATIONS = {
         "body_schema": 'NewsletterTokenInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listPages': {
         "surface": 'shop',
@@ -1246,6 +1328,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getPageByUrlKey': {
         "surface": 'shop',
@@ -1261,6 +1344,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getPage': {
         "surface": 'shop',
@@ -1276,6 +1360,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductBundleOptionProducts': {
         "surface": 'shop',
@@ -1291,6 +1376,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductBundleOptionProduct': {
         "surface": 'shop',
@@ -1306,6 +1392,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableLinks': {
         "surface": 'shop',
@@ -1321,6 +1408,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductDownloadableLink': {
         "surface": 'shop',
@@ -1336,6 +1424,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableSamples': {
         "surface": 'shop',
@@ -1351,6 +1440,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductDownloadableSample': {
         "surface": 'shop',
@@ -1366,6 +1456,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductImages': {
         "surface": 'shop',
@@ -1381,6 +1472,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductImage': {
         "surface": 'shop',
@@ -1396,6 +1488,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductVideos': {
         "surface": 'shop',
@@ -1411,6 +1504,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductVideo': {
         "surface": 'shop',
@@ -1426,6 +1520,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductBundleOptionTranslations': {
         "surface": 'shop',
@@ -1441,6 +1536,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductBundleOptionTranslation': {
         "surface": 'shop',
@@ -1456,6 +1552,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductBundleOption': {
         "surface": 'shop',
@@ -1471,6 +1568,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductCustomizableOptionPrices': {
         "surface": 'shop',
@@ -1486,6 +1584,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductCustomizableOptionPrice': {
         "surface": 'shop',
@@ -1501,6 +1600,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductCustomizableOptionTranslations': {
         "surface": 'shop',
@@ -1516,6 +1616,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductCustomizableOptionTranslation': {
         "surface": 'shop',
@@ -1531,6 +1632,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductCustomizableOption': {
         "surface": 'shop',
@@ -1546,6 +1648,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableLinkTranslations': {
         "surface": 'shop',
@@ -1561,6 +1664,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductDownloadableLinkTranslation': {
         "surface": 'shop',
@@ -1576,6 +1680,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableSampleTranslations': {
         "surface": 'shop',
@@ -1591,6 +1696,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductDownloadableSampleTranslation': {
         "surface": 'shop',
@@ -1606,6 +1712,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductGroupedProduct': {
         "surface": 'shop',
@@ -1621,6 +1728,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProducts': {
         "surface": 'shop',
@@ -1636,6 +1744,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProduct': {
         "surface": 'shop',
@@ -1651,6 +1760,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductAttributeValues': {
         "surface": 'shop',
@@ -1666,6 +1776,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductBookingProducts': {
         "surface": 'shop',
@@ -1681,6 +1792,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductBundleOptions': {
         "surface": 'shop',
@@ -1696,6 +1808,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductCustomerGroupPrices': {
         "surface": 'shop',
@@ -1711,6 +1824,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductCustomerGroupPrice': {
         "surface": 'shop',
@@ -1726,6 +1840,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductCustomizableOptions': {
         "surface": 'shop',
@@ -1741,6 +1856,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableLinksOfProduct': {
         "surface": 'shop',
@@ -1756,6 +1872,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductDownloadableSamplesOfProduct': {
         "surface": 'shop',
@@ -1771,6 +1888,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductGroupedProducts': {
         "surface": 'shop',
@@ -1786,6 +1904,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductImagesOfProduct': {
         "surface": 'shop',
@@ -1801,6 +1920,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductReviews': {
         "surface": 'shop',
@@ -1816,6 +1936,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createProductReview': {
         "surface": 'shop',
@@ -1831,6 +1952,7 @@ REST_OPERATIONS = {
         "body_schema": 'ProductReviewCreate',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductVariants': {
         "surface": 'shop',
@@ -1846,6 +1968,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductVideosOfProduct': {
         "surface": 'shop',
@@ -1861,6 +1984,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'removeCartItem': {
         "surface": 'shop',
@@ -1876,6 +2000,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'removeCartItemById': {
         "surface": 'shop',
@@ -1891,6 +2016,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'removeCoupon': {
         "surface": 'shop',
@@ -1906,6 +2032,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteProductReview': {
         "surface": 'shop',
@@ -1921,6 +2048,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductReview': {
         "surface": 'shop',
@@ -1936,6 +2064,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateProductReview': {
         "surface": 'shop',
@@ -1951,6 +2080,7 @@ REST_OPERATIONS = {
         "body_schema": 'ProductReviewUpdate',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getProductFacets': {
         "surface": 'shop',
@@ -1966,6 +2096,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listProductSuggestions': {
         "surface": 'shop',
@@ -1981,6 +2112,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listThemeCustomizations': {
         "surface": 'shop',
@@ -1996,6 +2128,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getThemeCustomization': {
         "surface": 'shop',
@@ -2011,6 +2144,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateCartItem': {
         "surface": 'shop',
@@ -2026,6 +2160,7 @@ REST_OPERATIONS = {
         "body_schema": 'UpdateCartItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateCartItemById': {
         "surface": 'shop',
@@ -2041,6 +2176,7 @@ REST_OPERATIONS = {
         "body_schema": 'UpdateCartItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'verifyCustomerToken': {
         "surface": 'shop',
@@ -2056,6 +2192,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'verifyCustomerTokenPost': {
         "surface": 'shop',
@@ -2071,6 +2208,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAllWishlists': {
         "surface": 'shop',
@@ -2086,6 +2224,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listWishlists': {
         "surface": 'shop',
@@ -2101,6 +2240,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createWishlist': {
         "surface": 'shop',
@@ -2116,6 +2256,7 @@ REST_OPERATIONS = {
         "body_schema": 'CreateWishlistInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'toggleWishlist': {
         "surface": 'shop',
@@ -2131,6 +2272,7 @@ REST_OPERATIONS = {
         "body_schema": 'ToggleWishlistInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteWishlist': {
         "surface": 'shop',
@@ -2146,6 +2288,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getWishlist': {
         "surface": 'shop',
@@ -2161,6 +2304,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'moveWishlistToCart': {
         "surface": 'shop',
@@ -2176,6 +2320,7 @@ REST_OPERATIONS = {
         "body_schema": 'MoveWishlistToCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminBookings': {
         "surface": 'admin',
@@ -2191,6 +2336,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": True,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminBookings': {
         "surface": 'admin',
@@ -2206,6 +2352,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": True,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminBooking': {
         "surface": 'admin',
@@ -2221,6 +2368,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": True,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCart': {
         "surface": 'admin',
@@ -2236,6 +2384,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'saveAdminCartAddresses': {
         "surface": 'admin',
@@ -2251,6 +2400,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartAddressesBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'removeAdminCartCoupon': {
         "surface": 'admin',
@@ -2266,6 +2416,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'applyAdminCartCoupon': {
         "surface": 'admin',
@@ -2281,6 +2432,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartCouponBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'removeAdminCartItem': {
         "surface": 'admin',
@@ -2296,6 +2448,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartRemoveItemBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'addAdminCartItem': {
         "surface": 'admin',
@@ -2311,6 +2464,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartAddItemBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCartItems': {
         "surface": 'admin',
@@ -2326,6 +2480,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartQuantitiesBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCartPaymentMethods': {
         "surface": 'admin',
@@ -2341,6 +2496,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'setAdminCartPaymentMethod': {
         "surface": 'admin',
@@ -2356,6 +2512,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartPaymentMethodBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCartShippingMethods': {
         "surface": 'admin',
@@ -2371,6 +2528,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'setAdminCartShippingMethod': {
         "surface": 'admin',
@@ -2386,6 +2544,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartShippingMethodBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCart': {
         "surface": 'admin',
@@ -2401,6 +2560,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminAttributes': {
         "surface": 'admin',
@@ -2416,6 +2576,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminAttribute': {
         "surface": 'admin',
@@ -2431,6 +2592,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminAttributes': {
         "surface": 'admin',
@@ -2446,6 +2608,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminAttributeOption': {
         "surface": 'admin',
@@ -2461,6 +2624,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeOptionCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminAttributeOption': {
         "surface": 'admin',
@@ -2476,6 +2640,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminAttributeOption': {
         "surface": 'admin',
@@ -2491,6 +2656,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeOptionUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminAttribute': {
         "surface": 'admin',
@@ -2506,6 +2672,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminAttribute': {
         "surface": 'admin',
@@ -2521,6 +2688,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminAttribute': {
         "surface": 'admin',
@@ -2536,6 +2704,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCategories': {
         "surface": 'admin',
@@ -2551,6 +2720,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCategory': {
         "surface": 'admin',
@@ -2566,6 +2736,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCategoryCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCategories': {
         "surface": 'admin',
@@ -2581,6 +2752,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateAdminCategoriesStatus': {
         "surface": 'admin',
@@ -2596,6 +2768,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCategoryTree': {
         "surface": 'admin',
@@ -2611,6 +2784,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCategory': {
         "surface": 'admin',
@@ -2626,6 +2800,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCategory': {
         "surface": 'admin',
@@ -2641,6 +2816,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCategory': {
         "surface": 'admin',
@@ -2656,6 +2832,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCategoryUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminAttributeFamilies': {
         "surface": 'admin',
@@ -2671,6 +2848,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminAttributeFamily': {
         "surface": 'admin',
@@ -2686,6 +2864,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeFamilyCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminAttributeFamily': {
         "surface": 'admin',
@@ -2701,6 +2880,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminAttributeFamily': {
         "surface": 'admin',
@@ -2716,6 +2896,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminAttributeFamily': {
         "surface": 'admin',
@@ -2731,6 +2912,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminAttributeFamilyUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCatalogProducts': {
         "surface": 'admin',
@@ -2746,6 +2928,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCatalogProduct': {
         "surface": 'admin',
@@ -2761,6 +2944,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminCatalogProducts': {
         "surface": 'admin',
@@ -2776,6 +2960,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCatalogProducts': {
         "surface": 'admin',
@@ -2791,6 +2976,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateStatusAdminCatalogProducts': {
         "surface": 'admin',
@@ -2806,6 +2992,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCatalogProduct': {
         "surface": 'admin',
@@ -2821,6 +3008,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCatalogProduct': {
         "surface": 'admin',
@@ -2836,6 +3024,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCatalogProduct': {
         "surface": 'admin',
@@ -2851,6 +3040,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCatalogProductCustomerGroupPrices': {
         "surface": 'admin',
@@ -2866,6 +3056,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -2881,6 +3072,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductCustomerGroupPriceCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -2896,6 +3088,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -2911,6 +3104,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductCustomerGroupPriceUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'uploadAdminCatalogProductImage': {
         "surface": 'admin',
@@ -2926,6 +3120,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductImageUploadBody',
         "planned": False,
         "upload": True,
+        "upload_only": True,
     },
     'reorderAdminCatalogProductImages': {
         "surface": 'admin',
@@ -2941,6 +3136,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductImageReorderBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCatalogProductImage': {
         "surface": 'admin',
@@ -2956,6 +3152,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCatalogProductInventories': {
         "surface": 'admin',
@@ -2971,6 +3168,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCatalogProductInventories': {
         "surface": 'admin',
@@ -2986,6 +3184,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogProductInventoryBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'copyAdminCatalogProduct': {
         "surface": 'admin',
@@ -3001,6 +3200,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCmsPages': {
         "surface": 'admin',
@@ -3016,6 +3216,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCmsPage': {
         "surface": 'admin',
@@ -3031,6 +3232,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCmsPageCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminCmsPages': {
         "surface": 'admin',
@@ -3046,6 +3248,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCmsPages': {
         "surface": 'admin',
@@ -3061,6 +3264,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCmsPage': {
         "surface": 'admin',
@@ -3076,6 +3280,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCmsPage': {
         "surface": 'admin',
@@ -3091,6 +3296,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCmsPage': {
         "surface": 'admin',
@@ -3106,6 +3312,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCmsPageUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminConfigurationValues': {
         "surface": 'admin',
@@ -3121,6 +3328,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminConfiguration': {
         "surface": 'admin',
@@ -3135,7 +3343,8 @@ REST_OPERATIONS = {
         "path_parameters": [],
         "body_schema": 'AdminConfigurationUpdateBody',
         "planned": False,
-        "upload": False,
+        "upload": True,
+        "upload_only": False,
     },
     'getAdminConfigurationMenu': {
         "surface": 'admin',
@@ -3151,6 +3360,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomers': {
         "surface": 'admin',
@@ -3166,6 +3376,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCustomer': {
         "surface": 'admin',
@@ -3181,6 +3392,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminGdprRequests': {
         "surface": 'admin',
@@ -3196,6 +3408,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminGdprRequest': {
         "surface": 'admin',
@@ -3211,6 +3424,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminGdprRequest': {
         "surface": 'admin',
@@ -3226,6 +3440,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminGdprRequest': {
         "surface": 'admin',
@@ -3241,6 +3456,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminGdprRequestUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'processAdminGdprRequest': {
         "surface": 'admin',
@@ -3256,6 +3472,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminGdprProcessBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerGroups': {
         "surface": 'admin',
@@ -3271,6 +3488,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCustomerGroup': {
         "surface": 'admin',
@@ -3286,6 +3504,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerGroupCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCustomerGroups': {
         "surface": 'admin',
@@ -3301,6 +3520,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCustomerGroup': {
         "surface": 'admin',
@@ -3316,6 +3536,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCustomerGroup': {
         "surface": 'admin',
@@ -3331,6 +3552,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCustomerGroup': {
         "surface": 'admin',
@@ -3346,6 +3568,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerGroupUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCustomers': {
         "surface": 'admin',
@@ -3361,6 +3584,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateAdminCustomerStatus': {
         "surface": 'admin',
@@ -3376,6 +3600,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerReviews': {
         "surface": 'admin',
@@ -3391,6 +3616,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCustomerReviews': {
         "surface": 'admin',
@@ -3406,6 +3632,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateAdminCustomerReviewStatus': {
         "surface": 'admin',
@@ -3421,6 +3648,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminReviewMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCustomerReview': {
         "surface": 'admin',
@@ -3436,6 +3664,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCustomerReview': {
         "surface": 'admin',
@@ -3451,6 +3680,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCustomerReview': {
         "surface": 'admin',
@@ -3466,6 +3696,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminReviewUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerAddresses': {
         "surface": 'admin',
@@ -3481,6 +3712,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCustomerAddress': {
         "surface": 'admin',
@@ -3496,6 +3728,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerAddressCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCustomerAddress': {
         "surface": 'admin',
@@ -3511,6 +3744,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCustomerAddress': {
         "surface": 'admin',
@@ -3526,6 +3760,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCustomerAddress': {
         "surface": 'admin',
@@ -3541,6 +3776,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerAddressUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerCartItems': {
         "surface": 'admin',
@@ -3556,6 +3792,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminDraftCart': {
         "surface": 'admin',
@@ -3571,6 +3808,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'downloadAdminCustomerGdprData': {
         "surface": 'admin',
@@ -3586,6 +3824,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'impersonateAdminCustomer': {
         "surface": 'admin',
@@ -3601,6 +3840,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCustomerNote': {
         "surface": 'admin',
@@ -3616,6 +3856,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerNoteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerRecentOrderItems': {
         "surface": 'admin',
@@ -3631,6 +3872,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCustomerWishlistItems': {
         "surface": 'admin',
@@ -3646,6 +3888,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCustomer': {
         "surface": 'admin',
@@ -3661,6 +3904,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCustomer': {
         "surface": 'admin',
@@ -3676,6 +3920,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCustomer': {
         "surface": 'admin',
@@ -3691,6 +3936,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCustomerUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminDashboardStats': {
         "surface": 'admin',
@@ -3706,6 +3952,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminProfile': {
         "surface": 'admin',
@@ -3721,6 +3968,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminInvoices': {
         "surface": 'admin',
@@ -3736,6 +3984,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminInvoices': {
         "surface": 'admin',
@@ -3751,6 +4000,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateAdminInvoiceStatus': {
         "surface": 'admin',
@@ -3766,6 +4016,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminInvoiceMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminInvoice': {
         "surface": 'admin',
@@ -3781,6 +4032,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'printAdminInvoice': {
         "surface": 'admin',
@@ -3796,6 +4048,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'sendDuplicateAdminInvoice': {
         "surface": 'admin',
@@ -3811,6 +4064,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminInvoiceSendDuplicateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCoupon': {
         "surface": 'admin',
@@ -3826,6 +4080,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -3841,6 +4096,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCartRules': {
         "surface": 'admin',
@@ -3856,6 +4112,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCartRule': {
         "surface": 'admin',
@@ -3871,6 +4128,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartRuleCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCartRules': {
         "surface": 'admin',
@@ -3886,6 +4144,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -3901,6 +4160,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -3916,6 +4176,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartRuleCouponCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'generateAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -3931,6 +4192,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartRuleCouponGenerateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -3946,6 +4208,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -3961,6 +4224,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCartRule': {
         "surface": 'admin',
@@ -3976,6 +4240,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCartRule': {
         "surface": 'admin',
@@ -3991,6 +4256,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCartRule': {
         "surface": 'admin',
@@ -4006,6 +4272,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCartRuleUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'copyAdminCartRule': {
         "surface": 'admin',
@@ -4021,6 +4288,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCatalogRules': {
         "surface": 'admin',
@@ -4036,6 +4304,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCatalogRule': {
         "surface": 'admin',
@@ -4051,6 +4320,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogRuleCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCatalogRules': {
         "surface": 'admin',
@@ -4066,6 +4336,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCatalogRule': {
         "surface": 'admin',
@@ -4081,6 +4352,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCatalogRule': {
         "surface": 'admin',
@@ -4096,6 +4368,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCatalogRule': {
         "surface": 'admin',
@@ -4111,6 +4384,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCatalogRuleUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminAllOrderComments': {
         "surface": 'admin',
@@ -4126,6 +4400,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminOrders': {
         "surface": 'admin',
@@ -4141,6 +4416,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminOrders': {
         "surface": 'admin',
@@ -4156,6 +4432,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'placeAdminOrder': {
         "surface": 'admin',
@@ -4171,6 +4448,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminPlaceOrderBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminOrder': {
         "surface": 'admin',
@@ -4186,6 +4464,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'cancelAdminOrder': {
         "surface": 'admin',
@@ -4201,6 +4480,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'reorderAdminOrder': {
         "surface": 'admin',
@@ -4216,6 +4496,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminOrderComments': {
         "surface": 'admin',
@@ -4231,6 +4512,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminOrderComment': {
         "surface": 'admin',
@@ -4246,6 +4528,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminOrderCommentBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminOrderInvoice': {
         "surface": 'admin',
@@ -4261,6 +4544,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminOrderItemsBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminOrderRefund': {
         "surface": 'admin',
@@ -4276,6 +4560,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminRefundBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'previewAdminOrderRefund': {
         "surface": 'admin',
@@ -4291,6 +4576,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminRefundBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminOrderShipment': {
         "surface": 'admin',
@@ -4306,6 +4592,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminShipmentBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'searchAdminProducts': {
         "surface": 'admin',
@@ -4321,6 +4608,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminRefunds': {
         "surface": 'admin',
@@ -4336,6 +4624,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminRefunds': {
         "surface": 'admin',
@@ -4351,6 +4640,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminRefund': {
         "surface": 'admin',
@@ -4366,6 +4656,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminReportingCustomers': {
         "surface": 'admin',
@@ -4381,6 +4672,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminReportingCustomers': {
         "surface": 'admin',
@@ -4396,6 +4688,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'viewAdminReportingCustomers': {
         "surface": 'admin',
@@ -4411,6 +4704,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminReportingProducts': {
         "surface": 'admin',
@@ -4426,6 +4720,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminReportingProducts': {
         "surface": 'admin',
@@ -4441,6 +4736,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'viewAdminReportingProducts': {
         "surface": 'admin',
@@ -4456,6 +4752,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminReportingSales': {
         "surface": 'admin',
@@ -4471,6 +4768,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminReportingSales': {
         "surface": 'admin',
@@ -4486,6 +4784,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'viewAdminReportingSales': {
         "surface": 'admin',
@@ -4501,6 +4800,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminReportingStats': {
         "surface": 'admin',
@@ -4516,6 +4816,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminChannels': {
         "surface": 'admin',
@@ -4531,6 +4832,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminChannel': {
         "surface": 'admin',
@@ -4546,6 +4848,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminChannelCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminChannel': {
         "surface": 'admin',
@@ -4561,6 +4864,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminChannel': {
         "surface": 'admin',
@@ -4576,6 +4880,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminChannel': {
         "surface": 'admin',
@@ -4591,6 +4896,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminChannelUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminCurrencies': {
         "surface": 'admin',
@@ -4606,6 +4912,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminCurrency': {
         "surface": 'admin',
@@ -4621,6 +4928,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCurrencyCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminCurrencies': {
         "surface": 'admin',
@@ -4636,6 +4944,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminCurrency': {
         "surface": 'admin',
@@ -4651,6 +4960,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminCurrency': {
         "surface": 'admin',
@@ -4666,6 +4976,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminCurrency': {
         "surface": 'admin',
@@ -4681,6 +4992,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminCurrencyUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminExchangeRates': {
         "surface": 'admin',
@@ -4696,6 +5008,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminExchangeRate': {
         "surface": 'admin',
@@ -4711,6 +5024,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminExchangeRateCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminExchangeRates': {
         "surface": 'admin',
@@ -4726,6 +5040,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'syncAdminExchangeRates': {
         "surface": 'admin',
@@ -4741,6 +5056,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminExchangeRate': {
         "surface": 'admin',
@@ -4756,6 +5072,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminExchangeRate': {
         "surface": 'admin',
@@ -4771,6 +5088,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminExchangeRate': {
         "surface": 'admin',
@@ -4786,6 +5104,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminExchangeRateUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listIntegrationTokens': {
         "surface": 'admin',
@@ -4801,6 +5120,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createIntegrationToken': {
         "surface": 'admin',
@@ -4816,6 +5136,7 @@ REST_OPERATIONS = {
         "body_schema": 'IntegrationTokenCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteIntegrationToken': {
         "surface": 'admin',
@@ -4831,6 +5152,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getIntegrationToken': {
         "surface": 'admin',
@@ -4846,6 +5168,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'revokeIntegrationToken': {
         "surface": 'admin',
@@ -4861,6 +5184,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminInventorySources': {
         "surface": 'admin',
@@ -4876,6 +5200,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminInventorySource': {
         "surface": 'admin',
@@ -4891,6 +5216,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminInventorySourceCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminInventorySources': {
         "surface": 'admin',
@@ -4906,6 +5232,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminInventorySource': {
         "surface": 'admin',
@@ -4921,6 +5248,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminInventorySource': {
         "surface": 'admin',
@@ -4936,6 +5264,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminInventorySource': {
         "surface": 'admin',
@@ -4951,6 +5280,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminInventorySourceUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminLocales': {
         "surface": 'admin',
@@ -4966,6 +5296,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminLocale': {
         "surface": 'admin',
@@ -4981,6 +5312,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminLocaleCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminLocales': {
         "surface": 'admin',
@@ -4996,6 +5328,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminLocale': {
         "surface": 'admin',
@@ -5011,6 +5344,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminLocale': {
         "surface": 'admin',
@@ -5026,6 +5360,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminLocale': {
         "surface": 'admin',
@@ -5041,6 +5376,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminLocaleUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminRoles': {
         "surface": 'admin',
@@ -5056,6 +5392,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminRole': {
         "surface": 'admin',
@@ -5071,6 +5408,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminRoleCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminRole': {
         "surface": 'admin',
@@ -5086,6 +5424,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminRole': {
         "surface": 'admin',
@@ -5101,6 +5440,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminRole': {
         "surface": 'admin',
@@ -5116,6 +5456,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminRoleUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listStorefrontKeys': {
         "surface": 'admin',
@@ -5131,6 +5472,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createStorefrontKey': {
         "surface": 'admin',
@@ -5146,6 +5488,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminStorefrontKeyCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteStorefrontKey': {
         "surface": 'admin',
@@ -5161,6 +5504,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getStorefrontKey': {
         "surface": 'admin',
@@ -5176,6 +5520,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateStorefrontKey': {
         "surface": 'admin',
@@ -5191,6 +5536,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminStorefrontKeyUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'activateStorefrontKey': {
         "surface": 'admin',
@@ -5206,6 +5552,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deactivateStorefrontKey': {
         "surface": 'admin',
@@ -5221,6 +5568,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'rotateStorefrontKey': {
         "surface": 'admin',
@@ -5236,6 +5584,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminTaxCategories': {
         "surface": 'admin',
@@ -5251,6 +5600,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminTaxCategory': {
         "surface": 'admin',
@@ -5266,6 +5616,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminTaxCategoryCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminTaxCategory': {
         "surface": 'admin',
@@ -5281,6 +5632,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminTaxCategory': {
         "surface": 'admin',
@@ -5296,6 +5648,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminTaxCategory': {
         "surface": 'admin',
@@ -5311,6 +5664,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminTaxCategoryUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminTaxRates': {
         "surface": 'admin',
@@ -5326,6 +5680,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminTaxRate': {
         "surface": 'admin',
@@ -5341,6 +5696,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminTaxRateCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminTaxRates': {
         "surface": 'admin',
@@ -5356,6 +5712,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminTaxRate': {
         "surface": 'admin',
@@ -5371,6 +5728,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminTaxRate': {
         "surface": 'admin',
@@ -5386,6 +5744,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminTaxRate': {
         "surface": 'admin',
@@ -5401,6 +5760,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminTaxRateUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminThemes': {
         "surface": 'admin',
@@ -5416,6 +5776,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminTheme': {
         "surface": 'admin',
@@ -5431,6 +5792,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminThemeCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massDeleteAdminThemes': {
         "surface": 'admin',
@@ -5446,6 +5808,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassDeleteBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'massUpdateAdminThemeStatus': {
         "surface": 'admin',
@@ -5461,6 +5824,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminMassUpdateStatusBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminTheme': {
         "surface": 'admin',
@@ -5476,6 +5840,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminTheme': {
         "surface": 'admin',
@@ -5491,6 +5856,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminTheme': {
         "surface": 'admin',
@@ -5506,6 +5872,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminThemeUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminUsers': {
         "surface": 'admin',
@@ -5521,6 +5888,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'createAdminUser': {
         "surface": 'admin',
@@ -5536,6 +5904,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminUserCreateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminSelf': {
         "surface": 'admin',
@@ -5551,6 +5920,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminDeleteSelfBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'deleteAdminUser': {
         "surface": 'admin',
@@ -5566,6 +5936,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminUser': {
         "surface": 'admin',
@@ -5581,6 +5952,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'updateAdminUser': {
         "surface": 'admin',
@@ -5596,6 +5968,7 @@ REST_OPERATIONS = {
         "body_schema": 'AdminUserUpdateBody',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminShipments': {
         "surface": 'admin',
@@ -5611,6 +5984,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminShipments': {
         "surface": 'admin',
@@ -5626,6 +6000,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'getAdminShipment': {
         "surface": 'admin',
@@ -5641,6 +6016,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'listAdminTransactions': {
         "surface": 'admin',
@@ -5656,6 +6032,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'exportAdminTransactions': {
         "surface": 'admin',
@@ -5671,6 +6048,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceAddCartItem': {
         "surface": 'resources',
@@ -5686,6 +6064,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceAddCartItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceCreateCartToken': {
         "surface": 'resources',
@@ -5701,6 +6080,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCreateCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceGetCartToken': {
         "surface": 'resources',
@@ -5716,6 +6096,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceCreateCart': {
         "surface": 'resources',
@@ -5731,6 +6112,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCreateCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceSetCheckoutAddress': {
         "surface": 'resources',
@@ -5746,6 +6128,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCheckoutAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourcePlaceOrder': {
         "surface": 'resources',
@@ -5761,6 +6144,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCheckoutOrderInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceSetCheckoutShippingMethod': {
         "surface": 'resources',
@@ -5776,6 +6160,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceShippingMethodInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceListCustomerAddresses': {
         "surface": 'resources',
@@ -5791,6 +6176,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceCreateCustomerAddress': {
         "surface": 'resources',
@@ -5806,6 +6192,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceDeleteCustomerAddress': {
         "surface": 'resources',
@@ -5821,6 +6208,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceUpdateCustomerAddress': {
         "surface": 'resources',
@@ -5836,6 +6224,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceAddressInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceUpdateCustomerProfile': {
         "surface": 'resources',
@@ -5851,6 +6240,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceProfileUpdateInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceGetCustomerProfile': {
         "surface": 'resources',
@@ -5866,6 +6256,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceReadCustomerProfile': {
         "surface": 'resources',
@@ -5881,6 +6272,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceRegisterCustomer': {
         "surface": 'resources',
@@ -5896,6 +6288,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceRegistrationInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceLoginCustomer': {
         "surface": 'resources',
@@ -5911,6 +6304,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceLoginInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceLogoutCustomer': {
         "surface": 'resources',
@@ -5926,6 +6320,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceEstimateShipping': {
         "surface": 'resources',
@@ -5941,6 +6336,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceEstimateShippingInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceForgotPassword': {
         "surface": 'resources',
@@ -5956,6 +6352,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceForgotPasswordInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceMergeCart': {
         "surface": 'resources',
@@ -5971,6 +6368,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceMergeCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceCreateNewsletterSubscription': {
         "surface": 'resources',
@@ -5986,6 +6384,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceListProducts': {
         "surface": 'resources',
@@ -6001,6 +6400,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceGetProduct': {
         "surface": 'resources',
@@ -6016,6 +6416,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceReadCart': {
         "surface": 'resources',
@@ -6031,6 +6432,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceRemoveCartItems': {
         "surface": 'resources',
@@ -6046,6 +6448,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceRemoveCartItemsInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceRemoveCartItem': {
         "surface": 'resources',
@@ -6061,6 +6464,7 @@ REST_OPERATIONS = {
         "body_schema": None,
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceRemoveCoupon': {
         "surface": 'resources',
@@ -6076,6 +6480,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceCartInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceResetPassword': {
         "surface": 'resources',
@@ -6091,6 +6496,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceResetPasswordInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourcePatchCartItem': {
         "surface": 'resources',
@@ -6106,6 +6512,7 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceUpdateCartItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
     'resourceUpdateCartItem': {
         "surface": 'resources',
@@ -6121,5 +6528,6 @@ REST_OPERATIONS = {
         "body_schema": 'ResourceUpdateCartItemInput',
         "planned": False,
         "upload": False,
+        "upload_only": False,
     },
 }

@@ -285,7 +285,7 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     constants = {name: CALLER_VALUES[value](context) if value in CALLER_VALUES else value
                  for name, value in (mutation.get("with") or {}).items()}
     fields = declared_input(fields, mutation.get("input"), constants)
-    if operation["upload"]:
+    if operation["upload_only"]:
         raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
                             f"{operation['path']} as multipart/form-data.", "upload_not_supported")
     if prepare:

@@ -1,6 +1,6 @@
 """Put the store settings back after tests that write them blindly (the contract test and the
 permission walk create, change and delete channels, locales, currencies, rates, sources, taxes,
-theme blocks and promotions), so the shop tests that follow still see the seed.
+theme blocks, promotions and CMS pages), so the shop tests that follow still see the seed.
 
 Use: `from tests.settings_snapshot import settings_restored  # noqa: F401` in a test module; the
 autouse fixture restores the tables after every test of that module.
@@ -11,6 +11,7 @@ from functools import reduce
 import pytest
 from peewee import CompositeKey
 
+from storage.content_models import CmsPage, CmsPageChannel, CmsPageTranslation
 from storage.db import database
 from storage.promotion_models import CatalogRule
 from storage.sales_models import CartRule, CartRuleCoupon
@@ -25,6 +26,7 @@ SETTINGS_TABLES = (
     (ChannelTranslation, None), (ChannelLocale, None), (ChannelCurrency, None), (ThemeCustomization, None),
     (ThemeCustomizationTranslation, None), (TaxCategory, None), (TaxRate, None), (TaxCategoryRate, None),
     (Product, ("id", "tax_category")), (CartRule, None), (CartRuleCoupon, None), (CatalogRule, None),
+    (CmsPage, None), (CmsPageTranslation, None), (CmsPageChannel, None),
 )
 
 

@@ -175,6 +175,16 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
+BOUNDARY = "specshop-abuse-boundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def multipart_fields(fields: dict) -> bytes:
+    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+             for name, value in fields.items()]
+    return ("".join(parts) + f"--{BOUNDARY}--\r\n").encode("utf-8", "surrogatepass")
+
+
 def send_rest(client, operation: dict, case: dict, credentials: dict):
     path = operation["path"]
     for name, value in case["path"].items():
@@ -183,8 +193,11 @@ def send_rest(client, operation: dict, case: dict, credentials: dict):
     headers = {**auth_headers(operation, credentials), "Accept": "application/json"}
     headers.update({name: value.encode("latin-1") for name, value in case["headers"].items()})
     url = path + (f"?{query}" if query else "")
-    if case["form"] is not None or operation["upload"]:
+    if case["form"] is not None or operation["upload_only"]:
         files = {name: ("abuse.png", PNG, "image/png") for name in binary_fields(operation)}
+        if not files:  # a form with no file field is still sent as multipart, as the operation reads it
+            return client.request(operation["method"], url, headers={**headers, "Content-Type": MULTIPART},
+                                  content=multipart_fields(case["form"] or {}))
         return client.request(operation["method"], url, headers=headers, data=case["form"] or {}, files=files)
     if case["body"] is not None:
         headers["Content-Type"] = "application/json"

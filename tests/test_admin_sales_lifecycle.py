@@ -8,6 +8,7 @@ from storage.admin_sales_models import OrderTransaction
 from storage.db import database
 from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
+from tests.settings_snapshot import settings_restored  # noqa: F401 (the warehouses these tests add go again)
 from tests.checkout_fixtures import default_source, guest_cart, place, ready_for_order, source, stock, stocked_product
 
 

@@ -11,6 +11,7 @@ from domain.sales import back_office
 from storage.db import database
 from storage.sales_models import Order, OrderItem, OrderItemInventory
 from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
+from tests.settings_snapshot import settings_restored  # noqa: F401 (the warehouses these tests add go again)
 from tests.order_fixtures import Line, create_order, default_source, make_product, source, stock_of
 
 

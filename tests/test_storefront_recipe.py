@@ -30,7 +30,8 @@ def pick_product(client, category_id: int | None = None) -> dict:
     if category_id:
         params["category_id"] = category_id
     products = client.get("/api/shop/products", params=params).json()
-    return next(p for p in products if not p.get("specialPrice") and Decimal(str(p["price"])) >= 20)
+    return next(p for p in products if not p.get("specialPrice") and Decimal(str(p["price"])) >= 20
+                and client.get(f"/api/shop/products/{p['id']}").json()["isSaleable"])
 
 
 def test_recipe_over_rest(client):

@@ -24,7 +24,8 @@ ROWS = 5
 
 class InvalidType(ApiError):
     def __init__(self):
-        super().__init__(400, "Invalid dashboard stat type.", "invalid-type")
+        super().__init__(400, "Invalid dashboard stat type.", "invalid-type",
+                         {"type": [f"Must be one of: {', '.join(TYPES)}."]})
 
 
 def decimal_text(amount: Decimal | None) -> str:
