@@ -2189,7 +2189,7 @@ REST_OPERATIONS = {
         "parameters": ['page', 'per_page', 'id', 'order_id', 'qty', 'product_id', 'from_from', 'from_to', 'to_from', 'to_to', 'created_at_from', 'created_at_to', 'sort', 'order', 'itemsPerPage', 'limit'],
         "path_parameters": [],
         "body_schema": None,
-        "planned": True,
+        "planned": False,
         "upload": False,
     },
     'exportAdminBookings': {
@@ -2201,10 +2201,10 @@ REST_OPERATIONS = {
         "pagination": None,
         "permission": 'sales.bookings.view',
         "area": 'Sales Bookings',
-        "parameters": ['format', 'id', 'order_id', 'qty', 'product_id'],
+        "parameters": ['format', 'id', 'order_id', 'qty', 'product_id', 'from_from', 'from_to', 'to_from', 'to_to', 'created_at_from', 'created_at_to'],
         "path_parameters": [],
         "body_schema": None,
-        "planned": True,
+        "planned": False,
         "upload": False,
     },
     'getAdminBooking': {
@@ -2219,7 +2219,7 @@ REST_OPERATIONS = {
         "parameters": ['id'],
         "path_parameters": ['id'],
         "body_schema": None,
-        "planned": True,
+        "planned": False,
         "upload": False,
     },
     'createAdminCart': {
