@@ -3996,7 +3996,7 @@ ROOT_FIELDS = {
             "args": ['id'],
             "area": 'Sales Bookings',
             "mutation": None,
-            "planned": True,
+            "planned": False,
         },
         {
             "type": 'Query',
@@ -4011,7 +4011,7 @@ ROOT_FIELDS = {
             "args": ['first', 'after', 'last', 'before', 'id', 'order_id', 'qty', 'product_id', 'from_from', 'from_to', 'to_from', 'to_to', 'created_at_from', 'created_at_to', 'sort', 'order'],
             "area": 'Sales Bookings',
             "mutation": None,
-            "planned": True,
+            "planned": False,
         },
         {
             "type": 'Query',

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from storage.db import database
 from storage.seed_sales import seed_sales
+from storage.seed_sales_documents import seed_sales_documents
 from storage.models import (
     Attribute, Category, CategoryTranslation, Channel,
     ChannelCurrency, ChannelLocale, ChannelTranslation, Country, CountryState, CountryStateTranslation,
@@ -350,6 +351,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_content()
         seed_promotions()
         seed_customers()
+        seed_sales_documents()
     seed_search(show_progress)
 
 

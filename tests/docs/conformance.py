@@ -880,7 +880,7 @@ def code_in_use(code: str) -> bool:
 ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "phone": "9876543210",
                       "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US",
                       "postcode": "90001", "defaultAddress": True}
-CHECKOUT_ADDRESS = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "address": "456 Oak Ave",
+CHECKOUT_ADDRESS = {"firstName": "Jane", "lastName": "Doe", "companyName": "Acme Inc.", "email": "jane@example.com", "address": "456 Oak Ave",
                     "city": "Los Angeles", "state": "CA", "country": "US", "postcode": "90001", "phone": "9876543210"}
 
 
