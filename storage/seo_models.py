@@ -3,7 +3,7 @@
 Search terms are written by the shop's product search (one upsert per search, `domain/seo/search_terms.py`);
 synonyms widen the shop's search (`domain/seo/synonyms.py`); URL rewrites answer old storefront URLs with a
 redirect (`domain/seo/url_rewrites.py`); a sitemap row names the XML file set that a background job writes
-into the media storage (`domain/seo/sitemaps.py`).
+into the media storage (`storage/sitemap_files.py`).
 """
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, JSONField, TextField
 

@@ -5,7 +5,7 @@
 from huey import crontab
 
 from domain.jobs import RETRIES, RETRY_DELAY, huey
-from domain.seo import sitemaps
+from storage import sitemap_files as sitemaps
 from storage.db import database
 from storage.seo_models import Sitemap
 

@@ -2,12 +2,12 @@
 adminMarketingSitemap(s), createAdminMarketingSitemapGenerate.
 
 Saving a row writes no file. Generating queues the background job (`domain/seo/tasks.py`) that
-writes the XML file set into the media storage (`domain/seo/sitemaps.py`); deleting a row removes
+writes the XML file set into the media storage (`storage/sitemap_files.py`); deleting a row removes
 its files.
 """
-from domain.seo import sitemaps as files
 from domain.seo.tasks import queue_generation
 from handlers.admin.crud import AdminResource, partial, plain_value
+from storage import sitemap_files as files
 from storage.seo_models import Sitemap
 
 QUEUED = "Sitemap regeneration queued."

@@ -1,4 +1,5 @@
-"""Sitemaps: the XML file set of a sitemap row, written by a background job (`domain/seo/tasks.py`).
+"""Sitemaps: the XML file set of a sitemap row, derived from the catalog as the search documents are
+(`search_index.py`), written by a background job (`domain/seo/tasks.py`) and by the demo seed.
 
 The files go to the media storage (`storage/files.py`, MEDIA_ROOT, served under MEDIA_URL) in the
 folder `sitemaps/<path>`: the index file named by the row (`sitemap.xml`) and its child sitemaps
@@ -114,9 +115,10 @@ def remove_files(row: Sitemap) -> None:
         storage.delete(storage_path(shown))
 
 
-def generate(sitemap_id: int) -> dict | None:
-    """Write the file set of one sitemap and record it on the row; None when the row is gone (deleted
-    after the job was queued). Idempotent: a second run rewrites the same files."""
+def generate(sitemap_id: int, now: datetime.datetime | None = None) -> dict | None:
+    """Write the file set of one sitemap and record it on the row (generated `now`, default the current
+    time); None when the row is gone (deleted after the job was queued). Idempotent: a second run
+    rewrites the same files."""
     row = Sitemap.get_or_none(Sitemap.id == sitemap_id)
     if row is None:
         return None
@@ -131,7 +133,7 @@ def generate(sitemap_id: int) -> dict | None:
         storage.save(storage_path(shown), urlset(chunk))
         children.append(shown)
     index_file = f"/{folder}{row.file_name}"
-    now = utcnow()
+    now = now or utcnow()
     storage.save(storage_path(index_file), index([file_url(shown) for shown in children], now.date().isoformat()))
     stale = set(shown_files(row)) - {index_file, *children}
     with database.atomic():
