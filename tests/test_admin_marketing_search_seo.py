@@ -50,7 +50,7 @@ def empty_queue():
 
 # --- search terms ------------------------------------------------------------------
 
-def test_the_shop_search_records_its_terms_with_uses_and_results(client, admin_client, admin_graphql):
+def test_the_shop_search_records_its_terms_with_uses_and_results(client, admin_client, admin_graphql, gql):
     name = word("terms")
     first, second = searchable(f"{name} Jacket"), searchable(f"{name} Scarf")
     assert shop_search(client, f"  {name.upper()} ")["total"] == 2
@@ -91,9 +91,12 @@ def test_the_shop_search_records_its_terms_with_uses_and_results(client, admin_c
     assert admin_client.get(f"{TERMS}/{top['id']}").json() == {"message": "Search term not found",
                                                                "error": "not_found"}
     shop_search(client, name)  # the shop records it again from scratch
+    found = gql("query($q: String) { products(query: $q, first: 1) { totalCount } }", {"q": name})
+    assert found["data"]["products"]["totalCount"] == 2
+    assert client.get("/api/products", params={"search": name}).status_code == 200
     with database.connection_context():
         again = SearchTerm.get(SearchTerm.term == name)
-        assert (again.uses, again.results) == (1, 2)
+        assert (again.uses, again.results) == (3, 2)  # REST, GraphQL and the resource path alike
         SearchTerm.delete().where(SearchTerm.term.startswith(name)).execute()
 
 
