@@ -5,7 +5,7 @@ Every path outside `/api` and the media files is a storefront URL (`/<product ur
 the locale of `?locale=` preferred), the answer is its `301`/`302` with `Location`, the query string
 kept. Anything else goes on unchanged (and is not found, as before).
 """
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +13,7 @@ from domain.seo.url_rewrites import find_rewrite, location
 from storage.db import database
 
 PASSED = ("/api", "/storage", "/static")
+LOCATION_SAFE = "/:?&=#%@+,;~!$'()*[]"  # a target's own URL syntax stays; anything else is percent-encoded
 
 
 class StorefrontRedirectMiddleware:
@@ -34,7 +35,7 @@ class StorefrontRedirectMiddleware:
         if query and "?" not in target:
             target = f"{target}?{query}"
         await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"location", target.encode("utf-8")), (b"content-length", b"0"),
+                    "headers": [(b"location", quote(target, safe=LOCATION_SAFE).encode("ascii")), (b"content-length", b"0"),
                                 (b"cache-control", b"no-cache" if status == 302 else b"max-age=3600")]})
         await send({"type": "http.response.body", "body": b""})
 

@@ -115,6 +115,13 @@ def test_a_synonym_finds_the_products_of_its_other_terms(client, admin_client, a
     assert (found["ids"], found["total"]) == ([item.id], 1)
     assert shop_search(client, f"cotton {asked.upper()}")["ids"] == [item.id]  # every word must still match
     assert shop_search(client, f"linen {asked}")["total"] == 0
+    brand, nickname = word("brand"), word("nick")
+    zipped = searchable(f"Zip {brand} Jacket")
+    hyphenated = admin_client.post(SYNONYMS, json={"name": "hyphens", "terms": f"Zip-{brand.title()}, {nickname}"})
+    assert hyphenated.status_code == 201, hyphenated.text
+    assert shop_search(client, nickname)["ids"] == [zipped.id]  # a two-word term matches as a phrase
+    assert shop_search(client, f"zip-{brand}")["ids"] == [zipped.id]
+    admin_client.delete(f"{SYNONYMS}/{hyphenated.json()['id']}")
     suggestions = client.get("/api/shop/search/suggestions", params={"query": asked})
     assert suggestions.status_code == 200 and item.sku in suggestions.text
 

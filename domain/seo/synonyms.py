@@ -25,8 +25,8 @@ def alternatives(words: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, .
     looked_up = [word for word in words[:MAX_WORDS] if word]
     if not looked_up:
         return tuple(() for _ in words)
-    holds = functools.reduce(operator.or_, [SearchSynonym.terms.contains(" ".join(word)) for word in looked_up]
-                             + [SearchSynonym.terms.contains("".join(word)) for word in looked_up])
+    # narrowed by the longest term of each word (a group written "T-Shirt" holds "shirt"), then matched exactly
+    holds = functools.reduce(operator.or_, [SearchSynonym.terms.contains(max(word, key=len)) for word in looked_up])
     groups = [group_words(row.terms) for row in SearchSynonym.select(SearchSynonym.terms).where(holds)]
     result = []
     for word in words:
