@@ -188,6 +188,8 @@ def test_a_url_rewrite_redirects_the_storefront_path(anonymous, client, admin_cl
 
     listed = admin_client.get(REWRITES, params={"request_path": old, "redirect_type": "302"}).json()
     assert [row["id"] for row in listed["data"]] == [rewrite["id"]]
+    assert admin_client.get(REWRITES, params={"request_path": old, "locale": "en"}).json()["meta"]["total"] == 1
+    assert admin_client.get(REWRITES, params={"request_path": old, "locale": "fr"}).json()["meta"]["total"] == 0
     deleted = admin_client.post(f"{REWRITES}/mass-delete", json={"indices": [rewrite["id"], 2_000_000_000]})
     assert deleted.json() == {"deleted": [rewrite["id"]], "message": "URL rewrites deleted."}
     assert anonymous.get(f"/{old}", follow_redirects=False).status_code == 404

@@ -4,6 +4,7 @@ GraphQL adminMarketingSearchTerm(s).
 The shop's product search records the terms (`domain/seo/search_terms.py`); the admin edits the term
 and its redirect URL, never the counts, and deletes.
 """
+from domain.common import Page
 from domain.errors import Unprocessable
 from domain.seo.search_terms import normalized_term
 from handlers.admin.crud import AdminResource, exact, partial, plain_value
@@ -50,13 +51,25 @@ def term_values(body: dict, row: SearchTerm | None) -> dict:
 search_terms = AdminResource(
     model=SearchTerm, label="Search term", plural="Search terms",
     documents=term_documents,
-    filters={"term": partial(SearchTerm.term), "channel_id": exact(SearchTerm.channel),
-             "locale": exact(SearchTerm.locale)},
+    filters={"term": partial(SearchTerm.term), "channel_id": exact(SearchTerm.channel)},
     sorts={"id": SearchTerm.id, "term": SearchTerm.term, "uses": SearchTerm.uses, "results": SearchTerm.results},
     values=term_values,
 )
 
-list_admin_search_terms = search_terms.list_handler()
+def locale_list_handler(resource: AdminResource, column):
+    """The resource's list, narrowed to the `?locale=` the caller named (REST: the parameter also scopes
+    the request; over GraphQL `locale` is the scope argument of every field and does not filter)."""
+    def handler(context, window, sort: str | None = None, order: str | None = None, **filters) -> Page:
+        query = resource.filtered(filters)
+        named = context.query_params.get("locale")
+        if named:
+            query = query.where(column == named)
+        rows = list(query.order_by(*resource.ordering(sort, order)).offset(window.offset).limit(window.limit))
+        return Page(resource.present(rows, context), query.count())
+    return resource.named(handler, "list")
+
+
+list_admin_search_terms = locale_list_handler(search_terms, SearchTerm.locale)
 get_admin_search_term = search_terms.get_handler()
 update_admin_search_term = search_terms.update_handler()
 delete_admin_search_term = search_terms.delete_handler()

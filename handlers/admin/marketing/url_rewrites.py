@@ -8,6 +8,7 @@ path to itself.
 from domain.errors import Unprocessable
 from domain.seo.url_rewrites import clean_path
 from handlers.admin.crud import AdminResource, exact, partial, plain_document
+from handlers.admin.marketing.search_terms import locale_list_handler
 from storage.models import Locale
 from storage.seo_models import UrlRewrite
 
@@ -51,13 +52,13 @@ url_rewrites = AdminResource(
     document=plain_document("id", "entity_type", "request_path", "target_path", "redirect_type", "locale",
                             "created_at", "updated_at"),
     filters={"entity_type": exact(UrlRewrite.entity_type), "request_path": partial(UrlRewrite.request_path),
-             "redirect_type": exact(UrlRewrite.redirect_type), "locale": exact(UrlRewrite.locale)},
+             "redirect_type": exact(UrlRewrite.redirect_type)},
     sorts={"id": UrlRewrite.id, "entity_type": UrlRewrite.entity_type, "locale": UrlRewrite.locale,
            "redirect_type": UrlRewrite.redirect_type},
     values=rewrite_values,
 )
 
-list_admin_url_rewrites = url_rewrites.list_handler()
+list_admin_url_rewrites = locale_list_handler(url_rewrites, UrlRewrite.locale)
 get_admin_url_rewrite = url_rewrites.get_handler()
 create_admin_url_rewrite = url_rewrites.create_handler()
 update_admin_url_rewrite = url_rewrites.update_handler()
