@@ -25,6 +25,7 @@ from server.rest import (
     PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
     OperationResolver,
 )
+from server.storefront_redirects import StorefrontRedirectMiddleware
 from storage.db import database, init_database
 from storage.files import media_storage
 
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         # throttling): the forwarded address replaces the peer only when the peer is a trusted proxy.
         app.add_middleware(ProxyHeadersMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            trusted_hosts=settings.forwarded_allow_ips)
+    app.add_middleware(StorefrontRedirectMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       media_url=settings.media_url)
     app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        invalid_credentials_per_minute=settings.invalid_credentials_per_minute)
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

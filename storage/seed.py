@@ -28,6 +28,7 @@ from storage.seed_customers import seed_customers
 from storage.seed_product_types import seed_product_types
 from storage.seed_promotions import seed_promotions
 from storage.seed_search import seed_search
+from storage.seed_seo import seed_seo
 
 BATCH = 500
 SEED_TIME = datetime.datetime(2026, 1, 15, 9, 30, 0)
@@ -352,6 +353,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_promotions()
         seed_customers()
         seed_sales_documents()
+        seed_seo()
     seed_search(show_progress)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from peewee import SQL, Case, Value, fn
 
 from domain.common import RequestContext
+from domain.seo.synonyms import alternatives
 from storage.db import database, is_sqlite
 from storage.models import Product
 from storage.search_index import HIDDEN, LOCALE_SLOTS, reindex_products, terms
@@ -40,6 +41,13 @@ EXACT_SKU, NAME_STARTS, NAME_WORDS, NAME_PREFIXES, OTHER = range(5)
 class SearchText:
     raw: str  # the query, trimmed and lowercased (the exact-SKU comparison)
     words: tuple[tuple[str, ...], ...]  # the terms of each word of the query ("sku-12" -> ("sku", "12"))
+    # per word, the other words of its search synonym groups (domain/seo/synonyms.py): any of them matches too
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def choices(self, index: int) -> tuple[tuple[str, ...], ...]:
+        """The word at `index` and its synonyms."""
+        extra = self.alternatives[index] if index < len(self.alternatives) else ()
+        return (self.words[index], *extra)
 
     @property
     def flat(self) -> str:
@@ -47,16 +55,21 @@ class SearchText:
 
 
 def parse_search(text: str | None) -> SearchText | None:
-    """None when the query holds no letter or digit (it then matches nothing)."""
+    """None when the query holds no letter or digit (it then matches nothing). Each word brings the
+    other words of its search synonym groups."""
     words = tuple(tuple(terms(word).split()) for word in (text or "").split())
     words = tuple(word for word in words if word)
-    return SearchText((text or "").strip().lower(), words) if words else None
+    return SearchText((text or "").strip().lower(), words, alternatives(words)) if words else None
 
 
 def fts5_query(search: SearchText, columns: tuple[str, ...] = WORD_COLUMNS, prefix: bool = True) -> str:
     """`{sku name ...} : ("sku 000012"* AND "hood"*)`: each word a phrase (its last term a prefix)."""
     mark = "*" if prefix else ""
-    expression = " AND ".join('"%s"%s' % (" ".join(word), mark) for word in search.words)
+
+    def phrase(index):
+        choices = ['"%s"%s' % (" ".join(word), mark) for word in search.choices(index)]
+        return choices[0] if len(choices) == 1 else "(%s)" % " OR ".join(choices)
+    expression = " AND ".join(phrase(index) for index in range(len(search.words)))
     return "{%s} : (%s)" % (" ".join(columns), expression)
 
 
@@ -66,7 +79,11 @@ def ts_query(search: SearchText, weights: str = "") -> str:
         *head, last = word
         return "(%s)" % " <-> ".join([f"{term}:{weights}" if weights else term for term in head]
                                      + [f"{last}:*{weights}"])
-    return " & ".join(phrase(word) for word in search.words)
+
+    def either(index):
+        choices = [phrase(word) for word in search.choices(index)]
+        return choices[0] if len(choices) == 1 else "(%s)" % " | ".join(choices)
+    return " & ".join(either(index) for index in range(len(search.words)))
 
 
 def matching_words(search: SearchText) -> tuple[str, list]:

@@ -1388,6 +1388,122 @@ class AdminCatalogRuleUpdateBody(TypedDict, closed=True):
     customer_groups: NotRequired[list[CustomerGroup]]
 
 
+class AdminSearchSynonym(TypedDict):
+    id: int
+    name: str
+    terms: str
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminSearchSynonymList(TypedDict):
+    data: list[AdminSearchSynonym]
+    meta: AdminListMeta
+
+
+class AdminSearchSynonymCreateBody(TypedDict, closed=True):
+    name: str
+    terms: str
+
+
+class AdminSearchSynonymUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    terms: NotRequired[str]
+
+
+class AdminSearchTerm(TypedDict):
+    id: int
+    term: str
+    results: int
+    uses: int
+    redirectUrl: NotRequired[str | None]
+    channelId: int
+    channelName: NotRequired[str | None]
+    locale: str
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminSearchTermList(TypedDict):
+    data: list[AdminSearchTerm]
+    meta: AdminListMeta
+
+
+class AdminSearchTermUpdateBody(TypedDict, closed=True):
+    term: NotRequired[str]
+    redirect_url: NotRequired[str | None]
+
+
+class AdminSitemap(TypedDict):
+    id: int
+    fileName: str
+    path: str
+    generatedAt: NotRequired[str | None]
+    indexFile: NotRequired[str | None]
+    indexUrl: NotRequired[str | None]
+    generatedSitemaps: NotRequired[list[str] | None]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminSitemapList(TypedDict):
+    data: list[AdminSitemap]
+    meta: AdminListMeta
+
+
+class AdminSitemapCreateBody(TypedDict, closed=True):
+    file_name: str
+    path: str
+
+
+class AdminSitemapUpdateBody(TypedDict, closed=True):
+    file_name: NotRequired[str]
+    path: NotRequired[str]
+
+
+class AdminSitemapGenerateResult(TypedDict):
+    id: int
+    sitemapId: int
+    indexFile: NotRequired[str | None]
+    generatedSitemaps: NotRequired[list[str] | None]
+    generatedAt: NotRequired[str | None]
+    queued: bool
+    taskId: NotRequired[str | None]
+    message: str
+
+
+class AdminUrlRewrite(TypedDict):
+    id: int
+    entityType: Literal["product", "category", "cms_page"]
+    requestPath: str
+    targetPath: str
+    redirectType: Literal["301", "302"]
+    locale: str
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminUrlRewriteList(TypedDict):
+    data: list[AdminUrlRewrite]
+    meta: AdminListMeta
+
+
+class AdminUrlRewriteCreateBody(TypedDict, closed=True):
+    entity_type: Literal["product", "category", "cms_page"]
+    request_path: str
+    target_path: str
+    redirect_type: Literal["301", "302"]
+    locale: str
+
+
+class AdminUrlRewriteUpdateBody(TypedDict, closed=True):
+    entity_type: NotRequired[Literal["product", "category", "cms_page"]]
+    request_path: NotRequired[str]
+    target_path: NotRequired[str]
+    redirect_type: NotRequired[Literal["301", "302"]]
+    locale: NotRequired[str]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str

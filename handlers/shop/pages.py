@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from domain.common import Page, RequestContext, Window, iso, translated
 from domain.errors import ApiError
+from domain.seo.url_rewrites import follow
 from storage.content_models import CmsPage, CmsPageChannel, CmsPageTranslation
 from storage.models import Channel
 
@@ -87,6 +88,8 @@ def get_page(context: RequestContext, id: int) -> dict:
 
 def get_page_by_url_key(context: RequestContext, url_key: str) -> dict:
     page = with_url_key(channel_pages(context), context, url_key).order_by(CmsPage.id).first()
+    if page is None and (target := follow("cms_page", url_key, context.locales)):
+        page = with_url_key(channel_pages(context), context, target).order_by(CmsPage.id).first()  # URL rewrite
     if page is None:
         raise PageNotFound(url_key)
     return page_documents(context, [page])[0]

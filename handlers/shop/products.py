@@ -18,6 +18,8 @@ from domain.common import (
 )
 from domain.errors import NotFound
 from domain.sales.pricing import rule_prices, shopper_group_id
+from domain.seo.search_terms import record_search
+from domain.seo.url_rewrites import follow
 from domain.wishlists import mark_flags
 from handlers.shop.booking import fill_booking, product_booking_products
 from handlers.shop.categories import storefront_url
@@ -50,6 +52,8 @@ def list_products(context: RequestContext, window: Window, fields: frozenset | N
     """Card-level products matching the search/filter/sort parameters (REST query or GraphQL args)."""
     criteria = parse_criteria(params, context.query_params)
     ids, total = criteria.page(visible_products(context), context, window.offset, window.limit)
+    if criteria.search and window.offset == 0:
+        record_search(criteria.search, context, total)  # the search terms report (one upsert, never fails)
     return Page(load_documents(ids, context, fields or frozenset()), total)
 
 
@@ -80,7 +84,11 @@ def find_product_id(context, product_id, sku, url_key) -> int | None:
         query = query.where(Product.sku == sku)
     elif url_key:
         by_key = ProductTranslation.select(ProductTranslation.product).where(ProductTranslation.url_key == url_key)
-        query = query.where(Product.id.in_(by_key))
+        row = query.where(Product.id.in_(by_key)).first()
+        if row is None and (target := follow("product", url_key, context.locales)):
+            by_key = ProductTranslation.select(ProductTranslation.product).where(ProductTranslation.url_key == target)
+            row = query.where(Product.id.in_(by_key)).first()  # a URL rewrite names the product's new key
+        return row.id if row else None
     else:
         return None
     row = query.first()
