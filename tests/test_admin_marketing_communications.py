@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from domain.jobs import huey, job_error, run_queued
+from domain.jobs import huey, run_queued
 from domain.marketing import campaigns as campaign_rules
 from domain.marketing.tasks import send_campaign
 from storage.booking_models import NewsletterSubscriber
@@ -257,7 +257,7 @@ def test_a_guest_campaign_reaches_guest_subscribers_only_and_inactive_ones_are_r
     admin_client.put(f"{BASE}/campaigns/{campaign['id']}", json={"status": 1})
     result = admin_graphql("""mutation($input: createAdminMarketingCampaignSendInput!) {
         createAdminMarketingCampaignSend(input: $input) { adminMarketingCampaignSend { campaignId queued message } } }""",
-                           {"input": {"campaignId": campaign["id"]}})
+                           {"input": {"campaignId": f"{BASE}/campaigns/{campaign['id']}"}})
     sent = result["data"]["createAdminMarketingCampaignSend"]["adminMarketingCampaignSend"]
     assert sent["campaignId"] == campaign["id"] and sent["queued"] >= 1
     run_queued()
