@@ -2,6 +2,7 @@
 real values; a campaign sent to the confirmed subscribers of its channel and customer group, each
 address mailed exactly once (counted in the mail outbox) even when the job runs again or is retried
 after a failure mid-batch; subscribers listed, toggled (mirrored onto the customer) and deleted."""
+import datetime
 import secrets
 from email import message_from_bytes, policy
 
@@ -325,3 +326,20 @@ def test_permissions_are_enforced_on_both_transports(app, outbox):
         response = viewer.post("/api/admin/graphql", json={"query": "mutation { createAdminMarketingCampaignSend("
                                                                     "input: {campaignId: 1}) { clientMutationId } }"})
         assert response.json()["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "forbidden")
+
+
+def test_the_daily_job_sends_the_campaigns_whose_event_is_today_once(admin_client, outbox):
+    from domain.marketing.tasks import queue_due, send_event_campaigns
+    group = new_group()
+    reader = address("event-day")
+    subscriber(reader, group)
+    campaign = make_campaign(admin_client, group)
+    event_id = admin_client.get(f"{BASE}/campaigns/{campaign['id']}").json()["marketingEventId"]
+    today = utcnow().date()
+    assert campaign["id"] not in queue_due(today)  # the event is on 2026-07-01
+    admin_client.put(f"{BASE}/events/{event_id}", json={"date": today.isoformat()})
+    assert campaign["id"] in queue_due(today)
+    send_event_campaigns.call_local()  # the nightly run as well: nobody new
+    run_queued()
+    assert recipients_of(outbox).count(reader) == 1
+    assert send_event_campaigns.s().validate_datetime(datetime.datetime(2026, 3, 1, 0, 10))

@@ -19,7 +19,7 @@ from domain.mail import send_mail
 from storage.booking_models import NewsletterSubscriber
 from storage.customer_models import Customer
 from storage.db import database
-from storage.marketing_models import CampaignDelivery, MarketingCampaign, MarketingTemplate
+from storage.marketing_models import CampaignDelivery, MarketingCampaign, MarketingEvent, MarketingTemplate
 from storage.models import CustomerGroup, utcnow
 
 DEFAULT_BATCH_SIZE = 100
@@ -75,6 +75,14 @@ def queue_deliveries(campaign: MarketingCampaign) -> int:
     for start in range(0, len(rows), INSERT_CHUNK):
         CampaignDelivery.insert_many(rows[start:start + INSERT_CHUNK]).on_conflict_ignore().execute()
     return CampaignDelivery.select().where(CampaignDelivery.campaign == campaign.id).count() - before
+
+
+def due_campaigns(day) -> list[int]:
+    """Ids of the active campaigns whose event falls on `day` (the scheduled send; a manual send ignores it)."""
+    return [key for (key,) in MarketingCampaign.select(MarketingCampaign.id)
+            .join(MarketingEvent, on=(MarketingCampaign.marketing_event == MarketingEvent.id))
+            .where(MarketingCampaign.status == True, MarketingEvent.date == day)  # noqa: E712 (SQL)
+            .order_by(MarketingCampaign.id).tuples()]
 
 
 def plain_text(markup: str) -> str:
