@@ -15,13 +15,16 @@ DEFAULT_OUTBOX = "var/outbox"
 DEFAULT_SENDER = "specshop <no-reply@specshop.local>"
 
 
-def send_mail(to: str, subject: str, text: str) -> None:
+def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """One message to `to`: plain text, with `html` as its alternative part when given."""
     message = EmailMessage()
     message["From"] = os.environ.get("MAIL_FROM", DEFAULT_SENDER)
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = f"<{uuid.uuid4().hex}@specshop.local>"
     message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     if os.environ.get("SMTP_HOST"):
         send_smtp(message)
     else:

@@ -23,6 +23,8 @@ UNSUBSCRIBE = """mutation($input: unsubscribeNewsletterSubscriptionInput!) {
 def outbox(tmp_path, monkeypatch):
     monkeypatch.setenv("MAIL_OUTBOX", str(tmp_path))
     monkeypatch.delenv("SMTP_HOST", raising=False)
+    with database.connection_context():
+        NewsletterSubscriber.delete().execute()  # the demo subscribers too: each test counts its own rows
     yield tmp_path
     with database.connection_context():
         NewsletterSubscriber.delete().execute()

@@ -1180,6 +1180,55 @@ class AdminDashboardStats(TypedDict):
     statistics: Any
 
 
+class AdminMarketingCampaign(TypedDict):
+    id: int
+    name: str
+    subject: str
+    status: Literal[0, 1]
+    marketingTemplateId: int | None
+    marketingEventId: int | None
+    channelId: int
+    customerGroupId: int
+    marketingTemplateName: NotRequired[str | None]
+    marketingEventName: NotRequired[str | None]
+    channelName: NotRequired[str | None]
+    customerGroupCode: NotRequired[str | None]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminMarketingCampaignList(TypedDict):
+    data: list[AdminMarketingCampaign]
+    meta: AdminListMeta
+
+
+class AdminMarketingCampaignCreateBody(TypedDict, closed=True):
+    name: str
+    subject: str
+    marketing_template_id: int
+    marketing_event_id: int
+    channel_id: int
+    customer_group_id: int
+    status: NotRequired[Literal[0, 1]]
+
+
+class AdminMarketingCampaignUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    subject: NotRequired[str]
+    marketing_template_id: NotRequired[int]
+    marketing_event_id: NotRequired[int]
+    channel_id: NotRequired[int]
+    customer_group_id: NotRequired[int]
+    status: NotRequired[Literal[0, 1]]
+
+
+class AdminMarketingCampaignSend(TypedDict):
+    id: int
+    campaignId: int
+    queued: int
+    message: str
+
+
 class AdminCartRuleCoupon(TypedDict):
     id: int
     cartRuleId: int
@@ -1388,6 +1437,32 @@ class AdminCatalogRuleUpdateBody(TypedDict, closed=True):
     customer_groups: NotRequired[list[CustomerGroup]]
 
 
+class AdminMarketingEvent(TypedDict):
+    id: int
+    name: str
+    description: str
+    date: str | None
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminMarketingEventList(TypedDict):
+    data: list[AdminMarketingEvent]
+    meta: AdminListMeta
+
+
+class AdminMarketingEventCreateBody(TypedDict, closed=True):
+    name: str
+    description: str
+    date: str
+
+
+class AdminMarketingEventUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str]
+    date: NotRequired[str]
+
+
 class AdminSearchSynonym(TypedDict):
     id: int
     name: str
@@ -1470,6 +1545,54 @@ class AdminSitemapGenerateResult(TypedDict):
     queued: bool
     taskId: NotRequired[str | None]
     message: str
+
+
+class AdminMarketingSubscriber(TypedDict):
+    id: int
+    email: str
+    channelId: int
+    channelName: NotRequired[str | None]
+    customerId: int | None
+    customerName: NotRequired[str | None]
+    isSubscribed: bool
+    isConfirmed: NotRequired[bool]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminMarketingSubscriberList(TypedDict):
+    data: list[AdminMarketingSubscriber]
+    meta: AdminListMeta
+
+
+class AdminMarketingSubscriberUpdateBody(TypedDict, closed=True):
+    is_subscribed: bool
+
+
+class AdminMarketingTemplate(TypedDict):
+    id: int
+    name: str
+    status: Literal["active", "inactive", "draft"]
+    content: NotRequired[str]
+    createdAt: NotRequired[str | None]
+    updatedAt: NotRequired[str | None]
+
+
+class AdminMarketingTemplateList(TypedDict):
+    data: list[AdminMarketingTemplate]
+    meta: AdminListMeta
+
+
+class AdminMarketingTemplateCreateBody(TypedDict, closed=True):
+    name: str
+    status: Literal["active", "inactive", "draft"]
+    content: str
+
+
+class AdminMarketingTemplateUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    status: NotRequired[Literal["active", "inactive", "draft"]]
+    content: NotRequired[str]
 
 
 class AdminUrlRewrite(TypedDict):

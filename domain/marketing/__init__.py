@@ -1,0 +1,1 @@
+"""Marketing communications: campaigns mailed to newsletter subscribers (campaigns.py, tasks.py)."""
