@@ -2,6 +2,7 @@
 
 Events are written to the outbox in the transaction of the change and delivered by the queued jobs,
 which the tests run themselves (`domain.jobs.run_queued`, as a consumer would, retries included)."""
+import datetime
 import hashlib
 import hmac
 import json
@@ -14,6 +15,7 @@ import pytest
 
 from domain.jobs import huey, run_queued
 from domain.webhooks import delivery as deliveries
+from domain.webhooks import tasks
 from domain.webhooks.outbox import emit
 from domain.webhooks.urls import UrlRefused, check_url
 from storage.db import database
@@ -326,3 +328,46 @@ def test_outgoing_addresses_are_checked_before_sending(monkeypatch):
     assert status is None and error.startswith("refused")
     monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE_URLS", "1")
     assert check_url("http://127.0.0.1:9/") == "http://127.0.0.1:9/"
+
+
+def test_the_sweep_delivers_an_event_whose_queued_job_was_lost(admin_client, receiver):
+    register_endpoint(admin_client, receiver.url, ["product.deleted"])
+    with database.connection_context():
+        with database.atomic():
+            emit("product.deleted", {"id": 4242, "sku": "gone", "type": "simple"})
+    huey.flush()  # the queue lost its jobs; the committed event is still in the outbox
+    assert run_queued() == 0 and receiver.requests == []
+    tasks.sweep_webhooks.call_local()
+    drain()
+    assert [verified(request)["data"]["sku"] for request in receiver.requests] == ["gone"]
+    with database.connection_context():
+        row = WebhookDelivery.select().order_by(WebhookDelivery.id.desc()).first()
+        WebhookDelivery.update(status="pending", next_attempt_at=datetime.datetime(2000, 1, 1)).where(
+            WebhookDelivery.id == row.id).execute()  # as if its scheduled retry had been lost
+    tasks.sweep_webhooks.call_local()
+    drain()
+    assert len(receiver.requests) == 2 and len({r["headers"]["X-Specshop-Delivery"] for r in receiver.requests}) == 1
+
+
+def test_graphql_lists_filter_like_rest(admin_client, admin_graphql, receiver):
+    active = register_endpoint(admin_client, receiver.url, ["stock.changed"])
+    inactive = register_endpoint(admin_client, receiver.url, ["stock.changed"], is_active=False)
+    result = admin_graphql("""{ adminPlatformWebhooks(isActive: 0, event: "stock.changed") {
+        totalCount edges { node { _id isActive } } } }""")
+    assert "errors" not in result, result
+    assert result["data"]["adminPlatformWebhooks"]["edges"] == [{"node": {"_id": inactive["id"], "isActive": False}}]
+    with database.connection_context():
+        with database.atomic():
+            emit("stock.changed", {"productId": 1, "inventorySourceId": 1, "change": 1, "qty": 5, "reason": "test"})
+    drain()
+    assert len(receiver.requests) == 1  # the inactive endpoint gets nothing
+    result = admin_graphql("""query($id: Int) { adminPlatformWebhookDeliveries(webhookId: $id, status: "succeeded") {
+        totalCount edges { node { deliveryId event attempts payload } } } }""", {"id": active["id"]})
+    assert "errors" not in result, result
+    node = result["data"]["adminPlatformWebhookDeliveries"]["edges"][0]["node"]
+    assert node["event"] == "stock.changed" and node["attempts"] == 1
+    assert node["payload"]["data"]["qty"] == 5 and node["deliveryId"] == verified(receiver.requests[0])["id"]
+    result = admin_graphql("""{ adminPlatformWebhookEvents(first: 1, event: "stock.changed") {
+        edges { node { id _id eventId payload } } } }""")
+    event = result["data"]["adminPlatformWebhookEvents"]["edges"][0]["node"]
+    assert event["id"] == f"/api/admin/platform/webhook-events/{event['_id']}" and event["payload"]["reason"] == "test"

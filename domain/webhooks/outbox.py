@@ -4,6 +4,7 @@ The row commits or rolls back with the change it describes: a rolled-back order 
 committed one always has its event. After the write a dispatch job is queued (a moment later when
 still inside a transaction, so it runs after the commit); a periodic sweep dispatches whatever a
 queued job missed (`tasks.py`)."""
+import logging
 import uuid
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ EVENTS = (
     "product.created", "product.updated", "product.deleted",
     "stock.changed", "customer.created",
 )
+logger = logging.getLogger("specshop.webhooks")
 COMMIT_GRACE = 2  # seconds: a dispatch queued inside a transaction waits for its commit
 
 
@@ -26,10 +28,13 @@ def emit(event: str, payload: dict) -> WebhookEvent:
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     row = WebhookEvent.create(uuid=str(uuid.uuid4()), event=event, payload=payload, created_at=utcnow())
-    if database.in_transaction():
-        tasks.dispatch_events.schedule(delay=COMMIT_GRACE)
-    else:
-        tasks.dispatch_events()
+    try:
+        if database.in_transaction():
+            tasks.dispatch_events.schedule(delay=COMMIT_GRACE)
+        else:
+            tasks.dispatch_events()
+    except Exception:  # the queue is unreachable: the change still commits, the sweep dispatches the event
+        logger.exception("could not queue the dispatch of webhook event %s", row.uuid)
     return row
 
 
