@@ -23,6 +23,7 @@ from domain.customers import (
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.mail import send_mail
 from domain.sales.cart_totals import compute_totals, product_names, unit_price
+from domain.webhooks import outbox
 from storage.customer_care_models import CustomerImpersonation, CustomerNote
 from storage.customer_models import Customer, CustomerAddress, CustomerToken
 from storage.db import database
@@ -123,6 +124,7 @@ def create_account(body: dict, channel_id: int | None) -> tuple[Customer, str | 
         with database.atomic():
             customer = Customer.create(**values, password=hasher.hash(password), api_token=random_secret(80),
                                        is_verified=True)
+            outbox.emit_customer(customer)
     except IntegrityError:
         raise Unprocessable({"email": ["The email has already been taken."]}) from None
     if generated:

@@ -17,6 +17,7 @@ from domain.common import RequestContext
 from domain.errors import ApiError, InvalidRequest, NotFound, TooManyRequests, Unprocessable
 from domain.mail import send_mail
 from generated.input_schemas import validation_errors
+from domain.webhooks import outbox
 from storage.customer_models import (
     Customer, CustomerAddress, CustomerLoginFailure, CustomerPasswordReset, CustomerToken,
 )
@@ -283,6 +284,7 @@ def create_account(context: RequestContext, data: dict) -> tuple[Customer, str]:
                                        customer_group=group.id if group else None)
         except IntegrityError:
             raise EmailTaken() from None
+        outbox.emit_customer(customer)
         return customer, issue_token(customer.id, "registration")
 
 

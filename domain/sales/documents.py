@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from domain.booking.capacity import release_bookings
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
+from domain.webhooks import outbox
 from storage.db import database
 from storage.models import Channel, Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
 from storage.admin_sales_models import OrderTransaction
@@ -90,9 +91,14 @@ def record_status(order: Order, status: str, comment: str = ""):
     """Every status change goes through here: the order's status and a timed history entry."""
     now = utcnow()
     if order.status != status:
+        previous = order.status
         Order.update(status=status, updated_at=now).where(Order.id == order.id).execute()
         order.status = status
         order.updated_at = now
+        changed = Order.get_by_id(order.id)
+        outbox.emit_order("order.status_changed", changed, previousStatus=previous)
+        if status == "canceled":
+            outbox.emit_order("order.canceled", changed)
     OrderStatusHistory.create(order=order.id, status=status, comment=comment, created_at=now)
 
 
@@ -295,8 +301,11 @@ def create_invoice(order: Order, quantities: dict | None = None, state: str | No
         if state == "paid":
             release_downloads(chosen)
             record_transaction(order, Invoice.get_by_id(invoice.id))
+        invoice = Invoice.get_by_id(invoice.id)
+        outbox.emit_document("invoice.created", invoice, order.id, incrementId=number, state=state,
+                             totalQty=invoice.total_qty, grandTotal=invoice.grand_total)
         refresh_status(order, f"Invoice {number} created ({state})")
-        return Invoice.get_by_id(invoice.id)
+        return invoice
 
 
 AMOUNT_COLUMNS = ("total", "tax_amount", "discount_amount")
@@ -397,6 +406,8 @@ def create_shipment(order: Order, source=None, quantities: dict | None = None, c
         for item_id, qty in chosen.items():
             OrderItem.update(qty_shipped=OrderItem.qty_shipped + qty).where(OrderItem.id == item_id).execute()
         add_to_children(items, chosen, "qty_shipped")
+        outbox.emit_document("shipment.created", shipment, order.id, incrementId=shipment_number(shipment.id),
+                             totalQty=shipment.total_qty, sourceId=source_id, trackNumber=track_number)
         refresh_status(order, f"Shipment {shipment_number(shipment.id)} created")
         return shipment
 
@@ -444,6 +455,7 @@ def return_stock(quantities: dict[int, int]):
         if not restored:
             ProductInventory.create(product=allocation.product_id, inventory_source=allocation.inventory_source_id,
                                     qty=qty)
+        outbox.emit_stock(allocation.product_id, allocation.inventory_source_id, qty, "returned")
         (OrderItemInventory.update(qty=OrderItemInventory.qty - qty)
          .where(OrderItemInventory.id == allocation.id).execute())
 

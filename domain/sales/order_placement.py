@@ -45,6 +45,7 @@ from peewee import IntegrityError
 from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments
 from domain.errors import ApiError
+from domain.webhooks import outbox
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import InventorySource, Product, ProductInventory, utcnow
@@ -240,6 +241,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
         if address_type in addresses:
             copy_address(order, addresses[address_type])
     record_status(order, "pending", "Order placed")
+    outbox.emit_order("order.created", order)
     take_stock(stock_items)
     reserve_bookings(order)
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
@@ -377,6 +379,7 @@ def take_from_sources(need: StockNeed) -> int:
             if taken:
                 OrderItemInventory.create(order_item=need.order_item, product=need.product_id,
                                           inventory_source=row.inventory_source_id, qty=take)
+                outbox.emit_stock(need.product_id, row.inventory_source_id, -take, "order_placed")
                 remaining -= take
                 break
             # Another order took some meanwhile: look again at what this source has left.

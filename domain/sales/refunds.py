@@ -24,6 +24,7 @@ from peewee import fn
 from domain.sales import documents
 from domain.sales.documents import SalesActionRefused, claim, currency_places, order_items, share, top_level
 from domain.sales.fulfilment import holders
+from domain.webhooks import outbox
 from storage.admin_sales_models import Refund, RefundItem
 from storage.db import database
 from storage.fields import MONEY_SCALE
@@ -180,5 +181,8 @@ def create_refund(order: Order, request: RefundRequest) -> Refund:
         documents.add_to_children(items, chosen, "qty_refunded")
         if request.return_to_stock and chosen:
             documents.return_stock({holder.id: units for _, holder, units in holders(items, chosen) if units})
+        refund = Refund.get_by_id(refund.id)
+        outbox.emit_document("refund.created", refund, order.id, totalQty=refund.total_qty,
+                             grandTotal=refund.grand_total, returnedToStock=bool(request.return_to_stock and chosen))
         documents.refresh_status(order, f"Refund #{refund.id} created")
-        return Refund.get_by_id(refund.id)
+        return refund

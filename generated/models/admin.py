@@ -1627,6 +1627,91 @@ class AdminUrlRewriteUpdateBody(TypedDict, closed=True):
     locale: NotRequired[str]
 
 
+AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created"]
+
+
+class AdminWebhook(TypedDict):
+    id: int
+    url: str
+    description: str
+    events: list[AdminWebhookEventName]
+    isActive: bool
+    secret: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminWebhookList(TypedDict):
+    data: list[AdminWebhook]
+    meta: AdminListMeta
+
+
+class AdminWebhookCreateBody(TypedDict, closed=True):
+    url: str
+    events: list[AdminWebhookEventName]
+    secret: NotRequired[str]
+    description: NotRequired[str]
+    is_active: NotRequired[bool]
+
+
+class AdminWebhookUpdateBody(TypedDict, closed=True):
+    url: NotRequired[str]
+    events: NotRequired[list[AdminWebhookEventName]]
+    secret: NotRequired[str]
+    description: NotRequired[str]
+    is_active: NotRequired[bool]
+
+
+class AdminWebhookDelivery(TypedDict):
+    id: int
+    deliveryId: str
+    webhookId: int
+    eventId: int
+    event: AdminWebhookEventName
+    status: Literal["pending", "sending", "succeeded", "failed"]
+    attempts: int
+    maxAttempts: int
+    nextAttemptAt: str | None
+    lastAttemptAt: str | None
+    responseStatus: int | None
+    responseBody: str
+    error: str
+    payload: dict[str, Any]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminWebhookDeliveryList(TypedDict):
+    data: list[AdminWebhookDelivery]
+    meta: AdminListMeta
+
+
+class AdminWebhookEvent(TypedDict):
+    id: int
+    eventId: str
+    event: AdminWebhookEventName
+    payload: dict[str, Any]
+    createdAt: str | None
+    dispatchedAt: str | None
+
+
+class AdminWebhookEventList(TypedDict):
+    data: list[AdminWebhookEvent]
+    meta: AdminListMeta
+
+
+WebhookId: TypeAlias = int
+
+
+class AdminWebhookReplayBody(TypedDict, closed=True):
+    webhook_ids: NotRequired[list[WebhookId]]
+
+
+class AdminWebhookReplayResult(TypedDict):
+    message: str
+    deliveries: list[AdminWebhookDelivery]
+
+
 class AdminProfile(TypedDict):
     id: str
     name: str

@@ -148,6 +148,23 @@ class ResourceAddressInput(TypedDict):
     is_default: NotRequired[bool]
 
 
+class HealthCheck(TypedDict):
+    status: Literal["ok", "unavailable"]
+    latency_ms: NotRequired[float]
+    error: NotRequired[str]
+
+
+class Checks(TypedDict):
+    database: HealthCheck
+    redis: NotRequired[HealthCheck]
+
+
+class Health(TypedDict):
+    status: Literal["ok", "degraded", "unavailable"]
+    version: str
+    checks: Checks
+
+
 ResourceNewsletterSubscription = TypedDict(
     "ResourceNewsletterSubscription",
     {

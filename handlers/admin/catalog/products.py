@@ -31,6 +31,7 @@ from handlers.admin.catalog.product_values import image_paths
 from handlers.admin.catalog.product_writes import ProductUpdate, check_create, create_product
 from handlers.admin.crud import AdminResource, holds_nul, id_list, refuse_nul
 from domain.catalog.search import reindex_products
+from domain.webhooks import outbox
 from domain.common import Page, RequestContext, Window
 from domain.ids import parse_id, parse_nested_id
 from domain.errors import ApiError, InvalidRequest, NotFound, Unprocessable
@@ -200,6 +201,7 @@ def create_admin_catalog_product(context: RequestContext, body: dict):
         with database.atomic():
             product = create_product(context, body)
             reindex_products([product.id])
+            outbox.emit_product("product.created", product.id, product.sku, product.type)
     except IntegrityError:
         check_create(body)  # a concurrent request took the SKU between the check and the insert
         raise
@@ -215,6 +217,8 @@ def update_admin_catalog_product(context: RequestContext, id: int, body: dict) -
             update.check()
             update.write()
             reindex_products([id])
+            changed = Product.get_by_id(id)
+            outbox.emit_product("product.updated", id, changed.sku, changed.type)
     except IntegrityError:
         ProductUpdate(context, find_product(id), body).check()  # a concurrent write took a SKU or URL key
         raise
@@ -225,7 +229,9 @@ def update_admin_catalog_product(context: RequestContext, id: int, body: dict) -
 def delete_admin_catalog_product(context: RequestContext, id: int):
     with database.atomic():
         files, holders = image_paths([id]), holders_of({id}) - {id}
+        gone = find_product(id)
         generic_delete(context, id)
+        outbox.emit_product("product.deleted", id, gone.sku, gone.type)
         refresh_price_ranges(holders)
         reindex_products([id])
     delete_unused_files(files)
@@ -237,7 +243,10 @@ def mass_delete_admin_catalog_products(context: RequestContext, body: dict) -> d
     requested = list(dict.fromkeys(body["indices"]))
     with database.atomic():
         files, holders = image_paths(requested), holders_of(set(requested)) - set(requested)
+        existing = list(Product.select(Product.id, Product.sku, Product.type).where(Product.id.in_(requested)))
         result = generic_mass_delete(context, body)
+        for gone in existing:
+            outbox.emit_product("product.deleted", gone.id, gone.sku, gone.type)
         refresh_price_ranges(holders)
         reindex_products(requested)
     delete_unused_files(files)
@@ -248,6 +257,8 @@ def mass_update_status_admin_catalog_products(context: RequestContext, body: dic
     requested = list(dict.fromkeys(body["indices"]))
     with database.atomic():
         result = generic_mass_update_status(context, body)
+        for changed in Product.select(Product.id, Product.sku, Product.type).where(Product.id.in_(result["updated"])):
+            outbox.emit_product("product.updated", changed.id, changed.sku, changed.type)
         refresh_price_ranges(result["updated"])  # composites price only their enabled parts
         reindex_products(result["updated"])  # a disabled product leaves the search
     return {**result, "updated": requested}
@@ -262,6 +273,7 @@ def copy_admin_catalog_product(context: RequestContext, source_id: int, body: di
         with database.atomic():
             copy = copier.copy(source)
             reindex_products([copy.id])
+            outbox.emit_product("product.created", copy.id, copy.sku, copy.type)
     except BaseException:
         for path in copier.saved_files:
             media_storage().delete(path)
@@ -324,10 +336,14 @@ def update_admin_catalog_product_inventories(context: RequestContext, product_id
     if errors:
         raise Unprocessable(errors)
     with database.atomic():
+        before = dict(ProductInventory.select(ProductInventory.inventory_source, ProductInventory.qty)
+                      .where(ProductInventory.product == product.id).tuples())
         for source_id, qty in quantities.items():
             (ProductInventory.insert(product=product.id, inventory_source=source_id, qty=qty)
              .on_conflict(conflict_target=[ProductInventory.product, ProductInventory.inventory_source],
                           update={ProductInventory.qty: qty}).execute())
+            if qty != before.get(source_id, 0):
+                outbox.emit_stock(product.id, source_id, qty - before.get(source_id, 0), "admin_update")
         Product.update(updated_at=utcnow()).where(Product.id == product.id).execute()
     return inventory_list(product.id)
 
