@@ -24,7 +24,7 @@ from huey.exceptions import TaskException
 
 QUEUE_NAME = "specshop"
 DEFAULT_SQLITE_PATH = "var/jobs.db"
-TASK_MODULES = ("domain.promotions.tasks",)
+TASK_MODULES = ("domain.promotions.tasks", "domain.data_transfer.tasks")
 RETRIES = 3
 RETRY_DELAY = 30  # seconds between attempts
 
