@@ -23,9 +23,11 @@ PRODUCT_HEADER = "sku,type,name,price,status,qty,url_key\n"
 @pytest.fixture
 def clean_imports(media_root):
     run_queued()
+    with database.connection_context():
+        seeded = DataTransferImport.select(DataTransferImport.id).order_by(DataTransferImport.id.desc()).scalar() or 0
     yield
     with database.connection_context():
-        DataTransferImport.delete().execute()
+        DataTransferImport.delete().where(DataTransferImport.id > seeded).execute()
         skus = [sku for (sku,) in Product.select(Product.sku).where(Product.sku.startswith("IMP-")).tuples()]
         Product.delete().where(Product.sku.in_(skus)).execute()
         TaxRate.delete().where(TaxRate.identifier.startswith("IMP-")).execute()
@@ -205,8 +207,10 @@ def test_stats_list_detail_downloads_and_samples(admin_client, admin_graphql, cl
                      "errorsCount": 0}
 
     listed = admin_client.get(BASE, params={"type": "tax_rates", "state": "processed"}).json()
+    newest = admin_client.get(BASE).json()["data"][0]
+    assert newest["id"] == created["id"]  # newest first
     assert [row["id"] for row in listed["data"]] == [created["id"]] and listed["meta"]["total"] == 1
-    nodes = admin_graphql("{ adminSettingsDataTransferImports(first: 5, code: \"tax_rates\") { totalCount edges "
+    nodes = admin_graphql("{ adminSettingsDataTransferImports(first: 5, code: \"tax_rates\", state: \"processed\") { totalCount edges "
                           "{ node { id _id code state summary } } } }")["data"]["adminSettingsDataTransferImports"]
     assert nodes["totalCount"] == 1
     assert nodes["edges"][0]["node"] == {"id": f"{BASE}/{created['id']}", "_id": created["id"], "code": "tax_rates",

@@ -142,8 +142,8 @@ def create(body: dict) -> DataTransferImport:
 
 
 def update(record: DataTransferImport, body: dict) -> DataTransferImport:
-    if record.state == "processing":
-        raise refuse("The import is being processed; cancel it before changing it.")
+    if record.state == "processing" and record.process_in_queue:
+        raise refuse("The import is being processed by the queue; cancel it before changing it.")
     values = {**settings_of(body), **reset_values(), "updated_at": utcnow()}
     old_files = [record.error_report_path]
     if body.get("file") is not None:
