@@ -263,3 +263,9 @@ def test_uploads_are_checked_and_graphql_cannot_upload(admin_client, admin_graph
                             "createAdminSettingsDataTransferImport(input: $i) { adminSettingsDataTransferImport { id } } }",
                             {"i": {"type": "products", "action": "append"}})
     assert "multipart/form-data" in refused["errors"][0]["message"]
+
+
+def test_every_setting_is_required(admin_client, clean_imports):
+    response = admin_client.post(BASE, data={"type": "products"}, files={"file": ("p.csv", b"sku\nA\n", "text/csv")})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"action", "validation_strategy", "allowed_errors", "field_separator"}

@@ -118,7 +118,14 @@ def error_report(problems: list[tuple[int, str, str, str]]) -> bytes:
 
 # --- lifecycle --------------------------------------------------------------------------------
 
+REQUIRED_SETTINGS = ("type", "action", "validation_strategy", "allowed_errors", "field_separator")
+
+
 def settings_of(body: dict) -> dict:
+    missing = {name: [f"The {name.replace('_', ' ')} field is required."] for name in REQUIRED_SETTINGS
+               if body.get(name) in (None, "")}
+    if missing:
+        raise Unprocessable(missing)
     values = {"type": body["type"], "action": body["action"], "validation_strategy": body["validation_strategy"],
               "allowed_errors": int(body["allowed_errors"]), "field_separator": body["field_separator"]}
     if body.get("process_in_queue") is not None:

@@ -2293,22 +2293,30 @@ class AdminDataTransferImportCancel(TypedDict):
 
 
 class AdminDataTransferImportCreateBody(TypedDict):
-    type: Literal["products", "customers", "tax_rates"]
-    action: Literal["append", "delete"]
-    validation_strategy: Literal["stop-on-errors", "skip-errors"]
-    allowed_errors: int
-    field_separator: str
+    """
+    `type`, `action`, `validation_strategy`, `allowed_errors` and `field_separator` are required too (422 naming each one missing).
+    """
+
+    type: NotRequired[Literal["products", "customers", "tax_rates"]]
+    action: NotRequired[Literal["append", "delete"]]
+    validation_strategy: NotRequired[Literal["stop-on-errors", "skip-errors"]]
+    allowed_errors: NotRequired[int]
+    field_separator: NotRequired[str]
     process_in_queue: NotRequired[bool]
     images_directory_path: NotRequired[str]
     file: bytes
 
 
 class AdminDataTransferImportUpdateBody(TypedDict):
-    type: Literal["products", "customers", "tax_rates"]
-    action: Literal["append", "delete"]
-    validation_strategy: Literal["stop-on-errors", "skip-errors"]
-    allowed_errors: int
-    field_separator: str
+    """
+    `type`, `action`, `validation_strategy`, `allowed_errors` and `field_separator` are required (422 naming each one missing).
+    """
+
+    type: NotRequired[Literal["products", "customers", "tax_rates"]]
+    action: NotRequired[Literal["append", "delete"]]
+    validation_strategy: NotRequired[Literal["stop-on-errors", "skip-errors"]]
+    allowed_errors: NotRequired[int]
+    field_separator: NotRequired[str]
     process_in_queue: NotRequired[bool]
     images_directory_path: NotRequired[str]
     file: NotRequired[bytes]
