@@ -26,7 +26,7 @@ from server.rest import (
     OperationResolver,
 )
 from storage.db import database, init_database
-from storage.files import media_storage
+from storage.files import is_private, media_storage
 
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
 
@@ -65,7 +65,8 @@ def add_media_route(app: AsyncApp, settings: Settings):
 
     async def media_file(request):
         try:
-            location = media_storage().location(request.path_params["path"])
+            location = None if is_private(request.path_params["path"]) else media_storage().location(
+                request.path_params["path"])
         except ValueError:
             location = None
         if location is None or not location.is_file():

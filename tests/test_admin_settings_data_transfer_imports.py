@@ -184,7 +184,7 @@ def test_cancel_stops_between_batches(admin_client, admin_graphql, clean_imports
         assert Customer.get(Customer.email == "imp-c1@import.test").customer_group.code == "wholesale"
 
 
-def test_stats_list_detail_downloads_and_samples(admin_client, admin_graphql, clean_imports):
+def test_stats_list_detail_downloads_and_samples(admin_client, admin_graphql, clean_imports, media_root):  # noqa: F811
     text = "identifier,country,state,tax_rate\nIMP-TX-A,US,NY,8.875\n"
     created = upload(admin_client, text, kind="tax_rates", name="rates.csv")
     admin_client.post(f"{BASE}/{created['id']}/validate")
@@ -221,6 +221,8 @@ def test_stats_list_detail_downloads_and_samples(admin_client, admin_graphql, cl
 
     source = admin_client.get(f"{BASE}/{created['id']}/download")
     assert source.status_code == 200 and source.content == text.encode()
+    assert (media_root / created["filePath"]).is_file()
+    assert admin_client.get(f"/storage/{created['filePath']}").status_code == 404  # never served as media
     assert admin_client.get(f"{BASE}/{created['id']}/download-error-report").status_code == 404
 
     sample = admin_client.get(f"{BASE}/sample/products/csv")
