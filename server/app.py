@@ -27,7 +27,7 @@ from server.rest import (
 )
 from server.storefront_redirects import StorefrontRedirectMiddleware
 from storage.db import database, init_database
-from storage.files import media_storage
+from storage.files import is_private, media_storage
 
 GRAPHQL_METHODS = ["GET", "POST", "OPTIONS"]
 
@@ -66,7 +66,8 @@ def add_media_route(app: AsyncApp, settings: Settings):
 
     async def media_file(request):
         try:
-            location = media_storage().location(request.path_params["path"])
+            location = None if is_private(request.path_params["path"]) else media_storage().location(
+                request.path_params["path"])
         except ValueError:
             location = None
         if location is None or not location.is_file():

@@ -20,6 +20,7 @@ from domain.access import has_permission
 from domain.common import Page, Window, camel_case, snake_case
 from domain.customers import current_customer
 from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOperation, Unprocessable
+from generated.graphql_bindings import IRI_TEMPLATES
 from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
 from server.errors import UNAUTHENTICATED
@@ -341,8 +342,20 @@ def query_parameters(binding: dict, args: dict) -> dict:
         if name in PAGING_ARGS or name in SCOPE_ARGS:
             continue
         is_key = value is not None and ((name == "id" and not binding["connection"]) or name.endswith("Id"))
+        if is_key and name == "id":
+            parameters["id"] = item_key(binding, value)
+            continue
         parameters[snake_case(name)] = parse_id(value, name) if is_key else value
     return parameters
+
+
+def item_key(binding: dict, value) -> int:
+    """The key of the item an `id` argument names: its IRI under the node type's own template (a
+    sub-resource IRI such as /api/admin/settings/data-transfer/imports/12/stats), else the id codec's."""
+    keys = keys_of_iri(value, IRI_TEMPLATES.get(binding.get("node_type")) or "")
+    if keys and len(keys) == 1:
+        return next(iter(keys.values()))
+    return parse_id(value, "id")
 
 
 def make_root_resolver(binding: dict, handler):

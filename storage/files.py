@@ -18,6 +18,16 @@ DEFAULT_MEDIA_URL = "http://127.0.0.1:8000/storage"
 DEFAULT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
 
 
+# Folders of the storage that are never served under MEDIA_URL: files only the admin API hands out
+# (import files and their error reports may hold customer data).
+PRIVATE_FOLDERS = ("imports",)
+
+
+def is_private(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and parts[0] in PRIVATE_FOLDERS
+
+
 class FileStorage(Protocol):
     def save(self, path: str, data: bytes) -> None: ...
 

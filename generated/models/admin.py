@@ -2545,6 +2545,107 @@ class AdminCurrencyUpdateBody(TypedDict, closed=True):
     currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
 
 
+class Summary(TypedDict):
+    created: int
+    updated: int
+    deleted: int
+
+
+class File(TypedDict):
+    name: NotRequired[str]
+    size: NotRequired[int]
+
+
+class AdminDataTransferImport(TypedDict):
+    id: int
+    type: str
+    code: str
+    action: Literal["append", "delete"]
+    state: str
+    validationStrategy: str
+    allowedErrors: int
+    fieldSeparator: str
+    processInQueue: bool
+    imagesDirectoryPath: NotRequired[str | None]
+    processed: int
+    processedRowsCount: int
+    invalidRowsCount: int
+    errorsCount: int
+    totalRowsCount: int
+    summary: Summary
+    file: File | None
+    filePath: str | None
+    errorReportAvailable: NotRequired[bool]
+    startedAt: NotRequired[str | None]
+    completedAt: NotRequired[str | None]
+    createdAt: str
+
+
+class AdminDataTransferImportList(TypedDict):
+    data: list[AdminDataTransferImport]
+    meta: AdminListMeta
+
+
+class AdminDataTransferImportStatsCounts(TypedDict):
+    processed: int
+    total: int
+    invalid: int
+
+
+AdminDataTransferImportProgress = TypedDict(
+    "AdminDataTransferImportProgress",
+    {
+        "stats": AdminDataTransferImportStatsCounts,
+        "import": AdminDataTransferImport,
+    },
+)
+
+
+AdminDataTransferImportValidation = TypedDict(
+    "AdminDataTransferImportValidation",
+    {
+        "is_valid": bool,
+        "import": AdminDataTransferImport,
+    },
+)
+
+
+class AdminDataTransferImportCancel(TypedDict):
+    id: int
+    state: str
+    message: str
+
+
+class AdminDataTransferImportCreateBody(TypedDict):
+    """
+    `type`, `action`, `validation_strategy`, `allowed_errors` and `field_separator` are required too (422 naming each one missing).
+    """
+
+    type: NotRequired[Literal["products", "customers", "tax_rates"]]
+    action: NotRequired[Literal["append", "delete"]]
+    validation_strategy: NotRequired[Literal["stop-on-errors", "skip-errors"]]
+    allowed_errors: NotRequired[int]
+    field_separator: NotRequired[str]
+    process_in_queue: NotRequired[bool]
+    images_directory_path: NotRequired[str]
+    file: bytes
+
+
+class AdminDataTransferImportUpdateBody(TypedDict):
+    """
+    `type`, `action`, `validation_strategy`, `allowed_errors` and `field_separator` are required (422 naming each one missing).
+    """
+
+    type: NotRequired[Literal["products", "customers", "tax_rates"]]
+    action: NotRequired[Literal["append", "delete"]]
+    validation_strategy: NotRequired[Literal["stop-on-errors", "skip-errors"]]
+    allowed_errors: NotRequired[int]
+    field_separator: NotRequired[str]
+    process_in_queue: NotRequired[bool]
+    images_directory_path: NotRequired[str]
+    file: NotRequired[bytes]
+
+
 class AdminExchangeRate(TypedDict):
     id: int
     targetCurrency: int

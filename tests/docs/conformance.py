@@ -396,6 +396,14 @@ def default_install_admin():
             create_admin_with_token("Administrator", "admin@example.com", PASSWORD)
 
 
+def upload_file(value: str) -> tuple:
+    """A real file for a form field `@name.ext`: a product CSV for a .csv name, else a PNG under that name."""
+    name = value.lstrip("@").rsplit("/", 1)[-1]
+    if name.lower().endswith(".csv"):
+        return name, b"sku,name,price\nDOCS-CSV-1,Docs import,9.50\n", "text/csv"
+    return re.sub(r"\.\w+$", "", name) + ".png", TINY_PNG, "image/png"
+
+
 class Runner:
     """Executes examples in-process with tokens obtained the documented way."""
 
@@ -778,9 +786,7 @@ class Runner:
             headers.pop("content-type", None)
         elif example.body_kind == "form":
             kwargs["headers"] = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-            kwargs["files"] = {k: (re.sub(r"\.\w+$", "", v.lstrip("@").rsplit("/", 1)[-1]) + ".png", TINY_PNG,
-                                   "image/png")  # a real PNG under the example's file name
-                               for k, v in example.body.items() if v.startswith("@")} or None
+            kwargs["files"] = {k: upload_file(v) for k, v in example.body.items() if v.startswith("@")} or None
             kwargs["data"] = {k: v for k, v in example.body.items() if not v.startswith("@")}
         elif example.body_kind == "raw":
             kwargs["content"] = example.body
