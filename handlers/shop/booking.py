@@ -24,6 +24,16 @@ SLOT_PATHS = {"default": "booking_product_default_slots", "appointment": "bookin
               "rental": "booking_product_rental_slots", "table": "booking_product_table_slots"}
 
 
+
+def slots_in_order(value):
+    """Slot rows with `from` and `to` first, whatever order the database keeps JSON keys in (jsonb sorts them)."""
+    if isinstance(value, list):
+        return [slots_in_order(item) for item in value]
+    if isinstance(value, dict):
+        keys = [key for key in ("from", "to") if key in value] + [key for key in value if key not in ("from", "to")]
+        return {key: slots_in_order(value[key]) for key in keys}
+    return value
+
 def iri(kind: str, key: int) -> str:
     return f"/api/shop/{kind}/{key}"
 
@@ -35,7 +45,7 @@ def flag(value) -> int | None:
 # --- documents -------------------------------------------------------------------------------
 
 def slot_config_document(config: BookingSlotConfig) -> dict:
-    document = {"id": config.id, "bookingProductId": config.booking_product_id, "slots": json.dumps(config.slots)}
+    document = {"id": config.id, "bookingProductId": config.booking_product_id, "slots": json.dumps(slots_in_order(config.slots))}
     if config.kind == "default":
         document.update(bookingType=config.booking_type or "one", duration=config.duration, breakTime=config.break_time)
     elif config.kind == "appointment":
