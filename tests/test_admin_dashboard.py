@@ -82,7 +82,9 @@ def test_stock_alerts_follow_the_configured_threshold(admin_client):
 def test_unknown_section_and_graphql(admin_client, admin_graphql):
     refused = admin_client.get(BASE, params={"type": "weather"})
     assert refused.status_code == 400
-    assert refused.json() == {"message": "Invalid dashboard stat type.", "error": "invalid-type"}
+    assert refused.json() == {"message": "Invalid dashboard stat type.", "error": "invalid-type", "errors": {"type": [
+        "Must be one of: over-all, today, stock-threshold-products, total-sales, total-visitors, top-selling-products, "
+        "top-customers."]}}
     place_orders(2023)
     data = admin_graphql("""{ statsAdminDashboard(type: "over-all", start: "2023-03-01", end: "2023-03-10", channel: "default") {
         type dateRange statistics } }""")["data"]["statsAdminDashboard"]

@@ -9,6 +9,7 @@ database: SQLite by default, PostgreSQL when DATABASE_URL says so.
 import calendar
 
 import pytest
+from peewee import fn
 
 from storage.booking_models import Booking, BookingCapacity, BookingEventTicket, BookingProduct
 from storage.db import database
@@ -23,13 +24,19 @@ BUYERS = 20
 
 @pytest.fixture
 def booking_rows(app):
+    """The two booking products; the places and bookings the test adds go again afterwards (demo ones stay)."""
     with database.connection_context():
         rows = {product.sku: (product.id, BookingProduct.get(BookingProduct.product == product.id))
                 for product in Product.select().where(Product.sku.in_(["BOOK-APPOINTMENT", "BOOK-EVENT"]))}
+        baseline["cell"] = BookingCapacity.select(fn.MAX(BookingCapacity.id)).scalar() or 0
+        baseline["booking"] = Booking.select(fn.MAX(Booking.id)).scalar() or 0
     yield rows
     with database.connection_context():
-        Booking.delete().execute()
-        BookingCapacity.delete().execute()
+        Booking.delete().where(Booking.id > baseline["booking"]).execute()
+        BookingCapacity.delete().where(BookingCapacity.id > baseline["cell"]).execute()
+
+
+baseline = {}
 
 
 def carts_holding(client, product_id: int, booking: dict) -> list[dict]:
@@ -52,9 +59,10 @@ def test_twenty_buyers_for_the_last_place_of_a_slot(client, server_port, booking
     assert all(response.json()["error"] == "booking_unavailable" for response in responses
                if response.status_code == 422)
     with database.connection_context():
-        [cell] = BookingCapacity.select().where(BookingCapacity.booking_product == row.id)
+        [cell] = BookingCapacity.select().where(BookingCapacity.booking_product == row.id,
+                                                BookingCapacity.id > baseline["cell"])
         orders = Order.select().where(Order.cart_id.in_([cart_of(headers).id for headers in carts])).count()
-        bookings = Booking.select().where(Booking.booking_product == row.id).count()
+        bookings = Booking.select().where(Booking.booking_product == row.id, Booking.id > baseline["booking"]).count()
     assert (cell.capacity, cell.booked, orders, bookings) == (1, 1, 1, 1)
     assert [cart_of(headers).is_active for headers in carts].count(False) == 1
 
@@ -72,5 +80,5 @@ def test_twenty_buyers_for_the_last_five_tickets(client, server_port, booking_ro
     assert statuses == [201] * 5 + [422] * (BUYERS - 5), [r.text for r in responses if r.status_code >= 500]
     with database.connection_context():
         cells = [(cell.capacity, cell.booked) for cell in BookingCapacity.select().where(BookingCapacity.ticket == vip.id)]
-        bookings = Booking.select().where(Booking.ticket == vip.id).count()
+        bookings = Booking.select().where(Booking.ticket == vip.id, Booking.id > baseline["booking"]).count()
     assert (cells, bookings) == ([(10, 10)], 5)

@@ -38,7 +38,7 @@ POSTGRES = [
         vector TSVECTOR NOT NULL,
         words TEXT NOT NULL)""",
     "CREATE INDEX product_search_index_vector ON product_search_index USING GIN (vector)",
-    """CREATE FUNCTION product_search_index_sync() RETURNS trigger AS $$
+    """CREATE OR REPLACE FUNCTION product_search_index_sync() RETURNS trigger AS $$
     BEGIN
         INSERT INTO product_search_index (id, vector, words) VALUES (
             NEW.id,

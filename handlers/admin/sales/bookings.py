@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from domain.booking import channel_zone
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, day, id_list
+from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, day, id_list, sort_column
 from storage.admin_sales_models import Refund
 from storage.booking_models import Booking, BookingProduct
 from storage.sales_models import Invoice, Order, OrderItem, Shipment
@@ -103,7 +103,7 @@ class BookingContext:
 def list_admin_bookings(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                         **filters) -> Page:
     query = filtered_bookings(**filters)
-    column = SORTS[sort or "id"]
+    column = sort_column(SORTS, sort, "id")
     ordering = (column.asc(), Booking.id.asc()) if order == "asc" else (column.desc(), Booking.id.desc())
     bookings = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
     info = BookingContext(context, bookings)

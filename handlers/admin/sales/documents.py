@@ -186,8 +186,15 @@ def id_list(value, name: str = "id") -> list[int]:
     return [int(part) for part in parts]
 
 
+def sort_column(sorts: dict, sort: str | None, default: str):
+    """The column a `sort` names (GraphQL passes any string: an unknown one is a 400 naming `sort`)."""
+    if (sort or default) not in sorts:
+        raise InvalidRequest({"sort": [f"Sort by one of: {', '.join(sorts)}."]})
+    return sorts[sort or default]
+
+
 def ordering(sorts: dict, sort: str | None, order: str | None, default: str, default_order: str = "desc"):
-    column = sorts[sort or default]
+    column = sort_column(sorts, sort, default)
     descending = (order or default_order) == "desc"
     return (column.desc(), ) if descending else (column.asc(), )
 

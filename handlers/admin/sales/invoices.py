@@ -12,7 +12,7 @@ from domain.errors import NotFound
 from domain.sales import back_office
 from domain.sales.invoice_pdf import render_invoice_pdf
 from handlers.admin.sales.documents import (
-    OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money,
+    OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money, sort_column,
 )
 from handlers.admin.sales.orders import find_order
 from storage.admin_sales_models import OrderTransaction
@@ -94,7 +94,7 @@ def filtered_invoices(id=None, order_id=None, state=None, base_grand_total_from=
 def list_admin_invoices(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                         **filters) -> Page:
     query = filtered_invoices(**filters)
-    column = SORTS[sort or "id"]
+    column = sort_column(SORTS, sort, "id")
     ordering = (column.asc(), Invoice.id.asc()) if order == "asc" else (column.desc(), Invoice.id.desc())
     invoices = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
     return Page(invoice_documents(context, invoices, with_items=False), query.count())

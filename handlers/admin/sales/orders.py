@@ -17,7 +17,7 @@ from domain.ids import parse_id
 from domain.sales import back_office
 from domain.sales.refunds import summed
 from handlers.admin.sales.documents import (
-    OrderContext, csv_export, date_bounds, image_urls, preset_days, status_label,
+    OrderContext, csv_export, date_bounds, image_urls, preset_days, sort_column, status_label,
 )
 from storage.admin_sales_models import OrderComment, Refund
 from storage.customer_models import Customer, CustomerGroup
@@ -104,7 +104,7 @@ def requested_channel(context: RequestContext) -> str | None:
 def list_admin_orders(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                       **filters) -> Page:
     query = filtered_orders(channel=requested_channel(context), **filters)
-    column = SORTS[sort or "created_at"]
+    column = sort_column(SORTS, sort, "created_at")
     ordering = (column.asc(), Order.id.asc()) if order == "asc" else (column.desc(), Order.id.desc())
     orders = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
     return Page(order_rows(context, orders), query.count())

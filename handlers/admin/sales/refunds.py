@@ -9,7 +9,9 @@ from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
 from domain.sales import refunds
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money
+from handlers.admin.sales.documents import (
+    OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, money, sort_column,
+)
 from handlers.admin.sales.orders import find_order
 from handlers.shop.orders import sales_context
 from storage.admin_sales_models import Refund, RefundItem
@@ -124,7 +126,7 @@ def filtered_refunds(id=None, order_id=None, state=None, base_grand_total_from=N
 def list_admin_refunds(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                        **filters) -> Page:
     query = filtered_refunds(**filters)
-    column = SORTS[sort or "id"]
+    column = sort_column(SORTS, sort, "id")
     ordering = (column.asc(), Refund.id.asc()) if order == "asc" else (column.desc(), Refund.id.desc())
     rows = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
     return Page(refund_documents(context, rows, with_items=False), query.count())

@@ -8,7 +8,9 @@ from domain.access import created
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
 from domain.sales import back_office
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, source_names
+from handlers.admin.sales.documents import (
+    OrderContext, csv_export, date_bounds, id_list, image_urls, line_document, sort_column, source_names,
+)
 from handlers.admin.sales.orders import find_order
 from storage.models import InventorySource
 from storage.sales_models import Order, OrderAddress, OrderItem, Shipment, ShipmentItem
@@ -93,7 +95,7 @@ def filtered_shipments(id=None, order_id=None, total_qty=None, inventory_source_
 def list_admin_shipments(context: RequestContext, window: Window, sort: str | None = None, order: str | None = None,
                          **filters) -> Page:
     query = filtered_shipments(**filters)
-    column = SORTS[sort or "id"]
+    column = sort_column(SORTS, sort, "id")
     ordering = (column.asc(), Shipment.id.asc()) if order == "asc" else (column.desc(), Shipment.id.desc())
     shipments = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
     return Page(shipment_documents(context, shipments, with_items=False), query.count())

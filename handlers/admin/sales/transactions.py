@@ -1,7 +1,7 @@
 """Admin payment transactions: list and CSV export (rest-api/admin/sales/transactions/*.md).
 A paid invoice records a capture (domain/sales/documents.py: `record_transaction`)."""
 from domain.common import Page, RequestContext, Window, iso, json_number
-from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list
+from handlers.admin.sales.documents import OrderContext, csv_export, date_bounds, id_list, sort_column
 from storage.admin_sales_models import OrderTransaction
 from storage.sales_models import Order
 
@@ -48,7 +48,7 @@ def transaction_documents(context: RequestContext, rows: list[OrderTransaction])
 def list_admin_transactions(context: RequestContext, window: Window, sort: str | None = None,
                             order: str | None = None, **filters) -> Page:
     query = filtered_transactions(**filters)
-    column = SORTS[sort or "id"]
+    column = sort_column(SORTS, sort, "id")
     ordering = (column.asc(), OrderTransaction.id.asc()) if order == "asc" else (column.desc(),
                                                                                   OrderTransaction.id.desc())
     rows = list(query.order_by(*ordering).offset(window.offset).limit(window.limit))
