@@ -17,10 +17,9 @@ from domain.sales import cart_rules
 from domain.sales import tax
 from domain.sales.shipping import PHYSICAL_TYPES, ShippingRate, available_rates
 from domain.common import RequestContext
-from domain.sales.pricing import HUNDRED, PriceBook, load_price_book, round_money
-from storage.customer_models import Customer
+from domain.sales.pricing import HUNDRED, PriceBook, load_price_book, round_money, shopper_group
 from storage.models import (
-    Attribute, AttributeOptionTranslation, AttributeTranslation, Channel, Currency, CustomerGroup, Product,
+    Attribute, AttributeOptionTranslation, AttributeTranslation, Channel, Currency, Product,
     ProductAttributeValue, ProductCategory, ProductSuperAttribute, ProductTranslation,
 )
 from storage.sales_models import Cart, CartAddress, CartItem, CartRuleCoupon
@@ -116,13 +115,7 @@ def base_currency_code(context: RequestContext) -> str:
 
 def customer_group(cart: Cart) -> tuple[int | None, str]:
     """(group id, group code) of the cart's customer; guests are the "guest" group."""
-    query = CustomerGroup.select(CustomerGroup.id, CustomerGroup.code)
-    if cart.customer_id:
-        query = query.join(Customer, on=(Customer.customer_group == CustomerGroup.id)).where(Customer.id == cart.customer_id)
-    else:
-        query = query.where(CustomerGroup.code == "guest")
-    group = query.first()
-    return (group.id, group.code) if group else (None, "guest")
+    return shopper_group(cart.customer_id)
 
 
 def price_book(items: list[CartItem], group_id: int | None, decimals: int, channel_id: int | None = None) -> PriceBook:

@@ -12,12 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from storage.models import (
-    Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice, ProductDownloadableLink,
-    utcnow,
-)
 from storage.customer_models import Customer
-from storage.models import CustomerGroup
+from storage.models import (
+    CustomerGroup, Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice,
+    ProductDownloadableLink, utcnow,
+)
 from storage.promotion_models import CatalogRuleProductPrice
 
 HUNDRED = Decimal(100)
@@ -71,14 +70,15 @@ def active_special_price(product: Product) -> Decimal | None:
     return product.special_price
 
 
-def shopper_group_id(customer_id: int | None) -> int | None:
-    """The customer group prices follow: the customer's group, or the guest group."""
-    query = CustomerGroup.select(CustomerGroup.id)
+def shopper_group(customer_id: int | None) -> tuple[int | None, str]:
+    """(id, code) of the customer group prices follow: the customer's group, or the guest group."""
+    query = CustomerGroup.select(CustomerGroup.id, CustomerGroup.code)
     if customer_id:
         query = query.join(Customer, on=(Customer.customer_group == CustomerGroup.id)).where(Customer.id == customer_id)
     else:
         query = query.where(CustomerGroup.code == "guest")
-    return query.scalar()
+    group = query.first()
+    return (group.id, group.code) if group else (None, "guest")
 
 
 def rule_prices(product_ids, channel_id: int | None, customer_group_id: int | None) -> dict:

@@ -17,7 +17,7 @@ from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
 from domain.errors import NotFound
-from domain.sales.pricing import rule_prices, shopper_group_id
+from domain.sales.pricing import rule_prices, shopper_group
 from domain.seo.search_terms import record_search
 from domain.seo.url_rewrites import follow
 from domain.wishlists import mark_flags
@@ -103,7 +103,7 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     ids = [pid for pid in ids if pid in products]
     translations = product_translations(ids, context)
     images = assets_by_product(ProductImage, ids, context)
-    by_rules = rule_prices(ids, context.channel_id, shopper_group_id(context.customer_id))
+    by_rules = rule_prices(ids, context.channel_id, shopper_group(context.customer_id)[0])
     documents = []
     base = storefront_url(Channel.get_by_id(context.channel_id).hostname, context.media_url) \
         if "productFlat" in fields else None
