@@ -188,3 +188,15 @@ def test_lists_batch_their_relations(admin_client):
     for path in ("/api/admin/orders", "/api/admin/invoices", "/api/admin/transactions"):
         first, second = list_statement_counts(admin_client, path, sizes=(1, 3))
         assert first == second, path
+
+
+
+def test_graphql_lists_refuse_an_unknown_sort_naming_it(admin_client):
+    """GraphQL passes `sort` as any string (REST checks it against its enum): a 400 naming it, never a 500."""
+    for field in ("adminOrders", "adminInvoices", "adminShipments", "adminRefunds", "adminTransactions",
+                  "adminBookings"):
+        response = admin_client.post("/api/admin/graphql", json={
+            "query": f'{{ {field}(first: 1, sort: "nope") {{ totalCount }} }}'})
+        [error] = response.json()["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["status"]) == ("VALIDATION_FAILED", 400), error
+        assert error["extensions"]["errors"]["sort"][0].startswith("Sort by one of: id"), error
