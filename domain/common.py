@@ -76,6 +76,7 @@ class RequestContext:
     query_params: dict = field(default_factory=dict)
     # The channel the caller named (parameter, argument or X-Channel), before any fallback; None when unnamed.
     requested_channel: str | None = None
+    request_id: str | None = None  # the X-Request-Id of the request (server/middleware.py)
 
     def media(self, path: str | None) -> str | None:
         return f"{self.media_url.rstrip('/')}/{path}" if path else None

@@ -14,10 +14,11 @@ def header(headers, name: str) -> str | None:
 
 
 def build_context(headers, media_url: str, claims=(), locale: str | None = None,
-                  channel: str | None = None, client_ip: str | None = None, public_url: str = "") -> RequestContext:
+                  channel: str | None = None, client_ip: str | None = None, public_url: str = "",
+                  request_id: str | None = None) -> RequestContext:
     context = scoped_context(media_url, channel=channel or header(headers, "X-Channel"),
                              locale=locale or header(headers, "X-Locale"), currency=header(headers, "X-Currency"))
-    context.client_ip, context.public_url = client_ip, public_url
+    context.client_ip, context.public_url, context.request_id = client_ip, public_url, request_id
     requested = channel if channel is not None else header(headers, "X-Channel")
     context.requested_channel = None if requested is None or requested == "" else str(requested)
     for claim in claims:

@@ -38,16 +38,16 @@ class GraphQLRequest:
     context is built once per scope (a root field may name its own `locale` / `channel`)."""
 
     def __init__(self, headers: dict, claims: list[dict], media_url: str, client_ip: str | None = None,
-                 public_url: str = ""):
+                 public_url: str = "", request_id: str | None = None):
         self.headers, self.claims, self.media_url = headers, claims, media_url
-        self.client_ip, self.public_url = client_ip, public_url
+        self.client_ip, self.public_url, self.request_id = client_ip, public_url, request_id
         self.contexts: dict[tuple, object] = {}
 
     def context(self, locale: str | None = None, channel: str | None = None):
         key = (locale, channel)
         if key not in self.contexts:
             self.contexts[key] = build_context(self.headers, self.media_url, self.claims, locale, channel,
-                                               self.client_ip, self.public_url)
+                                               self.client_ip, self.public_url, self.request_id)
         return self.contexts[key]
 
 
@@ -173,7 +173,8 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),
                                          self.settings.media_url, request.client.host if request.client else None,
-                                         self.settings.public_base(request))
+                                         self.settings.public_base(request),
+                                         (request.scope.get("state") or {}).get("request_id"))
         return await run_in_threadpool(self.execute_in_thread, graphql_request, data, query_document)
 
     def execute_in_thread(self, graphql_request: GraphQLRequest, data, query_document=None):

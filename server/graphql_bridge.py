@@ -13,10 +13,12 @@ and the same payload envelope.
 import base64
 import binascii
 import inspect
+from contextlib import nullcontext
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from domain.access import has_permission
+from domain.audit import recording
 from domain.common import Page, Window, camel_case, snake_case
 from domain.customers import current_customer
 from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOperation, Unprocessable
@@ -388,8 +390,9 @@ def make_root_resolver(binding: dict, handler):
                 data = args.get("input") or {}
                 if "input" not in binding["args"] and binding["operation_id"]:  # arguments instead of an input
                     data, others = others, {}
-                result, parameters = run_mutation(binding, handler, prepare, context, data, others,
-                                                  graphql=wants_graphql and bool(binding["operation_id"]))
+                with recording(context, binding["field"]) if binding["surface"] == "admin" else nullcontext():
+                    result, parameters = run_mutation(binding, handler, prepare, context, data, others,
+                                                      graphql=wants_graphql and bool(binding["operation_id"]))
                 return payload(binding, result, data, parameters)
             parameters = query_parameters(binding, args)
             if wants_fields:

@@ -8,6 +8,7 @@ Only operations the spec marks as planned may lack a handler; they answer 501.
 import json
 import math
 import re
+from contextlib import nullcontext
 
 from connexion import request, uri_parsing
 from connexion.utils import is_json_mimetype
@@ -20,6 +21,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from domain.access import has_permission
+from domain.audit import recording
 from domain.common import Page, Window, snake_case
 from domain.errors import ApiError, Forbidden, NotImplementedOperation
 from generated.operations import REST_OPERATIONS
@@ -58,7 +60,7 @@ class OperationResolver(Resolver):
             return Resolution(not_implemented(operation_id), operation_id)
         declared = {name: snake_case(name) for name in REST_OPERATIONS[operation_id]["parameters"]}
         endpoint = rest_endpoint(handler, REST_OPERATIONS[operation_id], declared, self.settings,
-                                 file_media_types(operation))
+                                 file_media_types(operation), operation_id)
         return Resolution(endpoint, operation_id)
 
 
@@ -77,12 +79,13 @@ def not_implemented(operation_id: str):
 
 
 def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: Settings,
-                  file_types: frozenset = frozenset()):
+                  file_types: frozenset = frozenset(), operation_id: str = ""):
     """Wrap a handler: context from headers and credentials, permission check, declared parameters in
     snake_case (plus `body`, with uploaded files of a multipart body under their field names), and the
     surface's collection format. Operations answering only with files (CSV) get 406 when the request
-    accepts none of their media types."""
+    accepts none of their media types. Admin writes are recorded in the audit trail."""
     pagination = operation["pagination"]
+    audited = operation["surface"] == "admin" and operation["method"] != "GET"
 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
@@ -100,14 +103,16 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
             context = build_context(request.headers, settings.media_url, claims_of(request.context.get("token_info")),
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None),
                                     client_ip=request.client.host if request.client else None,
-                                    public_url=settings.public_base(request))
+                                    public_url=settings.public_base(request),
+                                    request_id=(request.scope.get("state") or {}).get("request_id"))
             context.query_params = request.query_params
             if operation["permission"] and not has_permission(context.admin, operation["permission"]):
                 raise Forbidden()
             if file_types and not accepts(request.headers.get("Accept"), file_types):
                 raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
             if pagination not in ("page", "envelope"):
-                return handler(context, **parameters)
+                with recording(context, operation_id) if audited else nullcontext():
+                    return handler(context, **parameters)
             page = parameters.pop("page", 1)
             per_page = min(page_size(parameters, request.query_params, settings.default_per_page), settings.max_per_page)
             result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)

@@ -21,13 +21,14 @@ from peewee import (
 
 from storage.db import database
 from storage.fields import MoneyField
+from storage.observed import ObservedWrites
 
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
 
 
-class BaseModel(Model):
+class BaseModel(ObservedWrites, Model):
     class Meta:
         database = database
         legacy_table_names = False
