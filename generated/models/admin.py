@@ -1627,6 +1627,39 @@ class AdminUrlRewriteUpdateBody(TypedDict, closed=True):
     locale: NotRequired[str]
 
 
+AdminAuditMoment: TypeAlias = str
+
+
+class AdminAuditChange(TypedDict):
+    before: Any | None
+    after: Any | None
+
+
+class AdminAuditActor(TypedDict):
+    type: Literal["integration_token", "admin_user"]
+    id: int | None
+    name: str
+    adminUserId: int | None
+    email: str
+
+
+class AdminAuditEntry(TypedDict):
+    id: int
+    entityType: str
+    entityId: str
+    action: str
+    changes: dict[str, AdminAuditChange]
+    actor: AdminAuditActor
+    requestId: str
+    operation: str
+    createdAt: str | None
+
+
+class AdminAuditEntryList(TypedDict):
+    data: list[AdminAuditEntry]
+    meta: AdminListMeta
+
+
 AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created"]
 
 
