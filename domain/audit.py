@@ -284,3 +284,23 @@ def recording(context: RequestContext | None, operation: str, request_id: str | 
         yield
     finally:
         write_observer.reset(reset)
+
+
+@contextmanager
+def on_behalf_of(entity_type: str, entity_id, operation: str):
+    """Record a background job's writes as made by the admin request that last changed `entity` (the
+    request that queued the job: its actor and request id). Without such an entry nothing is recorded:
+    the job acts for nobody the trail knows."""
+    last = (AuditEntry.select().where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+            .order_by(AuditEntry.id.desc()).first())
+    if last is None:
+        yield
+        return
+    recorder = AuditRecorder(None, operation, last.request_id)
+    recorder.actor = {"actor_type": last.actor_type, "actor_id": last.actor_id, "actor_name": last.actor_name,
+                      "admin_user_id": last.admin_user_id, "admin_email": last.admin_email}
+    reset = write_observer.set(recorder)
+    try:
+        yield
+    finally:
+        write_observer.reset(reset)

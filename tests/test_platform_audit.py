@@ -9,11 +9,14 @@ import uuid
 import pytest
 
 from domain.audit import recording
+from domain.jobs import run_queued
 from storage.audit_models import AuditEntry
 from storage.db import database
 from storage.models import Product
 from tests.admin_fixtures import FORBIDDEN, admin_client, admin_context, admin_graphql, bearer, make_admin, super_admin  # noqa: F401
 from tests.customer_fixtures import register
+from tests.product_fixtures import media_root  # noqa: F401 (fixture)
+from tests.test_admin_settings_data_transfer_imports import BASE as IMPORTS, PRODUCT_HEADER, clean_imports, upload  # noqa: F401
 
 AUDIT = "/api/admin/platform/audit"
 PRODUCTS = "/api/admin/catalog/products"
@@ -226,3 +229,20 @@ def test_impersonation_is_recorded(admin_client, client):
     assert admin_id == admin.id
     assert any(name.endswith(".expires_at") for name in entry["changes"])
     assert response.json()["token"] not in json.dumps(entry["changes"])
+
+
+def test_a_queued_import_is_recorded_as_the_admin_who_started_it(admin_client, super_admin, clean_imports):
+    rows = "".join(f"IMP-AUDIT-{n},simple,Audited {n},{n}.50,1,{n},\n" for n in (1, 2))
+    created = upload(admin_client, PRODUCT_HEADER + rows, queue=True)
+    assert admin_client.post(f"{IMPORTS}/{created['id']}/validate").json()["is_valid"] is True
+    rid = request_id()
+    started = admin_client.post(f"{IMPORTS}/{created['id']}/start", headers={"X-Request-Id": rid})
+    assert started.status_code == 200 and started.json()["import"]["state"] == "processing"
+    run_queued()
+    with database.connection_context():
+        ids = {str(key) for (key,) in Product.select(Product.id).where(Product.sku.startswith("IMP-AUDIT-")).tuples()}
+    products = [entry for entry in entries(request_id=rid) if entry["entity_type"] == "product"]
+    assert {entry["entity_id"] for entry in products} == ids and len(ids) == 2
+    assert {(entry["action"], entry["operation"], entry["admin_user_id"]) for entry in products} == {
+        ("created", "run_import", super_admin[0].id)}
+    assert sorted(entry["changes"]["price"]["after"] for entry in products) == ["1.5000", "2.5000"]
