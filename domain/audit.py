@@ -125,10 +125,6 @@ def merged(earlier: dict, later: dict) -> dict:
     return changes
 
 
-def entity_key(value) -> str:
-    return ":".join(str(part) for part in value) if isinstance(value, tuple) else str(value)
-
-
 def data_rows(query) -> list[dict]:
     """The rows an INSERT writes, as {field name: value} (values of model instances as their keys)."""
     model, data = query.model, query._insert
@@ -184,8 +180,8 @@ class AuditRecorder:
             result = run()
             rows = data_rows(query)
             ids = [row[key.name] for row in rows if row.get(key.name) is not None]
-            if not ids and len(rows) == 1 and isinstance(result, int):
-                ids = [result]
+            if not ids and len(rows) == 1 and isinstance(result, int) and query._on_conflict is None:
+                ids = [result]  # (after an upsert that updated, SQLite's last insert id is not the row's)
             before, after = {}, self.rows(model, key.in_(ids)) if ids else {}
         else:
             before = self.rows(model, query._where)
@@ -194,7 +190,7 @@ class AuditRecorder:
         for entity_id in sorted(set(before) | set(after), key=str):
             old, new = before.get(entity_id), after.get(entity_id)
             action = "created" if old is None else "deleted" if new is None else "updated"
-            self.record(model._meta.table_name, entity_key(entity_id), action, difference(old or {}, new or {}))
+            self.record(model._meta.table_name, str(entity_id), action, difference(old or {}, new or {}))
         return result
 
     def watched_part(self, query, kind: str, run, part: Part):
@@ -212,7 +208,7 @@ class AuditRecorder:
         for parent_id in sorted(parents, key=str):
             changes = difference(before.get(parent_id, {}), after.get(parent_id, {}))
             if changes:
-                self.record(part.entity_type, entity_key(parent_id), part.action, changes)
+                self.record(part.entity_type, str(parent_id), part.action, changes)
         return result
 
     # --- reading rows ---

@@ -11,7 +11,7 @@ from storage.models import BaseModel, utcnow
 
 class AuditEntry(BaseModel):
     entity_type = CharField(max_length=64)  # product, order, customer, ... (the table of the entity)
-    entity_id = CharField(max_length=64)  # the key as text ("12", or "3:7" for a composite key)
+    entity_id = CharField(max_length=64)  # the key as text
     action = CharField(max_length=32)  # created | updated | deleted | a domain action (impersonated)
     changes = JSONField(default=dict)
     actor_type = CharField(max_length=32)  # integration_token | admin_user

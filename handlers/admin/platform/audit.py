@@ -9,6 +9,8 @@ from domain.errors import InvalidRequest
 from storage.audit_models import AuditEntry
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# RFC 3339: any fraction length, lower-case t/z, a leap second; Python's parser wants at most 6 digits and :59
+MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?([Zz]|[+-]\d{2}:\d{2})?")
 
 
 def entry_document(row: AuditEntry) -> dict:
@@ -21,17 +23,23 @@ def entry_document(row: AuditEntry) -> dict:
 
 def moment(value: str | None, name: str) -> tuple[datetime.datetime | None, bool]:
     """(naive UTC moment, whether a whole day was named) of a `from` / `to` value."""
-    if value in (None, ""):
+    if value is None:
         return None, False
     try:
         if DAY.fullmatch(value):
             return datetime.datetime.combine(datetime.date.fromisoformat(value), datetime.time()), True
-        parsed = datetime.datetime.fromisoformat(value.replace(" ", "T"))
+        match = MOMENT.fullmatch(value)
+        if match is None:
+            raise ValueError(value)
+        day, minutes, seconds, fraction, offset = match.groups()
+        text = f"{day}T{minutes}:{min(int(seconds or 0), 59):02d}.{(fraction or '0')[:6]:0<6}"
+        parsed = datetime.datetime.fromisoformat(text + ("+00:00" if offset in (None, "Z", "z") else offset))
     except ValueError:
         raise InvalidRequest({name: ["Must be a day (YYYY-MM-DD) or a moment (YYYY-MM-DDTHH:MM:SSZ)."]}) from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return parsed, False
+    try:
+        return parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None), False
+    except OverflowError:  # the first or last representable day, shifted by its offset past the calendar
+        return (datetime.datetime.min if parsed.year == 1 else datetime.datetime.max), False
 
 
 def filtered(query, action=None, bounds: dict | None = None):
@@ -41,7 +49,7 @@ def filtered(query, action=None, bounds: dict | None = None):
     (start, _), (finish, whole_day) = moment((bounds or {}).get("from"), "from"), moment((bounds or {}).get("to"), "to")
     if start is not None:
         query = query.where(AuditEntry.created_at >= start)
-    if finish is not None:
+    if finish is not None and not (whole_day and finish.date() == datetime.date.max):
         query = query.where(AuditEntry.created_at < finish + datetime.timedelta(days=1) if whole_day
                             else AuditEntry.created_at <= finish)
     return query
