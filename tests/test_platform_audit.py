@@ -167,7 +167,7 @@ def test_reads_write_nothing(admin_client, created):
     assert entries(request_id=rid) == []
 
 
-def test_the_list_filters_by_entity_actor_and_dates(admin_client, created):
+def test_the_list_filters_by_entity_actor_and_dates(admin_client, admin_graphql, created):
     admin, raw = make_admin("all", label="auditor")
     product = created("t-audit-filter")
     mine = admin_client.put(f"{PRODUCTS}/{product['id']}", json={"price": "3.00"}, headers=bearer(raw))
@@ -200,6 +200,12 @@ def test_the_list_filters_by_entity_actor_and_dates(admin_client, created):
     recorded = entries(entity_type="product", entity_id=str(product["id"]))
     assert history["meta"]["total"] == len(recorded) and [row["action"] for row in recorded[-3:]] == [
         "created", "updated", "updated"]
+    listed = admin_graphql("""query($id: String!, $actor: Int!, $from: String!) {
+        adminAuditEntries(entityType: "product", entityId: $id, actorType: "admin_user", actorId: $actor, from: $from,
+                          first: 5) { totalCount edges { node { _id entityId actor { adminUserId } } } } }""",
+                           {"id": str(product["id"]), "actor": admin.id, "from": moment})["data"]["adminAuditEntries"]
+    assert listed == {"totalCount": 1, "edges": [{"node": {"_id": own["id"], "entityId": str(product["id"]),
+                                                           "actor": {"adminUserId": admin.id}}}]}
     for bad_from in ("2026-02-30", "2026-01-15T25:00:00Z", ""):
         bad = admin_client.get(AUDIT, params={"from": bad_from})
         assert bad.status_code == 400 and set(bad.json()["errors"]) == {"from"}, bad_from
