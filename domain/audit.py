@@ -272,6 +272,23 @@ class AuditRecorder:
         return self.actor
 
 
+ERASED = "[erased]"
+
+
+def erase(entity_type: str, ids, fields: tuple | None = None):
+    """GDPR erasure: the values recorded for these entities (every field, or only `fields`) become
+    "[erased]"; which fields changed, when, how and by whom stay."""
+    keys = [str(key) for key in ids]
+    if not keys:
+        return
+    for entry in AuditEntry.select().where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id.in_(keys)):
+        changes = {name: {side: ERASED if value is not None and (fields is None or name in fields) else value
+                          for side, value in change.items()}
+                   for name, change in (entry.changes or {}).items()}
+        if changes != entry.changes:
+            AuditEntry.update(changes=changes).where(AuditEntry.id == entry.id).execute()
+
+
 @contextmanager
 def recording(context: RequestContext | None, operation: str, request_id: str | None = None):
     """Record the writes made inside the block as audit entries of the caller in `context`."""

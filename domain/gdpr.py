@@ -8,12 +8,14 @@ addresses are replaced (country and state stay: they decided the tax of the invo
 reviews are deleted (their words are theirs; the shop's rating summaries follow); the GDPR requests keep their record with the email replaced;
 failed-login records of the email go; then the account itself is deleted with its addresses, tokens,
 carts, wishlist, compare list and notes. Nobody can sign in as the customer afterwards (no account,
-no token). The orders found are the customer's and any guest order placed with the same email.
+no token). The orders found are the customer's and any guest order placed with the same email. The
+audit trail keeps what was done to these rows, with the values it recorded of the person erased.
 Erasure is refused while the customer has a pending or processing order (it must be delivered first).
 """
 import datetime
 from decimal import Decimal
 
+from domain import audit
 from domain.common import RequestContext, iso, json_number
 from domain.customer_accounts import find_customer, refuse_active
 from domain.errors import NotFound, Unprocessable
@@ -89,12 +91,30 @@ def erase_customer(customer_id: int):
         OrderAddress.update(first_name=ERASED_FIRST_NAME, last_name=ERASED_LAST_NAME, email=anonymous, phone="",
                             company_name=None, address1=ERASED_TEXT, address2=None, city=ERASED_TEXT,
                             postcode="").where(OrderAddress.order.in_(orders)).execute()
-    (ProductReview.delete()
-     .where((ProductReview.customer == customer_id) | (ProductReview.email == customer.email)).execute())
-    GdprDataRequest.update(email=anonymous).where(
-        (GdprDataRequest.customer_id == customer_id) | (GdprDataRequest.email == customer.email)).execute()
+    addresses = [key for (key,) in CustomerAddress.select(CustomerAddress.id)
+                 .where(CustomerAddress.customer == customer_id).tuples()]
+    reviews = ProductReview.select(ProductReview.id).where(
+        (ProductReview.customer == customer_id) | (ProductReview.email == customer.email))
+    reviews = [key for (key,) in reviews.tuples()]
+    ProductReview.delete().where(ProductReview.id.in_(reviews)).execute()
+    requests = [key for (key,) in GdprDataRequest.select(GdprDataRequest.id).where(
+        (GdprDataRequest.customer_id == customer_id) | (GdprDataRequest.email == customer.email)).tuples()]
+    GdprDataRequest.update(email=anonymous).where(GdprDataRequest.id.in_(requests)).execute()
     CustomerLoginFailure.delete().where(CustomerLoginFailure.email == customer.email).execute()
     Customer.delete().where(Customer.id == customer_id).execute()
+    forget_in_audit(customer_id, orders, addresses, reviews, requests)
+
+
+def forget_in_audit(customer_id: int, orders: list, addresses: list, reviews: list, requests: list):
+    """The values the audit trail recorded of the person: the account, its addresses and reviews in full,
+    of the orders and requests the fields erasure replaces."""
+    audit.erase(Customer._meta.table_name, [customer_id])
+    audit.erase(CustomerAddress._meta.table_name, addresses)
+    audit.erase(ProductReview._meta.table_name, reviews)
+    audit.erase(Order._meta.table_name, orders, ("customer_email", "customer_first_name", "customer_last_name"))
+    audit.erase(OrderAddress._meta.table_name, [row.id for row in OrderAddress.select(OrderAddress.id).where(
+        OrderAddress.order.in_(orders))] if orders else [])
+    audit.erase(GdprDataRequest._meta.table_name, requests, ("email",))
 
 
 # --- export ---------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import pytest
 from domain.audit import recording
 from domain.jobs import run_queued
 from storage.audit_models import AuditEntry
+from storage.customer_care_models import GdprDataRequest
+from storage.customer_models import CustomerAddress
 from storage.db import database
 from storage.models import Product
 from tests.admin_fixtures import FORBIDDEN, admin_client, admin_context, admin_graphql, bearer, make_admin, super_admin  # noqa: F401
@@ -253,3 +255,34 @@ def test_a_queued_import_is_recorded_as_the_admin_who_started_it(admin_client, s
     assert {(entry["action"], entry["operation"], entry["admin_user_id"]) for entry in products} == {
         ("created", "run_import", super_admin[0].id)}
     assert sorted(entry["changes"]["price"]["after"] for entry in products) == ["1.5000", "2.5000"]
+
+
+def test_gdpr_erasure_erases_the_person_from_the_trail(admin_client, client):
+    shopper = register(client, "forgotten", phone="5550142")
+    address = admin_client.post(f"/api/admin/customers/{shopper['id']}/addresses", json={
+        "first_name": "Fay", "last_name": "Hidden", "address": "7 Quiet Street", "city": "Los Angeles", "state": "CA",
+        "country": "US", "postcode": "90001", "phone": "5550142"})
+    assert address.status_code in (200, 201), address.text
+    assert admin_client.put(f"/api/admin/customers/{shopper['id']}", json={"last_name": "Hidden"}).status_code == 200
+    with database.connection_context():
+        [address_id] = [key for (key,) in CustomerAddress.select(CustomerAddress.id)
+                        .where(CustomerAddress.customer == shopper["id"]).tuples()]
+        request = GdprDataRequest.create(customer_id=shopper["id"], email=shopper["email"], type="delete",
+                                         status="pending", message="Forget me")
+    recorded = entries(entity_type="customer", entity_id=str(shopper["id"])) + entries(
+        entity_type="customer_address", entity_id=str(address_id))
+    assert "7 Quiet Street" in json.dumps([entry["changes"] for entry in recorded])  # recorded, until ...
+    processed = admin_client.post(f"/api/admin/customers/gdpr-requests/{request.id}/process", json={})
+    assert processed.status_code == 200 and processed.json()["customerDeleted"] is True, processed.text
+    recorded = entries(entity_type="customer", entity_id=str(shopper["id"])) + entries(
+        entity_type="customer_address", entity_id=str(address_id))
+    trail = json.dumps([entry["changes"] for entry in recorded])
+    for personal in (shopper["email"], "Hidden", "Forgotten", "5550142", "7 Quiet Street"):
+        assert personal not in trail  # ... the erasure
+    customer = entries(entity_type="customer", entity_id=str(shopper["id"]))
+    assert [entry["action"] for entry in customer][-1] == "deleted"
+    assert customer[-1]["changes"]["email"] == {"before": "[erased]", "after": None}
+    assert customer[-2]["changes"]["last_name"] == {"before": "[erased]", "after": "[erased]"}
+    [decision] = entries(entity_type="gdpr_data_request", entity_id=str(request.id))
+    assert decision["changes"]["email"]["before"] == "[erased]" and decision["changes"]["status"] == {
+        "before": "pending", "after": "approved"}
