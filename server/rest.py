@@ -110,12 +110,13 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
                 raise Forbidden()
             if file_types and not accepts(request.headers.get("Accept"), file_types):
                 raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
-            if pagination not in ("page", "envelope"):
-                with recording(context, operation_id) if audited else nullcontext():
+            with recording(context, operation_id) if audited else nullcontext():
+                if pagination not in ("page", "envelope"):
                     return handler(context, **parameters)
-            page = parameters.pop("page", 1)
-            per_page = min(page_size(parameters, request.query_params, settings.default_per_page), settings.max_per_page)
-            result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)
+                page = parameters.pop("page", 1)
+                per_page = min(page_size(parameters, request.query_params, settings.default_per_page),
+                               settings.max_per_page)
+                result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)
             if pagination == "envelope":
                 return {"data": result.items, "meta": envelope_meta(result, page, per_page)}
             return result.items, 200, paging_headers(result.total, page, per_page)
