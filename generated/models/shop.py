@@ -293,6 +293,7 @@ class Cart(TypedDict):
     paymentMethodTitle: NotRequired[str | None]
     createdAt: str
     updatedAt: str
+    reservationExpiresAt: NotRequired[str | None]
     success: NotRequired[bool | None]
     message: NotRequired[str | None]
 
