@@ -18,6 +18,7 @@ from storage.db import database
 from storage.models import CoreConfig, utcnow
 from storage.reservation_models import InventoryReservation
 from storage.sales_models import OrderItemInventory
+from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.checkout_fixtures import (
     CA_ADDRESS, bearer, cart_of, default_source, guest_cart, new_key, place, product_facts, ready_for_order, stock,
     stocked_product,
@@ -246,3 +247,112 @@ def test_fifty_carts_reserving_the_last_ten_units(client, reserving):
         holders = sorted(row.cart_id for row in InventoryReservation.select()
                          .where(InventoryReservation.product == product))
     assert holders == winners
+
+
+# --- the shop's availability and the admin's reservations ------------------------------------------
+
+def availability(client, product_id: int, qty: int | None = None):
+    params = {"productId": product_id, **({"qty": qty} if qty is not None else {})}
+    return client.get("/api/shop/inventory/availability", params=params)
+
+
+def test_availability_shows_what_other_carts_leave(client, graphql, reserving):
+    product = stocked_product({default_source(): 10})
+    response = availability(client, product, 10)
+    assert response.status_code == 200
+    assert response.json() == {"productId": product, "qty": 10, "isAvailable": True, "manageStock": True,
+                               "sellableQty": 10, "reservations": True}
+    assert add(client, new_cart(client), product, 7).status_code == 200
+    assert availability(client, product, 4).json()["isAvailable"] is False
+    assert availability(client, product).json() == {"productId": product, "qty": 1, "isAvailable": True,
+                                                     "manageStock": True, "sellableQty": 3, "reservations": True}
+    answer = graphql("query($id: ID!) { inventoryAvailability(productId: $id, qty: 3) "
+                     "{ productId qty isAvailable sellableQty reservations } }", {"id": str(product)})
+    assert answer["data"] == {"inventoryAvailability": {"productId": product, "qty": 3, "isAvailable": True,
+                                                        "sellableQty": 3, "reservations": True}}
+
+
+def test_availability_refusals(client):
+    from tests.cart_fixtures import configurable
+    assert availability(client, 999999999).json() == {"message": "Product not found", "error": "product_not_found"}
+    parent, variants = configurable(variant_stock=(4, 0))
+    response = availability(client, parent.id)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "productId": ["A configurable product has no stock of its own: ask for one of its variants."]}
+    assert availability(client, variants[0].id, 5).json()["sellableQty"] == 4
+    assert availability(client, variants[1].id).json()["isAvailable"] is False
+    assert availability(client, 0).status_code == 400
+
+
+def test_admin_lists_filters_and_releases(client, admin_client, admin_graphql, reserving):
+    product = stocked_product({default_source(): 10})
+    first, second = new_cart(client), new_cart(client)
+    assert add(client, first, product, 6).status_code == 200
+    assert add(client, second, product, 4).status_code == 200
+    move_expiry(second, -1)
+    listed = admin_client.get("/api/admin/platform/inventory-reservations", params={"product_id": product})
+    assert listed.status_code == 200
+    body = listed.json()
+    assert [(row["qty"], row["state"]) for row in body["data"]] == [(4, "expired"), (6, "active")]
+    assert body["meta"]["total"] == 2
+    active = body["data"][1]
+    assert active["cartId"] == cart_of(first).id and active["orderId"] is None and active["endedAt"] is None
+    only = admin_client.get("/api/admin/platform/inventory-reservations",
+                            params={"product_id": product, "state": "active"}).json()["data"]
+    assert [row["id"] for row in only] == [active["id"]]
+
+    released = admin_client.post(f"/api/admin/platform/inventory-reservations/{active['id']}/release")
+    assert released.status_code == 200
+    assert released.json()["state"] == "released" and released.json()["endedAt"] is not None
+    assert sellable(product) == 10
+    again = admin_client.post(f"/api/admin/platform/inventory-reservations/{active['id']}/release")
+    assert again.json()["state"] == "released" and again.json()["endedAt"] == released.json()["endedAt"]
+    missing = admin_client.post("/api/admin/platform/inventory-reservations/999999999/release")
+    assert missing.status_code == 404
+
+    answer = admin_graphql("query($p: Int) { adminPlatformInventoryReservations(productId: $p, state: \"released\") "
+                           "{ totalCount edges { node { id _id qty state cartId } } } }", {"p": product})
+    nodes = answer["data"]["adminPlatformInventoryReservations"]["edges"]
+    assert [edge["node"] for edge in nodes] == [{
+        "id": f"/api/admin/platform/inventory-reservations/{active['id']}", "_id": active["id"], "qty": 6,
+        "state": "released", "cartId": active["cartId"]}]
+
+
+def test_admin_release_over_graphql(client, admin_graphql, reserving):
+    product = stocked_product({default_source(): 5})
+    headers = new_cart(client)
+    assert add(client, headers, product, 5).status_code == 200
+    with database.connection_context():
+        row = InventoryReservation.get(InventoryReservation.product == product)
+    answer = admin_graphql("mutation($id: ID!) { releaseAdminPlatformInventoryReservation(input: {id: $id}) "
+                           "{ adminPlatformInventoryReservation { _id state qty } } }",
+                           {"id": f"/api/admin/platform/inventory-reservations/{row.id}"})
+    assert answer["data"] == {"releaseAdminPlatformInventoryReservation": {
+        "adminPlatformInventoryReservation": {"_id": row.id, "state": "released", "qty": 5}}}
+    assert sellable(product) == 5 and held(product) == [(5, "released")]
+
+
+def test_reservations_need_their_permissions(client, admin_client, reserving):
+    from starlette.testclient import TestClient
+    from tests.admin_fixtures import bearer as admin_bearer, make_admin
+    product = stocked_product({default_source(): 5})
+    assert add(client, new_cart(client), product, 1).status_code == 200
+    with database.connection_context():
+        row_id = InventoryReservation.get(InventoryReservation.product == product).id
+    _admin, viewer_token = make_admin(["platform.inventory_reservations.view"], label="reservation-viewer")
+    with TestClient(client.app, headers=admin_bearer(viewer_token)) as viewer:
+        assert viewer.get("/api/admin/platform/inventory-reservations").status_code == 200
+        refused = viewer.post(f"/api/admin/platform/inventory-reservations/{row_id}/release")
+        assert refused.status_code == 403
+    assert held(product) == [(1, "active")]
+
+
+def test_the_periodic_job_expires_lapsed_reservations(client, reserving):
+    from domain.sales.tasks import expire_reservations
+    product = stocked_product({default_source(): 5})
+    headers = new_cart(client)
+    assert add(client, headers, product, 2).status_code == 200
+    move_expiry(headers, -1)
+    assert expire_reservations.call_local() == 1
+    assert held(product) == [(2, "expired")]

@@ -907,6 +907,15 @@ class CustomerDownloadableProduct(TypedDict):
     updatedAt: str
 
 
+class InventoryAvailability(TypedDict):
+    productId: int
+    qty: int
+    isAvailable: bool
+    manageStock: bool
+    sellableQty: int | None
+    reservations: bool
+
+
 CustomerInvoiceState: TypeAlias = Literal["pending", "pending_payment", "paid", "overdue", "refunded"]
 
 
