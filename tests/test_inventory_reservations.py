@@ -356,3 +356,20 @@ def test_the_periodic_job_expires_lapsed_reservations(client, reserving):
     move_expiry(headers, -1)
     assert expire_reservations.call_local() == 1
     assert held(product) == [(2, "expired")]
+
+
+def test_changing_one_line_holds_the_others_as_far_as_they_are_sellable(client, reserving):
+    lamp, desk = stocked_product({default_source(): 10}), stocked_product({default_source(): 4})
+    headers = new_cart(client)
+    assert add(client, headers, lamp, 2).status_code == 200
+    assert add(client, headers, desk, 3).status_code == 200
+    move_expiry(headers, -1)  # the hold lapses and another cart takes 2 of the 4 desks
+    assert add(client, new_cart(client), desk, 2).status_code == 200
+    lamp_line = next(line["id"] for line in client.get("/api/shop/cart", headers=headers).json()["data"]["items"]
+                     if line["productId"] == lamp)
+    response = client.put(f"/api/shop/update-cart-item/{lamp_line}", json={"quantity": 1}, headers=headers)
+    assert response.status_code == 200  # lowering the lamps is never refused for the desks
+    with database.connection_context():
+        mine = {(row.product_id, row.qty) for row in InventoryReservation.select()
+                .where(InventoryReservation.cart == cart_of(headers).id, InventoryReservation.state == "active")}
+    assert mine == {(lamp, 1), (desk, 2)} and sellable(desk) == 0

@@ -425,12 +425,14 @@ def ensure_in_stock(context: RequestContext, lines: list, changed: list):
             raise ApiError(422, message, "out_of_stock", {"quantity": [message]})
 
 
-def hold_stock(context: RequestContext | None, cart: Cart, lines: list, strict: bool = True):
-    """With the channel's reservations on, the cart holds what its lines need (domain.sales.reservations)."""
-    def demand() -> dict[int, int]:
-        needed = total_demand(lines, bundle_rows(lines))
-        return {pid: needed[pid] for pid in tracked_stock(needed)}
-    reservations.hold(cart, demand, lambda pid: product_name(context, pid) if context else str(pid), strict)
+def hold_stock(context: RequestContext | None, cart: Cart, lines: list, changed: list = ()):
+    """With the channel's reservations on, the cart holds what its lines need (domain.sales.reservations);
+    what the `changed` lines ask for must be sellable (422), the rest is held as far as it is."""
+    def needs() -> tuple[dict[int, int], set[int]]:
+        rows = bundle_rows(lines)
+        needed, asked = total_demand(lines, rows), {pid for line in changed for pid in line_demand(line, rows)}
+        return {pid: needed[pid] for pid in tracked_stock(needed)}, asked
+    reservations.hold(cart, needs, lambda pid: product_name(context, pid))
 
 
 # --- changing a cart ---------------------------------------------------------------------------------
@@ -469,7 +471,7 @@ def add_product(context: RequestContext, cart: Cart, body: dict) -> CartItem:
             item.updated_at = utcnow()
             item.save()
         touch(cart)
-        hold_stock(context, cart, lines)
+        hold_stock(context, cart, lines, changed)
     return changed[0]
 
 
@@ -485,7 +487,7 @@ def set_item_quantity(context: RequestContext, cart: Cart, item_id, quantity) ->
         item.updated_at = utcnow()
         item.save()
         touch(cart)
-        hold_stock(context, cart, lines)
+        hold_stock(context, cart, lines, [item])
     return item
 
 
@@ -559,7 +561,7 @@ def merge_guest_cart(context: RequestContext, guest: Cart, customer_id: int) -> 
         CartItem.delete().where(CartItem.cart == guest.id).execute()
         reservations.release_cart(guest.id)
         touch(target)
-        hold_stock(context, target, lines_of(target), strict=False)
+        hold_stock(context, target, lines_of(target))
         return Cart.get_by_id(target.id)
 
 

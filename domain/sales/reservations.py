@@ -118,19 +118,20 @@ class NotSellable(ApiError):
         super().__init__(422, message, "out_of_stock", {"quantity": [message]})
 
 
-def hold(cart, needed, name_of=None, strict: bool = True) -> datetime.datetime | None:
-    """Bring the cart's reservations to `needed()` ({stock-bearing product id: units}), inside the cart
-    change's transaction. Raising a hold needs the units sellable to this cart: 422 `out_of_stock`
-    when `strict`, else the hold is capped at what is sellable. Every hold of the cart starts a new
-    period. Returns the new expiry, or None when the channel holds no stock."""
+def hold(cart, needs, name_of) -> datetime.datetime | None:
+    """Bring the cart's reservations to what `needs()` answers ({stock-bearing product id: units},
+    {product ids the change asked for}), inside the cart change's transaction. Raising a hold needs
+    the units sellable to this cart: 422 `out_of_stock` for a product the change asked for, else the
+    hold is capped at what is sellable. Every hold of the cart starts a new period. Returns the new
+    expiry, or None when the channel holds no stock."""
     setting = channel_settings(cart.channel_id)
     if not setting.enabled:
         return None
-    demand, now = needed(), utcnow()
+    (demand, strict), now = needs(), utcnow()
     with database.atomic():
+        lock_products(demand)  # a release needs no lock: it only frees units
         current = {row.product_id: row for row in InventoryReservation.select()
                    .where(InventoryReservation.cart == cart.id, InventoryReservation.state == "active")}
-        lock_products(set(current) | set(demand))
         for pid, row in list(current.items()):
             if row.expires_at <= now:  # its time ran out: whatever the cart needs is held anew
                 end(InventoryReservation.id == row.id, "expired")
@@ -140,8 +141,8 @@ def hold(cart, needed, name_of=None, strict: bool = True) -> datetime.datetime |
         expires_at = now + datetime.timedelta(minutes=setting.minutes)
         for pid, units in sorted(demand.items()):
             if pid in stock and units > stock[pid].sellable:
-                if strict:
-                    raise NotSellable(name_of(pid) if name_of else str(pid), stock[pid], units)
+                if pid in strict:
+                    raise NotSellable(name_of(pid), stock[pid], units)
                 units = stock[pid].sellable
             row = current.pop(pid, None)
             if units <= 0:
