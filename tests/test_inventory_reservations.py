@@ -74,7 +74,7 @@ def move_expiry(headers: dict, minutes: int):
          .where(InventoryReservation.cart == cart_of(headers).id).execute())
 
 
-def test_reserve_raise_lower_and_remove(client, reserving):
+def test_reserve_raise_lower_and_remove(client, graphql, reserving):
     product = stocked_product({default_source(): 10})
     headers = new_cart(client)
     response = add(client, headers, product, 4)
@@ -90,6 +90,10 @@ def test_reserve_raise_lower_and_remove(client, reserving):
     assert held(product) == [(7, "active")] and sellable(product) == 3
     assert client.put(f"/api/shop/update-cart-item/{item}", json={"quantity": 2}, headers=headers).status_code == 200
     assert held(product) == [(2, "active")] and sellable(product) == 8
+    shown = client.get("/api/shop/cart", headers=headers).json()["data"]["reservationExpiresAt"]
+    assert shown >= expires  # each change starts a new period
+    assert graphql("{ cart { reservationExpiresAt } }", headers=headers)["data"]["cart"] == {
+        "reservationExpiresAt": shown}
     assert client.delete(f"/api/shop/remove-cart-item/{item}", headers=headers).status_code == 200
     assert held(product) == [(2, "released")] and sellable(product) == 10
     assert client.get("/api/shop/cart", headers=headers).json()["data"]["reservationExpiresAt"] is None
