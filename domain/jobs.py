@@ -25,7 +25,7 @@ from huey.exceptions import TaskException
 QUEUE_NAME = "specshop"
 DEFAULT_SQLITE_PATH = "var/jobs.db"
 TASK_MODULES = ("domain.promotions.tasks", "domain.seo.tasks", "domain.marketing.tasks",
-                "domain.webhooks.tasks", "domain.data_transfer.tasks")
+                "domain.webhooks.tasks", "domain.data_transfer.tasks", "domain.sales.tasks")
 RETRIES = 3
 RETRY_DELAY = 30  # seconds between attempts
 

@@ -33,6 +33,8 @@ NOT_EXPRESSIBLE |= {"createCart", "createCartToken", "addProductInCart", "addCar
 # earlier step is missing) or 422 (a method the cart is not offered, a region the store lacks, no stock).
 NOT_EXPRESSIBLE |= {"setCheckoutAddress", "listCheckoutShippingMethods", "setCheckoutShippingMethod",
                     "setCheckoutPaymentMethod", "placeCheckoutOrder"}
+# Availability depends on the product's type: a configurable, bundle or grouped product has no stock of its own (422).
+NOT_EXPRESSIBLE |= {"getInventoryAvailability"}
 # Admin reads with a documented 422 for a value the schema must leave open (`format`: only `csv` is
 # an export format, yet other values are 422, not a 400 parameter error).
 ADMIN_NOT_EXPRESSIBLE = {"exportAdminTaxRates", "exportAdminCatalogProducts", "exportAdminCmsPages",

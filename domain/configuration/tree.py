@@ -192,5 +192,15 @@ TREE = (
                                 info="Enable or disable the reordering feature for shop users."),
                       )),
              )),
+        Node("sales.inventory", "Inventory", "Stock that carts hold while they are open.", None, 5, children=(
+            Node("sales.inventory.reservations", "Stock Reservations",
+                 "A cart line holds its stock for a while; nobody else can buy it meanwhile.", None, 1, fields=(
+                     Field("enabled", "Reserve Stock For Carts", "boolean", False, channel_based=True,
+                           info="Adding to the cart reserves the units; removing or expiry releases them."),
+                     Field("reservation_minutes", "Reservation Minutes", "text", "15", channel_based=True,
+                           validation="required|integer|min:1|max:10080",
+                           info="How long a cart holds its stock after its last change."),
+                 )),
+        )),
     )),
 )

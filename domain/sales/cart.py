@@ -29,6 +29,7 @@ from peewee import fn
 from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
+from domain.sales import reservations
 from domain.sales.cart_totals import check_coupon
 from generated.input_schemas import schema
 from domain.catalog.visibility import enabled_in_channel
@@ -424,6 +425,16 @@ def ensure_in_stock(context: RequestContext, lines: list, changed: list):
             raise ApiError(422, message, "out_of_stock", {"quantity": [message]})
 
 
+def hold_stock(context: RequestContext | None, cart: Cart, lines: list, changed: list = ()):
+    """With the channel's reservations on, the cart holds what its lines need (domain.sales.reservations);
+    what the `changed` lines ask for must be sellable (422), the rest is held as far as it is."""
+    def needs() -> tuple[dict[int, int], set[int]]:
+        rows = bundle_rows(lines)
+        needed, asked = total_demand(lines, rows), {pid for line in changed for pid in line_demand(line, rows)}
+        return {pid: needed[pid] for pid in tracked_stock(needed)}, asked
+    reservations.hold(cart, needs, lambda pid: product_name(context, pid))
+
+
 # --- changing a cart ---------------------------------------------------------------------------------
 
 def same_line(item, product_id: int, child_id: int | None, additional: dict) -> bool:
@@ -460,6 +471,7 @@ def add_product(context: RequestContext, cart: Cart, body: dict) -> CartItem:
             item.updated_at = utcnow()
             item.save()
         touch(cart)
+        hold_stock(context, cart, lines, changed)
     return changed[0]
 
 
@@ -475,6 +487,7 @@ def set_item_quantity(context: RequestContext, cart: Cart, item_id, quantity) ->
         item.updated_at = utcnow()
         item.save()
         touch(cart)
+        hold_stock(context, cart, lines, [item])
     return item
 
 
@@ -483,6 +496,7 @@ def remove_item(cart: Cart, item_id):
         if not CartItem.delete().where(CartItem.id == item_id, CartItem.cart == cart.id).execute():
             raise item_not_found()
         touch(cart)
+        hold_stock(None, cart, lines_of(cart))
 
 
 def apply_coupon_code(context: RequestContext, cart: Cart, code: str):
@@ -545,7 +559,9 @@ def merge_guest_cart(context: RequestContext, guest: Cart, customer_id: int) -> 
         if not target.coupon_code and guest.coupon_code:
             Cart.update(coupon_code=guest.coupon_code).where(Cart.id == target.id).execute()
         CartItem.delete().where(CartItem.cart == guest.id).execute()
+        reservations.release_cart(guest.id)
         touch(target)
+        hold_stock(context, target, lines_of(target))
         return Cart.get_by_id(target.id)
 
 

@@ -13,7 +13,9 @@ Inside the transaction, in this order:
 3. the order, its items (a configurable line: parent + variant child; a bundle line: parent + one
    child per selected product), both addresses, the status history and the payment record (the
    processor's `authorize`) are written;
-4. stock is taken per inventory source, lowest `priority` number first, each step a conditional
+4. units that other carts hold (domain.sales.reservations) are not sellable: 422 as for a shortage;
+   this cart's own reservations are converted (they stop counting as the stock is taken); then
+   stock is taken per inventory source, lowest `priority` number first, each step a conditional
    `UPDATE … SET qty = qty - n WHERE id = ? AND qty >= n`, recorded in OrderItemInventory; products
    are visited in id order so two orders never wait on each other's rows in opposite order. When a
    product cannot be covered, everything rolls back and the answer is 422 naming the product;
@@ -38,12 +40,13 @@ import hashlib
 import importlib
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 from peewee import IntegrityError
 
 from domain.booking.capacity import reserve_bookings
-from domain.sales import cart_rules, cart_totals, payments
+from domain.sales import cart_rules, cart_totals, payments, reservations
 from domain.errors import ApiError
 from domain.webhooks import outbox
 from storage.customer_models import Customer
@@ -242,6 +245,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
             copy_address(order, addresses[address_type])
     record_status(order, "pending", "Order placed")
     outbox.emit_order("order.created", order)
+    convert_reservations(cart, order, stock_items)
     take_stock(stock_items)
     reserve_bookings(order)
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
@@ -349,6 +353,19 @@ def json_safe(value):
 def copy_address(order: Order, address: CartAddress):
     OrderAddress.create(order=order, address_type=address.address_type,
                         **{name: getattr(address, name) for name in ADDRESS_FIELDS})
+
+
+def convert_reservations(cart: Cart, order: Order, needs: list[StockNeed]):
+    """Units other carts hold are not sellable to this one (422 naming each product, as a shortage);
+    this cart's own reservations become the order's, whose stock take_stock then takes once."""
+    wanted = Counter()
+    for need in needs:
+        wanted[need.product_id] += need.qty
+    short = set(reservations.convert(cart, order.id, wanted))
+    if short:
+        raise InsufficientStock([f"Not enough stock for {need.label}: {need.qty} requested."
+                                 for need in sorted(needs, key=lambda need: need.product_id)
+                                 if need.product_id in short])
 
 
 def take_stock(needs: list[StockNeed]):

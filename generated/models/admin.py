@@ -1660,6 +1660,28 @@ class AdminAuditEntryList(TypedDict):
     meta: AdminListMeta
 
 
+AdminInventoryReservationState: TypeAlias = Literal["active", "released", "expired", "converted"]
+
+
+class AdminInventoryReservation(TypedDict):
+    id: int
+    cartId: int
+    productId: int
+    sku: str
+    qty: int
+    state: AdminInventoryReservationState
+    expiresAt: str
+    endedAt: str | None
+    orderId: int | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminInventoryReservationList(TypedDict):
+    data: list[AdminInventoryReservation]
+    meta: AdminListMeta
+
+
 AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created"]
 
 

@@ -293,6 +293,7 @@ class Cart(TypedDict):
     paymentMethodTitle: NotRequired[str | None]
     createdAt: str
     updatedAt: str
+    reservationExpiresAt: NotRequired[str | None]
     success: NotRequired[bool | None]
     message: NotRequired[str | None]
 
@@ -904,6 +905,15 @@ class CustomerDownloadableProduct(TypedDict):
     downloadUrl: str
     createdAt: str
     updatedAt: str
+
+
+class InventoryAvailability(TypedDict):
+    productId: int
+    qty: int
+    isAvailable: bool
+    manageStock: bool
+    sellableQty: int | None
+    reservations: bool
 
 
 CustomerInvoiceState: TypeAlias = Literal["pending", "pending_payment", "paid", "overdue", "refunded"]

@@ -8,7 +8,7 @@ from peewee import fn
 
 from domain.common import RequestContext, iso, json_number
 from domain.errors import ApiError, Unprocessable
-from domain.sales import payments
+from domain.sales import payments, reservations
 from domain.sales.cart import (
     ADDED, add_product, addable_product, apply_coupon_code, authenticate_guest_cart_token, cart_not_found,
     current_cart, customer_cart, drop_coupon, guest_cart_by_id, guest_cart_of_token, invalid, merge_guest_cart,
@@ -74,6 +74,7 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
         "shippingMethodTitle": shipping_rate.method_title if shipping_rate else None,
         "paymentMethod": cart.payment_method, "paymentMethodTitle": payment_title(context, cart),
         "createdAt": iso(cart.created_at), "updatedAt": iso(cart.updated_at),
+        "reservationExpiresAt": iso(reservations.cart_expiry(cart.id)),
         "success": True if message else None, "message": message,
     }
     return document
