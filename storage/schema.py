@@ -5,8 +5,8 @@ from playhouse.migrations import Runner
 
 from storage import (
     admin_models, admin_sales_models, booking_models, content_models, customer_care_models, customer_models,
-    data_transfer_models, marketing_models, models, promotion_models, sales_models, search_models, seo_models,
-    webhook_models, wishlist_models,
+    data_transfer_models, job_models, marketing_models, models, promotion_models, sales_models, search_models,
+    seo_models, webhook_models, wishlist_models,
 )
 from storage.db import database
 
@@ -27,4 +27,5 @@ def all_models() -> list:
     return [*models.ALL_MODELS, *customer_models.MODELS, *admin_models.MODELS, *sales_models.MODELS,
             *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS,
             *admin_sales_models.MODELS, *customer_care_models.MODELS, *booking_models.MODELS,
-            *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS]
+            *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS,
+            *job_models.MODELS]
