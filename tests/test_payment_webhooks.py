@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.errors import ApiError
-from domain.sales import payment_webhooks, payments
+from domain.sales import documents, payment_webhooks, payments
 from domain.webhooks.delivery import signature
 from storage.admin_sales_models import OrderTransaction, Refund
 from storage.db import database
@@ -222,3 +222,15 @@ def test_only_processors_that_take_notifications_answer(fake, anonymous, monkeyp
         assert missing.status_code == 404 and missing.json()["message"] == "Payment processor not found"
     monkeypatch.delenv(payments.FAKE_SETTING)
     assert anonymous.post(URL, content=raw, headers=signed(raw)).status_code == 404
+
+
+def test_an_order_captured_by_the_back_office_is_not_paid_twice(fake, anonymous):
+    order = order_paid_by_fake()
+    with database.connection_context():
+        documents.create_invoice(Order.get_by_id(order.id), state="paid")
+    before = state(order)
+    assert [row[1] for row in before["transactions"]] == ["capture"]
+    raw = event(order)
+    refused = anonymous.post(URL, content=raw, headers=signed(raw))
+    assert (refused.status_code, refused.json()["error"]) == (422, "already_paid")
+    assert state(order)["transactions"] == before["transactions"]

@@ -11,7 +11,8 @@ recorded once, applied to the order.
    refund gives back). Anything else is recorded as `refused` with its reason and answered 422;
    the order is left as it was.
 
-- `payment.succeeded`: the order's unpaid invoices are marked paid (each records its capture
+- `payment.succeeded` (refused when a capture was recorded already, e.g. an invoice the back office
+  created paid): the order's unpaid invoices are marked paid (each records its capture
   transaction, as `generate_invoice` with a pending invoice state leaves them); an order without an
   invoice gets one capture transaction of its grand total. The payment is `paid`; the status is
   derived again (`pending_payment` becomes `pending`, a paid invoice makes it `processing`).
@@ -122,8 +123,14 @@ def check_amount(order: Order, event: payments.PaymentEvent, expected):
                              f"({expected:.2f} {order.order_currency_code}).", "amount_mismatch")
 
 
+def captured(order: Order) -> bool:
+    """Whether a payment of the order was captured already (by a notification or a paid invoice)."""
+    return OrderTransaction.select().where(OrderTransaction.order == order.id, OrderTransaction.type == "capture",
+                                           OrderTransaction.status == "paid").exists()
+
+
 def succeeded(order: Order, payment: OrderPayment, event: payments.PaymentEvent):
-    if payment_status(payment) in ("paid", "refunded"):
+    if payment_status(payment) in ("paid", "refunded") or captured(order):
         raise PaymentRefused("The order is already paid.", "already_paid")
     if order.status not in PAYABLE_STATUSES:
         raise PaymentRefused(f"The order is {order.status}; it cannot be paid.", "order_not_payable")
