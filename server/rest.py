@@ -97,6 +97,9 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
         uploads = {name: value for name, value in arguments.items() if isinstance(value, UploadFile)}
         if uploads:
             parameters["body"] = {**(parameters.get("body") or {}), **uploads}
+        if getattr(handler, "raw_body", False):  # a signed body is verified over its exact bytes
+            parameters["raw_body"] = request.scope.get("extensions", {}).get(RAW_BODY, b"")
+            parameters["headers"] = {name.lower(): value for name, value in request.headers.items()}
         if getattr(handler, "without_database", False):
             return handler(**parameters)  # answers whether the database is reachable (GET /api/health)
         with database.connection_context():
@@ -172,6 +175,7 @@ def envelope_meta(result: Page, page: int, per_page: int) -> dict:
 
 
 NO_BODY = object()  # an empty request body, as opposed to a JSON `null`
+RAW_BODY = "specshop.raw_body"  # scope extension: the JSON body's bytes as received
 
 
 def checked_body(validator, body):
@@ -202,6 +206,7 @@ class CollectingBodyValidator(JSONRequestBodyValidator):
 
     async def _parse(self, stream, scope):
         raw = b"".join([message async for message in stream])
+        scope.setdefault("extensions", {})[RAW_BODY] = raw
         try:
             text = raw.decode(self._encoding)
         except UnicodeDecodeError:

@@ -5,7 +5,8 @@ from playhouse.migrations import Runner
 
 from storage import (
     admin_models, admin_sales_models, audit_models, booking_models, content_models, customer_care_models, customer_models,
-    data_transfer_models, marketing_models, models, promotion_models, reservation_models, sales_models, search_models,
+    data_transfer_models, job_models, marketing_models, models, promotion_models, reservation_models, sales_models,
+    search_models,
     seo_models, webhook_models, wishlist_models,
 )
 from storage.db import database
@@ -28,4 +29,4 @@ def all_models() -> list:
             *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS,
             *admin_sales_models.MODELS, *customer_care_models.MODELS, *booking_models.MODELS,
             *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS,
-            *audit_models.MODELS, *reservation_models.MODELS]
+            *audit_models.MODELS, *reservation_models.MODELS, *job_models.MODELS]

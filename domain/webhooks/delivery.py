@@ -72,6 +72,20 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest}"
 
 
+def verify_signature(secret: str, timestamp: str, body: bytes, given: str, tolerance: int,
+                     now: float | None = None) -> bool:
+    """Whether `given` is the signature of `body` at `timestamp` (Unix seconds, within `tolerance` of now),
+    compared in constant time: what a receiver of our deliveries does, and how signed notifications we
+    receive are checked."""
+    try:
+        moment = int(timestamp)
+    except (TypeError, ValueError):
+        return False
+    if not secret or abs((time.time() if now is None else now) - moment) > tolerance:
+        return False
+    return hmac.compare_digest(signature(secret, moment, body).encode(), (given or "").encode("utf-8", "replace"))
+
+
 def headers_for(delivery: WebhookDelivery, event: WebhookEvent, secret: str, body: bytes,
                 timestamp: int | None = None) -> dict:
     timestamp = int(time.time()) if timestamp is None else timestamp

@@ -5,17 +5,8 @@ A failed attempt schedules the next one after its backoff (`delivery.BACKOFF`); 
 claimed by a conditional update, so a job run twice (a Huey retry, the sweep) never sends twice."""
 from huey import crontab
 
-from domain.jobs import RETRIES, RETRY_DELAY, huey
+from domain.jobs import RETRIES, RETRY_DELAY, huey, in_connection
 from domain.webhooks import delivery
-from storage.db import database
-
-
-def in_connection(work):
-    """Run `work` in a connection of its own (a consumer thread has none), or the caller's."""
-    if not database.is_closed():
-        return work()
-    with database.connection_context():
-        return work()
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)

@@ -1682,6 +1682,39 @@ class AdminInventoryReservationList(TypedDict):
     meta: AdminListMeta
 
 
+AdminJobState: TypeAlias = Literal["queued", "running", "succeeded", "failed"]
+
+
+class AdminJob(TypedDict):
+    id: int
+    taskId: str
+    name: str
+    arguments: str
+    state: AdminJobState
+    attempts: int
+    retryable: bool
+    error: str
+    traceback: str
+    queuedAt: str | None
+    startedAt: str | None
+    finishedAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminJobList(TypedDict):
+    data: list[AdminJob]
+    meta: AdminListMeta
+
+
+class AdminJobRunResult(TypedDict):
+    ran: int
+    succeeded: int
+    failed: int
+    deferred: int
+    remaining: int
+
+
 AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created"]
 
 

@@ -181,5 +181,14 @@ ResourceNewsletterSubscription = TypedDict(
 )
 
 
+class PaymentWebhookResult(TypedDict):
+    received: bool
+    duplicate: bool
+    eventId: str
+    type: str
+    status: Literal["applied", "ignored", "refused"]
+    orderId: int | None
+
+
 class ResourceCreateCartInput(TypedDict):
     items: NotRequired[list[ResourceCartLineInput]]
