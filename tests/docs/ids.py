@@ -6,13 +6,17 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
 * REST paths: each numeric segment (or `{placeholder}`) is checked with a GET of the path up to it
   and mapped from a GET of the collection before it; an item without a GET of its own is looked up
   in its collection, and a collection without a GET in the array of that name in its parent's
-  document (`/attributes/12/options/45`: the `options` of attribute 12).
+  document (`/attributes/12/options/45`: the `options` of attribute 12). An item must also serve
+  the rest of the path: a customer with addresses for `/customers/14/addresses/27`, an order with
+  comments for a read of `/orders/2392/comments`, one with units to invoice for a POST to
+  `/orders/2392/invoices` (whose `items[].orderItemId` then name its lines).
 * GraphQL: the kind of a value is the type its IRI names (`IRI_TEMPLATES`), the type returned by
   the root field whose `id` argument it is, or the type of the root field a `<thing>Id` name points
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
   field, the demo id comes from the list field of the same type (`countries(first: 1)`), asked again
   when an earlier example removed it. Ids in variables and in literal arguments of the document are
-  both mapped.
+  both mapped. An IRI of an item under an item (`/api/admin/customers/14/addresses/27`) is mapped as
+  its REST path, and a `customerId` beside it follows.
 * An id found missing is asked again next time: a create example may have made it since.
 """
 from __future__ import annotations
@@ -27,6 +31,7 @@ NESTED_IRI = re.compile(r"/api/(?:shop|admin)(?:/[A-Za-z_-]+)+/\d+(?:/[A-Za-z_-]
 # what was paid); a cancel cancels what is not invoiced.
 ITEM_NEEDS = {"invoices": ("qtyToInvoice", None), "shipments": ("qtyToShip", None),
               "refunds": ("qtyToRefund", "paid"), "cancel": ("qtyToInvoice", None)}
+FROZEN = ("closed", "canceled", "fraud")  # orders that take no action
 CANDIDATES = 10  # ids of a collection tried for the state a path needs
 NOT_FOUND_CODES = re.compile(r"NOT_FOUND$")
 
@@ -115,6 +120,7 @@ class IdMapper:
         self.kinds = {surface: SchemaKinds(schema) for surface, schema in schemas.items()}
         self.openapi = openapi
         self.cache: dict = {}
+        self.makers: dict = {}  # collection path -> a function that makes a new item and answers its id
 
     # -- REST
 
@@ -173,7 +179,7 @@ class IdMapper:
         its invoices include one in the state the need names."""
         quantity, invoice_state = need
         status, document = self.rest_get(item, headers)
-        if status != 200 or not isinstance(document, dict):
+        if status != 200 or not isinstance(document, dict) or document.get("status") in FROZEN:
             return []
         if invoice_state and not any(isinstance(invoice, dict) and invoice.get("state") == invoice_state
                                      for invoice in document.get("invoices") or []):
@@ -188,6 +194,10 @@ class IdMapper:
         for candidate in listing[:CANDIDATES]:
             if self.suits(surface, f"{collection}/{candidate}", list(rest), method, headers):
                 return candidate
+        if rest and collection in self.makers:  # none left in that state (earlier examples acted on them): a new one
+            made = str(self.makers[collection]())
+            if self.suits(surface, f"{collection}/{made}", list(rest), method, headers):
+                return made
         return None
 
     def rest_path(self, surface: str, path: str, headers: dict, method: str = "GET") -> str:
