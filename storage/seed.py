@@ -50,6 +50,8 @@ COUNTRIES = {
     "GB": ("United Kingdom", "Royaume-Uni", []),
     "JP": ("Japan", "Japon", []),
 }
+# More US states the documentation's addresses use, seeded after the others so those keep their ids.
+MORE_STATES = [("US", "IL", "Illinois"), ("US", "MA", "Massachusetts"), ("US", "FL", "Florida")]
 CATEGORY_TREE = {
     ("Men", "Hommes"): {
         ("Clothing", "Vêtements"): [("Hoodies", "Sweats"), ("Shirts", "Chemises")],
@@ -140,14 +142,21 @@ def seed_settings():
 
 
 def seed_countries():
+    countries = {}
     for code, (name_en, name_fr, states) in COUNTRIES.items():
-        country = Country.create(code=code, name=name_en)
+        country = countries[code] = Country.create(code=code, name=name_en)
         CountryTranslation.create(country=country, locale="en", name=name_en)
         CountryTranslation.create(country=country, locale="fr", name=name_fr)
         for state_code, state_name in states:
-            state = CountryState.create(country=country, country_code=code, code=state_code, default_name=state_name)
-            CountryStateTranslation.create(country_state=state, locale="en", default_name=state_name)
-            CountryStateTranslation.create(country_state=state, locale="fr", default_name=state_name)
+            seed_state(country, state_code, state_name)
+    for code, state_code, state_name in MORE_STATES:
+        seed_state(countries[code], state_code, state_name)
+
+
+def seed_state(country, code: str, name: str):
+    state = CountryState.create(country=country, country_code=country.code, code=code, default_name=name)
+    CountryStateTranslation.create(country_state=state, locale="en", default_name=name)
+    CountryStateTranslation.create(country_state=state, locale="fr", default_name=name)
 
 
 def seed_categories():

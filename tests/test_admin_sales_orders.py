@@ -138,10 +138,12 @@ def test_graphql_list_detail_cancel_and_comments(admin_client):
     listed = run("query($id: String) { adminOrders(first: 5, order_id: $id) { totalCount edges { node { "
                  "id _id incrementId status grandTotal formattedGrandTotal } } } }", {"id": order.increment_id})
     node = listed["data"]["adminOrders"]["edges"][0]["node"]
-    assert node["id"] == f"/api/admin/orders/{order.id}" and node["grandTotal"] == 50
-    detail = run("query($id: ID!) { adminOrderDetail(id: $id) { incrementId items { sku qtyOrdered price } "
+    assert node["id"] == node["_id"] == order.id and node["grandTotal"] == 50  # a row: the number (the detail: the IRI)
+    detail = run("query($id: ID!) { adminOrderDetail(id: $id) { id incrementId items { id _id sku qtyOrdered price } "
                  "billingAddress { city } comments { comment } } }", {"id": f"/api/admin/orders/{order.id}"})
-    assert detail["data"]["adminOrderDetail"]["items"][0]["qtyOrdered"] == 2
+    assert detail["data"]["adminOrderDetail"]["id"] == f"/api/admin/orders/{order.id}"
+    line = detail["data"]["adminOrderDetail"]["items"][0]
+    assert line["qtyOrdered"] == 2 and line["id"] == f"/api/order_detail_items/{line['_id']}"
     assert detail["data"]["adminOrderDetail"]["billingAddress"]["city"] == "Los Angeles"
     comment = run("mutation($input: createAdminOrderCommentInput!) { createAdminOrderComment(input: $input) { "
                   "adminOrderComment { id orderId comment customerNotified } } }",

@@ -33,7 +33,7 @@ def test_list_countries_with_inline_states_and_translations(client):
     assert (response.headers["X-Total-Count"], response.headers["X-Total-Pages"]) == ("7", "4")
     us, india = response.json()
     assert (us["id"], us["code"], us["name"]) == (1, "US", "United States")
-    assert [state["code"] for state in us["states"]] == ["CA", "NY", "TX", "WA"]
+    assert [state["code"] for state in us["states"]] == ["CA", "NY", "TX", "WA", "IL", "MA", "FL"]
     assert us["states"][0] == {"id": 1, "countryId": 1, "countryCode": "US", "code": "CA",
                                "defaultName": "California",
                                "translations": ["/api/shop/country_state_translations/1",
@@ -102,10 +102,11 @@ def test_nested_single_state_checks_the_country(client):
 
 def test_flat_states_share_ids_with_nested(client):
     response = client.get("/api/shop/country-states", params={"per_page": 50})
-    assert response.headers["X-Total-Count"] == "15"
+    assert response.headers["X-Total-Count"] == "18"
     states = response.json()
-    assert [state["id"] for state in states] == list(range(1, 16))
-    assert [(state["countryCode"], state["code"]) for state in states[12:]] == [("CA", code) for code, _ in CA_STATES]
+    assert [state["id"] for state in states] == list(range(1, 19))
+    assert [(state["countryCode"], state["code"]) for state in states[12:15]] == [("CA", code) for code, _ in CA_STATES]
+    assert [(state["countryCode"], state["code"]) for state in states[15:]] == [("US", "IL"), ("US", "MA"), ("US", "FL")]
     assert client.get("/api/shop/country-states/14").json() == client.get("/api/shop/countries/5/states/14").json()
     missing = client.get("/api/shop/country-states/999")
     assert missing.status_code == 404
@@ -137,7 +138,7 @@ def test_graphql_countries_with_states_and_translations(graphql):
     assert connection["pageInfo"] == {"hasNextPage": True, "endCursor": "MQ=="}
     us = connection["edges"][0]["node"]
     assert (us["id"], us["_id"], us["code"], us["name"]) == ("/api/shop/countries/1", 1, "US", "United States")
-    assert us["states"]["totalCount"] == 4
+    assert us["states"]["totalCount"] == 7
     assert us["states"]["pageInfo"] == {"hasNextPage": True, "endCursor": "MQ=="}
     assert us["states"]["edges"][0]["node"] == {
         "id": "/api/shop/country-states/1", "_id": 1, "code": "CA", "defaultName": "California",
@@ -216,4 +217,4 @@ def test_graphql_country_states_without_country_lists_every_state(client, graphq
         (state["id"], state["countryId"]) for state in rest.json()]
     assert len({edge["node"]["countryId"] for edge in connection["edges"]}) > 1
     one = graphql("{ countryStates(countryId: 1) { totalCount } }")["data"]["countryStates"]
-    assert one == {"totalCount": 4}
+    assert one == {"totalCount": 7}

@@ -23,7 +23,7 @@ a guest cart token from Create Cart (its cart holds one product, and for checkou
 shipping and payment are chosen; no example sees a cart an earlier write changed), or
 the docs customer's token (registered with the profile the registration page shows, then logged in
 as documented, with an address, an invoiced and shipped order, a review, and two products in their
-wishlist and compare list; GraphQL fields that take a cart or a customer token outside the cart pages
+wishlist and compare list; a guest order of the month is invoiced and waits for its shipment; GraphQL fields that take a cart or a customer token outside the cart pages
 get it too, as their pages document); admin examples use an all-permissions integration token
 (tests/admin_fixtures.py) of an admin holding the shared `Administrator` role, a new one after an
 example that changed admins or roles. A destructive
@@ -31,7 +31,8 @@ example gets a throwaway admin, or a throwaway customer when it ends the custome
 profile delete) or empties a list of theirs that later examples read (delete all wishlist or
 compare items).
 
-Values: ids that do not exist here become demo ids of the same kind (tests/docs/ids.py); login
+Values: ids that do not exist here become demo ids of the same kind, in the state the example needs
+(tests/docs/ids.py; a new guest order when no order is left to invoice or cancel); login
 examples log the docs customer in, registrations get a new email, well-known body ids (products,
 cart lines, addresses) point at ours, and a create refused because a unique value is taken is sent
 once more with that value made unique. Documented values are never compared, only shapes.
@@ -417,7 +418,9 @@ class Runner:
         self.product_id = self.plain_product()
         self.cart = None
         self.coupon = self.demo_coupon()
+        self.invoiced_guest_order()  # before the docs customer's order, which stays the newest
         self.prepare_customer_data()
+        self.ids.makers["/api/admin/orders"] = self.guest_order
 
     # -- tokens and state
 
@@ -438,7 +441,7 @@ class Runner:
         registered = self.client.post("/api/shop/customers", headers=self.shop_headers(),
                                       json={"firstName": label.title(), "lastName": "Docs", "email": email,
                                             "password": password, "confirmPassword": password,
-                                            "gender": "Male", "dateOfBirth": "1990-01-15"})
+                                            "gender": "Male", "dateOfBirth": "1990-01-15", "phone": "1234567890"})
         assert registered.status_code == 201, registered.text
         customer = {"email": email, "password": password, "token": registered.json()["token"],
                     "id": registered.json()["id"], "address_id": None}
@@ -523,6 +526,24 @@ class Runner:
                 return {"productId": parent.id, "selectedConfigurableOption": variant.id,
                         "superAttribute": [{str(attribute): option} for attribute, option in values.items()]}
         return None
+
+    def invoiced_guest_order(self):
+        """A guest order of this month, invoiced (paid) and not shipped, so `processing`: what the admin
+        order pages filter for (`status=processing&date_range=this_month`)."""
+        from domain.sales import documents as sales_documents
+        from storage.db import database
+        from storage.sales_models import Order
+        order_id = self.guest_order()
+        if order_id:
+            with database.connection_context(), database.atomic():
+                sales_documents.mark_invoice_paid(sales_documents.create_invoice(Order.get_by_id(order_id)))
+
+    def guest_order(self) -> int | None:
+        """A new guest order of the plain product, pending: for an admin action no order is left for."""
+        token = self.fresh_cart(steps=True)["token"]
+        self.cart = None
+        placed = response_json(self.client.post("/api/shop/checkout-orders", headers=self.shop_headers(token), json={}))
+        return ((placed or {}).get("data") or {}).get("order", {}).get("id") if isinstance(placed, dict) else None
 
     def guest_cart_to_merge(self) -> int | None:
         """The id of a new guest cart holding one product (merge examples name the guest cart by its id)."""
@@ -609,11 +630,14 @@ class Runner:
         about orders, invoices, shipments, downloads, wishlists and compare lists."""
         from domain.sales import documents as sales_documents
         from storage.db import database
+        from storage.models import ProductImage
         from storage.sales_models import Order
         from tests.cart_fixtures import downloadable
         token = self.customer["token"]
         headers = self.shop_headers(token)
         product, links = downloadable()
+        with database.connection_context():  # pictured, as every product of the demo catalog is
+            ProductImage.create(product=product, type="images", position=1, path=f"product/{product.id}/docs.webp")
         self.client.post("/api/shop/add-product-in-cart", headers=headers,
                          json={"productId": product.id, "quantity": 1, "links": [link.id for link in links]})
         self.checkout(token)
@@ -625,7 +649,8 @@ class Runner:
             with database.connection_context(), database.atomic():
                 invoice = sales_documents.create_invoice(Order.get_by_id(order_id))
                 sales_documents.mark_invoice_paid(invoice)
-                sales_documents.create_shipment(Order.get_by_id(order_id))
+                sales_documents.create_shipment(Order.get_by_id(order_id), source=1, carrier_title="UPS",
+                                                track_number="1Z999AA10123456784")
         products = self.client.get("/api/shop/products", headers=headers, params={"per_page": 5}).json()
         for listed in (products if isinstance(products, list) else [])[2:4]:  # not the first: create examples add it
             self.client.post("/api/shop/wishlists", headers=headers, json={"productId": listed["id"]})
@@ -776,10 +801,11 @@ class Runner:
         draft = self.admin_draft() if ADMIN_DRAFT_PATH.match(path) else None
         if draft:
             path = ADMIN_DRAFT_PATH.sub(lambda m: f"{m[1]}{draft['id']}", path)
-        path = self.ids.rest_path(example.surface, path, auth)
+        path = self.ids.rest_path(example.surface, path, auth, example.method)
         kwargs = {"params": example.query or None, "headers": headers}
         if example.body_kind == "json":
             kwargs["json"] = self.personalise(copy.deepcopy(example.body), example, field_name)
+            kwargs["json"] = self.ids.action_lines(path, kwargs["json"], auth)
             if draft:
                 kwargs["json"] = self.with_draft(kwargs["json"], draft)
             headers.pop("Content-Type", None)
@@ -883,7 +909,8 @@ def code_in_use(code: str) -> bool:
         return bool(Currency.get_or_none(Currency.code == code) or Locale.get_or_none(Locale.code == code))
 
 
-ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "phone": "9876543210",
+ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "companyName": "ANC Corporation", "vatId": "GB123456789",
+                      "email": "jane@example.com", "phone": "9876543210",
                       "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US",
                       "postcode": "90001", "defaultAddress": True}
 CHECKOUT_ADDRESS = {"firstName": "Jane", "lastName": "Doe", "companyName": "Acme Inc.", "email": "jane@example.com", "address": "456 Oak Ave",

@@ -6,13 +6,17 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
 * REST paths: each numeric segment (or `{placeholder}`) is checked with a GET of the path up to it
   and mapped from a GET of the collection before it; an item without a GET of its own is looked up
   in its collection, and a collection without a GET in the array of that name in its parent's
-  document (`/attributes/12/options/45`: the `options` of attribute 12).
+  document (`/attributes/12/options/45`: the `options` of attribute 12). An item must also serve
+  the rest of the path: a customer with addresses for `/customers/14/addresses/27`, an order with
+  comments for a read of `/orders/2392/comments`, one with units to invoice for a POST to
+  `/orders/2392/invoices` (whose `items[].orderItemId` then name its lines).
 * GraphQL: the kind of a value is the type its IRI names (`IRI_TEMPLATES`), the type returned by
   the root field whose `id` argument it is, or the type of the root field a `<thing>Id` name points
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
   field, the demo id comes from the list field of the same type (`countries(first: 1)`), asked again
   when an earlier example removed it. Ids in variables and in literal arguments of the document are
-  both mapped.
+  both mapped. An IRI of an item under an item (`/api/admin/customers/14/addresses/27`) is mapped as
+  its REST path, and a `customerId` beside it follows.
 * An id found missing is asked again next time: a create example may have made it since.
 """
 from __future__ import annotations
@@ -21,6 +25,14 @@ import re
 from functools import cache
 
 IRI = re.compile(r"/api/(?:shop|admin)/[A-Za-z_/-]+?/\d+(?=$|[\"'/?])")
+NESTED_IRI = re.compile(r"/api/(?:shop|admin)(?:/[A-Za-z_-]+)+/\d+(?:/[A-Za-z_-]+)+/\d+")  # an item under an item
+# What a write to an item's action needs of the item, read from its document: lines (`items[]`) with
+# units left to invoice, ship or refund (a refund preview too), a refund a paid invoice (it gives back
+# what was paid); a cancel cancels what is not invoiced.
+ITEM_NEEDS = {"invoices": ("qtyToInvoice", None), "shipments": ("qtyToShip", None),
+              "refunds": ("qtyToRefund", "paid"), "cancel": ("qtyToInvoice", None)}
+FROZEN = ("closed", "canceled", "fraud")  # orders that take no action
+CANDIDATES = 10  # ids of a collection tried for the state a path needs
 NOT_FOUND_CODES = re.compile(r"NOT_FOUND$")
 
 
@@ -87,13 +99,15 @@ class SchemaKinds:
                     break
 
     def kind_of_argument_name(self, name: str) -> str | None:
-        """`countryId` → Country (root field `country`), `orderId` → CustomerOrder (`customerOrder`)."""
+        """`countryId` → Country (root field `country`), `orderId` → CustomerOrder (`customerOrder`), or
+        AdminOrder (`adminOrderDetail`) where no root field is named after the thing alone."""
         match = re.fullmatch(r"(\w+?)_?[Ii]d", name)
         if not match or not match[1]:
             return None
         stem = match[1].lower()
         candidates = sorted((field_name for field_name in self.by_name if field_name.lower().endswith(stem)),
-                            key=len)
+                            key=len) or sorted((field_name for field_name in self.by_name  # `adminOrderDetail`
+                                                if field_name.lower().endswith(f"{stem}detail")), key=len)
         return self.by_name[candidates[0]] if candidates else None
 
 
@@ -106,67 +120,133 @@ class IdMapper:
         self.kinds = {surface: SchemaKinds(schema) for surface, schema in schemas.items()}
         self.openapi = openapi
         self.cache: dict = {}
+        self.makers: dict = {}  # collection path -> a function that makes a new item and answers its id
 
     # -- REST
 
+    def rest_get(self, path: str, headers: dict) -> tuple[int, object]:
+        response = self.client.get(path, headers=headers)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, None
+
     def rest_exists(self, surface: str, path: str, headers: dict) -> bool | None:
-        key = ("rest-exists", path)
-        if key not in self.cache:
-            template, _, _ = self.openapi(surface).route("GET", path)
-            if template is None:
-                self.cache[key] = None
-            else:
-                status = self.client.get(path, headers=headers).status_code
-                self.cache[key] = True if status == 200 else False if status == 404 else None
-        return self.cache.pop(key) if self.cache[key] is False else self.cache[key]  # a later write may create it
+        """Asked every time: the examples before may have created or deleted it."""
+        template, _, _ = self.openapi(surface).route("GET", path)
+        if template is None:
+            return None
+        status = self.client.get(path, headers=headers).status_code
+        return True if status == 200 else False if status == 404 else None
 
     def rest_listing(self, surface: str, collection: str, headers: dict) -> list[str] | None:
         """The ids of a collection: from its GET, or, for a sub-resource without one
         (`/attributes/12/options`), from the array its parent's document holds under that name."""
-        key = ("rest-listing", collection)
-        if key not in self.cache:
-            found = None
-            parent, _, name = collection.rpartition("/")
-            template, _, _ = self.openapi(surface).route("GET", collection)
-            if template is not None:
-                response = self.client.get(collection, headers=headers)
-                body = response.json() if response.status_code == 200 else None
-                rows = body.get("data", body) if isinstance(body, dict) else body
-            elif self.openapi(surface).route("GET", parent)[0] is not None and not name.isdigit():
-                response = self.client.get(parent, headers=headers)
-                body = response.json() if response.status_code == 200 else None
-                camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
-                rows = body.get(camel, body.get(name)) if isinstance(body, dict) else None
-            else:
-                rows = None
-            if isinstance(rows, list):
-                found = [str(row["id"]).rsplit("/", 1)[-1] for row in rows if isinstance(row, dict) and "id" in row]
-            self.cache[key] = found
-        return self.cache[key]
+        parent, _, name = collection.rpartition("/")
+        template, _, _ = self.openapi(surface).route("GET", collection)
+        if template is not None:
+            status, body = self.rest_get(collection, headers)
+            rows = body.get("data", body) if status == 200 and isinstance(body, dict) else body if status == 200 else None
+        elif self.openapi(surface).route("GET", parent)[0] is not None and not name.isdigit():
+            status, body = self.rest_get(parent, headers)
+            camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
+            rows = body.get(camel, body.get(name)) if status == 200 and isinstance(body, dict) else None
+        else:
+            rows = None
+        if not isinstance(rows, list):
+            return None
+        return [str(row["id"]).rsplit("/", 1)[-1] for row in rows if isinstance(row, dict) and "id" in row]
 
-    def rest_demo(self, surface: str, collection: str, headers: dict) -> str | None:
-        listing = self.rest_listing(surface, collection, headers)
-        return listing[0] if listing else None
+    def suits(self, surface: str, item: str, rest: list[str], method: str, headers: dict) -> bool:
+        """Whether the item at `item` serves the rest of the example's path: a write to one of its actions
+        needs lines with units in the state the action takes (ITEM_NEEDS); a sub-collection the example
+        reads, or names an entry of, needs an entry."""
+        if not rest or rest[0].isdigit() or rest[0].startswith("{"):
+            return True
+        if method != "GET" and rest[0] in ITEM_NEEDS:
+            return bool(self.lines_with(item, ITEM_NEEDS[rest[0]], headers))
+        sub = f"{item}/{rest[0]}"
+        if len(rest) >= 2 and rest[1].isdigit():
+            if self.rest_exists(surface, f"{sub}/{rest[1]}", headers):
+                return True
+        elif not (method == "GET" and len(rest) == 1):
+            return True
+        listing = self.rest_listing(surface, sub, headers)
+        return listing is None or bool(listing)
 
-    def rest_path(self, surface: str, path: str, headers: dict) -> str:
-        """Each numeric or placeholder segment that names no existing resource becomes a demo id. An
-        item without a GET of its own exists when its collection lists it."""
+    def lines_with(self, item: str, need: tuple[str, str | None], headers: dict) -> list[dict]:
+        """The lines (`items[]`) of an item's document with units left in `need` (`qtyToInvoice`), when
+        its invoices include one in the state the need names."""
+        quantity, invoice_state = need
+        status, document = self.rest_get(item, headers)
+        if status != 200 or not isinstance(document, dict) or document.get("status") in FROZEN:
+            return []
+        if invoice_state and not any(isinstance(invoice, dict) and invoice.get("state") == invoice_state
+                                     for invoice in document.get("invoices") or []):
+            return []
+        return [line for line in document.get("items") or [] if isinstance(line, dict)
+                and isinstance(line.get(quantity), int) and line[quantity] > 0]
+
+    def rest_demo(self, surface: str, collection: str, headers: dict, rest: list[str] = (),
+                  method: str = "GET") -> str | None:
+        """The first id of the collection that serves the rest of the path (see `suits`), else its first id."""
+        listing = self.rest_listing(surface, collection, headers) or []
+        for candidate in listing[:CANDIDATES]:
+            if self.suits(surface, f"{collection}/{candidate}", list(rest), method, headers):
+                return candidate
+        if rest and collection in self.makers:  # none left in that state (earlier examples acted on them): a new one
+            made = str(self.makers[collection]())
+            if self.suits(surface, f"{collection}/{made}", list(rest), method, headers):
+                return made
+        return None
+
+    def rest_path(self, surface: str, path: str, headers: dict, method: str = "GET") -> str:
+        """Each numeric or placeholder segment that names no existing resource, or one that does not
+        serve the rest of the path (an order with nothing left to invoice for `/orders/{id}/invoices`,
+        a customer without addresses for `/customers/{id}/addresses/{id}`), becomes a demo id that
+        does. An item without a GET of its own exists when its collection lists it."""
         segments = path.split("/")
         for position in range(3, len(segments)):
             segment = segments[position]
             placeholder = bool(re.fullmatch(r"\{[^}]*\}|:\w+", segment))
             if not (segment.isdigit() or placeholder):
                 continue
+            collection, rest = "/".join(segments[:position]), segments[position + 1:]
+            exists = False
             if segment.isdigit():
-                exists = self.rest_exists(surface, "/".join(segments[:position + 1]), headers)
+                exists = self.rest_exists(surface, f"{collection}/{segment}", headers)
                 if exists is None:
-                    listing = self.rest_listing(surface, "/".join(segments[:position]), headers)
+                    listing = self.rest_listing(surface, collection, headers)
                     exists = None if listing is None else segment in listing
-                if exists is not False:
+                if exists is None or exists and self.suits(surface, f"{collection}/{segment}", rest, method, headers):
                     continue
-            replacement = self.rest_demo(surface, "/".join(segments[:position]), headers)
+            replacement = self.rest_demo(surface, collection, headers, rest, method)
+            if replacement is None and not exists:
+                replacement = next(iter(self.rest_listing(surface, collection, headers) or []), None)
             segments[position] = replacement or ("1" if placeholder else segment)
         return "/".join(segments)
+
+    def action_lines(self, path: str, body, headers: dict):
+        """`items[].orderItemId` of a write to an item's action (`/orders/{id}/invoices`) as lines of
+        that item with units in the state the action takes, each quantity within the line's units:
+        the documented lines, as many as the item has."""
+        segments = path.rstrip("/").split("/")
+        position = next((index for index in range(len(segments) - 1, 0, -1)
+                         if segments[index] in ITEM_NEEDS and segments[index - 1].isdigit()), None)
+        if position is None or not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            return body
+        need = ITEM_NEEDS[segments[position]]
+        lines = self.lines_with("/".join(segments[:position]), need, headers)
+        need = need[0]
+        entries = [entry for entry in body["items"] if isinstance(entry, dict) and "orderItemId" in entry]
+        if not lines or not entries:
+            return body
+        mapped = []
+        for entry, line in zip(entries, lines):
+            quantity = entry.get("quantity")
+            mapped.append({**entry, "orderItemId": type(entry["orderItemId"])(line["id"]),
+                           **({"quantity": min(quantity, line[need])} if isinstance(quantity, int) else {})})
+        return {**body, "items": mapped}
 
     # -- GraphQL
 
@@ -227,6 +307,23 @@ class IdMapper:
             self.cache[key] = (row.get("id"), row.get("_id")) if row and row.get("id") is not None else None
         return self.cache[key]
 
+    def rest_demo_of_type(self, surface: str, type_name: str, headers: dict) -> tuple[str, int | None] | None:
+        """(IRI, id) of a type without a list field of its own (the order detail's `AdminOrder`, whose
+        list shows rows of another type): the first id of the REST collection its IRI template names."""
+        from generated.graphql_bindings import IRI_TEMPLATES
+        template = IRI_TEMPLATES.get(type_name, "")
+        if not template.endswith("/{id}") or template.count("{") != 1:
+            return None
+        first = self.rest_demo(surface, template[:-len("/{id}")], headers)
+        return (template.replace("{id}", first), int(first)) if first and first.isdigit() else None
+
+    def nested_iri(self, surface: str, value: str, headers: dict) -> str:
+        """An IRI of an item under an item (`/api/admin/customers/14/addresses/27`) is the REST path of
+        that item: mapped as one."""
+        if self.openapi(surface).route("GET", value)[0] is None:
+            return value
+        return self.rest_path(surface, value, headers)
+
     def graphql_value(self, surface: str, type_name: str | None, value, headers: dict):
         """`value` (IRI, numeric string or int) as a demo id of `type_name` when it does not exist."""
         if type_name is None or isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -235,10 +332,13 @@ class IdMapper:
             return value
         if self.graphql_exists(surface, type_name, value, headers) is not False:
             return value
-        demo = self.graphql_demo(surface, type_name, headers)
-        if demo is not None and not self.still_exists(surface, type_name, demo[0], headers):
-            self.cache.pop(("gql-demo", surface, type_name), None)  # an earlier example removed it: take another
+        if self.kinds[surface].lists.get(type_name) is None:
+            demo = self.rest_demo_of_type(surface, type_name, headers)
+        else:
             demo = self.graphql_demo(surface, type_name, headers)
+            if demo is not None and not self.still_exists(surface, type_name, demo[0], headers):
+                self.cache.pop(("gql-demo", surface, type_name), None)  # an earlier example removed it: take another
+                demo = self.graphql_demo(surface, type_name, headers)
         if demo is None:
             return value
         iri, number = demo
@@ -315,26 +415,48 @@ class IdMapper:
                       top: bool = True):
         kinds = self.kinds[surface]
         if isinstance(value, dict):
-            return {key: self.map_variables(surface, item, variable_kinds, headers, key, top=False) if not top
-                    else self.map_top_variable(surface, key, item, variable_kinds, headers)
-                    for key, item in value.items()}
+            mapped = {key: self.map_variables(surface, item, variable_kinds, headers, key, top=False) if not top
+                      else self.map_top_variable(surface, key, item, variable_kinds, headers)
+                      for key, item in value.items()}
+            return self.with_parents(value, mapped)
         if isinstance(value, list):
             return [self.map_variables(surface, item, variable_kinds, headers, name, top=False) for item in value]
+        if isinstance(value, str) and NESTED_IRI.fullmatch(value):
+            return self.nested_iri(surface, value, headers)
         if isinstance(value, str) and IRI.fullmatch(value):
             return self.graphql_value(surface, self.kind_of_iri(value, surface), value, headers)
         if name and name != "id" and isinstance(value, (int, str)):
             return self.graphql_value(surface, kinds.kind_of_argument_name(name), value, headers)
         return value
 
+    @staticmethod
+    def with_parents(original: dict, mapped: dict) -> dict:
+        """Beside a nested IRI that was mapped, the `<parent>Id` values that named its parent name the new one
+        (`{"customerId": 14, "id": "/api/admin/customers/14/addresses/27"}`)."""
+        for key, value in original.items():
+            if not (isinstance(value, str) and NESTED_IRI.fullmatch(value)) or mapped.get(key) == value:
+                continue
+            moved = {old: new for old, new in zip(value.split("/"), str(mapped[key]).split("/"))
+                     if old.isdigit() and old != new}
+            for other, item in original.items():
+                if other != key and re.search(r"[Ii]d$", other) and isinstance(item, (int, str)) \
+                        and str(item) in moved:
+                    mapped[other] = type(item)(moved[str(item)])
+        return mapped
+
     def map_top_variable(self, surface, key, item, variable_kinds, headers):
         kind = variable_kinds.get(key)
         if isinstance(kind, tuple) and isinstance(item, dict):  # a mutation input: its `id` names the changed object
-            item = dict(item)
-            if isinstance(item.get("id"), (int, str)):
+            original, item = item, dict(item)
+            if isinstance(item.get("id"), str) and NESTED_IRI.fullmatch(item["id"]):
+                item["id"] = self.nested_iri(surface, item["id"], headers)
+            elif isinstance(item.get("id"), (int, str)):
                 changed = self.kind_of_iri(str(item["id"]), surface) or kind[1]
                 item["id"] = self.graphql_value(surface, changed, item["id"], headers)
-            return {k: v if k == "id" else self.map_variables(surface, v, variable_kinds, headers, k, top=False)
-                    for k, v in item.items()}
-        if kind and not isinstance(kind, tuple) and isinstance(item, (int, str)):
+            return self.with_parents(original, {
+                k: v if k == "id" else self.map_variables(surface, v, variable_kinds, headers, k, top=False)
+                for k, v in item.items()})
+        if kind and not isinstance(kind, tuple) and isinstance(item, (int, str)) \
+                and not (isinstance(item, str) and NESTED_IRI.fullmatch(item)):
             return self.graphql_value(surface, kind, item, headers)
         return self.map_variables(surface, item, variable_kinds, headers, key, top=False)

@@ -17,7 +17,7 @@ from domain.common import iso, json_number
 from domain.errors import InvalidRequest
 from domain.sales.documents import SalesActionRefused
 from handlers.shop.orders import SalesContext, sales_context
-from storage.models import InventorySource, ProductImage
+from storage.models import Channel, InventorySource, Locale, ProductImage
 from storage.sales_models import Order, OrderAddress, OrderPayment
 
 STATUS_LABELS = {"pending": "Pending", "pending_payment": "Pending Payment", "processing": "Processing",
@@ -50,7 +50,8 @@ def address_document(address: OrderAddress | None) -> dict | None:
 
 
 class OrderContext:
-    """The orders behind a page of documents, with their addresses, payments and formats (4 queries)."""
+    """The orders behind a page of documents, with their addresses, payments, formats and the default
+    locales of their channels (5 queries)."""
 
     def __init__(self, context, order_ids):
         ids = sorted(set(order_ids))
@@ -63,6 +64,13 @@ class OrderContext:
             for payment in OrderPayment.select().where(OrderPayment.order.in_(ids)).order_by(OrderPayment.id.desc()):
                 self.payments[payment.order_id] = payment
         self.sales = sales_context(context, list(self.orders.values()))
+        channel_ids = {order.channel_id for order in self.orders.values()}
+        self.locales = dict(Channel.select(Channel.id, Locale.code).join(Locale, on=(Channel.default_locale == Locale.id))
+                            .where(Channel.id.in_(channel_ids)).tuples()) if channel_ids else {}
+
+    def locale(self, order_id: int) -> str | None:
+        """The locale an order's lines were sold in: its channel's default (a line may say otherwise)."""
+        return self.locales.get(self.orders[order_id].channel_id)
 
     def fields(self, order_id: int) -> dict:
         """The order and customer context every document of the order carries."""
@@ -88,14 +96,15 @@ class OrderContext:
         return f"{address.first_name} {address.last_name}".strip() if address else None
 
 
-def line_document(line, order_item, sales: SalesContext, code: str, images: dict | None = None) -> dict:
+def line_document(line, order_item, info: OrderContext, code: str, images: dict | None = None) -> dict:
     """An invoice, shipment or refund line (`order_item` is the OrderItem it comes from)."""
+    sales = info.sales
     product_id = order_item.product_id if order_item else None
     document = {"id": line.id, "orderItemId": line.order_item_id, "sku": line.sku, "name": line.name,
                 "qty": line.qty, "productId": product_id,
                 "productType": order_item.product_type if order_item else None,
                 "baseImageUrl": (images or {}).get(product_id),
-                "additional": {"quantity": order_item.qty_ordered,
+                "additional": {"locale": info.locale(order_item.order_id), "quantity": order_item.qty_ordered,
                                "product_id": str(order_item.product_id) if order_item.product_id else None,
                                **(order_item.additional or {})} if order_item else {}}
     if hasattr(line, "price"):

@@ -64,7 +64,7 @@ def invoice_documents(context: RequestContext, invoices: list[Invoice], with_ite
             document.pop(key)
         document.update({"transactionId": transactions.get(invoice.id), "reminders": 0, "nextReminderAt": None,
                          "createdAt": iso(invoice.created_at), "updatedAt": iso(invoice.updated_at),
-                         "items": [line_document(line, line.order_item, info.sales, code, images) for line in lines[invoice.id]]
+                         "items": [line_document(line, line.order_item, info, code, images) for line in lines[invoice.id]]
                          if with_items else []})
         documents.append(document)
     return documents

@@ -91,7 +91,7 @@ def refund_documents(context: RequestContext, rows: list[Refund], with_items: bo
         document.update(info.fields(refund.order_id))
         document.update({"billedTo": info.full_name(order.id, "billing"), "createdAt": iso(refund.created_at),
                          "updatedAt": iso(refund.updated_at),
-                         "items": [line_document(line, line.order_item, info.sales, code, images) for line in lines[refund.id]]})
+                         "items": [line_document(line, line.order_item, info, code, images) for line in lines[refund.id]]})
         documents.append(document)
     return documents
 

@@ -48,7 +48,7 @@ def shipment_documents(context: RequestContext, shipments: list[Shipment], with_
             "inventorySourceId": shipment.inventory_source_id,
             "inventorySourceName": names.get(shipment.inventory_source_id),
             "createdAt": iso(shipment.created_at), "updatedAt": iso(shipment.updated_at),
-            "items": [line_document(line, line.order_item, info.sales, order.order_currency_code, images)
+            "items": [line_document(line, line.order_item, info, order.order_currency_code, images)
                       for line in lines[shipment.id]]})
         documents.append(document)
     return documents
