@@ -2513,7 +2513,7 @@ class AdminCurrency(TypedDict):
     code: str
     name: str
     symbol: str
-    decimal: int
+    decimal: str
     groupSeparator: str
     decimalSeparator: str
     currencyPosition: Literal["left", "right", "left_with_space", "right_with_space"]
@@ -2529,7 +2529,7 @@ class AdminCurrencyCreateBody(TypedDict, closed=True):
     code: str
     name: str
     symbol: NotRequired[str]
-    decimal: NotRequired[int]
+    decimal: NotRequired[int | str]
     group_separator: NotRequired[str]
     decimal_separator: NotRequired[str]
     currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
@@ -2539,7 +2539,7 @@ class AdminCurrencyUpdateBody(TypedDict, closed=True):
     code: NotRequired[str]
     name: NotRequired[str]
     symbol: NotRequired[str]
-    decimal: NotRequired[int]
+    decimal: NotRequired[int | str]
     group_separator: NotRequired[str]
     decimal_separator: NotRequired[str]
     currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
