@@ -31,10 +31,15 @@ example gets a throwaway admin, or a throwaway customer when it ends the custome
 profile delete) or empties a list of theirs that later examples read (delete all wishlist or
 compare items).
 
-Values: ids that do not exist here become demo ids of the same kind (tests/docs/ids.py); login
-examples log the docs customer in, registrations get a new email, well-known body ids (products,
-cart lines, addresses) point at ours, and a create refused because a unique value is taken is sent
-once more with that value made unique. Documented values are never compared, only shapes.
+Values: ids that do not exist here become demo ids of the same kind (tests/docs/ids.py); an admin
+REST write names an item of the type its documented answer shows (a grouped product for the grouped
+update) or with the `code` its body sends, and its body's members of the item's sub-collections,
+ids named after a collection and grouped/bundle members are ours; login examples log the docs
+customer in, registrations get a new email, well-known body ids (products, cart lines, addresses)
+point at ours; a create refused because a unique value is taken is sent again with that value made
+unique (an id: another of its kind), a GraphQL delete refused for its record's state (400/409) names
+the kind's other records in turn, and an exact `sku` filter naming nothing here names one of ours.
+Documented values are never compared, only shapes.
 """
 from __future__ import annotations
 
@@ -823,7 +828,7 @@ class Runner:
             self.ids.forget_rest()
         path = self.ids.rest_path(example.surface, path, auth)
         if example.method in ("PUT", "PATCH") and example.surface == "admin":
-            path = self.matcher.item(example.surface, path, identity(example), auth)
+            path = self.matcher.item(example.surface, path, identity(example), auth, example.documented_response)
         query = example.query
         if example.method == "GET" and example.surface == "admin" and query:
             query = self.matcher.identifier_filters(path, query, auth)

@@ -150,6 +150,14 @@ class IdMapper:
             self.cache[key] = found
         return self.cache[key]
 
+    def rest_page_ids(self, collection: str, headers: dict) -> list[str]:
+        """The ids of a collection's largest first page (not cached)."""
+        response = self.client.get(collection, headers=headers, params={"per_page": 100})
+        body = response.json() if response.status_code == 200 else None
+        rows = body.get("data", body) if isinstance(body, dict) else body
+        return [str(row["id"]).rsplit("/", 1)[-1] for row in rows if isinstance(row, dict) and "id" in row] \
+            if isinstance(rows, list) else []
+
     def rest_demo(self, surface: str, collection: str, headers: dict) -> str | None:
         listing = self.rest_listing(surface, collection, headers)
         return listing[0] if listing else None
@@ -174,7 +182,7 @@ class IdMapper:
             if replacement is None and position >= 5 and segments[position - 2].isdigit():
                 # a member of a parent that has none (`/products/454/images/47`): a parent that has some
                 parents = "/".join(segments[:position - 2])
-                for candidate in self.rest_listing(surface, parents, headers) or []:
+                for candidate in self.rest_page_ids(parents, headers):
                     members = self.rest_listing(surface, f"{parents}/{candidate}/{segments[position - 1]}", headers)
                     if members:
                         segments[position - 2], replacement = candidate, members[0]
@@ -391,9 +399,10 @@ class RestMatcher:
         except ValueError:
             return None
 
-    def item(self, surface: str, path: str, wanted: dict, headers: dict) -> str:
+    def item(self, surface: str, path: str, wanted: dict, headers: dict, documented=None) -> str:
         """`path` with its last id naming an item whose fields hold `wanted` ({"type": "grouped"}), when
-        the collection has one."""
+        the collection has one; one holding a value for each field the documented answer shows first."""
+        documented = documented if isinstance(documented, dict) else {}
         collection, _, key = path.rpartition("/")
         if not wanted or not key.isdigit() or self.ids.openapi(surface).route("GET", collection)[0] is None:
             return path
@@ -404,9 +413,13 @@ class RestMatcher:
             for params in ({**dict(attempt), "per_page": 50}, {"per_page": 50}):
                 body = self.get(collection, headers, params)
                 rows = body.get("data", body) if isinstance(body, dict) else body
-                for row in rows if isinstance(rows, list) else []:
-                    if isinstance(row, dict) and "id" in row and all(row.get(k) == v for k, v in attempt):
-                        return f"{collection}/{str(row['id']).rsplit('/', 1)[-1]}"
+                matching = [row for row in rows if isinstance(row, dict) and "id" in row
+                            and all(row.get(k) == v for k, v in attempt)] if isinstance(rows, list) else []
+                # rows that hold every value the page shows (a named product, not a draft an example made)
+                complete = [row for row in matching if all(row.get(k) is not None for k, v in documented.items()
+                                                           if k in row and isinstance(v, (str, int, float)))]
+                if complete or matching:
+                    return f"{collection}/{str((complete or matching)[0]['id']).rsplit('/', 1)[-1]}"
         return path
 
     def body(self, surface: str, path: str, body, headers: dict):
