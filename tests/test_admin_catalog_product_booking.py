@@ -98,6 +98,12 @@ def test_event_tickets_are_added_updated_and_removed(admin_client, booking_produ
                                                                                           "price": "10"}}}})
     assert booked.status_code == 422
     assert booked.json()["errors"] == {"booking.tickets": [f"Ticket {vip['id']} has 3 places booked and cannot be removed."]}
+    to_slots = admin_client.put(url, json={"booking": {"type": "default", "booking_type": "many", "duration": "60",
+                                                       "slots": [{"from": "09:00", "to": "12:00"}]}})
+    assert to_slots.status_code == 422
+    assert to_slots.json()["errors"] == {"booking.type": [f"Ticket {vip['id']} has 3 places booked and cannot be removed."]}
+    with database.connection_context():
+        assert BookingEventTicket.select().where(BookingEventTicket.id == vip["id"]).exists()
 
 
 def test_booking_input_is_checked_in_full_and_nothing_is_written(admin_client, booking_product):
@@ -107,7 +113,7 @@ def test_booking_input_is_checked_in_full_and_nothing_is_written(admin_client, b
         "slots": [{"from": "18:00", "to": "09:00"}, {"from": "noon"}]}})
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "booking.hourly_price": ["A daily and hourly rental needs a hourly price."],
+        "booking.hourly_price": ["A daily and hourly rental needs its hourly price."],
         "booking.slots.0": ["A slot must end after it starts."],
         "booking.slots.1": ["A slot needs from and to as times of day (HH:MM)."]}
     event = admin_client.put(url, json={"booking": {"type": "event", "tickets": {}}})

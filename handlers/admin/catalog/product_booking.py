@@ -41,6 +41,8 @@ class BookingInput:
             self.check_tickets(body.get("tickets") or {})
         else:
             self.check_config(body)
+            if self.current is not None:
+                self.refuse_booked_tickets(set(), "booking.type")
 
     def number(self, body: dict, key: str, parse, field: str | None = None):
         try:
@@ -91,7 +93,7 @@ class BookingInput:
             renting = config.setdefault("renting_type", "daily")
             for key, needed in (("daily_price", ("daily", "daily_hourly")), ("hourly_price", ("hourly", "daily_hourly"))):
                 if renting in needed and key not in body:
-                    self.fail(f"booking.{key}", f"A {renting.replace('_', ' and ')} rental needs a {key.replace('_', ' ')}.")
+                    self.fail(f"booking.{key}", f"A {renting.replace('_', ' and ')} rental needs its {key.replace('_', ' ')}.")
         if self.kind in ("appointment", "table") or config.get("booking_type") == "many":
             if not config.get("duration"):
                 self.fail("booking.duration", "The duration (minutes) is required and must be more than 0.")
@@ -164,11 +166,14 @@ class BookingInput:
                 self.fail(f"{field}.special_price", "The special price must be less than the price.")
             ticket_id = int(key) if str(key).isdigit() and int(key) in existing else None
             self.tickets.append((ticket_id, ticket))
-        kept = {ticket_id for ticket_id, _ in self.tickets}
-        booked = ticket_booked(existing - kept)
-        for ticket_id, places in sorted(booked.items()):
+        self.refuse_booked_tickets({ticket_id for ticket_id, _ in self.tickets}, "booking.tickets")
+
+    def refuse_booked_tickets(self, kept: set, field: str):
+        """Tickets the write removes (all of them when the product stops being an event) must have no places booked."""
+        existing = {ticket.id for ticket in tickets_of([self.current.id])} if self.current else set()
+        for ticket_id, places in sorted(ticket_booked(existing - kept).items()):
             if places:
-                self.fail("booking.tickets", f"Ticket {ticket_id} has {places} places booked and cannot be removed.")
+                self.fail(field, f"Ticket {ticket_id} has {places} places booked and cannot be removed.")
 
     # --- writing ---
 
