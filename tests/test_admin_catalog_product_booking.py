@@ -4,7 +4,7 @@ import pytest
 from storage.booking_models import BookingCapacity, BookingEventTicket, BookingProduct, BookingSlotConfig
 from storage.db import database
 from storage.models import Product
-from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
+from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 
 BASE = "/api/admin/catalog/products"
 
@@ -126,3 +126,16 @@ def test_booking_input_is_checked_in_full_and_nothing_is_written(admin_client, b
     simple = admin_client.put(f"{BASE}/1", json={"booking": {"type": "default"}})
     assert simple.status_code == 422
     assert simple.json()["errors"] == {"booking": ["Only booking products take booking."]}
+
+
+def test_graphql_update_takes_booking_and_the_product_answers_it(admin_graphql, booking_product):
+    iri = f"/api/admin/catalog/products/{booking_product['id']}"
+    updated = admin_graphql("""mutation($input: updateAdminCatalogProductInput!) {
+        updateAdminCatalogProduct(input: $input) { adminCatalogProduct { _id type bookingProduct } } }""",
+                            {"input": {"id": iri, "booking": {"type": "rental", "qty": "1", "renting_type": "daily",
+                                                              "daily_price": "40.00"}}})
+    node = updated["data"]["updateAdminCatalogProduct"]["adminCatalogProduct"]
+    assert (node["type"], node["bookingProduct"]["rentingType"], node["bookingProduct"]["dailyPrice"]) == (
+        "booking", "daily", "40.0000")
+    read = admin_graphql(f'{{ adminCatalogProduct(id: "{iri}") {{ bookingProduct }} }}')
+    assert read["data"]["adminCatalogProduct"]["bookingProduct"] == node["bookingProduct"]
