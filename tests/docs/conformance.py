@@ -38,7 +38,8 @@ ids named after a collection and grouped/bundle members are ours; login examples
 customer in, registrations get a new email, well-known body ids (products, cart lines, addresses)
 point at ours; a create refused because a unique value is taken is sent again with that value made
 unique (an id: another of its kind), a GraphQL delete refused for its record's state (400/409) names
-the kind's other records in turn, and an exact `sku` filter naming nothing here names one of ours.
+the kind's other records in turn, and a filter naming nothing here (a REST `sku`; a GraphQL list's
+`name`, `sku` or `code` where the page shows rows) names one of ours.
 Documented values are never compared, only shapes.
 """
 from __future__ import annotations
@@ -782,12 +783,33 @@ class Runner:
                 else:
                     changed.body = made_unique(example.body, taken, other)
                 response = self.send(changed, operation, field_name, headers)
+            if phase(example) == 0 and example.kind == "graphql":
+                response = self.filter_naming_ours(example, operation, field_name, headers, response)
             if phase(example) == 2 and example.kind == "graphql" and refused_for_state(response):
                 response = self.delete_another(example, operation, field_name, headers, response)
             return response
         finally:
             if example.surface == "admin" and phase(example) == 1 and ADMIN_CHANGING.search(example.path or field_name):
                 self.admin_token = self.new_admin_token("docs")  # the example may have changed our admin or role
+
+    def filter_naming_ours(self, example: Example, operation, field_name: str, headers: dict, response):
+        """A GraphQL list filtered by a value naming a record (`name`, `sku`, `code`) that is not here,
+        where the page shows rows: the value of the first row the list finds without that filter."""
+        variables = example.variables or {}
+        names = [key for key in IDENTIFYING_FILTERS if isinstance(variables.get(key), str)]
+        documented = ((example.documented_response or {}).get("data") or {}).get(field_name) \
+            if isinstance(example.documented_response, dict) else None
+        if not names or not isinstance(documented, dict) or not documented.get("edges") or edges_of(response, field_name):
+            return response
+        unfiltered = copy.copy(example)
+        unfiltered.variables = {key: None if key in names else value for key, value in variables.items()}
+        rows = edges_of(self.send(unfiltered, operation, field_name, headers), field_name)
+        node = (rows[0] or {}).get("node") if rows else None
+        if not isinstance(node, dict) or not all(isinstance(node.get(key), str) for key in names):
+            return response
+        ours = copy.copy(example)
+        ours.variables = {**variables, **{key: node[key] for key in names}}
+        return self.send(ours, operation, field_name, headers)
 
     def delete_another(self, example: Example, operation, field_name: str, headers: dict, response):
         """A GraphQL delete refused because of its record's state (a tax category that still has rates)
@@ -893,6 +915,15 @@ def customer_cart(example: Example) -> bool:
     if ADDRESS_BOOK.search(json.dumps([example.body, example.variables, example.document])):
         return True
     return bool(re.search(r'"customerId": [1-9]|"isGuest": (?:false|0)\b', json.dumps(example.documented_response)))
+
+
+IDENTIFYING_FILTERS = ("name", "sku", "code")
+
+
+def edges_of(response, field_name: str) -> list:
+    body = response_json(response)
+    found = ((body.get("data") or {}).get(field_name) if isinstance(body, dict) else None) or {}
+    return found.get("edges") or [] if isinstance(found, dict) else []
 
 
 def refused_for_state(response) -> bool:
