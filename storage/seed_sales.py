@@ -75,6 +75,8 @@ def seed_taxes():
                                created_at=SEED_TIME, updated_at=SEED_TIME)
     digital = TaxCategory.create(code="digital-goods", name="Digital Goods", description="Downloads and services",
                                  created_at=SEED_TIME, updated_at=SEED_TIME)
+    TaxCategory.create(code="exempt-goods", name="Exempt Goods", description="Zero-rated goods: no tax rates",
+                       created_at=SEED_TIME, updated_at=SEED_TIME)
     for identifier, country, state, is_zip, zip_code, zip_from, zip_to, rate in TAX_RATES:
         row = TaxRate.create(identifier=identifier, country=country, state=state, is_zip=is_zip, zip_code=zip_code,
                              zip_from=zip_from, zip_to=zip_to, tax_rate=rate, created_at=SEED_TIME, updated_at=SEED_TIME)

@@ -396,12 +396,13 @@ def test_update_validation_names_every_field(admin_client, created):
 def test_sub_resources_are_dropped_with_warnings(admin_client, created):
     product = created(sku="t-warn-001")
     response = admin_client.put(f"{BASE}/{product['id']}", json={
-        "name": "Warned", "images": [{"path": "x.png"}], "inventories": {"1": 5}, "booking": {"type": "event"}})
+        "name": "Warned", "images": [{"path": "x.png"}], "inventories": {"1": 5}, "downloadable_samples": {}})
     assert response.status_code == 200
     assert response.json()["_warnings"] == [
         f"images ignored: use POST /api/admin/catalog/products/{product['id']}/images.",
         f"inventories ignored: use PUT /api/admin/catalog/products/{product['id']}/inventories.",
-        "booking is not stored: booking products cannot be configured yet."]
+        "downloadable_samples is not stored: send a sample with its link "
+        "(sample_type, sample_url or sample_file in downloadable_links)."]
     assert response.json()["inventories"] == [] and response.json()["name"] == "Warned"
 
 

@@ -10,7 +10,7 @@ from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noq
 from tests.helpers import list_statement_counts
 
 BASE = "/api/admin/settings/currencies"
-USD = {"id": 1, "code": "USD", "name": "US Dollar", "symbol": "$", "decimal": 2, "groupSeparator": ",",
+USD = {"id": 1, "code": "USD", "name": "US Dollar", "symbol": "$", "decimal": "2", "groupSeparator": ",",
        "decimalSeparator": ".", "currencyPosition": "left", "createdAt": "2026-01-15T09:30:00+00:00"}
 
 
@@ -60,7 +60,7 @@ def test_list_statement_count_does_not_grow_with_the_page(admin_client, pound):
 
 
 def test_create_uppercases_the_code_and_defaults(admin_client, pound):
-    assert pound == {"id": pound["id"], "code": "GBP", "name": "Pound Sterling", "symbol": "£", "decimal": 2,
+    assert pound == {"id": pound["id"], "code": "GBP", "name": "Pound Sterling", "symbol": "£", "decimal": "2",
                      "groupSeparator": ",", "decimalSeparator": ".", "currencyPosition": "left",
                      "createdAt": pound["createdAt"]}
     assert admin_client.get(f"{BASE}/{pound['id']}").json() == pound
@@ -76,6 +76,19 @@ def test_create_without_symbol_shows_the_code(admin_client):
     finally:
         with database.connection_context():
             Currency.delete().where(Currency.code == "CHF").execute()
+
+
+def test_decimal_takes_a_digit_string_and_answers_one(admin_client, pound):
+    response = admin_client.put(f"{BASE}/{pound['id']}", json={"decimal": "3"})
+    assert response.status_code == 200
+    assert response.json()["decimal"] == "3"
+    assert admin_client.put(f"{BASE}/{pound['id']}", json={"decimal": 0}).json()["decimal"] == "0"
+    for wrong in ("5", 5, "2.5"):
+        refused = admin_client.put(f"{BASE}/{pound['id']}", json={"decimal": wrong})
+        assert refused.status_code == 422, wrong
+        assert set(refused.json()["errors"]) == {"decimal"}
+    with database.connection_context():
+        assert Currency.get_by_id(pound["id"]).decimal == 0
 
 
 def test_create_validation_names_the_fields(admin_client):
@@ -175,7 +188,7 @@ def test_graphql_create_update_mass_delete(admin_graphql):
         updateAdminSettingsCurrency(input: $input) { adminSettingsCurrency { _id name decimal } } }""",
                             {"input": {"id": node["id"], "name": "Japanese Yen"}})
     assert updated["data"]["updateAdminSettingsCurrency"]["adminSettingsCurrency"] == {
-        "_id": node["_id"], "name": "Japanese Yen", "decimal": 0}
+        "_id": node["_id"], "name": "Japanese Yen", "decimal": "0"}
     duplicate = admin_graphql("""mutation { createAdminSettingsCurrency(input: {code: "JPY", name: "Again"}) {
         adminSettingsCurrency { id } } }""")
     assert duplicate["errors"][0]["extensions"]["errors"] == {"code": ["The code has already been taken."]}

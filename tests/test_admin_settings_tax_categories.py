@@ -1,8 +1,8 @@
 """Admin tax categories over REST and GraphQL: rate ids per category, re-synced rate links, unique codes,
 the delete guard, and the shop's cart tax following a category's rates.
 
-Seed: taxable-goods (id 1, rates 1-6: US-CA 8.25 %, US-NY-NYC, US-NY, DE, FR, IN) and digital-goods
-(id 2, rates DE and FR)."""
+Seed: taxable-goods (id 1, rates 1-6: US-CA 8.25 %, US-NY-NYC, US-NY, DE, FR, IN), digital-goods
+(id 2, rates DE and FR) and exempt-goods (id 3, no rates)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -17,6 +17,8 @@ GOODS = {"id": 1, "code": "taxable-goods", "name": "Taxable Goods", "description
          "taxRates": [1, 2, 3, 4, 5, 6]}
 DIGITAL = {"id": 2, "code": "digital-goods", "name": "Digital Goods", "description": "Downloads and services",
            "taxRates": [4, 5]}
+EXEMPT = {"id": 3, "code": "exempt-goods", "name": "Exempt Goods", "description": "Zero-rated goods: no tax rates",
+          "taxRates": []}
 
 
 @pytest.fixture
@@ -33,10 +35,11 @@ def cart_total_in_california(client, product: int) -> Decimal:
 
 def test_list_detail_filters_and_sort(admin_client):
     assert admin_client.get(BASE).json() == {
-        "data": [GOODS, DIGITAL], "meta": {"currentPage": 1, "perPage": 10, "lastPage": 1, "total": 2, "from": 1, "to": 2}}
+        "data": [GOODS, DIGITAL, EXEMPT],
+        "meta": {"currentPage": 1, "perPage": 10, "lastPage": 1, "total": 3, "from": 1, "to": 3}}
     assert admin_client.get(f"{BASE}/2").json() == DIGITAL
     assert admin_client.get(BASE, params={"code": "digital"}).json()["data"] == [DIGITAL]
-    assert admin_client.get(BASE, params={"sort": "name"}).json()["data"] == [DIGITAL, GOODS]
+    assert admin_client.get(BASE, params={"sort": "name"}).json()["data"] == [DIGITAL, EXEMPT, GOODS]
     assert admin_client.get(f"{BASE}/99").json() == {"message": "Tax category not found", "error": "not_found"}
 
 
@@ -73,7 +76,7 @@ def test_validation_names_the_fields(admin_client):
     assert set(missing.json()["errors"]) == {"name", "description", "taxrates"}
     clash = admin_client.put(f"{BASE}/2", json={"code": "taxable-goods"})
     assert clash.json()["errors"] == {"code": ["The code has already been taken."]}
-    assert admin_client.get(BASE).json()["meta"]["total"] == 2
+    assert admin_client.get(BASE).json()["meta"]["total"] == 3
 
 
 def test_the_cart_charges_the_categorys_rates_on_the_next_request(admin_client, client, restored):
@@ -95,7 +98,7 @@ def test_graphql_list_and_detail(admin_graphql):
         "edges": [{"cursor": "MA==", "node": {"id": "/api/admin/settings/tax-categories/1", "_id": 1,
                                              "code": "taxable-goods", "name": "Taxable Goods",
                                              "description": "Physical goods"}}],
-        "pageInfo": {"hasNextPage": True, "endCursor": "MA=="}, "totalCount": 2}
+        "pageInfo": {"hasNextPage": True, "endCursor": "MA=="}, "totalCount": 3}
     detail = admin_graphql('{ adminSettingsTaxCategory(id: "/api/admin/settings/tax-categories/2") { _id code taxRates } }')
     assert detail["data"]["adminSettingsTaxCategory"] == {"_id": 2, "code": "digital-goods", "taxRates": [4, 5]}
 

@@ -518,6 +518,44 @@ AdminCatalogProductIdListItem: TypeAlias = int
 AdminCatalogProductIdList: TypeAlias = list[AdminCatalogProductIdListItem]
 
 
+class Ticket(TypedDict):
+    id: int
+    name: str
+    description: str
+    price: str
+    qty: int
+    specialPrice: str | None
+    specialPriceFrom: str | None
+    specialPriceTo: str | None
+    sortOrder: int
+
+
+class AdminCatalogProductBooking(TypedDict):
+    """
+    Booking products only (null for other types, and until the booking settings are saved). The booking settings. Fields that do not apply to the type are null: events have `tickets` and no schedule; default, appointment, rental and table have the schedule (`slots`) and no tickets.
+    """
+
+    type: Literal["default", "appointment", "event", "rental", "table"]
+    qty: int
+    location: str
+    showLocation: bool
+    availableEveryWeek: bool | None
+    availableFrom: str | None
+    availableTo: str | None
+    bookingType: Literal["one", "many"] | None
+    duration: int | None
+    breakTime: int | None
+    sameSlotAllDays: bool | None
+    rentingType: Literal["daily", "hourly", "daily_hourly"] | None
+    dailyPrice: str | None
+    hourlyPrice: str | None
+    priceType: Literal["guest", "table"] | None
+    guestLimit: int | None
+    preventSchedulingBefore: int | None
+    slots: list[dict[str, str]] | dict[str, list[dict[str, str]]] | None
+    tickets: list[Ticket] | None
+
+
 class AdminCatalogProductVariantBody(TypedDict, closed=True):
     sku: NotRequired[str]
     name: NotRequired[str]
@@ -2601,7 +2639,7 @@ class AdminCurrency(TypedDict):
     code: str
     name: str
     symbol: str
-    decimal: int
+    decimal: str
     groupSeparator: str
     decimalSeparator: str
     currencyPosition: Literal["left", "right", "left_with_space", "right_with_space"]
@@ -2617,7 +2655,7 @@ class AdminCurrencyCreateBody(TypedDict, closed=True):
     code: str
     name: str
     symbol: NotRequired[str]
-    decimal: NotRequired[int]
+    decimal: NotRequired[int | str]
     group_separator: NotRequired[str]
     decimal_separator: NotRequired[str]
     currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
@@ -2627,7 +2665,7 @@ class AdminCurrencyUpdateBody(TypedDict, closed=True):
     code: NotRequired[str]
     name: NotRequired[str]
     symbol: NotRequired[str]
-    decimal: NotRequired[int]
+    decimal: NotRequired[int | str]
     group_separator: NotRequired[str]
     decimal_separator: NotRequired[str]
     currency_position: NotRequired[Literal["left", "right", "left_with_space", "right_with_space"]]
@@ -3148,6 +3186,46 @@ class AdminCatalogProductCreateBody(TypedDict, closed=True):
     super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
 
 
+class Tickets(TypedDict):
+    """
+    `name`/`description` directly or under a locale code (`{"en": {"name": "VIP"}}`).
+    """
+
+    name: NotRequired[str]
+    description: NotRequired[str]
+    price: NotRequired[AdminCatalogProductDecimal]
+    qty: NotRequired[AdminCatalogProductCount]
+    special_price: NotRequired[AdminCatalogProductOptionalDecimal]
+    special_price_from: NotRequired[str | None]
+    special_price_to: NotRequired[str | None]
+
+
+class AdminCatalogProductBookingBody(TypedDict, closed=True):
+    """
+    Booking products only; replaces the booking settings (send the full set). Events take `tickets` (keyed by an existing ticket id to update it, any other key to add one; tickets left out are removed unless places are booked), the other types a schedule in `slots`.
+    """
+
+    type: Literal["default", "appointment", "event", "rental", "table"]
+    qty: NotRequired[AdminCatalogProductCount]
+    location: NotRequired[str]
+    show_location: NotRequired[AdminCatalogProductFlag]
+    available_every_week: NotRequired[AdminCatalogProductFlag]
+    available_from: NotRequired[str | None]
+    available_to: NotRequired[str | None]
+    booking_type: NotRequired[Literal["one", "many"]]
+    duration: NotRequired[AdminCatalogProductCount]
+    break_time: NotRequired[AdminCatalogProductCount]
+    same_slot_all_days: NotRequired[AdminCatalogProductFlag]
+    renting_type: NotRequired[Literal["daily", "hourly", "daily_hourly"]]
+    daily_price: NotRequired[AdminCatalogProductDecimal]
+    hourly_price: NotRequired[AdminCatalogProductDecimal]
+    price_type: NotRequired[Literal["guest", "table"]]
+    guest_limit: NotRequired[AdminCatalogProductCount]
+    prevent_scheduling_before: NotRequired[AdminCatalogProductCount]
+    slots: NotRequired[list[dict[str, Any]] | dict[str, list[dict[str, Any]]]]
+    tickets: NotRequired[dict[str, Tickets]]
+
+
 class AdminCatalogProductGroupedLinkBody(TypedDict, closed=True):
     associated_product_id: int
     qty: NotRequired[AdminCatalogProductCount]
@@ -3353,6 +3431,7 @@ class AdminCatalogProductRow(TypedDict):
     linkedProducts: NotRequired[list[AdminCatalogProductLinkedProduct] | None]
     downloadableLinks: NotRequired[list[AdminCatalogProductDownloadableLink] | None]
     downloadableSamples: NotRequired[list[AdminCatalogProductDownloadableSample] | None]
+    bookingProduct: NotRequired[AdminCatalogProductBooking | None]
     channels: NotRequired[list[AdminCatalogProductChannel] | None]
     relatedProducts: NotRequired[list[AdminCatalogProductReference] | None]
     upSells: NotRequired[list[AdminCatalogProductReference] | None]
@@ -3411,6 +3490,7 @@ class AdminCatalogProduct(TypedDict):
     linkedProducts: list[AdminCatalogProductLinkedProduct] | None
     downloadableLinks: list[AdminCatalogProductDownloadableLink] | None
     downloadableSamples: list[AdminCatalogProductDownloadableSample] | None
+    bookingProduct: AdminCatalogProductBooking | None
     channels: list[AdminCatalogProductChannel] | None
     relatedProducts: NotRequired[list[AdminCatalogProductReference] | None]
     upSells: NotRequired[list[AdminCatalogProductReference] | None]
@@ -3460,7 +3540,7 @@ class AdminCatalogProductUpdateBody(TypedDict):
     bundle_options: NotRequired[dict[str, AdminCatalogProductBundleOptionBody]]
     downloadable_links: NotRequired[dict[str, AdminCatalogProductDownloadableLinkBody]]
     downloadable_samples: NotRequired[dict[str, Any]]
-    booking: NotRequired[dict[str, Any]]
+    booking: NotRequired[AdminCatalogProductBookingBody]
     images: NotRequired[Any]
     videos: NotRequired[Any]
     inventories: NotRequired[Any]

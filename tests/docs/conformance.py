@@ -32,10 +32,16 @@ profile delete) or empties a list of theirs that later examples read (delete all
 compare items).
 
 Values: ids that do not exist here become demo ids of the same kind, in the state the example needs
-(tests/docs/ids.py; a new guest order when no order is left to invoice or cancel); login
-examples log the docs customer in, registrations get a new email, well-known body ids (products,
-cart lines, addresses) point at ours, and a create refused because a unique value is taken is sent
-once more with that value made unique. Documented values are never compared, only shapes.
+(tests/docs/ids.py; a new guest order when no order is left to invoice or cancel); an admin REST write
+names an item of the type its documented answer shows (a grouped product for the grouped update) or
+with the `code` its body sends, and its body's members of the item's sub-collections, ids named after a
+collection and grouped/bundle members are ours; login examples log the docs customer in, registrations
+get a new email, well-known body ids (products, cart lines, addresses) point at ours; a create refused
+because a unique value is taken is sent again with that value made unique (an id: another of its kind),
+a GraphQL delete refused for its record's state (400/409) names the kind's other records in turn, and a
+filter naming nothing here (a REST `sku`; a GraphQL list's `name`, `sku` or `code` where the page shows
+rows) names one of ours.
+Documented values are never compared, only shapes.
 """
 from __future__ import annotations
 
@@ -409,10 +415,11 @@ class Runner:
     """Executes examples in-process with tokens obtained the documented way."""
 
     def __init__(self, client, storefront_key: str):
-        from tests.docs.ids import IdMapper
+        from tests.docs.ids import IdMapper, RestMatcher
         self.client = client
         self.key = storefront_key
         self.ids = IdMapper(client, GRAPHQL_PATHS, {s: graphql_schema(s) for s in GRAPHQL_PATHS}, PathRouted)
+        self.matcher = RestMatcher(self.ids, lambda surface: openapi(surface).document)
         self.customer = self.new_customer("docs")
         self.admin_token = self.new_admin_token("docs")
         self.product_id = self.plain_product()
@@ -485,6 +492,22 @@ class Runner:
             stock = dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
                          .where(ProductInventory.product.in_(candidates)).group_by(ProductInventory.product).tuples())
         return max(candidates, key=lambda product_id: (stock.get(product_id) or 0, -product_id))
+
+    @cache
+    def standalone_products(self) -> list[int]:
+        from tests.checkout_fixtures import plain_simple_products
+        return plain_simple_products()
+
+    def members(self, value, spare):
+        """Products a grouped or bundle body holds (`associated_product_id`, a selection's `product_id`)
+        that are not standalone simple products here become distinct ones of ours."""
+        if isinstance(value, list):
+            return [self.members(item, spare) for item in value]
+        if not isinstance(value, dict):
+            return value
+        plain = set(self.standalone_products())
+        return {key: next(spare, item) if key in ("associated_product_id", "product_id") and isinstance(item, int)
+                and item not in plain else self.members(item, spare) for key, item in value.items()}
 
     def checkout(self, token: str, steps: bool = True):
         """Add the plain product to the bearer's cart and (`steps`) choose addresses, shipping and payment."""
@@ -771,18 +794,65 @@ class Runner:
         headers = self.headers_for(example, operation, field_name)
         try:
             response = self.send(example, operation, field_name, headers)
-            taken = taken_fields(response)
-            if taken and phase(example) == 1:
+            for attempt in range(3):
+                taken = taken_fields(response)
+                if not taken or phase(example) != 1:
+                    break
+
+                def other(name, value):  # an id taken (a currency that has its rate) becomes another of its kind
+                    return self.matcher.other_id(example.surface, name, value, attempt,
+                                                 self.auth_for(example.surface))
                 changed = copy.copy(example)
                 if example.kind == "graphql":
-                    changed.variables = made_unique(example.variables, taken)
+                    changed.variables = made_unique(example.variables, taken, other)
                 else:
-                    changed.body = made_unique(example.body, taken)
+                    changed.body = made_unique(example.body, taken, other)
                 response = self.send(changed, operation, field_name, headers)
+            if phase(example) == 0 and example.kind == "graphql":
+                response = self.filter_naming_ours(example, operation, field_name, headers, response)
+            if phase(example) == 2 and example.kind == "graphql" and refused_for_state(response):
+                response = self.delete_another(example, operation, field_name, headers, response)
             return response
         finally:
             if example.surface == "admin" and phase(example) == 1 and ADMIN_CHANGING.search(example.path or field_name):
                 self.admin_token = self.new_admin_token("docs")  # the example may have changed our admin or role
+
+    def filter_naming_ours(self, example: Example, operation, field_name: str, headers: dict, response):
+        """A GraphQL list filtered by a value naming a record (`name`, `sku`, `code`) that is not here,
+        where the page shows rows: the value of the first row the list finds without that filter."""
+        variables = example.variables or {}
+        names = [key for key in IDENTIFYING_FILTERS if isinstance(variables.get(key), str)]
+        documented = ((example.documented_response or {}).get("data") or {}).get(field_name) \
+            if isinstance(example.documented_response, dict) else None
+        if not names or not isinstance(documented, dict) or not documented.get("edges") or edges_of(response, field_name):
+            return response
+        unfiltered = copy.copy(example)
+        unfiltered.variables = {key: None if key in names else value for key, value in variables.items()}
+        rows = edges_of(self.send(unfiltered, operation, field_name, headers), field_name)
+        node = (rows[0] or {}).get("node") if rows else None
+        if not isinstance(node, dict) or not all(isinstance(node.get(key), str) for key in names):
+            return response
+        ours = copy.copy(example)
+        ours.variables = {**variables, **{key: node[key] for key in names}}
+        return self.send(ours, operation, field_name, headers)
+
+    def delete_another(self, example: Example, operation, field_name: str, headers: dict, response):
+        """A GraphQL delete refused because of its record's state (a tax category that still has rates)
+        is sent once more for each other record of that kind until one is deleted, as a create with a
+        taken value is sent again with an unused one."""
+        variables = example.variables or {}
+        given = variables.get("input") if isinstance(variables.get("input"), dict) else None
+        if given is None or not isinstance(given.get("id"), str):
+            return response
+        kinds = self.ids.kinds[example.surface]
+        kind = self.ids.kind_of_iri(given["id"], example.surface) or kinds.payload_kinds.get(field_name)
+        for other in self.ids.graphql_others(example.surface, kind, given["id"], self.auth_for(example.surface))[:10]:
+            changed = copy.copy(example)
+            changed.variables = {**variables, "input": {**given, "id": other}}
+            response = self.send(changed, operation, field_name, headers)
+            if not refused_for_state(response):
+                break
+        return response
 
     def send(self, example: Example, operation: dict | None, field_name: str, headers: dict):
         auth = self.auth_for(example.surface)
@@ -801,11 +871,21 @@ class Runner:
         draft = self.admin_draft() if ADMIN_DRAFT_PATH.match(path) else None
         if draft:
             path = ADMIN_DRAFT_PATH.sub(lambda m: f"{m[1]}{draft['id']}", path)
+        if phase(example) == 2:  # earlier deletions may have removed what the look-ups remember
+            self.ids.forget_rest()
         path = self.ids.rest_path(example.surface, path, auth, example.method)
-        kwargs = {"params": example.query or None, "headers": headers}
+        if example.method in ("PUT", "PATCH") and example.surface == "admin":
+            path = self.matcher.item(example.surface, path, identity(example), auth, example.documented_response)
+        query = example.query
+        if example.method == "GET" and example.surface == "admin" and query:
+            query = self.matcher.identifier_filters(path, query, auth)
+        kwargs = {"params": query or None, "headers": headers}
         if example.body_kind == "json":
             kwargs["json"] = self.personalise(copy.deepcopy(example.body), example, field_name)
             kwargs["json"] = self.ids.action_lines(path, kwargs["json"], auth)
+            if example.surface == "admin" and example.method in ("PUT", "PATCH", "POST"):
+                kwargs["json"] = self.matcher.body(example.surface, path, kwargs["json"], auth)
+                kwargs["json"] = self.members(kwargs["json"], iter(self.standalone_products()))
             if draft:
                 kwargs["json"] = self.with_draft(kwargs["json"], draft)
             headers.pop("Content-Type", None)
@@ -843,12 +923,46 @@ class Runner:
         return document
 
 
+def identity(example: Example) -> dict:
+    """What a write example's item is, besides its id: the body's `code` (immutable, it names the item)
+    and the documented answer's `type` (a grouped product's update shows `"type": "grouped"`)."""
+    found = {}
+    if isinstance(example.body, dict) and isinstance(example.body.get("code"), str):
+        found["code"] = example.body["code"]
+    documented = example.documented_response
+    if isinstance(documented, dict) and isinstance(documented.get("type"), str) and "id" in documented:
+        found["type"] = documented["type"]
+    return found
+
+
 def customer_cart(example: Example) -> bool:
     """Whether a cart example is a customer's: the documented cart has a customer, or the request
     picks an address of the bearer's address book."""
     if ADDRESS_BOOK.search(json.dumps([example.body, example.variables, example.document])):
         return True
     return bool(re.search(r'"customerId": [1-9]|"isGuest": (?:false|0)\b', json.dumps(example.documented_response)))
+
+
+IDENTIFYING_FILTERS = ("name", "sku", "code")
+
+
+def edges_of(response, field_name: str) -> list:
+    body = response_json(response)
+    found = ((body.get("data") or {}).get(field_name) if isinstance(body, dict) else None) or {}
+    return found.get("edges") or [] if isinstance(found, dict) else []
+
+
+def refused_for_state(response) -> bool:
+    """A GraphQL answer refusing the change for the state of its record (400/409, not a missing one)."""
+    body = response_json(response)
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return False
+    extensions = (errors[0] or {}).get("extensions") or {}
+    return extensions.get("status") in (400, 409) and not NOT_FOUND_CODE.search(str(extensions.get("code") or ""))
+
+
+NOT_FOUND_CODE = re.compile(r"NOT_FOUND$")
 
 
 def taken_fields(response) -> set[str]:
@@ -869,15 +983,23 @@ def taken_fields(response) -> set[str]:
             if "taken" in str(messages) or "already exists" in str(messages)}
 
 
-def made_unique(value, fields: set[str]):
-    """A copy of `value` whose keys named in `fields` (camelCase or snake_case) hold unused values."""
+def made_unique(value, fields: set[str], other=None):
+    """A copy of `value` whose keys named in `fields` (camelCase or snake_case) hold unused values:
+    strings a variant of themselves, numbers `other(key, number)`."""
     wanted = {name.lower().replace("_", "") for name in fields}
     if isinstance(value, list):
-        return [made_unique(item, fields) for item in value]
+        return [made_unique(item, fields, other) for item in value]
     if not isinstance(value, dict):
         return value
-    return {key: unique_value(item) if key.lower().replace("_", "") in wanted and isinstance(item, str)
-            else made_unique(item, fields) for key, item in value.items()}
+
+    def unused(key, item):
+        if isinstance(item, str):
+            return unique_value(item)
+        if isinstance(item, int) and not isinstance(item, bool) and other is not None:
+            return other(key, item)
+        return item
+    return {key: unused(key, item) if key.lower().replace("_", "") in wanted
+            else made_unique(item, fields, other) for key, item in value.items()}
 
 
 _unique = iter(range(1, 10**6))

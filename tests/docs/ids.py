@@ -18,6 +18,8 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
   both mapped. An IRI of an item under an item (`/api/admin/customers/14/addresses/27`) is mapped as
   its REST path, and a `customerId` beside it follows.
 * An id found missing is asked again next time: a create example may have made it since.
+* REST writes (`RestMatcher`): an item of the documented `type` or with the body's `code`, members of
+  the item's sub-collections, ids named after a collection, another id for one a create finds taken.
 """
 from __future__ import annotations
 
@@ -131,6 +133,10 @@ class IdMapper:
         except ValueError:
             return response.status_code, None
 
+    def forget_rest(self):
+        for key in [key for key in self.cache if key[0].startswith("rest-")]:
+            del self.cache[key]
+
     def rest_exists(self, surface: str, path: str, headers: dict) -> bool | None:
         """Asked every time: the examples before may have created or deleted it."""
         template, _, _ = self.openapi(surface).route("GET", path)
@@ -173,6 +179,14 @@ class IdMapper:
             return True
         listing = self.rest_listing(surface, sub, headers)
         return listing is None or bool(listing)
+
+    def rest_page_ids(self, collection: str, headers: dict) -> list[str]:
+        """The ids of a collection's largest first page (not cached)."""
+        response = self.client.get(collection, headers=headers, params={"per_page": 100})
+        body = response.json() if response.status_code == 200 else None
+        rows = body.get("data", body) if isinstance(body, dict) else body
+        return [str(row["id"]).rsplit("/", 1)[-1] for row in rows if isinstance(row, dict) and "id" in row] \
+            if isinstance(rows, list) else []
 
     def lines_with(self, item: str, need: tuple[str, str | None], headers: dict) -> list[dict]:
         """The lines (`items[]`) of an item's document with units left in `need` (`qtyToInvoice`), when
@@ -221,6 +235,14 @@ class IdMapper:
                 if exists is None or exists and self.suits(surface, f"{collection}/{segment}", rest, method, headers):
                     continue
             replacement = self.rest_demo(surface, collection, headers, rest, method)
+            if replacement is None and position >= 5 and segments[position - 2].isdigit():
+                # a member of a parent that has none (`/products/454/images/47`): a parent that has some
+                parents = "/".join(segments[:position - 2])
+                for candidate in self.rest_page_ids(parents, headers):
+                    members = self.rest_listing(surface, f"{parents}/{candidate}/{segments[position - 1]}", headers)
+                    if members:
+                        segments[position - 2], replacement = candidate, members[0]
+                        break
             if replacement is None and not exists:
                 replacement = next(iter(self.rest_listing(surface, collection, headers) or []), None)
             segments[position] = replacement or ("1" if placeholder else segment)
@@ -350,6 +372,18 @@ class IdMapper:
             return str(number) if number is not None else value
         return str(iri)
 
+    def graphql_others(self, surface: str, type_name: str | None, current, headers: dict) -> list[str]:
+        """Ids (IRIs) of up to 50 rows of a type other than `current`, fresh (not cached)."""
+        listing = self.kinds[surface].lists.get(type_name) if type_name else None
+        if listing is None:
+            return []
+        name, field = listing
+        arguments = "(first: 50)" if "first" in field.args else ""
+        selection = "{ edges { node { id } } }" if "edges" in getattr(named_type(field.type), "fields", {}) else "{ id }"
+        data = (self.graphql(surface, f"{{ {name}{arguments} {selection} }}", {}, headers).get("data") or {}).get(name)
+        rows = [edge.get("node") for edge in data.get("edges") or []] if isinstance(data, dict) else data or []
+        return [row["id"] for row in rows if isinstance(row, dict) and row.get("id") not in (None, current)]
+
     def kind_of_iri(self, iri: str, surface: str | None = None) -> str | None:
         """The type an IRI names; when several types share its template (CustomerOrder and the
         downloadable purchase's CustomerDownloadableProductOrder), the one with a root field to look it up."""
@@ -460,3 +494,146 @@ class IdMapper:
                 and not (isinstance(item, str) and NESTED_IRI.fullmatch(item)):
             return self.graphql_value(surface, kind, item, headers)
         return self.map_variables(surface, item, variable_kinds, headers, key, top=False)
+
+
+def camel(name: str) -> str:
+    return re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
+
+
+def numeric(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, str) and value.isdigit()
+
+
+class RestMatcher:
+    """REST writes whose example names a resource by what it is, not only by its id: an item of the
+    documented `type` (a grouped product for a grouped update) or with the body's `code`; members of an
+    item's sub-collection (`attribute_groups` keyed by group ids, an image reorder's `order[].id`); ids
+    named after a collection (`categories: [43, 44]`). Ids that do not fit become ours of that kind."""
+
+    def __init__(self, ids: IdMapper, document):
+        self.ids = ids
+        self.document = document  # surface -> the bundled OpenAPI document (a dict)
+
+    def get(self, path: str, headers: dict, params: dict | None = None):
+        response = self.ids.client.get(path, headers=headers, params=params)
+        try:
+            return response.json() if response.status_code == 200 else None
+        except ValueError:
+            return None
+
+    def item(self, surface: str, path: str, wanted: dict, headers: dict, documented=None) -> str:
+        """`path` with its last id naming an item whose fields hold `wanted` ({"type": "grouped"}), when
+        the collection has one; one holding a value for each field the documented answer shows first."""
+        documented = documented if isinstance(documented, dict) else {}
+        collection, _, key = path.rpartition("/")
+        if not wanted or not key.isdigit() or self.ids.openapi(surface).route("GET", collection)[0] is None:
+            return path
+        current = self.get(path, headers)
+        if isinstance(current, dict) and all(current.get(k) == v for k, v in wanted.items()):
+            return path
+        for attempt in wanted.items(), list(wanted.items())[-1:]:  # every wanted field, else the last (the kind)
+            for params in ({**dict(attempt), "per_page": 50}, {"per_page": 50}):
+                body = self.get(collection, headers, params)
+                rows = body.get("data", body) if isinstance(body, dict) else body
+                matching = [row for row in rows if isinstance(row, dict) and "id" in row
+                            and all(row.get(k) == v for k, v in attempt)] if isinstance(rows, list) else []
+                # rows that hold every value the page shows (a named product, not a draft an example made)
+                complete = [row for row in matching if all(row.get(k) is not None for k, v in documented.items()
+                                                           if k in row and isinstance(v, (str, int, float)))]
+                if complete or matching:
+                    return f"{collection}/{str((complete or matching)[0]['id']).rsplit('/', 1)[-1]}"
+        return path
+
+    def body(self, surface: str, path: str, body, headers: dict):
+        """The body with member ids of the item's sub-collections and collection-named ids pointed at ours."""
+        if not isinstance(body, dict):
+            return body
+        segments = path.split("/")
+        action = None
+        if len(segments) > 2 and not segments[-1].isdigit() and segments[-3].isdigit():
+            action = segments[-2]  # /products/12/images/reorder: the members of `images`
+            item_path = "/".join(segments[:-2])
+        else:
+            item_path = path if segments[-1].isdigit() else None
+        document = self.get(item_path, headers) if item_path else None
+        document = document if isinstance(document, dict) else {}
+        changed = {}
+        for key, value in body.items():
+            members = document.get(camel(action or key))
+            member_ids = [row["id"] for row in members if isinstance(row, dict) and "id" in row] \
+                if isinstance(members, list) else None
+            if member_ids and isinstance(value, dict) and action is None:
+                changed[key] = self.rekeyed(value, member_ids)
+            elif member_ids and isinstance(value, list) and action is not None:
+                changed[key] = self.reid(value, member_ids)
+            elif isinstance(value, list) and value and all(numeric(v) for v in value):
+                changed[key] = self.collection_ids(surface, key, value, headers)
+            else:
+                changed[key] = value
+        return changed
+
+    @staticmethod
+    def rekeyed(value: dict, member_ids: list) -> dict:
+        spare = [str(i) for i in member_ids if str(i) not in value]
+        return {(spare.pop(0) if key.isdigit() and int(key) not in member_ids and spare else key): item
+                for key, item in value.items()}
+
+    @staticmethod
+    def reid(rows: list, member_ids: list) -> list:
+        used = {row.get("id") for row in rows if isinstance(row, dict)}
+        spare = [i for i in member_ids if i not in used]
+        return [{**row, "id": spare.pop(0)} if isinstance(row, dict) and row.get("id") not in member_ids and spare
+                else row for row in rows]
+
+    def collection_ids(self, surface: str, key: str, values: list, headers: dict) -> list:
+        """Ids in a list named like a collection of the surface (`categories` → /catalog/categories)."""
+        document = self.document(surface)
+        base = document["servers"][0]["url"].rstrip("/")
+        names = {key.replace("_", "-"), key}
+        collections = [base + template for template in document["paths"]
+                       if "{" not in template and template.rsplit("/", 1)[-1] in names
+                       and "get" in document["paths"][template]]
+        if len(collections) != 1:
+            return values
+        listing = self.ids.rest_listing(surface, collections[0], headers) or []
+        spare = [i for i in listing if int(i) not in {int(v) for v in values}]
+        mapped = []
+        for value in values:
+            if self.ids.rest_exists(surface, f"{collections[0]}/{value}", headers) is False and spare:
+                value = type(value)(spare.pop(0))
+            mapped.append(value)
+        return mapped
+
+    def other_id(self, surface: str, field: str, value: int, attempt: int, headers: dict) -> int:
+        """Another id of the kind a field names (`target_currency` → /settings/currencies), newest first;
+        a plain number (`qty`) becomes a larger one."""
+        document = self.document(surface)
+        base = document["servers"][0]["url"].rstrip("/")
+        word = re.split(r"_|(?=[A-Z])", re.sub(r"_?[Ii]d$", "", field))[-1].lower()
+        plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+        collections = [base + template for template in document["paths"]
+                       if "{" not in template and template.rsplit("/", 1)[-1] == plural
+                       and "get" in document["paths"][template]]
+        if len(collections) == 1:
+            body = self.get(collections[0], headers, {"per_page": 100, "sort": "id", "order": "desc"})
+            rows = body.get("data", body) if isinstance(body, dict) else body
+            ids = [int(str(row["id"]).rsplit("/", 1)[-1]) for row in rows if isinstance(row, dict) and "id" in row] \
+                if isinstance(rows, list) else []
+            ids = [i for i in sorted(ids, reverse=True) if i != value]
+            if ids:
+                return ids[min(attempt, len(ids) - 1)]
+        return value + attempt + 1
+
+    def identifier_filters(self, path: str, query: list, headers: dict) -> list:
+        """A list example filtering by an exact `sku` that names nothing here: the sku of the first row
+        the same filters find without it."""
+        if not any(key == "sku" for key, _ in query):
+            return query
+        found = self.get(path, headers, query)
+        if not isinstance(found, dict) or found.get("data"):
+            return query
+        others = self.get(path, headers, [(key, value) for key, value in query if key != "sku"])
+        rows = others.get("data") if isinstance(others, dict) else None
+        if not rows or not isinstance(rows[0], dict) or "sku" not in rows[0]:
+            return query
+        return [(key, rows[0]["sku"] if key == "sku" else value) for key, value in query]

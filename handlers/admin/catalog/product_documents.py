@@ -11,6 +11,7 @@ from peewee import fn
 
 from domain.catalog.translations import product_translations
 from domain.common import RequestContext, iso, json_number, translated
+from domain.booking import booking_product_of, slot_config, tickets_of
 from handlers.shop.products import stock_by_product
 from storage.models import (
     Attribute, AttributeFamily, AttributeGroup, AttributeGroupMapping, AttributeOption, CategoryTranslation,
@@ -21,11 +22,12 @@ from storage.models import (
 )
 
 PRODUCT_TYPES = ("simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking")
+BOOKING_DATE_TIME = "%Y-%m-%d %H:%M:%S"  # as the booking input takes dates
 # Types whose price and stock live on their children (variants, members, selections, slots).
 COMPOSITE_TYPES = ("configurable", "bundle", "grouped", "booking")
 DETAIL_BLOCKS = ("translations", "images", "videos", "categories", "inventories", "customerGroupPrices",
                  "superAttributes", "variants", "bundleOptions", "linkedProducts", "downloadableLinks",
-                 "downloadableSamples", "channels", "relatedProducts", "upSells", "crossSells")
+                 "downloadableSamples", "bookingProduct", "channels", "relatedProducts", "upSells", "crossSells")
 LINK_KINDS = {"related": "relatedProducts", "up_sell": "upSells", "cross_sell": "crossSells"}
 TRANSLATED_COLUMNS = ("name", "url_key", "short_description", "description", "meta_title", "meta_keywords",
                       "meta_description")
@@ -262,9 +264,11 @@ def link_blocks(product: Product, context: RequestContext) -> dict:
 # --- type blocks --------------------------------------------------------------------------
 
 def type_blocks(product: Product, context: RequestContext) -> dict:
-    """superAttributes/variants, bundleOptions, linkedProducts, downloadableLinks/Samples: null unless the type matches."""
+    """superAttributes/variants, bundleOptions, linkedProducts, downloadableLinks/Samples, bookingProduct:
+    null unless the type matches."""
     blocks = {name: None for name in ("superAttributes", "variants", "bundleOptions", "linkedProducts",
                                       "downloadableLinks", "downloadableSamples")}
+    blocks["bookingProduct"] = booking_block(product)
     if product.type == "configurable":
         blocks["variants"], used_options = variant_blocks(product, context)
         blocks["superAttributes"] = super_attribute_blocks(product, used_options)
@@ -278,6 +282,40 @@ def type_blocks(product: Product, context: RequestContext) -> dict:
         blocks["downloadableLinks"] = [downloadable_link_block(link) for link in links]
         blocks["downloadableSamples"] = [sample_block(link) for link in links if link.sample_type]
     return blocks
+
+
+def booking_block(product: Product) -> dict | None:
+    """The booking settings of a booking product (null for other types or before they are set)."""
+    row = booking_product_of(product.id) if product.type == "booking" else None
+    if row is None:
+        return None
+    config = slot_config(row) if row.type != "event" else None
+    tickets = tickets_of([row.id]) if row.type == "event" else []
+    return {
+        "type": row.type, "qty": row.qty, "location": row.location, "showLocation": row.show_location,
+        "availableEveryWeek": row.available_every_week,
+        "availableFrom": row.available_from.strftime(BOOKING_DATE_TIME) if row.available_from else None,
+        "availableTo": row.available_to.strftime(BOOKING_DATE_TIME) if row.available_to else None,
+        "bookingType": config.booking_type if config else None,
+        "duration": config.duration if config else None,
+        "breakTime": config.break_time if config else None,
+        "sameSlotAllDays": config.same_slot_all_days if config else None,
+        "rentingType": config.renting_type if config else None,
+        "dailyPrice": decimal_text(config.daily_price) if config else None,
+        "hourlyPrice": decimal_text(config.hourly_price) if config else None,
+        "priceType": config.price_type if config else None,
+        "guestLimit": config.guest_limit if config else None,
+        "preventSchedulingBefore": config.prevent_scheduling_before if config else None,
+        "slots": config.slots if config else None,
+        "tickets": [{"id": ticket.id, "name": ticket.name, "description": ticket.description,
+                     "price": decimal_text(ticket.price), "qty": ticket.qty,
+                     "specialPrice": decimal_text(ticket.special_price),
+                     "specialPriceFrom": ticket.special_price_from.strftime(BOOKING_DATE_TIME)
+                     if ticket.special_price_from else None,
+                     "specialPriceTo": ticket.special_price_to.strftime(BOOKING_DATE_TIME)
+                     if ticket.special_price_to else None,
+                     "sortOrder": ticket.sort_order} for ticket in tickets] if row.type == "event" else None,
+    }
 
 
 def super_attribute_codes(product_id: int) -> dict[int, str]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from handlers.admin.catalog.product_documents import (
     COMPOSITE_TYPES, TRANSLATED_COLUMNS, family_attributes, super_attribute_codes
 )
+from handlers.admin.catalog.product_booking import BookingInput
 from handlers.admin.catalog.product_prices import refresh_price_ranges
 from handlers.admin.catalog.product_values import (
     as_count, as_datetime, as_flag, as_money, attribute_storage, free_code, image_paths, insert_rows, localized,
@@ -34,7 +35,7 @@ DATE_COLUMNS = ("special_price_from", "special_price_to")
 RELATIONS = {"categories": Category, "channels": Channel}
 LINK_KINDS = {"up_sells": "up_sell", "cross_sells": "cross_sell", "related_products": "related"}
 STRUCTURES = {"downloadable_links": "downloadable", "links": "grouped", "bundle_options": "bundle",
-              "variants": "configurable", "super_attributes": "configurable"}
+              "variants": "configurable", "super_attributes": "configurable", "booking": "booking"}
 ELSEWHERE = {
     "images": "POST /api/admin/catalog/products/{id}/images",
     "videos": "POST /api/admin/catalog/products/{id}/images",
@@ -44,7 +45,6 @@ ELSEWHERE = {
 NOT_STORED = {
     "downloadable_samples": "downloadable_samples is not stored: send a sample with its link "
                             "(sample_type, sample_url or sample_file in downloadable_links).",
-    "booking": "booking is not stored: booking products cannot be configured yet.",
 }
 
 
@@ -260,6 +260,9 @@ class ProductUpdate:
                 continue
             self.structures[key] = getattr(self, f"parse_{key}")(value)
 
+    def parse_booking(self, value: dict) -> BookingInput:
+        return BookingInput(self.product, value, self.fail, self.context.locale)
+
     def members(self, ids) -> dict[int, Product]:
         return {member.id: member for member in Product.select().where(Product.id.in_(list(ids)))}
 
@@ -463,6 +466,8 @@ class ProductUpdate:
                                                   for row in self.structures["downloadable_links"]])
         if "variants" in self.structures:
             self.write_variants(self.structures["variants"])
+        if "booking" in self.structures:
+            self.structures["booking"].write()
         if "super_attributes" in self.structures:
             axes = self.structures["super_attributes"]
             current = super_attribute_codes(product_id)

@@ -379,7 +379,7 @@ def group_price_values(product_id: int, body: dict, row: ProductCustomerGroupPri
     if row is not None:
         clash = clash.where(ProductCustomerGroupPrice.id != row.id)
     if clash.exists():
-        errors["qty"] = ["This product already has a price for this quantity and customer group."]
+        errors["qty"] = ["A price for this quantity and customer group already exists."]
     if errors:
         raise Unprocessable(errors)
     return {**values, "unique_id": group_price_key(product_id, group, values["qty"])}

@@ -15,6 +15,8 @@ def currency_values(body: dict, row) -> dict:
     """Columns to write: the code upper-cased; a new currency without a symbol shows its code."""
     values = {key: body[key] for key in ("name", "symbol", "decimal", "group_separator", "decimal_separator",
                                          "currency_position") if key in body}
+    if "decimal" in values:
+        values["decimal"] = int(values["decimal"])
     if "code" in body:
         values["code"] = body["code"].upper()
     if row is None:
@@ -30,10 +32,18 @@ def refuse_currency_delete(rows: list[Currency]) -> dict:
     return {key: BASE_CURRENCY for key in sorted(base)}
 
 
+plain_currency = plain_document("id", "code", "name", "symbol", "decimal", "group_separator", "decimal_separator",
+                                "currency_position", "created_at")
+
+
+def currency_document(row: Currency) -> dict:
+    """`decimal` as a string of digits, as the shop's currency documents show it."""
+    return {**plain_currency(row), "decimal": str(row.decimal)}
+
+
 currencies = AdminResource(
     model=Currency, label="Currency", plural="Currencies",
-    document=plain_document("id", "code", "name", "symbol", "decimal", "group_separator", "decimal_separator",
-                            "currency_position", "created_at"),
+    document=currency_document,
     filters={"code": partial(Currency.code), "name": partial(Currency.name), "symbol": partial(Currency.symbol)},
     sorts={"id": Currency.id, "code": Currency.code, "name": Currency.name},
     unique=("code",), immutable=("code",), values=currency_values,
