@@ -165,3 +165,38 @@ def test_cart_tokens_lists_the_bearers_cart(client, customer):
     assert body["@type"] == "hydra:Collection" and body["hydra:totalItems"] == 1
     assert [row["@id"] for row in body["hydra:member"]] == [f"/api/cart_tokens/{cart['token']}"]
     assert client.get("/api/cart_tokens").status_code == 401
+
+
+def configurable_with_labels() -> tuple[int, int, dict]:
+    """A demo configurable product, its first enabled variant and that variant's option labels."""
+    from storage.db import database
+    from storage.models import Attribute, AttributeOption, Product, ProductAttributeValue
+    with database.connection_context():
+        for parent in Product.select().where(Product.type == "configurable", Product.status == True,  # noqa: E712
+                                             Product.parent.is_null()).order_by(Product.id):
+            variant = (Product.select().where(Product.parent == parent.id, Product.status == True)  # noqa: E712
+                       .order_by(Product.id).first())
+            if variant is None:
+                continue
+            labels = {code: label for code, label in
+                      ProductAttributeValue.select(Attribute.code, AttributeOption.admin_name).join(Attribute)
+                      .switch(ProductAttributeValue)
+                      .join(AttributeOption, on=(AttributeOption.id == ProductAttributeValue.integer_value))
+                      .where(ProductAttributeValue.product == variant.id, Attribute.is_configurable == True)  # noqa: E712
+                      .tuples()}
+            return parent.id, variant.id, labels
+    raise AssertionError("the demo catalog has a configurable product")
+
+
+def test_configurable_product_added_by_its_variants_option_labels(client):
+    cart = resource_cart(client)
+    parent, variant, labels = configurable_with_labels()
+    shouted = {code: label.upper() for code, label in labels.items()}
+    added = client.post("/api/cart_items", headers=cart["headers"],
+                        json={"product_id": parent, "quantity": 1, "variants": shouted})
+    assert added.status_code == 200, added.text
+    assert added.json()["variants"] == labels and added.json()["product_id"] == parent
+    assert [line["childId"] for line in shop_cart(client, cart["headers"])["items"]] == [variant]
+    unknown = client.post("/api/cart_items", headers=cart["headers"],
+                          json={"product_id": parent, "quantity": 1, "variants": {"color": "No Such Colour"}})
+    assert unknown.status_code == 422 and "variants" in unknown.json()["errors"]

@@ -111,9 +111,9 @@ def resource_read_cart(context: RequestContext, body: dict | None = None) -> dic
     return item("ReadCart", f"/api/read_carts/{summary['id']}", {k: v for k, v in summary.items() if k != "@id"})
 
 
-def variant_named(product_id: int, variants: dict) -> int:
+def variant_named(product_id: int, variants: dict) -> tuple[int, dict]:
     """The variant of a configurable product whose options carry the given labels (`{"color": "Blue"}`,
-    matched without regard to case); 422 `variants` when no enabled variant has them all."""
+    matched without regard to case) and its own labels; 422 `variants` when no enabled variant has them all."""
     wanted = {str(code).lower(): str(label).lower() for code, label in variants.items()}
     rows = (ProductAttributeValue.select(ProductAttributeValue.product, Attribute.code, AttributeOption.admin_name)
             .join(Attribute).switch(ProductAttributeValue)
@@ -124,13 +124,14 @@ def variant_named(product_id: int, variants: dict) -> int:
             .tuples())
     found: dict[int, dict] = {}
     for variant_id, code, label in rows:
-        found.setdefault(variant_id, {})[code.lower()] = label.lower()
+        found.setdefault(variant_id, {})[code] = label
     matching = sorted(variant_id for variant_id, labels in found.items()
-                      if all(labels.get(code) == label for code, label in wanted.items()))
+                      if all({key.lower(): value.lower() for key, value in labels.items()}.get(code) == label
+                             for code, label in wanted.items()))
     if not matching:
         named = ", ".join(f"{code} {label}" for code, label in variants.items())
         raise Unprocessable({"variants": [f"No variant of this product has {named}."]})
-    return matching[0]
+    return matching[0], found[matching[0]]
 
 
 @jsonld
@@ -138,9 +139,9 @@ def resource_add_cart_item(context: RequestContext, body: dict) -> dict:
     """The line the product went to, with the cart after it. `variants` names a configurable product's
     variant by its option labels (the shop's `selectedConfigurableOption`)."""
     with_cart(context, body)
-    added = shop_body(body, LINE)
+    added, labels = shop_body(body, LINE), None
     if body.get("variants"):
-        added["selectedConfigurableOption"] = variant_named(body["product_id"], body["variants"])
+        added["selectedConfigurableOption"], labels = variant_named(body["product_id"], body["variants"])
     data = shop_cart.add_product_in_cart(context, shop_body(added, {name: name for name in added},
                                                             "AddProductInCartInput"))
     lines = [line for line in data["items"] if line["productId"] == body["product_id"]] or data["items"]
@@ -148,7 +149,8 @@ def resource_add_cart_item(context: RequestContext, body: dict) -> dict:
     return item("CartItem", f"/api/cart_items/{line['id']}", {
         "id": line["id"], "cart_token": cart_key(data), "product_id": line["productId"],
         "product_name": line["name"], "sku": line["sku"], "quantity": line["quantity"], "price": line["price"],
-        "subtotal": line["total"], "options": line.get("options") or [], "created_at": data["updatedAt"],
+        "subtotal": line["total"], "options": line.get("options") or [],
+        **({"variants": labels} if labels is not None else {}), "created_at": data["updatedAt"],
         "message": data["message"], "cart": cart_summary(data)})
 
 

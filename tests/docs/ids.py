@@ -131,7 +131,7 @@ class IdMapper:
             if template is not None:
                 response = self.client.get(collection, headers=headers)
                 body = response.json() if response.status_code == 200 else None
-                rows = body.get("data", body) if isinstance(body, dict) else body
+                rows = body.get("data", body.get("hydra:member", body)) if isinstance(body, dict) else body
             elif self.openapi(surface).route("GET", parent)[0] is not None and not name.isdigit():
                 response = self.client.get(parent, headers=headers)
                 body = response.json() if response.status_code == 200 else None
