@@ -154,8 +154,7 @@ def resource_add_cart_item(context: RequestContext, body: dict) -> dict:
         "message": data["message"], "cart": cart_summary(data)})
 
 
-@jsonld
-def resource_update_cart_item(context: RequestContext, body: dict) -> dict:
+def updated_cart_item(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     document = shop_cart.update_cart_item(
         context, shop_body(body, {"item_id": "cartItemId", "quantity": "quantity"}, "UpdateCartItemInput"))
@@ -166,8 +165,13 @@ def resource_update_cart_item(context: RequestContext, body: dict) -> dict:
 
 
 @jsonld
+def resource_update_cart_item(context: RequestContext, body: dict) -> dict:
+    return updated_cart_item(context, body)
+
+
+@jsonld
 def resource_patch_cart_item(context: RequestContext, body: dict) -> dict:
-    return resource_update_cart_item.__wrapped__(context, body)
+    return updated_cart_item(context, body)
 
 
 @jsonld
@@ -175,7 +179,7 @@ def resource_remove_cart_items(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
     with database.atomic():
         document = None
-        for item_id in dict.fromkeys(body.get("item_ids") or [body.get("item_id")]):
+        for item_id in dict.fromkeys(body["item_ids"]):
             document = shop_cart.remove_cart_item(context, cart_item_id=item_id)
     return item("RemoveCartItem", None, {"message": document["message"], "cart": cart_summary(document)})
 
@@ -190,8 +194,7 @@ def resource_remove_cart_item(context: RequestContext, id: int) -> dict:
 def resource_remove_coupon(context: RequestContext, body: dict | None = None) -> dict:
     with_cart(context, body)
     document = shop_cart.remove_coupon(context)
-    data = document.get("data") if isinstance(document.get("data"), dict) else document
-    return item("RemoveCoupon", None, {"message": document["message"], "cart": cart_summary(data)})
+    return item("RemoveCoupon", None, {"message": document["message"], "cart": cart_summary(document)})
 
 
 @jsonld

@@ -113,13 +113,17 @@ def resource_delete_customer_profile(context: RequestContext, body: dict) -> dic
     return message("Customer account deleted successfully", "CustomerProfileDelete")
 
 
-@jsonld
-def resource_list_customer_addresses(context: RequestContext) -> dict:
+def address_collection(context: RequestContext, type_name: str, path: str) -> dict:
     customer_id = current_customer_id(context)
     addresses = shop_customers.list_customer_addresses(context)["data"]["addresses"]
     members = [member("CustomerAddress", f"/api/customer_addresses/{address['id']}",
                       address_fields(customer_id, address)) for address in addresses]
-    return collection("GetCustomerAddresses", "/api/customer-addresses-filter", members, len(members))
+    return collection(type_name, path, members, len(members))
+
+
+@jsonld
+def resource_list_customer_addresses(context: RequestContext) -> dict:
+    return address_collection(context, "GetCustomerAddresses", "/api/customer-addresses-filter")
 
 
 @jsonld
@@ -160,4 +164,4 @@ def resource_get_customer_address(context: RequestContext, id: int) -> dict:
 
 @jsonld
 def resource_list_customer_addresses_collection(context: RequestContext) -> dict:
-    return resource_list_customer_addresses.__wrapped__(context)
+    return address_collection(context, "CustomerAddress", "/api/customer_addresses")
