@@ -35,7 +35,7 @@ def json_response(status: int, body: dict, headers: dict | None = None) -> Conne
 
 def resource_path(path: str) -> bool:
     """Whether `path` belongs to the resources document mounted at `/api` (not the shop, admin or GraphQL)."""
-    return path.startswith("/api/") and not re.match(r"/api/(?:shop|admin|graphql)(?:/|$)", path)
+    return path.startswith("/api/") and not re.match(r"/api/(?:shop|admin|graphql|graphiql)(?:/|$)", path)
 
 
 def error_response(request, status: int, body: dict, headers: dict | None = None) -> ConnexionResponse:
