@@ -157,7 +157,7 @@ def test_estimate_shippings_lists_the_carts_rates(client):
     assert unknown.status_code == 422
 
 
-def test_cart_tokens_lists_the_bearers_cart(client, customer):
+def test_cart_tokens_lists_the_bearers_cart(client):
     cart = resource_cart(client)
     listed = client.get("/api/cart_tokens", headers=cart["headers"])
     assert listed.status_code == 200, listed.text

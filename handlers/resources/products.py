@@ -2,7 +2,6 @@
 `/api/product_reviews`, `/api/product_bundles`): the shop's product list, product document and reviews,
 answered as JSON-LD `Product` items and Hydra collections with the pages' snake_case fields."""
 from domain.common import RequestContext, Window
-from domain.errors import NotFound
 from handlers.resources import collection, item, jsonld, member, shop_body
 from handlers.shop import products as shop_products
 from handlers.shop import reviews as shop_reviews
