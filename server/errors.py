@@ -1,4 +1,5 @@
-"""One error envelope per surface: `{"message", "error", "errors"?}` as the shop pages show."""
+"""One error envelope per surface: `{"message", "error", "errors"?}` as the shop pages show; on the
+resource paths at `/api` the same fields inside API Platform's `hydra:Error` (handlers.resources)."""
 import functools
 import json
 import logging
@@ -10,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from generated.operations import REST_OPERATIONS
 from domain.errors import ApiError, TooManyRequests
+from handlers.resources import hydra_error
 
 logger = logging.getLogger("specshop")
 
@@ -31,9 +33,20 @@ def json_response(status: int, body: dict, headers: dict | None = None) -> Conne
                              headers=headers or {})
 
 
+def resource_path(path: str) -> bool:
+    """Whether `path` belongs to the resources document mounted at `/api` (not the shop, admin or GraphQL)."""
+    return path.startswith("/api/") and not re.match(r"/api/(?:shop|admin|graphql|graphiql)(?:/|$)", path)
+
+
+def error_response(request, status: int, body: dict, headers: dict | None = None) -> ConnexionResponse:
+    if status != 429 and resource_path(request.url.path):
+        body = hydra_error(status, body)
+    return json_response(status, body, headers)
+
+
 def handle_api_error(request, error: ApiError):
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
-    return json_response(error.status, error.body(), headers)
+    return error_response(request, error.status, error.body(), headers)
 
 
 def handle_problem(request, problem: ProblemException):
@@ -46,20 +59,21 @@ def handle_problem(request, problem: ProblemException):
                                 else UNAUTHENTICATED)
     status = problem.status or 400
     if status == 415:
-        return json_response(415, {"message": problem.detail or "Unsupported media type", "error": "unsupported_media_type"})
+        return error_response(request, 415, {"message": problem.detail or "Unsupported media type",
+                                             "error": "unsupported_media_type"})
     errors = getattr(problem, "ext", None) or {}
-    return json_response(status, {"message": problem.detail or problem.title or "Bad request",
-                                  "error": "validation_failed" if status in (400, 422) else "http_error",
-                                  **({"errors": errors["errors"]} if "errors" in errors else {})})
+    return error_response(request, status, {"message": problem.detail or problem.title or "Bad request",
+                                            "error": "validation_failed" if status in (400, 422) else "http_error",
+                                            **({"errors": errors["errors"]} if "errors" in errors else {})})
 
 
 def handle_http_exception(request, error: HTTPException):
     if error.status_code == 404:
-        return json_response(404, {"message": "Not found", "error": "not_found"})
+        return error_response(request, 404, {"message": "Not found", "error": "not_found"})
     if error.status_code == 405:
-        return json_response(405, {"message": "Method not allowed", "error": "method_not_allowed"},
-                             headers={"Allow": ", ".join(allowed_methods(request.url.path))})
-    return json_response(error.status_code, {"message": error.detail, "error": "http_error"})
+        return error_response(request, 405, {"message": "Method not allowed", "error": "method_not_allowed"},
+                              headers={"Allow": ", ".join(allowed_methods(request.url.path))})
+    return error_response(request, error.status_code, {"message": error.detail, "error": "http_error"})
 
 
 @functools.cache

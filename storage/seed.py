@@ -269,6 +269,7 @@ class CatalogBuilder:
             "id": product_id, "sku": sku, "type": kind, "attribute_family": 1, "parent": parent,
             "status": number % 23 != 0 or parent is not None, "visible_individually": visible,
             "new": number % 3 == 0, "featured": number % 4 == 0, "price": price, "special_price": special,
+            "cost": (Decimal(price) * Decimal("0.4")).quantize(Decimal("0.01")),  # what the store pays
             "weight": Decimal("1.0"), "min_price": effective, "max_price": effective,
             "created_at": created, "updated_at": created,
         })

@@ -3,11 +3,6 @@
 from tests.customer_fixtures import PASSWORD, bearer, login, unique_email
 
 
-def without_type(document: dict) -> dict:
-    """The shop document under the JSON-LD `@context` / `@type` the resource paths add."""
-    return {key: value for key, value in document.items() if key not in ("@context", "@type")}
-
-
 def register_by_resource(client, **fields) -> dict:
     email = unique_email("resource")
     body = {"first_name": "John", "last_name": "Doe", "email": email, "password": PASSWORD,
@@ -23,15 +18,18 @@ def test_customer_registered_by_resource_logs_in_both_ways(client):
     by_resource = client.post("/api/customers/login", json={"email": registered["email"], "password": PASSWORD})
     assert by_resource.status_code == 201, by_resource.text
     by_shop = login(client, registered["email"])
-    assert by_shop.status_code == 201 and by_shop.json()["id"] == by_resource.json()["id"]
-    headers = bearer(by_resource.json()["token"])
+    signed_in = by_resource.json()
+    assert by_shop.status_code == 201 and by_shop.json()["id"] == signed_in["customer"]["id"]
+    assert signed_in["token_type"] == "Bearer" and signed_in["expires_in"] == 7 * 24 * 3600
+    headers = bearer(signed_in["access_token"])
     profile = client.get("/api/customer_profiles", headers=headers)
     assert profile.status_code == 200, profile.text
-    shop_profile = client.get("/api/shop/customer-profile", headers=headers).json()
-    assert profile.json()["@type"] == "CustomerProfile" and without_type(profile.json()) == shop_profile
-    customer = profile.json()["data"]["customer"]
-    assert customer["firstName"] == "John" and customer["phone"] == "1234567890"
-    assert without_type(client.post("/api/customer_profiles", json={}, headers=headers).json()) == shop_profile
+    shop_profile = client.get("/api/shop/customer-profile", headers=headers).json()["data"]["customer"]
+    customer = profile.json()
+    assert customer["@type"] == "CustomerProfile" and customer["@id"] == f"/api/customer_profiles/{shop_profile['id']}"
+    assert customer["first_name"] == "John" and customer["phone"] == "1234567890" and customer["id"] == shop_profile["id"]
+    assert customer["is_subscribed_to_newsletter"] is True
+    assert client.post("/api/customer_profiles", json={}, headers=headers).json() == customer
     wrong = client.post("/api/customers/login", json={"email": registered["email"], "password": "Wrong@12345"})
     assert wrong.status_code == 401
     out = client.post("/api/customers/logout", headers=headers)
@@ -56,10 +54,11 @@ def test_registration_rules_are_the_shop_rules(client):
 def test_profile_update_by_resource(client):
     registered = register_by_resource(client)
     token = client.post("/api/customers/login", json={"email": registered["email"], "password": PASSWORD}).json()
-    headers = bearer(token["token"])
+    headers = bearer(token["access_token"])
     updated = client.post("/api/customer_profile_updates", json={"first_name": "Jonathan", "phone": "0987654321"},
                           headers=headers)
     assert updated.status_code == 200, updated.text
+    assert updated.json()["customer"]["first_name"] == "Jonathan" and updated.json()["@type"] == "CustomerProfileUpdate"
     customer = client.get("/api/shop/customer-profile", headers=headers).json()["data"]["customer"]
     assert customer["firstName"] == "Jonathan" and customer["phone"] == "0987654321"
 
@@ -67,16 +66,19 @@ def test_profile_update_by_resource(client):
 def test_addresses_through_both_paths_agree(client):
     registered = register_by_resource(client)
     headers = bearer(client.post("/api/customers/login", json={"email": registered["email"],
-                                                                "password": PASSWORD}).json()["token"])
+                                                                "password": PASSWORD}).json()["access_token"])
     created = client.post("/api/customer_addresses", headers=headers, json={
         "first_name": "John", "last_name": "Doe", "address": "123 Main St", "city": "New York", "state": "NY",
         "country": "US", "postcode": "10001", "phone": "1234567890", "is_default": False})
     assert created.status_code == 201, created.text
-    address = created.json()["data"]["address"]
-    assert address["email"] == registered["email"] and address["city"] == "New York"
+    address = created.json()
+    assert address["email"] == registered["email"] and address["city"] == "New York" and address["is_default"] is True
+    assert address["@id"] == f"/api/customer_addresses/{address['id']}" and address["address"] == "123 Main St"
     shop_list = client.get("/api/shop/customer-addresses", headers=headers).json()
-    assert client.get("/api/customer-addresses-filter", headers=headers).json() == shop_list
+    listed = client.get("/api/customer-addresses-filter", headers=headers).json()
+    assert listed["hydra:totalItems"] == 1 and [row["id"] for row in listed["hydra:member"]] == [address["id"]]
     assert [row["id"] for row in shop_list["data"]["addresses"]] == [address["id"]]
+    assert client.get(f"/api/customer_addresses/{address['id']}", headers=headers).json()["city"] == "New York"
     changed = client.patch(f"/api/customer_addresses/{address['id']}", headers=headers,
                            json={"city": "Albany", "state": "NY"})
     assert changed.status_code == 200, changed.text
@@ -92,9 +94,35 @@ def test_forgot_and_reset_password(client):
     forgot = client.post("/api/forgot_passwords", json={"email": registered["email"]})
     assert forgot.status_code == 200, forgot.text
     assert forgot.json()["@type"] == "Message"
-    assert without_type(forgot.json()) == client.post("/api/shop/forgot-passwords",
-                                                      json={"email": registered["email"]}).json()
+    assert forgot.json()["message"] == client.post("/api/shop/forgot-passwords",
+                                                   json={"email": registered["email"]}).json()["message"]
     reset = client.post("/api/reset_passwords", json={"email": registered["email"], "token": "not-the-token",
                                                       "password": "NewPass@12345",
                                                       "password_confirmation": "NewPass@12345"})
     assert reset.status_code == 422 and "token" in reset.json()["errors"]
+
+
+def test_profile_delete_needs_the_password(client):
+    registered = register_by_resource(client)
+    headers = bearer(client.post("/api/customers/login", json={"email": registered["email"],
+                                                                "password": PASSWORD}).json()["access_token"])
+    wrong = client.post("/api/customer_profile_deletes", json={"password": "Wrong@12345"}, headers=headers)
+    assert wrong.status_code == 422 and wrong.json()["errors"] == {"password": ["The password is incorrect."]}
+    assert client.get("/api/customer_profiles", headers=headers).status_code == 200
+    deleted = client.post("/api/customer_profile_deletes", json={"password": PASSWORD}, headers=headers)
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {"@context": "/api/contexts/CustomerProfileDelete", "@type": "CustomerProfileDelete",
+                              "message": "Customer account deleted successfully"}
+    assert login(client, registered["email"]).status_code == 401
+
+
+def test_refresh_token_replaces_the_bearer(client):
+    registered = register_by_resource(client)
+    old = bearer(login(client, registered["email"]).json()["token"])
+    refreshed = client.post("/api/shop/refresh-token", headers=old)
+    assert refreshed.status_code == 200, refreshed.text
+    body = refreshed.json()
+    assert body["tokenType"] == "Bearer" and body["expiresIn"] == 7 * 24 * 3600 and body["token"] != old
+    assert client.get("/api/shop/customer-profile", headers=old).status_code == 401
+    profile = client.get("/api/shop/customer-profile", headers=bearer(body["token"]))
+    assert profile.status_code == 200 and profile.json()["data"]["customer"]["email"] == registered["email"]

@@ -4,17 +4,63 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypeAlias, TypedDict
 
+Error = TypedDict(
+    "Error",
+    {
+        "@context": NotRequired[str],
+        "@type": NotRequired[Literal["hydra:Error"]],
+        "hydra:title": NotRequired[str],
+        "hydra:description": NotRequired[str],
+        "message": str,
+        "error": NotRequired[str],
+        "errors": NotRequired[dict[str, list[str]]],
+    },
+)
 
-class Error(TypedDict):
-    message: str
-    error: NotRequired[str]
-    errors: NotRequired[dict[str, list[str]]]
+
+JsonLdItem = TypedDict(
+    "JsonLdItem",
+    {
+        "@context": str,
+        "@id": NotRequired[str],
+        "@type": str,
+    },
+)
 
 
-class ShopDocument(TypedDict):
-    """
-    The document of the shop operation this path is an alias of (see its description).
-    """
+JsonLdMember = TypedDict(
+    "JsonLdMember",
+    {
+        "@id": str,
+        "@type": str,
+    },
+)
+
+
+HydraView = TypedDict(
+    "HydraView",
+    {
+        "@id": str,
+        "@type": Literal["hydra:PartialCollectionView"],
+        "hydra:first": str,
+        "hydra:previous": NotRequired[str],
+        "hydra:next": NotRequired[str],
+        "hydra:last": str,
+    },
+)
+
+
+HydraCollection = TypedDict(
+    "HydraCollection",
+    {
+        "@context": str,
+        "@id": str,
+        "@type": Literal["hydra:Collection"],
+        "hydra:member": list[JsonLdMember],
+        "hydra:totalItems": int,
+        "hydra:view": NotRequired[HydraView],
+    },
+)
 
 
 CartId: TypeAlias = str
@@ -33,6 +79,7 @@ class ResourceAddCartItemInput(TypedDict):
     cart_id: NotRequired[CartId]
     product_id: int
     quantity: NotRequired[int]
+    variants: NotRequired[dict[str, str]]
 
 
 class ResourceUpdateCartItemInput(TypedDict):
@@ -188,6 +235,15 @@ class PaymentWebhookResult(TypedDict):
     type: str
     status: Literal["applied", "ignored", "refused"]
     orderId: int | None
+
+
+class ResourceProductReviewInput(TypedDict):
+    product_id: int
+    title: str
+    comment: str
+    rating: int
+    name: NotRequired[str]
+    email: NotRequired[str]
 
 
 class ResourceCreateCartInput(TypedDict):

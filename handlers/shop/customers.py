@@ -23,15 +23,17 @@ from types import SimpleNamespace
 
 from domain.common import RequestContext, Window, iso, paginate
 from domain.customers import (
-    FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, add_address, addresses_of, authenticate_customer_token, change_address,
-    create_account, current_customer, current_customer_id, own_account, own_address, remove_address, request_password_reset,
-    reset_password, revoke_current_token, sign_in, update_account, validate_input, without,
+    FORGOT_PASSWORD_MESSAGE, PROFILE_UPDATED, TOKEN_LIFETIME, add_address, addresses_of, authenticate_customer_token,
+    change_address, create_account, current_customer, current_customer_id, issue_token, own_account, own_address,
+    remove_address, request_password_reset, reset_password, revoke_current_token, sign_in, update_account,
+    validate_input, without,
 )
 from domain.errors import Unprocessable
 from domain.compare import adopt_guest_list
 from domain.sales.cart import merge_on_login
 from handlers.admin.catalog.product_media import read_image
 from storage.customer_models import Customer, CustomerAddress
+from storage.db import database
 from storage.files import media_storage
 
 
@@ -115,6 +117,14 @@ def login_customer(context: RequestContext, body: dict, graphql: bool = False):
 def logout_customer(context: RequestContext) -> dict:
     revoke_current_token(context)
     return {"message": "Successfully logged out"}
+
+
+def refresh_customer_token(context: RequestContext) -> dict:
+    with database.atomic():
+        revoke_current_token(context)
+        token = issue_token(current_customer_id(context), "refresh")
+    return {"message": "Token refreshed successfully", "token": token, "tokenType": "Bearer",
+            "expiresIn": int(TOKEN_LIFETIME.total_seconds())}
 
 
 def verify_customer_token_post(context: RequestContext) -> dict:

@@ -152,7 +152,8 @@ class IdMapper:
         template, _, _ = self.openapi(surface).route("GET", collection)
         if template is not None:
             status, body = self.rest_get(collection, headers)
-            rows = body.get("data", body) if status == 200 and isinstance(body, dict) else body if status == 200 else None
+            rows = body.get("data", body.get("hydra:member", body)) if status == 200 and isinstance(body, dict) \
+                else body if status == 200 else None
         elif self.openapi(surface).route("GET", parent)[0] is not None and not name.isdigit():
             status, body = self.rest_get(parent, headers)
             camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
