@@ -8,6 +8,7 @@ Rules (who may write, moderation, the summary) are in domain/reviews.py.
 """
 import base64
 import binascii
+import json
 
 from domain import reviews
 from domain.common import Page, RequestContext, Window, iso
@@ -24,15 +25,23 @@ ORDERINGS = {
 }
 
 
-def review_document(review: ProductReview, context: RequestContext) -> dict:
-    """A review as the product-review pages show it; the email only to its author."""
+def review_documents(rows: list[ProductReview], context: RequestContext) -> list[dict]:
+    images = reviews.review_images([review.id for review in rows])
+    return [review_document(review, context, images[review.id]) for review in rows]
+
+
+def review_document(review: ProductReview, context: RequestContext, images: list | None = None) -> dict:
+    """A review as the product-review pages show it (with its images); the email only to its author."""
+    if images is None:
+        images = reviews.review_images([review.id])[review.id]
     own = context.customer_id is not None and review.customer_id == context.customer_id
     email = review.email if own else None
     return {
         "id": review.id, "productId": review.product_id, "customerId": review.customer_id if own else None,
         "title": review.title, "comment": review.comment, "rating": review.rating,
         "authorName": review.name, "authorEmail": email, "name": review.name, "customerName": review.name,
-        "email": email, "status": review.status, "helpful": 0, "unhelpful": 0, "attachments": None,
+        "email": email, "status": review.status, "helpful": 0, "unhelpful": 0,
+        "attachments": reviews.attachment_documents(images, context),
         "createdAt": iso(review.created_at), "updatedAt": iso(review.updated_at),
     }
 
@@ -66,7 +75,7 @@ def list_product_reviews(context: RequestContext, product_id: int, page: int = 1
     total = query.count()
     rows = list(query.order_by(*ORDERINGS.get(sort, ORDERINGS["latest"])).offset((page - 1) * size).limit(size))
     return {
-        "data": [review_document(review, context) for review in rows],
+        "data": review_documents(rows, context),
         "pagination": {"total": total, "perPage": size, "currentPage": page, "lastPage": max(1, -(-total // size))},
         "summary": rating_summary(reviews.rating_summaries([product_id])[product_id]),
     }
@@ -127,7 +136,7 @@ def graphql_product_reviews(context: RequestContext, window: Window, status: str
         product_id = parse_id(product_id, "productId")
     query = reviews.shop_reviews(context, product_id, status, rating)
     rows = list(query.order_by(*ORDERINGS["latest"]).offset(window.offset).limit(window.limit))
-    return Page([review_document(review, context) for review in rows], query.count())
+    return Page(review_documents(rows, context), query.count())
 
 
 # --- Product fields (the rating summary and the approved reviews of a product) ---------------------
@@ -162,8 +171,8 @@ def resolve_product_reviews(product, info, first=None, after=None, last=None, be
     if last is not None and not before:
         start = max(0, total - size)
     rows = list(query.order_by(*ORDERINGS["latest"]).offset(start).limit(max(size, 0)))
-    edges = [{"cursor": encode_cursor(start + index), "node": review_document(review, context)}
-             for index, review in enumerate(rows)]
+    edges = [{"cursor": encode_cursor(start + index), "node": document}
+             for index, document in enumerate(review_documents(rows, context))]
     return {"edges": edges, "totalCount": total,
             "pageInfo": {"hasNextPage": start + len(rows) < total, "hasPreviousPage": start > 0,
                          "startCursor": edges[0]["cursor"] if edges else None,
@@ -184,12 +193,20 @@ def cursor_offset(cursor: str) -> int:
     return offset
 
 
+def attachments_json(review: dict, _info) -> str | None:
+    """The GraphQL pages' form of the images: a JSON string of `[{type, url, ...}]`."""
+    attachments = review.get("attachments")
+    return None if attachments is None else json.dumps(attachments, separators=(",", ":"))
+
+
 graphql_resolvers = {
     # the mutation pages' form of a review: `status` as a number, its name beside it
     "ProductReviewResult": {
         "status": lambda review, _info: reviews.STATUS_NUMBERS.get(review.get("status")),
         "statusName": lambda review, _info: review.get("status"),
+        "attachments": attachments_json,
     },
+    "ProductReview": {"attachments": attachments_json},
     "Product": {
         "averageRating": lambda product, info: product_summary(product, info)["averageRating"],
         "totalReviews": lambda product, info: product_summary(product, info)["totalReviews"],
