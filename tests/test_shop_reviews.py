@@ -397,3 +397,20 @@ def test_attachments_that_are_not_whole_images_are_refused_and_nothing_is_stored
         assert ProductReview.select().where(ProductReview.product == product_id).count() == 0
         assert ProductReviewImage.select().count() == 0
     assert not (media_root / "review").exists()
+
+
+def test_the_overview_rating_field_and_filter(graphql, client, customer, other_customer, product_id):
+    for reviewer, stars in ((customer, 5), (other_customer, 4)):
+        approve(write(client, product_id, reviewer, rating=stars)["id"])
+    query = """query($f: ProductFilterInput) { products(first: 100, filters: $f) {
+        edges { node { _id rating { rate count } } } } }"""
+
+    def listed(rating):
+        edges = graphql(query, {"f": {"rating": rating}})["data"]["products"]["edges"]
+        return {edge["node"]["_id"]: edge["node"]["rating"] for edge in edges}
+    assert listed({"from": 4})[product_id] == {"rate": 4.5, "count": 2}
+    assert product_id in listed({"from": 4.5, "to": 5})
+    assert product_id not in listed({"from": 4.6})
+    assert product_id not in listed({"to": 4})
+    refused = client.post("/api/graphql", json={"query": query, "variables": {"f": {"rating": {"from": "many"}}}})
+    assert refused.status_code == 400 and "rating.from" in refused.json()["errors"][0]["message"]

@@ -211,6 +211,8 @@ graphql_resolvers = {
         "averageRating": lambda product, info: product_summary(product, info)["averageRating"],
         "totalReviews": lambda product, info: product_summary(product, info)["totalReviews"],
         "ratingSummary": resolve_rating_summary,
+        "rating": lambda product, info: {"rate": product_summary(product, info)["averageRating"],
+                                         "count": product_summary(product, info)["totalReviews"]},
         "reviews": resolve_product_reviews,
         "approvedReviews": resolve_product_reviews,
     },
