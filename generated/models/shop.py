@@ -517,6 +517,7 @@ class CheckoutShippingMethodResult(TypedDict):
 
 
 class CheckoutPaymentMethod(TypedDict):
+    id: int
     code: str
     name: str
     description: str
