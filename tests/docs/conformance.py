@@ -437,7 +437,7 @@ class Runner:
         password = "SecurePass@123"
         registered = self.client.post("/api/shop/customers", headers=self.shop_headers(),
                                       json={"firstName": label.title(), "lastName": "Docs", "email": email,
-                                            "password": password, "confirmPassword": password,
+                                            "password": password, "confirmPassword": password, "phone": "9876543210",
                                             "gender": "Male", "dateOfBirth": "1990-01-15"})
         assert registered.status_code == 201, registered.text
         customer = {"email": email, "password": password, "token": registered.json()["token"],
