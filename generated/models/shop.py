@@ -917,6 +917,8 @@ class Locale(TypedDict):
     direction: Literal["ltr", "rtl"]
     logoPath: str | None
     logoUrl: str | None
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
 
 
 class NewsletterSubscriptionInput(TypedDict):
