@@ -343,11 +343,16 @@ def test_a_review_keeps_its_images_under_the_type_their_bytes_are(client, admin_
     detail = admin_client.get(f"/api/admin/customers/reviews/{review['id']}").json()
     assert [(image["id"], image["path"]) for image in detail["images"]] == [(a["id"], a["path"]) for a in attachments]
 
-    # deleting the review deletes its files
+    # deleting the review deletes its files, whether the author or the store deletes it
     assert client.delete(f"/api/shop/reviews/{review['id']}", headers=customer["headers"]).status_code == 200
     assert stored_files(media_root, review["id"]) == []
     with database.connection_context():
         assert ProductReviewImage.select().where(ProductReviewImage.review == review["id"]).count() == 0
+    second = write(client, product_id, customer, attachments=[data_url("image/png", png)])
+    assert len(stored_files(media_root, second["id"])) == 1
+    deleted = admin_client.post("/api/admin/customers/reviews/mass-delete", json={"indices": [second["id"]]})
+    assert deleted.status_code == 200 and deleted.json()["deleted"] == [second["id"]], deleted.text
+    assert stored_files(media_root, second["id"]) == []
 
 
 def test_graphql_attachments_are_a_json_string_of_data_urls(graphql, customer, product_id, media_root):
