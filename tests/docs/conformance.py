@@ -605,8 +605,8 @@ class Runner:
 
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
-        shipped, a review of theirs, and two products in their wishlist and compare list, for the pages
-        about orders, invoices, shipments, downloads, wishlists and compare lists."""
+        shipped (with a carrier's track number), a review of theirs, and two products in their wishlist and
+        compare list, for the pages about orders, invoices, shipments, downloads, wishlists and compare lists."""
         from domain.sales import documents as sales_documents
         from storage.db import database
         from storage.sales_models import Order
@@ -625,7 +625,8 @@ class Runner:
             with database.connection_context(), database.atomic():
                 invoice = sales_documents.create_invoice(Order.get_by_id(order_id))
                 sales_documents.mark_invoice_paid(invoice)
-                sales_documents.create_shipment(Order.get_by_id(order_id))
+                sales_documents.create_shipment(Order.get_by_id(order_id), carrier_title="UPS",
+                                                track_number="1Z999AA10123456784")
         products = self.client.get("/api/shop/products", headers=headers, params={"per_page": 5}).json()
         for listed in (products if isinstance(products, list) else [])[2:4]:  # not the first: create examples add it
             self.client.post("/api/shop/wishlists", headers=headers, json={"productId": listed["id"]})
