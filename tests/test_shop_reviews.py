@@ -419,3 +419,16 @@ def test_the_overview_rating_field_and_filter(graphql, client, customer, other_c
     assert product_id not in listed({"to": 4})
     refused = client.post("/api/graphql", json={"query": query, "variables": {"f": {"rating": {"from": "many"}}}})
     assert refused.status_code == 400 and "rating.from" in refused.json()["errors"][0]["message"]
+
+
+def test_graphql_customer_reviews_carry_the_whole_product(client, graphql, customer, product_id):
+    review = write(client, product_id, customer)
+    query = """query($id: ID!) { customerReview(id: $id) { _id product { _id sku featured status price } } }"""
+    one = graphql(query, {"id": f"/api/shop/customer-reviews/{review['id']}"}, customer["headers"])
+    assert "errors" not in one, one
+    product = one["data"]["customerReview"]["product"]
+    assert product["_id"] == product_id and product["featured"] in ("0", "1") and product["status"] == "1"
+    listed = graphql("""query { customerReviews(first: 5) { edges { node { product { _id featured } } } } }""",
+                     headers=customer["headers"])
+    assert "errors" not in listed, listed
+    assert listed["data"]["customerReviews"]["edges"][0]["node"]["product"]["_id"] == product_id

@@ -14,6 +14,7 @@ from domain import reviews
 from domain.common import Page, RequestContext, Window, iso
 from domain.errors import InvalidRequest
 from domain.ids import MAX_ID, parse_id
+from handlers.shop.products import load_documents
 from storage.content_models import ProductReview
 from storage.models import Product
 
@@ -46,18 +47,22 @@ def review_document(review: ProductReview, context: RequestContext, images: list
     }
 
 
-def customer_review_documents(rows: list[ProductReview]) -> list[dict]:
-    """The customer-review pages' shape: the product (id, sku, type) and the customer as objects."""
+def customer_review_documents(rows: list[ProductReview], context: RequestContext, graphql: bool = False) -> list[dict]:
+    """The customer-review pages' shape: the product (id, sku, type) and the customer as objects; over
+    GraphQL the product is the whole card, so any Product field may be selected."""
+    product_ids = sorted({review.product_id for review in rows})
     products = {product.id: product for product in
-                Product.select(Product.id, Product.sku, Product.type).where(Product.id.in_([r.product_id for r in rows]))}
+                Product.select(Product.id, Product.sku, Product.type).where(Product.id.in_(product_ids))}
+    cards = {card["id"]: card for card in load_documents(product_ids, context, frozenset())} if graphql else {}
     documents = []
     for review in rows:
         product = products.get(review.product_id)
         documents.append({
             "id": review.id, "title": review.title, "comment": review.comment, "rating": review.rating,
             "status": review.status, "name": review.name, "email": review.email,
-            "product": {"id": review.product_id, "sku": product.sku if product else None,
-                        "type": product.type if product else None},
+            "product": cards.get(review.product_id) or {
+                "id": review.product_id, "sku": product.sku if product else None,
+                "type": product.type if product else None},
             "customer": {"id": review.customer_id},
             "createdAt": iso(review.created_at), "updatedAt": iso(review.updated_at),
         })
@@ -111,19 +116,19 @@ def delete_product_review(context: RequestContext, id: int) -> dict:
 
 
 def list_customer_reviews(context: RequestContext, window: Window, status: str | None = None,
-                          rating: int | None = None) -> Page:
+                          rating: int | None = None, graphql: bool = False) -> Page:
     reviews.check_rating_filter(rating)
     query = reviews.customer_reviews(context, status, rating)
     rows = list(query.order_by(ProductReview.created_at.desc(), ProductReview.id.desc())
                 .offset(window.offset).limit(window.limit))
-    return Page(customer_review_documents(rows), query.count())
+    return Page(customer_review_documents(rows, context, graphql), query.count())
 
 
 def get_customer_review(context: RequestContext, id: int, graphql: bool = False) -> dict:
     review = reviews.customer_reviews(context).where(ProductReview.id == id).first()
     if review is None:
         raise reviews.ReviewNotFound(id)
-    document = customer_review_documents([review])[0]
+    document = customer_review_documents([review], context, graphql)[0]
     return document if graphql else {"data": document}
 
 
