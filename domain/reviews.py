@@ -6,9 +6,15 @@ A signed-in customer reviews any product the channel shows; a guest only when th
 `pending` the same way. The shop shows approved reviews only; the author also sees their own.
 A customer edits and deletes only their own reviews: any other review is 404 to them.
 
+A `status` sent by the reviewer is checked (0/1/2 or a name) but never applied: moderation decides.
+Images come with the review as data URLs (a list, or the GraphQL pages' JSON string of one); each
+must decode whole as a bmp, jpeg, png or webp image and is stored under the type its bytes are.
+
 The rating summary (average, count, count per star) is computed from the approved reviews when it
 is read, so every create, edit, delete and status change shows at once and no counter can drift.
 """
+import json
+import secrets
 from dataclasses import dataclass
 
 from peewee import fn
@@ -17,8 +23,11 @@ from domain.catalog.visibility import enabled_in_channel
 from domain.common import RequestContext
 from domain.customers import Unauthenticated
 from domain.errors import ApiError, Unprocessable
+from domain.images import data_url, detected_image
 from domain.sales.store_config import config_values, flag
-from storage.content_models import REVIEW_STATUSES, ProductReview
+from storage.content_models import REVIEW_STATUSES, ProductReview, ProductReviewImage
+from storage.db import database
+from storage.files import media_storage
 from storage.customer_models import Customer
 from storage.models import Product, utcnow
 
@@ -28,6 +37,7 @@ STATUS_CODES = {0: "pending", 1: "approved", 2: "rejected"}  # the GraphQL mutat
 STATUS_NUMBERS = {name: number for number, name in STATUS_CODES.items()}
 STATUS_ALIASES = {"disapproved": "rejected"}  # the admin pages' word for a rejected review
 CONTENT_FIELDS = ("title", "comment", "rating")
+MAX_ATTACHMENTS = 10
 
 
 class ReviewNotFound(ApiError):
@@ -68,9 +78,9 @@ def status_name(value) -> str | None:
 
 
 def check_requested_status(value):
-    """The shop may ask for `pending` only: approving or rejecting is the store's decision."""
-    if status_name(value) not in (None, "pending"):
-        raise Unprocessable({"status": ["Only the store approves or rejects reviews; leave status out or send 0."]})
+    """A status the reviewer sends must name one (422 otherwise), but approving or rejecting is the
+    store's decision: the review's status is set by moderation alone."""
+    status_name(value)
 
 
 def clean_text(body: dict, name: str, errors: dict, required: bool, minimum: int = 1) -> str | None:
@@ -116,8 +126,8 @@ def create_review(context: RequestContext, product_id: int, body: dict) -> Produ
         raise Unauthenticated()
     visible_product(context, product_id)
     check_requested_status(body.get("status"))
-    refuse_attachments(body)
     errors = {}
+    images = attachment_images(body, errors)
     title = clean_text(body, "title", errors, required=True)
     comment = clean_text(body, "comment", errors, required=True, minimum=10)
     customer_id, name, email = author(body, context, errors)
@@ -126,15 +136,87 @@ def create_review(context: RequestContext, product_id: int, body: dict) -> Produ
         errors["rating"] = ["This field is required."]
     if errors:
         raise Unprocessable(errors)
-    return ProductReview.create(product=product_id, customer=customer_id, name=name, email=email, title=title,
-                                comment=comment, rating=int(rating),
-                                status="approved" if settings.auto_approve else "pending")
+    with database.atomic():
+        review = ProductReview.create(product=product_id, customer=customer_id, name=name, email=email, title=title,
+                                      comment=comment, rating=int(rating),
+                                      status="approved" if settings.auto_approve else "pending")
+        attach_images(review.id, images)
+    return review
 
 
-def refuse_attachments(body: dict):
-    attachments = body.get("attachments")
-    if attachments not in (None, "", "[]", []):
-        raise Unprocessable({"attachments": ["Review attachments are not supported by this store."]})
+def attachment_values(body: dict, errors: dict) -> list[str]:
+    """The data URLs of `attachments`: a list, or a JSON string holding one (the GraphQL pages' form)."""
+    value = body.get("attachments")
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors["attachments"] = ["Send a list of data URLs (data:image/<type>;base64,<data>)."]
+        return []
+    if len(value) > MAX_ATTACHMENTS:
+        errors["attachments"] = [f"At most {MAX_ATTACHMENTS} attachments."]
+        return []
+    return value
+
+
+def attachment_images(body: dict, errors: dict) -> list[tuple[bytes, str]]:
+    """The checked (bytes, extension) of every attachment; a refused one is named `attachments.<i>`."""
+    images = []
+    for index, value in enumerate(attachment_values(body, errors)):
+        field = f"attachments.{index}"
+        try:
+            content_type, raw = data_url(value, field)
+            if not content_type.startswith("image/"):
+                raise Unprocessable({field: ["Only images are taken: bmp, jpeg, jpg, png, webp."]})
+            images.append(detected_image(raw, field))
+        except Unprocessable as error:
+            errors.update(error.errors)
+    return images
+
+
+def attach_images(review_id: int, images: list[tuple[bytes, str]]):
+    """Store the files, then their rows (in the caller's transaction); no file stays when a write fails."""
+    storage = media_storage()
+    paths = []
+    try:
+        for position, (data, extension) in enumerate(images):
+            path = f"review/{review_id}/{secrets.token_hex(16)}.{extension}"
+            storage.save(path, data)
+            paths.append(path)
+            ProductReviewImage.create(review=review_id, path=path, position=position)
+    except BaseException:
+        for path in paths:
+            storage.delete(path)
+        raise
+
+
+def review_images(review_ids: list[int]) -> dict[int, list[ProductReviewImage]]:
+    """{review id: its images in order}, in one query."""
+    images = {review_id: [] for review_id in review_ids}
+    if review_ids:
+        for image in (ProductReviewImage.select().where(ProductReviewImage.review.in_(review_ids))
+                      .order_by(ProductReviewImage.position, ProductReviewImage.id)):
+            images[image.review_id].append(image)
+    return images
+
+
+def attachment_documents(images: list[ProductReviewImage], context: RequestContext) -> list[dict]:
+    """A review's images as the review documents show them (REST lists, the GraphQL pages' JSON string)."""
+    return [{"id": image.id, "type": image.type, "path": image.path, "url": context.media(image.path)}
+            for image in images]
+
+
+def delete_review_images(review_ids: list[int]):
+    """Remove the image rows and files of these reviews (before the reviews themselves go)."""
+    paths = [image.path for images in review_images(list(review_ids)).values() for image in images]
+    ProductReviewImage.delete().where(ProductReviewImage.review.in_(list(review_ids))).execute()
+    storage = media_storage()
+    for path in paths:
+        storage.delete(path)
 
 
 def own_review(context: RequestContext, review_id: int) -> ProductReview:
@@ -150,7 +232,6 @@ def own_review(context: RequestContext, review_id: int) -> ProductReview:
 def update_review(context: RequestContext, review_id: int, body: dict) -> ProductReview:
     review = own_review(context, review_id)
     check_requested_status(body.get("status"))
-    refuse_attachments(body)
     product_id = body.get("productId", body.get("product_id"))
     if product_id is not None and str(product_id) != str(review.product_id):
         raise Unprocessable({"productId": ["A review stays on the product it was written for."]})
@@ -179,7 +260,9 @@ def update_review(context: RequestContext, review_id: int, body: dict) -> Produc
 
 def delete_review(context: RequestContext, review_id: int) -> int:
     review = own_review(context, review_id)
-    review.delete_instance()
+    with database.atomic():
+        delete_review_images([review_id])
+        review.delete_instance()
     return review_id
 
 

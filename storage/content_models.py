@@ -27,6 +27,17 @@ class ProductReview(TimestampedModel):
         indexes = ((("product", "status"), False), (("customer", "status"), False))
 
 
+class ProductReviewImage(BaseModel):
+    """An image attached to a review; `path` is its file in the media storage."""
+    review = ForeignKeyField(ProductReview, backref="images", on_delete="CASCADE")
+    type = CharField(max_length=16, default="image")
+    path = CharField()
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("review", "position"), False),)
+
+
 class CmsPage(TimestampedModel):
     layout = CharField(null=True)
     is_active = BooleanField(default=True)
@@ -64,4 +75,4 @@ class ContactMessage(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
-MODELS = [ProductReview, CmsPage, CmsPageTranslation, CmsPageChannel, ContactMessage]
+MODELS = [ProductReview, ProductReviewImage, CmsPage, CmsPageTranslation, CmsPageChannel, ContactMessage]

@@ -111,7 +111,8 @@ def insert_batches(model, rows, progress=None):
 def seed_settings():
     """Locales, currencies, channel, countries, groups, inventory source, themes, attributes, categories."""
     for code, name, direction in LOCALES:
-        Locale.create(code=code, name=name, direction=direction, created_at=SEED_TIME, updated_at=SEED_TIME)
+        Locale.create(code=code, name=name, direction=direction, logo_path=f"locales/{code}.png",
+                      created_at=SEED_TIME, updated_at=SEED_TIME)
     for code, name, symbol, decimals, group, dec, position, rate in CURRENCIES:
         currency = Currency.create(code=code, name=name, symbol=symbol, decimal=decimals, group_separator=group,
                                    decimal_separator=dec, currency_position=position,

@@ -107,8 +107,8 @@ def test_guest_checkout_creates_the_order_with_the_carts_totals(client):
     assert Decimal(str(chosen["data"]["cartTotal"])) == grand_total
 
     methods = client.get("/api/shop/checkout-payment-methods").json()["data"]
-    assert [(m["code"], m["name"], m["sortOrder"]) for m in methods] == [
-        ("cashondelivery", "Cash On Delivery", 1), ("moneytransfer", "Money Transfer", 2)]
+    assert [(m["id"], m["code"], m["name"], m["sortOrder"]) for m in methods] == [
+        (1, "cashondelivery", "Cash On Delivery", 1), (2, "moneytransfer", "Money Transfer", 2)]
     paid = set_payment(client, headers, "moneytransfer")
     assert paid["data"]["paymentMethod"]["title"] == "Money Transfer"
     assert "Market Street" in paid["data"]["paymentMethod"]["instructions"]

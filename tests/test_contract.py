@@ -24,6 +24,8 @@ from tests.settings_snapshot import settings_restored  # noqa: F401 (puts the st
 # JSON documents or cross-field rules a schema cannot express: a schema-valid value can still be a
 # correct 4xx (`filter` holds JSON; `confirmPassword` must equal `password`).
 NOT_EXPRESSIBLE = {"listProducts", "getProductFacets", "registerCustomer"}
+# Review attachments are files: a schema-valid string is still a correct 422 unless it is an image that decodes whole.
+NOT_EXPRESSIBLE |= {"createProductReview"}
 # Cart writes depend on the catalog and the cart's content: a schema-valid request can still be a
 # correct 4xx (quantity above stock, a configurable product without its variant, a coupon whose
 # conditions are not met, an item id the body or query omits).

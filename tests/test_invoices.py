@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from domain.sales import documents as sales_documents
+from storage.admin_sales_models import OrderTransaction
 from storage.db import database
 from storage.sales_models import Invoice, InvoiceItem, Order, OrderItem, OrderStatusHistory
 from tests.customer_fixtures import customer, other_customer  # noqa: F401 (fixtures)
@@ -102,6 +103,7 @@ def test_rest_invoice_document_and_list(client, customer, other_customer):
     assert response.status_code == 200, response.text
     with database.connection_context():
         line_ids = [row.id for row in InvoiceItem.select().where(InvoiceItem.invoice == invoice.id)]
+        captured = OrderTransaction.get(OrderTransaction.invoice == invoice.id).transaction_id  # the paid capture
     document = response.json()
     assert document == {
         "id": invoice.id, "incrementId": f"INV-{invoice.id:03d}", "state": "paid", "totalQty": 2, "emailSent": False,
@@ -111,7 +113,7 @@ def test_rest_invoice_document_and_list(client, customer, other_customer):
         "baseSubTotalInclTax": 39.98, "shippingAmountInclTax": 10, "baseShippingAmountInclTax": 10,
         "formattedSubTotal": "$39.98", "formattedGrandTotal": "$49.98", "formattedShippingAmount": "$10.00",
         "formattedTaxAmount": "$0.00", "formattedDiscountAmount": "$0.00", "baseCurrencyCode": "USD",
-        "channelCurrencyCode": "USD", "orderCurrencyCode": "USD", "transactionId": None, "reminders": 0,
+        "channelCurrencyCode": "USD", "orderCurrencyCode": "USD", "transactionId": captured, "reminders": 0,
         "nextReminderAt": None, "order": f"/api/shop/customer-orders/{order.id}", "orderId": order.id,
         "items": [f"/api/shop/invoice-items/{line_id}" for line_id in line_ids],
         "downloadUrl": f"http://127.0.0.1:8000/api/shop/customer-invoices/{invoice.id}/pdf",
@@ -119,7 +121,7 @@ def test_rest_invoice_document_and_list(client, customer, other_customer):
     }
 
     listed = client.get("/api/shop/customer-invoices", headers=customer["headers"])
-    assert [row["id"] for row in listed.json()] == [second.id, invoice.id]
+    assert [(row["id"], row["transactionId"]) for row in listed.json()] == [(second.id, None), (invoice.id, captured)]
     assert listed.headers["X-Total-Count"] == "2"
     paid = client.get("/api/shop/customer-invoices", params={"state": "paid"}, headers=customer["headers"])
     assert [row["id"] for row in paid.json()] == [invoice.id]

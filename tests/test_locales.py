@@ -32,7 +32,10 @@ def test_invalid_parameters_list_every_field(client):
 
 
 def test_get_locale_and_404(client):
-    assert client.get("/api/shop/locales/1").json()["code"] == "en"
+    assert client.get("/api/shop/locales/1").json() == {
+        "id": 1, "code": "en", "name": "English", "direction": "ltr", "logoPath": "locales/en.png",
+        "logoUrl": "http://127.0.0.1:8000/storage/locales/en.png", "createdAt": "2026-01-15T09:30:00+00:00",
+        "updatedAt": "2026-01-15T09:30:00+00:00"}
     missing = client.get("/api/shop/locales/999")
     assert missing.status_code == 404
     assert missing.json() == {"message": "Locale not found", "error": "not_found"}

@@ -1,14 +1,21 @@
 """Product reviews: writing, editing and deleting one's own reviews, moderation (pending until
 approved), the shop showing approved reviews only, and the rating summary after every change."""
+import base64
+import io
+import json
+
 import pytest
+from PIL import Image
 
 from domain.reviews import AUTO_APPROVE, GUEST_REVIEW, set_review_status
 from domain.sales.store_config import set_config
-from storage.content_models import ProductReview
+from storage.content_models import ProductReview, ProductReviewImage
 from storage.db import database
 from storage.models import CoreConfig
 from tests.checkout_fixtures import plain_simple_products
+from tests.admin_fixtures import admin_client, super_admin  # noqa: F401 (fixtures)
 from tests.customer_fixtures import UNAUTHENTICATED, customer, other_customer  # noqa: F401 (fixtures)
+from tests.product_fixtures import media_root  # noqa: F401 (fixture)
 
 BODY = {"title": "Warm and light", "comment": "Kept me warm on every hike.", "rating": 5}
 NO_STARS = {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
@@ -138,7 +145,7 @@ def test_only_the_author_edits_or_deletes(client, customer, other_customer, prod
 def test_validation_names_the_fields(client, customer, product_id):
     url = f"/api/shop/products/{product_id}/reviews"
     cases = [({**BODY, "rating": 6}, "rating"), ({**BODY, "comment": "Too short"}, "comment"),
-             ({"comment": BODY["comment"], "rating": 3}, "title"), ({**BODY, "status": 1}, "status"),
+             ({"comment": BODY["comment"], "rating": 3}, "title"), ({**BODY, "status": 3}, "status"),
              ({**BODY, "title": "   "}, "title")]
     for body, field in cases:
         response = client.post(url, json=body, headers=customer["headers"])
@@ -199,10 +206,18 @@ def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
             created["clientMutationId"]) == ("Jo Doe", 4, 0, "pending", True, "c1")
     assert review["id"] == f"/api/shop/reviews/{review['_id']}"
 
+    # a reviewer asking for "approved" gets what moderation decides: pending
+    asked = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { _id status statusName } } }""", {"input": {"productId": product_id, "title": "Mine",
+                                                                   "comment": BODY["comment"], "rating": 5, "status": 1}},
+                    headers)["data"]["createProductReview"]["productReview"]
+    assert (asked["status"], asked["statusName"]) == (0, "pending")
     refused = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
         productReview { id } } }""", {"input": {"productId": product_id, "title": "Mine", "comment": BODY["comment"],
-                                                "rating": 5, "status": 1}}, headers)
+                                                "rating": 5, "status": 7}}, headers)
     assert refused["data"]["createProductReview"] is None and "status" in str(refused["errors"])
+    with database.connection_context():
+        ProductReview.delete_by_id(asked["_id"])
 
     query = """query($p: Int, $s: String, $r: Int) { productReviews(productId: $p, status: $s, rating: $r, first: 5) {
         totalCount edges { node { _id rating status } } } }"""
@@ -218,6 +233,10 @@ def test_graphql_reviews(client, graphql, customer, other_customer, product_id):
     assert foreign["data"]["updateProductReview"] is None and foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     updated = graphql(update, {"input": {"id": review["id"], "rating": 2}}, headers)["data"]["updateProductReview"]
     assert updated["productReview"]["rating"] == 2 and updated["productReview"]["status"] == 0
+    approve(review["_id"])
+    asked = graphql(update, {"input": {"id": review["id"], "status": 2}}, headers)["data"]["updateProductReview"]
+    assert asked["productReview"]["status"] == 1  # the reviewer cannot reject (or approve) it: still approved
+    approve(review["_id"], "pending")
 
     mine = graphql("""query { customerReviews(first: 10) { totalCount edges { node { id _id status
         product { id sku } customer { id } } } } }""", headers=headers)["data"]["customerReviews"]
@@ -284,3 +303,132 @@ def test_pages_sorts_and_the_overview_aliases(client, graphql, customer, product
     after = graphql("""query($p: String!, $after: String) { reviews(productId: $p, first: 2, after: $after) {
         edges { node { _id } } } }""", {"p": str(product_id), "after": data["reviews"]["pageInfo"]["endCursor"]})
     assert [edge["node"]["_id"] for edge in after["data"]["reviews"]["edges"]] == [ids[0]]
+
+
+# --- images sent with a review ---------------------------------------------------------------------
+
+def image_bytes(kind: str, size=(3, 2), color=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+def data_url(content_type: str, data: bytes) -> str:
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def stored_files(media_root, review_id) -> list[str]:
+    folder = media_root / "review" / str(review_id)
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_review_keeps_its_images_under_the_type_their_bytes_are(client, admin_client, customer, product_id,
+                                                                    media_root):
+    png, jpeg = image_bytes("PNG"), image_bytes("JPEG", size=(4, 4))
+    # the page's first attachment: PNG bytes labelled image/webp; stored as what they are, a png
+    review = write(client, product_id, customer, attachments=[data_url("image/webp", png),
+                                                             data_url("image/jpeg", jpeg)])
+    attachments = review["attachments"]
+    assert [(a["type"], a["path"].rsplit(".", 1)[-1]) for a in attachments] == [("image", "png"), ("image", "jpg")]
+    assert all(a["path"].startswith(f"review/{review['id']}/") for a in attachments)
+    assert attachments[0]["url"].endswith("/" + attachments[0]["path"])
+    assert (media_root / attachments[0]["path"]).read_bytes() == png
+    assert (media_root / attachments[1]["path"]).read_bytes() == jpeg
+    with database.connection_context():
+        assert ProductReviewImage.select().where(ProductReviewImage.review == review["id"]).count() == 2
+
+    # the author reads them back; the admin's detail shows them (the list does not)
+    own = client.get(f"/api/shop/reviews/{review['id']}", headers=customer["headers"]).json()["data"]
+    assert own["attachments"] == attachments
+    detail = admin_client.get(f"/api/admin/customers/reviews/{review['id']}").json()
+    assert [(image["id"], image["path"]) for image in detail["images"]] == [(a["id"], a["path"]) for a in attachments]
+
+    # deleting the review deletes its files, whether the author or the store deletes it
+    assert client.delete(f"/api/shop/reviews/{review['id']}", headers=customer["headers"]).status_code == 200
+    assert stored_files(media_root, review["id"]) == []
+    with database.connection_context():
+        assert ProductReviewImage.select().where(ProductReviewImage.review == review["id"]).count() == 0
+    second = write(client, product_id, customer, attachments=[data_url("image/png", png)])
+    assert len(stored_files(media_root, second["id"])) == 1
+    deleted = admin_client.post("/api/admin/customers/reviews/mass-delete", json={"indices": [second["id"]]})
+    assert deleted.status_code == 200 and deleted.json()["deleted"] == [second["id"]], deleted.text
+    assert stored_files(media_root, second["id"]) == []
+
+
+def test_graphql_attachments_are_a_json_string_of_data_urls(graphql, customer, product_id, media_root):
+    png = image_bytes("PNG")
+    mutation = """mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { _id status attachments } } }"""
+    sent = json.dumps([data_url("image/png", png), data_url("image/webp", image_bytes("WEBP"))])
+    review = graphql(mutation, {"input": {"productId": product_id, "title": "Photos", "comment": BODY["comment"],
+                                          "rating": 5, "attachments": sent}},
+                     customer["headers"])["data"]["createProductReview"]["productReview"]
+    attachments = json.loads(review["attachments"])
+    assert [(a["type"], a["path"].rsplit(".", 1)[-1]) for a in attachments] == [("image", "png"), ("image", "webp")]
+    assert (media_root / attachments[0]["path"]).read_bytes() == png
+    query = """query($id: ID!) { productReview(id: $id) { attachments } }"""
+    read = graphql(query, {"id": f"/api/shop/reviews/{review['_id']}"}, customer["headers"])["data"]["productReview"]
+    assert json.loads(read["attachments"]) == attachments
+    empty = graphql(mutation, {"input": {"productId": product_id, "title": "No photos", "comment": BODY["comment"],
+                                         "rating": 4, "attachments": "[]"}},
+                    customer["headers"])["data"]["createProductReview"]["productReview"]
+    assert empty["attachments"] == "[]"
+
+
+def test_attachments_that_are_not_whole_images_are_refused_and_nothing_is_stored(client, graphql, customer,
+                                                                                 product_id, media_root):
+    png = image_bytes("PNG")
+    url = f"/api/shop/products/{product_id}/reviews"
+    cases = [
+        ([data_url("image/png", png), data_url("image/png", png[:-20])], "attachments.1"),  # truncated
+        ([data_url("image/png", b"\x89PNG\r\n\x1a\n<html>not an image</html>")], "attachments.0"),
+        ([data_url("video/mp4", base64.b64decode("AAAAIGZ0eXBpc29tAAACAGlzb21pc28yYXZjMW1wNDE="))], "attachments.0"),
+        ([data_url("image/gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")], "attachments.0"),
+        (["data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEA..."], "attachments.0"),  # elided, not base64
+        ("not json", "attachments"),
+        ([data_url("image/png", png)] * 11, "attachments"),
+    ]
+    for attachments, field in cases:
+        response = client.post(url, json={**BODY, "attachments": attachments}, headers=customer["headers"])
+        assert response.status_code == 422, (field, response.text)
+        assert list(response.json()["errors"]) == [field], response.text
+    refused = graphql("""mutation($input: createProductReviewInput!) { createProductReview(input: $input) {
+        productReview { _id } } }""", {"input": {"productId": product_id, "title": "Video", "comment": BODY["comment"],
+                                                 "rating": 5, "attachments": json.dumps([data_url("image/png", png[:30])])}},
+                      customer["headers"])
+    assert refused["data"]["createProductReview"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+    with database.connection_context():
+        assert ProductReview.select().where(ProductReview.product == product_id).count() == 0
+        assert ProductReviewImage.select().count() == 0
+    assert not (media_root / "review").exists()
+
+
+def test_the_overview_rating_field_and_filter(graphql, client, customer, other_customer, product_id):
+    for reviewer, stars in ((customer, 5), (other_customer, 4)):
+        approve(write(client, product_id, reviewer, rating=stars)["id"])
+    query = """query($f: ProductFilterInput) { products(first: 100, filters: $f) {
+        edges { node { _id rating { rate count } } } } }"""
+
+    def listed(rating):
+        edges = graphql(query, {"f": {"rating": rating}})["data"]["products"]["edges"]
+        return {edge["node"]["_id"]: edge["node"]["rating"] for edge in edges}
+    assert listed({"from": 4})[product_id] == {"rate": 4.5, "count": 2}
+    assert product_id in listed({"from": 4.5, "to": 5})
+    assert product_id not in listed({"from": 4.6})
+    assert product_id not in listed({"to": 4})
+    refused = client.post("/api/graphql", json={"query": query, "variables": {"f": {"rating": {"from": "many"}}}})
+    assert refused.status_code == 400 and "rating.from" in refused.json()["errors"][0]["message"]
+
+
+def test_graphql_customer_reviews_carry_the_whole_product(client, graphql, customer, product_id):
+    review = write(client, product_id, customer)
+    query = """query($id: ID!) { customerReview(id: $id) { _id product { _id sku featured status price } } }"""
+    one = graphql(query, {"id": f"/api/shop/customer-reviews/{review['id']}"}, customer["headers"])
+    assert "errors" not in one, one
+    product = one["data"]["customerReview"]["product"]
+    assert product["_id"] == product_id and product["featured"] in ("0", "1") and product["status"] == "1"
+    listed = graphql("""query { customerReviews(first: 5) { edges { node { product { _id featured } } } } }""",
+                     headers=customer["headers"])
+    assert "errors" not in listed, listed
+    assert listed["data"]["customerReviews"]["edges"][0]["node"]["product"]["_id"] == product_id

@@ -2,7 +2,8 @@
 
 The same criteria the `filter` JSON and the REST parameters fill: `priceFrom`/`priceTo` or `price {from, to}`
 on the effective price, `brand` (option labels or ids), `categoryId`, `type`, `new`, `featured`, and two that
-only this input offers: `onSale` (an active special price, or none) and `status`. The shop lists enabled
+only this input offers: `onSale` (an active special price, or none), `rating {from, to}` (the average stars
+of the approved reviews) and `status`. The shop lists enabled
 products only, so `status` "active"/1 keeps them all and "inactive"/0 alone leaves none.
 """
 import datetime
@@ -11,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from peewee import fn
 
 from domain.errors import InvalidRequest
+from storage.content_models import ProductReview
 from storage.models import Attribute, AttributeOption, AttributeOptionTranslation, Product
 
 ACTIVE = {"active", "enabled", "1", "true"}
@@ -88,3 +90,19 @@ def apply_filter_input(criteria, filters: dict | None):
         criteria.options["brand"] = option_ids_named("brand", brands)
     if filters.get("onSale") is not None:
         criteria.extra.append(on_sale_condition() if filters["onSale"] else ~on_sale_condition())
+    if filters.get("rating"):
+        criteria.extra.append(Product.id.in_(rated_products(filters["rating"])))
+
+
+def rated_products(rating: dict):
+    """The products whose approved reviews average within `{from, to}` stars (unreviewed ones never match)."""
+    low = decimal_of(rating.get("from"), "filters.rating.from")
+    high = decimal_of(rating.get("to"), "filters.rating.to")
+    average = fn.AVG(ProductReview.rating)
+    query = (ProductReview.select(ProductReview.product).where(ProductReview.status == "approved")
+             .group_by(ProductReview.product))
+    if low is not None:
+        query = query.having(average >= float(low))
+    if high is not None:
+        query = query.having(average <= float(high))
+    return query

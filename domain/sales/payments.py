@@ -35,6 +35,7 @@ class PaymentMethod:
     description: str
     sort_order: int
     settings: dict = field(default_factory=dict)
+    id: int = 0  # the method's number among the store's payment methods (their registration order)
 
 
 @dataclass
@@ -186,7 +187,7 @@ def payment_methods(context, cart=None) -> list[PaymentMethod]:
         settings = {name[len(key):]: value for name, value in values.items() if name.startswith(key)}
         methods.append(PaymentMethod(code, settings.get("title", processor.default_title),
                                      settings.get("description", processor.default_description),
-                                     int(settings.get("sort", position + 1)), settings))
+                                     int(settings.get("sort", position + 1)), settings, position + 1))
     return sorted(methods, key=lambda method: (method.sort_order, method.code))
 
 

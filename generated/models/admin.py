@@ -1171,9 +1171,10 @@ class AdminCustomerImpersonation(TypedDict):
 
 
 class Image(TypedDict):
-    id: NotRequired[int]
-    path: NotRequired[str]
-    url: NotRequired[str]
+    id: int
+    type: Literal["image"]
+    path: str
+    url: str
 
 
 class AdminCustomerReview(TypedDict):

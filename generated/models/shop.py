@@ -518,6 +518,7 @@ class CheckoutShippingMethodResult(TypedDict):
 
 
 class CheckoutPaymentMethod(TypedDict):
+    id: int
     code: str
     name: str
     description: str
@@ -926,6 +927,8 @@ class Locale(TypedDict):
     direction: Literal["ltr", "rtl"]
     logoPath: str | None
     logoUrl: str | None
+    createdAt: NotRequired[str]
+    updatedAt: NotRequired[str]
 
 
 class NewsletterSubscriptionInput(TypedDict):
@@ -1368,6 +1371,9 @@ class ReviewPageMeta(TypedDict):
     last_page: NotRequired[int]
 
 
+Attachment: TypeAlias = str
+
+
 class ProductReviewCreate(TypedDict):
     title: str
     comment: str
@@ -1376,8 +1382,8 @@ class ProductReviewCreate(TypedDict):
     authorEmail: NotRequired[str]
     name: NotRequired[str]
     email: NotRequired[str]
-    status: NotRequired[Literal[0]]
-    attachments: NotRequired[Literal["", "[]"]]
+    status: NotRequired[Literal[0, 1, 2]]
+    attachments: NotRequired[str | list[Attachment]]
 
 
 class ProductReviewUpdate(TypedDict):
@@ -1390,30 +1396,19 @@ class ProductReviewUpdate(TypedDict):
     rating: NotRequired[int]
     authorName: NotRequired[str]
     name: NotRequired[str]
-    status: NotRequired[Literal[0]]
+    status: NotRequired[Literal[0, 1, 2]]
     productId: NotRequired[int]
 
 
-class ProductReview(TypedDict):
+class ReviewAttachment(TypedDict):
+    """
+    An image sent with the review.
+    """
+
     id: int
-    productId: int
-    customerId: NotRequired[int | None]
-    title: str
-    comment: str
-    rating: int
-    authorName: str
-    authorEmail: NotRequired[str | None]
-    name: NotRequired[str]
-    status: ReviewStatus
-    helpful: NotRequired[int]
-    unhelpful: NotRequired[int]
-    createdAt: str
-    updatedAt: str
-
-
-class ProductReviewAnswer(TypedDict):
-    data: ProductReview
-    message: str
+    type: Literal["image"]
+    path: str
+    url: str
 
 
 class RatingSummary(TypedDict):
@@ -1427,12 +1422,6 @@ class Pagination(TypedDict):
     perPage: int
     currentPage: int
     lastPage: int
-
-
-class ProductReviewList(TypedDict):
-    data: list[ProductReview]
-    pagination: Pagination
-    summary: RatingSummary
 
 
 class Product2(TypedDict):
@@ -1786,6 +1775,35 @@ class BundleOptionProductInline(TypedDict):
     sortOrder: int
     bundleOption: str
     product: ProductCard
+
+
+class ProductReview(TypedDict):
+    id: int
+    productId: int
+    customerId: NotRequired[int | None]
+    title: str
+    comment: str
+    rating: int
+    authorName: str
+    authorEmail: NotRequired[str | None]
+    name: NotRequired[str]
+    status: ReviewStatus
+    helpful: NotRequired[int]
+    unhelpful: NotRequired[int]
+    attachments: NotRequired[list[ReviewAttachment]]
+    createdAt: str
+    updatedAt: str
+
+
+class ProductReviewAnswer(TypedDict):
+    data: ProductReview
+    message: str
+
+
+class ProductReviewList(TypedDict):
+    data: list[ProductReview]
+    pagination: Pagination
+    summary: RatingSummary
 
 
 class ProductFacets(TypedDict):

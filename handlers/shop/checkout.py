@@ -165,7 +165,7 @@ def instructions(method: payments.PaymentMethod) -> str:
 
 
 def payment_document(method: payments.PaymentMethod) -> dict:
-    return {"code": method.code, "name": method.title, "description": method.description, "isActive": True,
+    return {"id": method.id, "code": method.code, "name": method.title, "description": method.description, "isActive": True,
             "instructions": instructions(method), "sortOrder": method.sort_order}
 
 

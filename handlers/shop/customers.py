@@ -14,10 +14,7 @@ customer id, and another customer's ids answer 404.
 GraphQL inputs bypass the OpenAPI body validation, so they are checked against the same request
 schemas (components of generated/openapi/shop.yaml) before the shared code runs.
 """
-import base64
-import binascii
 import io
-import re
 import secrets
 from types import SimpleNamespace
 
@@ -29,6 +26,7 @@ from domain.customers import (
     validate_input, without,
 )
 from domain.errors import Unprocessable
+from domain.images import data_url
 from domain.compare import adopt_guest_list
 from domain.sales.cart import merge_on_login
 from handlers.admin.catalog.product_media import read_image
@@ -261,22 +259,12 @@ def graphql_update_profile(context: RequestContext, input: dict) -> dict:
     return document
 
 
-DATA_URL = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=\s]*)", re.IGNORECASE)
-
-
 def profile_image(value: str) -> tuple[bytes, str]:
     """A `data:image/<type>;base64,…` URL as the checked bytes and file extension of a whole image
     (the same checks as product image uploads: type, size, full decode)."""
-    match = DATA_URL.fullmatch(value.strip())
-    if match is None:
-        raise Unprocessable({"image": ["Send the image as a data URL: data:image/<type>;base64,<data>."]})
-    try:
-        raw = base64.b64decode(re.sub(r"\s", "", match[2]), validate=True)
-    except (binascii.Error, ValueError):
-        raise Unprocessable({"image": ["The image is not valid base64."]}) from None
-    content_type = match[1].lower()
-    extension = {"image/jpeg": "jpg", "image/pjpeg": "jpg", "image/png": "png", "image/webp": "webp",
-                 "image/bmp": "bmp"}.get(content_type)
+    content_type, raw = data_url(value, "image")
+    extension = {"image/jpeg": "jpg", "image/pjpeg": "jpg", "image/jpg": "jpg", "image/png": "png",
+                 "image/webp": "webp", "image/bmp": "bmp"}.get(content_type)
     if extension is None:
         raise Unprocessable({"image": ["The image must be a file of type: bmp, jpeg, jpg, png, webp."]})
     upload = SimpleNamespace(filename=f"profile.{extension}", content_type=content_type, file=io.BytesIO(raw))

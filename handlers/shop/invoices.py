@@ -17,6 +17,7 @@ from domain.customers import current_customer_id
 from domain.errors import ApiError, InvalidRequest
 from domain.sales.invoice_pdf import render_invoice_pdf
 from storage.sales_models import Invoice, InvoiceItem, Order, OrderAddress, OrderItem, OrderPayment
+from storage.admin_sales_models import OrderTransaction
 
 
 class InvoiceNotFound(ApiError):
@@ -62,12 +63,17 @@ def invoice_documents(context: RequestContext, invoices: list[Invoice], fields: 
     for item in (InvoiceItem.select(InvoiceItem, OrderItem).join(OrderItem)
                  .where(InvoiceItem.invoice.in_(ids)).order_by(InvoiceItem.id)):
         items[item.invoice_id].append(item)
-    transactions = {}
+    # the capture that paid the invoice, else the gateway's id kept with the order's payment
+    gateway_ids = {}
     for payment in OrderPayment.select().where(OrderPayment.order.in_([i.order_id for i in invoices])):
-        transactions[payment.order_id] = (payment.additional or {}).get("transaction_id")
+        gateway_ids[payment.order_id] = (payment.additional or {}).get("transaction_id")
+    captures = dict(OrderTransaction.select(OrderTransaction.invoice, OrderTransaction.transaction_id)
+                    .where(OrderTransaction.invoice.in_(ids), OrderTransaction.type == "capture")
+                    .order_by(OrderTransaction.id).tuples())
     documents = []
     for invoice in invoices:
-        document = invoice_document(invoice, items[invoice.id], sales, transactions.get(invoice.order_id))
+        transaction_id = captures.get(invoice.id) or gateway_ids.get(invoice.order_id)
+        document = invoice_document(invoice, items[invoice.id], sales, transaction_id)
         if fields is None:
             document["items"] = [f"/api/shop/invoice-items/{item.id}" for item in items[invoice.id]]
         elif "items" in fields:

@@ -8,17 +8,15 @@ def locale_document(locale: Locale, context: RequestContext) -> dict:
             "logoPath": locale.logo_path, "logoUrl": context.media(locale.logo_path)}
 
 
-def locale_graphql_document(locale: Locale, context: RequestContext) -> dict:
-    """GraphQL locales also carry the timestamps (rest-api/shop/locales/list.md)."""
+def shop_locale_document(locale: Locale, context: RequestContext) -> dict:
+    """The locale operations also carry the timestamps (rest-api/shop/locales/list.md, single.md)."""
     return {**locale_document(locale, context), "createdAt": iso(locale.created_at),
             "updatedAt": iso(locale.updated_at)}
 
 
-def list_locales(context: RequestContext, window: Window, graphql: bool = False) -> Page:
-    present = locale_graphql_document if graphql else locale_document
-    return paginate(Locale.select().order_by(Locale.id), window, lambda row: present(row, context))
+def list_locales(context: RequestContext, window: Window) -> Page:
+    return paginate(Locale.select().order_by(Locale.id), window, lambda row: shop_locale_document(row, context))
 
 
-def get_locale(context: RequestContext, id: int, graphql: bool = False) -> dict:
-    present = locale_graphql_document if graphql else locale_document
-    return present(get_or_not_found(Locale, id, "Locale"), context)
+def get_locale(context: RequestContext, id: int) -> dict:
+    return shop_locale_document(get_or_not_found(Locale, id, "Locale"), context)

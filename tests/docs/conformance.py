@@ -671,8 +671,8 @@ class Runner:
 
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
-        shipped, a review of theirs, and two products in their wishlist and compare list, for the pages
-        about orders, invoices, shipments, downloads, wishlists and compare lists."""
+        shipped (with a carrier's track number), a review of theirs, and two products in their wishlist and
+        compare list, for the pages about orders, invoices, shipments, downloads, wishlists and compare lists."""
         from domain.sales import documents as sales_documents
         from storage.db import database
         from storage.models import ProductImage

@@ -5,30 +5,17 @@ checked, then Pillow decodes every frame (docs/security.md, "Uploads"). Files go
 `storage.files.media_storage()`; the database keeps the relative path, which the shop and the admin
 API turn into the same public URL.
 """
-import io
 import secrets
-import struct
-
-from PIL import Image, UnidentifiedImageError
 
 from handlers.admin.catalog.product_documents import image_document
 from domain.common import RequestContext
+from domain.images import IMAGE_TYPES, decoding_problem
 from domain.errors import NotFound, Unprocessable
 from storage.db import database
 from storage.files import max_image_bytes, media_storage
 from storage.models import Product, ProductImage, ProductVideo, utcnow
 
-# extension -> (declared content types accepted, magic-byte test)
-IMAGE_TYPES = {
-    "bmp": (("image/bmp", "image/x-bmp", "image/x-ms-bmp"), lambda head: head.startswith(b"BM")),
-    "jpeg": (("image/jpeg", "image/pjpeg"), lambda head: head.startswith(b"\xff\xd8\xff")),
-    "png": (("image/png",), lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    "webp": (("image/webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-}
 EXTENSIONS = {"bmp": "bmp", "jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp"}
-PILLOW_FORMATS = {"bmp": "BMP", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-MAX_IMAGE_PIXELS = 40_000_000  # width x height of one frame (a 2 MB file can declare far more)
-MAX_DECODED_PIXELS = 100_000_000  # all frames of an animated image together
 GENERIC_TYPES = ("", "application/octet-stream")  # clients that do not say: the extension and bytes decide
 
 
@@ -61,28 +48,6 @@ def read_image(upload) -> tuple[bytes, str]:
     if problem:
         raise invalid_image(problem)
     return data, "jpg" if kind == "jpeg" else kind
-
-
-def decoding_problem(data: bytes, kind: str) -> str | None:
-    """Why `data` is not a whole `kind` image (None when Pillow decodes every frame of it as that format):
-    a structural check (`verify`: chunk checksums, markers), then a full decode of each frame, refusing
-    dimensions that would take too much memory before any pixel is decoded."""
-    undecodable = f"The image could not be decoded as a {kind} image."
-    try:
-        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as image:
-            pixels, frames = image.width * image.height, getattr(image, "n_frames", 1)
-            if pixels > MAX_IMAGE_PIXELS or pixels * frames > MAX_DECODED_PIXELS:
-                return f"The image may not have more than {MAX_IMAGE_PIXELS} pixels."
-            for frame in range(frames):
-                image.seek(frame)
-                image.load()
-    except Image.DecompressionBombError:
-        return f"The image may not have more than {MAX_IMAGE_PIXELS} pixels."
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, MemoryError, struct.error):
-        return undecodable
-    return None
 
 
 def find_product(product_id: int) -> Product:

@@ -37,7 +37,8 @@ def review_documents(rows: list, context: RequestContext) -> list[dict]:
 
 
 def review_detail(row, context: RequestContext) -> dict:
-    return {**review_documents([row], context)[0], "images": []}
+    images = moderation.review_images([row.id])[row.id]
+    return {**review_documents([row], context)[0], "images": moderation.attachment_documents(images, context)}
 
 
 reviews = AdminResource(
@@ -51,7 +52,7 @@ reviews = AdminResource(
              "created_at_to": lambda value: ProductReview.created_at <= datetime.datetime.combine(
                  calendar_day(value), datetime.time.max)},
     sorts={"id": ProductReview.id, "rating": ProductReview.rating, "created_at": ProductReview.created_at},
-    default_order="desc", skip_refused=True,
+    default_order="desc", skip_refused=True, before_delete=moderation.delete_review_images,
     messages={"deleted": "Review deleted.", "mass_deleted": "Reviews deleted."},
 )
 
