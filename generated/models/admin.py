@@ -2206,6 +2206,8 @@ class AdminOrderCustomer(TypedDict):
     id: int
     email: str
     name: str
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
     group: NotRequired[Group | None]
 
 

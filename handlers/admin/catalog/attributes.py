@@ -318,12 +318,5 @@ def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, 
     return get_admin_attribute(context, attribute_id)
 
 
-def alias_of(key: str):
-    def resolve(attribute: dict, _info):
-        return attribute.get(key)
-    return resolve
-
-
-graphql_resolvers = {"AdminAttribute": {"label": alias_of("adminName"), "required": alias_of("isRequired"),
-                                        "filterable": alias_of("isFilterable"),
-                                        "configurable": alias_of("isConfigurable")}}
+graphql_resolvers = {"AdminAttribute": {"label": "adminName", "required": "isRequired", "filterable": "isFilterable",
+                                        "configurable": "isConfigurable"}}

@@ -41,8 +41,8 @@ def filtered_orders(order_id=None, status=None, grand_total=None, grand_total_fr
     query = Order.select()
     if order_id:
         query = query.where(Order.increment_id.contains(str(order_id).strip().lstrip("#")))
-    if status:
-        query = query.where(Order.status == status)
+    if status:  # GraphQL `filters: {status: [...]}` names several
+        query = query.where(Order.status.in_(status) if isinstance(status, list) else Order.status == status)
     if grand_total is not None:
         query = query.where(Order.base_grand_total == grand_total)
     if grand_total_from is not None:
@@ -185,6 +185,7 @@ def order_detail(context: RequestContext, order: Order) -> dict:
         if row is not None:
             group = row.customer_group if row.customer_group_id else None
             customer = {"id": row.id, "email": row.email, "name": f"{row.first_name} {row.last_name}".strip(),
+                        "firstName": row.first_name, "lastName": row.last_name,
                         "group": {"id": group.id, "code": group.code, "name": group.name} if group else None}
     paid = sum((i.grand_total for i in invoices if i.state == "paid"), summed(0))
     invoiced = sum((i.grand_total for i in invoices), summed(0))
@@ -270,3 +271,6 @@ def create_admin_order_comment(context: RequestContext, order_id: int, body: dic
     comment = back_office.add_comment(find_order(order_id), body.get("comment") or "",
                                       bool(body.get("customer_notified", body.get("customerNotified"))))
     return created(comment_document(comment))
+
+
+graphql_resolvers = {"AdminOrder": {"itemsCount": "totalItemCount"}}

@@ -1,0 +1,70 @@
+"""The admin GraphQL overview page's forms (graphql-api/admin-api.md, graphql-api/admin/products.md): each
+root field is another name of an admin REST operation, declared in the admin SDL; driven here over the
+API with real values, as the page writes them."""
+from decimal import Decimal
+
+from storage.db import database
+from storage.sales_models import Order, OrderItem
+from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
+from tests.order_fixtures import Line, create_order, default_source, make_product
+
+
+def placed(qty=3, price="20.00") -> tuple[Order, int, int]:
+    product = make_product(price, stock={default_source(): 50})
+    order = create_order(None, [Line(product, qty, Decimal(price))], payment="moneytransfer",
+                         email="overview@example.com")
+    with database.connection_context():
+        item_id = OrderItem.select(OrderItem.id).where(OrderItem.order == order.id).scalar()
+    return order, item_id, product
+
+
+def only(response: dict) -> dict:
+    assert "errors" not in response, response
+    return response["data"]
+
+
+def test_create_invoice_invoices_the_quantities_named(admin_graphql, admin_client):
+    order, item_id, _ = placed(qty=3)
+    data = only(admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 2 }}] }}) {{
+        invoice {{ id incrementId status grandTotal createdAt }} }} }}'''))
+    invoice = data["createInvoice"]["invoice"]
+    assert invoice["status"] == "paid" and invoice["grandTotal"] == 50.0  # 2 × 20 + 10 shipping
+    assert invoice["id"].startswith("/api/admin/invoices/") and invoice["incrementId"]
+    detail = admin_client.get(f"/api/admin/orders/{order.id}").json()
+    assert (detail["items"][0]["qtyInvoiced"], detail["items"][0]["qtyToInvoice"]) == (2, 1)
+    too_many = admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 5 }}] }}) {{ invoice {{ id }} }} }}''')
+    assert too_many["errors"][0]["extensions"]["status"] == 422
+    assert too_many["data"]["createInvoice"] is None
+
+
+def test_create_shipment_refund_comment_and_the_order_filters(admin_graphql, admin_client):
+    order, item_id, _ = placed(qty=2)
+    only(admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 2 }}] }}) {{ invoice {{ id }} }} }}'''))
+    unsourced = admin_graphql(f'''mutation {{ createShipment(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 1 }}] carrier: "fedex" }}) {{ shipment {{ id }} }} }}''')
+    assert unsourced["errors"][0]["message"] == "Inventory source is required."  # as the detail page's twin
+    shipment = only(admin_graphql(f'''mutation {{ createShipment(input: {{ orderId: "{order.id}"
+        source: {default_source()} items: [{{ orderItemId: "{item_id}" quantity: 1 }}] carrier: "fedex"
+        trackNumber: "123456789" }}) {{
+        shipment {{ id incrementId status carrierTitle trackNumber createdAt }} }} }}'''))["createShipment"]["shipment"]
+    assert shipment["trackNumber"] == "123456789"
+    assert shipment["incrementId"] == shipment["id"].rsplit("/", 1)[1]
+    refund = only(admin_graphql(f'''mutation {{ createRefund(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 1 }}] adjustmentFee: 0 adjustmentNegativeFee: 0 }}) {{
+        refund {{ id status grandTotal createdAt }} }} }}'''))["createRefund"]["refund"]
+    assert refund["grandTotal"] == 20.0 and refund["status"] == "refunded"
+    comment = only(admin_graphql(f'''mutation {{ addOrderComment(input: {{ orderId: "{order.id}"
+        comment: "Order is being processed" notifyCustomer: false }}) {{ comment {{ id comment createdAt }} }} }}'''))
+    assert comment["addOrderComment"]["comment"]["comment"] == "Order is being processed"
+    detail = admin_client.get(f"/api/admin/orders/{order.id}").json()
+    assert (detail["items"][0]["qtyShipped"], detail["items"][0]["qtyRefunded"]) == (1, 1)
+    listed = only(admin_graphql('''{ adminOrders(first: 100, filters: {status: ["processing", "closed"]}) {
+        edges { node { id incrementId status itemsCount } } } }'''))["adminOrders"]["edges"]
+    assert {edge["node"]["status"] for edge in listed} <= {"processing", "closed"}
+    mine = [edge["node"] for edge in listed if edge["node"]["incrementId"] == order.increment_id]
+    assert mine and mine[0]["itemsCount"] == 1
+    none = only(admin_graphql('{ adminOrders(first: 5, filters: {status: ["no-such-status"]}) { totalCount } }'))
+    assert none["adminOrders"]["totalCount"] == 0
