@@ -68,3 +68,40 @@ def test_create_shipment_refund_comment_and_the_order_filters(admin_graphql, adm
     assert mine and mine[0]["itemsCount"] == 1
     none = only(admin_graphql('{ adminOrders(first: 5, filters: {status: ["no-such-status"]}) { totalCount } }'))
     assert none["adminOrders"]["totalCount"] == 0
+
+
+def test_update_inventory_then_read_the_stock(admin_graphql):
+    product = make_product("12.00", stock={default_source(): 4})
+    source = default_source()
+    updated = only(admin_graphql(f'''mutation {{ updateInventory(input: {{ productId: "{product}"
+        warehouseId: "{source}" quantity: 100 }}) {{ inventory {{ id quantity availableQuantity }} totalQty }} }}'''))
+    assert updated["updateInventory"]["totalQty"] == 100
+    assert [row["quantity"] for row in updated["updateInventory"]["inventory"]] == [100]
+    rows = only(admin_graphql(f'''{{ inventory(productId: "{product}") {{ id productId warehouseId quantity
+        reservedQuantity availableQuantity warehouse {{ id name code }} }} }}'''))["inventory"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["productId"], row["warehouseId"], row["quantity"], row["reservedQuantity"],
+            row["availableQuantity"]) == (product, source, 100, 0, 100)
+    assert row["warehouse"] == {"id": str(source), "name": row["warehouse"]["name"], "code": "default"}
+    unknown = admin_graphql(f'''mutation {{ updateInventory(input: {{ productId: "{product}" warehouseId: "999999"
+        quantity: 5 }}) {{ totalQty }} }}''')
+    assert unknown["errors"][0]["extensions"]["status"] == 422
+    still = only(admin_graphql(f'{{ inventory(productId: "{product}") {{ quantity }} }}'))["inventory"]
+    assert still == [{"quantity": 100}]
+
+
+def test_warehouses_under_the_overview_names(admin_graphql):
+    created = only(admin_graphql('''mutation { createWarehouse(input: { name: "Chicago Warehouse" code: "wh-overview-1"
+        contactName: "Dock Office" address: "456 Warehouse Ave" city: "Chicago" state: "IL" country: "US"
+        zipCode: "60601" phoneNumber: "3125551234" }) { warehouse { id name code address zipCode phoneNumber } } }'''))
+    warehouse = created["createWarehouse"]["warehouse"]
+    assert (warehouse["address"], warehouse["zipCode"], warehouse["phoneNumber"]) == (
+        "456 Warehouse Ave", "60601", "3125551234")
+    listed = only(admin_graphql('{ warehouses(first: 20, code: "wh-overview-1") { edges { node { id name code city country } } } }'))
+    assert [edge["node"]["name"] for edge in listed["warehouses"]["edges"]] == ["Chicago Warehouse"]
+    assert listed["warehouses"]["edges"][0]["node"]["country"] == "US"
+    missing = admin_graphql('''mutation { createWarehouse(input: { name: "No Contact" code: "wh-overview-2"
+        address: "1 Main St" city: "Chicago" state: "IL" country: "US" zipCode: "60601" phoneNumber: "1" }) {
+        warehouse { id } } }''')
+    assert "contactName" in missing["errors"][0]["extensions"]["errors"]

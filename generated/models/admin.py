@@ -623,6 +623,7 @@ class AdminCatalogProductSuccess(TypedDict):
 
 class AdminCatalogProductInventory(TypedDict):
     id: int
+    productId: int
     sourceId: int
     sourceCode: str
     sourceName: str

@@ -205,7 +205,7 @@ def inventory_blocks(product: Product) -> list[dict]:
 
 
 def inventory_rows(product_id: int) -> list[dict]:
-    return list(ProductInventory.select(ProductInventory.id, ProductInventory.qty,
+    return list(ProductInventory.select(ProductInventory.id, ProductInventory.qty, ProductInventory.product,
                                         InventorySource.id.alias("source_id"),
                                         InventorySource.code.alias("source_code"),
                                         InventorySource.name.alias("source_name"))
@@ -214,7 +214,7 @@ def inventory_rows(product_id: int) -> list[dict]:
 
 
 def inventory_document(row: dict) -> dict:
-    return {"id": row["id"], "sourceId": row["source_id"], "sourceCode": row["source_code"],
+    return {"id": row["id"], "productId": row["product"], "sourceId": row["source_id"], "sourceCode": row["source_code"],
             "sourceName": row["source_name"], "qty": row["qty"]}
 
 

@@ -465,3 +465,19 @@ def graphql_delete_admin_catalog_product_customer_group_price(context: RequestCo
     product_id, price_id = owner_and_key(input.get("id"), "customer-group-prices", ProductCustomerGroupPrice)
     result = delete_admin_catalog_product_customer_group_price(context, product_id, price_id)
     return {"id": price_id, "productId": product_id, "success": True, "message": result["message"]}
+
+
+def one_source_stock(data: dict) -> dict:
+    """admin-api.md's `updateInventory`: one source's quantity, as the inventories body's map."""
+    rest = {key: value for key, value in data.items() if key not in ("warehouseId", "quantity")}
+    return {**rest, "inventories": {str(data.get("warehouseId")): data.get("quantity")}}
+
+
+def row_warehouse(row: dict, _info) -> dict:
+    return {"id": row["sourceId"], "code": row["sourceCode"], "name": row["sourceName"]}
+
+
+# admin-api.md's names of a stock row; nothing is reserved (stock leaves the source when an order is placed)
+graphql_resolvers = {"AdminCatalogProductInventoryRow": {
+    "warehouseId": "sourceId", "quantity": "qty", "availableQuantity": "qty", "warehouse": row_warehouse,
+    "reservedQuantity": lambda _row, _info: 0}}
