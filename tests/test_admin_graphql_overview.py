@@ -7,6 +7,8 @@ from storage.db import database
 from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
+from tests.product_fixtures import media_root  # noqa: F401 (fixture)
+from tests.test_admin_catalog_product_media import png
 
 
 def placed(qty=3, price="20.00") -> tuple[Order, int, int]:
@@ -105,3 +107,44 @@ def test_warehouses_under_the_overview_names(admin_graphql):
         address: "1 Main St" city: "Chicago" state: "IL" country: "US" zipCode: "60601" phoneNumber: "1" }) {
         warehouse { id } } }''')
     assert "contactName" in missing["errors"][0]["extensions"]["errors"]
+
+
+def test_update_list_and_delete_a_product_under_the_overview_names(admin_graphql, admin_client):
+    product = make_product("10.00", stock={default_source(): 7}, name="Overview Lamp")
+    updated = only(admin_graphql(f'''mutation {{ updateProduct(input: {{ id: "{product}" name: "Overview Desk Lamp"
+        description: "Brass" price: 119.99 cost: 60.00 status: true weight: 2.0
+        attributes: [{{ code: "meta_title", value: "Desk lamp" }}] }}) {{ product {{ id name price cost updatedAt }} }} }}'''))
+    assert updated["updateProduct"]["product"]["name"] == "Overview Desk Lamp"
+    assert (updated["updateProduct"]["product"]["price"], updated["updateProduct"]["product"]["cost"]) == (
+        "119.9900", "60.0000")
+    detail = admin_client.get(f"/api/admin/catalog/products/{product}").json()
+    assert (detail["description"], detail["metaTitle"], detail["weight"]) == ("Brass", "Desk lamp", 2.0)
+    listed = only(admin_graphql(f'''{{ products(first: 50, sku: "{detail['sku']}", filters: {{status: [1]}}) {{
+        pageInfo {{ hasNextPage }} edges {{ node {{ id name sku type status description price cost weight quantity
+        createdAt updatedAt }} }} }} }}'''))["products"]["edges"]
+    assert [(edge["node"]["name"], edge["node"]["quantity"], edge["node"]["cost"]) for edge in listed] == [
+        ("Overview Desk Lamp", 7, "60.0000")]
+    disabled = only(admin_graphql(f'''{{ products(first: 5, sku: "{detail['sku']}", filters: {{status: [0]}}) {{
+        totalCount }} }}'''))
+    assert disabled["products"]["totalCount"] == 0
+    deleted = only(admin_graphql(f'mutation {{ deleteProduct(input: {{ id: "{product}" }}) {{ status message }} }}'))
+    assert deleted["deleteProduct"] == {"status": "success", "message": "Product deleted successfully."}
+    assert admin_client.get(f"/api/admin/catalog/products/{product}").status_code == 404
+    again = admin_graphql(f'mutation {{ deleteProduct(input: {{ id: "{product}" }}) {{ status message }} }}')
+    assert again["errors"][0]["extensions"]["status"] == 404
+
+
+def test_delete_product_image_names_the_product_and_the_image(admin_graphql, admin_client, media_root):
+    product = make_product("10.00")
+    uploaded = admin_client.post(f"/api/admin/catalog/products/{product}/images",
+                                 files={"image": ("photo.png", png(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    image = uploaded.json()["id"]
+    other = make_product("10.00")
+    wrong_product = admin_graphql(f'''mutation {{ deleteProductImage(input: {{ productId: "{other}"
+        imageId: "{image}" }}) {{ status message }} }}''')
+    assert wrong_product["errors"][0]["extensions"]["status"] == 404
+    deleted = only(admin_graphql(f'''mutation {{ deleteProductImage(input: {{ productId: "{product}"
+        imageId: "{image}" }}) {{ status message }} }}'''))
+    assert deleted["deleteProductImage"] == {"status": "success", "message": "Product image deleted successfully."}
+    assert admin_client.get(f"/api/admin/catalog/products/{product}").json()["images"] == []

@@ -3232,6 +3232,7 @@ class AdminCatalogProductRow(TypedDict):
     formattedSpecialPrice: str | None
     specialPriceFrom: str | None
     specialPriceTo: str | None
+    cost: NotRequired[str | None]
     quantity: int
     baseImageUrl: str | None
     imagesCount: int
@@ -3290,6 +3291,7 @@ class AdminCatalogProduct(TypedDict):
     formattedSpecialPrice: NotRequired[str | None]
     specialPriceFrom: NotRequired[str | None]
     specialPriceTo: NotRequired[str | None]
+    cost: NotRequired[str | None]
     quantity: int
     baseImageUrl: str | None
     imagesCount: int

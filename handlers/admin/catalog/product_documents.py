@@ -115,7 +115,7 @@ def row(product, translation, families, stock, images, category, context) -> dic
         "formattedPrice": money.format(product.price) if own_price else None,
         "specialPrice": decimal_text(special), "formattedSpecialPrice": money.format(special),
         "specialPriceFrom": iso(product.special_price_from), "specialPriceTo": iso(product.special_price_to),
-        "quantity": int(stock.get(product.id) or 0),
+        "cost": decimal_text(product.cost), "quantity": int(stock.get(product.id) or 0),
         "baseImageUrl": context.media(images[0].path) if images else None, "imagesCount": len(images),
         "categoryId": category[0], "categoryName": category[1],
         "channel": context.channel_code, "locale": context.locale,
