@@ -3,6 +3,8 @@ root field is another name of an admin REST operation, declared in the admin SDL
 API with real values, as the page writes them."""
 from decimal import Decimal
 
+from domain.customers import hasher
+from storage.customer_models import Customer
 from storage.db import database
 from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
@@ -148,3 +150,52 @@ def test_delete_product_image_names_the_product_and_the_image(admin_graphql, adm
         imageId: "{image}" }}) {{ status message }} }}'''))
     assert deleted["deleteProductImage"] == {"status": "success", "message": "Product image deleted successfully."}
     assert admin_client.get(f"/api/admin/catalog/products/{product}").json()["images"] == []
+
+
+def test_customers_under_the_overview_names(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { adminCreateCustomer(input: { firstName: "John" lastName: "Doe"
+        email: "john.overview@example.com" password: "SecurePassword123!" gender: "Male" dateOfBirth: "1990-05-15"
+        status: true }) { customer { id firstName email createdAt } } }'''))["adminCreateCustomer"]["customer"]
+    customer = int(created["id"].rsplit("/", 1)[1])
+    stored = admin_client.get(f"/api/admin/customers/{customer}").json()
+    assert (stored["customerGroupId"], stored["status"], stored["gender"]) == (2, 1, "Male")
+    with database.connection_context():  # the password given is the account's, none was generated
+        assert hasher.verify(Customer.get_by_id(customer).password, "SecurePassword123!")
+    only(admin_graphql(f'''mutation {{ adminUpdateCustomer(input: {{ id: "{customer}" firstName: "Jane"
+        status: false }}) {{ customer {{ id firstName email updatedAt }} }} }}'''))
+    address = only(admin_graphql(f'''mutation {{ adminAddCustomerAddress(input: {{ customerId: "{customer}"
+        firstName: "Jane" lastName: "Doe" address: "123 Main St" city: "New York" state: "NY" country: "US"
+        zipCode: "10001" phoneNumber: "2125551234" defaultBilling: true defaultShipping: false }}) {{
+        address {{ id firstName address city defaultBilling }} }} }}'''))["adminAddCustomerAddress"]["address"]
+    assert (address["city"], address["defaultBilling"]) == ("New York", True)
+    order = create_order(customer, [Line(make_product("30.00", stock={default_source(): 5}), 1, Decimal("30.00"))])
+    detail = only(admin_graphql(f'''{{ adminCustomer(id: "{customer}") {{ firstName status totalOrders totalSpent
+        addresses {{ edges {{ node {{ id address city zipCode phoneNumber defaultBilling defaultShipping }} }} }}
+        orders {{ edges {{ node {{ id incrementId status grandTotal createdAt }} }} }} }} }}'''))["adminCustomer"]
+    assert (detail["firstName"], detail["status"], detail["totalOrders"], detail["totalSpent"]) == ("Jane", 0, 1, 40.0)
+    assert [edge["node"]["zipCode"] for edge in detail["addresses"]["edges"]] == ["10001"]
+    assert detail["addresses"]["edges"][0]["node"]["defaultShipping"] is True  # one default serves both
+    assert [(edge["node"]["incrementId"], edge["node"]["grandTotal"]) for edge in detail["orders"]["edges"]] == [
+        (order.increment_id, 40.0)]
+    refused = admin_graphql(f'mutation {{ adminDeleteCustomer(input: {{ id: "{customer}" }}) {{ status message }} }}')
+    assert refused["errors"][0]["message"] == "Customer has active orders"  # the pending order
+    with database.connection_context():
+        Order.update(status="completed").where(Order.id == order.id).execute()
+    deleted = only(admin_graphql(f'mutation {{ adminDeleteCustomer(input: {{ id: "{customer}" }}) {{ status message }} }}'))
+    assert deleted["adminDeleteCustomer"] == {"status": "success", "message": "Customer deleted."}
+    assert admin_client.get(f"/api/admin/customers/{customer}").status_code == 404
+    no_password = admin_graphql('''mutation { adminCreateCustomer(input: { firstName: "A" lastName: "B"
+        email: "nopass.overview@example.com" password: "" }) { customer { id } } }''')
+    assert "password" in no_password["errors"][0]["extensions"]["errors"]
+
+
+def test_delete_category_under_the_overview_name(admin_graphql, admin_client):
+    created = admin_client.post("/api/admin/catalog/categories", json={
+        "slug": "overview-delete-me", "name": "Overview Delete Me", "position": 9, "attributes": [23]})
+    assert created.status_code == 201, created.text
+    category = created.json()["id"]
+    deleted = only(admin_graphql(f'mutation {{ deleteCategory(input: {{ id: "{category}" }}) {{ status message }} }}'))
+    assert deleted["deleteCategory"]["status"] == "success" and deleted["deleteCategory"]["message"]
+    assert admin_client.get(f"/api/admin/catalog/categories/{category}").status_code == 404
+    root = admin_graphql('mutation { deleteCategory(input: { id: "1" }) { status message } }')
+    assert root["errors"][0]["extensions"]["status"] == 400

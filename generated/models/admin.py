@@ -922,32 +922,14 @@ class AdminCustomerAddressUpdateBody(TypedDict, closed=True):
     default_address: NotRequired[bool]
 
 
-class AdminCustomer(TypedDict):
+class AdminCustomerOrderSummary(TypedDict):
     id: int
-    firstName: str
-    lastName: str
-    name: str
-    email: str
-    phone: str | None
-    gender: Literal["Male", "Female", "Other"] | None
-    dateOfBirth: str | None
-    customerGroupId: int | None
-    customerGroupName: str | None
-    channelId: int | None
-    status: Literal[0, 1]
-    subscribedToNewsLetter: bool
-    isVerified: Literal[0, 1]
-    isSuspended: Literal[0, 1]
-    totalAddresses: int | None
-    totalOrders: int | None
-    totalAmountSpent: float | None
+    incrementId: str
+    status: str
+    statusLabel: str
+    grandTotal: float
+    baseGrandTotal: float
     createdAt: str | None
-    updatedAt: str | None
-
-
-class AdminCustomerList(TypedDict):
-    data: list[AdminCustomer]
-    meta: AdminListMeta
 
 
 class AdminCustomerCreateBody(TypedDict, closed=True):
@@ -3067,6 +3049,36 @@ class AdminCatalogProductGroupedLinkBody(TypedDict, closed=True):
     associated_product_id: int
     qty: NotRequired[AdminCatalogProductCount]
     sort_order: NotRequired[AdminCatalogProductCount]
+
+
+class AdminCustomer(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    name: str
+    email: str
+    phone: str | None
+    gender: Literal["Male", "Female", "Other"] | None
+    dateOfBirth: str | None
+    customerGroupId: int | None
+    customerGroupName: str | None
+    channelId: int | None
+    status: Literal[0, 1]
+    subscribedToNewsLetter: bool
+    isVerified: Literal[0, 1]
+    isSuspended: Literal[0, 1]
+    totalAddresses: int | None
+    totalOrders: int | None
+    totalAmountSpent: float | None
+    createdAt: str | None
+    updatedAt: str | None
+    addresses: NotRequired[list[AdminCustomerAddress]]
+    orders: NotRequired[list[AdminCustomerOrderSummary]]
+
+
+class AdminCustomerList(TypedDict):
+    data: list[AdminCustomer]
+    meta: AdminListMeta
 
 
 class AdminOrderItemsBody(TypedDict, closed=True):
