@@ -199,3 +199,39 @@ def test_delete_category_under_the_overview_name(admin_graphql, admin_client):
     assert admin_client.get(f"/api/admin/catalog/categories/{category}").status_code == 404
     root = admin_graphql('mutation { deleteCategory(input: { id: "1" }) { status message } }')
     assert root["errors"][0]["extensions"]["status"] == 400
+
+
+def test_create_attribute_with_labelled_options(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { createAttribute(input: { code: "overview_maker" label: "Maker"
+        type: "select" required: false filterable: true configurable: false
+        options: [{ label: "Brand A", value: "brand-a" } { label: "Brand B", value: "brand-b" }] }) {
+        attribute { id code label type filterable createdAt } } }'''))["createAttribute"]["attribute"]
+    assert (created["code"], created["label"], created["type"], created["filterable"]) == (
+        "overview_maker", "Maker", "select", True)
+    detail = admin_client.get(f"/api/admin/catalog/attributes/{created['id'].rsplit('/', 1)[1]}").json()
+    assert [(option["adminName"], option["translations"][0]["label"]) for option in detail["options"]] == [
+        ("brand-a", "Brand A"), ("brand-b", "Brand B")]
+    taken = admin_graphql('''mutation { createAttribute(input: { code: "overview_maker" label: "Again" type: "text" }) {
+        attribute { id } } }''')
+    assert "code" in taken["errors"][0]["extensions"]["errors"]
+
+
+def test_promotions_and_admin_users_under_the_overview_names(admin_graphql, admin_client):
+    rule = admin_client.post("/api/admin/marketing/cart-rules", json={
+        "name": "Overview Summer Sale", "channels": [1], "customer_groups": [1, 2], "coupon_type": 1,
+        "action_type": "by_percent", "discount_amount": 10, "starts_from": "2026-06-01", "ends_till": "2026-08-31",
+        "sort_order": 3, "status": 1})
+    assert rule.status_code == 201, rule.text
+    listed = only(admin_graphql('''{ adminPromotions(first: 50, name: "Overview Summer Sale") { edges { node {
+        id name description ruleType status startDate endDate priority } } } }'''))["adminPromotions"]["edges"]
+    node = listed[0]["node"]
+    assert (node["ruleType"], node["priority"], node["status"]) == ("cart_rule", 3, 1)
+    assert node["startDate"].startswith("2026-06-01") and node["endDate"].startswith("2026-08-31")
+    admin = only(admin_graphql('''mutation { createAdminUser(input: { name: "Product Manager"
+        email: "pm.overview@example.com" password: "SecurePassword123!" roleId: "1" status: true }) {
+        admin { id name email role { name } createdAt } } }'''))["createAdminUser"]["admin"]
+    role = admin_client.get("/api/admin/settings/roles/1").json()["name"]
+    assert admin["role"]["name"] == role and admin["createdAt"]
+    users = only(admin_graphql('{ adminUsers(first: 50) { edges { node { id name email role { name } status createdAt } } } }'))
+    mine = [edge["node"] for edge in users["adminUsers"]["edges"] if edge["node"]["email"] == "pm.overview@example.com"]
+    assert mine and (mine[0]["status"], mine[0]["role"]["name"]) == (1, role)

@@ -2960,12 +2960,19 @@ class AdminThemeUpdateBody(TypedDict, closed=True):
     options: NotRequired[dict[str, Any]]
 
 
+class Role(TypedDict):
+    id: int
+    name: str
+
+
 class AdminUser(TypedDict):
     id: int
     name: str
     email: str
     roleId: int
     status: Literal[0, 1]
+    role: NotRequired[Role]
+    createdAt: NotRequired[str | None]
 
 
 class AdminUserList(TypedDict):
