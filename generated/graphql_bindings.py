@@ -5728,7 +5728,7 @@ ROOT_FIELDS = {
             "connection": True,
             "list": False,
             "node_type": 'AdminMarketingCartRule',
-            "args": ['first', 'after', 'last', 'before', 'id', 'name', 'status', 'sort', 'order'],
+            "args": ['first', 'after', 'last', 'before', 'id', 'name', 'status', 'coupon_type', 'coupon_code', 'sort_order', 'starts_from_from', 'starts_from_to', 'ends_till_from', 'ends_till_to', 'sort', 'order'],
             "area": 'Marketing Cart Rules',
             "mutation": None,
             "planned": False,
