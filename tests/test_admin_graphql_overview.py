@@ -235,3 +235,11 @@ def test_promotions_and_admin_users_under_the_overview_names(admin_graphql, admi
     users = only(admin_graphql('{ adminUsers(first: 50) { edges { node { id name email role { name } status createdAt } } } }'))
     mine = [edge["node"] for edge in users["adminUsers"]["edges"] if edge["node"]["email"] == "pm.overview@example.com"]
     assert mine and (mine[0]["status"], mine[0]["role"]["name"]) == (1, role)
+
+
+def test_order_amount_filters_outside_the_rest_range_are_refused(admin_client):
+    response = admin_client.post("/api/admin/graphql",
+                                 json={"query": '{ adminOrders(first: 2, grand_total_to: -6.8e16) { totalCount } }'})
+    refused = response.json()
+    assert refused["errors"][0]["extensions"]["status"] == 400
+    assert "grand_total_to" in refused["errors"][0]["extensions"]["errors"]
