@@ -70,6 +70,14 @@ def test_create_shipment_refund_comment_and_the_order_filters(admin_graphql, adm
     assert {edge["node"]["status"] for edge in listed} <= {"processing", "closed"}
     mine = [edge["node"] for edge in listed if edge["node"]["incrementId"] == order.increment_id]
     assert mine and mine[0]["itemsCount"] == 1
+    customer = only(admin_graphql('{ adminCustomers(first: 1) { edges { node { _id firstName lastName email } } } }'
+                                  ))["adminCustomers"]["edges"][0]["node"]
+    owned = create_order(customer["_id"], [Line(make_product("15.00", stock={default_source(): 3}), 1, Decimal("15.00"))])
+    rows = only(admin_graphql(f'''{{ adminOrders(first: 5, order_id: "{owned.increment_id}") {{ edges {{ node {{
+        incrementId customer {{ id firstName lastName email }} }} }} }} }}'''))["adminOrders"]["edges"]
+    mine = [edge["node"]["customer"] for edge in rows if edge["node"]["incrementId"] == owned.increment_id]
+    assert mine == [{"id": str(customer["_id"]), "firstName": customer["firstName"], "lastName": customer["lastName"],
+                     "email": customer["email"]}]
     none = only(admin_graphql('{ adminOrders(first: 5, filters: {status: ["no-such-status"]}) { totalCount } }'))
     assert none["adminOrders"]["totalCount"] == 0
 

@@ -2107,32 +2107,6 @@ class AdminOrderItemPreview(TypedDict):
     productImage: NotRequired[str | None]
 
 
-class AdminOrderRow(TypedDict):
-    id: int
-    incrementId: str
-    status: str
-    statusLabel: str
-    channelName: NotRequired[str]
-    isGuest: NotRequired[bool]
-    customerEmail: NotRequired[str]
-    customerName: NotRequired[str]
-    paymentTitle: NotRequired[str | None]
-    totalItemCount: NotRequired[int]
-    totalQtyOrdered: NotRequired[int]
-    grandTotal: float
-    formattedGrandTotal: str
-    baseGrandTotal: NotRequired[float]
-    formattedBaseGrandTotal: NotRequired[str]
-    location: NotRequired[str | None]
-    createdAt: str
-    items: NotRequired[list[AdminOrderItemPreview]]
-
-
-class AdminOrderList(TypedDict):
-    data: list[AdminOrderRow]
-    meta: AdminListMeta
-
-
 class AdminOrderLine(TypedDict):
     id: int
     sku: str
@@ -3153,6 +3127,33 @@ class AdminInvoice(TypedDict):
 
 class AdminInvoiceList(TypedDict):
     data: list[AdminInvoice]
+    meta: AdminListMeta
+
+
+class AdminOrderRow(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    statusLabel: str
+    channelName: NotRequired[str]
+    isGuest: NotRequired[bool]
+    customerEmail: NotRequired[str]
+    customerName: NotRequired[str]
+    paymentTitle: NotRequired[str | None]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    grandTotal: float
+    formattedGrandTotal: str
+    baseGrandTotal: NotRequired[float]
+    formattedBaseGrandTotal: NotRequired[str]
+    location: NotRequired[str | None]
+    createdAt: str
+    items: NotRequired[list[AdminOrderItemPreview]]
+    customer: NotRequired[AdminOrderCustomer | None]
+
+
+class AdminOrderList(TypedDict):
+    data: list[AdminOrderRow]
     meta: AdminListMeta
 
 

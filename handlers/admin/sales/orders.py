@@ -76,6 +76,7 @@ def order_rows(context: RequestContext, orders: list[Order]) -> list[dict]:
         for item in items:
             previews[item.order_id].append({"id": item.id, "sku": item.sku, "name": item.name,
                                             "qtyOrdered": item.qty_ordered, "productImage": images.get(item.product_id)})
+    customers = order_customers([order.customer_id for order in orders if order.customer_id])
     rows = []
     for order in orders:
         fields = info.fields(order.id)
@@ -91,8 +92,24 @@ def order_rows(context: RequestContext, orders: list[Order]) -> list[dict]:
             "formattedBaseGrandTotal": info.sales.format(order.base_currency_code, order.base_grand_total),
             "location": ", ".join(part for part in (shipping.city, shipping.state, shipping.country) if part)
             if shipping else None,
-            "createdAt": iso(order.created_at), "items": previews[order.id]})
+            "createdAt": iso(order.created_at), "items": previews[order.id],
+            "customer": customers.get(order.customer_id)})
     return rows
+
+
+def order_customers(customer_ids: list[int]) -> dict[int, dict]:
+    """{customer id: the order's customer block} for a page of orders, in one query."""
+    rows = (Customer.select(Customer, CustomerGroup).join(CustomerGroup, join_type=JOIN.LEFT_OUTER,
+                                                          on=(Customer.customer_group == CustomerGroup.id))
+            .where(Customer.id.in_(sorted(set(customer_ids))))) if customer_ids else []
+    return {row.id: customer_block(row) for row in rows}
+
+
+def customer_block(row: Customer) -> dict:
+    group = row.customer_group if row.customer_group_id else None
+    return {"id": row.id, "email": row.email, "name": f"{row.first_name} {row.last_name}".strip(),
+            "firstName": row.first_name, "lastName": row.last_name,
+            "group": {"id": group.id, "code": group.code, "name": group.name} if group else None}
 
 
 def requested_channel(context: RequestContext) -> str | None:
@@ -183,10 +200,7 @@ def order_detail(context: RequestContext, order: Order) -> dict:
                                                              on=(Customer.customer_group == CustomerGroup.id))
                .where(Customer.id == order.customer_id).first())
         if row is not None:
-            group = row.customer_group if row.customer_group_id else None
-            customer = {"id": row.id, "email": row.email, "name": f"{row.first_name} {row.last_name}".strip(),
-                        "firstName": row.first_name, "lastName": row.last_name,
-                        "group": {"id": group.id, "code": group.code, "name": group.name} if group else None}
+            customer = customer_block(row)
     paid = sum((i.grand_total for i in invoices if i.state == "paid"), summed(0))
     invoiced = sum((i.grand_total for i in invoices), summed(0))
     base_invoiced = sum((i.base_grand_total for i in invoices), summed(0))
