@@ -109,7 +109,7 @@ def bind_field(schema, type_name, field, rest_by_id):
     name = field.name.value
     directives = {d.name.value: {a.name.value: value_from_ast_untyped(a.value) for a in d.arguments}
                   for d in field.directives}
-    mutation, shape = None, None
+    mutation, shape, arguments = None, None, None
     field_type = schema.get_type(type_name).fields[name].type
     return_type = get_named_type(field_type)
     if "operation" in directives:
@@ -132,6 +132,9 @@ def bind_field(schema, type_name, field, rest_by_id):
                         "input": directives["operation"].get("input"),
                         "with": directives["operation"].get("with"),
                         "guest_cart": directives["operation"].get("guestCart")}
+        elif directives["operation"].get("input") or directives["operation"].get("with"):
+            # a query whose arguments are named differently from the REST parameters
+            arguments = {"input": directives["operation"].get("input"), "with": directives["operation"].get("with")}
     elif "handler" in directives:
         operation_id, handler = None, directives["handler"]["name"]
         planned = "planned" in directives
@@ -161,6 +164,7 @@ def bind_field(schema, type_name, field, rest_by_id):
         "node_type": node_type_of(schema, return_type),
         "args": [arg.name.value for arg in field.arguments or ()],
         "mutation": mutation,
+        "arguments": arguments,
         "shape": shape,
         "planned": planned,
     }
@@ -180,7 +184,10 @@ def check_declarations(schema, type_name: str, name: str, declaration: dict, ret
     for source, target in (declaration.get("input") or {}).items():
         if source not in sent:
             raise SpecError(f"{label}: @operation(input:) renames {source!r}, which the field's input does not have")
-        if target is not None and not isinstance(target, str):
+        if isinstance(target, dict):  # `filters: {status: "status"}`: fields of an input object
+            if not all(item is None or isinstance(item, str) for item in target.values()):
+                raise SpecError(f"{label}: @operation(input:) maps the fields of {source!r} to body names or null")
+        elif target is not None and not isinstance(target, str):
             raise SpecError(f"{label}: @operation(input:) maps {source!r} to a body name or null")
     for key, value in (declaration.get("with") or {}).items():
         if isinstance(value, str) and value.startswith("$") and value not in CALLER_VALUES:

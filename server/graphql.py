@@ -79,13 +79,22 @@ def object_types(schema: GraphQLSchema, surface: str) -> list[ObjectType]:
 
 def handler_module_resolvers(surface: str) -> dict[str, dict]:
     """Type field resolvers that handler modules export as `graphql_resolvers`, for fields whose
-    GraphQL shape differs from the REST document (e.g. an option object vs its id)."""
+    GraphQL shape differs from the REST document (e.g. an option object vs its id). A string names
+    the document's key the field is another name for (`{"AdminInvoice": {"status": "state"}}`)."""
     merged: dict[str, dict] = {}
     for module_name in sorted({binding["handler"].partition(":")[0] for binding in ROOT_FIELDS[surface]}):
         module = importlib.import_module(module_name)
         for type_name, resolvers in getattr(module, "graphql_resolvers", {}).items():
-            merged.setdefault(type_name, {}).update(resolvers)
+            merged.setdefault(type_name, {}).update(
+                {name: alias_of(resolver) if isinstance(resolver, str) else resolver
+                 for name, resolver in resolvers.items()})
     return merged
+
+
+def alias_of(key: str):
+    def resolve(document: dict, _info):
+        return document.get(key)
+    return resolve
 
 
 def bind_iri(bindable: ObjectType, template: str | None):

@@ -146,7 +146,7 @@ def to_body(value, schema: dict, surface: str):
     if isinstance(value, list):
         return [to_body(item, schema.get("items") or {}, surface) for item in value]
     if not isinstance(value, dict):
-        return value
+        return scalar_for(value, schema)
     properties = schema.get("properties") or {}
     extra = schema.get("additionalProperties")
     body = {}
@@ -156,6 +156,20 @@ def to_body(value, schema: dict, surface: str):
             name = key
         body[name] = to_body(item, properties.get(name) or (extra if isinstance(extra, dict) else {}), surface)
     return body
+
+
+def scalar_for(value, schema: dict):
+    """A GraphQL scalar as the integer a body field declares, when nothing is lost: an `ID` ("12") or
+    a `Boolean` flag (true -> 1) sent where the REST body holds an integer. Anything else is left for
+    the body's validation to judge."""
+    kinds = schema.get("type")
+    if not (kinds == "integer" or isinstance(kinds, list) and "integer" in kinds):
+        return value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return value
 
 
 def input_errors(errors: dict) -> dict:
@@ -171,24 +185,40 @@ CALLER_VALUES = {"$customerId": lambda context: context.customer_id,
 
 def declared_input(fields: dict, renames: dict | None, constants: dict | None) -> dict:
     """The input under the names the REST operation reads: `input: {zipCode: "postcode", deviceToken: null}`
-    renames a field (a dotted name sets a nested body field: `"payment.method"`) or drops it (null);
+    renames a field (a dotted name sets a nested body field: `"payment.method"`; an object reads the
+    fields of an input object: `filters: {status: "status"}`) or drops it (null);
     a value sent under the target name itself wins, a null is not carried, and errors name the REST
     fields. `with:` fills the fields the input leaves out (constants, or `CALLER_VALUES`)."""
-    renames = renames or {}
-    data = {key: value for key, value in fields.items() if key not in renames}
+    renames = dotted(renames or {})
+    parents = {source.partition(".")[0] for source in renames}  # "filters.status" reads inside `filters`
+    data = {key: value for key, value in fields.items() if key not in renames and key not in parents}
     for source, target in renames.items():
-        if target is None or fields.get(source) is None:
+        value = fields
+        for step in source.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        if target is None or value is None:
             continue
         *parents, last = target.split(".")
         level = data
         for parent in parents:
             level = level.setdefault(parent, {})
         if level.get(last) in (None, False):  # several flags named alike: any true one sets it
-            level[last] = fields[source]
+            level[last] = value
     for name, value in (constants or {}).items():
         if data.get(name) is None:
             data[name] = value
     return data
+
+
+def dotted(renames: dict, prefix: str = "") -> dict:
+    """`{filters: {status: "status"}}` as `{"filters.status": "status"}`."""
+    flat = {}
+    for source, target in renames.items():
+        if isinstance(target, dict):
+            flat.update(dotted(target, f"{prefix}{source}."))
+        else:
+            flat[f"{prefix}{source}"] = target
+    return flat
 
 
 def use_guest_cart(context, token):
@@ -394,6 +424,9 @@ def make_root_resolver(binding: dict, handler):
                     result, parameters = run_mutation(binding, handler, prepare, context, data, others,
                                                       graphql=wants_graphql and bool(binding["operation_id"]))
                 return payload(binding, result, data, parameters)
+            declared = binding.get("arguments")
+            if declared:  # arguments named differently from the REST parameters
+                args = declared_input(args, declared.get("input"), declared.get("with"))
             parameters = query_parameters(binding, args)
             if wants_fields:
                 parameters["fields"] = selected_fields(info, binding["connection"])

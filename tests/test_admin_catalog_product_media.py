@@ -168,7 +168,7 @@ def test_inventories_list_and_upsert_and_the_shop_sees_the_stock(admin_client, c
         listed = admin_client.get(f"{BASE}/3/inventories").json()
         with database.connection_context():
             row_id = ProductInventory.get(ProductInventory.product == 3).id
-        assert listed == {"data": [{"id": row_id, "sourceId": 1, "sourceCode": "default", "sourceName": "Default",
+        assert listed == {"data": [{"id": row_id, "productId": 3, "sourceId": 1, "sourceCode": "default", "sourceName": "Default",
                                     "qty": 53}],
                           "meta": {"currentPage": 1, "perPage": 1, "lastPage": 1, "total": 1, "from": 1, "to": 1,
                                    "totalQty": 53}}

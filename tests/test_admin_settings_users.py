@@ -1,4 +1,6 @@
 """Admin users over REST (/api/admin/settings/users, delete-self) and admin GraphQL, and the profile."""
+import datetime
+
 import pytest
 
 from domain.access import verify_password
@@ -33,7 +35,9 @@ def test_create_admin_user_returns_the_documented_fields(admin_client, ops_role)
         "role_id": ops_role.id, "status": 1})
     assert response.status_code == 201
     user = response.json()
-    assert user == {"id": user["id"], "name": "Ops User", "email": email, "roleId": ops_role.id, "status": 1}
+    assert user == {"id": user["id"], "name": "Ops User", "email": email, "roleId": ops_role.id, "status": 1,
+                    "role": {"id": ops_role.id, "name": ops_role.name}, "createdAt": user["createdAt"]}
+    assert user["createdAt"].startswith(str(datetime.date.today().year))
     with database.connection_context():
         stored = AdminUser.get_by_id(user["id"])
     assert stored.password.startswith("$argon2id$") and verify_password(stored.password, PASSWORD)
@@ -92,7 +96,9 @@ def test_get_admin_user_and_not_found(admin_client, super_admin):
     admin = super_admin[0]
     response = admin_client.get(f"/api/admin/settings/users/{admin.id}")
     assert response.json() == {"id": admin.id, "name": "Test super", "email": admin.email,
-                               "roleId": admin.role_id, "status": 1}
+                               "roleId": admin.role_id, "status": 1,
+                               "role": {"id": admin.role_id, "name": admin.role.name},
+                               "createdAt": response.json()["createdAt"]}
     missing = admin_client.get("/api/admin/settings/users/999999")
     assert missing.status_code == 404
     assert missing.json() == {"message": "Admin user not found", "error": "not_found"}

@@ -661,6 +661,7 @@ class AdminCatalogProductSuccess(TypedDict):
 
 class AdminCatalogProductInventory(TypedDict):
     id: int
+    productId: int
     sourceId: int
     sourceCode: str
     sourceName: str
@@ -959,32 +960,14 @@ class AdminCustomerAddressUpdateBody(TypedDict, closed=True):
     default_address: NotRequired[bool]
 
 
-class AdminCustomer(TypedDict):
+class AdminCustomerOrderSummary(TypedDict):
     id: int
-    firstName: str
-    lastName: str
-    name: str
-    email: str
-    phone: str | None
-    gender: Literal["Male", "Female", "Other"] | None
-    dateOfBirth: str | None
-    customerGroupId: int | None
-    customerGroupName: str | None
-    channelId: int | None
-    status: Literal[0, 1]
-    subscribedToNewsLetter: bool
-    isVerified: Literal[0, 1]
-    isSuspended: Literal[0, 1]
-    totalAddresses: int | None
-    totalOrders: int | None
-    totalAmountSpent: float | None
+    incrementId: str
+    status: str
+    statusLabel: str
+    grandTotal: float
+    baseGrandTotal: float
     createdAt: str | None
-    updatedAt: str | None
-
-
-class AdminCustomerList(TypedDict):
-    data: list[AdminCustomer]
-    meta: AdminListMeta
 
 
 class AdminCustomerCreateBody(TypedDict, closed=True):
@@ -2251,32 +2234,6 @@ class AdminOrderItemPreview(TypedDict):
     productImage: NotRequired[str | None]
 
 
-class AdminOrderRow(TypedDict):
-    id: int
-    incrementId: str
-    status: str
-    statusLabel: str
-    channelName: NotRequired[str]
-    isGuest: NotRequired[bool]
-    customerEmail: NotRequired[str]
-    customerName: NotRequired[str]
-    paymentTitle: NotRequired[str | None]
-    totalItemCount: NotRequired[int]
-    totalQtyOrdered: NotRequired[int]
-    grandTotal: float
-    formattedGrandTotal: str
-    baseGrandTotal: NotRequired[float]
-    formattedBaseGrandTotal: NotRequired[str]
-    location: NotRequired[str | None]
-    createdAt: str
-    items: NotRequired[list[AdminOrderItemPreview]]
-
-
-class AdminOrderList(TypedDict):
-    data: list[AdminOrderRow]
-    meta: AdminListMeta
-
-
 class AdminOrderLine(TypedDict):
     id: int
     sku: str
@@ -2333,6 +2290,8 @@ class AdminOrderCustomer(TypedDict):
     id: int
     email: str
     name: str
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
     group: NotRequired[Group | None]
 
 
@@ -3102,12 +3061,19 @@ class AdminThemeUpdateBody(TypedDict, closed=True):
     options: NotRequired[dict[str, Any]]
 
 
+class Role(TypedDict):
+    id: int
+    name: str
+
+
 class AdminUser(TypedDict):
     id: int
     name: str
     email: str
     roleId: int
     status: Literal[0, 1]
+    role: NotRequired[Role]
+    createdAt: NotRequired[str | None]
 
 
 class AdminUserList(TypedDict):
@@ -3233,6 +3199,36 @@ class AdminCatalogProductGroupedLinkBody(TypedDict, closed=True):
     sort_order: NotRequired[AdminCatalogProductCount]
 
 
+class AdminCustomer(TypedDict):
+    id: int
+    firstName: str
+    lastName: str
+    name: str
+    email: str
+    phone: str | None
+    gender: Literal["Male", "Female", "Other"] | None
+    dateOfBirth: str | None
+    customerGroupId: int | None
+    customerGroupName: str | None
+    channelId: int | None
+    status: Literal[0, 1]
+    subscribedToNewsLetter: bool
+    isVerified: Literal[0, 1]
+    isSuspended: Literal[0, 1]
+    totalAddresses: int | None
+    totalOrders: int | None
+    totalAmountSpent: float | None
+    createdAt: str | None
+    updatedAt: str | None
+    addresses: NotRequired[list[AdminCustomerAddress]]
+    orders: NotRequired[list[AdminCustomerOrderSummary]]
+
+
+class AdminCustomerList(TypedDict):
+    data: list[AdminCustomer]
+    meta: AdminListMeta
+
+
 class AdminOrderItemsBody(TypedDict, closed=True):
     items: list[AdminOrderItemQuantity]
 
@@ -3298,6 +3294,33 @@ class AdminInvoice(TypedDict):
 
 class AdminInvoiceList(TypedDict):
     data: list[AdminInvoice]
+    meta: AdminListMeta
+
+
+class AdminOrderRow(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    statusLabel: str
+    channelName: NotRequired[str]
+    isGuest: NotRequired[bool]
+    customerEmail: NotRequired[str]
+    customerName: NotRequired[str]
+    paymentTitle: NotRequired[str | None]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    grandTotal: float
+    formattedGrandTotal: str
+    baseGrandTotal: NotRequired[float]
+    formattedBaseGrandTotal: NotRequired[str]
+    location: NotRequired[str | None]
+    createdAt: str
+    items: NotRequired[list[AdminOrderItemPreview]]
+    customer: NotRequired[AdminOrderCustomer | None]
+
+
+class AdminOrderList(TypedDict):
+    data: list[AdminOrderRow]
     meta: AdminListMeta
 
 
@@ -3396,6 +3419,7 @@ class AdminCatalogProductRow(TypedDict):
     formattedSpecialPrice: str | None
     specialPriceFrom: str | None
     specialPriceTo: str | None
+    cost: NotRequired[str | None]
     quantity: int
     baseImageUrl: str | None
     imagesCount: int
@@ -3455,6 +3479,7 @@ class AdminCatalogProduct(TypedDict):
     formattedSpecialPrice: NotRequired[str | None]
     specialPriceFrom: NotRequired[str | None]
     specialPriceTo: NotRequired[str | None]
+    cost: NotRequired[str | None]
     quantity: int
     baseImageUrl: str | None
     imagesCount: int

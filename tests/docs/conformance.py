@@ -14,7 +14,8 @@ The checks are a funnel: only a valid example is executed, only an executed one 
 
 Execution order and state (see `Runner`): reads first (REST GET, GraphQL queries), then writes,
 then destructive examples (DELETE, mass deletes, `delete*`/`*Delete` mutations, logout,
-delete-self); shop before admin within each phase, then by page. Reads therefore see the untouched
+delete-self), the overview pages' (one level deep) after the operation pages'; shop before admin
+within each phase, then by page. Reads therefore see the untouched
 demo catalog, and a deletion can only affect the deletions after it. Destructive examples are not
 redirected to throwaway objects; running them last is the whole protection.
 
@@ -385,7 +386,10 @@ def phase(example: Example) -> int:
 
 
 def run_order(example: Example) -> tuple:
-    return phase(example), example.surface != "shop", example.page, example.index
+    """Phases in order; deletions of the overview pages (graphql-api/admin-api.md, one level deep) after those
+    of the operation pages, so an overview's `deleteProduct` does not take away what a detail page deletes."""
+    overview = phase(example) == 2 and example.page.count("/") <= 1
+    return phase(example), overview, example.surface != "shop", example.page, example.index
 
 
 @cache

@@ -318,12 +318,16 @@ def graphql_delete_admin_attribute_option(context: RequestContext, input: dict, 
     return get_admin_attribute(context, attribute_id)
 
 
-def alias_of(key: str):
-    def resolve(attribute: dict, _info):
-        return attribute.get(key)
-    return resolve
+def labelled_options(data: dict) -> dict:
+    """admin-api.md's options `[{label, value}]`: `value` is the option's admin name, `label` its label in the
+    default locale."""
+    if not data.get("options"):
+        return data
+    options = [{"adminName": option.get("value") or option["label"], "sortOrder": position,
+                "translations": {default_locale(): {"label": option["label"]}}}
+               for position, option in enumerate(data["options"], start=1)]
+    return {**data, "options": options}
 
 
-graphql_resolvers = {"AdminAttribute": {"label": alias_of("adminName"), "required": alias_of("isRequired"),
-                                        "filterable": alias_of("isFilterable"),
-                                        "configurable": alias_of("isConfigurable")}}
+graphql_resolvers = {"AdminAttribute": {"label": "adminName", "required": "isRequired", "filterable": "isFilterable",
+                                        "configurable": "isConfigurable"}}

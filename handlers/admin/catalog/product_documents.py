@@ -117,7 +117,7 @@ def row(product, translation, families, stock, images, category, context) -> dic
         "formattedPrice": money.format(product.price) if own_price else None,
         "specialPrice": decimal_text(special), "formattedSpecialPrice": money.format(special),
         "specialPriceFrom": iso(product.special_price_from), "specialPriceTo": iso(product.special_price_to),
-        "quantity": int(stock.get(product.id) or 0),
+        "cost": decimal_text(product.cost), "quantity": int(stock.get(product.id) or 0),
         "baseImageUrl": context.media(images[0].path) if images else None, "imagesCount": len(images),
         "categoryId": category[0], "categoryName": category[1],
         "channel": context.channel_code, "locale": context.locale,
@@ -207,7 +207,7 @@ def inventory_blocks(product: Product) -> list[dict]:
 
 
 def inventory_rows(product_id: int) -> list[dict]:
-    return list(ProductInventory.select(ProductInventory.id, ProductInventory.qty,
+    return list(ProductInventory.select(ProductInventory.id, ProductInventory.qty, ProductInventory.product,
                                         InventorySource.id.alias("source_id"),
                                         InventorySource.code.alias("source_code"),
                                         InventorySource.name.alias("source_name"))
@@ -216,7 +216,7 @@ def inventory_rows(product_id: int) -> list[dict]:
 
 
 def inventory_document(row: dict) -> dict:
-    return {"id": row["id"], "sourceId": row["source_id"], "sourceCode": row["source_code"],
+    return {"id": row["id"], "productId": row["product"], "sourceId": row["source_id"], "sourceCode": row["source_code"],
             "sourceName": row["source_name"], "qty": row["qty"]}
 
 

@@ -78,7 +78,9 @@ def filtered_products(status=None, type=None, attribute_family=None, price_from=
     query = Product.select()
     if any(holds_nul(value) for value in (type, name, sku)):
         return query.where(SQL("1 = 0"))  # nothing stored holds NUL (writes refuse it)
-    if status in (0, 1):
+    if isinstance(status, list):  # GraphQL `filters: {status: [1]}` names several
+        query = query.where(Product.status.in_([bool(value) for value in status if value in (0, 1)]))
+    elif status in (0, 1):
         query = query.where(Product.status == bool(status))
     if type in PRODUCT_TYPES:
         query = query.where(Product.type == type)
@@ -465,3 +467,25 @@ def graphql_delete_admin_catalog_product_customer_group_price(context: RequestCo
     product_id, price_id = owner_and_key(input.get("id"), "customer-group-prices", ProductCustomerGroupPrice)
     result = delete_admin_catalog_product_customer_group_price(context, product_id, price_id)
     return {"id": price_id, "productId": product_id, "success": True, "message": result["message"]}
+
+
+def attribute_values(data: dict) -> dict:
+    """admin-api.md's `attributes: [{code, value}]`: each code joins the body's top level, as `extras` do."""
+    values = {item["code"]: item.get("value") for item in data.get("attributes") or ()}
+    return {**{key: value for key, value in data.items() if key != "attributes"}, **values}
+
+
+def one_source_stock(data: dict) -> dict:
+    """admin-api.md's `updateInventory`: one source's quantity, as the inventories body's map."""
+    rest = {key: value for key, value in data.items() if key not in ("warehouseId", "quantity")}
+    return {**rest, "inventories": {str(data.get("warehouseId")): data.get("quantity")}}
+
+
+def row_warehouse(row: dict, _info) -> dict:
+    return {"id": row["sourceId"], "code": row["sourceCode"], "name": row["sourceName"]}
+
+
+# admin-api.md's names of a stock row; nothing is reserved (stock leaves the source when an order is placed)
+graphql_resolvers = {"AdminCatalogProductInventoryRow": {
+    "warehouseId": "sourceId", "quantity": "qty", "availableQuantity": "qty", "warehouse": row_warehouse,
+    "reservedQuantity": lambda _row, _info: 0}}

@@ -24,7 +24,8 @@ def address_iri(document: dict, _info) -> str:
     return f"/api/admin/customers/{document['customerId']}/addresses/{document['id']}"
 
 
-graphql_resolvers = {"AdminCustomerAddress": {"id": address_iri}}
+graphql_resolvers = {"AdminCustomerAddress": {"id": address_iri, "zipCode": "postcode", "phoneNumber": "phone",
+                                              "defaultBilling": "defaultAddress", "defaultShipping": "defaultAddress"}}
 
 
 def list_admin_customer_addresses(context: RequestContext, window: Window, customer_id: int) -> Page:

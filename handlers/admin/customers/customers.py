@@ -8,12 +8,16 @@ Rules live in domain/customer_accounts.py: the mailed password, the active-order
 import datetime
 
 from domain.access import caller_id, created
-from domain.common import Page, RequestContext, Window, iso
+from domain.common import Page, RequestContext, Window, iso, json_number
 from domain import customer_accounts as accounts
 from domain.customer_accounts import calendar_day
+from domain.customers import addresses_of
 from handlers.admin.crud import AdminResource, Refusal, exact, partial, refuse_nul
+from handlers.admin.customers.addresses import address_document
+from handlers.admin.sales.documents import status_label
 from storage.customer_models import Customer
 from storage.models import CustomerGroup
+from storage.sales_models import Order
 
 ACTIVE_ORDERS = Refusal(accounts.ACTIVE_ORDERS, "customer_has_active_orders")
 
@@ -50,7 +54,18 @@ def customer_documents(rows: list, context: RequestContext) -> list[dict]:
 
 
 def customer_detail(row, context: RequestContext) -> dict:
-    return {**customer_documents([row], context)[0], **accounts.counters(row.id)}
+    return {**customer_documents([row], context)[0], **accounts.counters(row.id),
+            "addresses": [address_document(address) for address in addresses_of(row.id)],
+            "orders": customer_orders(row.id)}
+
+
+def customer_orders(customer_id: int) -> list[dict]:
+    """The customer's orders, newest first, as the order list summarises them."""
+    orders = Order.select().where(Order.customer == customer_id).order_by(Order.created_at.desc(), Order.id.desc())
+    return [{"id": order.id, "incrementId": order.increment_id, "status": order.status,
+             "statusLabel": status_label(order.status), "grandTotal": json_number(order.grand_total),
+             "baseGrandTotal": json_number(order.base_grand_total), "createdAt": iso(order.created_at)}
+            for order in orders]
 
 
 def refuse_customer_delete(rows: list) -> dict:
@@ -112,3 +127,6 @@ def list_admin_customer_wishlist_items(context: RequestContext, window: Window, 
 
 def list_admin_customer_recent_order_items(context: RequestContext, window: Window, customer_id: int) -> Page:
     return page_of(accounts.recent_order_lines(context, customer_id), window)
+
+
+graphql_resolvers = {"AdminCustomer": {"totalSpent": "totalAmountSpent"}}

@@ -149,3 +149,7 @@ def copy_admin_cart_rule(context: RequestContext, id: int, body: dict | None = N
         copy = CartRule.create(name=f"Copy of {source.name}", status=False,
                                **{name: getattr(source, name) for name in COPIED})
     return cart_rule_documents([CartRule.get_by_id(copy.id)], context)[0]
+
+
+graphql_resolvers = {"AdminMarketingCartRule": {"ruleType": lambda _rule, _info: "cart_rule", "startDate": "startsFrom",
+                                                "endDate": "endsTill", "priority": "sortOrder"}}

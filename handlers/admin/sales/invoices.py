@@ -133,3 +133,6 @@ def send_duplicate_admin_invoice(context: RequestContext, invoice_id: int, body:
 def mass_update_admin_invoice_status(context: RequestContext, body: dict) -> dict:
     updated = back_office.override_invoice_states(body["indices"], body["value"])
     return {"updated": updated, "message": "Invoice status updated successfully."}
+
+
+graphql_resolvers = {"AdminInvoice": {"status": "state"}}

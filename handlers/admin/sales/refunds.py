@@ -141,3 +141,6 @@ def export_admin_refunds(context: RequestContext, format: str | None = None, **f
 
 def get_admin_refund(context: RequestContext, id: int) -> dict:
     return refund_documents(context, [find_refund(id)], with_items=True)[0]
+
+
+graphql_resolvers = {"AdminRefund": {"status": "state"}}

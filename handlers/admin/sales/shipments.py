@@ -112,3 +112,10 @@ def export_admin_shipments(context: RequestContext, format: str | None = None, *
 
 def get_admin_shipment(context: RequestContext, id: int) -> dict:
     return shipment_documents(context, [find_shipment(id)], with_items=True)[0]
+
+
+def shipment_number(shipment: dict, _info) -> str:
+    return str(shipment["id"])
+
+
+graphql_resolvers = {"AdminShipment": {"incrementId": shipment_number}}

@@ -76,3 +76,5 @@ def mass_delete_admin_inventory_sources(context, body: dict) -> dict:
                                   for key in dict.fromkeys(body["indices"]) if key not in deleted]}
 
 
+graphql_resolvers = {"AdminSettingsInventorySource": {"address": "street", "zipCode": "postcode",
+                                                      "phoneNumber": "contactNumber"}}

@@ -10,7 +10,7 @@ from domain.access import (
     caller_id, created, ensure_may_manage_admin, ensure_within_caller, guard_last_full_admin, hash_password, invalid,
     is_full_admin, role_permissions, verify_password,
 )
-from domain.common import Page, RequestContext, Window, get_or_not_found, paginate
+from domain.common import Page, RequestContext, Window, get_or_not_found, iso, paginate
 from domain.errors import ApiError, NotFound
 from storage.admin_models import AdminRole, AdminToken, AdminUser
 from storage.db import database
@@ -20,11 +20,13 @@ EMAIL_TAKEN = "The email has already been taken."
 
 
 def user_document(user: AdminUser) -> dict:
-    return {"id": user.id, "name": user.name, "email": user.email, "roleId": user.role_id, "status": int(user.status)}
+    return {"id": user.id, "name": user.name, "email": user.email, "roleId": user.role_id, "status": int(user.status),
+            "role": {"id": user.role.id, "name": user.role.name}, "createdAt": iso(user.created_at)}
 
 
 def list_admin_users(context: RequestContext, window: Window) -> Page:
-    return paginate(AdminUser.select().order_by(AdminUser.id), window, user_document)
+    return paginate(AdminUser.select(AdminUser, AdminRole).join(AdminRole).order_by(AdminUser.id), window,
+                    user_document)
 
 
 def get_admin_user(context: RequestContext, id: int) -> dict:

@@ -1,0 +1,260 @@
+"""The admin GraphQL overview page's forms (graphql-api/admin-api.md, graphql-api/admin/products.md): each
+root field is another name of an admin REST operation, declared in the admin SDL; driven here over the
+API with real values, as the page writes them."""
+from decimal import Decimal
+
+from domain.customers import hasher
+from storage.customer_models import Customer
+from storage.db import database
+from storage.sales_models import Order, OrderItem
+from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
+from tests.order_fixtures import Line, create_order, default_source, make_product
+from tests.product_fixtures import media_root  # noqa: F401 (fixture)
+from tests.test_admin_catalog_product_media import png
+
+
+def placed(qty=3, price="20.00") -> tuple[Order, int, int]:
+    product = make_product(price, stock={default_source(): 50})
+    order = create_order(None, [Line(product, qty, Decimal(price))], payment="moneytransfer",
+                         email="overview@example.com")
+    with database.connection_context():
+        item_id = OrderItem.select(OrderItem.id).where(OrderItem.order == order.id).scalar()
+    return order, item_id, product
+
+
+def only(response: dict) -> dict:
+    assert "errors" not in response, response
+    return response["data"]
+
+
+def test_create_invoice_invoices_the_quantities_named(admin_graphql, admin_client):
+    order, item_id, _ = placed(qty=3)
+    data = only(admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 2 }}] }}) {{
+        invoice {{ id incrementId status grandTotal createdAt }} }} }}'''))
+    invoice = data["createInvoice"]["invoice"]
+    assert invoice["status"] == "paid" and invoice["grandTotal"] == 50.0  # 2 × 20 + 10 shipping
+    assert invoice["id"].startswith("/api/admin/invoices/") and invoice["incrementId"]
+    detail = admin_client.get(f"/api/admin/orders/{order.id}").json()
+    assert (detail["items"][0]["qtyInvoiced"], detail["items"][0]["qtyToInvoice"]) == (2, 1)
+    too_many = admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 5 }}] }}) {{ invoice {{ id }} }} }}''')
+    assert too_many["errors"][0]["extensions"]["status"] == 422
+    assert too_many["data"]["createInvoice"] is None
+
+
+def test_create_shipment_refund_comment_and_the_order_filters(admin_graphql, admin_client):
+    order, item_id, _ = placed(qty=2)
+    only(admin_graphql(f'''mutation {{ createInvoice(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 2 }}] }}) {{ invoice {{ id }} }} }}'''))
+    unsourced = admin_graphql(f'''mutation {{ createShipment(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 1 }}] carrier: "fedex" }}) {{ shipment {{ id }} }} }}''')
+    assert unsourced["errors"][0]["message"] == "Inventory source is required."  # as the detail page's twin
+    shipment = only(admin_graphql(f'''mutation {{ createShipment(input: {{ orderId: "{order.id}"
+        source: {default_source()} items: [{{ orderItemId: "{item_id}" quantity: 1 }}] carrier: "fedex"
+        trackNumber: "123456789" }}) {{
+        shipment {{ id incrementId status carrierTitle trackNumber createdAt }} }} }}'''))["createShipment"]["shipment"]
+    assert shipment["trackNumber"] == "123456789"
+    assert shipment["incrementId"] == shipment["id"].rsplit("/", 1)[1]
+    refund = only(admin_graphql(f'''mutation {{ createRefund(input: {{ orderId: "{order.id}"
+        items: [{{ orderItemId: "{item_id}" quantity: 1 }}] adjustmentFee: 0 adjustmentNegativeFee: 0 }}) {{
+        refund {{ id status grandTotal createdAt }} }} }}'''))["createRefund"]["refund"]
+    assert refund["grandTotal"] == 20.0 and refund["status"] == "refunded"
+    comment = only(admin_graphql(f'''mutation {{ addOrderComment(input: {{ orderId: "{order.id}"
+        comment: "Order is being processed" notifyCustomer: false }}) {{ comment {{ id comment createdAt }} }} }}'''))
+    assert comment["addOrderComment"]["comment"]["comment"] == "Order is being processed"
+    detail = admin_client.get(f"/api/admin/orders/{order.id}").json()
+    assert (detail["items"][0]["qtyShipped"], detail["items"][0]["qtyRefunded"]) == (1, 1)
+    listed = only(admin_graphql('''{ adminOrders(first: 100, filters: {status: ["processing", "closed"]}) {
+        edges { node { id incrementId status itemsCount } } } }'''))["adminOrders"]["edges"]
+    assert {edge["node"]["status"] for edge in listed} <= {"processing", "closed"}
+    mine = [edge["node"] for edge in listed if edge["node"]["incrementId"] == order.increment_id]
+    assert mine and mine[0]["itemsCount"] == 1
+    customer = only(admin_graphql('{ adminCustomers(first: 1) { edges { node { _id firstName lastName email } } } }'
+                                  ))["adminCustomers"]["edges"][0]["node"]
+    owned = create_order(customer["_id"], [Line(make_product("15.00", stock={default_source(): 3}), 1, Decimal("15.00"))])
+    rows = only(admin_graphql(f'''{{ adminOrders(first: 5, order_id: "{owned.increment_id}") {{ edges {{ node {{
+        incrementId customer {{ id firstName lastName email }} }} }} }} }}'''))["adminOrders"]["edges"]
+    mine = [edge["node"]["customer"] for edge in rows if edge["node"]["incrementId"] == owned.increment_id]
+    assert mine == [{"id": str(customer["_id"]), "firstName": customer["firstName"], "lastName": customer["lastName"],
+                     "email": customer["email"]}]
+    none = only(admin_graphql('{ adminOrders(first: 5, filters: {status: ["no-such-status"]}) { totalCount } }'))
+    assert none["adminOrders"]["totalCount"] == 0
+
+
+def test_update_inventory_then_read_the_stock(admin_graphql):
+    product = make_product("12.00", stock={default_source(): 4})
+    source = default_source()
+    updated = only(admin_graphql(f'''mutation {{ updateInventory(input: {{ productId: "{product}"
+        warehouseId: "{source}" quantity: 100 }}) {{ inventory {{ id quantity availableQuantity }} totalQty }} }}'''))
+    assert updated["updateInventory"]["totalQty"] == 100
+    assert [row["quantity"] for row in updated["updateInventory"]["inventory"]] == [100]
+    rows = only(admin_graphql(f'''{{ inventory(productId: "{product}") {{ id productId warehouseId quantity
+        reservedQuantity availableQuantity warehouse {{ id name code }} }} }}'''))["inventory"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["productId"], row["warehouseId"], row["quantity"], row["reservedQuantity"],
+            row["availableQuantity"]) == (product, source, 100, 0, 100)
+    assert row["warehouse"] == {"id": str(source), "name": row["warehouse"]["name"], "code": "default"}
+    unknown = admin_graphql(f'''mutation {{ updateInventory(input: {{ productId: "{product}" warehouseId: "999999"
+        quantity: 5 }}) {{ totalQty }} }}''')
+    assert unknown["errors"][0]["extensions"]["status"] == 422
+    still = only(admin_graphql(f'{{ inventory(productId: "{product}") {{ quantity }} }}'))["inventory"]
+    assert still == [{"quantity": 100}]
+
+
+def test_warehouses_under_the_overview_names(admin_graphql):
+    created = only(admin_graphql('''mutation { createWarehouse(input: { name: "Chicago Warehouse" code: "wh-overview-1"
+        contactName: "Dock Office" address: "456 Warehouse Ave" city: "Chicago" state: "IL" country: "US"
+        zipCode: "60601" phoneNumber: "3125551234" }) { warehouse { id name code address zipCode phoneNumber } } }'''))
+    warehouse = created["createWarehouse"]["warehouse"]
+    assert (warehouse["address"], warehouse["zipCode"], warehouse["phoneNumber"]) == (
+        "456 Warehouse Ave", "60601", "3125551234")
+    listed = only(admin_graphql('{ warehouses(first: 20, code: "wh-overview-1") { edges { node { id name code city country } } } }'))
+    assert [edge["node"]["name"] for edge in listed["warehouses"]["edges"]] == ["Chicago Warehouse"]
+    assert listed["warehouses"]["edges"][0]["node"]["country"] == "US"
+    missing = admin_graphql('''mutation { createWarehouse(input: { name: "No Contact" code: "wh-overview-2"
+        address: "1 Main St" city: "Chicago" state: "IL" country: "US" zipCode: "60601" phoneNumber: "1" }) {
+        warehouse { id } } }''')
+    assert "contactName" in missing["errors"][0]["extensions"]["errors"]
+
+
+def test_update_list_and_delete_a_product_under_the_overview_names(admin_graphql, admin_client):
+    product = make_product("10.00", stock={default_source(): 7}, name="Overview Lamp")
+    updated = only(admin_graphql(f'''mutation {{ updateProduct(input: {{ id: "{product}" name: "Overview Desk Lamp"
+        description: "Brass" price: 119.99 cost: 60.00 status: true weight: 2.0
+        attributes: [{{ code: "meta_title", value: "Desk lamp" }}] }}) {{ product {{ id name price cost updatedAt }} }} }}'''))
+    assert updated["updateProduct"]["product"]["name"] == "Overview Desk Lamp"
+    assert (updated["updateProduct"]["product"]["price"], updated["updateProduct"]["product"]["cost"]) == (
+        "119.9900", "60.0000")
+    detail = admin_client.get(f"/api/admin/catalog/products/{product}").json()
+    assert (detail["description"], detail["metaTitle"], detail["weight"]) == ("Brass", "Desk lamp", 2.0)
+    listed = only(admin_graphql(f'''{{ products(first: 50, sku: "{detail['sku']}", filters: {{status: [1]}}) {{
+        pageInfo {{ hasNextPage }} edges {{ node {{ id name sku type status description price cost weight quantity
+        createdAt updatedAt }} }} }} }}'''))["products"]["edges"]
+    assert [(edge["node"]["name"], edge["node"]["quantity"], edge["node"]["cost"]) for edge in listed] == [
+        ("Overview Desk Lamp", 7, "60.0000")]
+    disabled = only(admin_graphql(f'''{{ products(first: 5, sku: "{detail['sku']}", filters: {{status: [0]}}) {{
+        totalCount }} }}'''))
+    assert disabled["products"]["totalCount"] == 0
+    deleted = only(admin_graphql(f'mutation {{ deleteProduct(input: {{ id: "{product}" }}) {{ status message }} }}'))
+    assert deleted["deleteProduct"] == {"status": "success", "message": "Product deleted successfully."}
+    assert admin_client.get(f"/api/admin/catalog/products/{product}").status_code == 404
+    again = admin_graphql(f'mutation {{ deleteProduct(input: {{ id: "{product}" }}) {{ status message }} }}')
+    assert again["errors"][0]["extensions"]["status"] == 404
+
+
+def test_delete_product_image_names_the_product_and_the_image(admin_graphql, admin_client, media_root):
+    product = make_product("10.00")
+    uploaded = admin_client.post(f"/api/admin/catalog/products/{product}/images",
+                                 files={"image": ("photo.png", png(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    image = uploaded.json()["id"]
+    other = make_product("10.00")
+    wrong_product = admin_graphql(f'''mutation {{ deleteProductImage(input: {{ productId: "{other}"
+        imageId: "{image}" }}) {{ status message }} }}''')
+    assert wrong_product["errors"][0]["extensions"]["status"] == 404
+    deleted = only(admin_graphql(f'''mutation {{ deleteProductImage(input: {{ productId: "{product}"
+        imageId: "{image}" }}) {{ status message }} }}'''))
+    assert deleted["deleteProductImage"] == {"status": "success", "message": "Product image deleted successfully."}
+    assert admin_client.get(f"/api/admin/catalog/products/{product}").json()["images"] == []
+
+
+def test_customers_under_the_overview_names(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { adminCreateCustomer(input: { firstName: "John" lastName: "Doe"
+        email: "john.overview@example.com" password: "SecurePassword123!" gender: "Male" dateOfBirth: "1990-05-15"
+        status: true }) { customer { id firstName email createdAt } } }'''))["adminCreateCustomer"]["customer"]
+    customer = int(created["id"].rsplit("/", 1)[1])
+    stored = admin_client.get(f"/api/admin/customers/{customer}").json()
+    assert (stored["customerGroupId"], stored["status"], stored["gender"]) == (2, 1, "Male")
+    with database.connection_context():  # the password given is the account's, none was generated
+        assert hasher.verify(Customer.get_by_id(customer).password, "SecurePassword123!")
+    only(admin_graphql(f'''mutation {{ adminUpdateCustomer(input: {{ id: "{customer}" firstName: "Jane"
+        status: false }}) {{ customer {{ id firstName email updatedAt }} }} }}'''))
+    address = only(admin_graphql(f'''mutation {{ adminAddCustomerAddress(input: {{ customerId: "{customer}"
+        firstName: "Jane" lastName: "Doe" address: "123 Main St" city: "New York" state: "NY" country: "US"
+        zipCode: "10001" phoneNumber: "2125551234" defaultBilling: true defaultShipping: false }}) {{
+        address {{ id firstName address city defaultBilling }} }} }}'''))["adminAddCustomerAddress"]["address"]
+    assert (address["city"], address["defaultBilling"]) == ("New York", True)
+    order = create_order(customer, [Line(make_product("30.00", stock={default_source(): 5}), 1, Decimal("30.00"))])
+    detail = only(admin_graphql(f'''{{ adminCustomer(id: "{customer}") {{ firstName status totalOrders totalSpent
+        addresses {{ edges {{ node {{ id address city zipCode phoneNumber defaultBilling defaultShipping }} }} }}
+        orders {{ edges {{ node {{ id incrementId status grandTotal createdAt }} }} }} }} }}'''))["adminCustomer"]
+    assert (detail["firstName"], detail["status"], detail["totalOrders"], detail["totalSpent"]) == ("Jane", 0, 1, 40.0)
+    assert [edge["node"]["zipCode"] for edge in detail["addresses"]["edges"]] == ["10001"]
+    assert detail["addresses"]["edges"][0]["node"]["defaultShipping"] is True  # one default serves both
+    assert [(edge["node"]["incrementId"], edge["node"]["grandTotal"]) for edge in detail["orders"]["edges"]] == [
+        (order.increment_id, 40.0)]
+    refused = admin_graphql(f'mutation {{ adminDeleteCustomer(input: {{ id: "{customer}" }}) {{ status message }} }}')
+    assert refused["errors"][0]["message"] == "Customer has active orders"  # the pending order
+    with database.connection_context():
+        Order.update(status="completed").where(Order.id == order.id).execute()
+    deleted = only(admin_graphql(f'mutation {{ adminDeleteCustomer(input: {{ id: "{customer}" }}) {{ status message }} }}'))
+    assert deleted["adminDeleteCustomer"] == {"status": "success", "message": "Customer deleted."}
+    assert admin_client.get(f"/api/admin/customers/{customer}").status_code == 404
+    no_password = admin_graphql('''mutation { adminCreateCustomer(input: { firstName: "A" lastName: "B"
+        email: "nopass.overview@example.com" password: "" }) { customer { id } } }''')
+    assert "password" in no_password["errors"][0]["extensions"]["errors"]
+
+
+def test_delete_category_under_the_overview_name(admin_graphql, admin_client):
+    created = admin_client.post("/api/admin/catalog/categories", json={
+        "slug": "overview-delete-me", "name": "Overview Delete Me", "position": 9, "attributes": [23]})
+    assert created.status_code == 201, created.text
+    category = created.json()["id"]
+    deleted = only(admin_graphql(f'mutation {{ deleteCategory(input: {{ id: "{category}" }}) {{ status message }} }}'))
+    assert deleted["deleteCategory"]["status"] == "success" and deleted["deleteCategory"]["message"]
+    assert admin_client.get(f"/api/admin/catalog/categories/{category}").status_code == 404
+    root = admin_graphql('mutation { deleteCategory(input: { id: "1" }) { status message } }')
+    assert root["errors"][0]["extensions"]["status"] == 400
+
+
+def test_create_attribute_with_labelled_options(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { createAttribute(input: { code: "overview_maker" label: "Maker"
+        type: "select" required: false filterable: true configurable: false
+        options: [{ label: "Brand A", value: "brand-a" } { label: "Brand B", value: "brand-b" }] }) {
+        attribute { id code label type filterable createdAt } } }'''))["createAttribute"]["attribute"]
+    assert (created["code"], created["label"], created["type"], created["filterable"]) == (
+        "overview_maker", "Maker", "select", True)
+    detail = admin_client.get(f"/api/admin/catalog/attributes/{created['id'].rsplit('/', 1)[1]}").json()
+    assert [(option["adminName"], option["translations"][0]["label"]) for option in detail["options"]] == [
+        ("brand-a", "Brand A"), ("brand-b", "Brand B")]
+    taken = admin_graphql('''mutation { createAttribute(input: { code: "overview_maker" label: "Again" type: "text" }) {
+        attribute { id } } }''')
+    assert "code" in taken["errors"][0]["extensions"]["errors"]
+
+
+def test_promotions_and_admin_users_under_the_overview_names(admin_graphql, admin_client):
+    rule = admin_client.post("/api/admin/marketing/cart-rules", json={
+        "name": "Overview Summer Sale", "channels": [1], "customer_groups": [1, 2], "coupon_type": 1,
+        "action_type": "by_percent", "discount_amount": 10, "starts_from": "2026-06-01", "ends_till": "2026-08-31",
+        "sort_order": 3, "status": 1})
+    assert rule.status_code == 201, rule.text
+    listed = only(admin_graphql('''{ adminPromotions(first: 50, name: "Overview Summer Sale") { edges { node {
+        id name description ruleType status startDate endDate priority } } } }'''))["adminPromotions"]["edges"]
+    node = listed[0]["node"]
+    assert (node["ruleType"], node["priority"], node["status"]) == ("cart_rule", 3, 1)
+    assert node["startDate"].startswith("2026-06-01") and node["endDate"].startswith("2026-08-31")
+    admin = only(admin_graphql('''mutation { createAdminUser(input: { name: "Product Manager"
+        email: "pm.overview@example.com" password: "SecurePassword123!" roleId: "1" status: true }) {
+        admin { id name email role { name } createdAt } } }'''))["createAdminUser"]["admin"]
+    role = admin_client.get("/api/admin/settings/roles/1").json()["name"]
+    assert admin["role"]["name"] == role and admin["createdAt"]
+    mine, after = [], None
+    while not mine:  # other tests make admins too: page through the list
+        page = only(admin_graphql('''query($after: String) { adminUsers(first: 100, after: $after) {
+            pageInfo { hasNextPage endCursor } edges { node { id name email role { name } status createdAt } } } }''',
+                                  {"after": after}))["adminUsers"]
+        mine = [edge["node"] for edge in page["edges"] if edge["node"]["email"] == "pm.overview@example.com"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert mine and (mine[0]["status"], mine[0]["role"]["name"]) == (1, role)
+
+
+def test_order_amount_filters_outside_the_rest_range_are_refused(admin_client):
+    response = admin_client.post("/api/admin/graphql",
+                                 json={"query": '{ adminOrders(first: 2, grand_total_to: -6.8e16) { totalCount } }'})
+    refused = response.json()
+    assert refused["errors"][0]["extensions"]["status"] == 400
+    assert "grand_total_to" in refused["errors"][0]["extensions"]["errors"]
