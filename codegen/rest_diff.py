@@ -155,6 +155,11 @@ class DocumentDiff:
         if not old:
             return
         self.compare_types(old, new, direction, report)
+        old_null, new_null = self.allows_null(self.old, old), self.allows_null(self.new, new)
+        if direction == "response" and new_null and not old_null:
+            report("breaking", "may now be null")
+        if direction == "request" and old_null and not new_null:
+            report("breaking", "no longer accepts null")
         self.compare_enums(old, new, direction, report)
         if direction == "request":
             self.compare_bounds(old, new, report)
@@ -172,10 +177,12 @@ class DocumentDiff:
                 report("breaking", f"type changed from {old_type} to {new_type}")
         elif direction == "request" and new_type and not old_type:
             report("breaking", f"now restricted to type {new_type}")
-        if direction == "response" and new.get("nullable") and not old.get("nullable"):
-            report("breaking", "may now be null")
-        if direction == "request" and old.get("nullable") and not new.get("nullable"):
-            report("breaking", "no longer accepts null")
+
+    def allows_null(self, document: dict, schema: dict) -> bool:
+        """`nullable` on the schema or on one of its `anyOf`/`oneOf` alternatives."""
+        return bool(schema.get("nullable")) or any(
+            self.allows_null(document, self.resolve(document, option))
+            for keyword in ("anyOf", "oneOf") for option in schema.get(keyword, []))
 
     @staticmethod
     def compare_enums(old: dict, new: dict, direction: str, report):
