@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore:Using `httpx`:Warning
 
-.PHONY: install run generate check lint coverage test test-sqlite test-postgres bench clean docs-report
+.PHONY: install run generate check compat lint coverage test test-sqlite test-postgres bench clean docs-report
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,13 @@ run: install  ## migrate, seed on first run, serve on 127.0.0.1:8000
 generate: install  ## specs/ -> generated/
 	$(PY) -m codegen
 
-check: install  ## generated/ matches the specs, and the specs pass lint
+check: install  ## generated/ matches the specs, the specs pass lint, and nothing breaks a client of the baseline
 	$(PY) -m codegen --check
 	$(PY) -m codegen.lint
+	$(PY) -m codegen.compat
+
+compat: install  ## breaking changes against specs/baseline/ (listed ones need a reason in specs/baseline/CHANGES.yaml)
+	$(PY) -m codegen.compat
 
 coverage: install  ## implemented vs 501 per area, and coverage of the Bagisto catalog
 	$(PY) -m server.coverage

@@ -54,7 +54,21 @@ def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
                     raise SpecError(f"{path}: components.{section}.{name} is already defined")
                 target[name] = value
     add_page_size_aliases(document)
+    add_null_to_nullable_enums(document)
     return document, handler_modules
+
+
+def add_null_to_nullable_enums(node):
+    """OpenAPI 3.0.3: `nullable` does not widen an `enum`, so a nullable enum lists `null` among its values
+    (validators and client generators that follow the clarification would refuse null otherwise)."""
+    if isinstance(node, dict):
+        if node.get("nullable") and isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"].append(None)
+        for value in node.values():
+            add_null_to_nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            add_null_to_nullable_enums(value)
 
 
 PAGE_SIZE_ALIASES = ("itemsPerPage", "limit")  # API Platform's and the legacy pages' names for `per_page`

@@ -21,7 +21,7 @@ def to_json_schema(node, resolve_ref=None):
     if node.get("nullable"):
         if "type" in converted:
             converted["type"] = [converted["type"], "null"]
-            if "enum" in converted:
+            if "enum" in converted and None not in converted["enum"]:
                 converted["enum"] = converted["enum"] + [None]
         else:
             converted = {"anyOf": [converted, {"type": "null"}]}

@@ -157,6 +157,19 @@ def stop_with_parent(parent: int, interval: float = 1.0):
     os.kill(os.getpid(), signal.SIGINT)
 
 
+def command_mock(args):
+    import uvicorn
+    base = f"http://{args.host}:{args.port}"
+    print(f"""
+specshop mock: every operation answered from the specs alone (no database)
+  REST            {base}/api/shop/..., {base}/api/admin/..., {base}/api/... (Swagger UI: {base}/api/shop/ui/)
+  GraphQL         {base}/api/graphql, {base}/api/admin/graphql
+  credentials     checked for their form only: X-STOREFRONT-KEY pk_storefront_<32 characters>, Bearer <id>|<secret>
+  try: curl -H 'X-STOREFRONT-KEY: pk_storefront_{"0" * 32}' '{base}/api/shop/products'
+""", flush=True)
+    uvicorn.run("server.mock:create_mock_app", factory=True, host=args.host, port=args.port, log_level="warning")
+
+
 def serve_options(args) -> dict:
     """uvicorn's settings. Its own proxy-header handling is off (it would trust X-Forwarded-For from
     127.0.0.1 by default): the app applies FORWARDED_ALLOW_IPS itself (server/app.py), none by default."""
@@ -204,6 +217,10 @@ def build_parser():
     run.add_argument("--no-worker", dest="worker", action="store_false",
                      help="do not start the background-job consumer (run `specshop worker` elsewhere)")
     run.set_defaults(func=command_run)
+    mock = commands.add_parser("mock", help="serve every operation from the specs alone (examples, or values from the schemas)")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=8000)
+    mock.set_defaults(func=command_mock)
     worker = commands.add_parser("worker", help="run the background-job consumer (queued, retried and nightly jobs)")
     worker.add_argument("--workers", type=int, default=2, help="worker threads (default 2)")
     worker.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)
@@ -230,6 +247,8 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "mock":  # no database at all
+        return args.func(args)
     init_database()
     if args.command in ("run", "worker"):  # they open connections where they need them
         return args.func(args)
