@@ -287,4 +287,4 @@ def create_admin_order_comment(context: RequestContext, order_id: int, body: dic
     return created(comment_document(comment))
 
 
-graphql_resolvers = {"AdminOrder": {"itemsCount": "totalItemCount"}}
+graphql_resolvers = {"AdminOrder": {"itemsCount": "totalItemCount"}, "AdminOrderRow": {"itemsCount": "totalItemCount"}}
