@@ -14,11 +14,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from generated.graphql_bindings import ROOT_FIELDS
+from generated.graphql_bindings import ROOT_FIELDS, SCHEMA_FILES
 from server import errors
 from server.config import Settings
 from server.documents import OPENAPI_DIR, add_generated_api, load_document
-from server.graphql import create_graphql_app
+from server.graphql import ROOT, create_graphql_app
 from server.handler_table import check_every_handler
 from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
 from server.rest import (
@@ -57,6 +57,21 @@ def add_spec_routes(app: AsyncApp, surface: str, base_path: str, document: dict)
 
     app.add_url_rule(f"{base_path}/openapi.json", f"{surface}_openapi_json", openapi_json, methods=["GET"])
     app.add_url_rule(f"{base_path}/openapi.yaml", f"{surface}_openapi_yaml", openapi_yaml, methods=["GET"])
+
+
+SDL_PATHS = {"shop": "/api/schema.graphql", "admin": "/api/admin/schema.graphql"}
+
+
+def add_sdl_routes(app: AsyncApp):
+    """The generated SDL of each GraphQL surface, with its descriptions, at a stable URL (ariadne-codegen,
+    graphql-codegen and schema browsers read it; introspection gives the same schema without the comments)."""
+    for surface, path in SDL_PATHS.items():
+        text = (ROOT / SCHEMA_FILES[surface]).read_text(encoding="utf-8")
+
+        async def sdl(_request, text=text):
+            return Response(text, media_type="text/plain; charset=utf-8")
+
+        app.add_url_rule(path, f"{surface}_schema_graphql", sdl, methods=["GET"])
 
 
 def add_media_route(app: AsyncApp, settings: Settings):
@@ -118,6 +133,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         if (OPENAPI_DIR / f"{surface}.json").exists():
             add_surface(surface, base_path)
     add_media_route(app, settings)
+    add_sdl_routes(app)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):
         graphql_app = create_graphql_app(surface, settings)

@@ -34,7 +34,7 @@ from starlette.responses import JSONResponse
 from generated.graphql_bindings import SCHEMA_FILES
 from domain.errors import ApiError, InvalidRequest, Unprocessable
 from server import errors
-from server.app import add_spec_routes, validator_map
+from server.app import add_sdl_routes, add_spec_routes, validator_map
 from server.config import Settings
 from server.documents import OPENAPI_DIR, add_generated_api, load_document
 from server.errors import INVALID_KEY, InvalidStorefrontKey, MISSING_KEY, UNAUTHENTICATED
@@ -338,6 +338,7 @@ def create_mock_app(settings: Settings | None = None) -> AsyncApp:
         add_spec_routes(app, surface, base_path, load_document(surface))
         add_generated_api(app, document, resolver=MockResolver(document), validate_responses=False,
                           swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True))
+    add_sdl_routes(app)
     for surface, path in GRAPHQL_PATHS.items():
         app.add_url_rule(path, f"mock_{surface}_graphql", mock_graphql_app(surface, settings),
                          methods=["GET", "POST", "OPTIONS"])
