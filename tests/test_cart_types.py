@@ -40,7 +40,7 @@ def test_configurable_adds_the_chosen_variant(client, guest_cart):
     assert (line["price"], line["total"]) == (22.5, 45)
     assert [(option["attribute_name"], option["option_label"]) for option in line["options"]] == [
         ("Color", "Blue"), ("Size", "M")]
-    assert line["attributes"] == {"Color": "Blue", "Size": "M"}
+    assert line["attributes"] == {"color": "Blue", "size": "M"}
     body = add(client, guest_cart["headers"], productId=parent.id, selectedConfigurableOption=blue.id).json()
     assert len(body["items"]) == 1 and body["items"][0]["quantity"] == 3
     body = add(client, guest_cart["headers"], productId=parent.id, selectedConfigurableOption=red.id).json()

@@ -200,7 +200,8 @@ def product_names(context: RequestContext, product_ids: set[int]) -> dict[int, s
 
 
 def configurable_options(context: RequestContext, items: list[CartItem]) -> dict[int, list[dict]]:
-    """{cart item id: [{"attribute_name", "option_label"}]} from the variant's super-attribute values."""
+    """{cart item id: [{"attribute_name", "attribute_code", "option_label"}]} from the variant's super-attribute
+    values."""
     if not items:
         return {}
     parents = {item.product_id for item in items}
@@ -211,6 +212,7 @@ def configurable_options(context: RequestContext, items: list[CartItem]) -> dict
         ProductAttributeValue.attribute.in_(list(attribute_ids)))}
     attribute_names = localized(AttributeTranslation.select().where(
         AttributeTranslation.attribute.in_(list(attribute_ids))), "attribute_id", "name", context)
+    codes = dict(Attribute.select(Attribute.id, Attribute.code).where(Attribute.id.in_(list(attribute_ids))).tuples())
     option_ids = {value for value in values.values() if value}
     option_labels = localized(AttributeOptionTranslation.select().where(
         AttributeOptionTranslation.attribute_option.in_(list(option_ids))), "attribute_option_id", "label", context)
@@ -220,6 +222,7 @@ def configurable_options(context: RequestContext, items: list[CartItem]) -> dict
     result = {}
     for item in items:
         result[item.id] = [{"attribute_name": attribute_names.get(attribute_id),
+                            "attribute_code": codes.get(attribute_id),
                             "option_id": values.get((item.child_id, attribute_id)),
                             "option_label": option_labels.get(values.get((item.child_id, attribute_id)))}
                            for attribute_id in attributes_of[item.product_id]]

@@ -171,6 +171,7 @@ class MergeCartInput(TypedDict):
 
 class CartOption(TypedDict):
     attribute_name: str | None
+    attribute_code: NotRequired[str | None]
     option_label: str | None
     option_id: NotRequired[int | None]
 

@@ -111,8 +111,8 @@ def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, ima
         "baseImage": images.get(item.child_id) or images.get(item.product_id),
         "canChangeQty": True,
         "options": options,
-        "attributes": {option["attribute_name"]: option.get("option_label") for option in options or ()
-                       if option.get("attribute_name")},
+        "attributes": {option.get("attribute_code") or option["attribute_name"]: option.get("option_label")
+                       for option in options or () if option.get("attribute_code") or option.get("attribute_name")},
         "additional": item.additional or {},
     }
 

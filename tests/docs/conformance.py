@@ -21,10 +21,11 @@ redirected to throwaway objects; running them last is the whole protection.
 
 Who calls: the storefront key of the tests on every shop request; the bearer our spec asks for —
 a guest cart token from Create Cart (its cart holds one product, and for checkout pages addresses,
-shipping and payment are chosen; no example sees a cart an earlier write changed), or
+shipping and payment are chosen; a read whose cart line shows its variant's `attributes` gets a cart
+of a configurable product's variant; no example sees a cart an earlier write changed), or
 the docs customer's token (registered with the profile the registration page shows, then logged in
-as documented, with an address, an invoiced and shipped order, a review, and two products in their
-wishlist and compare list; a guest order of the month is invoiced and waits for its shipment; GraphQL fields that take a cart or a customer token outside the cart pages
+as documented, with five addresses, an invoiced and shipped order (three download links), a review,
+and two products in their wishlist and compare list; a guest order of the month is invoiced and waits for its shipment; GraphQL fields that take a cart or a customer token outside the cart pages
 get it too, as their pages document); admin examples use an all-permissions integration token
 (tests/admin_fixtures.py) of an admin holding the shared `Administrator` role, a new one after an
 example that changed admins or roles. A destructive
@@ -38,14 +39,19 @@ names an item of the type its documented answer shows (a grouped product for the
 with the `code` its body sends, and its body's members of the item's sub-collections, ids named after a
 collection and grouped/bundle members are ours; login examples log the docs customer in, registrations
 get a new email, well-known body ids (products, cart lines, addresses) point at ours; a create refused
-because a unique value is taken is sent again with that value made unique (an id: another of its kind),
+because a unique value is taken (or a product already in a list) is sent again with that value made
+unique (an id: another of its kind), a shop mutation changing or deleting a record of the caller's own
+(a review, a wishlist entry) acts on a new one of the docs customer's, a payment method the store does
+not offer becomes one it does, an elided image data URL (`base64,/9j/4AAQ...`) a real image, an
+example documenting a not-found error asks for the id its error names,
 a GraphQL delete refused for its record's state (400/409) names the kind's other records in turn, and a
 filter naming nothing here (a REST `sku`; a GraphQL list's `name`, `sku` or `code` where the page shows
-rows) names one of ours.
+rows; a GraphQL item looked up by `sku` or `code`) names one of ours.
 Documented values are never compared, only shapes.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -361,6 +367,8 @@ PROFILE_UPDATE = re.compile(r"customer-profile-updates|CustomerProfileUpdate|^up
 LOGIN = re.compile(r"(?i)/login$|Login$")
 REGISTRATION = re.compile(r"^/api/shop/customers$|^createCustomer$")
 KEEP_HEADERS = {"accept", "content-type", "x-locale", "x-channel", "x-currency", "idempotency-key", "accept-language"}
+VARIANT_LINE = re.compile(r'"attributes": \{"')  # a cart line showing its variant's options
+ELIDED_DATA_URL = re.compile(r"data:image/[\w.+-]+;base64,[A-Za-z0-9+/=]*(?:\.\.\.|…)")  # a page's shortened file
 TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                          "1f15c4890000000d4944415478da6364f8cf500f00038601805a347d6b0000000049454e44ae426082")
 
@@ -437,6 +445,9 @@ class Runner:
         self.invoiced_guest_order()  # before the docs customer's order, which stays the newest
         self.prepare_customer_data()
         self.ids.makers["/api/admin/orders"] = self.guest_order
+        # records of the caller's own that a change or deletion acts on, by the IRI template of their kind
+        self.own_makers = {"/api/shop/reviews/{id}": self.own_review,
+                           "/api/shop/wishlists/{id}": self.own_wishlist_item}
 
     # -- tokens and state
 
@@ -611,6 +622,18 @@ class Runner:
                      "steps": steps}
         return self.cart
 
+    def variant_cart(self) -> str:
+        """The token of a new guest cart holding one line of a configurable product's variant."""
+        token = self.client.post("/api/shop/cart-tokens", headers=self.shop_headers(), json={}).json().get("cartToken")
+        choice = self.configurable_choice()
+        chosen = {key: value for pair in choice["superAttribute"] for key, value in pair.items()}
+        cart = response_json(self.client.post("/api/shop/add-product-in-cart", headers=self.shop_headers(token),
+                                              json={**choice, "superAttribute": chosen, "quantity": 1}))
+        items = (cart.get("items") if isinstance(cart, dict) else None) or [{}]
+        self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
+                     "item_id": items[0].get("id"), "used": True, "steps": False}
+        return token
+
     def admin_draft(self) -> dict:
         """A new admin draft cart of the docs customer holding the plain product, its addresses, shipping
         and payment chosen (the admin cart pages and place-order each get one: no example sees a draft an
@@ -673,10 +696,50 @@ class Runner:
                 return code
         return codes[0] if codes else None
 
+    def own_record(self, example: Example, field_name: str, variables):
+        """A shop mutation changing or deleting a record of the caller's own (a review, a wishlist entry)
+        acts on a new one of the docs customer's: the pages' ids name other customers' records, and
+        earlier examples edit, move and delete the docs customer's."""
+        from generated.graphql_bindings import IRI_TEMPLATES
+        kind = self.ids.kinds[example.surface].payload_kinds.get(field_name)
+        maker = self.own_makers.get(IRI_TEMPLATES.get(kind or ""))
+        given = variables.get("input") if isinstance(variables, dict) else None
+        if example.surface != "shop" or maker is None or not isinstance(given, dict) \
+                or not isinstance(given.get("id"), (int, str)):
+            return variables
+        made = maker(given)
+        if made is None:
+            return variables
+        iri = IRI_TEMPLATES[kind].replace("{id}", str(made))
+        return {**variables, "input": {**given, "id": type(given["id"])(made) if str(given["id"]).isdigit() else iri}}
+
+    def own_review(self, given: dict) -> int | None:
+        """A new review of the docs customer's, of the product the example names (when there is one here)."""
+        headers = self.shop_headers(self.customer["token"])
+        for product in (given.get("productId"), self.product_id):
+            if not str(product or "").isdigit():
+                continue
+            made = response_json(self.client.post(f"/api/shop/products/{product}/reviews", headers=headers, json={
+                "title": "Docs review", "comment": "Fine, as described.", "rating": 4, "name": "Docs"}))
+            if isinstance(made, dict) and isinstance(made.get("data"), dict):
+                return made["data"].get("id")
+        return None
+
+    def own_wishlist_item(self, given: dict) -> int | None:
+        """A new entry of the docs customer's wishlist: the first listed product not in it yet."""
+        headers = self.shop_headers(self.customer["token"])
+        products = response_json(self.client.get("/api/shop/products", headers=headers, params={"per_page": 20}))
+        for product in products if isinstance(products, list) else []:
+            response = self.client.post("/api/shop/wishlists", headers=headers, json={"productId": product["id"]})
+            if response.status_code == 201:
+                return response.json().get("id")
+        return None
+
     def prepare_customer_data(self):
         """An order of the docs customer (the plain product and a downloadable one), invoiced (paid) and
-        shipped (with a carrier's track number), a review of theirs, and two products in their wishlist and
-        compare list, for the pages about orders, invoices, shipments, downloads, wishlists and compare lists."""
+        shipped (with a carrier's track number), a review of theirs, two products in their wishlist and
+        compare list, and five addresses, for the pages about orders, invoices, shipments, downloads,
+        wishlists, compare lists and the address book."""
         from domain.sales import documents as sales_documents
         from storage.db import database
         from storage.models import ProductImage
@@ -684,7 +747,7 @@ class Runner:
         from tests.cart_fixtures import downloadable
         token = self.customer["token"]
         headers = self.shop_headers(token)
-        product, links = downloadable()
+        product, links = downloadable(link_prices=("3.00", "4.50", "6.00"))  # three, for a next page of downloads
         with database.connection_context():  # pictured, as every product of the demo catalog is
             ProductImage.create(product=product, type="images", position=1, path=f"product/{product.id}/docs.webp")
         self.client.post("/api/shop/add-product-in-cart", headers=headers,
@@ -706,6 +769,10 @@ class Runner:
             self.client.post("/api/shop/compare-items", headers=headers, json={"productId": listed["id"]})
         self.client.post(f"/api/shop/products/{self.product_id}/reviews", headers=headers,
                          json={"title": "Docs review", "comment": "Fine, as described.", "rating": 5, "name": "Docs"})
+        for street, city, state, postcode in MORE_ADDRESSES:  # five in the address book, as the pages page through
+            self.client.post("/api/shop/customer-addresses", headers=headers, json={
+                **ADDRESS_BOOK_ENTRY, "address1": street, "city": city, "state": state, "postcode": postcode,
+                "defaultAddress": False})
 
     # -- who calls
 
@@ -746,6 +813,9 @@ class Runner:
             items = (cart.get("items") if isinstance(cart, dict) else None) or [{}]
             self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
                          "item_id": items[0].get("id"), "used": True, "steps": checkout}
+        elif who == "cart" and phase(example) == 0 and VARIANT_LINE.search(json.dumps(example.documented_response)) \
+                and self.configurable_choice():
+            token = self.variant_cart()  # the page's cart line shows its variant's `attributes`
         elif who == "cart":
             if self.cart is None or self.cart["used"] or (checkout and not self.cart["steps"]):
                 self.fresh_cart(steps=checkout)
@@ -771,6 +841,8 @@ class Runner:
         target = example.path or field_name
         if isinstance(value, list):
             return [self.personalise(item, example, field_name) for item in value]
+        if isinstance(value, str) and ELIDED_DATA_URL.fullmatch(value):  # `data:image/jpeg;base64,/9j/4AAQ...`
+            return "data:image/png;base64," + base64.b64encode(TINY_PNG).decode()
         if not isinstance(value, dict):
             return value
         value = dict(value)
@@ -785,8 +857,13 @@ class Runner:
             value["password"] = self.customer["password"]  # every harness customer has the same password
         if isinstance(value.get("couponCode"), str):
             value["couponCode"] = self.coupon
-        if isinstance(value.get("payment_method"), str) and value["payment_method"] not in offered_payments():
-            value["payment_method"] = "moneytransfer"  # a method this store does not offer: the harness's choice
+        for key in ("payment_method", "paymentMethod"):  # a method this store does not offer: the harness's choice
+            if isinstance(value.get(key), str) and value[key] not in offered_payments():
+                value[key] = "moneytransfer"
+        payment = value.get("payment")
+        if isinstance(payment, dict) and isinstance(payment.get("method"), str) \
+                and payment["method"] not in offered_payments():
+            value["payment"] = {**payment, "method": "moneytransfer"}
         if ADDRESS_BOOK_PATH.search(target) and isinstance(value.get("state"), str):
             # the pages' addresses name states the demo countries do not hold (MA): one the country has
             states = demo_states(value.get("country") or ADDRESS_BOOK_ENTRY["country"])
@@ -852,6 +929,7 @@ class Runner:
                 response = self.send(changed, operation, field_name, headers)
             if phase(example) == 0 and example.kind == "graphql":
                 response = self.filter_naming_ours(example, operation, field_name, headers, response)
+                response = self.single_naming_ours(example, operation, field_name, headers, response)
             if phase(example) == 2 and example.kind == "graphql" and refused_for_state(response):
                 response = self.delete_another(example, operation, field_name, headers, response)
             return response
@@ -871,6 +949,37 @@ class Runner:
         unfiltered = copy.copy(example)
         unfiltered.variables = {key: None if key in names else value for key, value in variables.items()}
         rows = edges_of(self.send(unfiltered, operation, field_name, headers), field_name)
+        node = (rows[0] or {}).get("node") if rows else None
+        if not isinstance(node, dict) or not all(isinstance(node.get(key), str) for key in names):
+            return response
+        ours = copy.copy(example)
+        ours.variables = {**variables, **{key: node[key] for key in names}}
+        return self.send(ours, operation, field_name, headers)
+
+    def single_naming_ours(self, example: Example, operation, field_name: str, headers: dict, response):
+        """A GraphQL item looked up by a value naming a record (`sku`, `code`) that is not here, where the
+        page shows the record: the same look-up by the value of the first row of that type's list field."""
+        variables = example.variables or {}
+        names = [key for key in IDENTIFYING_FILTERS if isinstance(variables.get(key), str)]
+        documented = ((example.documented_response or {}).get("data") or {}).get(field_name) \
+            if isinstance(example.documented_response, dict) else None
+        answered = response_json(response)
+        errors = answered.get("errors") if isinstance(answered, dict) else None
+        code = str((((errors or [{}])[0] or {}).get("extensions") or {}).get("code") or "")
+        if not names or not isinstance(documented, dict) or "edges" in documented or not NOT_FOUND_CODE.search(code):
+            return response
+        from tests.docs.ids import named_type
+        kinds = self.ids.kinds[example.surface]
+        returned = named_type(kinds.schema.query_type.fields[field_name].type) \
+            if field_name in kinds.schema.query_type.fields else None
+        listing = kinds.lists.get(returned.name) if returned is not None else None
+        if listing is None:
+            return response
+        list_name, list_field = listing
+        arguments = "(first: 1)" if "first" in list_field.args else ""
+        body = response_json(self.client.post(GRAPHQL_PATHS[example.surface], headers=headers, json={
+            "query": f"{{ {list_name}{arguments} {{ edges {{ node {{ {' '.join(names)} }} }} }} }}"}))
+        rows = (((body or {}).get("data") or {}).get(list_name) or {}).get("edges") if isinstance(body, dict) else None
         node = (rows[0] or {}).get("node") if rows else None
         if not isinstance(node, dict) or not all(isinstance(node.get(key), str) for key in names):
             return response
@@ -899,9 +1008,13 @@ class Runner:
     def send(self, example: Example, operation: dict | None, field_name: str, headers: dict):
         auth = self.auth_for(example.surface)
         if example.kind == "graphql":
-            document, variables = self.ids.map_graphql(example.surface, example.document,
-                                                       copy.deepcopy(example.variables or {}), auth)
-            variables = self.personalise(variables, example, field_name)
+            if documents_refusal(example):  # the page shows the error a missing record gets: the id it names
+                document, variables = refused_ids(example.document, example.variables or {},
+                                                  documents_refusal(example))
+            else:
+                document, variables = self.ids.map_graphql(example.surface, example.document,
+                                                           copy.deepcopy(example.variables or {}), auth)
+            variables = self.own_record(example, field_name, self.personalise(variables, example, field_name))
             if example.surface == "admin" and ADMIN_DRAFT_FIELD.search(field_name):
                 variables = self.with_draft(variables, self.admin_draft())
             elif field_name == "createAdminDraftCart" and isinstance(variables.get("input"), dict):
@@ -996,13 +1109,35 @@ def demo_states(country: str) -> tuple:
                      .order_by(CountryState.id))
 
 
+def documents_refusal(example: Example) -> str | None:
+    """The message of a GraphQL example whose documented answer is only the error of a record that is
+    not there (`Customer downloadable product with ID "999" not found`)."""
+    documented = example.documented_response
+    if not isinstance(documented, dict) or "data" in documented or not isinstance(documented.get("errors"), list):
+        return None
+    return next((str(error["message"]) for error in documented["errors"] if isinstance(error, dict)
+                 and "not found" in str(error.get("message", "")).lower()), None)
+
+
+def refused_ids(document: str, variables: dict, message: str) -> tuple[str, dict]:
+    """The document and variables with their item ids (IRIs, `id` values) replaced by the id the
+    documented error names, when it names one: the page's request and answer show different ids."""
+    named = re.search(r'\bID "?(\d+)"?', message)
+    if named is None:
+        return document, copy.deepcopy(variables)
+    iri = re.compile(r"(/api/(?:shop|admin)/[\w/-]+?/)\d+(?=$|[\"'/?])")
+    document = iri.sub(lambda match: match[1] + named[1], document)
+    document = re.sub(r"(\bid\s*:\s*)(\"?)\d+\2", lambda match: f"{match[1]}{match[2]}{named[1]}{match[2]}", document)
+    return document, json.loads(iri.sub(lambda match: match[1] + named[1], json.dumps(variables)))
+
+
 def customer_cart(example: Example) -> bool:
     """Whether a cart example is a customer's: the documented cart has a customer, or the request
     picks an address of the bearer's address book."""
     if ADDRESS_BOOK.search(json.dumps([example.body, example.variables, example.document])):
         return True
-    return bool(re.search(r'"customer_?[iI]d": [1-9]|"is_?[gG]uest": (?:false|0)\b',
-                          json.dumps(example.documented_response)))
+    return bool(re.search(r'"customer_?[iI]d": [1-9]|"is_?[gG]uest": (?:false|0)\b'
+                          r'|"default(?:Shipping|Billing)Id": [1-9]', json.dumps(example.documented_response)))
 
 
 IDENTIFYING_FILTERS = ("name", "sku", "code")
@@ -1042,7 +1177,7 @@ def taken_fields(response) -> set[str]:
     if not isinstance(errors, dict):
         return set()
     return {name.rsplit(".", 1)[-1] for name, messages in errors.items()
-            if "taken" in str(messages) or "already exists" in str(messages)}
+            if "taken" in str(messages) or "already exists" in str(messages) or "already in" in str(messages)}
 
 
 def made_unique(value, fields: set[str], other=None):
@@ -1097,6 +1232,8 @@ ADDRESS_BOOK_ENTRY = {"firstName": "Jane", "lastName": "Doe", "companyName": "AN
                       "email": "jane@example.com", "phone": "9876543210",
                       "address1": "456 Oak Ave", "city": "Los Angeles", "state": "CA", "country": "US",
                       "postcode": "90001", "defaultAddress": True}
+MORE_ADDRESSES = (("789 Pine Road", "Chicago", "IL", "60601"), ("321 Elm Boulevard", "Houston", "TX", "77001"),
+                  ("55 Market Street", "San Francisco", "CA", "94105"), ("12 Harbor Way", "Seattle", "WA", "98101"))
 CHECKOUT_ADDRESS = {"firstName": "Jane", "lastName": "Doe", "companyName": "Acme Inc.", "email": "jane@example.com", "address": "456 Oak Ave",
                     "city": "Los Angeles", "state": "CA", "country": "US", "postcode": "90001", "phone": "9876543210"}
 
