@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+SDK_VENV ?= .venv-sdk
+SDK_PY := $(SDK_VENV)/bin/python
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore:Using `httpx`:Warning
 
-.PHONY: install run generate check compat lint coverage test test-sqlite test-postgres bench clean docs-report
+.PHONY: install run generate check compat lint coverage sdk sdk-test test test-sqlite test-postgres bench clean docs-report
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +15,12 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# The SDK generators have their own virtualenv: their dependencies (pydantic, typer, ruff...) stay out of the server's.
+$(SDK_VENV)/.installed: sdk/requirements.txt
+	$(PYTHON) -m venv $(SDK_VENV)
+	$(SDK_PY) -m pip install --quiet -r sdk/requirements.txt
+	touch $@
 
 run: install  ## migrate, seed on first run, serve on 127.0.0.1:8000
 	$(VENV)/bin/specshop run
@@ -31,8 +39,15 @@ compat: install  ## breaking changes against specs/baseline/ (listed ones need a
 coverage: install  ## implemented vs 501 per area, and coverage of the Bagisto catalog
 	$(PY) -m server.coverage
 
-test: check  ## drift check, lint, behaviour + contract tests, docs conformance gate (SQLite, and PostgreSQL side by side if DATABASE_URL is set)
+sdk: $(SDK_VENV)/.installed  ## generated/ -> var/sdk/: Python clients of the shop and admin documents (openapi-python-client) and SDL (ariadne-codegen); a warning fails
+	$(SDK_PY) sdk/generate.py
+
+sdk-test: install sdk  ## the storefront and admin recipes through each generated client, against `specshop run` on a scratch database
+	SPECSHOP_PYTHON=$(PY) $(SDK_PY) -m pytest -q sdk/tests
+
+test: check sdk  ## drift check, lint, SDK build, behaviour + contract tests, SDK recipes, docs conformance gate (SQLite, and PostgreSQL side by side if DATABASE_URL is set)
 	$(PY) -m tests.run_suites
+	SPECSHOP_PYTHON=$(PY) $(SDK_PY) -m pytest -q sdk/tests
 	$(PY) -m server.coverage
 
 docs-report: install  ## every Bagisto documentation example against the spec and the demo catalog (own SQLite database; ARGS="--failures AREA")

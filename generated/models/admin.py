@@ -518,7 +518,13 @@ AdminCatalogProductIdListItem: TypeAlias = int
 AdminCatalogProductIdList: TypeAlias = list[AdminCatalogProductIdListItem]
 
 
-class Ticket(TypedDict):
+AdminCatalogProductBookingSlot: TypeAlias = dict[str, str]
+"""
+One time range: `{from, to}`, or `{from_day, from, to_day, to}` for a default booking of type one.
+"""
+
+
+class AdminCatalogProductBookingTicket(TypedDict):
     id: int
     name: str
     description: str
@@ -528,32 +534,6 @@ class Ticket(TypedDict):
     specialPriceFrom: str | None
     specialPriceTo: str | None
     sortOrder: int
-
-
-class AdminCatalogProductBooking(TypedDict):
-    """
-    Booking products only (null for other types, and until the booking settings are saved). The booking settings. Fields that do not apply to the type are null: events have `tickets` and no schedule; default, appointment, rental and table have the schedule (`slots`) and no tickets.
-    """
-
-    type: Literal["default", "appointment", "event", "rental", "table"]
-    qty: int
-    location: str
-    showLocation: bool
-    availableEveryWeek: bool | None
-    availableFrom: str | None
-    availableTo: str | None
-    bookingType: Literal["one", "many"] | None
-    duration: int | None
-    breakTime: int | None
-    sameSlotAllDays: bool | None
-    rentingType: Literal["daily", "hourly", "daily_hourly"] | None
-    dailyPrice: str | None
-    hourlyPrice: str | None
-    priceType: Literal["guest", "table"] | None
-    guestLimit: int | None
-    preventSchedulingBefore: int | None
-    slots: list[dict[str, str]] | dict[str, list[dict[str, str]]] | None
-    tickets: list[Ticket] | None
 
 
 class AdminCatalogProductVariantBody(TypedDict, closed=True):
@@ -2280,19 +2260,10 @@ class AdminOrderDocumentSummary(TypedDict):
     createdAt: NotRequired[str]
 
 
-class Group(TypedDict):
+class AdminOrderCustomerGroup(TypedDict):
     id: NotRequired[int]
     code: NotRequired[str]
     name: NotRequired[str]
-
-
-class AdminOrderCustomer(TypedDict):
-    id: int
-    email: str
-    name: str
-    firstName: NotRequired[str]
-    lastName: NotRequired[str]
-    group: NotRequired[Group | None]
 
 
 class AdminOrderHistoryEntry(TypedDict):
@@ -3153,6 +3124,9 @@ class AdminCatalogProductCreateBody(TypedDict, closed=True):
     super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
 
 
+AdminCatalogProductBookingSlots: TypeAlias = list[AdminCatalogProductBookingSlot] | dict[str, list[AdminCatalogProductBookingSlot]] | None
+
+
 class Tickets(TypedDict):
     """
     `name`/`description` directly or under a locale code (`{"en": {"name": "VIP"}}`).
@@ -3297,31 +3271,13 @@ class AdminInvoiceList(TypedDict):
     meta: AdminListMeta
 
 
-class AdminOrderRow(TypedDict):
+class AdminOrderCustomer(TypedDict):
     id: int
-    incrementId: str
-    status: str
-    statusLabel: str
-    channelName: NotRequired[str]
-    isGuest: NotRequired[bool]
-    customerEmail: NotRequired[str]
-    customerName: NotRequired[str]
-    paymentTitle: NotRequired[str | None]
-    totalItemCount: NotRequired[int]
-    totalQtyOrdered: NotRequired[int]
-    grandTotal: float
-    formattedGrandTotal: str
-    baseGrandTotal: NotRequired[float]
-    formattedBaseGrandTotal: NotRequired[str]
-    location: NotRequired[str | None]
-    createdAt: str
-    items: NotRequired[list[AdminOrderItemPreview]]
-    customer: NotRequired[AdminOrderCustomer | None]
-
-
-class AdminOrderList(TypedDict):
-    data: list[AdminOrderRow]
-    meta: AdminListMeta
+    email: str
+    name: str
+    firstName: NotRequired[str]
+    lastName: NotRequired[str]
+    group: NotRequired[AdminOrderCustomerGroup | None]
 
 
 class AdminOrderDetail(TypedDict):
@@ -3401,6 +3357,102 @@ class IntegrationTokenCreateBody(TypedDict, closed=True):
     expires_at: NotRequired[str | None]
     rate_limit_per_minute: NotRequired[int | None]
     rate_limit_per_day: NotRequired[int | None]
+
+
+class AdminCatalogProductUpdateBody(TypedDict):
+    """
+    Any other key is an attribute code of the product's family (select: an option id; multiselect: ids; boolean: 0/1; text: a string); an unknown key is a 422 naming it.
+    """
+
+    sku: NotRequired[str]
+    name: NotRequired[str]
+    url_key: NotRequired[str]
+    short_description: NotRequired[str]
+    description: NotRequired[str]
+    meta_title: NotRequired[str]
+    meta_keywords: NotRequired[str]
+    meta_description: NotRequired[str]
+    price: NotRequired[AdminCatalogProductDecimal]
+    special_price: NotRequired[AdminCatalogProductOptionalDecimal]
+    special_price_from: NotRequired[str | None]
+    special_price_to: NotRequired[str | None]
+    cost: NotRequired[AdminCatalogProductOptionalDecimal]
+    weight: NotRequired[AdminCatalogProductOptionalDecimal]
+    status: NotRequired[AdminCatalogProductFlag]
+    new: NotRequired[AdminCatalogProductFlag]
+    featured: NotRequired[AdminCatalogProductFlag]
+    visible_individually: NotRequired[AdminCatalogProductFlag]
+    manage_stock: NotRequired[AdminCatalogProductFlag]
+    tax_category_id: NotRequired[int | None]
+    categories: NotRequired[AdminCatalogProductIdList]
+    channels: NotRequired[AdminCatalogProductIdList]
+    up_sells: NotRequired[AdminCatalogProductIdList]
+    cross_sells: NotRequired[AdminCatalogProductIdList]
+    related_products: NotRequired[AdminCatalogProductIdList]
+    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
+    variants: NotRequired[dict[str, AdminCatalogProductVariantBody]]
+    links: NotRequired[dict[str, AdminCatalogProductGroupedLinkBody]]
+    bundle_options: NotRequired[dict[str, AdminCatalogProductBundleOptionBody]]
+    downloadable_links: NotRequired[dict[str, AdminCatalogProductDownloadableLinkBody]]
+    downloadable_samples: NotRequired[dict[str, Any]]
+    booking: NotRequired[AdminCatalogProductBookingBody]
+    images: NotRequired[Any]
+    videos: NotRequired[Any]
+    inventories: NotRequired[Any]
+    customer_group_prices: NotRequired[Any]
+
+
+class AdminCatalogProductBooking(TypedDict):
+    """
+    Booking products only (null for other types, and until the booking settings are saved). The booking settings. Fields that do not apply to the type are null: events have `tickets` and no schedule; default, appointment, rental and table have the schedule (`slots`) and no tickets.
+    """
+
+    type: Literal["default", "appointment", "event", "rental", "table"]
+    qty: int
+    location: str
+    showLocation: bool
+    availableEveryWeek: bool | None
+    availableFrom: str | None
+    availableTo: str | None
+    bookingType: Literal["one", "many"] | None
+    duration: int | None
+    breakTime: int | None
+    sameSlotAllDays: bool | None
+    rentingType: Literal["daily", "hourly", "daily_hourly"] | None
+    dailyPrice: str | None
+    hourlyPrice: str | None
+    priceType: Literal["guest", "table"] | None
+    guestLimit: int | None
+    preventSchedulingBefore: int | None
+    slots: AdminCatalogProductBookingSlots | None
+    tickets: list[AdminCatalogProductBookingTicket] | None
+
+
+class AdminOrderRow(TypedDict):
+    id: int
+    incrementId: str
+    status: str
+    statusLabel: str
+    channelName: NotRequired[str]
+    isGuest: NotRequired[bool]
+    customerEmail: NotRequired[str]
+    customerName: NotRequired[str]
+    paymentTitle: NotRequired[str | None]
+    totalItemCount: NotRequired[int]
+    totalQtyOrdered: NotRequired[int]
+    grandTotal: float
+    formattedGrandTotal: str
+    baseGrandTotal: NotRequired[float]
+    formattedBaseGrandTotal: NotRequired[str]
+    location: NotRequired[str | None]
+    createdAt: str
+    items: NotRequired[list[AdminOrderItemPreview]]
+    customer: NotRequired[AdminOrderCustomer | None]
+
+
+class AdminOrderList(TypedDict):
+    data: list[AdminOrderRow]
+    meta: AdminListMeta
 
 
 class AdminCatalogProductRow(TypedDict):
@@ -3528,46 +3580,3 @@ class AdminCatalogProduct(TypedDict):
 class AdminCatalogProductList(TypedDict):
     data: list[AdminCatalogProductRow]
     meta: AdminListMeta
-
-
-class AdminCatalogProductUpdateBody(TypedDict):
-    """
-    Any other key is an attribute code of the product's family (select: an option id; multiselect: ids; boolean: 0/1; text: a string); an unknown key is a 422 naming it.
-    """
-
-    sku: NotRequired[str]
-    name: NotRequired[str]
-    url_key: NotRequired[str]
-    short_description: NotRequired[str]
-    description: NotRequired[str]
-    meta_title: NotRequired[str]
-    meta_keywords: NotRequired[str]
-    meta_description: NotRequired[str]
-    price: NotRequired[AdminCatalogProductDecimal]
-    special_price: NotRequired[AdminCatalogProductOptionalDecimal]
-    special_price_from: NotRequired[str | None]
-    special_price_to: NotRequired[str | None]
-    cost: NotRequired[AdminCatalogProductOptionalDecimal]
-    weight: NotRequired[AdminCatalogProductOptionalDecimal]
-    status: NotRequired[AdminCatalogProductFlag]
-    new: NotRequired[AdminCatalogProductFlag]
-    featured: NotRequired[AdminCatalogProductFlag]
-    visible_individually: NotRequired[AdminCatalogProductFlag]
-    manage_stock: NotRequired[AdminCatalogProductFlag]
-    tax_category_id: NotRequired[int | None]
-    categories: NotRequired[AdminCatalogProductIdList]
-    channels: NotRequired[AdminCatalogProductIdList]
-    up_sells: NotRequired[AdminCatalogProductIdList]
-    cross_sells: NotRequired[AdminCatalogProductIdList]
-    related_products: NotRequired[AdminCatalogProductIdList]
-    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
-    variants: NotRequired[dict[str, AdminCatalogProductVariantBody]]
-    links: NotRequired[dict[str, AdminCatalogProductGroupedLinkBody]]
-    bundle_options: NotRequired[dict[str, AdminCatalogProductBundleOptionBody]]
-    downloadable_links: NotRequired[dict[str, AdminCatalogProductDownloadableLinkBody]]
-    downloadable_samples: NotRequired[dict[str, Any]]
-    booking: NotRequired[AdminCatalogProductBookingBody]
-    images: NotRequired[Any]
-    videos: NotRequired[Any]
-    inventories: NotRequired[Any]
-    customer_group_prices: NotRequired[Any]
