@@ -156,7 +156,7 @@ def test_a_bridged_admin_mutation_creates_updates_and_deletes(admin_graphql):
         adminSettingsCurrency { _id code name decimal groupSeparator } clientMutationId } }""")
     payload = created["data"]["createAdminSettingsCurrency"]
     assert payload["clientMutationId"] == "c1"
-    assert payload["adminSettingsCurrency"]["code"] == "XBT" and payload["adminSettingsCurrency"]["decimal"] == 3
+    assert payload["adminSettingsCurrency"]["code"] == "XBT" and payload["adminSettingsCurrency"]["decimal"] == "3"
     assert payload["adminSettingsCurrency"]["groupSeparator"] == " "
     key = payload["adminSettingsCurrency"]["_id"]
     updated = admin_graphql("""mutation($id: ID!) { updateAdminSettingsCurrency(input: {id: $id, name: "Renamed"}) {
