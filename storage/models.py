@@ -342,9 +342,9 @@ class Product(TimestampedModel):
 
     class Meta:
         # The shop's list: listed products (top-level, enabled, visible) in id, price or date order.
-        indexes = ((("parent", "status", "visible_individually"), False),
-                   (("parent", "status", "visible_individually", "min_price"), False),
-                   (("parent", "status", "visible_individually", "created_at"), False))
+        indexes = ((("parent", "status", "visible_individually", "id"), False),
+                   (("parent", "status", "visible_individually", "min_price", "id"), False),
+                   (("parent", "status", "visible_individually", "created_at", "id"), False))
 
 
 class ProductTranslation(BaseModel):

@@ -1,8 +1,9 @@
 """The product list at catalog scale: indexes for its filter and sorts, and the catalog version.
 
 The shop lists top-level, enabled, individually visible products (`parent_id IS NULL AND status AND
-visible_individually`), by id, by price or newest first: one index per order, each holding the filter
-columns first, so a page is read from the index in order instead of sorting the catalog.
+visible_individually`), by id, by price or newest first: one index per order, the filter columns first
+and the id last (PostgreSQL has no implicit row id at the end of an index), so the list is read from
+the index in order instead of sorting the catalog.
 
 `catalog_version` is one row whose number triggers raise on every insert, update and delete of the
 tables a product list reads (products, their channels, categories, attribute values and translations,
@@ -56,9 +57,9 @@ def up(migrator, db):
     CatalogVersion.insert(id=1, version=1).execute()
     listed = ('parent_id', 'status', 'visible_individually')
     migrator.migrate(
-        migrator.add_index('product', listed, False),
-        migrator.add_index('product', (*listed, 'min_price'), False),
-        migrator.add_index('product', (*listed, 'created_at'), False),
+        migrator.add_index('product', (*listed, 'id'), False),
+        migrator.add_index('product', (*listed, 'min_price', 'id'), False),
+        migrator.add_index('product', (*listed, 'created_at', 'id'), False),
     )
     if not isinstance(db, SqliteDatabase):
         db.execute_sql(POSTGRES_FUNCTION)
@@ -80,6 +81,6 @@ def down(migrator, db):
             for event in ("insert", "update", "delete"):
                 db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_catalog_version_{event}")
     listed = ('parent_id', 'status', 'visible_individually')
-    for columns in (listed, (*listed, 'min_price'), (*listed, 'created_at')):
+    for columns in ((*listed, 'id'), (*listed, 'min_price', 'id'), (*listed, 'created_at', 'id')):
         migrator.migrate(migrator.drop_index('product', 'product_' + '_'.join(columns)))
     migrator.migrate(migrator.drop_table('catalog_version'))
