@@ -35,7 +35,8 @@ except ImportError:  # pragma: no cover - orjson is optional
         return json.dumps(document, separators=(",", ":")).encode()
 
 settings = Settings()
-init_database()
+if database.obj is None:  # uvicorn: the database of the environment; tests: theirs
+    init_database()
 MEDIA = settings.media_url.rstrip("/")
 KEYS: dict[str, float] = {}  # key hash -> checked until (the app caches its key lookups the same way)
 LISTED = "p.parent_id IS NULL AND p.status = {t} AND p.visible_individually = {t}"
