@@ -130,6 +130,8 @@ def load(port, make_spec, seconds, connections) -> dict:
 
 def statements_per_request(url: str, key: str, ids: list[int]) -> dict:
     """SQL statements of one warm request per scenario, ours and the baseline's, counted in this process."""
+    import warnings
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
     import bench.bare
     from server.app import create_app
