@@ -1,8 +1,12 @@
-"""make bench: our app vs the bare Starlette baseline on a scratch database of 10,000 products.
+"""make bench: our app vs the minimal baseline (bench/bare.py) on scratch databases of 10,000 and
+100,000 products.
 
 Both servers run under uvicorn (one worker each, same thread limit); the load generator runs in
-its own process. Scenarios are interleaved over several rounds and the median of each is
-reported, with the ratio ours / bare measured in the same run.
+its own process: wrk when installed (bench/wrk.py), else the Python generator (bench/load.py); the
+report names the one that ran. Scenarios are interleaved over several rounds and the median of each
+is reported, with the ratio ours / bare measured in the same run, the SQL statements of one warm
+request on each side, the p50 of the list on one connection, and how our throughput holds from the
+smallest catalog to the largest.
 """
 import argparse
 import asyncio
@@ -18,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import shop_flow
+from bench import shop_flow, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 CARD_FIELDS = ("id _id sku type name urlKey status shortDescription price specialPrice new featured minimumPrice "
@@ -69,29 +73,28 @@ def start_server(module: str, port: int, environment: dict) -> subprocess.Popen:
     raise RuntimeError(f"{module} did not start on port {port}")
 
 
-def scenario_requests(key: str, ids: list[int], total_pages: int):
-    """name -> (server to hit: 'ours'|'bare', function returning raw request bytes)."""
-    from bench.load import encode_request
+def scenario_specs(key: str, ids: list[int], total_pages: int):
+    """name -> (our request, the baseline's request): functions drawing (method, path, headers, body)."""
     rng = random.Random(7)
     headers = {"X-STOREFRONT-KEY": key, "Accept": "application/json"}
     graphql_headers = {**headers, "Content-Type": "application/json"}
 
     def rest_list():
-        return encode_request("GET", f"/api/shop/products?per_page=30&page={rng.randint(1, total_pages)}", headers)
+        return "GET", f"/api/shop/products?per_page=30&page={rng.randint(1, total_pages)}", headers, b""
 
     def rest_detail():
-        return encode_request("GET", f"/api/shop/products/{rng.choice(ids)}", headers)
+        return "GET", f"/api/shop/products/{rng.choice(ids)}", headers, b""
 
     def graphql_list():
         import base64
         page = rng.randint(0, total_pages - 1)  # the first page has no `after` (a cursor of -1 is refused)
         after = base64.b64encode(str(page * 30 - 1).encode()).decode() if page else None
         body = json.dumps({"query": GRAPHQL_LIST, "variables": {"page": after}}).encode()
-        return encode_request("POST", "/api/graphql", graphql_headers, body)
+        return "POST", "/api/graphql", graphql_headers, body
 
     def graphql_detail():
         body = json.dumps({"query": GRAPHQL_DETAIL, "variables": {"id": f"/api/shop/products/{rng.choice(ids)}"}})
-        return encode_request("POST", "/api/graphql", graphql_headers, body.encode())
+        return "POST", "/api/graphql", graphql_headers, body.encode()
 
     return {
         "REST GET /products?per_page=30": (rest_list, rest_list),
@@ -107,6 +110,7 @@ def measure(port, make_request, seconds, connections, ok_status, queue):
 
 
 def run_in_process(port, make_request, seconds, connections, ok_status=200) -> dict:
+    """The Python load generator in a process of its own (`make_request` returns raw request bytes)."""
     queue = multiprocessing.get_context("fork").Queue()
     process = multiprocessing.get_context("fork").Process(
         target=measure, args=(port, make_request, seconds, connections, ok_status, queue))
@@ -116,44 +120,94 @@ def run_in_process(port, make_request, seconds, connections, ok_status=200) -> d
     return result
 
 
+def load(port, make_spec, seconds, connections) -> dict:
+    """One timed run of a read scenario: wrk when installed, else the Python generator."""
+    if wrk.available():
+        return wrk.run(port, make_spec, seconds, connections)
+    from bench.load import encode_request
+    return run_in_process(port, lambda: encode_request(*make_spec()), seconds, connections)
+
+
+def statements_per_request(url: str, key: str, ids: list[int]) -> dict:
+    """SQL statements of one warm request per scenario, ours and the baseline's, counted in this process."""
+    import warnings
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+    import bench.bare
+    from server.app import create_app
+    from storage.db import database, init_database
+    init_database(url)  # importing the baseline initialised the database of its own environment
+    counts = {}
+    with TestClient(create_app()) as ours, TestClient(bench.bare.app) as bare:
+        for name, (ours_spec, bare_spec) in scenario_specs(key, ids, total_pages=max(1, len(ids) // 30)).items():
+            for side, client, make_spec in (("ours", ours, ours_spec), ("bare", bare, bare_spec)):
+                method, path, headers, body = make_spec()
+                client.request(method, path, headers=headers, content=body or None)  # warm: caches and pools
+                statements = []
+                original = database.obj.execute_sql
+                database.obj.execute_sql = lambda sql, *rest, **options: (statements.append(sql),
+                                                                          original(sql, *rest, **options))[1]
+                try:
+                    response = client.request(method, path, headers=headers, content=body or None)
+                finally:
+                    del database.obj.execute_sql
+                if response.status_code != 200 or b'"errors"' in response.content[:20]:
+                    raise SystemExit(f"{name} ({side}): {response.status_code} {response.text[:200]}")
+                counts.setdefault(name, {})[side] = len(statements)
+    database.obj.close_all()
+    return counts
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--products", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seconds", type=float, default=5.0, help="per scenario and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-writes", action="store_true", help="skip add-to-cart and place-order")
     args = parser.parse_args(argv)
+    print(f"load generator: {'wrk' if wrk.available() else 'Python asyncio (bench/load.py; wrk not installed)'} "
+          "for reads, Python for writes", flush=True)
+    by_size, writes = {}, None
+    for products in args.products:
+        with tempfile.TemporaryDirectory(prefix="specshop-bench-") as scratch:
+            url = f"sqlite:///{scratch}/bench.db"
+            key, ids = prepare_database(url, products)
+            carts = shop_flow.prepare_carts(ids) if writes is None and not args.no_writes else None
+            statements = statements_per_request(url, key, ids)
+            environment = {**os.environ, "DATABASE_URL": url, "VALIDATE_RESPONSES": "0", "PYTHONWARNINGS": "ignore"}
+            ours_port, bare_port = free_port(), free_port()
+            servers = [start_server("server.asgi:app", ours_port, environment),
+                       start_server("bench.bare:app", bare_port, environment)]
+            try:
+                results = run_scenarios(key, ids, ours_port, bare_port, args)
+                single = load(ours_port, scenario_specs(key, ids, max(1, len(ids) // 30))[LIST][0], args.seconds, 1)
+                if carts is not None:
+                    writes = (run_write_scenarios(key, carts, ours_port, args), shop_flow.orders_written(), results)
+            finally:
+                for server in servers:
+                    server.terminate()
+                    server.wait()
+        by_size[products] = (results, statements, single)
+        print_report(products, results, statements, single, args)
+    print_growth(by_size)
+    if writes:
+        print_write_report(writes[0], writes[2], writes[1], args)
 
-    with tempfile.TemporaryDirectory(prefix="specshop-bench-") as scratch:
-        url = f"sqlite:///{scratch}/bench.db"
-        key, ids = prepare_database(url, args.products)
-        carts = shop_flow.prepare_carts(ids)
-        environment = {**os.environ, "DATABASE_URL": url, "VALIDATE_RESPONSES": "0", "PYTHONWARNINGS": "ignore"}
-        ours_port, bare_port = free_port(), free_port()
-        servers = [start_server("server.asgi:app", ours_port, environment),
-                   start_server("bench.bare:app", bare_port, environment)]
-        try:
-            results = run_scenarios(key, ids, ours_port, bare_port, args)
-            writes = run_write_scenarios(key, carts, ours_port, args)
-            orders = shop_flow.orders_written()
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait()
-    print_report(results, args)
-    print_write_report(writes, results, orders, args)
+
+LIST = "REST GET /products?per_page=30"
 
 
 def run_scenarios(key, ids, ours_port, bare_port, args) -> dict:
-    scenarios = scenario_requests(key, ids, total_pages=max(1, len(ids) // 30))
+    scenarios = scenario_specs(key, ids, total_pages=max(1, len(ids) // 30))
     results = {name: {"ours": [], "bare": []} for name in scenarios}
     for name, (ours_request, bare_request) in scenarios.items():  # warm-up: caches, pools, JIT-free paths
-        run_in_process(ours_port, ours_request, 1.0, args.connections)
-        run_in_process(bare_port, bare_request, 1.0, args.connections)
+        load(ours_port, ours_request, 1.0, args.connections)
+        load(bare_port, bare_request, 1.0, args.connections)
     for round_number in range(args.rounds):
         for name, (ours_request, bare_request) in scenarios.items():
-            for side, port, make_request in (("bare", bare_port, bare_request), ("ours", ours_port, ours_request)):
-                outcome = run_in_process(port, make_request, args.seconds, args.connections)
+            for side, port, make_spec in (("bare", bare_port, bare_request), ("ours", ours_port, ours_request)):
+                outcome = load(port, make_spec, args.seconds, args.connections)
                 if outcome["errors"]:
                     raise SystemExit(f"{name} ({side}): {outcome['errors']} non-200 responses "
                                      f"(status {', '.join(map(str, outcome['error_statuses']))})")
@@ -193,18 +247,33 @@ def median(runs, key):
     return statistics.median(run[key] for run in runs)
 
 
-def print_report(results: dict, args):
-    print(f"\n{args.products} products, SQLite, 1 uvicorn worker each, {args.connections} connections, "
+def print_report(products: int, results: dict, statements: dict, single: dict, args):
+    print(f"\n{products} products, SQLite, 1 uvicorn worker each, {args.connections} connections, "
           f"{args.rounds} x {args.seconds:.0f} s per scenario (medians)\n")
-    header = f"{'scenario':<32} {'ours req/s':>10} {'bare req/s':>10} {'ratio':>6} {'ours p50':>9} {'bare p50':>9} {'ours p99':>9} {'bare p99':>9}"
+    header = (f"{'scenario':<30} {'ours req/s':>10} {'bare req/s':>10} {'ratio':>6} {'target':>6} {'ours p50':>9} "
+              f"{'bare p50':>9} {'ours p99':>9} {'bare p99':>9} {'stmts ours/bare':>15}")
     print(header)
     print("-" * len(header))
     for name, sides in results.items():
         ours_rps, bare_rps = median(sides["ours"], "rps"), median(sides["bare"], "rps")
-        print(f"{name:<32} {ours_rps:>10.0f} {bare_rps:>10.0f} {ours_rps / bare_rps:>6.2f} "
+        target = 0.4 if name.startswith("GraphQL") else 0.5
+        print(f"{name:<30} {ours_rps:>10.0f} {bare_rps:>10.0f} {ours_rps / bare_rps:>6.2f} {target:>6.2f} "
               f"{median(sides['ours'], 'p50_ms'):>7.1f}ms {median(sides['bare'], 'p50_ms'):>7.1f}ms "
-              f"{median(sides['ours'], 'p99_ms'):>7.1f}ms {median(sides['bare'], 'p99_ms'):>7.1f}ms")
-    print("\nratio = ours req/s / bare req/s (targets: REST >= 0.5, GraphQL >= 0.35)")
+              f"{median(sides['ours'], 'p99_ms'):>7.1f}ms {median(sides['bare'], 'p99_ms'):>7.1f}ms "
+              f"{statements[name]['ours']:>7} / {statements[name]['bare']:<5}")
+    print(f"\n{LIST}, one connection: p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms (target p50 < 10 ms)")
+    print("ratio = ours req/s / bare req/s (GraphQL against the bare REST twin); statements = SQL per warm request")
+
+
+def print_growth(by_size: dict):
+    if len(by_size) < 2:
+        return
+    smallest, largest = min(by_size), max(by_size)
+    print(f"\ngrowth: our req/s at {largest} products / at {smallest} products (target >= 0.85)\n")
+    for name in by_size[smallest][0]:
+        small, large = (median(by_size[size][0][name]["ours"], "rps") for size in (smallest, largest))
+        bare_small, bare_large = (median(by_size[size][0][name]["bare"], "rps") for size in (smallest, largest))
+        print(f"{name:<30} ours {large / small:>5.2f}   bare {bare_large / bare_small:>5.2f}")
 
 
 if __name__ == "__main__":

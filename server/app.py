@@ -20,6 +20,7 @@ from server.config import Settings
 from server.documents import OPENAPI_DIR, add_generated_api, load_document
 from server.graphql import ROOT, create_graphql_app
 from server.handler_table import check_every_handler
+from server.http_cache import HttpCacheMiddleware
 from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
 from server.rest import (
     PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
@@ -153,6 +154,9 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],
                        allow_methods=["*"], allow_headers=["*"],
-                       expose_headers=[*PAGING_HEADERS, *RATE_LIMIT_HEADERS, "X-Request-Id"])
+                       expose_headers=[*PAGING_HEADERS, *RATE_LIMIT_HEADERS, "X-Request-Id", "ETag"])
+    # Added last, so innermost: the ETag and the 304 are decided on the answer as the operation gave it.
+    app.add_middleware(HttpCacheMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       max_age=settings.catalog_max_age)
     errors.install(app)
     return app

@@ -31,6 +31,8 @@ class Settings:
     # Invalid storefront keys / bearer tokens one client address may present per minute before 429 (0: off).
     invalid_credentials_per_minute: int = field(
         default_factory=lambda: int(os.environ.get("INVALID_CREDENTIALS_PER_MINUTE", "20")))
+    # Seconds a shared cache (CDN) may serve an anonymous catalog read (server/http_cache.py).
+    catalog_max_age: int = field(default_factory=lambda: env_int("CATALOG_MAX_AGE", 60))
     default_per_page: int = 10
     max_per_page: int = 50
     # GraphQL limits (docs/security.md, "GraphQL limits")

@@ -7,6 +7,7 @@ import datetime
 
 from peewee import (
     JSONField,
+    BigIntegerField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -339,6 +340,12 @@ class Product(TimestampedModel):
     tax_category = ForeignKeyField(TaxCategory, null=True, backref="+", on_delete="SET NULL")
     manage_stock = BooleanField(default=True)
 
+    class Meta:
+        # The shop's list: listed products (top-level, enabled, visible) in id, price or date order.
+        indexes = ((("parent", "status", "visible_individually", "id"), False),
+                   (("parent", "status", "visible_individually", "min_price", "id"), False),
+                   (("parent", "status", "visible_individually", "created_at", "id"), False))
+
 
 class ProductTranslation(BaseModel):
     product = ForeignKeyField(Product, backref="translations", on_delete="CASCADE")
@@ -519,6 +526,12 @@ class StorefrontKey(TimestampedModel):
     last_used_at = DateTimeField(null=True)
 
 
+class CatalogVersion(BaseModel):
+    """One row (id 1) whose version triggers raise on every write to the tables a product list reads
+    (migration 0027); `domain/catalog/listing_cache.py` keys its cache on it."""
+    version = BigIntegerField(default=0)
+
+
 ALL_MODELS = [
     Locale, Currency, ExchangeRate, InventorySource, CustomerGroup,
     TaxCategory, TaxRate, TaxCategoryRate, CoreConfig,
@@ -531,5 +544,5 @@ ALL_MODELS = [
     ProductSuperAttribute, ProductImage, ProductVideo, ProductInventory, ProductCustomerGroupPrice,
     ProductLink, ProductCustomizableOption, ProductCustomizableOptionTranslation, ProductCustomizableOptionPrice,
     ProductGroupedProduct, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink,
-    StorefrontKey,
+    StorefrontKey, CatalogVersion,
 ]

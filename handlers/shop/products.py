@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 from domain.catalog.attribute_values import names as attribute_names, product_attributes
 from domain.catalog.filters import parse_criteria
 from domain.catalog.translations import product_translations
+from domain.catalog.visibility import enabled_in_channel
 from domain.common import (
     Page, RequestContext, Window, get_or_not_found, iso, json_number, paginate, translated,
 )
@@ -76,8 +77,7 @@ def visible_products(context: RequestContext):
 
 
 def find_product_id(context, product_id, sku, url_key) -> int | None:
-    in_channel = ProductChannel.select(ProductChannel.product).where(ProductChannel.channel == context.channel_id)
-    query = Product.select(Product.id).where(Product.status == True, Product.id.in_(in_channel))  # noqa: E712
+    query = Product.select(Product.id).where(enabled_in_channel(context))
     if product_id is not None:
         query = query.where(Product.id == product_id)
     elif sku:
@@ -481,8 +481,7 @@ def list_product_variants(context, product_id: int) -> list[dict]:
 
 
 def visible_asset_query(model, context):
-    in_channel = ProductChannel.select(ProductChannel.product).where(ProductChannel.channel == context.channel_id)
-    return model.select().join(Product).where(Product.status == True, Product.id.in_(in_channel))  # noqa: E712
+    return model.select().join(Product).where(enabled_in_channel(context))
 
 
 def list_product_images(context, window: Window) -> Page:
