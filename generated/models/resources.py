@@ -115,6 +115,21 @@ class ResourceCheckoutAddressInput(TypedDict):
     company: NotRequired[str]
 
 
+class ResourceCheckoutAddressPatch(TypedDict):
+    cart_id: NotRequired[CartId]
+    address_type: NotRequired[Literal["billing", "shipping"]]
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    address: NotRequired[str]
+    city: NotRequired[str]
+    state: NotRequired[str]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    company: NotRequired[str]
+
+
 class ResourceShippingMethodInput(TypedDict):
     cart_id: NotRequired[CartId]
     shipping_method_code: str
