@@ -111,6 +111,7 @@ def test_product_images_by_the_resource_paths(admin_client, media_root):
     assert image["@type"] == "ProductImage" and image["@id"] == f"/api/product_images/{image['id']}"
     assert (image["product_id"], image["position"], image["alt"]) == (created["id"], 0, "New Product")
     assert image["url"].endswith(".png") and ProductImage.get_by_id(image["id"]).product_id == created["id"]
+    assert image["created_at"] == admin_client.get(f"/api/admin/catalog/products/{created['id']}").json()["updatedAt"]
     wrong = admin_client.post("/api/product_images", files={"image": ("front.png", b"not an image", "image/png")},
                               data={"product_id": str(created["id"])})
     assert wrong.status_code == 422 and "image" in wrong.json()["errors"]

@@ -167,3 +167,16 @@ def test_graphql_refresh_token_exchanges_the_bearer(client, graphql, customer):
     stale = client.post("/api/graphql", json={"query": "mutation { refreshToken(input: {}) { accessToken } }"},
                         headers=bearer(tokens["accessToken"]))
     assert stale.status_code == 401 and stale.json()["error"] == "unauthenticated"
+
+
+def test_options_of_one_attribute(client):
+    response = client.get("/api/shop/attributes/24/options", params={"per_page": 3})  # size: S, M, L, XL
+    assert response.status_code == 200, response.text
+    assert [option["adminName"] for option in response.json()] == ["S", "M", "L"]
+    assert [option["id"] for option in response.json()] == [6, 7, 8]
+    assert (response.headers["X-Total-Count"], response.headers["X-Total-Pages"]) == ("4", "2")
+    flat = {option["id"] for option in client.get("/api/shop/attribute-options", params={"per_page": 50}).json()}
+    assert {option["id"] for option in response.json()} <= flat
+    missing = client.get("/api/shop/attributes/999999/options")
+    assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
+    assert client.get("/api/shop/attributes/1/options").json() == []  # sku has no options

@@ -77,10 +77,11 @@ def resource_delete_product(context: RequestContext, id: str):
 def resource_create_product_image(context: RequestContext, body: dict):
     document, _ = admin_products.upload_admin_catalog_product_image(
         context, body["product_id"], {"image": body.get("image"), "position": body.get("position")})
-    name = admin_products.get_admin_catalog_product(context, body["product_id"])["name"]
+    # images keep no timestamp of their own: the upload stamps the product's `updated_at`
+    product = admin_products.get_admin_catalog_product(context, body["product_id"])
     return item("ProductImage", f"/api/product_images/{document['id']}", {
-        "id": document["id"], "product_id": document["productId"], "url": document["url"], "alt": name,
-        "position": document["position"], "path": document["path"]}), 201
+        "id": document["id"], "product_id": document["productId"], "url": document["url"], "alt": product["name"],
+        "position": document["position"], "path": document["path"], "created_at": product["updatedAt"]}), 201
 
 
 @jsonld
