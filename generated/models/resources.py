@@ -68,43 +68,6 @@ HydraCollection = TypedDict(
 CartId: TypeAlias = str
 
 
-class ResourceProductUpdateInput(TypedDict, closed=True):
-    name: NotRequired[str]
-    slug: NotRequired[str]
-    sku: NotRequired[str]
-    description: NotRequired[str]
-    short_description: NotRequired[str]
-    price: NotRequired[float]
-    special_price: NotRequired[float | None]
-    cost: NotRequired[float | None]
-    weight: NotRequired[float | None]
-    status: NotRequired[Literal[0, 1]]
-    visibility: NotRequired[Literal["visible", "not_visible"]]
-
-
-class ResourceProductCreateInput(TypedDict, closed=True):
-    type: NotRequired[Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]]
-    attribute_family_id: NotRequired[int]
-    name: NotRequired[str]
-    slug: NotRequired[str]
-    sku: str
-    description: NotRequired[str]
-    short_description: NotRequired[str]
-    price: NotRequired[float]
-    special_price: NotRequired[float | None]
-    cost: NotRequired[float | None]
-    weight: NotRequired[float | None]
-    status: NotRequired[Literal[0, 1]]
-    visibility: NotRequired[Literal["visible", "not_visible"]]
-
-
-class ResourceProductImageInput(TypedDict):
-    product_id: int
-    alt: NotRequired[str]
-    position: NotRequired[int]
-    image: bytes
-
-
 class ResourceCartLineInput(TypedDict):
     product_id: int
     quantity: NotRequired[int]
@@ -193,6 +156,43 @@ class Address(TypedDict):
 class ResourceEstimateShippingInput(TypedDict):
     cart_id: NotRequired[CartId]
     address: Address
+
+
+class ResourceProductUpdateInput(TypedDict, closed=True):
+    name: NotRequired[str]
+    slug: NotRequired[str]
+    sku: NotRequired[str]
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[float]
+    special_price: NotRequired[float | None]
+    cost: NotRequired[float | None]
+    weight: NotRequired[float | None]
+    status: NotRequired[Literal[0, 1]]
+    visibility: NotRequired[Literal["visible", "not_visible"]]
+
+
+class ResourceProductCreateInput(TypedDict, closed=True):
+    type: NotRequired[Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]]
+    attribute_family_id: NotRequired[int]
+    name: NotRequired[str]
+    slug: NotRequired[str]
+    sku: str
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[float]
+    special_price: NotRequired[float | None]
+    cost: NotRequired[float | None]
+    weight: NotRequired[float | None]
+    status: NotRequired[Literal[0, 1]]
+    visibility: NotRequired[Literal["visible", "not_visible"]]
+
+
+class ResourceProductImageInput(TypedDict):
+    product_id: int
+    alt: NotRequired[str]
+    position: NotRequired[int]
+    image: bytes
 
 
 class ResourceRegistrationInput(TypedDict):
