@@ -67,6 +67,8 @@ def test_patch_and_delete_by_the_resource_path(admin_client):
     hidden = admin_client.patch(f"/api/products/{created['id']}", json={"visibility": "not_visible", "status": 0})
     assert (hidden.json()["visibility"], hidden.json()["status"]) == ("not_visible", 0)
     assert admin_client.patch("/api/products/999999", json={"name": "x"}).status_code == 404
+    assert admin_client.delete("/api/products/9999999999").status_code == 404
+    assert admin_client.delete("/api/products/premium-t-shirt").status_code == 400  # writes take the id
     deleted = admin_client.delete(f"/api/products/{created['id']}")
     assert deleted.status_code == 204 and deleted.content == b""
     assert Product.get_or_none(Product.id == created["id"]) is None
@@ -117,6 +119,8 @@ def test_product_images_by_the_resource_paths(admin_client, media_root):
     assert wrong.status_code == 422 and "image" in wrong.json()["errors"]
     assert admin_client.post("/api/product_images", files={"image": ("front.png", png(), "image/png")},
                              data={"product_id": "999999"}).status_code == 404
+    unnamed = admin_client.post("/api/product_images", files={"image": ("front.png", png(), "image/png")})
+    assert unnamed.status_code == 422 and list(unnamed.json()["errors"]) == ["product_id"]
     assert admin_client.delete(f"/api/product_images/{image['id']}").status_code == 204
     assert ProductImage.get_or_none(ProductImage.id == image["id"]) is None
     assert admin_client.delete(f"/api/product_images/{image['id']}").status_code == 404

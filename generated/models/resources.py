@@ -189,7 +189,7 @@ class ResourceProductCreateInput(TypedDict, closed=True):
 
 
 class ResourceProductImageInput(TypedDict):
-    product_id: int
+    product_id: NotRequired[int]
     alt: NotRequired[str]
     position: NotRequired[int]
     image: bytes

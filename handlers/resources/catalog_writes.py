@@ -46,6 +46,13 @@ def product_fields(document: dict) -> dict:
             "created_at": document["createdAt"], "updated_at": document["updatedAt"]}
 
 
+def product_key(id: str) -> int:
+    """The path's id (digits, as the GET's `id` which also takes a URL key); beyond the key range 404."""
+    if int(id) > 2147483647:
+        raise NotFound("Product")
+    return int(id)
+
+
 def product_item(document: dict) -> dict:
     return item("Product", f"/api/products/{document['id']}", product_fields(document))
 
@@ -64,17 +71,19 @@ def resource_create_product(context: RequestContext, body: dict):
 
 @jsonld
 def resource_update_product(context: RequestContext, id: str, body: dict) -> dict:
-    return product_item(admin_products.update_admin_catalog_product(context, int(id), update_values(body)))
+    return product_item(admin_products.update_admin_catalog_product(context, product_key(id), update_values(body)))
 
 
 @jsonld
 def resource_delete_product(context: RequestContext, id: str):
-    admin_products.delete_admin_catalog_product(context, int(id))
+    admin_products.delete_admin_catalog_product(context, product_key(id))
     return None, 204
 
 
 @jsonld
 def resource_create_product_image(context: RequestContext, body: dict):
+    if body.get("product_id") is None:
+        raise Unprocessable({"product_id": ["The product_id field is required."]})
     document, _ = admin_products.upload_admin_catalog_product_image(
         context, body["product_id"], {"image": body.get("image"), "position": body.get("position")})
     # images keep no timestamp of their own: the upload stamps the product's `updated_at`
