@@ -37,8 +37,11 @@ def catalog_coverage(rows):
     if not CATALOG.exists():
         return None
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
-    # The resource paths at /api (`/api/cart_tokens`, ...) are the shop's operations under the overview pages' names.
-    spec_rest = {("shop" if surface == "resources" else surface, key.split(" ", 1)[0], path_shape(key.split(" ", 1)[1]))
+    # The resource paths at /api (`/api/cart_tokens`, ...) are the shop's operations under the overview pages'
+    # names; those taking an admin token (products.md's catalog writes) are the admin's.
+    admin_keys = {f"{op['method']} {op['path']}" for op in REST_OPERATIONS.values() if "adminToken" in op["auth"]}
+    spec_rest = {(("admin" if key in admin_keys else "shop") if surface == "resources" else surface,
+                  key.split(" ", 1)[0], path_shape(key.split(" ", 1)[1]))
                  for transport, surface, _, key, _ in rows if transport == "rest"}
     spec_graphql = {(surface, key.split(".", 1)[1]) for transport, surface, _, key, _ in rows if transport == "graphql"}
     totals = defaultdict(lambda: [0, 0])

@@ -85,7 +85,8 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
     surface's collection format. Operations answering only with files (CSV) get 406 when the request
     accepts none of their media types. Admin writes are recorded in the audit trail."""
     pagination = operation["pagination"]
-    audited = operation["surface"] == "admin" and operation["method"] != "GET"
+    # admin writes, also those of another surface (the resource paths' catalog writes name a permission)
+    audited = (operation["surface"] == "admin" or operation["permission"] is not None) and operation["method"] != "GET"
 
     def endpoint(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}

@@ -18,15 +18,19 @@ from graphql import (
 
 from generated.graphql_bindings import ROOT_FIELDS
 from generated.operations import REST_OPERATIONS
+from handlers.resources import hydra_error
 from tests.admin_fixtures import FORBIDDEN, admin_client, bearer, make_admin, super_admin  # noqa: F401 (fixtures)
 from tests.settings_snapshot import settings_restored  # noqa: F401 (puts the store settings back after each call)
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING_ID = 999999
-ADMIN_REST = sorted(op_id for op_id, op in REST_OPERATIONS.items() if op["surface"] == "admin")
+# admin operations, and those of another surface that need an admin permission (the resource paths'
+# catalog writes)
+ADMIN_REST = sorted(op_id for op_id, op in REST_OPERATIONS.items() if op["surface"] == "admin" or op["permission"])
+SURFACE_BASE = {"admin": "/api/admin", "resources": "/api"}
 ADMIN_GRAPHQL = sorted(f"{field['type']}.{field['field']}" for field in ROOT_FIELDS.get("admin", []))
 FIELDS = {f"{field['type']}.{field['field']}": field for field in ROOT_FIELDS.get("admin", [])}
-ALL_PERMISSIONS = sorted(({op["permission"] for op in REST_OPERATIONS.values() if op["surface"] == "admin"}
+ALL_PERMISSIONS = sorted(({op["permission"] for op in REST_OPERATIONS.values() if op["permission"]}
                           | {field["permission"] for field in FIELDS.values()}) - {None})
 OWN_OPERATIONS = {
     "listAdminUsers", "createAdminUser", "getAdminUser", "updateAdminUser", "deleteAdminUser", "deleteAdminSelf",
@@ -48,16 +52,23 @@ def token_with_only(permission: str | None) -> str:
     return make_admin([permission] if permission else [], label="only")[1]
 
 
-@lru_cache(maxsize=1)
-def admin_document() -> dict:
-    return yaml.safe_load((ROOT / "generated" / "openapi" / "admin.yaml").read_text(encoding="utf-8"))
+@lru_cache(maxsize=None)
+def surface_document(surface: str) -> dict:
+    return yaml.safe_load((ROOT / "generated" / "openapi" / f"{surface}.yaml").read_text(encoding="utf-8"))
+
+
+def operation_spec(operation_id: str) -> tuple[dict, dict]:
+    """(the bundled document of the operation's surface, the operation in it)."""
+    operation = REST_OPERATIONS[operation_id]
+    document = surface_document(operation["surface"])
+    path = operation["path"].removeprefix(SURFACE_BASE[operation["surface"]])
+    return document, document["paths"][path][operation["method"].lower()]
 
 
 def rest_request(operation_id: str) -> tuple[str, str, dict, dict | None]:
     """(method, url, query, json body) for an operation, from the bundled document."""
     operation = REST_OPERATIONS[operation_id]
-    document = admin_document()
-    spec = document["paths"][operation["path"].removeprefix("/api/admin")][operation["method"].lower()]
+    document, spec = operation_spec(operation_id)
     query = {}
     for parameter in spec.get("parameters", []):
         if "$ref" in parameter:
@@ -71,12 +82,11 @@ def rest_request(operation_id: str) -> tuple[str, str, dict, dict | None]:
     return operation["method"], url, query, body
 
 
-def upload_files(operation_id: str) -> dict | None:
-    """For a multipart body: a small file under every binary field, so the request passes validation
-    (operations that also take JSON get their JSON example instead)."""
-    operation = REST_OPERATIONS[operation_id]
-    document = admin_document()
-    spec = document["paths"][operation["path"].removeprefix("/api/admin")][operation["method"].lower()]
+def upload_form(operation_id: str) -> tuple[dict, dict] | None:
+    """For a multipart body: a small file under every binary field and a missing row's id under every
+    other required field, so the request passes validation (operations that also take JSON get their
+    JSON example instead)."""
+    document, spec = operation_spec(operation_id)
     content = spec.get("requestBody", {}).get("content", {})
     media = content.get("multipart/form-data")
     if media is None or "application/json" in content:
@@ -84,20 +94,26 @@ def upload_files(operation_id: str) -> dict | None:
     schema = media["schema"]
     if "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return {name: ("walk.png", b"walk", "image/png") for name, field in schema.get("properties", {}).items()
-            if field.get("format") == "binary"}
+    properties = schema.get("properties", {})
+    files = {name: ("walk.png", b"walk", "image/png") for name, field in properties.items()
+             if field.get("format") == "binary"}
+    fields = {name: str(MISSING_ID) for name in schema.get("required", []) if name not in files}
+    return files, fields
 
 
 def call_rest(client, operation_id: str, raw_token: str):
     method, url, query, body = rest_request(operation_id)
-    files = upload_files(operation_id)
-    if files is not None:
-        return client.request(method, url, params=query, files=files, headers=bearer(raw_token))
+    form = upload_form(operation_id)
+    if form is not None:
+        files, fields = form
+        return client.request(method, url, params=query, files=files, data=fields or None, headers=bearer(raw_token))
     return client.request(method, url, params=query, json=body, headers=bearer(raw_token))
 
 
 def test_the_walk_covers_this_domain():
     assert OWN_OPERATIONS <= set(ADMIN_REST)
+    assert {"resourceCreateProduct", "resourceUpdateProduct", "resourceDeleteProduct", "resourceCreateProductImage",
+            "resourceDeleteProductImage", "patchAdminProduct", "deleteAdminProduct"} <= set(ADMIN_REST)
     assert {"Query.adminSettingsUsers", "Query.readAdminProfile", "Mutation.createAdminSettingsUserDeleteSelf",
             "Mutation.deleteAdminSettingsStorefrontKey"} <= set(ADMIN_GRAPHQL)
     assert all(REST_OPERATIONS[op_id]["permission"] for op_id in OWN_OPERATIONS
@@ -110,7 +126,10 @@ def test_rest_operation_needs_its_permission(admin_client, operation_id):
     if permission:
         refused = call_rest(admin_client, operation_id, token_without(permission))
         assert refused.status_code == 403, refused.text
-        assert refused.json() == FORBIDDEN
+        if REST_OPERATIONS[operation_id]["surface"] == "resources":  # the same refusal as `hydra:Error`
+            assert refused.json() == hydra_error(403, FORBIDDEN)
+        else:
+            assert refused.json() == FORBIDDEN
     allowed = call_rest(admin_client, operation_id, token_with_only(permission))
     assert allowed.status_code not in (401, 403), allowed.text
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypeAlias, TypedDict
+from typing import Literal, NotRequired, TypeAlias
+
+from typing_extensions import TypedDict
 
 Error = TypedDict(
     "Error",
@@ -115,6 +117,21 @@ class ResourceCheckoutAddressInput(TypedDict):
     company: NotRequired[str]
 
 
+class ResourceCheckoutAddressPatch(TypedDict):
+    cart_id: NotRequired[CartId]
+    address_type: NotRequired[Literal["billing", "shipping"]]
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    address: NotRequired[str]
+    city: NotRequired[str]
+    state: NotRequired[str]
+    country: NotRequired[str]
+    postcode: NotRequired[str]
+    company: NotRequired[str]
+
+
 class ResourceShippingMethodInput(TypedDict):
     cart_id: NotRequired[CartId]
     shipping_method_code: str
@@ -139,6 +156,43 @@ class Address(TypedDict):
 class ResourceEstimateShippingInput(TypedDict):
     cart_id: NotRequired[CartId]
     address: Address
+
+
+class ResourceProductUpdateInput(TypedDict, closed=True):
+    name: NotRequired[str]
+    slug: NotRequired[str]
+    sku: NotRequired[str]
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[float]
+    special_price: NotRequired[float | None]
+    cost: NotRequired[float | None]
+    weight: NotRequired[float | None]
+    status: NotRequired[Literal[0, 1]]
+    visibility: NotRequired[Literal["visible", "not_visible"]]
+
+
+class ResourceProductCreateInput(TypedDict, closed=True):
+    type: NotRequired[Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]]
+    attribute_family_id: NotRequired[int]
+    name: NotRequired[str]
+    slug: NotRequired[str]
+    sku: str
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[float]
+    special_price: NotRequired[float | None]
+    cost: NotRequired[float | None]
+    weight: NotRequired[float | None]
+    status: NotRequired[Literal[0, 1]]
+    visibility: NotRequired[Literal["visible", "not_visible"]]
+
+
+class ResourceProductImageInput(TypedDict):
+    product_id: NotRequired[int]
+    alt: NotRequired[str]
+    position: NotRequired[int]
+    image: bytes
 
 
 class ResourceRegistrationInput(TypedDict):

@@ -159,6 +159,13 @@ class UpdateCartItemInput(TypedDict):
     attributes: NotRequired[dict[str, Any] | None]
 
 
+class RemoveCartItemInput(TypedDict, closed=True):
+    cartItemId: NotRequired[int]
+    itemId: NotRequired[int]
+    item_id: NotRequired[int]
+    cart_id: NotRequired[str]
+
+
 class ApplyCouponInput(TypedDict):
     couponCode: str
 
@@ -616,6 +623,13 @@ class CountryTranslation(TypedDict):
     countryId: int
     locale: str
     name: str
+
+
+class CountryStateTranslation(TypedDict):
+    id: int
+    countryStateId: int
+    locale: str
+    defaultName: str
 
 
 class CountryState(TypedDict):

@@ -4,7 +4,7 @@ body is the guest cart token; without a bearer it names the cart, checked as the
 (handlers.shop.checkout.use_cart_id). A cart's address is its token (`/api/cart_tokens/<token>`), or
 its id for a customer's cart, which has no token of its own."""
 from domain.common import RequestContext
-from domain.errors import ApiError, Unprocessable
+from domain.errors import ApiError, NotFound, Unprocessable
 from domain.sales.cart import authenticate_guest_cart_token
 from handlers.resources import collection, item, jsonld, member, money, shop_body
 from handlers.shop import cart as shop_cart
@@ -106,7 +106,21 @@ def resource_get_cart_token(context: RequestContext, token: str) -> dict:
 @jsonld
 def resource_read_cart(context: RequestContext, body: dict | None = None) -> dict:
     with_cart(context, body)
+    return read_cart_item(cart_data(context))
+
+
+@jsonld
+def resource_get_read_cart(context: RequestContext, id: str) -> dict:
+    """Without a bearer `id` is the guest cart token; with one it must name the bearer's cart (its
+    address key, or its id)."""
+    shop_checkout.use_cart_id(context, id)
     data = cart_data(context)
+    if id not in (cart_key(data), str(data["id"])):
+        raise NotFound("Cart")
+    return read_cart_item(data)
+
+
+def read_cart_item(data: dict) -> dict:
     summary = cart_summary(data)
     return item("ReadCart", f"/api/read_carts/{summary['id']}", {k: v for k, v in summary.items() if k != "@id"})
 
@@ -219,6 +233,23 @@ ADDRESS = {"address_type": "addressType", "first_name": "firstName", "last_name"
 @jsonld
 def resource_set_checkout_address(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
+    return checkout_address_item(context, body)
+
+
+@jsonld
+def resource_patch_checkout_address(context: RequestContext, id: int, body: dict) -> dict:
+    """One of the cart's checkout addresses again, the fields not sent kept as they are."""
+    with_cart(context, body)
+    data = shop_checkout.get_checkout_addresses(context)["data"]
+    saved = next((address for address in (data["billingAddress"], data["shippingAddress"])
+                  if address is not None and address["id"] == id), None)
+    if saved is None:
+        raise NotFound("Checkout address")
+    kept = {ours: saved[theirs] for ours, theirs in ADDRESS.items() if theirs in saved and saved[theirs] is not None}
+    return checkout_address_item(context, {**kept, "address_type": saved["addressType"], **body})
+
+
+def checkout_address_item(context: RequestContext, body: dict) -> dict:
     document = shop_checkout.set_checkout_address(context, shop_body(body, ADDRESS, "CheckoutAddressInput"))
     saved = document["data"][f"{body['address_type']}Address"]
     return item("CheckoutAddress", f"/api/checkout_addresses/{saved['id']}", {
@@ -247,6 +278,19 @@ def rate_code(context: RequestContext, code: str | None) -> str | None:
 @jsonld
 def resource_set_checkout_shipping_method(context: RequestContext, body: dict) -> dict:
     with_cart(context, body)
+    return shipping_method_item(context, body)
+
+
+@jsonld
+def resource_patch_checkout_shipping_method(context: RequestContext, id: int, body: dict) -> dict:
+    """The shipping method again; `id` must be the cart's (the POST answered it)."""
+    with_cart(context, body)
+    if cart_data(context)["id"] != id:
+        raise NotFound("Checkout shipping method")
+    return shipping_method_item(context, body)
+
+
+def shipping_method_item(context: RequestContext, body: dict) -> dict:
     chosen = shop_body(body, {"shipping_method_code": "shippingMethodCode"}, "CheckoutShippingMethodInput")
     chosen["shippingMethodCode"] = rate_code(context, chosen["shippingMethodCode"])
     document = shop_checkout.set_checkout_shipping_method(context, chosen)

@@ -185,6 +185,12 @@ def list_attribute_options(context: RequestContext, window: Window, graphql: boo
     return option_page(context, window, graphql, attribute_id)
 
 
+def list_options_of_attribute(context: RequestContext, window: Window, attribute_id: int) -> Page:
+    if not Attribute.select().where(Attribute.id == attribute_id).exists():
+        raise NotFound("Attribute")
+    return option_page(context, window, False, attribute_id)
+
+
 def get_attribute_option(context: RequestContext, id: int, graphql: bool = False) -> dict:
     return one_option(context, id, graphql)
 

@@ -233,6 +233,13 @@ def remove_cart_item(context: RequestContext, cart_item_id: int | None = None, i
     return removed_item_response(context, cart_item_id or item_id)
 
 
+def remove_cart_item_post(context: RequestContext, body: dict) -> dict:
+    item_id = body.get("cartItemId") or body.get("itemId") or body.get("item_id")
+    if item_id is None:
+        raise invalid("cartItemId", "The cartItemId field is required.")
+    return removed_item_response(context, item_id)
+
+
 def remove_cart_item_by_id(context: RequestContext, item_id: int) -> dict:
     return removed_item_response(context, item_id)
 
@@ -242,6 +249,10 @@ def removed_item_response(context: RequestContext, item_id: int) -> dict:
     remove_item(cart, item_id)
     document = cart_document(context, cart, "Item removed from cart successfully")
     return {**document, "cartTotal": document["grandTotal"]}
+
+
+def apply_coupon_patch(context: RequestContext, body: dict) -> dict:
+    return apply_coupon(context, body)
 
 
 def apply_coupon(context: RequestContext, body: dict) -> dict:

@@ -167,3 +167,10 @@ def list_country_states(context: RequestContext, window: Window) -> Page:
 
 def get_country_state(context: RequestContext, id: int, graphql: bool = False) -> dict:
     return (state_graphql_document if graphql else state_document)(find_state(id), context)
+
+
+def get_country_state_translation(context: RequestContext, id: int) -> dict:
+    row = CountryStateTranslation.get_or_none(CountryStateTranslation.id == id)
+    if row is None:
+        raise NotFound("Country state translation")
+    return state_translation_document(row)

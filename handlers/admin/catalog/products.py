@@ -240,6 +240,14 @@ def delete_admin_catalog_product(context: RequestContext, id: int):
     return None, 204
 
 
+def patch_admin_product(context: RequestContext, id: int, body: dict) -> dict:
+    return update_admin_catalog_product(context, id, body)
+
+
+def delete_admin_product(context: RequestContext, id: int):
+    return delete_admin_catalog_product(context, id)
+
+
 def mass_delete_admin_catalog_products(context: RequestContext, body: dict) -> dict:
     """Best effort: unknown ids are skipped; the answer echoes the ids requested."""
     requested = list(dict.fromkeys(body["indices"]))
