@@ -258,3 +258,47 @@ def test_order_amount_filters_outside_the_rest_range_are_refused(admin_client):
     refused = response.json()
     assert refused["errors"][0]["extensions"]["status"] == 400
     assert "grand_total_to" in refused["errors"][0]["extensions"]["errors"]
+
+
+def test_order_rows_carry_items_count_and_customer(admin_graphql):
+    order, _, _ = placed(qty=3)
+    data = only(admin_graphql('''query { adminOrders(first: 50 filters: { status: ["pending", "processing"] }) {
+        edges { node { id incrementId status grandTotal itemsCount customer { id firstName lastName email }
+        createdAt } } } }'''))
+    rows = {edge["node"]["id"]: edge["node"] for edge in data["adminOrders"]["edges"]}
+    row = rows[order.id]
+    assert row["itemsCount"] == 1 and row["status"] == "pending" and row["grandTotal"] == 70.0  # 3 × 20 + 10
+    assert row["customer"] is None  # a guest order
+    assert all(node["status"] in ("pending", "processing") for node in rows.values())
+
+
+def test_update_order_status_cancels_and_refuses_other_statuses(admin_graphql):
+    order, _, _ = placed(qty=2)
+    refused = admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}" status: "processing" }})
+        {{ order {{ id status updatedAt }} }} }}''')
+    assert refused["errors"][0]["extensions"]["status"] == 422
+    assert refused["errors"][0]["extensions"]["code"] == "STATUS_NOT_REQUESTABLE"
+    with database.connection_context():
+        assert Order.get_by_id(order.id).status == "pending"
+    canceled = only(admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}"
+        status: "canceled" }}) {{ order {{ id status updatedAt }} }} }}'''))["updateOrderStatus"]["order"]
+    assert canceled["status"] == "canceled" and canceled["updatedAt"]
+    again = admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}" status: "canceled" }})
+        {{ order {{ id }} }} }}''')
+    assert again["errors"][0]["extensions"]["status"] == 422  # nothing left to cancel
+
+
+def test_admin_coupons_lists_every_rule_s_coupons_with_the_rule_s_discount(admin_graphql, admin_client):
+    rule = admin_client.post("/api/admin/marketing/cart-rules", json={
+        "name": "Overview coupons", "description": "Twelve off", "channels": [1], "customer_groups": [1, 2, 3],
+        "coupon_type": 1, "action_type": "by_percent", "discount_amount": 12, "status": 1})
+    assert rule.status_code == 201, rule.text
+    coupon = admin_client.post(f"/api/admin/marketing/cart-rules/{rule.json()['id']}/coupons",
+                               json={"code": "OVERVIEW12", "usage_limit": 5, "expired_at": "2099-12-31"})
+    assert coupon.status_code == 201, coupon.text
+    data = only(admin_graphql('''query { adminCoupons(first: 50) { totalCount edges { node { id code description
+        discountType discountValue usageLimit usageCount status startDate endDate } } } }'''))["adminCoupons"]
+    node = next(edge["node"] for edge in data["edges"] if edge["node"]["code"] == "OVERVIEW12")
+    assert node == {"id": f"/api/admin/marketing/cart-rule-coupons/{coupon.json()['id']}", "code": "OVERVIEW12",
+                    "description": "Twelve off", "discountType": "by_percent", "discountValue": "12.0000",
+                    "usageLimit": 5, "usageCount": 0, "status": True, "startDate": None, "endDate": "2099-12-31"}

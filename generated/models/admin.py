@@ -1262,6 +1262,25 @@ class AdminCartRuleCoupon(TypedDict):
     createdAt: NotRequired[str | None]
 
 
+class AdminCouponRow(AdminCartRuleCoupon):
+    """
+    A coupon with what its cart rule gives.
+    """
+
+    description: str
+    discountType: str
+    discountValue: str
+    usageCount: int
+    status: bool
+    startDate: str | None
+    endDate: str | None
+
+
+class AdminCouponList(TypedDict):
+    data: list[AdminCouponRow]
+    meta: AdminListMeta
+
+
 class AdminCartRuleCouponList(TypedDict):
     data: list[AdminCartRuleCoupon]
     meta: AdminListMeta

@@ -45,6 +45,24 @@ def list_admin_cart_rule_coupons(context: RequestContext, cart_rule_id: int, win
     return Page([coupon_document(row) for row in query.offset(window.offset).limit(window.limit)], query.count())
 
 
+def list_admin_coupons(context: RequestContext, window: Window) -> Page:
+    """Every coupon, newest first, with its rule (joined: one query per page)."""
+    query = CartRuleCoupon.select(CartRuleCoupon, CartRule).join(CartRule).order_by(CartRuleCoupon.id.desc())
+    today = datetime.datetime.utcnow()
+    rows = []
+    for row in query.offset(window.offset).limit(window.limit):
+        rule = row.cart_rule
+        ends = row.expired_at or rule.ends_till
+        usable = (rule.status and (ends is None or ends >= today)
+                  and (rule.starts_from is None or rule.starts_from <= today))
+        rows.append({**coupon_document(row), "description": rule.description or "",
+                     "discountType": rule.action_type, "discountValue": f"{rule.discount_amount:.4f}",
+                     "usageCount": row.times_used, "status": bool(usable),
+                     "startDate": rule.starts_from.date().isoformat() if rule.starts_from else None,
+                     "endDate": ends.date().isoformat() if ends else None})
+    return Page(rows, CartRuleCoupon.select().count())
+
+
 def create_admin_cart_rule_coupon(context: RequestContext, cart_rule_id: int, body: dict):
     refuse_nul(body)
     code = body["code"].strip()
