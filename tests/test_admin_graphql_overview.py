@@ -1,6 +1,7 @@
 """The admin GraphQL overview page's forms (graphql-api/admin-api.md, graphql-api/admin/products.md): each
 root field is another name of an admin REST operation, declared in the admin SDL; driven here over the
 API with real values, as the page writes them."""
+from datetime import datetime
 from decimal import Decimal
 
 from domain.customers import hasher
@@ -302,3 +303,41 @@ def test_admin_coupons_lists_every_rule_s_coupons_with_the_rule_s_discount(admin
     assert node == {"id": f"/api/admin/marketing/cart-rule-coupons/{coupon.json()['id']}", "code": "OVERVIEW12",
                     "description": "Twelve off", "discountType": "by_percent", "discountValue": "12.0000",
                     "usageLimit": 5, "usageCount": 0, "status": True, "startDate": None, "endDate": "2099-12-31"}
+
+
+def old_customer(email: str, created: datetime) -> int:
+    with database.connection_context():
+        return Customer.create(first_name="Report", last_name="Customer", email=email, password="x",
+                               api_token=email, created_at=created, updated_at=created).id
+
+
+def test_reports_sum_the_orders_of_the_window(admin_graphql):
+    # a year no other test writes in: 2011
+    returning = old_customer("returning.report@example.com", datetime(2010, 6, 1))
+    newcomer = old_customer("new.report@example.com", datetime(2011, 3, 1))
+    shirt = make_product("20.00", stock={default_source(): 50}, name="Report Shirt")
+    mug = make_product("7.50", stock={default_source(): 50}, name="Report Mug")
+    create_order(returning, [Line(shirt, 1, Decimal("20.00"))], created_at=datetime(2010, 12, 1))  # before the window
+    create_order(returning, [Line(shirt, 2, Decimal("20.00"))], created_at=datetime(2011, 3, 5))  # 50.00
+    create_order(newcomer, [Line(mug, 4, Decimal("7.50"))], created_at=datetime(2011, 3, 20))  # 40.00
+    create_order(None, [Line(shirt, 1, Decimal("20.00")), Line(mug, 2, Decimal("7.50"))],
+                 created_at=datetime(2011, 7, 2))  # 45.00, a guest
+    sales = only(admin_graphql('''query { salesReport(startDate: "2011-01-01" endDate: "2011-12-31"
+        granularity: "monthly") { periods { date orders totalRevenue avgOrderValue itemsSold } } }'''))["salesReport"]
+    periods = {row["date"]: row for row in sales["periods"]}
+    assert len(periods) == 12
+    assert periods["2011-03"] == {"date": "2011-03", "orders": 2, "totalRevenue": 90, "avgOrderValue": 45,
+                                  "itemsSold": 6}
+    assert periods["2011-07"] == {"date": "2011-07", "orders": 1, "totalRevenue": 45, "avgOrderValue": 45,
+                                  "itemsSold": 3}
+    assert sum(row["orders"] for row in periods.values()) == 3
+    customers = only(admin_graphql('''query { customerReport(startDate: "2011-01-01" endDate: "2011-12-31") {
+        newCustomers returningCustomers totalRevenue avgCustomerValue } }'''))["customerReport"]
+    assert customers == {"newCustomers": 1, "returningCustomers": 1, "totalRevenue": 90, "avgCustomerValue": 45}
+    products = only(admin_graphql('''query { productReport(startDate: "2011-01-01" endDate: "2011-12-31" limit: 10) {
+        products { productId productName unitsSold totalRevenue rating } } }'''))["productReport"]["products"]
+    assert products == [
+        {"productId": shirt, "productName": "Report Shirt", "unitsSold": 3, "totalRevenue": 60, "rating": None},
+        {"productId": mug, "productName": "Report Mug", "unitsSold": 6, "totalRevenue": 45, "rating": None}]
+    bad = admin_graphql('query { salesReport(granularity: "hourly") { periods { date } } }')
+    assert bad["errors"][0]["extensions"]["status"] in (400, 422)

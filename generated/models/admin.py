@@ -1858,6 +1858,39 @@ class AdminReportDateRange(TypedDict):
     current: str
 
 
+class Period(TypedDict):
+    date: str
+    orders: int
+    totalRevenue: float
+    avgOrderValue: float
+    itemsSold: int
+
+
+class AdminSalesPeriods(TypedDict):
+    period: Literal["day", "week", "month", "year"]
+    periods: list[Period]
+
+
+class AdminCustomersSummary(TypedDict):
+    newCustomers: int
+    returningCustomers: int
+    totalRevenue: float
+    avgCustomerValue: float
+
+
+class Product1(TypedDict):
+    productId: int | None
+    productName: str | None
+    sku: str | None
+    unitsSold: int
+    totalRevenue: float
+    rating: float | None
+
+
+class AdminProductsSummary(TypedDict):
+    products: list[Product1]
+
+
 class AdminReport(TypedDict):
     entity: Literal["overview", "sales", "customers", "products"]
     type: str
