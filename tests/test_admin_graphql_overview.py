@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from domain.customers import hasher
 from storage.customer_models import Customer
+from storage.models import CoreConfig
 from storage.db import database
 from storage.sales_models import Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
@@ -341,3 +342,41 @@ def test_reports_sum_the_orders_of_the_window(admin_graphql):
         {"productId": mug, "productName": "Report Mug", "unitsSold": 6, "totalRevenue": 45, "rating": None}]
     bad = admin_graphql('query { salesReport(granularity: "hourly") { periods { date } } }')
     assert bad["errors"][0]["extensions"]["status"] in (400, 422)
+
+
+def test_configuration_written_and_read_back_under_the_short_names(admin_graphql):
+    with database.connection_context():
+        saved = list(CoreConfig.select().dicts())
+    try:
+        before = only(admin_graphql('''query { configuration { general { storeName storeEmail taxIdentifier }
+            catalog { productsPerPage defaultSort } checkout { guestCheckout reviewCheckout }
+            shipping { origin freeShippingThreshold } } }'''))["configuration"]
+        assert before["catalog"] == {"productsPerPage": 12, "defaultSort": "name-asc"}  # the tree's defaults
+        assert before["checkout"] == {"guestCheckout": None, "reviewCheckout": None}
+        written = only(admin_graphql('''mutation { updateConfiguration(input: { general: { storeName: "My Store"
+            storeEmail: "store@example.com" } catalog: { productsPerPage: 20 defaultSort: "name" }
+            shipping: { freeShippingThreshold: 150 } }) { status message configuration { general { storeName } } } }'''))
+        assert written["updateConfiguration"]["status"] == "success"
+        assert written["updateConfiguration"]["configuration"]["general"]["storeName"] == "My Store"
+        after = only(admin_graphql('''query { configuration { general { storeName storeEmail }
+            catalog { productsPerPage defaultSort } shipping { freeShippingThreshold } } }'''))["configuration"]
+        assert after == {"general": {"storeName": "My Store", "storeEmail": "store@example.com"},
+                         "catalog": {"productsPerPage": 20, "defaultSort": "name-asc"},
+                         "shipping": {"freeShippingThreshold": 150}}
+        with database.connection_context():
+            assert CoreConfig.get(CoreConfig.code == "catalog.products.storefront.products_per_page").value == "20"
+        refused = admin_graphql('''mutation { updateConfiguration(input: { general: { storeName: "Other"
+            storeEmail: "not-an-email" } }) { status } }''')
+        assert refused["errors"][0]["extensions"]["status"] == 422
+        assert set(refused["errors"][0]["extensions"]["errors"]) == {"general.storeEmail"}
+        unknown = admin_graphql('''mutation { updateConfiguration(input: { checkout: { guestCheckout: true } }) {
+            status } }''')
+        assert unknown["errors"][0]["extensions"]["errors"] == {
+            "checkout.guestCheckout": ["The store has no such setting."]}
+        unchanged = only(admin_graphql('query { configuration { general { storeName } } }'))["configuration"]
+        assert unchanged["general"]["storeName"] == "My Store"  # nothing of the refused write
+    finally:
+        with database.connection_context():
+            CoreConfig.delete().execute()
+            if saved:
+                CoreConfig.insert_many(saved).execute()

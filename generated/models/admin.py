@@ -826,6 +826,70 @@ class AdminCmsPageUpdateBody(TypedDict, extra_items="AdminCmsPageTranslationInpu
     layout: NotRequired[str | None]
 
 
+class General(TypedDict):
+    storeName: str | None
+    storeEmail: str | None
+    taxIdentifier: str | None
+
+
+class Catalog(TypedDict):
+    productsPerPage: int | None
+    defaultSort: str | None
+
+
+class Checkout(TypedDict):
+    guestCheckout: bool | None
+    reviewCheckout: bool | None
+
+
+class Shipping(TypedDict):
+    origin: str | None
+    freeShippingThreshold: float | None
+
+
+class AdminStoreSettings(TypedDict):
+    general: General
+    catalog: Catalog
+    checkout: Checkout
+    shipping: Shipping
+
+
+class General1(TypedDict, closed=True):
+    storeName: NotRequired[str | None]
+    storeEmail: NotRequired[str | None]
+    taxIdentifier: NotRequired[str | None]
+
+
+class Catalog1(TypedDict, closed=True):
+    productsPerPage: NotRequired[int | None]
+    defaultSort: NotRequired[str | None]
+
+
+class Checkout1(TypedDict, closed=True):
+    guestCheckout: NotRequired[bool | None]
+    reviewCheckout: NotRequired[bool | None]
+
+
+class Shipping1(TypedDict, closed=True):
+    origin: NotRequired[str | None]
+    freeShippingThreshold: NotRequired[float | None]
+
+
+class AdminStoreSettingsBody(TypedDict, closed=True):
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+    general: NotRequired[General1]
+    catalog: NotRequired[Catalog1]
+    checkout: NotRequired[Checkout1]
+    shipping: NotRequired[Shipping1]
+
+
+class AdminStoreSettingsUpdateResult(TypedDict):
+    status: Literal["success"]
+    message: str
+    settings: AdminStoreSettings
+
+
 AdminConfigurationValueMap: TypeAlias = dict[str, str | None]
 """
 `code -> value`; values are text (booleans "1"/"0"), null when unset without a default.
