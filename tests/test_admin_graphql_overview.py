@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from domain.customers import hasher
 from storage.customer_models import Customer
-from storage.models import CoreConfig
+from storage.models import Channel, CoreConfig, CustomerGroup
 from storage.db import database
-from storage.sales_models import Order, OrderItem
+from storage.sales_models import CartRule, Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
 from tests.product_fixtures import media_root  # noqa: F401 (fixture)
@@ -380,3 +380,46 @@ def test_configuration_written_and_read_back_under_the_short_names(admin_graphql
             CoreConfig.delete().execute()
             if saved:
                 CoreConfig.insert_many(saved).execute()
+
+
+def test_create_promotion_is_a_cart_rule_with_the_action_s_discount(admin_graphql, admin_client):
+    data = only(admin_graphql('''mutation { createPromotion(input: { name: "Summer Sale 2024"
+        description: "Summer discount promotion" ruleType: "cart_rule" status: true startDate: "2024-06-01"
+        endDate: "2024-08-31" conditions: [{ attribute: "subtotal" operator: "gt" value: "100" }]
+        actions: [{ type: "discount_percentage" value: "10" }] priority: 1 }) {
+        promotion { id name status createdAt } } }'''))["createPromotion"]["promotion"]
+    assert data["name"] == "Summer Sale 2024" and data["status"] == 1 and data["createdAt"]
+    rule = admin_client.get(data["id"]).json()
+    assert (rule["actionType"], rule["discountAmount"], rule["couponType"], rule["sortOrder"]) == ("by_percent", 10, 1, 1)
+    assert rule["conditions"] == [{"attribute": "cart|base_sub_total", "operator": ">", "value": 100}]
+    assert rule["startsFrom"].startswith("2024-06-01") and rule["endsTill"].startswith("2024-08-31")
+    with database.connection_context():
+        assert sorted(rule["channels"]) == sorted(c.id for c in Channel.select())
+        assert sorted(rule["customerGroups"]) == sorted(g.id for g in CustomerGroup.select())
+    refused = admin_graphql('''mutation { createPromotion(input: { name: "Bad" ruleType: "catalog_rule"
+        actions: [{ type: "discount_percentage" value: "10" }] }) { promotion { id } } }''')
+    assert refused["errors"][0]["extensions"]["errors"] == {
+        "ruleType": ["Only cart_rule promotions are created here (catalog rules: createAdminMarketingCatalogRule)."]}
+    too_much = admin_graphql('''mutation { createPromotion(input: { name: "Too much"
+        actions: [{ type: "discount_percentage" value: "150" }] }) { promotion { id } } }''')
+    assert too_much["errors"][0]["extensions"]["status"] == 422
+
+
+def test_create_coupon_makes_the_rule_that_gives_its_discount(admin_graphql, admin_client):
+    coupon = only(admin_graphql('''mutation { createCoupon(input: { code: "SAVE20OVERVIEW"
+        description: "Save 20% on your purchase" discountType: "percentage" discountValue: "20" usageLimit: 100
+        usageLimitPerCustomer: 1 status: true startDate: "2024-01-01" endDate: "2099-12-31" minOrderAmount: "50" }) {
+        coupon { id code discountValue status createdAt usageLimit usagePerCustomer endDate } } }'''))
+    coupon = coupon["createCoupon"]["coupon"]
+    assert coupon["code"] == "SAVE20OVERVIEW" and coupon["discountValue"] == "20.0000" and coupon["status"] is True
+    assert (coupon["usageLimit"], coupon["usagePerCustomer"], coupon["endDate"]) == (100, 1, "2099-12-31")
+    stored = admin_client.get(coupon["id"]).json()
+    rule = admin_client.get(f"/api/admin/marketing/cart-rules/{stored['cartRuleId']}").json()
+    assert (rule["couponType"], rule["couponCode"], rule["actionType"], rule["discountAmount"]) == (
+        2, "SAVE20OVERVIEW", "by_percent", 20)
+    assert rule["conditions"] == [{"attribute": "cart|base_sub_total", "operator": ">=", "value": 50}]
+    taken = admin_graphql('''mutation { createCoupon(input: { code: "SAVE20OVERVIEW" discountType: "fixed"
+        discountValue: "5" }) { coupon { id } } }''')
+    assert set(taken["errors"][0]["extensions"]["errors"]) == {"code"}
+    with database.connection_context():
+        assert CartRule.select().where(CartRule.name == "SAVE20OVERVIEW").count() == 0  # nothing of the refused one

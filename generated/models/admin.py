@@ -1340,6 +1340,27 @@ class AdminCouponRow(AdminCartRuleCoupon):
     endDate: str | None
 
 
+Channel: TypeAlias = int
+
+
+CustomerGroup: TypeAlias = int
+
+
+class AdminCouponCreateBody(TypedDict, closed=True):
+    code: str
+    description: NotRequired[str | None]
+    discount_type: Literal["by_percent", "by_fixed", "cart_fixed", "percentage", "percent", "fixed", "fixed_amount"]
+    discount_value: str
+    usage_limit: NotRequired[int | None]
+    usage_per_customer: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    starts_from: NotRequired[str | None]
+    expired_at: NotRequired[str | None]
+    min_order_amount: NotRequired[str | None]
+    channels: NotRequired[list[Channel]]
+    customer_groups: NotRequired[list[CustomerGroup]]
+
+
 class AdminCouponList(TypedDict):
     data: list[AdminCouponRow]
     meta: AdminListMeta
@@ -1432,12 +1453,6 @@ class AdminCartRule(TypedDict):
 class AdminCartRuleList(TypedDict):
     data: list[AdminCartRule]
     meta: AdminListMeta
-
-
-Channel: TypeAlias = int
-
-
-CustomerGroup: TypeAlias = int
 
 
 class AdminCartRuleCreateBody(TypedDict, closed=True):
