@@ -423,3 +423,30 @@ def test_create_coupon_makes_the_rule_that_gives_its_discount(admin_graphql, adm
     assert set(taken["errors"][0]["extensions"]["errors"]) == {"code"}
     with database.connection_context():
         assert CartRule.select().where(CartRule.name == "SAVE20OVERVIEW").count() == 0  # nothing of the refused one
+
+
+def test_create_and_update_category_under_the_overview_names(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { createCategory(input: { parentId: 1 name: "Overview Category"
+        slug: "overview-category" description: "Category description" imageUrl: "https://example.com/image.jpg"
+        bannerUrl: "https://example.com/banner.jpg" metaTitle: "Overview - Meta Title" metaDescription: "Meta"
+        metaKeywords: "keywords" status: true displayMode: "products_only" position: 1 }) {
+        category { id name slug status createdAt } } }'''))["createCategory"]["category"]
+    assert (created["name"], created["slug"], created["status"]) == ("Overview Category", "overview-category", 1)
+    detail = admin_client.get(created["id"]).json()
+    parent = admin_client.get("/api/admin/catalog/categories/1").json()
+    assert detail["filterableAttributeIds"] == parent["filterableAttributeIds"] and detail["filterableAttributeIds"]
+    assert (detail["displayMode"], detail["parentId"], detail["logoUrl"]) == ("products_only", 1, None)
+    updated = only(admin_graphql(f'''mutation {{ updateCategory(input: {{ id: "{created['id']}"
+        name: "Updated Category" description: "Updated description" status: false position: 2 }}) {{
+        category {{ id name status updatedAt }} }} }}'''))["updateCategory"]["category"]
+    assert (updated["name"], updated["status"]) == ("Updated Category", 0)
+    after = admin_client.get(created["id"]).json()
+    english = next(row for row in after["translations"] if row["locale"] == "en")
+    assert (english["slug"], english["description"], english["metaTitle"]) == (
+        "overview-category", "Updated description", "Overview - Meta Title")  # the others kept
+    assert after["position"] == 2 and after["filterableAttributeIds"] == detail["filterableAttributeIds"]
+    taken = admin_graphql(f'''mutation {{ updateCategory(input: {{ id: "{created['id']}" slug: "{parent['slug']}" }})
+        {{ category {{ id }} }} }}''')
+    assert taken["errors"][0]["extensions"]["status"] == 422
+    missing = admin_graphql('mutation { updateCategory(input: { id: "999999" name: "x" }) { category { id } } }')
+    assert missing["errors"][0]["extensions"]["status"] == 404
