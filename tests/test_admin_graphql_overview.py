@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from domain.customers import hasher
 from storage.customer_models import Customer
-from storage.models import Channel, CoreConfig, CustomerGroup
+from storage.models import Channel, CoreConfig, CustomerGroup, Product
 from storage.db import database
 from storage.sales_models import CartRule, Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
@@ -450,3 +450,56 @@ def test_create_and_update_category_under_the_overview_names(admin_graphql, admi
     assert taken["errors"][0]["extensions"]["status"] == 422
     missing = admin_graphql('mutation { updateCategory(input: { id: "999999" name: "x" }) { category { id } } }')
     assert missing["errors"][0]["extensions"]["status"] == 404
+
+
+def test_create_product_in_one_call_and_its_prices(admin_graphql, admin_client):
+    data = only(admin_graphql('''mutation { createProduct(input: { name: "Overview Product" sku: "OVERVIEW-123"
+        type: "simple" attributeFamily: "default" description: "Product description" shortDescription: "Short desc"
+        weight: 1.5 status: true channel: "default" prices: [{ channel: "default" price: 99.99 cost: 50.00
+        specialPrice: 79.99 specialPriceFrom: "2024-01-01" specialPriceTo: "2024-12-31" }]
+        images: [{ type: "image" path: "/path/to/image.jpg" }] }) {
+        product { id name sku status createdAt price cost specialPrice _warnings } } }'''))["createProduct"]["product"]
+    assert (data["name"], data["sku"], data["status"]) == ("Overview Product", "OVERVIEW-123", 1)
+    assert (data["price"], data["cost"], data["specialPrice"]) == ("99.9900", "50.0000", "79.9900")
+    assert any("images" in warning for warning in data["_warnings"])
+    detail = admin_client.get(data["id"]).json()
+    assert detail["weight"] in ("1.5000", 1.5, "1.5") and detail["shortDescription"] == "Short desc"
+    product_id = data["id"].rsplit("/", 1)[1]
+    prices = only(admin_graphql(f'''mutation {{ updateProductPrices(input: {{ productId: "{product_id}"
+        prices: [{{ channel: "default" price: 129.99 cost: 70.00 specialPrice: 99.99 specialPriceFrom: "2024-02-01"
+        specialPriceTo: "2024-02-28" }}] }}) {{ product {{ id prices {{ edges {{ node {{ channel price specialPrice }} }} }}
+        }} }} }}'''))["updateProductPrices"]["product"]
+    assert [edge["node"] for edge in prices["prices"]["edges"]] == [
+        {"channel": "default", "price": "129.9900", "specialPrice": "99.9900"}]
+    disagreeing = admin_graphql(f'''mutation {{ updateProductPrices(input: {{ productId: "{product_id}"
+        prices: [{{ channel: "default" price: 1 }}, {{ channel: "other" price: 2 }}] }}) {{ product {{ id }} }} }}''')
+    assert disagreeing["errors"][0]["extensions"]["status"] == 422
+    taken = admin_graphql('''mutation { createProduct(input: { name: "Again" sku: "OVERVIEW-123" type: "simple"
+        prices: [{ price: 5 }] }) { product { id } } }''')
+    assert taken["errors"][0]["extensions"]["status"] == 422
+    bad_value = admin_graphql('''mutation { createProduct(input: { name: "" sku: "OVERVIEW-124" type: "simple" }) {
+        product { id } } }''')
+    assert bad_value["errors"][0]["extensions"]["status"] == 422
+    with database.connection_context():
+        assert not Product.select().where(Product.sku == "OVERVIEW-124").exists()  # the create rolled back
+
+
+def test_bulk_update_products_all_or_nothing(admin_graphql, admin_client):
+    first, second = (make_product("10.00", stock={default_source(): 1}) for _ in range(2))
+    data = only(admin_graphql(f'''mutation {{ bulkUpdateProducts(input: {{ productIds: ["{first}", "{second}"]
+        updates: {{ status: true weight: 2.25 }} }}) {{ status message updatedCount }} }}'''))["bulkUpdateProducts"]
+    assert data == {"status": "success", "message": "Products updated successfully.", "updatedCount": 2}
+    for key in (first, second):
+        detail = admin_client.get(f"/api/admin/catalog/products/{key}").json()
+        assert detail["status"] == 1 and Decimal(str(detail["weight"])) == Decimal("2.25")
+    refused = admin_graphql(f'''mutation {{ bulkUpdateProducts(input: {{ productIds: ["{first}", "999999"]
+        updates: {{ weight: 9 }} }}) {{ updatedCount }} }}''')
+    assert refused["errors"][0]["extensions"]["status"] == 422
+    assert Decimal(str(admin_client.get(f"/api/admin/catalog/products/{first}").json()["weight"])) == Decimal("2.25")
+
+
+def test_add_product_image_names_the_upload_operation(admin_graphql):
+    answer = admin_graphql('''mutation { addProductImage(input: { productId: "1" type: "image"
+        path: "/path/to/new-image.jpg" altText: "Product alt text" }) { image { id type url path } } }''')
+    assert answer["errors"][0]["extensions"]["status"] == 400
+    assert "/api/admin/catalog/products/{productId}/images" in answer["errors"][0]["message"]

@@ -494,6 +494,12 @@ class AdminCatalogProductAttribute(TypedDict):
     options: list[AdminCatalogProductAttributeOption] | None
 
 
+class AdminCatalogProductMassUpdateResult(TypedDict):
+    updated: list[int]
+    updatedCount: int
+    message: str
+
+
 AdminCatalogProductSuperAttributeMapItem: TypeAlias = int
 
 
@@ -3702,3 +3708,16 @@ class AdminCatalogProductUpdateBody(TypedDict):
     videos: NotRequired[Any]
     inventories: NotRequired[Any]
     customer_group_prices: NotRequired[Any]
+
+
+class AdminCatalogProductCreateWithValuesBody(TypedDict, closed=True):
+    sku: str
+    attribute_family_id: int
+    type: Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]
+    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
+    values: NotRequired[AdminCatalogProductUpdateBody]
+
+
+class AdminCatalogProductMassUpdateBody(TypedDict, closed=True):
+    indices: list[Indice]
+    values: AdminCatalogProductUpdateBody
