@@ -321,8 +321,8 @@ def run_mutation(binding: dict, handler, prepare, context, data: dict, arguments
     if operation["upload_only"]:
         raise ApiError(400, f"File uploads are not available over GraphQL: send the file to {operation['method']} "
                             f"{operation['path']} as multipart/form-data.", "upload_not_supported")
-    if prepare:
-        fields = prepare(fields)
+    if prepare:  # a prepare that takes the context reads what the input leaves out (the stored record)
+        fields = prepare(fields, context) if "context" in inspect.signature(prepare).parameters else prepare(fields)
     arguments = rest_arguments(operation, {**arguments, **fields})
     if mutation["body"]:
         taken = {"id"} | set(operation["parameters"]) | {camel_case(name) for name in operation["parameters"]}

@@ -1,12 +1,14 @@
 """The admin GraphQL overview page's forms (graphql-api/admin-api.md, graphql-api/admin/products.md): each
 root field is another name of an admin REST operation, declared in the admin SDL; driven here over the
 API with real values, as the page writes them."""
+from datetime import datetime
 from decimal import Decimal
 
 from domain.customers import hasher
 from storage.customer_models import Customer
+from storage.models import Channel, CoreConfig, CustomerGroup, Product
 from storage.db import database
-from storage.sales_models import Order, OrderItem
+from storage.sales_models import CartRule, Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
 from tests.product_fixtures import media_root  # noqa: F401 (fixture)
@@ -258,3 +260,246 @@ def test_order_amount_filters_outside_the_rest_range_are_refused(admin_client):
     refused = response.json()
     assert refused["errors"][0]["extensions"]["status"] == 400
     assert "grand_total_to" in refused["errors"][0]["extensions"]["errors"]
+
+
+def test_order_rows_carry_items_count_and_customer(admin_graphql):
+    order, _, _ = placed(qty=3)
+    data = only(admin_graphql('''query { adminOrders(first: 50 filters: { status: ["pending", "processing"] }) {
+        edges { node { id incrementId status grandTotal itemsCount customer { id firstName lastName email }
+        createdAt } } } }'''))
+    rows = {edge["node"]["id"]: edge["node"] for edge in data["adminOrders"]["edges"]}
+    row = rows[order.id]
+    assert row["itemsCount"] == 1 and row["status"] == "pending" and row["grandTotal"] == 70.0  # 3 × 20 + 10
+    assert row["customer"] is None  # a guest order
+    assert all(node["status"] in ("pending", "processing") for node in rows.values())
+
+
+def test_update_order_status_cancels_and_refuses_other_statuses(admin_graphql):
+    order, _, _ = placed(qty=2)
+    refused = admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}" status: "processing" }})
+        {{ order {{ id status updatedAt }} }} }}''')
+    assert refused["errors"][0]["extensions"]["status"] == 422
+    assert refused["errors"][0]["extensions"]["code"] == "STATUS_NOT_REQUESTABLE"
+    with database.connection_context():
+        assert Order.get_by_id(order.id).status == "pending"
+    canceled = only(admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}"
+        status: "canceled" }}) {{ order {{ id status updatedAt }} }} }}'''))["updateOrderStatus"]["order"]
+    assert canceled["status"] == "canceled" and canceled["updatedAt"]
+    again = admin_graphql(f'''mutation {{ updateOrderStatus(input: {{ orderId: "{order.id}" status: "canceled" }})
+        {{ order {{ id }} }} }}''')
+    assert again["errors"][0]["extensions"]["status"] == 422  # nothing left to cancel
+
+
+def test_admin_coupons_lists_every_rule_s_coupons_with_the_rule_s_discount(admin_graphql, admin_client):
+    rule = admin_client.post("/api/admin/marketing/cart-rules", json={
+        "name": "Overview coupons", "description": "Twelve off", "channels": [1], "customer_groups": [1, 2, 3],
+        "coupon_type": 1, "action_type": "by_percent", "discount_amount": 12, "status": 1})
+    assert rule.status_code == 201, rule.text
+    coupon = admin_client.post(f"/api/admin/marketing/cart-rules/{rule.json()['id']}/coupons",
+                               json={"code": "OVERVIEW12", "usage_limit": 5, "expired_at": "2099-12-31"})
+    assert coupon.status_code == 201, coupon.text
+    data = only(admin_graphql('''query { adminCoupons(first: 50) { totalCount edges { node { id code description
+        discountType discountValue usageLimit usageCount status startDate endDate } } } }'''))["adminCoupons"]
+    node = next(edge["node"] for edge in data["edges"] if edge["node"]["code"] == "OVERVIEW12")
+    assert node == {"id": f"/api/admin/marketing/cart-rule-coupons/{coupon.json()['id']}", "code": "OVERVIEW12",
+                    "description": "Twelve off", "discountType": "by_percent", "discountValue": "12.0000",
+                    "usageLimit": 5, "usageCount": 0, "status": True, "startDate": None, "endDate": "2099-12-31"}
+
+
+def old_customer(email: str, created: datetime) -> int:
+    with database.connection_context():
+        return Customer.create(first_name="Report", last_name="Customer", email=email, password="x",
+                               api_token=email, created_at=created, updated_at=created).id
+
+
+def test_reports_sum_the_orders_of_the_window(admin_graphql):
+    # a year no other test writes in: 2011
+    returning = old_customer("returning.report@example.com", datetime(2010, 6, 1))
+    newcomer = old_customer("new.report@example.com", datetime(2011, 3, 1))
+    shirt = make_product("20.00", stock={default_source(): 50}, name="Report Shirt")
+    mug = make_product("7.50", stock={default_source(): 50}, name="Report Mug")
+    create_order(returning, [Line(shirt, 1, Decimal("20.00"))], created_at=datetime(2010, 12, 1))  # before the window
+    create_order(returning, [Line(shirt, 2, Decimal("20.00"))], created_at=datetime(2011, 3, 5))  # 50.00
+    create_order(newcomer, [Line(mug, 4, Decimal("7.50"))], created_at=datetime(2011, 3, 20))  # 40.00
+    create_order(None, [Line(shirt, 1, Decimal("20.00")), Line(mug, 2, Decimal("7.50"))],
+                 created_at=datetime(2011, 7, 2))  # 45.00, a guest
+    sales = only(admin_graphql('''query { salesReport(startDate: "2011-01-01" endDate: "2011-12-31"
+        granularity: "monthly") { periods { date orders totalRevenue avgOrderValue itemsSold } } }'''))["salesReport"]
+    periods = {row["date"]: row for row in sales["periods"]}
+    assert len(periods) == 12
+    assert periods["2011-03"] == {"date": "2011-03", "orders": 2, "totalRevenue": 90, "avgOrderValue": 45,
+                                  "itemsSold": 6}
+    assert periods["2011-07"] == {"date": "2011-07", "orders": 1, "totalRevenue": 45, "avgOrderValue": 45,
+                                  "itemsSold": 3}
+    assert sum(row["orders"] for row in periods.values()) == 3
+    customers = only(admin_graphql('''query { customerReport(startDate: "2011-01-01" endDate: "2011-12-31") {
+        newCustomers returningCustomers totalRevenue avgCustomerValue } }'''))["customerReport"]
+    assert customers == {"newCustomers": 1, "returningCustomers": 1, "totalRevenue": 90, "avgCustomerValue": 45}
+    products = only(admin_graphql('''query { productReport(startDate: "2011-01-01" endDate: "2011-12-31" limit: 10) {
+        products { productId productName unitsSold totalRevenue rating } } }'''))["productReport"]["products"]
+    assert products == [
+        {"productId": shirt, "productName": "Report Shirt", "unitsSold": 3, "totalRevenue": 60, "rating": None},
+        {"productId": mug, "productName": "Report Mug", "unitsSold": 6, "totalRevenue": 45, "rating": None}]
+    bad = admin_graphql('query { salesReport(granularity: "hourly") { periods { date } } }')
+    assert bad["errors"][0]["extensions"]["status"] in (400, 422)
+
+
+def test_configuration_written_and_read_back_under_the_short_names(admin_graphql):
+    with database.connection_context():
+        saved = list(CoreConfig.select().dicts())
+    try:
+        before = only(admin_graphql('''query { configuration { general { storeName storeEmail taxIdentifier }
+            catalog { productsPerPage defaultSort } checkout { guestCheckout reviewCheckout }
+            shipping { origin freeShippingThreshold } } }'''))["configuration"]
+        assert before["catalog"] == {"productsPerPage": 12, "defaultSort": "name-asc"}  # the tree's defaults
+        assert before["checkout"] == {"guestCheckout": None, "reviewCheckout": None}
+        written = only(admin_graphql('''mutation { updateConfiguration(input: { general: { storeName: "My Store"
+            storeEmail: "store@example.com" } catalog: { productsPerPage: 20 defaultSort: "name" }
+            shipping: { freeShippingThreshold: 150 } }) { status message configuration { general { storeName } } } }'''))
+        assert written["updateConfiguration"]["status"] == "success"
+        assert written["updateConfiguration"]["configuration"]["general"]["storeName"] == "My Store"
+        after = only(admin_graphql('''query { configuration { general { storeName storeEmail }
+            catalog { productsPerPage defaultSort } shipping { freeShippingThreshold } } }'''))["configuration"]
+        assert after == {"general": {"storeName": "My Store", "storeEmail": "store@example.com"},
+                         "catalog": {"productsPerPage": 20, "defaultSort": "name-asc"},
+                         "shipping": {"freeShippingThreshold": 150}}
+        with database.connection_context():
+            assert CoreConfig.get(CoreConfig.code == "catalog.products.storefront.products_per_page").value == "20"
+        refused = admin_graphql('''mutation { updateConfiguration(input: { general: { storeName: "Other"
+            storeEmail: "not-an-email" } }) { status } }''')
+        assert refused["errors"][0]["extensions"]["status"] == 422
+        assert set(refused["errors"][0]["extensions"]["errors"]) == {"general.storeEmail"}
+        unknown = admin_graphql('''mutation { updateConfiguration(input: { checkout: { guestCheckout: true } }) {
+            status } }''')
+        assert unknown["errors"][0]["extensions"]["errors"] == {
+            "checkout.guestCheckout": ["The store has no such setting."]}
+        unchanged = only(admin_graphql('query { configuration { general { storeName } } }'))["configuration"]
+        assert unchanged["general"]["storeName"] == "My Store"  # nothing of the refused write
+    finally:
+        with database.connection_context():
+            CoreConfig.delete().execute()
+            if saved:
+                CoreConfig.insert_many(saved).execute()
+
+
+def test_create_promotion_is_a_cart_rule_with_the_action_s_discount(admin_graphql, admin_client):
+    data = only(admin_graphql('''mutation { createPromotion(input: { name: "Summer Sale 2024"
+        description: "Summer discount promotion" ruleType: "cart_rule" status: true startDate: "2024-06-01"
+        endDate: "2024-08-31" conditions: [{ attribute: "subtotal" operator: "gt" value: "100" }]
+        actions: [{ type: "discount_percentage" value: "10" }] priority: 1 }) {
+        promotion { id name status createdAt } } }'''))["createPromotion"]["promotion"]
+    assert data["name"] == "Summer Sale 2024" and data["status"] == 1 and data["createdAt"]
+    rule = admin_client.get(data["id"]).json()
+    assert (rule["actionType"], rule["discountAmount"], rule["couponType"], rule["sortOrder"]) == ("by_percent", 10, 1, 1)
+    assert rule["conditions"] == [{"attribute": "cart|base_sub_total", "operator": ">", "value": 100}]
+    assert rule["startsFrom"].startswith("2024-06-01") and rule["endsTill"].startswith("2024-08-31")
+    with database.connection_context():
+        assert sorted(rule["channels"]) == sorted(c.id for c in Channel.select())
+        assert sorted(rule["customerGroups"]) == sorted(g.id for g in CustomerGroup.select())
+    refused = admin_graphql('''mutation { createPromotion(input: { name: "Bad" ruleType: "catalog_rule"
+        actions: [{ type: "discount_percentage" value: "10" }] }) { promotion { id } } }''')
+    assert refused["errors"][0]["extensions"]["errors"] == {
+        "ruleType": ["Only cart_rule promotions are created here (catalog rules: createAdminMarketingCatalogRule)."]}
+    too_much = admin_graphql('''mutation { createPromotion(input: { name: "Too much"
+        actions: [{ type: "discount_percentage" value: "150" }] }) { promotion { id } } }''')
+    assert too_much["errors"][0]["extensions"]["status"] == 422
+
+
+def test_create_coupon_makes_the_rule_that_gives_its_discount(admin_graphql, admin_client):
+    coupon = only(admin_graphql('''mutation { createCoupon(input: { code: "SAVE20OVERVIEW"
+        description: "Save 20% on your purchase" discountType: "percentage" discountValue: "20" usageLimit: 100
+        usageLimitPerCustomer: 1 status: true startDate: "2024-01-01" endDate: "2099-12-31" minOrderAmount: "50" }) {
+        coupon { id code discountValue status createdAt usageLimit usagePerCustomer endDate } } }'''))
+    coupon = coupon["createCoupon"]["coupon"]
+    assert coupon["code"] == "SAVE20OVERVIEW" and coupon["discountValue"] == "20.0000" and coupon["status"] is True
+    assert (coupon["usageLimit"], coupon["usagePerCustomer"], coupon["endDate"]) == (100, 1, "2099-12-31")
+    stored = admin_client.get(coupon["id"]).json()
+    rule = admin_client.get(f"/api/admin/marketing/cart-rules/{stored['cartRuleId']}").json()
+    assert (rule["couponType"], rule["couponCode"], rule["actionType"], rule["discountAmount"]) == (
+        2, "SAVE20OVERVIEW", "by_percent", 20)
+    assert rule["conditions"] == [{"attribute": "cart|base_sub_total", "operator": ">=", "value": 50}]
+    taken = admin_graphql('''mutation { createCoupon(input: { code: "SAVE20OVERVIEW" discountType: "fixed"
+        discountValue: "5" }) { coupon { id } } }''')
+    assert set(taken["errors"][0]["extensions"]["errors"]) == {"code"}
+    with database.connection_context():
+        assert CartRule.select().where(CartRule.name == "SAVE20OVERVIEW").count() == 0  # nothing of the refused one
+
+
+def test_create_and_update_category_under_the_overview_names(admin_graphql, admin_client):
+    created = only(admin_graphql('''mutation { createCategory(input: { parentId: 1 name: "Overview Category"
+        slug: "overview-category" description: "Category description" imageUrl: "https://example.com/image.jpg"
+        bannerUrl: "https://example.com/banner.jpg" metaTitle: "Overview - Meta Title" metaDescription: "Meta"
+        metaKeywords: "keywords" status: true displayMode: "products_only" position: 1 }) {
+        category { id name slug status createdAt } } }'''))["createCategory"]["category"]
+    assert (created["name"], created["slug"], created["status"]) == ("Overview Category", "overview-category", 1)
+    detail = admin_client.get(created["id"]).json()
+    parent = admin_client.get("/api/admin/catalog/categories/1").json()
+    assert detail["filterableAttributeIds"] == parent["filterableAttributeIds"] and detail["filterableAttributeIds"]
+    assert (detail["displayMode"], detail["parentId"], detail["logoUrl"]) == ("products_only", 1, None)
+    updated = only(admin_graphql(f'''mutation {{ updateCategory(input: {{ id: "{created['id']}"
+        name: "Updated Category" description: "Updated description" status: false position: 2 }}) {{
+        category {{ id name status updatedAt }} }} }}'''))["updateCategory"]["category"]
+    assert (updated["name"], updated["status"]) == ("Updated Category", 0)
+    after = admin_client.get(created["id"]).json()
+    english = next(row for row in after["translations"] if row["locale"] == "en")
+    assert (english["slug"], english["description"], english["metaTitle"]) == (
+        "overview-category", "Updated description", "Overview - Meta Title")  # the others kept
+    assert after["position"] == 2 and after["filterableAttributeIds"] == detail["filterableAttributeIds"]
+    taken = admin_graphql(f'''mutation {{ updateCategory(input: {{ id: "{created['id']}" slug: "{parent['slug']}" }})
+        {{ category {{ id }} }} }}''')
+    assert taken["errors"][0]["extensions"]["status"] == 422
+    missing = admin_graphql('mutation { updateCategory(input: { id: "999999" name: "x" }) { category { id } } }')
+    assert missing["errors"][0]["extensions"]["status"] == 404
+
+
+def test_create_product_in_one_call_and_its_prices(admin_graphql, admin_client):
+    data = only(admin_graphql('''mutation { createProduct(input: { name: "Overview Product" sku: "OVERVIEW-123"
+        type: "simple" attributeFamily: "default" description: "Product description" shortDescription: "Short desc"
+        weight: 1.5 status: true channel: "default" prices: [{ channel: "default" price: 99.99 cost: 50.00
+        specialPrice: 79.99 specialPriceFrom: "2024-01-01" specialPriceTo: "2024-12-31" }]
+        images: [{ type: "image" path: "/path/to/image.jpg" }] }) {
+        product { id name sku status createdAt price cost specialPrice _warnings } } }'''))["createProduct"]["product"]
+    assert (data["name"], data["sku"], data["status"]) == ("Overview Product", "OVERVIEW-123", 1)
+    assert (data["price"], data["cost"], data["specialPrice"]) == ("99.9900", "50.0000", "79.9900")
+    assert any("images" in warning for warning in data["_warnings"])
+    detail = admin_client.get(data["id"]).json()
+    assert detail["weight"] in ("1.5000", 1.5, "1.5") and detail["shortDescription"] == "Short desc"
+    product_id = data["id"].rsplit("/", 1)[1]
+    prices = only(admin_graphql(f'''mutation {{ updateProductPrices(input: {{ productId: "{product_id}"
+        prices: [{{ channel: "default" price: 129.99 cost: 70.00 specialPrice: 99.99 specialPriceFrom: "2024-02-01"
+        specialPriceTo: "2024-02-28" }}] }}) {{ product {{ id prices {{ edges {{ node {{ channel price specialPrice }} }} }}
+        }} }} }}'''))["updateProductPrices"]["product"]
+    assert [edge["node"] for edge in prices["prices"]["edges"]] == [
+        {"channel": "default", "price": "129.9900", "specialPrice": "99.9900"}]
+    disagreeing = admin_graphql(f'''mutation {{ updateProductPrices(input: {{ productId: "{product_id}"
+        prices: [{{ channel: "default" price: 1 }}, {{ channel: "other" price: 2 }}] }}) {{ product {{ id }} }} }}''')
+    assert disagreeing["errors"][0]["extensions"]["status"] == 422
+    taken = admin_graphql('''mutation { createProduct(input: { name: "Again" sku: "OVERVIEW-123" type: "simple"
+        prices: [{ price: 5 }] }) { product { id } } }''')
+    assert taken["errors"][0]["extensions"]["status"] == 422
+    bad_value = admin_graphql('''mutation { createProduct(input: { name: "" sku: "OVERVIEW-124" type: "simple" }) {
+        product { id } } }''')
+    assert bad_value["errors"][0]["extensions"]["status"] == 422
+    with database.connection_context():
+        assert not Product.select().where(Product.sku == "OVERVIEW-124").exists()  # the create rolled back
+
+
+def test_bulk_update_products_all_or_nothing(admin_graphql, admin_client):
+    first, second = (make_product("10.00", stock={default_source(): 1}) for _ in range(2))
+    data = only(admin_graphql(f'''mutation {{ bulkUpdateProducts(input: {{ productIds: ["{first}", "{second}"]
+        updates: {{ status: true weight: 2.25 }} }}) {{ status message updatedCount }} }}'''))["bulkUpdateProducts"]
+    assert data == {"status": "success", "message": "Products updated successfully.", "updatedCount": 2}
+    for key in (first, second):
+        detail = admin_client.get(f"/api/admin/catalog/products/{key}").json()
+        assert detail["status"] == 1 and Decimal(str(detail["weight"])) == Decimal("2.25")
+    refused = admin_graphql(f'''mutation {{ bulkUpdateProducts(input: {{ productIds: ["{first}", "999999"]
+        updates: {{ weight: 9 }} }}) {{ updatedCount }} }}''')
+    assert refused["errors"][0]["extensions"]["status"] == 422
+    assert Decimal(str(admin_client.get(f"/api/admin/catalog/products/{first}").json()["weight"])) == Decimal("2.25")
+
+
+def test_add_product_image_names_the_upload_operation(admin_graphql):
+    answer = admin_graphql('''mutation { addProductImage(input: { productId: "1" type: "image"
+        path: "/path/to/new-image.jpg" altText: "Product alt text" }) { image { id type url path } } }''')
+    assert answer["errors"][0]["extensions"]["status"] == 400
+    assert "/api/admin/catalog/products/{productId}/images" in answer["errors"][0]["message"]

@@ -494,6 +494,12 @@ class AdminCatalogProductAttribute(TypedDict):
     options: list[AdminCatalogProductAttributeOption] | None
 
 
+class AdminCatalogProductMassUpdateResult(TypedDict):
+    updated: list[int]
+    updatedCount: int
+    message: str
+
+
 AdminCatalogProductSuperAttributeMapItem: TypeAlias = int
 
 
@@ -804,6 +810,70 @@ class AdminCmsPageUpdateBody(TypedDict, extra_items="AdminCmsPageTranslationInpu
     locale: str
     channels: AdminCmsPageChannels
     layout: NotRequired[str | None]
+
+
+class General(TypedDict):
+    storeName: str | None
+    storeEmail: str | None
+    taxIdentifier: str | None
+
+
+class Catalog(TypedDict):
+    productsPerPage: int | None
+    defaultSort: str | None
+
+
+class Checkout(TypedDict):
+    guestCheckout: bool | None
+    reviewCheckout: bool | None
+
+
+class Shipping(TypedDict):
+    origin: str | None
+    freeShippingThreshold: float | None
+
+
+class AdminStoreSettings(TypedDict):
+    general: General
+    catalog: Catalog
+    checkout: Checkout
+    shipping: Shipping
+
+
+class General1(TypedDict, closed=True):
+    storeName: NotRequired[str | None]
+    storeEmail: NotRequired[str | None]
+    taxIdentifier: NotRequired[str | None]
+
+
+class Catalog1(TypedDict, closed=True):
+    productsPerPage: NotRequired[int | None]
+    defaultSort: NotRequired[str | None]
+
+
+class Checkout1(TypedDict, closed=True):
+    guestCheckout: NotRequired[bool | None]
+    reviewCheckout: NotRequired[bool | None]
+
+
+class Shipping1(TypedDict, closed=True):
+    origin: NotRequired[str | None]
+    freeShippingThreshold: NotRequired[float | None]
+
+
+class AdminStoreSettingsBody(TypedDict, closed=True):
+    channel: NotRequired[str]
+    locale: NotRequired[str]
+    general: NotRequired[General1]
+    catalog: NotRequired[Catalog1]
+    checkout: NotRequired[Checkout1]
+    shipping: NotRequired[Shipping1]
+
+
+class AdminStoreSettingsUpdateResult(TypedDict):
+    status: Literal["success"]
+    message: str
+    settings: AdminStoreSettings
 
 
 AdminConfigurationValueMap: TypeAlias = dict[str, str | None]
@@ -1242,6 +1312,46 @@ class AdminCartRuleCoupon(TypedDict):
     createdAt: NotRequired[str | None]
 
 
+class AdminCouponRow(AdminCartRuleCoupon):
+    """
+    A coupon with what its cart rule gives.
+    """
+
+    description: str
+    discountType: str
+    discountValue: str
+    usageCount: int
+    status: bool
+    startDate: str | None
+    endDate: str | None
+
+
+Channel: TypeAlias = int
+
+
+CustomerGroup: TypeAlias = int
+
+
+class AdminCouponCreateBody(TypedDict, closed=True):
+    code: str
+    description: NotRequired[str | None]
+    discount_type: Literal["by_percent", "by_fixed", "cart_fixed", "percentage", "percent", "fixed", "fixed_amount"]
+    discount_value: str
+    usage_limit: NotRequired[int | None]
+    usage_per_customer: NotRequired[int | None]
+    status: NotRequired[Literal[0, 1]]
+    starts_from: NotRequired[str | None]
+    expired_at: NotRequired[str | None]
+    min_order_amount: NotRequired[str | None]
+    channels: NotRequired[list[Channel]]
+    customer_groups: NotRequired[list[CustomerGroup]]
+
+
+class AdminCouponList(TypedDict):
+    data: list[AdminCouponRow]
+    meta: AdminListMeta
+
+
 class AdminCartRuleCouponList(TypedDict):
     data: list[AdminCartRuleCoupon]
     meta: AdminListMeta
@@ -1329,12 +1439,6 @@ class AdminCartRule(TypedDict):
 class AdminCartRuleList(TypedDict):
     data: list[AdminCartRule]
     meta: AdminListMeta
-
-
-Channel: TypeAlias = int
-
-
-CustomerGroup: TypeAlias = int
 
 
 class AdminCartRuleCreateBody(TypedDict, closed=True):
@@ -1817,6 +1921,39 @@ class AdminProfile(TypedDict):
 class AdminReportDateRange(TypedDict):
     previous: str
     current: str
+
+
+class Period(TypedDict):
+    date: str
+    orders: int
+    totalRevenue: float
+    avgOrderValue: float
+    itemsSold: int
+
+
+class AdminSalesPeriods(TypedDict):
+    period: Literal["day", "week", "month", "year"]
+    periods: list[Period]
+
+
+class AdminCustomersSummary(TypedDict):
+    newCustomers: int
+    returningCustomers: int
+    totalRevenue: float
+    avgCustomerValue: float
+
+
+class Product1(TypedDict):
+    productId: int | None
+    productName: str | None
+    sku: str | None
+    unitsSold: int
+    totalRevenue: float
+    rating: float | None
+
+
+class AdminProductsSummary(TypedDict):
+    products: list[Product1]
 
 
 class AdminReport(TypedDict):
@@ -3580,3 +3717,16 @@ class AdminCatalogProduct(TypedDict):
 class AdminCatalogProductList(TypedDict):
     data: list[AdminCatalogProductRow]
     meta: AdminListMeta
+
+
+class AdminCatalogProductCreateWithValuesBody(TypedDict, closed=True):
+    sku: str
+    attribute_family_id: int
+    type: Literal["simple", "virtual", "downloadable", "grouped", "bundle", "configurable", "booking"]
+    super_attributes: NotRequired[AdminCatalogProductSuperAttributeMap]
+    values: NotRequired[AdminCatalogProductUpdateBody]
+
+
+class AdminCatalogProductMassUpdateBody(TypedDict, closed=True):
+    indices: list[Indice]
+    values: AdminCatalogProductUpdateBody

@@ -1,5 +1,6 @@
 """Admin configuration: /api/admin/configuration (values, update) and /configuration/menu; GraphQL
-menuAdminConfigurationMenu, valuesAdminConfigurationValues, createAdminConfigurationUpdate.
+menuAdminConfigurationMenu, valuesAdminConfigurationValues, createAdminConfigurationUpdate; the store settings under
+short names at /configuration/store-settings (GraphQL configuration, updateConfiguration).
 
 The tree and its validation live in domain/configuration; REST answers the read operations as
 one-element arrays, GraphQL as the object. Image and file fields take uploads (multipart parts named
@@ -9,6 +10,7 @@ import re
 import secrets
 
 from domain.common import RequestContext
+from domain.configuration import store_settings
 from domain.configuration import values as configuration
 from domain.errors import Unprocessable
 from handlers.admin.catalog.product_media import read_image
@@ -77,3 +79,14 @@ def update_admin_configuration(context: RequestContext, body: dict) -> dict:
             storage.delete(path)
         raise
     return {"success": True, "message": UPDATED, **result}
+
+
+def get_admin_store_settings(context: RequestContext) -> dict:
+    return store_settings.read(context.channel_code, context.locale)
+
+
+def update_admin_store_settings(context: RequestContext, body: dict) -> dict:
+    sections = {key: value for key, value in body.items() if key not in ("channel", "locale")}
+    settings = store_settings.write(sections, body.get("channel"), body.get("locale"), context.channel_code,
+                                    context.locale)
+    return {"status": "success", "message": UPDATED, "settings": settings}

@@ -1,5 +1,6 @@
 """Admin reporting: /api/admin/reporting/stats (overview) and /reporting/{sales,customers,products} with
-their /view and /export; GraphQL statsAdminReporting* and viewStatsAdminReporting*.
+their /view and /export; GraphQL statsAdminReporting* and viewStatsAdminReporting*; the overview's summaries (salesReport,
+customerReport, productReport) at /reporting/{sales/periods,customers/summary,products/summary}.
 
 The reports are computed in domain/reporting; REST answers a one-element array, GraphQL the object,
 and the export is the detailed table as CSV. `channel` names a channel code (every channel without it).
@@ -7,6 +8,7 @@ and the export is the detailed table as CSV. `channel` names a channel code (eve
 from domain import reporting
 from domain.common import RequestContext
 from domain.errors import Unprocessable
+from domain.reporting import summaries
 
 
 def one(document: dict, graphql: bool):
@@ -74,3 +76,15 @@ def view_admin_reporting_products(context: RequestContext, type: str | None = No
 def export_admin_reporting_products(context: RequestContext, format: str = "csv", type: str | None = None,
                                     start=None, end=None, period: str | None = None):
     return export(context, "products", format, type, start, end, period)
+
+
+def get_admin_reporting_sales_periods(context: RequestContext, start=None, end=None, period: str | None = None):
+    return summaries.sales_periods(reporting.channel_scope(context.requested_channel), start, end, period)
+
+
+def get_admin_reporting_customers_summary(context: RequestContext, start=None, end=None):
+    return summaries.customer_summary(reporting.channel_scope(context.requested_channel), start, end)
+
+
+def get_admin_reporting_products_summary(context: RequestContext, start=None, end=None, limit: int = 10):
+    return summaries.product_summary(reporting.channel_scope(context.requested_channel), start, end, limit)

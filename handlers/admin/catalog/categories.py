@@ -19,8 +19,9 @@ from peewee import JOIN
 from domain.access import created
 from handlers.admin.crud import AdminResource, Refusal, exact, id_list, partial
 from domain.catalog.category_filters import filterable_attribute_ids, set_filterable_attributes
-from domain.common import Page, RequestContext, Window, iso, snake_case
+from domain.common import Page, RequestContext, Window, camel_case, iso, snake_case
 from domain.errors import Unprocessable
+from domain.ids import parse_id
 from storage.db import database
 from storage.models import Attribute, Category, CategoryTranslation, Channel, Locale, utcnow
 
@@ -314,6 +315,32 @@ def snake_translations(data: dict) -> dict:
     """Locale objects (`en`, `fr`) arrive camelCase (`metaTitle`)."""
     return {key: {snake_case(name): value for name, value in item.items() if value is not None}
             if isinstance(item, dict) else item for key, item in data.items()}
+
+
+def category_fields(fields: dict, context: RequestContext) -> dict:
+    """`createCategory` (admin-api.md): without `attributes`, the category filters by its parent's
+    filterable attributes (every filterable attribute when the parent has none)."""
+    if fields.get("attributes") is None:
+        parent_id = parse_id(fields["parentId"], "parentId") if fields.get("parentId") else default_parent(context)
+        inherited = filterable_attribute_ids(parent_id) if Category.get_or_none(Category.id == parent_id) else []
+        fields["attributes"] = inherited or [key for (key,) in Attribute.select(Attribute.id)
+                                             .where(Attribute.is_filterable == True).tuples()]  # noqa: E712
+    return fields
+
+
+def category_update_fields(fields: dict, context: RequestContext) -> dict:
+    """`updateCategory` (admin-api.md): the fields sent change, the others keep their stored values (the
+    position, the filterable attributes, the locale's slug and texts)."""
+    category = categories.find(parse_id(fields["id"], "id"))
+    locale = fields.get("locale") or context.locale
+    current = (CategoryTranslation.get_or_none(CategoryTranslation.category == category.id,
+                                               CategoryTranslation.locale == locale))
+    texts = {name: fields.pop(camel_case(name), None) for name in TRANSLATED}
+    stored = {name: getattr(current, name) for name in TRANSLATED} if current else {}
+    translation = {camel_case(name): texts[name] if texts[name] is not None else stored.get(name)
+                   for name in texts if texts[name] is not None or stored.get(name) is not None}
+    return {"position": category.position, "attributes": filterable_attribute_ids(category.id), **fields,
+            "locale": locale, locale: translation}
 
 
 def category_children(category: dict, info) -> dict:

@@ -25,6 +25,9 @@ from handlers.admin.catalog.product_documents import (
 from handlers.admin.catalog.product_media import (
     delete_image, delete_unused_files, find_product, reorder_images, upload_image,
 )
+from handlers.admin.catalog.product_overview import (  # noqa: F401 (product_create_fields, product_prices: prepare)
+    create_with_values, mass_update, prices_connection, product_create_fields, product_prices,
+)
 from handlers.admin.catalog.product_prices import holders_of, refresh_price_ranges
 from handlers.admin.catalog.product_copy import ProductCopy, group_price_key
 from handlers.admin.catalog.product_values import image_paths
@@ -208,6 +211,15 @@ def create_admin_catalog_product(context: RequestContext, body: dict):
         check_create(body)  # a concurrent request took the SKU between the check and the insert
         raise
     return created(detail_document(Product.get_by_id(product.id), context))
+
+
+def create_admin_catalog_product_with_values(context: RequestContext, body: dict):
+    return create_with_values(context, body)
+
+
+def mass_update_admin_catalog_products(context: RequestContext, body: dict) -> dict:
+    check_write_scope(context)
+    return mass_update(context, body)
 
 
 def update_admin_catalog_product(context: RequestContext, id: int, body: dict) -> dict:
@@ -493,7 +505,10 @@ def row_warehouse(row: dict, _info) -> dict:
     return {"id": row["sourceId"], "code": row["sourceCode"], "name": row["sourceName"]}
 
 
-# admin-api.md's names of a stock row; nothing is reserved (stock leaves the source when an order is placed)
-graphql_resolvers = {"AdminCatalogProductInventoryRow": {
-    "warehouseId": "sourceId", "quantity": "qty", "availableQuantity": "qty", "warehouse": row_warehouse,
-    "reservedQuantity": lambda _row, _info: 0}}
+graphql_resolvers = {
+    "AdminCatalogProduct": {"prices": prices_connection},
+    "AdminCatalogProductImage": {"type": lambda _image, _info: "image"},  # the only kind stored
+    # admin-api.md's names of a stock row; nothing is reserved (stock leaves the source when an order is placed)
+    "AdminCatalogProductInventoryRow": {
+        "warehouseId": "sourceId", "quantity": "qty", "availableQuantity": "qty", "warehouse": row_warehouse,
+        "reservedQuantity": lambda _row, _info: 0}}

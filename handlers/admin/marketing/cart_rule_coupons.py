@@ -13,8 +13,9 @@ from peewee import IntegrityError
 from domain.access import created
 from domain.common import Page, RequestContext, Window
 from domain.errors import NotFound, Unprocessable
-from domain.promotions import coupons
+from domain.promotions import coupons, shorthand
 from handlers.admin.crud import refuse_nul, taken
+from handlers.admin.marketing.cart_rules import create_admin_cart_rule, everyone
 from storage.db import database
 from storage.sales_models import CartRule, CartRuleCoupon
 
@@ -43,6 +44,61 @@ def list_admin_cart_rule_coupons(context: RequestContext, cart_rule_id: int, win
     if window is None:
         return [coupon_document(row) for row in query]
     return Page([coupon_document(row) for row in query.offset(window.offset).limit(window.limit)], query.count())
+
+
+def coupon_rows(query) -> list[dict]:
+    """Coupons with what their rule gives (the rule joined: one query)."""
+    today = datetime.datetime.utcnow()
+    rows = []
+    for row in query.select_extend(CartRule).join(CartRule, on=(CartRuleCoupon.cart_rule == CartRule.id)):
+        rule = row.cart_rule
+        ends = row.expired_at or rule.ends_till
+        usable = (rule.status and (ends is None or ends >= today)
+                  and (rule.starts_from is None or rule.starts_from <= today))
+        rows.append({**coupon_document(row), "description": rule.description or "",
+                     "discountType": rule.action_type, "discountValue": f"{rule.discount_amount:.4f}",
+                     "usageCount": row.times_used, "status": bool(usable),
+                     "startDate": rule.starts_from.date().isoformat() if rule.starts_from else None,
+                     "endDate": ends.date().isoformat() if ends else None})
+    return rows
+
+
+def list_admin_coupons(context: RequestContext, window: Window) -> Page:
+    """Every coupon, newest first, with its rule."""
+    query = CartRuleCoupon.select().order_by(CartRuleCoupon.id.desc()).offset(window.offset).limit(window.limit)
+    return Page(coupon_rows(query), CartRuleCoupon.select().count())
+
+
+# the rule's fields under the coupon's names, for the errors of createAdminCoupon
+RULE_FIELDS = {"coupon_code": "code", "action_type": "discount_type", "discount_amount": "discount_value",
+               "ends_till": "expired_at", "uses_per_customer": "usage_per_customer",
+               "conditions.0.value": "min_order_amount"}
+
+
+def create_admin_coupon(context: RequestContext, body: dict):
+    """A coupon and the cart rule that gives its discount, in one transaction."""
+    refuse_nul(body)
+    code = body["code"].strip()
+    defaults = everyone()
+    rule = {"name": body.get("description") or code, "description": body.get("description"),
+            "channels": body.get("channels") or defaults["channels"],
+            "customer_groups": body.get("customer_groups") or defaults["customerGroups"],
+            "coupon_type": 2, "coupon_code": code, "uses_per_customer": body.get("usage_per_customer") or 0,
+            "action_type": shorthand.action_type(body["discount_type"]),
+            "discount_amount": float(body["discount_value"]), "status": body.get("status", 1),
+            "starts_from": body.get("starts_from"), "ends_till": body.get("expired_at"),
+            "conditions": [{"attribute": "cart|base_sub_total", "operator": ">=",
+                            "value": shorthand.number_or_text(body["min_order_amount"])}]
+            if body.get("min_order_amount") else []}
+    with database.atomic():
+        try:
+            document, _ = create_admin_cart_rule(context, rule)
+        except Unprocessable as error:
+            raise Unprocessable({RULE_FIELDS.get(key, key): messages for key, messages in error.errors.items()}) \
+                from None
+        CartRuleCoupon.update(usage_limit=body.get("usage_limit") or 0).where(
+            CartRuleCoupon.cart_rule == document["id"]).execute()
+    return created(coupon_rows(CartRuleCoupon.select().where(CartRuleCoupon.cart_rule == document["id"]))[0])
 
 
 def create_admin_cart_rule_coupon(context: RequestContext, cart_rule_id: int, body: dict):

@@ -12,6 +12,7 @@ from peewee import IntegrityError, fn
 
 from domain.common import RequestContext
 from domain.errors import Unprocessable
+from domain.promotions import shorthand
 from domain.promotions.conditions import check_conditions
 from domain.promotions.rules import (
     amount_errors, channel_codes, group_codes, ids_by_code, missing_ids, moment_filter, parse_moment,
@@ -149,6 +150,31 @@ def copy_admin_cart_rule(context: RequestContext, id: int, body: dict | None = N
         copy = CartRule.create(name=f"Copy of {source.name}", status=False,
                                **{name: getattr(source, name) for name in COPIED})
     return cart_rule_documents([CartRule.get_by_id(copy.id)], context)[0]
+
+
+def everyone() -> dict:
+    """Every channel and customer group: what a promotion named without them applies to."""
+    return {"channels": [key for (key,) in Channel.select(Channel.id).order_by(Channel.id).tuples()],
+            "customerGroups": [key for (key,) in CustomerGroup.select(CustomerGroup.id).order_by(CustomerGroup.id)
+                               .tuples()]}
+
+
+def promotion_fields(fields: dict) -> dict:
+    """`createPromotion` (admin-api.md): a cart rule that applies without a coupon; its first action gives
+    the discount (`{type: discount_percentage, value: "10"}`), conditions may use the short names."""
+    rule_type = fields.pop("ruleType", None)
+    if rule_type not in (None, "cart_rule"):
+        raise Unprocessable({"ruleType": ["Only cart_rule promotions are created here (catalog rules: "
+                                          "createAdminMarketingCatalogRule)."]})
+    actions = fields.pop("actions", None) or []
+    if len(actions) > 1:
+        raise Unprocessable({"actions": ["A promotion has one action."]})
+    if actions:
+        fields.setdefault("actionType", shorthand.action_type(actions[0].get("type")))
+        fields.setdefault("discountAmount", shorthand.number_or_text(actions[0].get("value")))
+    if fields.get("conditions") is not None:
+        fields["conditions"] = [shorthand.condition(item) for item in fields["conditions"]]
+    return {**everyone(), "couponType": 1, **{key: value for key, value in fields.items() if value is not None}}
 
 
 graphql_resolvers = {"AdminMarketingCartRule": {"ruleType": lambda _rule, _info: "cart_rule", "startDate": "startsFrom",

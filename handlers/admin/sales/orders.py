@@ -15,6 +15,7 @@ from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.errors import NotFound
 from domain.ids import parse_id
 from domain.sales import back_office
+from domain.sales.documents import SalesActionRefused
 from domain.sales.refunds import summed
 from handlers.admin.sales.documents import (
     OrderContext, amount_bound, csv_export, date_bounds, image_urls, preset_days, sort_column, status_label,
@@ -253,6 +254,17 @@ def cancel_admin_order(context: RequestContext, id: int) -> dict:
     return order_detail(context, back_office.cancel(find_order(id)))
 
 
+def requested_status(fields: dict) -> dict:
+    """`updateOrderStatus`: the status follows the order's documents, so `canceled` (a cancel) is the only
+    one a caller may ask for."""
+    status = fields.pop("status", None)
+    if status != "canceled":
+        raise SalesActionRefused(f"The status {status!r} cannot be set: it follows the order's invoices, shipments"
+                                 " and refunds. Only canceled can be requested.", "status_not_requestable",
+                                 {"status": ["Only canceled can be requested."]})
+    return fields
+
+
 def comment_document(comment: OrderComment) -> dict:
     return {"id": comment.id, "orderId": comment.order_id, "comment": comment.comment,
             "customerNotified": comment.customer_notified, "createdAt": iso(comment.created_at),
@@ -287,4 +299,5 @@ def create_admin_order_comment(context: RequestContext, order_id: int, body: dic
     return created(comment_document(comment))
 
 
-graphql_resolvers = {"AdminOrder": {"itemsCount": "totalItemCount"}, "AdminOrderRow": {"itemsCount": "totalItemCount"}}
+graphql_resolvers = {"AdminOrder": {"itemsCount": "totalItemCount"},
+                     "AdminOrderRow": {"itemsCount": "totalItemCount"}}
