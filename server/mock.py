@@ -175,6 +175,9 @@ def format_errors(document: dict, schema: dict, value, at: str, errors: dict):
         errors.setdefault(at, []).append(f"{value!r} is not a '{schema['format']}'")
     for part in schema.get("allOf", []):
         format_errors(document, part, value, at, errors)
+    alternatives = schema.get("anyOf", []) + schema.get("oneOf", [])
+    if isinstance(value, str) and alternatives and not any(string_fits(document, option, value) for option in alternatives):
+        errors.setdefault(at, []).append(f"{value!r} matches none of the alternatives")
     if isinstance(value, dict):
         for name, property_schema in schema.get("properties", {}).items():
             if name in value:
@@ -182,6 +185,17 @@ def format_errors(document: dict, schema: dict, value, at: str, errors: dict):
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             format_errors(document, schema["items"], item, f"{at}.{index}", errors)
+
+
+def string_fits(document: dict, schema: dict, value: str) -> bool:
+    """Whether a string can be valid against one alternative (its pattern and checked format); an alternative
+    of another type is given the benefit of the doubt (query values arrive as strings)."""
+    schema = resolve(document, schema)
+    if schema.get("type") not in (None, "string"):
+        return True
+    if schema.get("pattern") and not re.search(schema["pattern"], value):
+        return False
+    return schema.get("format") not in FORMAT_CHECKS or FORMAT_CHECKS[schema["format"]](value)
 
 
 def refused_formats(document: dict, operation: dict, query: dict, body) -> ApiError | None:
