@@ -4,15 +4,37 @@ API with real values, as the page writes them."""
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
+from peewee import fn
+
 from domain.customers import hasher
 from storage.customer_models import Customer
-from storage.models import Channel, CoreConfig, CustomerGroup, Product
+from storage.models import Attribute, Category, Channel, CoreConfig, CustomerGroup, Product
 from storage.db import database
 from storage.sales_models import CartRule, Order, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
 from tests.product_fixtures import media_root  # noqa: F401 (fixture)
+from tests.settings_snapshot import settings_restored  # noqa: F401 (promotions, sources: put back after each test)
 from tests.test_admin_catalog_product_media import png
+
+
+@pytest.fixture(autouse=True)
+def catalog_put_back(admin_client):
+    """The categories and attributes a test creates are deleted after it: the shop tests that follow count
+    the seeded ones."""
+    with database.connection_context():
+        last_category = Category.select(fn.MAX(Category.id)).scalar()
+        last_attribute = Attribute.select(fn.MAX(Attribute.id)).scalar()
+    yield
+    with database.connection_context():
+        categories = [row.id for row in Category.select(Category.id).where(Category.id > last_category)
+                      .order_by(Category.id.desc())]
+        attributes = [row.id for row in Attribute.select(Attribute.id).where(Attribute.id > last_attribute)]
+    for category in categories:
+        assert admin_client.delete(f"/api/admin/catalog/categories/{category}").status_code in (200, 204, 404)
+    for attribute in attributes:
+        assert admin_client.delete(f"/api/admin/catalog/attributes/{attribute}").status_code in (200, 204, 404)
 
 
 def placed(qty=3, price="20.00") -> tuple[Order, int, int]:
@@ -313,29 +335,29 @@ def old_customer(email: str, created: datetime) -> int:
 
 
 def test_reports_sum_the_orders_of_the_window(admin_graphql):
-    # a year no other test writes in: 2011
-    returning = old_customer("returning.report@example.com", datetime(2010, 6, 1))
-    newcomer = old_customer("new.report@example.com", datetime(2011, 3, 1))
+    # a year no other test writes in: 2007
+    returning = old_customer("returning.report@example.com", datetime(2006, 6, 1))
+    newcomer = old_customer("new.report@example.com", datetime(2007, 3, 1))
     shirt = make_product("20.00", stock={default_source(): 50}, name="Report Shirt")
     mug = make_product("7.50", stock={default_source(): 50}, name="Report Mug")
-    create_order(returning, [Line(shirt, 1, Decimal("20.00"))], created_at=datetime(2010, 12, 1))  # before the window
-    create_order(returning, [Line(shirt, 2, Decimal("20.00"))], created_at=datetime(2011, 3, 5))  # 50.00
-    create_order(newcomer, [Line(mug, 4, Decimal("7.50"))], created_at=datetime(2011, 3, 20))  # 40.00
+    create_order(returning, [Line(shirt, 1, Decimal("20.00"))], created_at=datetime(2006, 12, 1))  # before the window
+    create_order(returning, [Line(shirt, 2, Decimal("20.00"))], created_at=datetime(2007, 3, 5))  # 50.00
+    create_order(newcomer, [Line(mug, 4, Decimal("7.50"))], created_at=datetime(2007, 3, 20))  # 40.00
     create_order(None, [Line(shirt, 1, Decimal("20.00")), Line(mug, 2, Decimal("7.50"))],
-                 created_at=datetime(2011, 7, 2))  # 45.00, a guest
-    sales = only(admin_graphql('''query { salesReport(startDate: "2011-01-01" endDate: "2011-12-31"
+                 created_at=datetime(2007, 7, 2))  # 45.00, a guest
+    sales = only(admin_graphql('''query { salesReport(startDate: "2007-01-01" endDate: "2007-12-31"
         granularity: "monthly") { periods { date orders totalRevenue avgOrderValue itemsSold } } }'''))["salesReport"]
     periods = {row["date"]: row for row in sales["periods"]}
     assert len(periods) == 12
-    assert periods["2011-03"] == {"date": "2011-03", "orders": 2, "totalRevenue": 90, "avgOrderValue": 45,
+    assert periods["2007-03"] == {"date": "2007-03", "orders": 2, "totalRevenue": 90, "avgOrderValue": 45,
                                   "itemsSold": 6}
-    assert periods["2011-07"] == {"date": "2011-07", "orders": 1, "totalRevenue": 45, "avgOrderValue": 45,
+    assert periods["2007-07"] == {"date": "2007-07", "orders": 1, "totalRevenue": 45, "avgOrderValue": 45,
                                   "itemsSold": 3}
     assert sum(row["orders"] for row in periods.values()) == 3
-    customers = only(admin_graphql('''query { customerReport(startDate: "2011-01-01" endDate: "2011-12-31") {
+    customers = only(admin_graphql('''query { customerReport(startDate: "2007-01-01" endDate: "2007-12-31") {
         newCustomers returningCustomers totalRevenue avgCustomerValue } }'''))["customerReport"]
     assert customers == {"newCustomers": 1, "returningCustomers": 1, "totalRevenue": 90, "avgCustomerValue": 45}
-    products = only(admin_graphql('''query { productReport(startDate: "2011-01-01" endDate: "2011-12-31" limit: 10) {
+    products = only(admin_graphql('''query { productReport(startDate: "2007-01-01" endDate: "2007-12-31" limit: 10) {
         products { productId productName unitsSold totalRevenue rating } } }'''))["productReport"]["products"]
     assert products == [
         {"productId": shirt, "productName": "Report Shirt", "unitsSold": 3, "totalRevenue": 60, "rating": None},
