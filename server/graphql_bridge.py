@@ -14,6 +14,7 @@ import base64
 import binascii
 import inspect
 from contextlib import nullcontext
+from functools import cache
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
@@ -25,6 +26,7 @@ from domain.errors import ApiError, Forbidden, InvalidRequest, NotImplementedOpe
 from generated.graphql_bindings import IRI_TEMPLATES
 from generated.input_schemas import definitions, validation_errors
 from generated.operations import REST_OPERATIONS
+from server.documents import load_document
 from server.errors import UNAUTHENTICATED
 from domain.ids import MAX_ID, keys_of_iri, parse_id
 from domain.sales.cart import authenticate_guest_cart_token, cart_not_found
@@ -381,6 +383,40 @@ def query_parameters(binding: dict, args: dict) -> dict:
     return parameters
 
 
+@cache
+def rest_document(surface: str) -> dict:
+    return load_document(surface)
+
+
+@cache
+def parameter_ranges(operation_id: str) -> dict[str, tuple]:
+    """{parameter: (minimum, maximum)} of the REST operation's numeric parameters: a GraphQL Int or Float has no
+    range of its own, the REST document states it (a money filter of 1e300 would reach the database)."""
+    operation = REST_OPERATIONS[operation_id]
+    document = rest_document(operation["surface"])
+    path = operation["path"].removeprefix(document["servers"][0]["url"].rstrip("/"))
+    ranges = {}
+    for parameter in document["paths"].get(path, {}).get(operation["method"].lower(), {}).get("parameters", []):
+        if "$ref" in parameter:
+            parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        schema = parameter.get("schema", {})
+        if schema.get("type") in ("integer", "number") and ("minimum" in schema or "maximum" in schema):
+            ranges[parameter["name"]] = (schema.get("minimum"), schema.get("maximum"))
+    return ranges
+
+
+def check_ranges(operation_id: str, parameters: dict):
+    """400 naming every numeric argument outside the range of the REST parameter it stands for."""
+    errors = {}
+    for name, (low, high) in parameter_ranges(operation_id).items():
+        value = parameters.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                low is not None and value < low or high is not None and value > high):
+            errors[name] = [f"Must be between {low if low is not None else '-∞'} and {high if high is not None else '∞'}."]
+    if errors:
+        raise InvalidRequest(errors)
+
+
 def item_key(binding: dict, value) -> int:
     """The key of the item an `id` argument names: its IRI under the node type's own template (a
     sub-resource IRI such as /api/admin/settings/data-transfer/imports/12/stats), else the id codec's."""
@@ -428,6 +464,8 @@ def make_root_resolver(binding: dict, handler):
             if declared:  # arguments named differently from the REST parameters
                 args = declared_input(args, declared.get("input"), declared.get("with"))
             parameters = query_parameters(binding, args)
+            if binding["operation_id"]:
+                check_ranges(binding["operation_id"], parameters)
             if wants_fields:
                 parameters["fields"] = selected_fields(info, binding["connection"])
             if wants_graphql:

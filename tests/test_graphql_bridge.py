@@ -237,3 +237,21 @@ def test_the_admin_token_is_checked_once_per_graphql_request(admin_graphql, monk
     result = admin_graphql("{ adminSettingsCurrencies(first: 1) { totalCount } }")
     assert result["data"]["adminSettingsCurrencies"]["totalCount"] >= 1
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("query, name", [
+    ("{ adminInvoices(base_grand_total_from: 1e300) { totalCount } }", "base_grand_total_from"),
+    ("{ adminRefunds(base_grand_total_to: -6.8e16) { totalCount } }", "base_grand_total_to"),
+    ("{ adminCatalogProducts(price_to: 1e300) { totalCount } }", "price_to"),
+])
+def test_a_numeric_argument_outside_its_rest_parameters_range_is_a_400_naming_it(admin_client, query, name):
+    response = admin_client.post("/api/admin/graphql", json={"query": query})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["extensions"]["status"], error["extensions"]["classification"]) == (400, "BAD_USER_INPUT")
+    assert list(error["extensions"]["errors"]) == [name]
+
+
+def test_a_numeric_argument_inside_the_range_filters(admin_graphql):
+    found = admin_graphql("{ adminInvoices(base_grand_total_from: 0, base_grand_total_to: 1000000) { totalCount } }")
+    assert "errors" not in found and found["data"]["adminInvoices"]["totalCount"] >= 1

@@ -195,16 +195,6 @@ def id_list(value, name: str = "id") -> list[int]:
     return [int(part) for part in parts]
 
 
-MAX_AMOUNT = 10 ** 12
-
-
-def amount_bound(value, name: str):
-    """A money filter within the REST parameter's range (GraphQL passes any float): a 400 naming it otherwise."""
-    if value is not None and not 0 <= value <= MAX_AMOUNT:
-        raise InvalidRequest({name: [f"Must be between 0 and {MAX_AMOUNT}."]})
-    return value
-
-
 def sort_column(sorts: dict, sort: str | None, default: str):
     """The column a `sort` names (GraphQL passes any string: an unknown one is a 400 naming `sort`)."""
     if (sort or default) not in sorts:

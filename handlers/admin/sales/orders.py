@@ -18,7 +18,7 @@ from domain.sales import back_office
 from domain.sales.documents import SalesActionRefused
 from domain.sales.refunds import summed
 from handlers.admin.sales.documents import (
-    OrderContext, amount_bound, csv_export, date_bounds, image_urls, preset_days, sort_column, status_label,
+    OrderContext, csv_export, date_bounds, image_urls, preset_days, sort_column, status_label,
 )
 from storage.admin_sales_models import OrderComment, Refund
 from storage.customer_models import Customer, CustomerGroup
@@ -44,11 +44,11 @@ def filtered_orders(order_id=None, status=None, grand_total=None, grand_total_fr
         query = query.where(Order.increment_id.contains(str(order_id).strip().lstrip("#")))
     if status:  # GraphQL `filters: {status: [...]}` names several
         query = query.where(Order.status.in_(status) if isinstance(status, list) else Order.status == status)
-    if amount_bound(grand_total, "grand_total") is not None:
+    if grand_total is not None:
         query = query.where(Order.base_grand_total == grand_total)
-    if amount_bound(grand_total_from, "grand_total_from") is not None:
+    if grand_total_from is not None:
         query = query.where(Order.base_grand_total >= grand_total_from)
-    if amount_bound(grand_total_to, "grand_total_to") is not None:
+    if grand_total_to is not None:
         query = query.where(Order.base_grand_total <= grand_total_to)
     if channel:
         channel = str(channel).strip()
