@@ -32,11 +32,12 @@ def test_refund_one_is_the_shipped_orders_with_its_shipping_method(admin_client)
 
 def test_invoice_and_shipment_lines_carry_the_locale(admin_client):
     order_id = shipped_order_id()
-    [invoice] = admin_client.get("/api/admin/invoices", params={"order_id": str(order_id)}).json()["data"]
+    order = admin_client.get(f"/api/admin/orders/{order_id}").json()
+    [invoice] = order["invoices"]
     lines = admin_client.get(f"/api/admin/invoices/{invoice['id']}").json()["items"]
     assert [(line["sku"], line["additional"]["locale"]) for line in lines] == [("SP-AUDIO-EARBUDS", "en"),
                                                                                ("SP-AUDIO-CABLE", "en")]
-    [shipment] = admin_client.get("/api/admin/shipments", params={"order_id": str(order_id)}).json()["data"]
+    [shipment] = order["shipments"]
     shipped = admin_client.get(f"/api/admin/shipments/{shipment['id']}").json()
     assert shipped["trackNumber"] == "1Z999AA10123456784" and shipped["inventorySourceName"]
     assert {line["additional"]["locale"] for line in shipped["items"]} == {"en"}
