@@ -6,12 +6,14 @@ import uuid
 from functools import lru_cache
 
 import pytest
+from peewee import fn
 from starlette.testclient import TestClient
 
 from domain.access import hash_password, issue_token
 from server.context import build_context
 from storage.admin_models import AdminRole, AdminUser
 from storage.db import database
+from storage.models import Attribute, Category
 
 PASSWORD = "secret123"
 UNAUTHENTICATED = {"message": "Unauthenticated.", "error": "unauthenticated"}
@@ -80,3 +82,21 @@ def admin_graphql(admin_client):
         assert response.status_code == 200, response.text
         return response.json()
     return run
+
+
+@pytest.fixture
+def catalog_put_back(admin_client):
+    """The categories and attributes a test creates are deleted after it: the shop tests that follow count
+    the seeded ones."""
+    with database.connection_context():
+        last_category = Category.select(fn.MAX(Category.id)).scalar()
+        last_attribute = Attribute.select(fn.MAX(Attribute.id)).scalar()
+    yield
+    with database.connection_context():
+        categories = [row.id for row in Category.select(Category.id).where(Category.id > last_category)
+                      .order_by(Category.id.desc())]
+        attributes = [row.id for row in Attribute.select(Attribute.id).where(Attribute.id > last_attribute)]
+    for category in categories:
+        assert admin_client.delete(f"/api/admin/catalog/categories/{category}").status_code in (200, 204, 404)
+    for attribute in attributes:
+        assert admin_client.delete(f"/api/admin/catalog/attributes/{attribute}").status_code in (200, 204, 404)

@@ -5,36 +5,20 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from peewee import fn
 
 from domain.customers import hasher
 from storage.customer_models import Customer
-from storage.models import Attribute, Category, Channel, CoreConfig, CustomerGroup, Product
+from storage.models import Channel, CoreConfig, CustomerGroup, Product
 from storage.db import database
 from storage.sales_models import CartRule, Order, OrderItem
-from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
+from tests.admin_fixtures import admin_client, admin_graphql, catalog_put_back, super_admin  # noqa: F401 (fixtures)
 from tests.order_fixtures import Line, create_order, default_source, make_product
 from tests.product_fixtures import media_root  # noqa: F401 (fixture)
 from tests.settings_snapshot import settings_restored  # noqa: F401 (promotions, sources: put back after each test)
 from tests.test_admin_catalog_product_media import png
 
 
-@pytest.fixture(autouse=True)
-def catalog_put_back(admin_client):
-    """The categories and attributes a test creates are deleted after it: the shop tests that follow count
-    the seeded ones."""
-    with database.connection_context():
-        last_category = Category.select(fn.MAX(Category.id)).scalar()
-        last_attribute = Attribute.select(fn.MAX(Attribute.id)).scalar()
-    yield
-    with database.connection_context():
-        categories = [row.id for row in Category.select(Category.id).where(Category.id > last_category)
-                      .order_by(Category.id.desc())]
-        attributes = [row.id for row in Attribute.select(Attribute.id).where(Attribute.id > last_attribute)]
-    for category in categories:
-        assert admin_client.delete(f"/api/admin/catalog/categories/{category}").status_code in (200, 204, 404)
-    for attribute in attributes:
-        assert admin_client.delete(f"/api/admin/catalog/attributes/{attribute}").status_code in (200, 204, 404)
+pytestmark = pytest.mark.usefixtures("catalog_put_back")
 
 
 def placed(qty=3, price="20.00") -> tuple[Order, int, int]:

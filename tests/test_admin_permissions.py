@@ -19,8 +19,12 @@ from graphql import (
 from generated.graphql_bindings import ROOT_FIELDS
 from generated.operations import REST_OPERATIONS
 from handlers.resources import hydra_error
-from tests.admin_fixtures import FORBIDDEN, admin_client, bearer, make_admin, super_admin  # noqa: F401 (fixtures)
+from tests.admin_fixtures import (  # noqa: F401 (fixtures)
+    FORBIDDEN, admin_client, bearer, catalog_put_back, make_admin, super_admin,
+)
 from tests.settings_snapshot import settings_restored  # noqa: F401 (puts the store settings back after each call)
+
+pytestmark = pytest.mark.usefixtures("catalog_put_back")  # the categories and attributes a call creates
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING_ID = 999999
