@@ -32,6 +32,7 @@ MEMBER_TYPES = ("simple", "virtual")  # what grouped and bundle products may hol
 FLAG_COLUMNS = ("status", "new", "featured", "visible_individually", "manage_stock")
 MONEY_COLUMNS = ("price", "special_price", "cost", "weight")
 DATE_COLUMNS = ("special_price_from", "special_price_to")
+MAX_WEIGHT = Decimal("99999999.9999")  # what the weight column holds (12 digits, 4 of them decimals)
 RELATIONS = {"categories": Category, "channels": Channel}
 LINK_KINDS = {"up_sells": "up_sell", "cross_sells": "cross_sell", "related_products": "related"}
 STRUCTURES = {"downloadable_links": "downloadable", "links": "grouped", "bundle_options": "bundle",
@@ -198,6 +199,8 @@ class ProductUpdate:
                     self.fail(key, f"The {key.replace('_', ' ')} {error}.")
         if self.columns.get("price") is None and "price" in self.columns:
             self.fail("price", "The price field cannot be null.")
+        if (self.columns.get("weight") or 0) > MAX_WEIGHT:
+            self.fail("weight", f"The weight must be at most {MAX_WEIGHT}.")
         if "tax_category_id" in body:
             tax_category = body.pop("tax_category_id")
             if tax_category is not None and not TaxCategory.select().where(TaxCategory.id == tax_category).exists():
