@@ -6,8 +6,7 @@ from playhouse.migrations import Runner
 from storage import (
     admin_models, admin_sales_models, audit_models, booking_models, content_models, customer_care_models, customer_models,
     data_transfer_models, job_models, marketing_models, models, promotion_models, reservation_models, sales_models,
-    search_models,
-    seo_models, webhook_models, wishlist_models,
+    search_models, seo_models, webhook_models, wishlist_models,
 )
 from storage.db import database
 
