@@ -1,6 +1,6 @@
 """Put the store settings back after tests that write them blindly (the contract test and the
 permission walk create, change and delete channels, locales, currencies, rates, sources, taxes,
-theme blocks, promotions and CMS pages), so the shop tests that follow still see the seed.
+theme blocks, promotions, CMS pages and configuration values), so the shop tests that follow still see the seed.
 
 Use: `from tests.settings_snapshot import settings_restored  # noqa: F401` in a test module; the
 autouse fixture restores the tables after every test of that module.
@@ -16,7 +16,8 @@ from storage.db import database
 from storage.promotion_models import CatalogRule
 from storage.sales_models import CartRule, CartRuleCoupon
 from storage.models import (
-    Channel, ChannelCurrency, ChannelLocale, ChannelTranslation, Currency, ExchangeRate, InventorySource, Locale,
+    Channel, ChannelCurrency, ChannelLocale, ChannelTranslation, CoreConfig, Currency, ExchangeRate, InventorySource,
+    Locale,
     Product, TaxCategory, TaxCategoryRate, TaxRate, ThemeCustomization, ThemeCustomizationTranslation,
 )
 
@@ -26,7 +27,7 @@ SETTINGS_TABLES = (
     (ChannelTranslation, None), (ChannelLocale, None), (ChannelCurrency, None), (ThemeCustomization, None),
     (ThemeCustomizationTranslation, None), (TaxCategory, None), (TaxRate, None), (TaxCategoryRate, None),
     (Product, ("id", "tax_category")), (CartRule, None), (CartRuleCoupon, None), (CatalogRule, None),
-    (CmsPage, None), (CmsPageTranslation, None), (CmsPageChannel, None),
+    (CmsPage, None), (CmsPageTranslation, None), (CmsPageChannel, None), (CoreConfig, None),
 )
 
 
