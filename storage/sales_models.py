@@ -21,7 +21,7 @@ class CartRule(TimestampedModel):
     status = BooleanField(default=True)
     starts_from = DateTimeField(null=True)
     ends_till = DateTimeField(null=True)
-    coupon_type = IntegerField(default=1)  # 0 = no coupon (applies automatically), 1 = specific coupon
+    coupon_type = IntegerField(default=1)  # 1 = no coupon (applies automatically), 2 = specific coupon
     uses_per_customer = IntegerField(default=0)  # 0 = unlimited
     times_used = IntegerField(default=0)
     condition_type = IntegerField(default=1)  # 1 = all conditions, 2 = any condition
