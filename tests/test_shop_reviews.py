@@ -3,6 +3,7 @@ approved), the shop showing approved reviews only, and the rating summary after 
 import base64
 import io
 import json
+import uuid
 
 import pytest
 from PIL import Image
@@ -432,3 +433,18 @@ def test_graphql_customer_reviews_carry_the_whole_product(client, graphql, custo
                      headers=customer["headers"])
     assert "errors" not in listed, listed
     assert listed["data"]["customerReviews"]["edges"][0]["node"]["product"]["_id"] == product_id
+
+
+def test_deleting_a_product_deletes_its_reviews_image_files(client, admin_client, customer, media_root):
+    sku = f"REVIEWED-{uuid.uuid4().hex[:8]}"
+    created = admin_client.post("/api/products", json={"sku": sku, "name": "Reviewed", "slug": sku.lower(),
+                                                       "price": 12.5, "status": 1})
+    assert created.status_code == 201, created.text
+    product_id = created.json()["id"]
+    review = write(client, product_id, customer, attachments=[data_url("image/png", image_bytes("PNG"))])
+    assert len(stored_files(media_root, review["id"])) == 1
+
+    assert admin_client.delete(f"/api/admin/catalog/products/{product_id}").status_code == 204
+    assert stored_files(media_root, review["id"]) == []
+    with database.connection_context():
+        assert ProductReview.select().where(ProductReview.product == product_id).count() == 0

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from handlers.admin.catalog.product_documents import decimal_text
+from storage.content_models import ProductReview, ProductReviewImage
 from storage.models import Attribute, Product, ProductAttributeValue, ProductImage, ProductTranslation, ProductVideo
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -135,8 +136,11 @@ def write_translation(product: Product, locale: str, texts: dict):
 
 
 def image_paths(product_ids) -> list[str]:
-    """Storage paths of the images and videos of `product_ids` and of their variants."""
+    """Storage paths of the images and videos of `product_ids` and of their variants, and of their reviews' images."""
     ids = set(product_ids) | {vid for (vid,) in Product.select(Product.id)
                               .where(Product.parent.in_(list(product_ids))).tuples()}
+    review_images = (ProductReviewImage.select(ProductReviewImage.path).join(ProductReview)
+                     .where(ProductReview.product.in_(list(ids))))
     return [path for model in (ProductImage, ProductVideo)
-            for (path,) in model.select(model.path).where(model.product.in_(list(ids))).tuples()]
+            for (path,) in model.select(model.path).where(model.product.in_(list(ids))).tuples()] + [
+        path for (path,) in review_images.tuples()]
