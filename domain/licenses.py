@@ -11,7 +11,7 @@ Activations: an instance (a site URL or a machine id) takes a seat once. The sea
 conditional UPDATE (`activation_count < activation_limit`) after the instance's row is inserted (unique per
 license and instance), in one transaction: concurrent activations never pass the limit, and activating an
 instance that holds a seat answers it again without taking another. Deactivating deletes the row and frees
-the seat. Keys that are revoked, inactive or past `expires_at` are refused with their reason.
+the seat (an instance holding none answers 200 too, `activated` false). Keys that are revoked, inactive or past `expires_at` are refused with their reason.
 """
 import datetime
 import secrets
@@ -205,8 +205,8 @@ def deactivate(raw_key: str, instance: str) -> dict:
         row = license_of_key(raw_key)
         removed = (LicenseActivation.delete()
                    .where(LicenseActivation.license == row.id, LicenseActivation.instance == instance).execute())
-        if not removed:
-            raise ApiError(404, "This instance is not activated on this license.", "activation_not_found")
+        if not removed:  # nothing to free: deactivating is idempotent
+            return status_document(row, instance, activated=False, message="This instance was not activated.")
         (License.update(activation_count=License.activation_count - 1, updated_at=utcnow())
          .where(License.id == row.id, License.activation_count > 0).execute())
     return status_document(License.get_by_id(row.id), instance, activated=False, message="Deactivated.")
