@@ -91,7 +91,9 @@ def licensed_product(product_id: int) -> Product:
 
 
 def product_setting(product_id: int) -> LicenseProduct:
-    licensed_product(product_id)
+    """404 when the product does not exist or issues no keys (a product of another type never does)."""
+    if not Product.select().where(Product.id == product_id).exists():
+        raise NotFound("Product")
     setting = LicenseProduct.get_or_none(LicenseProduct.product == product_id)
     if setting is None:
         raise ApiError(404, "This product issues no license keys.", "not_found")
