@@ -1,5 +1,5 @@
 """Order bumps: the offers a cart qualifies for, accepting one as a cart line, and the admin's rules for
-what an offer may hold (docs/order-bumps.md).
+what an offer may hold (docs/licenses.md, "Order bumps").
 
 An offer is listed for a cart when it is live (active, in its dates and channel,
 `order_bump_prices.live_bumps`), its product can be added in the channel, and its conditions hold for the
