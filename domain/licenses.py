@@ -320,3 +320,12 @@ def activations_of(license_ids: list[int]) -> dict[int, list[dict]]:
                     .order_by(LicenseActivation.id)):
             found[row.license_id].append({"instance": row.instance, "activatedAt": iso(row.created_at)})
     return found
+
+
+def erase_customer(customer_id: int, email: str, anonymous: str) -> list[int]:
+    """GDPR erasure: the person's keys keep working but no longer name them; the ids changed."""
+    ids = [key for (key,) in License.select(License.id).where(
+        (License.customer == customer_id) | (License.customer_email == email)).tuples()]
+    if ids:
+        License.update(customer_email=anonymous, updated_at=utcnow()).where(License.id.in_(ids)).execute()
+    return ids

@@ -268,3 +268,16 @@ def test_admin_lists_creates_and_updates_keys(client, admin_client, admin_graphq
     removed = admin_client.delete(f"/api/admin/sales/license-products/{licensed['book'].id}")
     assert removed.json() == {"message": "License setting deleted."}
     assert admin_client.get(f"/api/admin/sales/license-products/{licensed['book'].id}").status_code == 404
+
+
+def test_erasing_a_customer_keeps_their_keys_without_their_email(client, admin_client, licensed):  # noqa: F811
+    from domain.gdpr import erase_customer
+    customer = register(client, "erased-licensee")
+    with database.connection_context():
+        row = licenses.create_license(product=licensed["virtual"].id, customer=customer["id"],
+                                      customer_email=customer["email"])
+        with database.atomic():
+            erase_customer(customer["id"])
+        after = License.get_by_id(row.id)
+    assert (after.customer_id, after.license_key, after.status) == (None, row.license_key, "active")
+    assert after.customer_email == f"erased-{customer['id']}@erased.invalid"
