@@ -134,6 +134,9 @@ def test_activate_deactivate_and_check(client, anonymous, admin_client, licensed
     missing = call(anonymous, "check", "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")
     assert (missing.status_code, missing.json()) == (404, {"message": "No license has this key.",
                                                            "error": "license_not_found"})
+    malformed = anonymous.post("/api/licenses/check", json={"instance": "x"})
+    assert (malformed.status_code, list(malformed.json()["errors"]), "@type" in malformed.json()) == (
+        422, ["licenseKey"], False)
     blank = call(anonymous, "activate", key, "   ")
     assert (blank.status_code, list(blank.json()["errors"])) == (422, ["instance"])
 
