@@ -258,7 +258,7 @@ class RateLimitMiddleware:
 
     def invalid_credentials_key(self, scope) -> str | None:
         """The invalid-credentials counter of the client address, for requests that carry a storefront
-        key or a bearer token (None when the limit is off or nothing is presented)."""
+        key or a bearer token, and the license calls (None when the limit is off or nothing is presented)."""
         if self.invalid_limit is None or not (header(scope, b"x-storefront-key") or header(scope, b"authorization")
                                               or scope["path"].startswith(LICENSE_PATHS)):
             return None

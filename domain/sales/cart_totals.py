@@ -8,6 +8,7 @@ chosen rate (domain.sales.shipping). Display-currency amounts convert each round
 exactly: grand total = subtotal − discount + tax + shipping in both currencies.
 """
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -78,7 +79,7 @@ class CartTotals:
     shipping_rate: ShippingRate | None = None  # the chosen one, when still offered
     needs_shipping: bool = False
     base_shipping_discount: Decimal = ZERO
-    bump_view: object = None  # bumps -> (facts, rule lines) of the cart without its bump lines (order bumps)
+    bump_view: Callable | None = None  # bumps -> (facts, rule lines) of the cart without its bump lines
 
 
 def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None = ...) -> CartTotals:
@@ -93,13 +94,14 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
     lines = build_lines(context, items, book)
     destination = tax_destination(addresses)
 
-    def bump_view(others, bumps):
-        return cart_facts(context, cart, others, sum((line.base_total for line in others), ZERO), destination,
-                          group_code), rule_lines(others, bumps)
+    def bump_view(bumps):
+        """What order bumps' conditions see: the cart without its bump lines."""
+        others = [line for line in lines if order_bump_prices.bump_of(line.item) is None]
+        base = sum((line.base_total for line in others), ZERO)
+        return cart_facts(context, cart, others, base, destination, group_code), rule_lines(others, bumps)
     order_bump_prices.reprice(lines, context.channel_code, bump_view, decimals)
     totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate)
-    totals.bump_view = lambda bumps: bump_view([line for line in lines if order_bump_prices.bump_of(line.item) is None],
-                                               bumps)
+    totals.bump_view = bump_view
     totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
     facts = cart_facts(context, cart, lines, totals.base_sub_total, destination, group_code)
     code = cart.coupon_code if coupon_code is ... else coupon_code

@@ -46,14 +46,13 @@ def offer_unit_price(bump: OrderBump, regular: Decimal, decimals: int = 2) -> De
 
 
 def reprice(lines: list, channel_code: str, view, decimals: int = 2):
-    """Set the unit price and total of every bump line whose offer applies. `view(other_lines, bumps)`
-    gives the cart facts and rule lines of the cart without its bump lines."""
+    """Set the unit price and total of every bump line whose offer applies. `view(bumps)` gives the cart
+    facts and rule lines of the cart without its bump lines."""
     bump_lines = [line for line in lines if bump_of(line.item) is not None]
     if not bump_lines:
         return
-    others = [line for line in lines if bump_of(line.item) is None]
     bumps = {row.id: row for row in live_bumps(channel_code, [bump_of(line.item) for line in bump_lines])}
-    facts, rule_lines = view(others, list(bumps.values()))
+    facts, rule_lines = view(list(bumps.values()))
     for line in bump_lines:
         bump = bumps.get(bump_of(line.item))
         if bump is None or bump.product_id != line.item.product_id or not conditions_hold(bump, facts, rule_lines):
