@@ -8,9 +8,9 @@ from peewee import fn
 
 from storage.db import database
 from storage.license_models import OrderBump
-from storage.sales_models import OrderItem
+from storage.sales_models import CartItem, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
-from tests.cart_fixtures import add, assert_totals_match, new_guest_cart, product
+from tests.cart_fixtures import add, assert_totals_match, downloadable, new_guest_cart, product
 from tests.checkout_fixtures import place, ready_for_order, new_key
 
 
@@ -172,3 +172,21 @@ def test_admin_crud(admin_client, admin_graphql, bumps_put_back):  # noqa: F811
     assert admin_client.delete(f"/api/admin/marketing/order-bumps/{bump['id']}").json() == {
         "message": "Order bump deleted."}
     assert admin_client.get(f"/api/admin/marketing/order-bumps/{bump['id']}").status_code == 404
+
+
+def test_a_downloadable_bump_comes_with_every_link(client, admin_client, bumps_put_back):  # noqa: F811
+    main = product("simple", price="10.00", stock=50)
+    book, links = downloadable(price="15.00", link_prices=("3.00", "4.50"))
+    bump = create_bump(admin_client, product_id=book.id, price_type="percent", offer_price=20,
+                       conditions=[{"attribute": "product|sku", "operator": "==", "value": main.sku}])
+    headers = new_guest_cart(client)["headers"]
+    add(client, headers, productId=main.id, quantity=1)
+    assert [(o["regularPrice"], o["offerPrice"], o["productType"]) for o in offers(client, headers)] == [
+        (22.5, 18, "downloadable")]  # 15 + 3 + 4.50, less 20%
+    document = client.post(f"/api/shop/cart/order-bumps/{bump['id']}/accept", headers=headers).json()
+    line = next(line for line in document["items"] if line["productId"] == book.id)
+    assert line["price"] == 18 and document["subtotal"] == 28
+    with database.connection_context():
+        item = CartItem.get_by_id(line["id"])
+    assert item.additional == {"links": [link.id for link in links], "order_bump": bump["id"]}
+    assert_totals_match(document)
