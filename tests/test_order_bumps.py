@@ -8,6 +8,7 @@ from peewee import fn
 
 from storage.db import database
 from storage.license_models import OrderBump
+from storage.models import Product
 from storage.sales_models import CartItem, OrderItem
 from tests.admin_fixtures import admin_client, admin_graphql, super_admin  # noqa: F401 (fixtures)
 from tests.cart_fixtures import add, assert_totals_match, downloadable, new_guest_cart, product
@@ -190,3 +191,12 @@ def test_a_downloadable_bump_comes_with_every_link(client, admin_client, bumps_p
         item = CartItem.get_by_id(line["id"])
     assert item.additional == {"links": [link.id for link in links], "order_bump": bump["id"]}
     assert_totals_match(document)
+
+
+def test_the_demo_offer(client):
+    with database.connection_context():
+        headphones, warranty = (Product.get(Product.sku == sku).id for sku in ("SP-AUDIO-HEADPHONES", "VIRT-WARRANTY-2Y"))
+    headers = new_guest_cart(client)["headers"]
+    add(client, headers, productId=headphones, quantity=1)
+    assert [(o["name"], o["productId"], o["offerPrice"], o["regularPrice"]) for o in offers(client, headers)] == [
+        ("Add a 2-year warranty for 29.99", warranty, 29.99, 49.99)]
