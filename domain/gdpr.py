@@ -6,7 +6,7 @@ keep and removes the person from them: every order stays with its lines, amounts
 shipments unchanged, while the name, email, phone, company and street of the order and of its
 addresses are replaced (country and state stay: they decided the tax of the invoices); the customer's
 reviews are deleted (their words are theirs; the shop's rating summaries follow); the GDPR requests keep their record with the email replaced;
-failed-login records of the email go; then the account itself is deleted with its addresses, tokens,
+failed-login records of the email go; license keys keep working with the email replaced; then the account itself is deleted with its addresses, tokens,
 carts, wishlist, compare list and notes. Nobody can sign in as the customer afterwards (no account,
 no token). The orders found are the customer's and any guest order placed with the same email. The
 audit trail keeps what was done to these rows, with the values it recorded of the person erased.
@@ -16,6 +16,7 @@ import datetime
 from decimal import Decimal
 
 from domain import audit
+from domain import licenses
 from domain.common import RequestContext, iso, json_number
 from domain.customer_accounts import find_customer, refuse_active
 from domain.errors import NotFound, Unprocessable
@@ -23,6 +24,7 @@ from storage.content_models import ProductReview
 from storage.customer_care_models import CustomerNote, GdprDataRequest
 from storage.customer_models import Customer, CustomerAddress, CustomerLoginFailure
 from storage.db import database
+from storage.license_models import License
 from storage.models import utcnow
 from storage.sales_models import Order, OrderAddress, OrderItem, OrderPayment
 from storage.wishlist_models import WishlistItem
@@ -101,6 +103,8 @@ def erase_customer(customer_id: int):
         (GdprDataRequest.customer_id == customer_id) | (GdprDataRequest.email == customer.email)).tuples()]
     GdprDataRequest.update(email=anonymous).where(GdprDataRequest.id.in_(requests)).execute()
     CustomerLoginFailure.delete().where(CustomerLoginFailure.email == customer.email).execute()
+    keys = licenses.erase_customer(customer_id, customer.email, anonymous)
+    audit.erase(License._meta.table_name, keys, ("customer_email",))
     Customer.delete().where(Customer.id == customer_id).execute()
     forget_in_audit(customer_id, orders, addresses, reviews, requests)
 

@@ -35,10 +35,10 @@ def json_response(status: int, body: dict, headers: dict | None = None) -> Conne
 
 def resource_path(path: str) -> bool:
     """Whether `path` is one of the API Platform resource paths of the resources document mounted at `/api`:
-    not the shop, admin or GraphQL, and not the document's two operations of its own (health, the payment
-    providers' notifications), which answer the plain error body."""
+    not the shop, admin or GraphQL, and not the document's operations of its own (health, the payment
+    providers' notifications, the licensed software's license calls), which answer the plain error body."""
     return path.startswith("/api/") and not re.match(
-        r"/api/(?:shop|admin|graphql|graphiql|health|payments|schema\.graphql)(?:/|$)", path)
+        r"/api/(?:shop|admin|graphql|graphiql|health|payments|licenses|schema\.graphql)(?:/|$)", path)
 
 
 def error_response(request, status: int, body: dict, headers: dict | None = None) -> ConnexionResponse:

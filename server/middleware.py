@@ -191,11 +191,25 @@ class RateLimitBudget:
                 "resetAt": int(self.header(b"x-ratelimit-reset"))}
 
 
+# The licensed software's calls (/api/licenses/activate, ...): the license key in the body is their only
+# credential, so a key no license has (404 `license_not_found`) counts as an invalid credential.
+LICENSE_PATHS = "/api/licenses/"
+
+
+def noting_unknown_license_keys(send, rejected: list):
+    async def sender(message):
+        if message["type"] == "http.response.start" and message["status"] == 404:
+            rejected.append("license key")
+        await send(message)
+    return sender
+
+
 class RateLimitMiddleware:
     """Per storefront key (its own limit per minute), per admin token (per minute and per day), and per
     client address for invalid credentials: once an address has presented `invalid_credentials_per_minute`
-    unknown, revoked or expired storefront keys / bearer tokens in the current minute, its requests that
-    carry credentials get 429 before any lookup (so guessing costs no database work)."""
+    unknown, revoked or expired storefront keys / bearer tokens (or license keys no license has, on the
+    license calls) in the current minute, its requests that carry credentials get 429 before any lookup
+    (so guessing costs no database work)."""
 
     def __init__(self, app, storage_url: str | None = None, invalid_credentials_per_minute: int | None = None):
         self.app = app
@@ -216,6 +230,8 @@ class RateLimitMiddleware:
             return await self.too_many(send, *await self.blocked_headers(address))
         # The security handlers record a rejected bearer token here (server/security.py).
         rejected = scope.setdefault("state", {}).setdefault(CREDENTIAL_REJECTED, [])
+        if address is not None and scope["path"].startswith(LICENSE_PATHS):
+            send = noting_unknown_license_keys(send, rejected)
         try:
             buckets = await self.buckets(scope)
             if not buckets:
@@ -242,8 +258,9 @@ class RateLimitMiddleware:
 
     def invalid_credentials_key(self, scope) -> str | None:
         """The invalid-credentials counter of the client address, for requests that carry a storefront
-        key or a bearer token (None when the limit is off or nothing is presented)."""
-        if self.invalid_limit is None or not (header(scope, b"x-storefront-key") or header(scope, b"authorization")):
+        key or a bearer token, and the license calls (None when the limit is off or nothing is presented)."""
+        if self.invalid_limit is None or not (header(scope, b"x-storefront-key") or header(scope, b"authorization")
+                                              or scope["path"].startswith(LICENSE_PATHS)):
             return None
         client = scope.get("client")
         return f"invalid-credentials:{client[0] if client else 'unknown'}"

@@ -25,6 +25,7 @@ from storage.seed_attributes import SEEDED_MODELS, catalog_options, seed_attribu
 from storage.seed_booking import seed_booking
 from storage.seed_content import seed_content
 from storage.seed_data_transfer import seed_data_transfer
+from storage.seed_licenses import seed_licenses
 from storage.seed_customers import seed_customers
 from storage.seed_marketing import seed_marketing
 from storage.seed_product_types import seed_product_types
@@ -369,6 +370,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_seo()
         seed_marketing()
         seed_data_transfer()
+        seed_licenses()
     seed_search(show_progress)
 
 

@@ -8,11 +8,13 @@ chosen rate (domain.sales.shipping). Display-currency amounts convert each round
 exactly: grand total = subtotal − discount + tax + shipping in both currencies.
 """
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from domain.booking.cart import booking_unit_price
 from domain.sales import cart_rules
+from domain.sales import order_bump_prices
 
 from domain.sales import tax
 from domain.sales.shipping import PHYSICAL_TYPES, ShippingRate, available_rates
@@ -77,6 +79,7 @@ class CartTotals:
     shipping_rate: ShippingRate | None = None  # the chosen one, when still offered
     needs_shipping: bool = False
     base_shipping_discount: Decimal = ZERO
+    bump_view: Callable | None = None  # bumps -> (facts, rule lines) of the cart without its bump lines
 
 
 def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None = ...) -> CartTotals:
@@ -89,9 +92,17 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
     group_id, group_code = customer_group(cart)
     book = price_book(items, group_id, decimals, context.channel_id)
     lines = build_lines(context, items, book)
-    totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate)
-    totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
     destination = tax_destination(addresses)
+
+    def bump_view(bumps):
+        """What order bumps' conditions see: the cart without its bump lines."""
+        others = [line for line in lines if order_bump_prices.bump_of(line.item) is None]
+        base = sum((line.base_total for line in others), ZERO)
+        return cart_facts(context, cart, others, base, destination, group_code), rule_lines(others, bumps)
+    order_bump_prices.reprice(lines, context.channel_code, bump_view, decimals)
+    totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate)
+    totals.bump_view = bump_view
+    totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
     facts = cart_facts(context, cart, lines, totals.base_sub_total, destination, group_code)
     code = cart.coupon_code if coupon_code is ... else coupon_code
     rules, coupon = cart_rules.candidate_rules(facts, code)

@@ -48,6 +48,7 @@ from peewee import IntegrityError
 from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments, reservations
 from domain.errors import ApiError
+from domain import licenses
 from domain.webhooks import outbox
 from storage.customer_models import Customer
 from storage.db import database
@@ -441,6 +442,7 @@ def record_status(order: Order, status: str, comment: str = ""):
 
 
 def after_order_placed(order: Order):
+    licenses.issue_for_order(order)
     module = sales_documents()
     if module is not None and hasattr(module, "after_order_placed"):
         module.after_order_placed(order)

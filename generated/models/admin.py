@@ -1569,6 +1569,59 @@ class AdminMarketingEventUpdateBody(TypedDict, closed=True):
     date: NotRequired[str]
 
 
+class AdminOrderBump(TypedDict):
+    id: int
+    name: str
+    description: str
+    productId: int
+    priceType: Literal["fixed", "percent"]
+    offerPrice: float
+    status: Literal[0, 1]
+    priority: int
+    conditionType: Literal[0, 1]
+    conditions: list[AdminRuleCondition]
+    channels: list[int]
+    startsFrom: str | None
+    endsTill: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminOrderBumpList(TypedDict):
+    data: list[AdminOrderBump]
+    meta: AdminListMeta
+
+
+class AdminOrderBumpCreateBody(TypedDict, closed=True):
+    name: str
+    description: NotRequired[str | None]
+    product_id: int
+    price_type: NotRequired[Literal["fixed", "percent"]]
+    offer_price: float
+    status: NotRequired[Literal[0, 1]]
+    priority: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+    channels: NotRequired[list[Channel]]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+
+
+class AdminOrderBumpUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    product_id: NotRequired[int]
+    price_type: NotRequired[Literal["fixed", "percent"]]
+    offer_price: NotRequired[float]
+    status: NotRequired[Literal[0, 1]]
+    priority: NotRequired[int]
+    condition_type: NotRequired[Literal[0, 1]]
+    conditions: NotRequired[list[dict[str, Any]]]
+    channels: NotRequired[list[Channel]]
+    starts_from: NotRequired[str | None]
+    ends_till: NotRequired[str | None]
+
+
 class AdminSearchSynonym(TypedDict):
     id: int
     name: str
@@ -2325,6 +2378,72 @@ class AdminInvoiceSendDuplicateResult(TypedDict):
     email: str
     success: bool
     message: str
+
+
+AdminLicenseState: TypeAlias = Literal["active", "inactive", "revoked", "expired"]
+
+
+class AdminLicenseActivation(TypedDict):
+    instance: str
+    activatedAt: str | None
+
+
+class AdminLicense(TypedDict):
+    id: int
+    licenseKey: str
+    status: AdminLicenseState
+    productId: int | None
+    productName: str
+    customerId: int | None
+    customerEmail: str
+    orderId: int | None
+    orderItemId: int | None
+    activationLimit: int | None
+    activationCount: int
+    expiresAt: str | None
+    activations: list[AdminLicenseActivation]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminLicenseList(TypedDict):
+    data: list[AdminLicense]
+    meta: AdminListMeta
+
+
+class AdminLicenseCreateBody(TypedDict, closed=True):
+    product_id: int
+    customer_id: NotRequired[int | None]
+    activation_limit: NotRequired[int | None]
+    validity_days: NotRequired[int | None]
+    expires_at: NotRequired[str | None]
+    status: NotRequired[Literal["active", "inactive", "revoked"]]
+
+
+class AdminLicenseUpdateBody(TypedDict, closed=True):
+    activation_limit: NotRequired[int | None]
+    validity_days: NotRequired[int | None]
+    expires_at: NotRequired[str | None]
+    lifetime: NotRequired[bool]
+    status: NotRequired[Literal["active", "inactive", "revoked"]]
+
+
+class AdminLicenseProduct(TypedDict):
+    id: int
+    productId: int
+    enabled: bool
+    mode: Literal["per_unit", "per_item"]
+    activationLimit: int | None
+    validityDays: int | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminLicenseProductBody(TypedDict, closed=True):
+    enabled: NotRequired[bool]
+    mode: NotRequired[Literal["per_unit", "per_item"]]
+    activation_limit: NotRequired[int | None]
+    validity_days: NotRequired[int | None]
 
 
 class AdminSalesAddress(TypedDict):

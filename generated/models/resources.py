@@ -266,6 +266,37 @@ class Health(TypedDict):
     checks: Checks
 
 
+class LicenseError(TypedDict):
+    message: str
+    error: str
+    errors: NotRequired[dict[str, list[str]]]
+
+
+class LicenseInstanceBody(TypedDict, closed=True):
+    licenseKey: str
+    instance: str
+
+
+class LicenseCheckBody(TypedDict, closed=True):
+    licenseKey: str
+    instance: NotRequired[str | None]
+
+
+class LicenseStatus(TypedDict):
+    licenseKey: str
+    status: Literal["active", "inactive", "revoked", "expired"]
+    valid: bool
+    activationLimit: int | None
+    activationCount: int
+    activationsLeft: int | None
+    expiresAt: str | None
+    productId: int | None
+    productName: str
+    instance: str | None
+    activated: bool
+    message: str
+
+
 ResourceNewsletterSubscription = TypedDict(
     "ResourceNewsletterSubscription",
     {

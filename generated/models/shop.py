@@ -935,6 +935,25 @@ class InventoryAvailability(TypedDict):
 CustomerInvoiceState: TypeAlias = Literal["pending", "pending_payment", "paid", "overdue", "refunded"]
 
 
+class CustomerLicenseActivation(TypedDict):
+    instance: str
+    activatedAt: str | None
+
+
+class CustomerLicense(TypedDict):
+    id: int
+    licenseKey: str
+    status: Literal["active", "inactive", "revoked", "expired"]
+    productId: int | None
+    productName: str
+    orderId: int | None
+    activationLimit: int | None
+    activationCount: int
+    expiresAt: str | None
+    activations: list[CustomerLicenseActivation]
+    createdAt: str | None
+
+
 class Locale(TypedDict):
     id: int
     code: str
@@ -963,6 +982,27 @@ class NewsletterSubscription(TypedDict):
     customerId: int | None
     createdAt: str
     message: str
+
+
+class CartOrderBump(TypedDict):
+    id: int
+    name: str
+    description: str
+    productId: int
+    productName: str
+    productType: str
+    priceType: Literal["fixed", "percent"]
+    offerPrice: float
+    baseOfferPrice: float
+    regularPrice: float
+    baseRegularPrice: float
+    formattedOfferPrice: str
+    accepted: bool
+    cartItemId: int | None
+
+
+class CartOrderBumpList(TypedDict):
+    data: list[CartOrderBump]
 
 
 CustomerOrderStatus: TypeAlias = Literal["pending", "pending_payment", "processing", "completed", "canceled", "closed", "fraud"]
