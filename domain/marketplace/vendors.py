@@ -7,7 +7,7 @@ is linked to. A vendor user asking for another vendor's row gets the same 404 as
 import re
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from domain.common import RequestContext
 from domain.errors import ApiError, NotFound, Unprocessable
@@ -69,7 +69,7 @@ def balances(vendor_ids: list[int]) -> dict[int, dict]:
         return figures
     Entry, SubOrder = MarketplaceLedgerEntry, MarketplaceSubOrder
     rows = (Entry.select(Entry.vendor, Entry.type, SubOrder.status, fn.SUM(Entry.amount))
-            .join(SubOrder, on=(Entry.sub_order == SubOrder.id), join_type="LEFT OUTER")
+            .join(SubOrder, on=(Entry.sub_order == SubOrder.id), join_type=JOIN.LEFT_OUTER)
             .where(Entry.vendor.in_(vendor_ids)).group_by(Entry.vendor, Entry.type, SubOrder.status).tuples())
     for vendor_id, kind, status, total in rows:
         amount = Entry.amount.python_value(total) or Decimal(0)
