@@ -1997,7 +1997,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceVendorUserBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2134,7 +2134,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceVendorDecisionBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -2149,7 +2149,7 @@ ROOT_FIELDS = {
             "node_type": 'assignAdminMarketplaceProductVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceProductVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceProductVendor', 'body': 'AdminMarketplaceProductVendorBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -3006,7 +3006,7 @@ ROOT_FIELDS = {
             "node_type": 'createAdminMarketplacePayoutPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceLedgerEntry', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceLedgerEntry', 'body': 'AdminMarketplacePayoutBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4292,7 +4292,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceVendorDecisionBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4307,7 +4307,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceVendorDecisionBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4518,7 +4518,7 @@ ROOT_FIELDS = {
             "node_type": 'moveAdminMarketplaceOwnSubOrderPayload',
             "args": ['input'],
             "area": 'Marketplace Portal',
-            "mutation": {'payload': 'adminMarketplaceSubOrder', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceSubOrder', 'body': 'AdminMarketplaceShipBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4549,7 +4549,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceVendorDecisionBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4909,7 +4909,7 @@ ROOT_FIELDS = {
             "node_type": 'updateAdminMarketplaceSettingsPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceSettings', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceSettings', 'body': 'AdminMarketplaceSettingsBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': False, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {
@@ -4924,7 +4924,7 @@ ROOT_FIELDS = {
             "node_type": 'decideAdminMarketplaceVendorPayload',
             "args": ['input'],
             "area": 'Marketplace Vendors',
-            "mutation": {'payload': 'adminMarketplaceVendor', 'body': None, 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
+            "mutation": {'payload': 'adminMarketplaceVendor', 'body': 'AdminMarketplaceCommissionBody', 'acknowledges': False, 'prepare': None, 'read_before': None, 'node_has_id': True, 'input': None, 'with': None, 'guest_cart': None},
             "planned": False,
         },
         {

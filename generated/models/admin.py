@@ -1733,6 +1733,16 @@ class AdminUrlRewriteUpdateBody(TypedDict, closed=True):
     locale: NotRequired[str]
 
 
+class AdminMarketplacePayoutBody(TypedDict, closed=True):
+    vendor_id: int
+    amount: NotRequired[float]
+    reference: NotRequired[str]
+
+
+class AdminMarketplaceShipBody(TypedDict, closed=True):
+    tracking_number: NotRequired[str]
+
+
 class AdminMarketplaceOwnProduct(TypedDict):
     id: int
     sku: str
@@ -1747,10 +1757,18 @@ class AdminMarketplaceOwnProductList(TypedDict):
     meta: AdminListMeta
 
 
+class AdminMarketplaceProductVendorBody(TypedDict, closed=True):
+    vendor_id: int | None
+
+
 class AdminMarketplaceProductVendor(TypedDict):
     productId: int
     sku: str
     vendorId: int | None
+
+
+class AdminMarketplaceSettingsBody(TypedDict, closed=True):
+    default_commission_percent: float
 
 
 AdminMarketplaceSubOrderStatus: TypeAlias = Literal["pending", "confirmed", "shipped", "delivered"]
@@ -1797,6 +1815,14 @@ class AdminMarketplaceSubOrder(TypedDict):
 class AdminMarketplaceSubOrderList(TypedDict):
     data: list[AdminMarketplaceSubOrder]
     meta: AdminListMeta
+
+
+class AdminMarketplaceVendorDecisionBody(TypedDict, closed=True):
+    reason: NotRequired[str]
+
+
+class AdminMarketplaceVendorUserBody(TypedDict, closed=True):
+    admin_user_id: int
 
 
 AdminMarketplaceVendorStatus: TypeAlias = Literal["pending", "approved", "rejected", "suspended"]
@@ -3487,6 +3513,10 @@ class AdminCustomer(TypedDict):
 class AdminCustomerList(TypedDict):
     data: list[AdminCustomer]
     meta: AdminListMeta
+
+
+class AdminMarketplaceCommissionBody(TypedDict, closed=True):
+    commission_percent: AdminMarketplacePercentOrNull | None
 
 
 class AdminOrderItemsBody(TypedDict, closed=True):
