@@ -328,3 +328,66 @@ def test_an_order_with_the_stores_own_lines_is_not_completed_by_its_vendors(clie
         for action in ("confirm", "ship", "deliver"):
             assert vendor_client.post(f"{ADMIN}/vendor/sub-orders/{parts[0]['id']}/{action}", json={}).status_code == 200
     assert order_status(order.id) == "processing"
+
+
+def test_the_graphql_twins_apply_decide_assign_fulfil_and_pay(client, graphql, admin_client, admin_graphql,
+                                                              marketplace_put_back):
+    customer = register(client, "gql-vendor")
+    applied = graphql("""mutation { applyMarketplaceVendor(input: {name: "Gql Goods", businessName: "Gql Goods Ltd",
+        documents: [{name: "Licence", url: "https://files.example.com/licence.pdf"}]}) {
+        marketplaceVendorApplication { id status slug documents { url } } } }""", headers=customer["headers"])
+    application = applied["data"]["applyMarketplaceVendor"]["marketplaceVendorApplication"]
+    assert (application["status"], application["slug"], application["documents"]) == (
+        "pending", "gql-goods", [{"url": "https://files.example.com/licence.pdf"}])
+    vendor_id = application["id"]
+    rejected = admin_graphql("""mutation($id: ID!) { rejectAdminMarketplaceVendor(input: {id: $id, reason: "Blurry licence"})
+        { adminMarketplaceVendor { status statusReason } } }""", {"id": str(vendor_id)})
+    assert rejected["data"]["rejectAdminMarketplaceVendor"]["adminMarketplaceVendor"] == {
+        "status": "rejected", "statusReason": "Blurry licence"}
+    refused = admin_graphql("""mutation($id: ID!) { suspendAdminMarketplaceVendor(input: {id: $id, reason: "x"})
+        { adminMarketplaceVendor { status } } }""", {"id": str(vendor_id)})
+    assert refused["errors"][0]["message"] == "A rejected vendor cannot be suspended."
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
+    seen = graphql("{ marketplaceVendorApplication { status statusReason } }", headers=customer["headers"])
+    assert seen["data"]["marketplaceVendorApplication"] == {"status": "rejected", "statusReason": "Blurry licence"}
+    apply(client, customer, "Gql Goods", expected=200)
+    admin_graphql("""mutation($id: ID!) { approveAdminMarketplaceVendor(input: {id: $id}) { clientMutationId } }""",
+                  {"id": str(vendor_id)})
+    settings = admin_graphql("""mutation { updateAdminMarketplaceSettings(input: {defaultCommissionPercent: 20})
+        { adminMarketplaceSettings { defaultCommissionPercent } } }""")
+    assert settings["data"]["updateAdminMarketplaceSettings"]["adminMarketplaceSettings"] == {"defaultCommissionPercent": 20}
+    tent = stocked_product()
+    assigned = admin_graphql("""mutation($id: ID!, $vendor: Int) { assignAdminMarketplaceProductVendor(
+        input: {id: $id, vendorId: $vendor}) { adminMarketplaceProductVendor { productId vendorId } } }""",
+                             {"id": str(tent), "vendor": vendor_id})
+    assert assigned["data"]["assignAdminMarketplaceProductVendor"]["adminMarketplaceProductVendor"] == {
+        "productId": tent, "vendorId": vendor_id}
+    order = placed_order(client, register(client, "gql-buyer"), (tent, 2))
+    with database.connection_context():
+        part = MarketplaceSubOrder.get(MarketplaceSubOrder.order == order.id)
+    assert part.commission_percent == 20 and part.commission_amount == (part.sub_total * D("0.2")).quantize(D("0.01"))
+    admin, token = make_admin(VENDOR_PERMISSIONS, label="gql-vendor-user")
+    linked = admin_graphql("""mutation($id: ID!, $user: Int!) { addAdminMarketplaceVendorUser(input: {id: $id,
+        adminUserId: $user}) { adminMarketplaceVendor { users { adminUserId } } } }""",
+                           {"id": str(vendor_id), "user": admin.id})
+    assert linked["data"]["addAdminMarketplaceVendorUser"]["adminMarketplaceVendor"]["users"] == [{"adminUserId": admin.id}]
+    moves = {"confirmAdminMarketplaceOwnSubOrder": "", "shipAdminMarketplaceOwnSubOrder": ', trackingNumber: "TRK-9"',
+             "deliverAdminMarketplaceOwnSubOrder": ""}
+    for field, extra in moves.items():
+        answer = admin_graphql("""mutation($id: ID!) { %s(input: {id: $id%s}) { adminMarketplaceSubOrder {
+            status trackingNumber } } }""" % (field, extra), {"id": str(part.id)}, headers=bearer(token))
+        assert "errors" not in answer, answer
+    assert answer["data"]["deliverAdminMarketplaceOwnSubOrder"]["adminMarketplaceSubOrder"] == {
+        "status": "delivered", "trackingNumber": "TRK-9"}
+    own = admin_graphql("{ adminMarketplaceOwnVendor { _id balance { available } } "
+                        "adminMarketplaceOwnLedger { totalCount edges { node { type amount } } } }", headers=bearer(token))
+    assert own["data"]["adminMarketplaceOwnVendor"] == {"_id": vendor_id, "balance": {"available": float(part.vendor_amount)}}
+    assert own["data"]["adminMarketplaceOwnLedger"]["edges"] == [{"node": {"type": "sale", "amount": float(part.vendor_amount)}}]
+    paid = admin_graphql("""mutation($vendor: Int!) { createAdminMarketplacePayout(input: {vendorId: $vendor, amount: 1.5,
+        reference: "GQL-1"}) { adminMarketplaceLedgerEntry { type amount reference } } }""", {"vendor": vendor_id})
+    assert paid["data"]["createAdminMarketplacePayout"]["adminMarketplaceLedgerEntry"] == {
+        "type": "payout", "amount": -1.5, "reference": "GQL-1"}
+    unlinked = admin_graphql("""mutation($id: ID!, $user: Int!) { removeAdminMarketplaceVendorUser(input: {id: $id,
+        adminUserId: $user}) { adminMarketplaceVendor { users { adminUserId } } } }""",
+                             {"id": str(vendor_id), "user": admin.id})
+    assert unlinked["data"]["removeAdminMarketplaceVendorUser"]["adminMarketplaceVendor"]["users"] == []

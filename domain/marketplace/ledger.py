@@ -10,7 +10,7 @@ there and the balance never goes negative, then a negative `payout` entry. The l
 therefore always its sub-orders' vendor amounts minus its payouts."""
 from decimal import Decimal, InvalidOperation
 
-from domain.errors import ApiError, NotFound, Unprocessable
+from domain.errors import ApiError, Unprocessable
 from storage.db import database
 from storage.marketplace_models import MarketplaceLedgerEntry, MarketplaceSetting, MarketplaceVendor
 from storage.models import utcnow
@@ -78,9 +78,3 @@ def entries(vendor_id: int, kind: str | None = None):
         query = query.where(MarketplaceLedgerEntry.type == kind)
     return query
 
-
-def find_entry(entry_id: int) -> MarketplaceLedgerEntry:
-    entry = MarketplaceLedgerEntry.get_or_none(MarketplaceLedgerEntry.id == entry_id)
-    if entry is None:
-        raise NotFound("Ledger entry")
-    return entry
