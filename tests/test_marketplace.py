@@ -151,6 +151,8 @@ def test_a_two_vendor_order_splits_and_the_ledger_sums_to_it(client, admin_clien
     assert (acme_part["subTotal"], acme_part["qtyOrdered"], acme_part["status"]) == (
         float(tent_price * 2), 2, "pending")
     assert [item["sku"] for item in acme_part["items"]] == [product_facts(tent)[1]]
+    assert {key: acme_part["shippingAddress"][key] for key in ("firstName", "address1", "city", "postcode")} == {
+        "firstName": "Jane", "address1": "456 Oak Ave", "city": "Los Angeles", "postcode": "90001"}
     assert zeta_part["subTotal"] == float(lamp_price * 3)
     with database.connection_context():
         order = Order.get_by_id(order.id)
@@ -290,6 +292,15 @@ def test_a_vendor_user_never_reaches_another_vendors_data(client, admin_client, 
                 assert str(tent) not in [str(row.get("id")) for row in rows if "sku" in row], op_id
             seen.add(op_id)
     assert seen == set(PORTAL) and len(PORTAL) == 10
+    graphql_twins = {"adminMarketplaceOwnSubOrder": f"query {{ adminMarketplaceOwnSubOrder(id: \"{part.id}\") {{ _id }} }}",
+                     "adminMarketplaceOwnProduct": f"query {{ adminMarketplaceOwnProduct(id: \"{tent}\") {{ _id }} }}"}
+    for field in ("confirmAdminMarketplaceOwnSubOrder", "shipAdminMarketplaceOwnSubOrder",
+                  "deliverAdminMarketplaceOwnSubOrder"):
+        graphql_twins[field] = f"mutation {{ {field}(input: {{id: \"{part.id}\"}}) {{ clientMutationId }} }}"
+    for field, query in graphql_twins.items():
+        answer = client.post("/api/admin/graphql", json={"query": query}, headers=bearer(zeta_token)).json()
+        assert answer["errors"][0]["extensions"]["status"] == 404, (field, answer)
+        assert answer["data"][field] is None
     with database.connection_context():
         assert MarketplaceSubOrder.get_by_id(part.id).status == "pending"
     # A user who acts for no vendor sees no vendor at all

@@ -1774,6 +1774,23 @@ class AdminMarketplaceSettingsBody(TypedDict, closed=True):
 AdminMarketplaceSubOrderStatus: TypeAlias = Literal["pending", "confirmed", "shipped", "delivered"]
 
 
+class AdminMarketplaceShippingAddress(TypedDict):
+    """
+    Where the vendor ships (null when the order ships nothing).
+    """
+
+    firstName: str
+    lastName: str
+    companyName: str | None
+    address1: str
+    address2: str | None
+    city: str
+    state: str
+    country: str
+    postcode: str
+    phone: str
+
+
 class AdminMarketplaceSubOrderItem(TypedDict):
     orderItemId: int
     productId: int | None
@@ -1804,6 +1821,7 @@ class AdminMarketplaceSubOrder(TypedDict):
     commissionAmount: float
     vendorAmount: float
     trackingNumber: str
+    shippingAddress: AdminMarketplaceShippingAddress | None
     items: list[AdminMarketplaceSubOrderItem]
     confirmedAt: str | None
     shippedAt: str | None

@@ -2,7 +2,7 @@
 from domain.common import Page, RequestContext, Window, iso, json_number
 from domain.marketplace import ledger, performance, vendors
 from storage.marketplace_models import MarketplaceSubOrder, MarketplaceSubOrderItem, MarketplaceVendor
-from storage.sales_models import Order, OrderItem
+from storage.sales_models import Order, OrderAddress, OrderItem
 
 
 def vendor_documents(rows: list[MarketplaceVendor]) -> list[dict]:
@@ -41,6 +41,8 @@ def sub_order_documents(rows: list[MarketplaceSubOrder]) -> list[dict]:
     names = dict(MarketplaceVendor.select(MarketplaceVendor.id, MarketplaceVendor.name)
                  .where(MarketplaceVendor.id.in_({row.vendor_id for row in rows})).tuples())
     items = {key: [] for key in ids}
+    addresses = {address.order_id: address for address in OrderAddress.select().where(
+        OrderAddress.order.in_(list(orders)), OrderAddress.address_type == "shipping")}
     lines = (OrderItem.select(OrderItem, MarketplaceSubOrderItem.sub_order)
              .join(MarketplaceSubOrderItem, on=(MarketplaceSubOrderItem.order_item == OrderItem.id))
              .where(MarketplaceSubOrderItem.sub_order.in_(ids)).order_by(OrderItem.id))
@@ -58,9 +60,19 @@ def sub_order_documents(rows: list[MarketplaceSubOrder]) -> list[dict]:
         "discountAmount": json_number(row.discount_amount), "taxAmount": json_number(row.tax_amount),
         "grandTotal": json_number(row.grand_total), "commissionPercent": json_number(row.commission_percent),
         "commissionAmount": json_number(row.commission_amount), "vendorAmount": json_number(row.vendor_amount),
-        "trackingNumber": row.tracking_number, "items": items[row.id], "confirmedAt": iso(row.confirmed_at),
+        "trackingNumber": row.tracking_number, "shippingAddress": address_document(addresses.get(row.order_id)),
+        "items": items[row.id], "confirmedAt": iso(row.confirmed_at),
         "shippedAt": iso(row.shipped_at), "deliveredAt": iso(row.delivered_at), "createdAt": iso(row.created_at),
         "updatedAt": iso(row.updated_at)} for row in rows]
+
+
+def address_document(address) -> dict | None:
+    if address is None:
+        return None
+    return {"firstName": address.first_name, "lastName": address.last_name, "companyName": address.company_name,
+            "address1": address.address1, "address2": address.address2, "city": address.city,
+            "state": address.state, "country": address.country, "postcode": address.postcode,
+            "phone": address.phone}
 
 
 def sub_order_page(window: Window, vendor_id: int | None = None, order_id: int | None = None,
