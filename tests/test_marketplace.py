@@ -402,3 +402,37 @@ def test_the_graphql_twins_apply_decide_assign_fulfil_and_pay(client, graphql, a
         adminUserId: $user}) { adminMarketplaceVendor { users { adminUserId } } } }""",
                              {"id": str(vendor_id), "user": admin.id})
     assert unlinked["data"]["removeAdminMarketplaceVendorUser"]["adminMarketplaceVendor"]["users"] == []
+
+
+def test_two_vendors_delivering_at_once_complete_the_order(client, admin_client, marketplace_put_back):
+    first, second = approved_vendor(client, admin_client, "race-a"), approved_vendor(client, admin_client, "race-b")
+    tent, lamp = stocked_product(), stocked_product()
+    admin_client.put(f"{ADMIN}/products/{tent}/vendor", json={"vendor_id": first["id"]})
+    admin_client.put(f"{ADMIN}/products/{lamp}/vendor", json={"vendor_id": second["id"]})
+    order = placed_order(client, register(client, "race-buyer"), (tent, 1), (lamp, 1))
+    with database.connection_context():
+        parts = list(MarketplaceSubOrder.select().where(MarketplaceSubOrder.order == order.id))
+        for part in parts:
+            for action in ("confirm", "ship"):
+                sub_orders.advance(part.id, part.vendor_id, action)
+    barrier, failures = threading.Barrier(len(parts)), []
+
+    def deliver(part):
+        barrier.wait()
+        with database.connection_context():
+            try:
+                sub_orders.advance(part.id, part.vendor_id, "deliver")
+            except Exception as error:  # noqa: BLE001
+                failures.append(repr(error))
+
+    threads = [threading.Thread(target=deliver, args=(part,)) for part in parts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(parts) == 2
+    assert order_status(order.id) == "completed"
+    with database.connection_context():
+        balances = dict(MarketplaceVendor.select(MarketplaceVendor.id, MarketplaceVendor.available_balance)
+                        .where(MarketplaceVendor.id.in_([first["id"], second["id"]])).tuples())
+    assert balances == {part.vendor_id: part.vendor_amount for part in parts}

@@ -8,7 +8,7 @@ A payout takes at most that: one conditional `UPDATE ... SET available_balance =
 WHERE id = ? AND available_balance >= x` (rowcount checked), so concurrent payouts never take more than is
 there and the balance never goes negative, then a negative `payout` entry. The ledger's sum per vendor is
 therefore always its sub-orders' vendor amounts minus its payouts."""
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from domain.errors import ApiError, Unprocessable
 from storage.db import database
@@ -58,11 +58,9 @@ def pay_out(vendor_id: int, amount, reference: str = "") -> MarketplaceLedgerEnt
             raise Unprocessable({"vendorId": ["The selected vendor is invalid."]})
         if amount is None:
             amount = vendor.available_balance
-        amount = Decimal(str(amount))
+        amount = Decimal(str(amount)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)  # what money holds
         if amount <= 0:
             raise ApiError(409, "The vendor has no available balance to pay out.", "insufficient_balance")
-        if amount != amount.quantize(Decimal("0.0001")):
-            raise Unprocessable({"amount": ["At most four decimal places."]})
         taken = (MarketplaceVendor.update(available_balance=MarketplaceVendor.available_balance - amount,
                                           updated_at=utcnow())
                  .where(MarketplaceVendor.id == vendor_id, MarketplaceVendor.available_balance >= amount).execute())

@@ -86,6 +86,9 @@ def advance(sub_order_id: int, vendor_id: int, action: str, tracking_number: str
         raise Unprocessable({"trackingNumber": ["The value must not contain NUL characters."]})
     with database.atomic():
         sub_order = find_sub_order(sub_order_id, vendor_id)
+        # the parent order's row lock first: two vendors finishing at once see each other's moves
+        Order.update(updated_at=utcnow()).where(Order.id == sub_order.order_id).execute()
+        sub_order = find_sub_order(sub_order_id, vendor_id)
         order = Order.get_by_id(sub_order.order_id)
         if order.status in ("canceled", "closed", "fraud"):
             raise ApiError(409, f"The order is {order.status}.", "order_not_open")

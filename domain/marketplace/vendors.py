@@ -101,14 +101,24 @@ def application_values(body: dict) -> dict:
     values = {column: body[key] for key, column in APPLICATION_FIELDS.items() if key in body}
     errors = {key: ["The value must not be blank."] for key in ("name", "businessName")
               if key in body and not str(body[key]).strip()}
-    if any("\x00" in str(value) for value in values.values()):
-        errors.update({key: ["The value must not contain NUL characters."] for key, column in APPLICATION_FIELDS.items()
-                       if key in body and "\x00" in str(body[key])})
+    errors.update({key: ["The value must not contain NUL characters."] for key in APPLICATION_FIELDS
+                   if key in body and holds_nul(body[key])})
     if errors:
         raise Unprocessable(errors)
     if "documents" in values:
         values["documents"] = [{"name": item["name"], "url": item["url"]} for item in values["documents"]]
     return values
+
+
+def holds_nul(value) -> bool:
+    """Whether a string, or one nested in a list or object, holds U+0000 (PostgreSQL cannot store it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
 
 
 def apply(context: RequestContext, body: dict) -> tuple[MarketplaceVendor, bool]:
