@@ -6293,9 +6293,10 @@ ROOT_FIELDS = {
             "connection": True,
             "list": False,
             "node_type": 'AdminMarketplaceLedgerEntry',
-            "args": ['id', 'first', 'after', 'last', 'before', 'type'],
+            "args": ['vendorId', 'first', 'after', 'last', 'before', 'type'],
             "area": 'Marketplace Vendors',
             "mutation": None,
+            "arguments": {'input': {'vendorId': 'id'}, 'with': None},
             "planned": False,
         },
         {

@@ -224,6 +224,10 @@ def test_a_two_vendor_order_splits_and_the_ledger_sums_to_it(client, admin_clien
     assert answer["data"]["adminMarketplaceVendor"] == {"_id": acme["id"], "status": "approved",
                                                         "balance": {"paidOut": float(available)}}
     assert answer["data"]["adminMarketplaceSubOrders"]["totalCount"] == 2
+    entries = admin_graphql("query($vendor: Int!) { adminMarketplaceVendorLedger(vendorId: $vendor, type: \"payout\") "
+                            "{ totalCount edges { node { amount reference } } } }", {"vendor": acme["id"]})
+    assert entries["data"]["adminMarketplaceVendorLedger"]["edges"] == [
+        {"node": {"amount": -float(available - 5), "reference": "payout"}}, {"node": {"amount": -5, "reference": "T1"}}]
     assert {edge["node"]["status"] for edge in answer["data"]["adminMarketplaceSubOrders"]["edges"]} == {"delivered"}
 
 
