@@ -323,7 +323,7 @@ def test_a_vendor_user_never_reaches_another_vendors_data(client, admin_client, 
     with database.connection_context():
         zeta_admin = MarketplaceVendorUser.get(MarketplaceVendorUser.vendor == zeta["id"]).admin_user_id
     clash = admin_client.post(f"{ADMIN}/vendors/{acme['id']}/users", json={"admin_user_id": zeta_admin})
-    assert clash.status_code == 422 and list(clash.json()["errors"]) == ["adminUserId"]
+    assert clash.status_code == 422 and list(clash.json()["errors"]) == ["admin_user_id"]
     unlinked = admin_client.delete(f"{ADMIN}/vendors/{zeta['id']}/users/{zeta_admin}").json()
     assert unlinked["users"] == []
     with TestClient(client.app, headers=bearer(zeta_token)) as zeta_client:

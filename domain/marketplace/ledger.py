@@ -55,7 +55,7 @@ def pay_out(vendor_id: int, amount, reference: str = "") -> MarketplaceLedgerEnt
     with database.atomic():
         vendor = MarketplaceVendor.get_or_none(MarketplaceVendor.id == vendor_id)
         if vendor is None:
-            raise Unprocessable({"vendorId": ["The selected vendor is invalid."]})
+            raise Unprocessable({"vendor_id": ["The selected vendor is invalid."]})
         if amount is None:
             amount = vendor.available_balance
         amount = Decimal(str(amount)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)  # what money holds

@@ -83,7 +83,7 @@ def advance(sub_order_id: int, vendor_id: int, action: str, tracking_number: str
     source, target, stamp = TRANSITIONS[action]
     tracking_number = (tracking_number or "").strip()
     if "\x00" in tracking_number:
-        raise Unprocessable({"trackingNumber": ["The value must not contain NUL characters."]})
+        raise Unprocessable({"tracking_number": ["The value must not contain NUL characters."]})
     with database.atomic():
         sub_order = find_sub_order(sub_order_id, vendor_id)
         # the parent order's row lock first: two vendors finishing at once see each other's moves

@@ -189,18 +189,18 @@ def link_user(vendor_id: int, admin_user_id: int) -> MarketplaceVendor:
     with database.atomic():
         find_vendor(vendor_id)
         if not AdminUser.select().where(AdminUser.id == admin_user_id).exists():
-            raise Unprocessable({"adminUserId": ["The selected admin user is invalid."]})
+            raise Unprocessable({"admin_user_id": ["The selected admin user is invalid."]})
         current = (MarketplaceVendorUser.select(MarketplaceVendorUser.vendor)
                    .where(MarketplaceVendorUser.admin_user == admin_user_id).scalar())
         if current is not None and current != vendor_id:
-            raise Unprocessable({"adminUserId": ["The admin user already acts for another vendor."]})
+            raise Unprocessable({"admin_user_id": ["The admin user already acts for another vendor."]})
         if current is None:
             MarketplaceVendorUser.insert(admin_user=admin_user_id, vendor=vendor_id, created_at=utcnow()) \
                 .on_conflict_ignore().execute()
             linked = (MarketplaceVendorUser.select(MarketplaceVendorUser.vendor)
                       .where(MarketplaceVendorUser.admin_user == admin_user_id).scalar())
             if linked != vendor_id:
-                raise Unprocessable({"adminUserId": ["The admin user already acts for another vendor."]})
+                raise Unprocessable({"admin_user_id": ["The admin user already acts for another vendor."]})
         return find_vendor(vendor_id)
 
 
@@ -222,9 +222,9 @@ def assign_product(product_id: int, vendor_id: int | None) -> Product:
         if product is None:
             raise NotFound("Product")
         if product.parent_id is not None:
-            raise Unprocessable({"vendorId": ["A variant belongs to the vendor of its product."]})
+            raise Unprocessable({"vendor_id": ["A variant belongs to the vendor of its product."]})
         if vendor_id is not None and not MarketplaceVendor.select().where(MarketplaceVendor.id == vendor_id).exists():
-            raise Unprocessable({"vendorId": ["The selected vendor is invalid."]})
+            raise Unprocessable({"vendor_id": ["The selected vendor is invalid."]})
         MarketplaceProductVendor.delete().where(MarketplaceProductVendor.product == product_id).execute()
         if vendor_id is not None:
             MarketplaceProductVendor.create(product=product_id, vendor=vendor_id)
