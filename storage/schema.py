@@ -9,6 +9,7 @@ from storage import (
     search_models, seo_models, webhook_models, wishlist_models,
 )
 from storage import license_models
+from storage import marketplace_models
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -30,4 +31,5 @@ def all_models() -> list:
             *admin_sales_models.MODELS, *customer_care_models.MODELS, *booking_models.MODELS,
             *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS,
             *audit_models.MODELS, *reservation_models.MODELS, *job_models.MODELS,
-            *license_models.MODELS]
+            *license_models.MODELS,
+            *marketplace_models.MODELS]

@@ -49,6 +49,7 @@ from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments, reservations
 from domain.errors import ApiError
 from domain import licenses
+from domain.marketplace import sub_orders as marketplace_sub_orders
 from domain.webhooks import outbox
 from storage.customer_models import Customer
 from storage.db import database
@@ -446,4 +447,5 @@ def after_order_placed(order: Order):
     module = sales_documents()
     if module is not None and hasattr(module, "after_order_placed"):
         module.after_order_placed(order)
+    marketplace_sub_orders.split_order(order)
 

@@ -1786,6 +1786,199 @@ class AdminUrlRewriteUpdateBody(TypedDict, closed=True):
     locale: NotRequired[str]
 
 
+class AdminMarketplacePayoutBody(TypedDict, closed=True):
+    vendor_id: int
+    amount: NotRequired[float]
+    reference: NotRequired[str]
+
+
+class AdminMarketplaceShipBody(TypedDict, closed=True):
+    tracking_number: NotRequired[str]
+
+
+class AdminMarketplaceOwnProduct(TypedDict):
+    id: int
+    sku: str
+    type: str
+    name: str | None
+    status: Literal[0, 1]
+    price: float
+
+
+class AdminMarketplaceOwnProductList(TypedDict):
+    data: list[AdminMarketplaceOwnProduct]
+    meta: AdminListMeta
+
+
+class AdminMarketplaceProductVendorBody(TypedDict, closed=True):
+    vendor_id: int | None
+
+
+class AdminMarketplaceProductVendor(TypedDict):
+    productId: int
+    sku: str
+    vendorId: int | None
+
+
+class AdminMarketplaceSettingsBody(TypedDict, closed=True):
+    default_commission_percent: float
+
+
+AdminMarketplaceSubOrderStatus: TypeAlias = Literal["pending", "confirmed", "shipped", "delivered"]
+
+
+class AdminMarketplaceShippingAddress(TypedDict):
+    """
+    Where the vendor ships (null when the order ships nothing).
+    """
+
+    firstName: str
+    lastName: str
+    companyName: str | None
+    address1: str
+    address2: str | None
+    city: str
+    state: str
+    country: str
+    postcode: str
+    phone: str
+
+
+class AdminMarketplaceSubOrderItem(TypedDict):
+    orderItemId: int
+    productId: int | None
+    sku: str
+    name: str
+    qtyOrdered: int
+    price: float
+    total: float
+    discountAmount: float
+    taxAmount: float
+
+
+class AdminMarketplaceSubOrder(TypedDict):
+    id: int
+    orderId: int
+    incrementId: str
+    vendorId: int
+    vendorName: str
+    status: AdminMarketplaceSubOrderStatus
+    itemCount: int
+    qtyOrdered: int
+    currency: str
+    subTotal: float
+    discountAmount: float
+    taxAmount: float
+    grandTotal: float
+    commissionPercent: float
+    commissionAmount: float
+    vendorAmount: float
+    trackingNumber: str
+    shippingAddress: AdminMarketplaceShippingAddress | None
+    items: list[AdminMarketplaceSubOrderItem]
+    confirmedAt: str | None
+    shippedAt: str | None
+    deliveredAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminMarketplaceSubOrderList(TypedDict):
+    data: list[AdminMarketplaceSubOrder]
+    meta: AdminListMeta
+
+
+class AdminMarketplaceVendorDecisionBody(TypedDict, closed=True):
+    reason: NotRequired[str]
+
+
+class AdminMarketplaceVendorUserBody(TypedDict, closed=True):
+    admin_user_id: int
+
+
+AdminMarketplaceVendorStatus: TypeAlias = Literal["pending", "approved", "rejected", "suspended"]
+
+
+AdminMarketplacePercentOrNull: TypeAlias = float | None
+
+
+class AdminMarketplaceDocument(TypedDict):
+    name: str
+    url: str
+
+
+class AdminMarketplaceBalance(TypedDict):
+    balance: float
+    pending: float
+    available: float
+    paidOut: float
+
+
+class AdminMarketplaceVendorUser(TypedDict):
+    adminUserId: int
+    name: str
+    email: str
+
+
+class AdminMarketplaceVendor(TypedDict):
+    id: int
+    name: str
+    slug: str
+    email: str
+    phone: str
+    description: str
+    businessName: str
+    taxNumber: str
+    address: str
+    documents: list[AdminMarketplaceDocument]
+    status: AdminMarketplaceVendorStatus
+    statusReason: str
+    customerId: int | None
+    commissionPercent: float | None
+    effectiveCommissionPercent: float
+    balance: AdminMarketplaceBalance
+    users: list[AdminMarketplaceVendorUser]
+    approvedAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminMarketplaceVendorList(TypedDict):
+    data: list[AdminMarketplaceVendor]
+    meta: AdminListMeta
+
+
+AdminMarketplaceLedgerType: TypeAlias = Literal["sale", "payout"]
+
+
+class AdminMarketplaceLedgerEntry(TypedDict):
+    id: int
+    vendorId: int
+    type: AdminMarketplaceLedgerType
+    amount: float
+    subOrderId: int | None
+    orderId: int | None
+    reference: str
+    createdAt: str | None
+
+
+class AdminMarketplaceLedgerList(TypedDict):
+    data: list[AdminMarketplaceLedgerEntry]
+    meta: AdminListMeta
+
+
+class AdminMarketplaceVendorPerformance(TypedDict):
+    vendorId: int
+    subOrders: int
+    deliveredSubOrders: int
+    openSubOrders: int
+    itemsSold: int
+    revenue: float
+    commission: float
+    earnings: float
+    averageFulfilmentHours: float | None
+
+
 AdminAuditMoment: TypeAlias = str
 
 
@@ -3457,6 +3650,10 @@ class AdminCustomer(TypedDict):
 class AdminCustomerList(TypedDict):
     data: list[AdminCustomer]
     meta: AdminListMeta
+
+
+class AdminMarketplaceCommissionBody(TypedDict, closed=True):
+    commission_percent: AdminMarketplacePercentOrNull | None
 
 
 class AdminOrderItemsBody(TypedDict, closed=True):

@@ -965,6 +965,38 @@ class Locale(TypedDict):
     updatedAt: NotRequired[str]
 
 
+class MarketplaceDocumentReference(TypedDict, closed=True):
+    name: str
+    url: str
+
+
+class MarketplaceVendorApplicationInput(TypedDict, closed=True):
+    name: str
+    email: NotRequired[str]
+    phone: NotRequired[str]
+    description: NotRequired[str]
+    businessName: str
+    taxNumber: NotRequired[str]
+    address: NotRequired[str]
+    documents: NotRequired[list[MarketplaceDocumentReference]]
+
+
+class MarketplaceVendorApplication(TypedDict):
+    id: int
+    name: str
+    slug: str
+    email: str
+    phone: str
+    description: str
+    businessName: str
+    taxNumber: str
+    address: str
+    documents: list[MarketplaceDocumentReference]
+    status: Literal["pending", "approved", "rejected", "suspended"]
+    statusReason: str
+    createdAt: str | None
+
+
 class NewsletterSubscriptionInput(TypedDict):
     email: str
 

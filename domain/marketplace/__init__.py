@@ -1,0 +1,1 @@
+"""Marketplace: vendors, their sub-orders, balance ledger, commissions and payouts (docs/marketplace.md)."""
