@@ -8,6 +8,7 @@ from storage import (
     data_transfer_models, job_models, marketing_models, models, promotion_models, reservation_models, sales_models,
     search_models, seo_models, webhook_models, wishlist_models,
 )
+from storage import subscription_models
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -28,4 +29,5 @@ def all_models() -> list:
             *content_models.MODELS, *wishlist_models.MODELS, *search_models.MODELS, *promotion_models.MODELS,
             *admin_sales_models.MODELS, *customer_care_models.MODELS, *booking_models.MODELS,
             *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS,
-            *audit_models.MODELS, *reservation_models.MODELS, *job_models.MODELS]
+            *audit_models.MODELS, *reservation_models.MODELS, *job_models.MODELS,
+            *subscription_models.MODELS]
