@@ -5,72 +5,17 @@ import datetime
 import threading
 from decimal import Decimal
 
-import pytest
-
-from domain.sales import payments, subscription_billing, subscriptions
+from domain.sales import payments, subscriptions
 from storage.db import database
 from storage.sales_models import Order, OrderPayment
-from storage.subscription_models import Subscription, SubscriptionPlan, SubscriptionRenewal
+from storage.subscription_models import Subscription, SubscriptionRenewal
 from storage.webhook_models import WebhookEvent
-from tests.checkout_fixtures import customer_cart, guest_cart, place, ready_for_order
+from tests.checkout_fixtures import guest_cart, place, ready_for_order
 from tests.customer_fixtures import register
-from tests.order_fixtures import make_product
+from tests import subscription_fixtures
+from tests.subscription_fixtures import JAN_31, MINUTE, anchored, fresh, plan_product, run, subscribe
 
-JAN_31 = datetime.datetime(2031, 1, 31, 9, 0)
-MINUTE = datetime.timedelta(minutes=1)
-
-
-@pytest.fixture
-def fake(app, monkeypatch):
-    monkeypatch.setenv(payments.FAKE_SETTING, "1")
-    monkeypatch.delenv(payments.FAKE_DECLINE_SETTING, raising=False)
-    payments.register_processor(payments.FakeProcessor())
-    yield monkeypatch
-    payments.PROCESSORS.pop("fake", None)
-
-
-@pytest.fixture
-def cleanup():
-    """Subscriptions the test starts are deleted after it (their renewals cascade; orders stay)."""
-    with database.connection_context():
-        last = Subscription.select(Subscription.id).order_by(Subscription.id.desc()).scalar() or 0
-    yield
-    with database.connection_context():
-        Subscription.delete().where(Subscription.id > last).execute()
-
-
-def plan_product(unit="month", count=1, price="20.00", trial=0, cycles=0, product_price="30.00") -> int:
-    product_id = make_product(product_price, kind="virtual", stock={1: 100})
-    with database.connection_context():
-        SubscriptionPlan.create(product=product_id, name="Plan", interval_unit=unit, interval_count=count,
-                                trial_days=trial, billing_cycles=cycles, price=Decimal(price))
-    return product_id
-
-
-def subscribe(client, customer: dict, product_id: int, qty: int = 1, payment: str = "fake") -> Subscription:
-    headers = customer_cart(customer, (product_id, qty))
-    ready_for_order(client, headers, shipping=None, payment=payment)
-    response = place(client, headers)
-    assert response.status_code in (200, 201), response.text
-    with database.connection_context():
-        return Subscription.select().where(Subscription.customer == customer["id"]).order_by(
-            Subscription.id.desc()).first()
-
-
-def anchored(subscription: Subscription, at: datetime.datetime = JAN_31) -> Subscription:
-    with database.connection_context():
-        return subscriptions.set_next_billing(subscription, at)
-
-
-def run(now: datetime.datetime) -> dict:
-    with database.connection_context():
-        return subscription_billing.run_renewals(now)
-
-
-def fresh(subscription: Subscription) -> Subscription:
-    with database.connection_context():
-        return Subscription.get_by_id(subscription.id)
-
+fake, cleanup = subscription_fixtures.fake, subscription_fixtures.cleanup  # fixtures
 
 def renewals(subscription: Subscription) -> list[SubscriptionRenewal]:
     with database.connection_context():
@@ -93,7 +38,8 @@ def payment_status(order: Order) -> str:
 def events(name: str, subscription: Subscription) -> list[dict]:
     with database.connection_context():
         return [row.payload for row in WebhookEvent.select().where(WebhookEvent.event == name).order_by(WebhookEvent.id)
-                if (row.payload.get("id"), row.payload.get("customerId")) == (subscription.id, subscription.customer_id)]
+                if (row.payload.get("id"), row.payload.get("customerId"))
+                == (subscription.id, subscription.customer_id)]
 
 
 def test_billing_dates_keep_the_day_of_the_anchor():
