@@ -3,9 +3,10 @@ exactly once however often (and however concurrently) the renewal job runs, decl
 the dunning schedule, and customers and admins move subscriptions through the state machine."""
 import datetime
 import threading
+import time
 from decimal import Decimal
 
-from domain.sales import payments, subscriptions
+from domain.sales import payments, subscription_billing, subscriptions
 from storage.db import database
 from storage.sales_models import Order, OrderPayment
 from storage.subscription_models import Subscription, SubscriptionRenewal
@@ -112,8 +113,19 @@ def test_three_periods_renew_exactly_once_each_with_the_job_run_twice(client, fa
     assert [event["renewalPeriod"] for event in events("subscription.renewed", subscription)] == [2, 3, 4]
 
 
+def slow_charges(monkeypatch, seconds=0.3):
+    """The fake processor takes its time, so a second run arrives while the first holds the period."""
+    charge = payments.FakeProcessor.charge
+
+    def slow(self, order, key):
+        time.sleep(seconds)
+        return charge(self, order, key)
+    monkeypatch.setattr(payments.FakeProcessor, "charge", slow)
+
+
 def test_concurrent_runs_bill_each_period_once(client, fake, cleanup):
     subscription = anchored(subscribe(client, register(client, "racing"), plan_product(price="12.50")))
+    slow_charges(fake)
     for _ in range(3):
         now = fresh(subscription).next_billing_at + MINUTE
         start, outcomes, failures = threading.Barrier(2), [], []
@@ -130,10 +142,46 @@ def test_concurrent_runs_bill_each_period_once(client, fake, cleanup):
         for thread in threads:
             thread.join()
         assert failures == []
+        assert sum(outcome["renewed"] for outcome in outcomes) == 1
+        assert sum(outcome["errors"] for outcome in outcomes) == 0
     orders = renewal_orders(subscription)
     assert (len(orders), [order.grand_total for order in orders]) == (3, [Decimal("12.5000")] * 3)
     assert [r.period for r in renewals(subscription)] == [2, 3, 4]
     assert fresh(subscription).next_billing_at.date().isoformat() == "2031-04-30"
+
+
+def test_the_loser_of_a_claim_finds_the_period_taken(client, fake, cleanup):
+    """Both runs read the subscription as due; the conditional UPDATE lets one bill, the other skips."""
+    subscription = anchored(subscribe(client, register(client, "claims"), plan_product(price="12.50")))
+    slow_charges(fake)
+    start, outcomes = threading.Barrier(2), []
+
+    def worker():
+        start.wait()
+        with database.connection_context():
+            outcomes.append(subscription_billing.renew(subscription.id, JAN_31 + MINUTE))
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["renewed", "skipped"]
+    assert len(renewal_orders(subscription)) == 1
+
+
+def test_a_run_that_dies_mid_renewal_leaves_the_period_due(client, fake, cleanup):
+    subscription = anchored(subscribe(client, register(client, "crash"), plan_product(price="12.50")))
+
+    def crash(self, order, key):
+        raise RuntimeError("the worker died")
+    with fake.context() as patch:
+        patch.setattr(payments.FakeProcessor, "charge", crash)
+        assert run(JAN_31 + MINUTE)["errors"] == 1
+    current = fresh(subscription)
+    assert (current.current_period, current.next_billing_at, renewals(subscription),
+            renewal_orders(subscription)) == (1, JAN_31, [], [])
+    assert run(JAN_31 + MINUTE)["errors"] == 0
+    assert (fresh(subscription).current_period, len(renewal_orders(subscription))) == (2, 1)
 
 
 def test_a_declined_renewal_follows_the_dunning_schedule_then_cancels(client, fake, cleanup):

@@ -12,7 +12,8 @@ failed payment (docs/subscriptions.md).
    history, `order.created`, the payment record through the processor's `authorize`, `after_order_placed`);
 3. the processor charges it (`charge(order, key)`); a success is applied as the payment notification
    would be (`payment_webhooks.succeeded`: paid, captured, invoices paid), a decline as a failed payment.
-A process that dies before the commit leaves nothing: the period is still due and the next run bills it.
+A process that dies before the commit leaves nothing: the period is still due and the next run bills it;
+an error in one subscription's transaction rolls back that one alone (`errors`) and the run goes on.
 
 Dunning: a declined period makes the subscription `past_due`; the same order is charged again
 `RETRY_DAYS` after the period's due date (1, 3 and 7 days; `SUBSCRIPTION_RETRY_DAYS="1,3,7"` changes
@@ -23,6 +24,7 @@ Amounts: the subscription's price per period × quantity, tax at the checkout li
 in the base currency. Renewal orders take no stock.
 """
 import datetime
+import logging
 import os
 import uuid
 from decimal import Decimal
@@ -41,6 +43,7 @@ RETRY_DAYS = (1, 3, 7)  # days after the due date a declined period is charged a
 RETRY_SETTING = "SUBSCRIPTION_RETRY_DAYS"
 BATCH = 500  # subscriptions (and retries) one run takes at most
 ADDRESS_FIELDS = order_placement.ADDRESS_FIELDS
+logger = logging.getLogger("specshop.subscriptions")
 
 
 def retry_days() -> tuple[int, ...]:
@@ -57,20 +60,30 @@ def retry_days() -> tuple[int, ...]:
 def run_renewals(now: datetime.datetime | None = None, limit: int = BATCH) -> dict:
     """Bill every due period and retry every due declined one; returns what happened."""
     now = now or utcnow()
-    counts = {"renewed": 0, "pastDue": 0, "retried": 0, "canceled": 0, "expired": 0, "skipped": 0}
+    counts = {"renewed": 0, "pastDue": 0, "retried": 0, "canceled": 0, "expired": 0, "skipped": 0, "errors": 0}
     due = (Subscription.select(Subscription.id)
            .where(Subscription.status.in_(subscriptions.BILLED), Subscription.next_billing_at <= now)
            .order_by(Subscription.next_billing_at, Subscription.id).limit(limit))
     for subscription_id in [row.id for row in due]:
-        counts[renew(subscription_id, now)] += 1
+        counts[guarded(renew, subscription_id, now)] += 1
     retries = (SubscriptionRenewal.select(SubscriptionRenewal.id)
                .where(SubscriptionRenewal.state == "failed", SubscriptionRenewal.next_attempt_at <= now)
                .order_by(SubscriptionRenewal.next_attempt_at, SubscriptionRenewal.id).limit(limit))
     for renewal_id in [row.id for row in retries]:
-        outcome = retry(renewal_id, now)
+        outcome = guarded(retry, renewal_id, now)
         counts[outcome] += 1
-        counts["retried"] += outcome != "skipped"
+        counts["retried"] += outcome not in ("skipped", "errors")
     return counts
+
+
+def guarded(step, key: int, now: datetime.datetime) -> str:
+    """One subscription's step; an unexpected error rolls back that step alone (the period stays due,
+    the next run tries again) and the run goes on with the others."""
+    try:
+        return step(key, now)
+    except Exception:
+        logger.exception("subscription renewal step %s(%s) failed; rolled back", step.__name__, key)
+        return "errors"
 
 
 def renew(subscription_id: int, now: datetime.datetime) -> str:

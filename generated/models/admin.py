@@ -2699,6 +2699,7 @@ class AdminSubscriptionRenewalRun(TypedDict):
     canceled: int
     expired: int
     skipped: int
+    errors: int
 
 
 class Order(TypedDict):
