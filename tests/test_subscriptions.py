@@ -7,8 +7,9 @@ import time
 from decimal import Decimal
 
 from domain.sales import payments, subscription_billing, subscriptions
+from storage.admin_sales_models import OrderTransaction
 from storage.db import database
-from storage.sales_models import Order, OrderPayment
+from storage.sales_models import Invoice, Order, OrderPayment
 from storage.subscription_models import Subscription, SubscriptionRenewal
 from storage.webhook_models import WebhookEvent
 from tests.checkout_fixtures import guest_cart, place, ready_for_order
@@ -34,6 +35,17 @@ def renewal_orders(subscription: Subscription) -> list[Order]:
 def payment_status(order: Order) -> str:
     with database.connection_context():
         return (OrderPayment.get(OrderPayment.order == order.id).additional or {}).get("status")
+
+
+def invoices(order: Order) -> list[tuple[str, Decimal]]:
+    with database.connection_context():
+        return [(row.state, row.grand_total) for row in Invoice.select().where(Invoice.order == order.id)]
+
+
+def captures(order: Order) -> list[tuple[str, Decimal]]:
+    with database.connection_context():
+        return [(row.transaction_id[:3], row.amount) for row in OrderTransaction.select().where(
+            OrderTransaction.order == order.id, OrderTransaction.type == "capture")]
 
 
 def events(name: str, subscription: Subscription) -> list[dict]:
@@ -107,6 +119,9 @@ def test_three_periods_renew_exactly_once_each_with_the_job_run_twice(client, fa
     assert [order.grand_total for order in orders] == [Decimal("40.0000")] * 3  # 20.00 x 2, no shipping
     assert [order.idempotency_key for order in orders] == [f"subscription-{subscription.id}-{n}" for n in (2, 3, 4)]
     assert [payment_status(order) for order in orders] == ["paid"] * 3
+    assert [order.status for order in orders] == ["completed"] * 3  # virtual, invoiced and paid
+    assert [invoices(order) for order in orders] == [[("paid", Decimal("40.0000"))]] * 3
+    assert [captures(order) for order in orders] == [[("ch_", Decimal("40.0000"))]] * 3
     assert [(r.period, r.state, r.attempts, r.amount, r.due_at.date().isoformat()) for r in renewals(subscription)] == [
         (2, "paid", 1, Decimal("40.0000"), "2031-01-31"), (3, "paid", 1, Decimal("40.0000"), "2031-02-28"),
         (4, "paid", 1, Decimal("40.0000"), "2031-03-31")]
@@ -225,7 +240,7 @@ def test_a_later_success_returns_a_past_due_subscription_to_active(client, fake,
     [renewal] = renewals(subscription)
     [order] = renewal_orders(subscription)
     assert (renewal.state, renewal.attempts, renewal.next_attempt_at) == ("paid", 2, None)
-    assert (fresh(subscription).status, payment_status(order)) == ("active", "paid")
+    assert (fresh(subscription).status, payment_status(order), order.status) == ("active", "paid", "completed")
     assert fresh(subscription).next_billing_at.date().isoformat() == "2031-02-28"
 
 

@@ -10,8 +10,9 @@ failed payment (docs/subscriptions.md).
    `subscription-<id>-<period>` unique per customer, in the same transaction;
 2. the order is written through the order code (items, addresses copied from the checkout order, status
    history, `order.created`, the payment record through the processor's `authorize`, `after_order_placed`);
-3. the processor charges it (`charge(order, key)`); a success is applied as the payment notification
-   would be (`payment_webhooks.succeeded`: paid, captured, invoices paid), a decline as a failed payment.
+3. the processor charges it (`charge(order, key)`); a success marks the payment paid and invoices the
+   order paid (which records the capture transaction), a decline is recorded as a failed payment
+   (`payment_webhooks.failed`).
 A process that dies before the commit leaves nothing: the period is still due and the next run bills it;
 an error in one subscription's transaction rolls back that one alone (`errors`) and the run goes on.
 
@@ -36,7 +37,7 @@ from domain.sales.pricing import round_money
 from domain.webhooks import outbox
 from storage.db import database
 from storage.models import Product, utcnow
-from storage.sales_models import Order, OrderAddress, OrderItem, OrderPayment
+from storage.sales_models import Invoice, Order, OrderAddress, OrderItem, OrderPayment
 from storage.subscription_models import Subscription, SubscriptionRenewal
 
 RETRY_DAYS = (1, 3, 7)  # days after the due date a declined period is charged again
@@ -193,11 +194,24 @@ def charge(subscription: Subscription, renewal: SubscriptionRenewal, order: Orde
                                   order.increment_id, order.grand_total, order.order_currency_code,
                                   result.reference)
     if result.succeeded:
-        payment_webhooks.succeeded(order, payment, event)
+        paid(order, payment, event)
         settle(subscription, renewal, "paid", now)
         return "renewed"
     payment_webhooks.failed(order, payment, event)
     return decline(subscription, renewal, order, result.message or "The payment was declined.", now)
+
+
+def paid(order: Order, payment: OrderPayment, event: payments.PaymentEvent):
+    """The charge captured the order's total: the payment is paid (with the provider's transaction id) and
+    the order invoiced paid, which records the capture transaction; an invoice the payment method's
+    settings created at placement is marked paid instead."""
+    payment_webhooks.set_payment(payment, event, "paid", transaction_id=event.transaction_id)
+    invoices = list(Invoice.select().where(Invoice.order == order.id))
+    for invoice in invoices:
+        if invoice.state in ("pending", "pending_payment", "overdue"):
+            documents.mark_invoice_paid(invoice)
+    if not invoices:
+        documents.create_invoice(order, state="paid")
 
 
 def settle(subscription: Subscription, renewal: SubscriptionRenewal, state: str, now: datetime.datetime):

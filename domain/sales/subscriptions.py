@@ -108,7 +108,6 @@ def start(order: Order, item: OrderItem, child: OrderItem | None, plan: Subscrip
     now = utcnow()
     trial_ends = now + datetime.timedelta(days=plan.trial_days) if plan.trial_days else None
     first_renewal = trial_ends or add_interval(now, plan.interval_unit, plan.interval_count)
-    single = plan.billing_cycles == 1  # the checkout paid the only period: it ends when the period does
     subscription = Subscription.create(
         customer=order.customer_id, channel=order.channel_id, plan=plan.id, product=(child or item).product_id,
         order=order.id, name=item.name, sku=(child or item).sku, quantity=item.qty_ordered,
@@ -116,7 +115,7 @@ def start(order: Order, item: OrderItem, child: OrderItem | None, plan: Subscrip
         billing_cycles=plan.billing_cycles, price=plan.price, tax_percent=item.tax_percent or 0,
         currency=order.base_currency_code, payment_method=method, status="trialing" if trial_ends else "active",
         current_period=1, anchor_at=first_renewal, anchor_period=2, next_billing_at=first_renewal,
-        cancel_at_period_end=single, started_at=now, trial_ends_at=trial_ends, created_at=now, updated_at=now)
+        started_at=now, trial_ends_at=trial_ends, created_at=now, updated_at=now)
     emit("subscription.created", subscription)
     return subscription
 
@@ -183,19 +182,16 @@ def reactivate(subscription: Subscription) -> Subscription:
         if not subscription.cancel_at_period_end:
             refuse(subscription, "reactivated: it is not canceled")
         return change(subscription, status, cancel_at_period_end=False)
-    if status not in ("paused", "canceled", "past_due"):
-        refuse(subscription, "reactivated")
     if status == "past_due":
         refuse(subscription, "reactivated while its renewal is retried")
+    if status not in ("paused", "canceled"):
+        refuse(subscription, "reactivated")
     now = utcnow()
     values = {"status": "active", "paused_at": None, "canceled_at": None, "ended_at": None,
               "cancel_at_period_end": False}
-    if subscription.billing_cycles and subscription.current_period >= subscription.billing_cycles:
-        values["cancel_at_period_end"] = True
     if subscription.next_billing_at is None or subscription.next_billing_at < now:
         values.update(reanchor(subscription, now))
-    reactivated = change(subscription, status, **values)
-    return reactivated
+    return change(subscription, status, **values)
 
 
 def cancel(subscription: Subscription, at_period_end: bool = False) -> Subscription:
