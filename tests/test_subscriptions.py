@@ -63,6 +63,7 @@ def test_billing_dates_keep_the_day_of_the_anchor():
     assert add(datetime.datetime(2028, 2, 29), "year", 1) == datetime.datetime(2029, 2, 28)
     assert add(JAN_31, "week", 2) == datetime.datetime(2031, 2, 14, 9, 0)
     assert add(JAN_31, "day", 3) == datetime.datetime(2031, 2, 3, 9, 0)
+    assert add(datetime.datetime(9998, 6, 1), "year", 5) == subscriptions.LAST  # the calendar's end
 
 
 def test_checkout_starts_a_subscription(client, fake, cleanup):

@@ -46,15 +46,19 @@ class InvalidTransition(ApiError):
 
 # --- dates ---------------------------------------------------------------------------------------
 
+LAST = datetime.datetime(9999, 12, 31, 23, 59, 59)  # a date past the calendar's end stays here
+
+
 def add_interval(start: datetime.datetime, unit: str, count: int) -> datetime.datetime:
     """`start` plus `count` units; months and years keep the day, clamped to the month's last day."""
-    if unit == "day":
-        return start + datetime.timedelta(days=count)
-    if unit == "week":
-        return start + datetime.timedelta(weeks=count)
+    if unit in ("day", "week"):
+        days = count * (7 if unit == "week" else 1)
+        return start + datetime.timedelta(days=days) if (LAST - start).days > days else LAST
     months = count * (12 if unit == "year" else 1)
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > LAST.year:
+        return LAST
     return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
 
 
