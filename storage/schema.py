@@ -10,6 +10,7 @@ from storage import (
 )
 from storage import license_models
 from storage import marketplace_models
+from storage import subscription_models
 from storage.db import database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -32,4 +33,5 @@ def all_models() -> list:
             *seo_models.MODELS, *marketing_models.MODELS, *webhook_models.MODELS, *data_transfer_models.MODELS,
             *audit_models.MODELS, *reservation_models.MODELS, *job_models.MODELS,
             *license_models.MODELS,
-            *marketplace_models.MODELS]
+            *marketplace_models.MODELS,
+            *subscription_models.MODELS]

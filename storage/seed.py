@@ -32,6 +32,7 @@ from storage.seed_product_types import seed_product_types
 from storage.seed_promotions import seed_promotions
 from storage.seed_search import seed_search
 from storage.seed_seo import seed_seo
+from storage.seed_subscriptions import seed_subscriptions
 
 BATCH = 500
 SEED_TIME = datetime.datetime(2026, 1, 15, 9, 30, 0)
@@ -371,6 +372,7 @@ def seed_catalog(products=240, seed=7, show_progress=False):
         seed_marketing()
         seed_data_transfer()
         seed_licenses()
+        seed_subscriptions()
     seed_search(show_progress)
 
 

@@ -47,6 +47,7 @@ from peewee import IntegrityError
 
 from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments, reservations
+from domain.sales import subscriptions
 from domain.errors import ApiError
 from domain import licenses
 from domain.marketplace import sub_orders as marketplace_sub_orders
@@ -253,6 +254,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
     authorize_payment(order, method)
     after_order_placed(order)
+    subscriptions.start_for_order(order)
     return order
 
 

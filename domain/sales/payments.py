@@ -11,6 +11,12 @@ and its `verify_webhook(headers, raw_body)` checks a notification the provider p
 its notifications are signed like our outgoing webhooks (HMAC-SHA256 of "<timestamp>.<raw body>" keyed
 with `PAYMENTS_FAKE_SECRET`, headers `X-Fake-Timestamp` and `X-Fake-Signature: sha256=<hex>`).
 
+A processor that can charge a stored payment method without the customer (subscription renewals,
+domain/sales/subscription_billing.py) also has `charge(order, key) -> Charge`; `key` is the same for
+every attempt at one renewal, so the provider can refuse a double charge. A processor without `charge`
+(the offline ones) leaves renewal orders waiting for payment like any of its orders. The fake
+processor declines every charge while `PAYMENTS_FAKE_DECLINE` is set.
+
 Configuration (CoreConfig, per channel or global):
   sales.payment_methods.<code>.active = 1, .title, .description, .sort,
   .generate_invoice = 0|1 (invoice automatically when the order is placed), .invoice_status
@@ -42,6 +48,14 @@ class PaymentMethod:
 class Authorization:
     additional: dict = field(default_factory=dict)  # kept on the order's payment record
     redirect_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The outcome of an unattended charge: `reference` is the provider's transaction (or decline) id."""
+    succeeded: bool
+    reference: str
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,7 @@ class OfflineProcessor:
 
 FAKE_SETTING = "PAYMENTS_FAKE_PROCESSOR"
 FAKE_SECRET_SETTING = "PAYMENTS_FAKE_SECRET"
+FAKE_DECLINE_SETTING = "PAYMENTS_FAKE_DECLINE"
 SIGNATURE_TOLERANCE = 300  # seconds: an older notification is refused (a captured one cannot be replayed)
 
 
@@ -131,6 +146,11 @@ class FakeProcessor:
 
     def authorize(self, order) -> Authorization:
         return Authorization()
+
+    def charge(self, order, key: str) -> Charge:
+        if os.environ.get(FAKE_DECLINE_SETTING, "").lower() in ("1", "true", "yes"):
+            return Charge(False, f"decline_{key}", "The card was declined.")
+        return Charge(True, f"ch_{key}")
 
     def verify_webhook(self, headers: dict[str, str], raw_body: bytes) -> PaymentEvent:
         if not fake_enabled():

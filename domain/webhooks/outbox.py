@@ -18,6 +18,7 @@ EVENTS = (
     "invoice.created", "shipment.created", "refund.created",
     "product.created", "product.updated", "product.deleted",
     "stock.changed", "customer.created",
+    "subscription.created", "subscription.renewed", "subscription.past_due", "subscription.cancelled",
 )
 logger = logging.getLogger("specshop.webhooks")
 COMMIT_GRACE = 2  # seconds: a dispatch queued inside a transaction waits for its commit

@@ -2067,7 +2067,7 @@ class AdminJobRunResult(TypedDict):
     remaining: int
 
 
-AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created"]
+AdminWebhookEventName: TypeAlias = Literal["order.created", "order.status_changed", "order.canceled", "invoice.created", "shipment.created", "refund.created", "product.created", "product.updated", "product.deleted", "stock.changed", "customer.created", "subscription.created", "subscription.renewed", "subscription.past_due", "subscription.cancelled"]
 
 
 class AdminWebhook(TypedDict):
@@ -2891,6 +2891,127 @@ class AdminShipment(TypedDict):
 class AdminShipmentList(TypedDict):
     data: list[AdminShipment]
     meta: AdminListMeta
+
+
+AdminSubscriptionIntervalUnit: TypeAlias = Literal["day", "week", "month", "year"]
+
+
+class AdminSubscriptionPlan(TypedDict):
+    id: int
+    productId: int
+    productName: str
+    productSku: str
+    name: str
+    intervalUnit: AdminSubscriptionIntervalUnit
+    intervalCount: int
+    trialDays: int
+    billingCycles: int
+    price: float
+    status: bool
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminSubscriptionPlanList(TypedDict):
+    data: list[AdminSubscriptionPlan]
+    meta: AdminListMeta
+
+
+class AdminSubscriptionPlanCreateBody(TypedDict, closed=True):
+    product_id: int
+    name: str
+    interval_unit: AdminSubscriptionIntervalUnit
+    interval_count: NotRequired[int]
+    trial_days: NotRequired[int]
+    billing_cycles: NotRequired[int]
+    price: float
+    status: NotRequired[bool]
+
+
+class AdminSubscriptionPlanUpdateBody(TypedDict, closed=True):
+    name: NotRequired[str]
+    interval_unit: NotRequired[AdminSubscriptionIntervalUnit]
+    interval_count: NotRequired[int]
+    trial_days: NotRequired[int]
+    billing_cycles: NotRequired[int]
+    price: NotRequired[float]
+    status: NotRequired[bool]
+
+
+AdminSubscriptionStatus: TypeAlias = Literal["trialing", "active", "past_due", "paused", "canceled", "expired"]
+
+
+class AdminSubscription(TypedDict):
+    id: int
+    customerId: int
+    customerEmail: str
+    customerName: str
+    channelId: int
+    planId: int | None
+    productId: int | None
+    orderId: int | None
+    name: str
+    sku: str
+    quantity: int
+    intervalUnit: AdminSubscriptionIntervalUnit
+    intervalCount: int
+    trialDays: int
+    billingCycles: int
+    price: float
+    currency: str
+    paymentMethod: str
+    status: AdminSubscriptionStatus
+    cancelAtPeriodEnd: bool
+    currentPeriod: int
+    nextBillingAt: str | None
+    startedAt: str | None
+    trialEndsAt: str | None
+    pausedAt: str | None
+    canceledAt: str | None
+    endedAt: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AdminSubscriptionRenewal(TypedDict):
+    period: int
+    orderId: int | None
+    incrementId: str | None
+    orderStatus: str | None
+    amount: float
+    state: str
+    attempts: int
+    dueAt: str | None
+    nextAttemptAt: str | None
+    error: str
+
+
+class AdminSubscriptionDetail(AdminSubscription):
+    renewals: list[AdminSubscriptionRenewal]
+
+
+class AdminSubscriptionList(TypedDict):
+    data: list[AdminSubscription]
+    meta: AdminListMeta
+
+
+class AdminSubscriptionUpdateBody(TypedDict, closed=True):
+    next_billing_at: NotRequired[str]
+    status: NotRequired[Literal["active", "paused", "canceled"]]
+
+
+class AdminSubscriptionCancelBody(TypedDict, closed=True):
+    at_period_end: NotRequired[bool]
+
+
+class AdminSubscriptionRenewalRun(TypedDict):
+    renewed: int
+    pastDue: int
+    retried: int
+    canceled: int
+    expired: int
+    skipped: int
+    errors: int
 
 
 class Order(TypedDict):

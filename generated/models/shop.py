@@ -1581,6 +1581,48 @@ class ProductSuggestion(TypedDict):
     urlKey: str
 
 
+CustomerSubscriptionStatus: TypeAlias = Literal["trialing", "active", "past_due", "paused", "canceled", "expired"]
+
+
+class CustomerSubscription(TypedDict):
+    id: int
+    productId: int | None
+    name: str
+    sku: str
+    quantity: int
+    intervalUnit: Literal["day", "week", "month", "year"]
+    intervalCount: int
+    billingCycles: int
+    price: float
+    currency: str
+    status: CustomerSubscriptionStatus
+    cancelAtPeriodEnd: bool
+    currentPeriod: int
+    nextBillingAt: str | None
+    startedAt: str | None
+    trialEndsAt: str | None
+    canceledAt: str | None
+    endedAt: str | None
+    orderId: int | None
+
+
+class CustomerSubscriptionRenewal(TypedDict):
+    period: int
+    orderId: int | None
+    incrementId: str | None
+    amount: float
+    state: str
+    dueAt: str | None
+
+
+class CustomerSubscriptionDetail(CustomerSubscription):
+    renewals: list[CustomerSubscriptionRenewal]
+
+
+class CustomerSubscriptionCancelBody(TypedDict, closed=True):
+    atPeriodEnd: NotRequired[bool]
+
+
 class ThemeCustomizationTranslation(TypedDict):
     """
     The request locale's translation, else the channel default locale's (null if neither exists).
