@@ -256,7 +256,7 @@ def check_concurrent(url: str, outcome: dict, scarce: int) -> list[str]:
     init_database(url)
     problems = []
     with database.connection_context():
-        ids = [order["id"] for _product, order in outcome["placed"]]
+        ids = [order["data"]["order"]["id"] for _product, order in outcome["placed"]]
         found = Order.select().where(Order.id.in_(ids)).count()
         if found != len(ids):
             problems.append(f"{len(ids) - found} answered orders are missing")
