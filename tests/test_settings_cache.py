@@ -11,7 +11,7 @@ import pytest
 from domain import settings_cache
 from domain.storefront_keys import create_key, hash_key, record_use
 from domain.scope import scoped_context
-from storage.db import database
+from storage.db import database, is_sqlite
 from storage.models import (
     Channel, CoreConfig, Country, Currency, ExchangeRate, Locale, StorefrontKey, TaxRate,
 )
@@ -59,12 +59,13 @@ def test_storefront_key_changes_raise_the_version_but_its_use_does_not(app):
 
 def test_every_settings_table_has_its_triggers(app):
     with database.connection_context():
-        if database.obj.__class__.__name__.startswith("Pooled") and "sqlite" in database.obj.__class__.__name__.lower():
+        if is_sqlite():
             names = {row[0] for row in database.execute_sql(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%settings_version%'")}
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", ("%settings_version%",))}
         else:
             names = {row[0] for row in database.execute_sql(
-                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE '%settings_version'")}
+                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
+                ("%settings_version",))}
     assert names == {*SETTINGS_TABLES, "storefront_key"}
 
 
