@@ -13,6 +13,8 @@ names); its simple products get ample stock.
    own CPU with taskset when available; orders per second over `--orders` checkouts (target >= 40).
 3. concurrent: `--concurrent` clients check out at once, half of them the same product with little
    stock: every 201 has its order, no order without a 201, and stock never goes below zero.
+   The worker's CPU seconds per order are printed too: on a busy machine they say what one free core
+   would give.
 4. memory: the worker's resident set (VmRSS) and its peak (VmHWM) after the run (target < 150 MB).
 """
 import argparse
@@ -195,6 +197,12 @@ def start_server(port: int, environment: dict, workers: int = 1, cpu: int | None
     raise RuntimeError("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_of(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM of a process, in MB."""
     figures = {}
@@ -290,7 +298,9 @@ def main(argv=None):
         server = start_server(port, environment)
         try:
             pin_self(1)
+            cpu_before = cpu_seconds(server.pid)
             result = sequential(port, key, products, args.orders)
+            result["cpu_per_order"] = (cpu_seconds(server.pid) - cpu_before) / args.orders
             outcome = concurrent(port, key, products, scarce, args.concurrent, 15) if args.concurrent else None
             memory = memory_of(server.pid)
         finally:
@@ -307,6 +317,8 @@ def main(argv=None):
     print(f"{'one order':<14} {sum(counts.values()):>10} {sum(result['step_ms'].values()):>8.2f}")
     print(f"\nsequential: {args.orders} orders in {result['elapsed']:.2f} s = {result['orders_per_second']:.1f} orders/s"
           f" ({6 * result['orders_per_second']:.0f} requests/s; target >= 40 orders/s)")
+    print(f"server CPU per order: {result['cpu_per_order'] * 1000:.1f} ms, i.e. {1 / result['cpu_per_order']:.1f} orders/s "
+          "for each second of CPU the worker gets (the figure the machine's load does not change much)")
     if outcome:
         placed, refused = len(outcome["placed"]), len(outcome["refused"])
         print(f"concurrent: {args.concurrent} clients, {placed} orders placed and {refused} refused for stock in "

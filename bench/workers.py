@@ -10,7 +10,8 @@ else the Python one (bench/load.py): `GET /api/shop/products?per_page=30&page=<r
 worker, the server is pinned to CPU 0 and wrk to CPU 1 (taskset); with two, the workers get both
 CPUs and wrk runs beside them, so the ratio is what the machine gives, load generator included.
 Rounds alternate the settings; medians are reported with the ratio 2 workers / 1 worker (target
->= 1.7 on two cores), the load average, and the resident memory of each worker after the run.
+>= 1.7 on two cores), the load average, the workers' CPU per request (what the load of other
+processes changes least) and the resident memory of each worker after the run.
 """
 import argparse
 import http.client
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 from bench import wrk
-from bench.checkout import free_port, memory_of
+from bench.checkout import cpu_seconds, free_port, memory_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST = "GET /api/shop/products?per_page=30"
@@ -160,7 +161,10 @@ def main(argv=None):
                 try:
                     load(port, key, pages, 1.0, args.connections, workers)  # warm: caches and pools
                     loads.append(os.getloadavg()[0])
+                    serving = worker_pids(server.pid)
+                    cpu_before = sum(cpu_seconds(pid) for pid in serving)
                     outcome = load(port, key, pages, args.seconds, args.connections, workers)
+                    outcome["cpu_ms"] = (sum(cpu_seconds(pid) for pid in serving) - cpu_before) * 1000 / outcome["requests"]
                     if outcome["errors"]:
                         raise SystemExit(f"{workers} worker(s): {outcome['errors']} failed requests")
                     results[workers].append(outcome)
@@ -179,9 +183,11 @@ def main(argv=None):
         runs = results[workers]
         print(f"  {workers} worker{'s' if workers > 1 else ' '}  {rps:8.0f} req/s   p50 "
               f"{statistics.median(run['p50_ms'] for run in runs):6.1f} ms   p99 "
-              f"{statistics.median(run['p99_ms'] for run in runs):6.1f} ms   RSS per worker "
+              f"{statistics.median(run['p99_ms'] for run in runs):6.1f} ms   worker CPU per request "
+              f"{statistics.median(run['cpu_ms'] for run in runs):5.2f} ms   RSS per worker "
               + ", ".join(f"{mb:.0f} MB" for mb in memory[workers]))
-    print(f"\n2 workers / 1 worker: {two / one:.2f} (target >= 1.7)")
+    print(f"\n2 workers / 1 worker: {two / one:.2f} (target >= 1.7); the CPU per request says whether a second "
+          "worker costs more per request or only lacked a free core")
     return 0
 
 
