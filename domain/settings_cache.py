@@ -80,8 +80,9 @@ def cached(name: str, key, compute):
                 return value  # read under an older version than another thread has seen: do not keep it
             _values.clear()
             _state["key"] = state_key
-        if len(_values) < MAX_ENTRIES:
-            _values[(name, key)] = value
+        if len(_values) >= MAX_ENTRIES:  # request headers name the scope: unknown values must not pile up
+            _values.clear()
+        _values[(name, key)] = value
     return value
 
 
