@@ -157,3 +157,17 @@ def test_unknown_keys_are_refused_and_cached_lookups_keep_their_expiry(client):
     finally:
         with database.connection_context():
             StorefrontKey.delete().where(StorefrontKey.name == "expiring").execute()
+
+
+def test_a_full_cache_starts_over(app, monkeypatch):
+    monkeypatch.setattr(settings_cache, "MAX_ENTRIES", 2)
+    computed = []
+
+    def value(key):
+        return settings_cache.cached("test entry", key, lambda: computed.append(key) or key)
+
+    with database.connection_context(), settings_cache.request_scope():
+        settings_cache.forget()
+        assert [value(1), value(1), value(2), value(3), value(3), value(1)] == [1, 1, 2, 3, 3, 1]
+    assert computed == [1, 2, 3, 1]  # the third entry cleared the first two
+    settings_cache.forget()
