@@ -13,8 +13,9 @@ rest of the request, worker threads included (they run in a copy of the request'
 a request (jobs, the CLI, tests calling the domain directly) every lookup reads the version.
 
 Values are computed after the version is read, so a value kept under a version always reflects at
-least that version's rows. A value read inside a transaction is kept only in a request scope and when
-the transaction has not raised the version it began under (it may still roll back what it wrote). Cached values are shared between threads: they are
+least that version's rows. An admin write (the audit trail observes it) bypasses the cache: it reads
+the rows it is writing, and keeps nothing. A value read inside any other transaction is kept only in a
+request scope and when the transaction has not raised the version (it may still roll back its writes). Cached values are shared between threads: they are
 immutable, or callers receive a copy.
 """
 import contextvars
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 
 from storage.db import database
 from storage.models import SettingsVersion
+from storage.observed import write_observer
 
 MAX_ENTRIES = 10_000
 _scope: contextvars.ContextVar = contextvars.ContextVar("settings_request_scope", default=None)
@@ -63,6 +65,8 @@ def version() -> int | None:
 
 def cached(name: str, key, compute):
     """`compute()`, kept under the current settings version as (`name`, `key`)."""
+    if write_observer.get() is not None:  # an admin write runs (domain/audit.py): it reads what it writes
+        return compute()
     current = version()
     if current is None:  # a database without the version row (before its migration)
         return compute()
