@@ -53,8 +53,11 @@ test: check sdk  ## drift check, lint, SDK build, behaviour + contract tests, SD
 docs-report: install  ## every Bagisto documentation example against the spec and the demo catalog (own SQLite database; ARGS="--failures AREA")
 	env -u DATABASE_URL $(PY) -m tests.docs.report $(ARGS)
 
-bench: install  ## throughput and statements vs a minimal Starlette baseline at 10,000 and 100,000 products (wrk when installed), search at 100,000 products, reports on 100,000 orders
+bench: install  ## throughput and statements vs a minimal Starlette baseline at 10,000 and 100,000 products (wrk when installed), search at 100,000 products, reports on 100,000 orders; full guest checkout (orders/s, statements per step, memory), cold start, 2 workers vs 1 (DATABASE_URL, REDIS_URL)
 	$(PY) -m bench.run
+	$(PY) -m bench.checkout
+	$(PY) -m bench.cold_start
+	$(PY) -m bench.workers
 	$(PY) -m bench.search
 	$(PY) -m bench.reports
 

@@ -70,6 +70,7 @@ class RequestContext:
     # The guest cart of a cart-token bearer (cart operations); a customer's cart follows customer_id.
     cart_id: int | None = None
     cart_token: str | None = None
+    cart_row: object | None = None  # the guest cart as its token check read it (the first current_cart uses it)
     storefront_key_id: int | None = None  # the storefront key of a shop request
     admin: dict | None = None  # claims of the admin integration token, on the admin surface
     # Raw query string parameters (REST only): products read attribute filters from here.

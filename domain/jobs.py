@@ -29,6 +29,7 @@ import traceback
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey, crontab
+from huey.storage import SqliteStorage
 from huey import signals as S
 from huey.exceptions import HueyException, TaskException
 
@@ -59,7 +60,19 @@ def make_huey(environment=None):
         return RedisHuey(name, url=redis_url)
     path = Path(environment.get("JOBS_DB") or DEFAULT_SQLITE_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path))
+    return SqliteHuey(name, filename=str(path), storage_class=QueueFileStorage)
+
+
+class QueueFileStorage(SqliteStorage):
+    """Huey's SQLite storage with `synchronous = NORMAL`, as the application's own database (storage/db.py):
+    in WAL mode a commit no longer waits for the disk (an order placement queues several jobs), and an
+    operating-system crash can lose only the last queued jobs, never the file; what the queue loses, the
+    periodic sweeps find again (a committed webhook event is dispatched by `sweep_webhooks`)."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous = 1")
+        return connection
 
 
 huey = make_huey()

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
+from domain import settings_cache
 from domain.common import CurrencyFormat, RequestContext
 from storage.models import Channel, ChannelCurrency, ChannelLocale, Currency, ExchangeRate, Locale
 
@@ -11,7 +12,17 @@ from storage.models import Channel, ChannelCurrency, ChannelLocale, Currency, Ex
 def scoped_context(media_url: str, channel: str | None = None, locale: str | None = None,
                    currency: str | None = None) -> RequestContext:
     """The context for the requested channel, locale and currency codes; unknown or unassigned values
-    fall back to the channel default."""
+    fall back to the channel default. Resolved once per worker and settings version
+    (`domain/settings_cache.py`), so a request reads no settings row here."""
+    scope = settings_cache.cached("scope", (channel, locale, currency), lambda: resolve_scope(channel, locale, currency))
+    channel_id, channel_code, root_category_id, chosen_locale, default_locale, money = scope
+    return RequestContext(
+        channel_id=channel_id, channel_code=channel_code, root_category_id=root_category_id,
+        locale=chosen_locale, fallback_locale=default_locale, currency=money, media_url=media_url)
+
+
+def resolve_scope(channel: str | None, locale: str | None, currency: str | None) -> tuple:
+    """(channel id, channel code, root category id, locale, fallback locale, currency format)."""
     channel = find_channel(channel)
     default_locale = channel.default_locale_code
     chosen_locale = default_locale
@@ -19,10 +30,14 @@ def scoped_context(media_url: str, channel: str | None = None, locale: str | Non
         allowed = (Locale.select(Locale.code).join(ChannelLocale)
                    .where(ChannelLocale.channel == channel.id, Locale.code == locale))
         chosen_locale = locale if allowed.exists() else default_locale
-    return RequestContext(
-        channel_id=channel.id, channel_code=channel.code, root_category_id=channel.root_category_id,
-        locale=chosen_locale, fallback_locale=default_locale, currency=find_currency(channel, currency),
-        media_url=media_url)
+    return (channel.id, channel.code, channel.root_category_id, chosen_locale, default_locale,
+            find_currency(channel, currency))
+
+
+def channel_code(channel_id: int | None) -> str:
+    """The code of a channel ("" for none), kept per worker under the settings version."""
+    return settings_cache.cached("channel_code", channel_id, lambda: (
+        Channel.select(Channel.code).where(Channel.id == channel_id).scalar() or ""))
 
 
 def find_channel(code: str | None) -> Channel:

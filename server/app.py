@@ -21,7 +21,9 @@ from server.documents import OPENAPI_DIR, add_generated_api, load_document
 from server.graphql import ROOT, create_graphql_app
 from server.handler_table import check_every_handler
 from server.http_cache import HttpCacheMiddleware
-from server.middleware import RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
+from server.middleware import (
+    RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware, SettingsScopeMiddleware,
+)
 from server.rest import (
     PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
     OperationResolver,
@@ -141,6 +143,8 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         for path in graphql_paths[surface]:
             app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
     # Outermost first: CORS and request ids also cover 413 and 429 answers.
+    # The settings version is read at most once per request, whatever reads settings first.
+    app.add_middleware(SettingsScopeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     if settings.forwarded_allow_ips:
         # Before everything that reads the client address (admin IP allowlists, rate limits, login
         # throttling): the forwarded address replaces the peer only when the peer is a trusted proxy.

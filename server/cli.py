@@ -13,6 +13,7 @@ from storage.db import database, database_url, init_database
 
 DEMO_KEY_FILE = Path("var/demo-storefront-key")
 DEMO_ADMIN_TOKEN_FILE = Path("var/demo-admin-token")
+CONSUMER_NICENESS = 10  # the consumer `specshop run` starts yields the CPU to the web server
 
 
 def command_migrate(_args):
@@ -86,6 +87,7 @@ def command_admin(args):
 
 def command_run(args):
     import uvicorn
+    from server.startup import paused_collector
     from storage.models import Product
     from storage.schema import migrate
     with database.connection_context():
@@ -94,8 +96,9 @@ def command_run(args):
             from storage.seed import seed_catalog  # only for an empty database: spares start-up its imports
             print("empty database: seeding the demo catalog...")
             seed_catalog(show_progress=True)
-        raw_key = ensure_demo_key()
-        admin_token = ensure_demo_admin_token()
+        with paused_collector():  # the imports the key check brings are most of the app's (server/asgi.py)
+            raw_key = ensure_demo_key()
+            admin_token = ensure_demo_admin_token()
     base = f"http://{args.host}:{args.port}"
     print(f"""
 specshop is serving {database_url()}
@@ -138,7 +141,11 @@ def stop_worker(worker: subprocess.Popen, timeout: float = 10):
 
 
 def command_worker(args):
-    """Run the queue's consumer until interrupted: queued jobs, retries and the periodic (nightly) ones."""
+    """Run the queue's consumer until interrupted: queued jobs, retries and the periodic (nightly) ones.
+    Started by `specshop run`, it runs at a lower CPU priority than the web server (its start-up and its
+    jobs never delay an answer; on a busy machine jobs wait a little instead)."""
+    if args.with_parent:
+        os.nice(CONSUMER_NICENESS)
     import logging
     from domain.jobs import consumer, load_tasks
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

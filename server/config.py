@@ -24,6 +24,8 @@ class Settings:
     public_url: str = field(default_factory=lambda: os.environ.get("PUBLIC_URL", ""))
     validate_responses: bool = field(default_factory=lambda: env_flag("VALIDATE_RESPONSES", False))
     worker_threads: int = field(default_factory=lambda: int(os.environ.get("WORKER_THREADS", "8")))
+    # The app keeps storefront keys under the settings version (domain/settings_cache.py); only the
+    # benchmark's minimal baseline (bench/bare.py) still trusts a key lookup for this many seconds.
     key_cache_seconds: float = field(default_factory=lambda: float(os.environ.get("KEY_CACHE_SECONDS", "5")))
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
     # CIDR ranges, "*" for any); none by default, so the client address is the TCP peer.

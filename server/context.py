@@ -27,6 +27,7 @@ def build_context(headers, media_url: str, claims=(), locale: str | None = None,
             context.customer_token = claim.get("token")
         if "cart_id" in claim:
             context.cart_id, context.cart_token = claim["cart_id"], claim.get("cart_token")
+            context.cart_row = claim.get("cart")
         if "key_id" in claim:
             context.storefront_key_id = claim["key_id"]
         if "admin_id" in claim:

@@ -18,6 +18,8 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.concurrency import run_in_threadpool
 
+from domain.settings_cache import request_scope
+
 from server.config import Settings
 from server.security import CREDENTIAL_REJECTED, admin_claims, bearer_token, lookup_key
 from storage.files import max_image_bytes
@@ -64,6 +66,21 @@ class RequestIdMiddleware:
         request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         await self.app(scope, receive, with_headers(send, [(b"x-request-id", request_id.encode())]))
+
+
+class SettingsScopeMiddleware:
+    """One settings scope per request (domain/settings_cache.py): the first lookup of the request's
+    channel, locale, currency, storefront key or store settings reads the settings version, the rest
+    of the request (worker threads included) reuses it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        with request_scope():
+            await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

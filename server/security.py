@@ -1,49 +1,29 @@
 """Storefront keys: issued once, stored as SHA-256 hashes, checked on every shop call.
 
 Keys carry 190 bits of randomness, so a fast hash is safe here (unlike passwords).
-Lookups are cached for a few seconds per worker (KEY_CACHE_SECONDS) because the
-check runs on the event loop before every request.
+Lookups are kept per worker under the settings version (domain/settings_cache.py): a key
+created, rotated, deactivated or deleted is seen by every worker on its next request.
 """
-import time
-
 from starlette.concurrency import run_in_threadpool
 
-from domain.storefront_keys import cache, hash_key
+from domain.storefront_keys import find_key, hash_key, record_use
 from storage.db import database
-from storage.models import StorefrontKey, utcnow
-from server.config import Settings
+from storage.models import utcnow
 from server.errors import InvalidStorefrontKey
 
 # scope["state"] key: the credentials this request presented that turned out invalid (counted per
 # client address by the rate-limit middleware, INVALID_CREDENTIALS_PER_MINUTE).
 CREDENTIAL_REJECTED = "credentials_rejected"
-_settings = Settings()
 
 
 def lookup_key(raw_key: str) -> dict | None:
     """The key's claims if it exists, is active and has not expired."""
-    digest = hash_key(raw_key)
-    now = time.monotonic()
-    cached = cache.get(digest)
-    if cached and cached[0] > now:
-        return cached[1]
     with database.connection_context():
-        record = StorefrontKey.get_or_none(StorefrontKey.key_hash == digest)
-        claims = None
-        if record and record.status and (record.expires_at is None or record.expires_at > utcnow()):
-            claims = {"sub": f"storefront-key:{record.id}", "key_id": record.id, "rate_limit": record.rate_limit}
-            mark_used(record)
-    if len(cache) > 10_000:
-        cache.clear()
-    cache[digest] = (now + _settings.key_cache_seconds, claims)
-    return claims
-
-
-def mark_used(record: StorefrontKey):
-    """Record use at most once a minute per key (lookups are cached, so this stays cheap)."""
-    now = utcnow()
-    if record.last_used_at is None or (now - record.last_used_at).total_seconds() >= 60:
-        StorefrontKey.update(last_used_at=now).where(StorefrontKey.id == record.id).execute()
+        found = find_key(hash_key(raw_key))
+        if found is None or (found["expires_at"] is not None and found["expires_at"] <= utcnow()):
+            return None
+        record_use(found["claims"]["key_id"])
+    return dict(found["claims"])
 
 
 async def check_storefront_key(api_key: str, required_scopes=None) -> dict:

@@ -532,6 +532,12 @@ class CatalogVersion(BaseModel):
     version = BigIntegerField(default=0)
 
 
+class SettingsVersion(BaseModel):
+    """One row (id 1) whose version triggers raise on every write to the store settings requests read
+    (migration 0034); `domain/settings_cache.py` keys each worker's cache on it."""
+    version = BigIntegerField(default=0)
+
+
 ALL_MODELS = [
     Locale, Currency, ExchangeRate, InventorySource, CustomerGroup,
     TaxCategory, TaxRate, TaxCategoryRate, CoreConfig,
@@ -544,5 +550,5 @@ ALL_MODELS = [
     ProductSuperAttribute, ProductImage, ProductVideo, ProductInventory, ProductCustomerGroupPrice,
     ProductLink, ProductCustomizableOption, ProductCustomizableOptionTranslation, ProductCustomizableOptionPrice,
     ProductGroupedProduct, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink,
-    StorefrontKey, CatalogVersion,
+    StorefrontKey, CatalogVersion, SettingsVersion,
 ]

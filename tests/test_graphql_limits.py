@@ -69,8 +69,9 @@ def limits_of(endpoint):
 
 
 def executed(statements: list[str]) -> list[str]:
-    """SQL beyond the storefront-key lookup (which authentication may repeat when its cache was reset)."""
-    return [sql for sql in statements if '"storefront_key"' not in sql]
+    """SQL beyond the storefront-key lookup: the settings version its cache is checked against (once per
+    request), and the key itself when its cache was reset."""
+    return [sql for sql in statements if '"storefront_key"' not in sql and '"settings_version"' not in sql]
 
 
 def refusal(response) -> dict:

@@ -92,3 +92,33 @@ def test_creating_the_app_does_not_import_the_pdf_library(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_parsed_sdl_is_read_back_from_the_cache_folder(tmp_path, monkeypatch):
+    from graphql import print_ast
+    from generated.graphql_bindings import SCHEMA_FILES
+    from server import graphql_schema
+    monkeypatch.setenv("SPECSHOP_CACHE_DIR", str(tmp_path))
+    sdl = (ROOT / SCHEMA_FILES["shop"]).read_text(encoding="utf-8")
+    first = graphql_schema.parsed_sdl(sdl)
+    assert len(list(tmp_path.glob("sdl-*.pickle"))) == 1
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("the cached document must be read, not parsed again")
+
+    monkeypatch.setattr(graphql_schema, "parse", forbidden)
+    assert print_ast(graphql_schema.parsed_sdl(sdl)) == print_ast(first)
+    monkeypatch.undo()
+    monkeypatch.setenv("SPECSHOP_CACHE_DIR", str(tmp_path))
+    next(tmp_path.glob("sdl-*.pickle")).write_bytes(b"not a pickle")  # unreadable: parsed and written again
+    assert print_ast(graphql_schema.parsed_sdl(sdl)) == print_ast(first)
+    assert print_ast(graphql_schema.parsed_sdl(sdl + "\n")) == print_ast(first)  # other text, other file
+    assert len(list(tmp_path.glob("sdl-*.pickle"))) == 2
+
+
+def test_start_up_builds_the_app_with_the_collector_paused_and_frozen():
+    code = ("import gc; import server.asgi; "
+            "print(gc.isenabled(), gc.get_freeze_count() > 100000)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=300)
+    assert result.stdout.split() == ["True", "True"], result.stderr[-2000:]

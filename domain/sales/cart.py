@@ -86,8 +86,8 @@ def authenticate_guest_cart_token(raw_token: str | None) -> dict | None:
     token = (raw_token or "").strip()
     if not token or "|" in token or len(token) > 128:
         return None
-    cart = Cart.select(Cart.id).where(Cart.token_hash == hash_token(token), Cart.customer.is_null()).first()
-    return {"cart_id": cart.id, "cart_token": token} if cart else None
+    cart = Cart.select().where(Cart.token_hash == hash_token(token), Cart.customer.is_null()).first()
+    return {"cart_id": cart.id, "cart_token": token, "cart": cart} if cart else None
 
 
 def current_cart(context: RequestContext, create: bool = False) -> Cart:
@@ -101,7 +101,9 @@ def current_cart(context: RequestContext, create: bool = False) -> Cart:
             raise cart_not_found()
         return cart
     if context.cart_id is not None:
-        cart = Cart.get_or_none(Cart.id == context.cart_id, Cart.is_active == True)  # noqa: E712
+        read, context.cart_row = context.cart_row, None  # the row the token check read, used once
+        cart = (read if read.is_active else None) if read is not None and read.id == context.cart_id else \
+            Cart.get_or_none(Cart.id == context.cart_id, Cart.is_active == True)  # noqa: E712
         if cart is None:
             raise unauthenticated()
         return cart

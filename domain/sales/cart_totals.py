@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from domain import settings_cache
 from domain.booking.cart import booking_unit_price
 from domain.sales import cart_rules
 from domain.sales import order_bump_prices
@@ -80,18 +81,29 @@ class CartTotals:
     needs_shipping: bool = False
     base_shipping_discount: Decimal = ZERO
     bump_view: Callable | None = None  # bumps -> (facts, rule lines) of the cart without its bump lines
+    # the rows the totals were computed from: the cart's items and {address type: CartAddress}
+    items: list = field(default_factory=list, repr=False)
+    addresses: dict = field(default_factory=dict, repr=False)
+    group: tuple = (None, "guest")
 
 
-def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None = ...) -> CartTotals:
+def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None = ...,
+                   same_lines: CartTotals | None = None) -> CartTotals:
     """Totals of `cart` for the request's display currency. `coupon_code` overrides the cart's
-    coupon (used to test a coupon before applying it)."""
+    coupon (used to test a coupon before applying it). `same_lines`: totals computed earlier in this
+    request for the same items and addresses (only the cart's chosen methods or coupon changed since):
+    its lines and rows are reused instead of read again."""
     decimals = 2
     base_code = base_currency_code(context)
-    items = list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
-    addresses = {a.address_type: a for a in CartAddress.select().where(CartAddress.cart == cart.id)}
-    group_id, group_code = customer_group(cart)
-    book = price_book(items, group_id, decimals, context.channel_id)
-    lines = build_lines(context, items, book)
+    if same_lines is None:
+        items = list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
+        addresses = {a.address_type: a for a in CartAddress.select().where(CartAddress.cart == cart.id)}
+        group_id, group_code = customer_group(cart)
+        book = price_book(items, group_id, decimals, context.channel_id)
+        lines = build_lines(context, items, book)
+    else:
+        items, addresses, lines = same_lines.items, same_lines.addresses, same_lines.lines
+        group_id, group_code = same_lines.group
     destination = tax_destination(addresses)
 
     def bump_view(bumps):
@@ -99,8 +111,10 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
         others = [line for line in lines if order_bump_prices.bump_of(line.item) is None]
         base = sum((line.base_total for line in others), ZERO)
         return cart_facts(context, cart, others, base, destination, group_code), rule_lines(others, bumps)
-    order_bump_prices.reprice(lines, context.channel_code, bump_view, decimals)
-    totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate)
+    if same_lines is None:  # reused lines already carry their offer prices
+        order_bump_prices.reprice(lines, context.channel_code, bump_view, decimals)
+    totals = CartTotals(lines, context.currency.code, base_code, context.currency.rate, items=items,
+                        addresses=addresses, group=(group_id, group_code))
     totals.bump_view = bump_view
     totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
     facts = cart_facts(context, cart, lines, totals.base_sub_total, destination, group_code)
@@ -120,8 +134,9 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
 
 
 def base_currency_code(context: RequestContext) -> str:
-    return (Currency.select(Currency.code).join(Channel, on=(Channel.base_currency == Currency.id))
-            .where(Channel.id == context.channel_id).scalar())
+    return settings_cache.cached("base_currency_code", context.channel_id, lambda: (
+        Currency.select(Currency.code).join(Channel, on=(Channel.base_currency == Currency.id))
+        .where(Channel.id == context.channel_id).scalar()))
 
 
 def customer_group(cart: Cart) -> tuple[int | None, str]:

@@ -6,6 +6,7 @@ Which cart a step runs on is the caller's business; every rule about the step is
 """
 import re
 
+from domain import settings_cache
 from domain.common import RequestContext
 from domain.errors import Unprocessable
 from domain.sales import payments
@@ -29,7 +30,7 @@ def require_steps(context: RequestContext, cart: Cart, upto: str):
     """409 for an empty cart, 400 naming the missing steps before `upto`; returns the cart's totals."""
     require_items(cart)
     totals = compute_totals(context, cart)
-    missing = missing_steps(context, cart, totals, cart_addresses(cart), upto)
+    missing = missing_steps(context, cart, totals, totals.addresses, upto)
     if missing:
         raise CheckoutIncomplete(missing)
     return totals
@@ -59,21 +60,33 @@ def address_values(data: dict, name=lambda field: field) -> dict:
 
 def region_errors(cleaned: dict, errors: dict, name):
     """The country must be a store country; when it has states, the state one of its codes."""
-    country = Country.get_or_none(Country.code == cleaned["country"].upper())
-    if country is None:
+    region = country_region(cleaned["country"].upper())
+    if region is None:
         errors[name("country")] = ["The selected country is invalid."]
         return
-    cleaned["country"] = country.code
-    codes = [row.code for row in CountryState.select(CountryState.code).where(CountryState.country == country.id)]
+    country_code, codes = region
+    cleaned["country"] = country_code
     if not codes:
         return
     match = next((code for code in codes if code.lower() == cleaned["state"].lower()), None)
     if not cleaned["state"]:
         errors[name("state")] = [f"The {FIELD_LABELS['state']} field is required."]
     elif match is None:
-        errors[name("state")] = [f"The selected state is invalid for {country.code}."]
+        errors[name("state")] = [f"The selected state is invalid for {country_code}."]
     else:
         cleaned["state"] = match
+
+
+def country_region(code: str) -> tuple[str, tuple[str, ...]] | None:
+    """(country code, its state codes) of a store country, None for any other code; kept per worker
+    under the settings version."""
+    def load():
+        country = Country.get_or_none(Country.code == code)
+        if country is None:
+            return None
+        return country.code, tuple(row.code for row in CountryState.select(CountryState.code)
+                                   .where(CountryState.country == country.id))
+    return settings_cache.cached("country_region", code, load)
 
 
 def save_addresses(cart: Cart, changes: dict[str, dict]):
@@ -117,7 +130,7 @@ def choose_shipping_rate(context: RequestContext, cart: Cart, code: str, field: 
         raise Unprocessable({field: ["Invalid or unavailable shipping method."]})
     Cart.update(shipping_method=rate.code, updated_at=utcnow()).where(Cart.id == cart.id).execute()
     cart.shipping_method = rate.code
-    return rate, compute_totals(context, cart)
+    return rate, compute_totals(context, cart, same_lines=totals)
 
 
 def choose_payment(context: RequestContext, cart: Cart, code: str, field: str) -> payments.PaymentMethod:

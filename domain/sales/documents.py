@@ -35,12 +35,14 @@ import uuid
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain import settings_cache
+from domain.scope import channel_code
 from domain.booking.capacity import release_bookings
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from domain.webhooks import outbox
 from storage.db import database
-from storage.models import Channel, Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
+from storage.models import Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
 from storage.admin_sales_models import OrderTransaction
 from storage.sales_models import (
     DownloadableLinkPurchased, Invoice, InvoiceItem, Order, OrderItem, OrderItemInventory, OrderPayment,
@@ -160,9 +162,8 @@ def after_order_placed(order: Order):
 
 
 def payment_settings(order: Order, method: str) -> dict[str, str]:
-    channel_code = Channel.select(Channel.code).where(Channel.id == order.channel_id).scalar() or ""
     prefix = f"{PAYMENT_CONFIG}{method}."
-    return {code[len(prefix):]: value for code, value in config_values(prefix, channel_code).items()}
+    return {code[len(prefix):]: value for code, value in config_values(prefix, channel_code(order.channel_id)).items()}
 
 
 def selected_link_ids(item: OrderItem) -> set[int]:
@@ -268,7 +269,8 @@ def share(amount: Decimal, before: int, qty: int, ordered: int, places: Decimal)
 
 
 def currency_places(code: str) -> Decimal:
-    decimals = Currency.select(Currency.decimal).where(Currency.code == code).scalar()
+    decimals = settings_cache.cached("currency_decimals", code, lambda: (
+        Currency.select(Currency.decimal).where(Currency.code == code).scalar()))
     return Decimal(1).scaleb(-(2 if decimals is None else decimals))
 
 

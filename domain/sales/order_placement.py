@@ -134,8 +134,12 @@ def require_items(cart: Cart):
 
 def lines_fingerprint(cart_id: int) -> str:
     """SHA-256 of the cart's lines (product, variant, quantity, options), order-independent."""
+    return items_fingerprint(CartItem.select().where(CartItem.cart == cart_id))
+
+
+def items_fingerprint(items) -> str:
     lines = sorted([item.product_id, item.child_id, item.quantity, json.dumps(item.additional or {}, sort_keys=True)]
-                   for item in CartItem.select().where(CartItem.cart == cart_id))
+                   for item in items)
     return hashlib.sha256(json.dumps(lines).encode()).hexdigest()
 
 
@@ -230,7 +234,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     claim_cart(cart)
     cart = Cart.get_by_id(cart.id)  # the chosen methods and coupon as they are now, under the claim
     totals = cart_totals.compute_totals(context, cart)
-    addresses = cart_addresses(cart)
+    addresses = totals.addresses
     missing = missing_steps(context, cart, totals, addresses, "order")
     if missing:
         raise CheckoutIncomplete(missing)
@@ -238,7 +242,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
         raise cart_rules.CouponUnavailable(cart.coupon_code, totals.coupon_refusal)
     method = chosen_payment_method(context, cart)
     order = Order.create(increment_id=f"pending-{uuid.uuid4().hex}", channel=cart.channel_id,
-                         idempotency_key=idempotency_key, request_fingerprint=lines_fingerprint(cart.id),
+                         idempotency_key=idempotency_key, request_fingerprint=items_fingerprint(totals.items),
                          cart_id=cart.id, **customer_fields(cart, addresses), **totals_fields(totals))
     order.increment_id = str(order.id)
     Order.update(increment_id=order.increment_id).where(Order.id == order.id).execute()

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain import settings_cache
 from storage.customer_models import Customer
 from storage.models import (
     CustomerGroup, Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice,
@@ -74,11 +75,14 @@ def shopper_group(customer_id: int | None) -> tuple[int | None, str]:
     """(id, code) of the customer group prices follow: the customer's group, or the guest group."""
     query = CustomerGroup.select(CustomerGroup.id, CustomerGroup.code)
     if customer_id:
-        query = query.join(Customer, on=(Customer.customer_group == CustomerGroup.id)).where(Customer.id == customer_id)
-    else:
-        query = query.where(CustomerGroup.code == "guest")
-    group = query.first()
-    return (group.id, group.code) if group else (None, "guest")
+        group = (query.join(Customer, on=(Customer.customer_group == CustomerGroup.id))
+                 .where(Customer.id == customer_id).first())
+        return (group.id, group.code) if group else (None, "guest")
+
+    def guest_group():
+        group = query.where(CustomerGroup.code == "guest").first()
+        return (group.id, group.code) if group else (None, "guest")
+    return settings_cache.cached("guest_group", None, guest_group)
 
 
 def rule_prices(product_ids, channel_id: int | None, customer_group_id: int | None) -> dict:

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from domain.scope import channel_code
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from storage.db import database, is_sqlite
-from storage.models import Channel, InventorySource, Product, ProductInventory, utcnow
+from storage.models import InventorySource, Product, ProductInventory, utcnow
 from storage.reservation_models import InventoryReservation
 
 PREFIX = "sales.inventory.reservations."
@@ -53,7 +54,7 @@ def settings(channel_code: str) -> Settings:
 
 
 def channel_settings(channel_id: int) -> Settings:
-    return settings(Channel.select(Channel.code).where(Channel.id == channel_id).scalar() or "")
+    return settings(channel_code(channel_id))
 
 
 def is_active(now: datetime.datetime | None = None):

@@ -1,14 +1,18 @@
-"""Store configuration values (CoreConfig rows) by dotted code, per channel with a global fallback."""
+"""Store configuration values (CoreConfig rows) by dotted code, per channel with a global fallback;
+read once per worker and settings version (domain/settings_cache.py)."""
+from domain import settings_cache
 from storage.models import CoreConfig
 
 
 def config_values(prefix: str, channel_code: str) -> dict[str, str]:
     """Every value whose code starts with `prefix`; a channel's own value wins over the global one."""
-    rows = (CoreConfig.select(CoreConfig.code, CoreConfig.value, CoreConfig.channel_code)
-            .where(CoreConfig.code.startswith(prefix), CoreConfig.channel_code.in_(("", channel_code)),
-                   CoreConfig.locale_code == "")
-            .order_by(CoreConfig.channel_code))
-    return {row.code: row.value for row in rows}
+    def load():
+        rows = (CoreConfig.select(CoreConfig.code, CoreConfig.value, CoreConfig.channel_code)
+                .where(CoreConfig.code.startswith(prefix), CoreConfig.channel_code.in_(("", channel_code)),
+                       CoreConfig.locale_code == "")
+                .order_by(CoreConfig.channel_code))
+        return {row.code: row.value for row in rows}
+    return dict(settings_cache.cached("config_values", (prefix, channel_code), load))
 
 
 def flag(values: dict[str, str], code: str, default: bool = False) -> bool:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain import settings_cache
 from storage.models import TaxCategoryRate, TaxRate
 
 
@@ -24,17 +25,21 @@ def rates_by_category(category_ids, destination: Destination | None) -> dict[int
     """{tax category id: percent} for the categories that have a matching rate."""
     if destination is None or not category_ids:
         return {}
-    query = (TaxRate.select(TaxRate, TaxCategoryRate.tax_category.alias("category_id"))
-             .join(TaxCategoryRate)
-             .where(TaxCategoryRate.tax_category.in_(list(category_ids)),
-                    TaxRate.country == destination.country.upper())
-             .order_by(TaxRate.id).objects())
     candidates = defaultdict(list)
-    for rate in query:
+    for rate in country_rates(frozenset(category_ids), destination.country.upper()):
         specificity = match_specificity(rate, destination)
         if specificity is not None:
             candidates[rate.category_id].append((-specificity, rate.id, rate.tax_rate))
     return {category_id: min(found)[2] for category_id, found in candidates.items()}
+
+
+def country_rates(category_ids: frozenset, country: str) -> tuple:
+    """The rates of these categories for one country (each with its `category_id`), kept per worker
+    under the settings version; the rows are only read."""
+    return settings_cache.cached("tax_rates", (category_ids, country), lambda: tuple(
+        TaxRate.select(TaxRate, TaxCategoryRate.tax_category.alias("category_id")).join(TaxCategoryRate)
+        .where(TaxCategoryRate.tax_category.in_(list(category_ids)), TaxRate.country == country)
+        .order_by(TaxRate.id).objects()))
 
 
 def match_specificity(rate: TaxRate, destination: Destination) -> int | None:

@@ -2,8 +2,9 @@
 
 The row commits or rolls back with the change it describes: a rolled-back order leaves no event, a
 committed one always has its event. After the write a dispatch job is queued (a moment later when
-still inside a transaction, so it runs after the commit); a periodic sweep dispatches whatever a
-queued job missed (`tasks.py`)."""
+still inside a transaction, so it runs after the commit; once per transaction, since one dispatch
+takes every event not yet dispatched: placing an order emits several); a periodic sweep dispatches
+whatever a queued job missed (`tasks.py`)."""
 import logging
 import uuid
 from decimal import Decimal
@@ -31,7 +32,10 @@ def emit(event: str, payload: dict) -> WebhookEvent:
     row = WebhookEvent.create(uuid=str(uuid.uuid4()), event=event, payload=payload, created_at=utcnow())
     try:
         if database.in_transaction():
-            tasks.dispatch_events.schedule(delay=COMMIT_GRACE)
+            outermost = database.obj._state.transactions[0]  # savepoints are pushed after it
+            if not getattr(outermost, "webhook_dispatch_scheduled", False):
+                tasks.dispatch_events.schedule(delay=COMMIT_GRACE)
+                outermost.webhook_dispatch_scheduled = True
         else:
             tasks.dispatch_events()
     except Exception:  # the queue is unreachable: the change still commits, the sweep dispatches the event

@@ -42,7 +42,7 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
     totals = compute_totals(context, cart)
     money = shown_money(context)
     url_keys, images = product_extras(context, totals.lines)
-    addresses = {row.address_type: row for row in CartAddress.select().where(CartAddress.cart == cart.id)}
+    addresses = totals.addresses
     shipping_rate = totals.shipping_rate
     amounts = {
         "subtotal": totals.sub_total, "discountAmount": totals.discount, "taxAmount": totals.tax,

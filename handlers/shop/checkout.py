@@ -109,8 +109,8 @@ def set_checkout_address(context: RequestContext, body: dict) -> dict:
     require_items(cart)
     changes = rest_address_changes(context, cart, body)
     save_addresses(cart, changes)
-    addresses = cart_addresses(cart)
     totals = compute_totals(context, cart)
+    addresses = totals.addresses
     kind = "Billing" if "billing" in changes else "Shipping"
     return {"data": {"billingAddress": address_document(addresses.get("billing")),
                      "shippingAddress": address_document(addresses.get("shipping")),

@@ -1,8 +1,8 @@
 """Storefront keys from the admin API: /api/admin/settings/storefront-keys and GraphQL.
 
-Raw keys are shown once (create, rotate); only their SHA-256 is stored. Every change drops this
-worker's key cache so a rotated, deactivated or deleted key stops working at once here (other
-workers follow within KEY_CACHE_SECONDS).
+Raw keys are shown once (create, rotate); only their SHA-256 is stored. Every change raises the
+settings version, so a rotated, deactivated or deleted key stops working on the next request in
+every worker (domain/settings_cache.py).
 """
 from domain.access import created
 from handlers.admin.settings.integration_tokens import parse_expiry
