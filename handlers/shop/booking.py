@@ -126,6 +126,8 @@ def fill_booking(by_id: dict, context: RequestContext, fields: frozenset):
     if wanted:
         for document in by_id.values():
             document["bookingProducts"] = []
+        if booking_ids == [0]:
+            return  # no booking product among them: nothing to read
     if not wanted:
         types = dict(BookingProduct.select(BookingProduct.product, BookingProduct.type)
                      .where(BookingProduct.product.in_(booking_ids)).order_by(BookingProduct.id.desc()).tuples())

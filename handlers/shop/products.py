@@ -4,13 +4,14 @@ Reads are batched: one query for the page of products, then one query per relati
 all of them, so the number of statements never depends on the page size. `fields` is the
 set of fields a GraphQL client selected; REST passes none and gets the documented shapes.
 """
-import datetime
 import json
+from contextvars import ContextVar
 from decimal import Decimal
 
 from peewee import JOIN, fn
 
 from domain.catalog.attribute_values import names as attribute_names, product_attributes
+from domain.catalog.detail_cache import cached_document, utcnow
 from domain.catalog.filters import parse_criteria
 from domain.catalog.translations import product_translations
 from domain.catalog.visibility import enabled_in_channel
@@ -24,7 +25,9 @@ from domain.seo.url_rewrites import follow
 from domain.wishlists import mark_flags
 from handlers.shop.booking import fill_booking, product_booking_products
 from handlers.shop.categories import storefront_url
-from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
+from handlers.shop.product_relations import (
+    customizable_option_documents, fill_composite_saleability, fill_type_relations, options_by_product,
+)
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
     Currency, Locale, Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
@@ -62,10 +65,26 @@ def get_product(context: RequestContext, id: int = None, sku: str = None, url_ke
                 fields: frozenset | None = None, url: str = None, **_ignored) -> dict:
     """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key (`url`
     on the overview page's productByUrl)."""
-    product_id = find_product_id(context, id, sku, url_key or url)
+    wanted = DETAIL_FIELDS | (fields or frozenset())
+    if id is not None and sku is None and not (url_key or url) and context.customer_id is None and context.cart_id is None:
+        key = ("product", id, context.channel_id, context.channel_code, context.locales, context.currency,
+               context.media_url, context.public_url, wanted, utcnow().date())  # rule prices are by the day
+        return cached_document(key, lambda: detail_document(context, find_product_id(context, id, None, None), wanted))
+    return detail_document(context, find_product_id(context, id, sku, url_key or url), wanted)[0]
+
+
+def detail_document(context: RequestContext, product_id: int | None, fields: frozenset) -> tuple[dict, object]:
+    """(the product's document, the moment a special price in it opens or closes, or None): booking
+    products' tickets price by the moment, so theirs is now."""
     if product_id is None:
         raise NotFound("Product")
-    return load_documents([product_id], context, DETAIL_FIELDS | (fields or frozenset()))[0]
+    changes = []
+    token = _price_changes.set(changes)
+    try:
+        document = load_documents([product_id], context, fields)[0]
+    finally:
+        _price_changes.reset(token)
+    return document, utcnow() if document["type"] == "booking" else min(changes, default=None)
 
 
 def visible_products(context: RequestContext):
@@ -131,12 +150,15 @@ def flat(document: dict, translation, base: str) -> dict:
                 ("metaKeywords", "meta_keywords"))}}
 
 
+_price_changes: ContextVar[list | None] = ContextVar("price_changes", default=None)  # see detail_document
 
 
 def active_special_price(product: Product) -> Decimal | None:
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     if product.special_price is None:
         return None
+    if (changes := _price_changes.get()) is not None:
+        changes.extend(moment for moment in (product.special_price_from, product.special_price_to) if moment and moment > now)
     if (product.special_price_from and product.special_price_from > now) or (
             product.special_price_to and product.special_price_to < now):
         return None
@@ -296,11 +318,14 @@ def families(products: dict) -> dict[int, dict]:
 
 
 def fill_super_attributes(by_id, ids, context):
+    configurable = [pid for pid in ids if by_id[pid]["type"] == "configurable"]  # the only ones with axes
     links = list(ProductSuperAttribute.select(ProductSuperAttribute, Attribute).join(Attribute)
-                 .where(ProductSuperAttribute.product.in_(ids)).order_by(Attribute.position))
+                 .where(ProductSuperAttribute.product.in_(configurable)).order_by(Attribute.position)) \
+        if configurable else []
     options = list(AttributeOption.select().where(
-        AttributeOption.attribute.in_({link.attribute_id for link in links})).order_by(AttributeOption.sort_order))
-    labels = option_labels({option.id for option in options}, context)
+        AttributeOption.attribute.in_({link.attribute_id for link in links})).order_by(AttributeOption.sort_order)) \
+        if links else []
+    labels = option_labels({option.id for option in options}, context) if options else {}
     options_by_attribute: dict[int, list] = {}
     for option in options:
         options_by_attribute.setdefault(option.attribute_id, []).append({
@@ -308,7 +333,7 @@ def fill_super_attributes(by_id, ids, context):
             "translation": {"label": labels.get(option.id, option.admin_name)}})
     for document in by_id.values():
         document["superAttributes"] = []
-    names = attribute_names({link.attribute_id for link in links}, context)
+    names = attribute_names({link.attribute_id for link in links}, context) if links else {}
     for link in links:
         by_id[link.product_id]["superAttributes"].append({
             "id": link.attribute.id, "code": link.attribute.code, "type": link.attribute.type,
@@ -322,15 +347,18 @@ def fill_super_attributes(by_id, ids, context):
 
 def fill_variants(by_id, context, fields):
     """Variant cards, combinations (variant id -> option ids) and saleability from stock."""
+    configurable = [pid for pid, document in by_id.items() if document["type"] == "configurable"]
     parents = dict(Product.select(Product.id, Product.parent).where(
-        Product.parent.in_(list(by_id)), Product.status == True).order_by(Product.id).tuples())  # noqa: E712
+        Product.parent.in_(configurable), Product.status == True)  # noqa: E712
+        .order_by(Product.id).tuples()) if configurable else {}
     variant_ids = list(parents)
     variant_fields = frozenset(name.split(".", 1)[1] for name in fields if name.startswith("variants."))
     variants = load_documents(variant_ids, context, variant_fields) if variant_ids else []
     stock = stock_by_product(list(by_id) + variant_ids)
     options: dict[int, dict] = {}
     for row in (ProductAttributeValue.select(ProductAttributeValue, Attribute.code).join(Attribute)
-                .where(ProductAttributeValue.product.in_(variant_ids), Attribute.is_configurable == True)):  # noqa: E712
+                .where(ProductAttributeValue.product.in_(variant_ids), Attribute.is_configurable == True)  # noqa: E712
+                if variant_ids else ()):
         options.setdefault(row.product_id, {})[row.attribute.code] = row.integer_value
     for document in by_id.values():
         document["variants"], document["combinations"] = [], {}
@@ -378,42 +406,6 @@ def attribute_value_document(row: ProductAttributeValue) -> dict:
         "attribute": f"/api/shop/attributes/{row.attribute_id}", "product": f"/api/shop/products/{row.product_id}",
         "attributeDetails": {"id": row.attribute.id, "code": row.attribute.code,
                              "adminName": row.attribute.admin_name}}
-
-
-def options_by_product(ids, context) -> dict[int, list[dict]]:
-    options = list(ProductCustomizableOption.select().where(ProductCustomizableOption.product.in_(ids))
-                   .order_by(ProductCustomizableOption.sort_order, ProductCustomizableOption.id))
-    documents = customizable_option_documents(options, context)
-    grouped: dict[int, list] = {}
-    for option, document in zip(options, documents):
-        grouped.setdefault(option.product_id, []).append(document)
-    return grouped
-
-
-def customizable_option_documents(options, context) -> list[dict]:
-    option_ids = [option.id for option in options]
-    prices: dict[int, list] = {}
-    for price in ProductCustomizableOptionPrice.select().where(
-            ProductCustomizableOptionPrice.product_customizable_option.in_(option_ids)).order_by(
-            ProductCustomizableOptionPrice.sort_order):
-        prices.setdefault(price.product_customizable_option_id, []).append(
-            f"/api/shop/product_customizable_option_prices/{price.id}")
-    translations: dict[int, dict] = {}
-    for row in ProductCustomizableOptionTranslation.select().where(
-            ProductCustomizableOptionTranslation.product_customizable_option.in_(option_ids)):
-        translations.setdefault(row.product_customizable_option_id, {})[row.locale] = row
-    documents = []
-    for option in options:
-        by_locale = translations.get(option.id, {})
-        current = translated({k: v for k, v in by_locale.items() if k in context.locales}, context)
-        documents.append({
-            "id": option.id, "type": option.type, "label": current.label if current else None,
-            "isRequired": int(option.is_required), "sortOrder": option.sort_order,
-            "product": f"/api/shop/products/{option.product_id}", "prices": prices.get(option.id, []),
-            "translation": f"/api/shop/product_customizable_option_translations/{current.id}" if current else None,
-            "translations": [f"/api/shop/product_customizable_option_translations/{row.id}"
-                             for row in sorted(by_locale.values(), key=lambda row: row.id)]})
-    return documents
 
 
 # --- product sub-resources ---------------------------------------------------------
