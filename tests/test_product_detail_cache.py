@@ -51,13 +51,13 @@ def test_a_warm_detail_is_the_scope_and_one_version_read(client):
     with count_queries() as warm:
         second = detail(client, 1)
     assert second == first
-    assert len(cold) > 20
+    assert len(cold) == 19, cold  # a simple product: 33 before the empty relations were skipped
     assert len(warm) == 3 and "catalog_version" in warm[-1], warm  # channel, currency, versions
     with count_queries() as graphql_cold:
         graphql_first = graphql_detail(client, 5)
     with count_queries() as graphql_warm:
         assert graphql_detail(client, 5) == graphql_first
-    assert len(graphql_cold) > 20 and len(graphql_warm) == 3, graphql_warm
+    assert len(graphql_cold) == 31 and len(graphql_warm) == 3, (graphql_cold, graphql_warm)  # configurable
     assert len(graphql_first["variants"]["edges"]) > 0
 
 
