@@ -184,14 +184,14 @@ def main(argv=None):
             try:
                 results = run_scenarios(key, ids, ours_port, bare_port, args)
                 single = load(ours_port, scenario_specs(key, ids, max(1, len(ids) // 30))[LIST][0], args.seconds, 1)
+                by_size[products] = (results, statements, single)
+                print_report(products, results, statements, single, args)  # before the writes, which may fail
                 if carts is not None:
                     writes = (run_write_scenarios(key, carts, ours_port, args), shop_flow.orders_written(), results)
             finally:
                 for server in servers:
                     server.terminate()
                     server.wait()
-        by_size[products] = (results, statements, single)
-        print_report(products, results, statements, single, args)
     print_growth(by_size)
     if writes:
         print_write_report(writes[0], writes[2], writes[1], args)
@@ -226,8 +226,9 @@ def run_write_scenarios(key, carts, ours_port, args) -> dict:
     for round_number in range(args.rounds):
         for name, (make_request, ok_status) in scenarios.items():
             outcome = run_in_process(ours_port, make_request, args.seconds, args.connections, ok_status)
-            if outcome["errors"]:
-                raise SystemExit(f"{name}: {outcome['errors']} responses other than {ok_status}")
+            if outcome["errors"]:  # reported with the figures: the read results above stand
+                print(f"{name}: {outcome['errors']} responses other than {ok_status} "
+                      f"(status {', '.join(map(str, outcome['error_statuses']))})", flush=True)
             results[name].append(outcome)
     return results
 
