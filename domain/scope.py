@@ -20,15 +20,14 @@ def currency_query():
 
 
 # Every request reads its scope: these selects are compiled once (storage/compiled.py).
-CODE, KEY, OTHER_KEY = "\x00code", -7_340_033, -7_340_034
-CHANNEL_BY_CODE = Compiled(lambda code: channel_query().where(Channel.code == code).limit(1), CODE)
+CHANNEL_BY_CODE = Compiled(lambda code: channel_query().where(Channel.code == code).limit(1), "text")
 FIRST_CHANNEL = Compiled(lambda: channel_query().order_by(Channel.id).limit(1))
 CHANNEL_LOCALE = Compiled(lambda channel_id, code: Locale.select(Locale.code).join(ChannelLocale).where(
-    ChannelLocale.channel == channel_id, Locale.code == code).limit(1), KEY, CODE)
+    ChannelLocale.channel == channel_id, Locale.code == code).limit(1), "int", "text")
 CHANNEL_CURRENCY = Compiled(lambda channel_id, code: currency_query().join_from(
     Currency, ChannelCurrency, on=(ChannelCurrency.currency == Currency.id)).where(
-    ChannelCurrency.channel == channel_id, Currency.code == code).limit(1), KEY, CODE)
-CURRENCY_BY_ID = Compiled(lambda currency_id: currency_query().where(Currency.id == currency_id).limit(1), OTHER_KEY)
+    ChannelCurrency.channel == channel_id, Currency.code == code).limit(1), "int", "text")
+CURRENCY_BY_ID = Compiled(lambda currency_id: currency_query().where(Currency.id == currency_id).limit(1), "int")
 
 
 def scoped_context(media_url: str, channel: str | None = None, locale: str | None = None,
