@@ -5,9 +5,9 @@ two thirds of its time there. `Compiled(build, *kinds)` calls `build` once per d
 length of each list argument) with markers in place of its arguments, keeps the SQL text and the
 parameter list, and remembers where each marker sits in it; every call then puts its arguments in
 the markers' places and runs the text as it is. Kinds: "text" (a value of a text column), "int",
-"date", and "ints" / "texts" (lists, as `IN` takes them). `rows` answers model instances with every
-selected column as an attribute (aliased and joined columns too, as `.objects()` does); `tuples`
-answers plain rows.
+"date", and "ints" / "texts" (lists, as `IN` takes them). `rows` answers rows with every selected
+column as an attribute (aliased and joined columns too, as `.objects()` does), converted by the
+model's fields; `tuples` answers plain rows.
 """
 import threading
 
@@ -33,10 +33,24 @@ def marker(kind: str, index: int, position: int = 0):
     raise ValueError(f"unknown kind {kind!r}")
 
 
+class Row:
+    """One selected row: its columns as attributes, converted by the model's fields (`product_id`,
+    `price` as Decimal, `created_at` as datetime); columns of joined tables as they come."""
+
+    def __repr__(self):
+        return f"Row({self.__dict__!r})"
+
+
+def row_shape(model, names: list[str]) -> tuple[list[str], list]:
+    columns = model._meta.columns
+    return names, [columns[name].python_value if name in columns else None for name in names]
+
+
 class Compiled:
     def __init__(self, build, *kinds: str):
         self.build, self.kinds = build, kinds
         self.compiled: dict[tuple, tuple] = {}  # (id(database), list lengths) -> (model, sql, slots)
+        self.shapes: dict[str, tuple] = {}  # sql -> (column names, their fields' converters)
         self.lock = threading.Lock()
 
     def prepared(self, arguments) -> tuple:
@@ -74,7 +88,18 @@ class Compiled:
 
     def rows(self, *arguments) -> list:
         model, sql, params = self.parameters(arguments)
-        return list(model.raw(sql, *params))
+        cursor = database.execute_sql(sql, params)
+        shape = self.shapes.get(sql)
+        if shape is None:
+            shape = self.shapes[sql] = row_shape(model, [column[0] for column in cursor.description])
+        names, converters = shape
+        found = []
+        for values in cursor.fetchall():
+            row = Row()
+            row.__dict__.update(zip(names, [value if convert is None or value is None else convert(value)
+                                            for convert, value in zip(converters, values)]))
+            found.append(row)
+        return found
 
     def tuples(self, *arguments) -> list[tuple]:
         _model, sql, params = self.parameters(arguments)

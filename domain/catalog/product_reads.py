@@ -7,9 +7,10 @@ instances (joined columns as attributes) or `.tuples(...)` for plain rows.
 from peewee import JOIN, SQL, fn
 
 from storage.compiled import Compiled
+from storage.booking_models import BookingProduct
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, AttributeTranslation, CategoryTranslation, Channel, Currency, CustomerGroup, Locale, Product, ProductAttributeValue, ProductCategory,
-    ProductChannel, ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
+    ProductChannel, ProductCustomizableOption, ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
 )
 from storage.promotion_models import CatalogRuleProductPrice
 
@@ -69,3 +70,8 @@ ATTRIBUTE_OPTIONS = Compiled(lambda ids: AttributeOption.select().where(Attribut
                              .order_by(AttributeOption.sort_order), "ints")
 ATTRIBUTE_NAMES = Compiled(lambda ids, locales: AttributeTranslation.select().where(
     AttributeTranslation.attribute.in_(ids), AttributeTranslation.locale.in_(locales)), "ints", "texts")
+CUSTOMIZABLE_OPTIONS = Compiled(lambda ids: ProductCustomizableOption.select().where(
+    ProductCustomizableOption.product.in_(ids)).order_by(ProductCustomizableOption.sort_order,
+                                                         ProductCustomizableOption.id), "ints")
+BOOKING_TYPES = Compiled(lambda ids: BookingProduct.select(BookingProduct.product, BookingProduct.type).where(
+    BookingProduct.product.in_(ids)).order_by(BookingProduct.id.desc()), "ints")  # (product id, type)

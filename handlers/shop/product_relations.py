@@ -9,10 +9,11 @@ stored on their link: a link with a sample is also a downloadable sample with th
 The purchasable file of a link (`url`, `fileUrl`) is never exposed here; buyers download it through
 their purchased downloadable products.
 """
+from domain.catalog.product_reads import CUSTOMIZABLE_OPTIONS
 from domain.catalog.visibility import enabled_in_channel
 from domain.common import RequestContext, json_number, translated
 from storage.models import (
-    Channel, Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomizableOption,
+    Channel, Product, ProductBundleOption, ProductBundleOptionProduct,
     ProductCustomizableOptionPrice, ProductCustomizableOptionTranslation, ProductDownloadableLink,
     ProductGroupedProduct,
 )
@@ -210,8 +211,7 @@ def fill_composite_saleability(by_id: dict, context: RequestContext, stock_by_pr
 # --- customizable options ------------------------------------------------------------------
 
 def options_by_product(ids, context) -> dict[int, list[dict]]:
-    options = list(ProductCustomizableOption.select().where(ProductCustomizableOption.product.in_(ids))
-                   .order_by(ProductCustomizableOption.sort_order, ProductCustomizableOption.id))
+    options = CUSTOMIZABLE_OPTIONS.rows(ids) if ids else []
     documents = customizable_option_documents(options, context)
     grouped: dict[int, list] = {}
     for option, document in zip(options, documents):
