@@ -100,8 +100,21 @@ def paged(fetch, args: dict, default_size: int) -> dict:
     return connection(page, window)
 
 
+SELECTIONS: dict = {}  # (ids of the field nodes, connection) -> (the nodes, names); see selected_fields
+MAX_SELECTIONS = 4096
+
+
 def selected_fields(info, connection: bool) -> frozenset:
-    """Names selected on the returned object (on `edges.node` for connections), fragments included."""
+    """Names selected on the returned object (on `edges.node` for connections), fragments included.
+    Parsed documents are cached (server/graphql_limits.py), so the same query brings the same field
+    nodes: their names are worked out once (not for selections with named fragments, which live in
+    each execution's own table)."""
+    key = (tuple(map(id, info.field_nodes)), connection)
+    found = SELECTIONS.get(key)
+    if found is not None and all(kept is node for kept, node in zip(found[0], info.field_nodes)):
+        return found[1]
+    spreads = []
+
     def names(selection_set):
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
@@ -109,6 +122,7 @@ def selected_fields(info, connection: bool) -> frozenset:
             elif isinstance(selection, InlineFragmentNode):
                 yield from names(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
+                spreads.append(selection)
                 yield from names(info.fragments[selection.name.value].selection_set)
 
     def node_level(level: dict, steps) -> dict:
@@ -120,7 +134,12 @@ def selected_fields(info, connection: bool) -> frozenset:
                      ("edges", "node") if connection else ())
     nested = {f"{name}.{child}" for name, sub in top.items() if sub
               for child in node_level(dict(names(sub)), ("edges", "node"))}
-    return frozenset(top) | nested
+    selected = frozenset(top) | nested
+    if not spreads:
+        if len(SELECTIONS) >= MAX_SELECTIONS:
+            SELECTIONS.clear()
+        SELECTIONS[key] = (tuple(info.field_nodes), selected)  # the nodes are kept: their ids stay theirs
+    return selected
 
 
 # --- mutation inputs ------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from graphql import (
     InlineFragmentNode, IntValueNode, OperationDefinitionNode, Source, TokenKind, VariableNode, get_named_type,
     get_nullable_type, get_operation_ast, is_list_type, parse, validate,
 )
+from graphql.execution import MiddlewareManager, default_field_resolver
 from graphql.language import Lexer
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from starlette.concurrency import run_in_threadpool
@@ -112,6 +113,18 @@ class Deadline:
         if time.monotonic() > self.at:
             raise QueryTimeout(self.seconds)
         return next_(root, info, **args)
+
+
+class OwnResolversOnly(MiddlewareManager):
+    """The execution's middleware manager: fields with a resolver of their own go through the
+    middleware (the deadline); fields graphql-core resolves by default (a key of the parent's
+    document) do not, as they do no work a deadline has to stop, and a detail document has a hundred
+    of them."""
+
+    def get_field_resolver(self, field_resolver):
+        if field_resolver is default_field_resolver:
+            return field_resolver
+        return super().get_field_resolver(field_resolver)
 
 
 # -- the document cache ------------------------------------------------------------------------------

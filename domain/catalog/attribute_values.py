@@ -7,8 +7,9 @@ or channel are taken in the request's locale (then the channel's default locale)
 Three queries for any number of products: the values with their attributes, the attribute names, the
 option labels.
 """
+from domain.catalog.product_reads import ATTRIBUTE_NAMES
 from domain.common import RequestContext, translated
-from storage.models import Attribute, AttributeOptionTranslation, AttributeTranslation, ProductAttributeValue
+from storage.models import Attribute, AttributeOptionTranslation, ProductAttributeValue
 
 OPTION_TYPES = ("select", "multiselect", "checkbox")
 
@@ -43,8 +44,7 @@ def labels(ids: set[int], context: RequestContext) -> dict[int, str]:
 
 def names(attribute_ids: set[int], context: RequestContext) -> dict[int, str]:
     grouped: dict[int, dict] = {}
-    for row in AttributeTranslation.select().where(AttributeTranslation.attribute.in_(list(attribute_ids)),
-                                                    AttributeTranslation.locale.in_(context.locales)):
+    for row in ATTRIBUTE_NAMES.rows(attribute_ids, context.locales) if attribute_ids else ():
         grouped.setdefault(row.attribute_id, {})[row.locale] = row.name
     return {attribute_id: translated(by_locale, context) for attribute_id, by_locale in grouped.items()}
 

@@ -16,16 +16,16 @@ from array import array
 from collections import OrderedDict
 
 from storage.db import database
-from storage.models import CatalogVersion
 
 MAX_CACHED_IDS = 4_000_000  # about 32 MB
+VERSION = "SELECT version FROM catalog_version WHERE id = 1"  # CatalogVersion
 _lock = threading.Lock()
 _lists: OrderedDict = OrderedDict()  # (database, sql, params) -> array of ids
 _state = {"version": None, "size": 0}
 
 
 def catalog_version() -> int | None:
-    row = CatalogVersion.select(CatalogVersion.version).where(CatalogVersion.id == 1).tuples().first()
+    row = database.execute_sql(VERSION).fetchone()  # every list request reads it: SQL text, not a query built
     return row[0] if row else None
 
 

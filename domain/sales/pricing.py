@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain import settings_cache
+from domain.catalog.product_reads import GUEST_GROUP, RULE_PRICES
 from storage.customer_models import Customer
 from storage.models import (
     CustomerGroup, Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice,
     ProductDownloadableLink, utcnow,
 )
-from storage.promotion_models import CatalogRuleProductPrice
 
 HUNDRED = Decimal(100)
 
@@ -73,28 +73,22 @@ def active_special_price(product: Product) -> Decimal | None:
 
 def shopper_group(customer_id: int | None) -> tuple[int | None, str]:
     """(id, code) of the customer group prices follow: the customer's group, or the guest group."""
-    query = CustomerGroup.select(CustomerGroup.id, CustomerGroup.code)
-    if customer_id:
-        group = (query.join(Customer, on=(Customer.customer_group == CustomerGroup.id))
-                 .where(Customer.id == customer_id).first())
-        return (group.id, group.code) if group else (None, "guest")
-
-    def guest_group():
-        group = query.where(CustomerGroup.code == "guest").first()
-        return (group.id, group.code) if group else (None, "guest")
-    return settings_cache.cached("guest_group", None, guest_group)
+    if not customer_id:
+        def guest_group():  # every anonymous price reads it: compiled once, kept under the settings version
+            group = GUEST_GROUP.first()
+            return (group.id, group.code) if group else (None, "guest")
+        return settings_cache.cached("guest_group", None, guest_group)
+    group = (CustomerGroup.select(CustomerGroup.id, CustomerGroup.code)
+             .join(Customer, on=(Customer.customer_group == CustomerGroup.id)).where(Customer.id == customer_id).first())
+    return (group.id, group.code) if group else (None, "guest")
 
 
 def rule_prices(product_ids, channel_id: int | None, customer_group_id: int | None) -> dict:
     """{product id: catalog-rule price} for today (UTC) in the channel for the group, from the index."""
     if not product_ids or channel_id is None or customer_group_id is None:
         return {}
-    query = (CatalogRuleProductPrice.select(CatalogRuleProductPrice.product, CatalogRuleProductPrice.rule_price)
-             .where(CatalogRuleProductPrice.product.in_(list(product_ids)),
-                    CatalogRuleProductPrice.channel == channel_id,
-                    CatalogRuleProductPrice.customer_group == customer_group_id,
-                    CatalogRuleProductPrice.rule_date == utcnow().date()))
-    return {row.product_id: row.rule_price for row in query}
+    rows = RULE_PRICES.rows(product_ids, channel_id, customer_group_id, utcnow().date())
+    return {row.product_id: row.rule_price for row in rows}
 
 
 def load_price_book(product_ids, bundle_option_product_ids, link_ids, customer_group_id, decimals=2,

@@ -12,6 +12,7 @@ from datetime import date as Date
 from domain.booking import channel_zone, slots_for_date
 from domain.booking.cart import ticket_price
 from domain.booking.schedule import label
+from domain.catalog.product_reads import BOOKING_TYPES
 from domain.catalog.visibility import enabled_in_channel
 from domain.common import Page, RequestContext, Window, iso, json_number, paginate
 from domain.errors import InvalidRequest, NotFound
@@ -126,9 +127,10 @@ def fill_booking(by_id: dict, context: RequestContext, fields: frozenset):
     if wanted:
         for document in by_id.values():
             document["bookingProducts"] = []
+        if booking_ids == [0]:
+            return  # no booking product among them: nothing to read
     if not wanted:
-        types = dict(BookingProduct.select(BookingProduct.product, BookingProduct.type)
-                     .where(BookingProduct.product.in_(booking_ids)).order_by(BookingProduct.id.desc()).tuples())
+        types = dict(BOOKING_TYPES.tuples(booking_ids))
         for pid, kind in types.items():
             by_id[pid]["bookingType"] = kind
         return

@@ -9,10 +9,12 @@ stored on their link: a link with a sample is also a downloadable sample with th
 The purchasable file of a link (`url`, `fileUrl`) is never exposed here; buyers download it through
 their purchased downloadable products.
 """
+from domain.catalog.product_reads import CUSTOMIZABLE_OPTIONS
 from domain.catalog.visibility import enabled_in_channel
-from domain.common import RequestContext, json_number
+from domain.common import RequestContext, json_number, translated
 from storage.models import (
-    Channel, Product, ProductBundleOption, ProductBundleOptionProduct, ProductDownloadableLink,
+    Channel, Product, ProductBundleOption, ProductBundleOptionProduct,
+    ProductCustomizableOptionPrice, ProductCustomizableOptionTranslation, ProductDownloadableLink,
     ProductGroupedProduct,
 )
 
@@ -137,21 +139,22 @@ def translation_document(key: int, context: RequestContext, text: dict, parent: 
 def fill_type_relations(by_id: dict, context: RequestContext, fields: frozenset, load_cards):
     """Put groupedProducts, bundleOptions, downloadableLinks, downloadableSamples on the documents
     (only the requested ones); members and selections inline their product cards."""
-    ids = list(by_id)
     wanted = set(RELATION_FIELDS) & fields
     for name in wanted:
         for document in by_id.values():
             document[name] = []
     nested_fields = member_fields(fields)
-    if "groupedProducts" in wanted:
+    of_type = {kind: [pid for pid, document in by_id.items() if document["type"] == kind]
+               for kind in ("grouped", "bundle", "downloadable")}  # only these types hold such rows
+    if "groupedProducts" in wanted and (ids := of_type["grouped"]):
         rows = grouped_rows(ids, context)
         cards = cards_by_id({row.associated_product_id for row in rows}, context, nested_fields, load_cards)
         for row in rows:
             by_id[row.product_id]["groupedProducts"].append(grouped_document(row, cards[row.associated_product_id]))
-    if "bundleOptions" in wanted:
+    if "bundleOptions" in wanted and (ids := of_type["bundle"]):
         for product_id, options in bundle_options_by_product(ids, context, nested_fields, load_cards).items():
             by_id[product_id]["bundleOptions"] = options
-    if wanted & {"downloadableLinks", "downloadableSamples"}:
+    if wanted & {"downloadableLinks", "downloadableSamples"} and (ids := of_type["downloadable"]):
         base = sample_download_base(context)
         for link in link_rows(ids):
             document = by_id[link.product_id]
@@ -203,3 +206,42 @@ def fill_composite_saleability(by_id: dict, context: RequestContext, stock_by_pr
             required = [option.id for option in options if option.product_id == pid and option.is_required]
             available = bool(required) and all(option_id in saleable_options for option_id in required)
         document["isSaleable"] = bool(document["status"]) and available
+
+
+# --- customizable options ------------------------------------------------------------------
+
+def options_by_product(ids, context) -> dict[int, list[dict]]:
+    options = CUSTOMIZABLE_OPTIONS.rows(ids) if ids else []
+    documents = customizable_option_documents(options, context)
+    grouped: dict[int, list] = {}
+    for option, document in zip(options, documents):
+        grouped.setdefault(option.product_id, []).append(document)
+    return grouped
+
+
+def customizable_option_documents(options, context) -> list[dict]:
+    option_ids = [option.id for option in options]
+    if not option_ids:
+        return []
+    prices: dict[int, list] = {}
+    for price in ProductCustomizableOptionPrice.select().where(
+            ProductCustomizableOptionPrice.product_customizable_option.in_(option_ids)).order_by(
+            ProductCustomizableOptionPrice.sort_order):
+        prices.setdefault(price.product_customizable_option_id, []).append(
+            f"/api/shop/product_customizable_option_prices/{price.id}")
+    translations: dict[int, dict] = {}
+    for row in ProductCustomizableOptionTranslation.select().where(
+            ProductCustomizableOptionTranslation.product_customizable_option.in_(option_ids)):
+        translations.setdefault(row.product_customizable_option_id, {})[row.locale] = row
+    documents = []
+    for option in options:
+        by_locale = translations.get(option.id, {})
+        current = translated({k: v for k, v in by_locale.items() if k in context.locales}, context)
+        documents.append({
+            "id": option.id, "type": option.type, "label": current.label if current else None,
+            "isRequired": int(option.is_required), "sortOrder": option.sort_order,
+            "product": f"/api/shop/products/{option.product_id}", "prices": prices.get(option.id, []),
+            "translation": f"/api/shop/product_customizable_option_translations/{current.id}" if current else None,
+            "translations": [f"/api/shop/product_customizable_option_translations/{row.id}"
+                             for row in sorted(by_locale.values(), key=lambda row: row.id)]})
+    return documents

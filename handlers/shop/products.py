@@ -4,13 +4,13 @@ Reads are batched: one query for the page of products, then one query per relati
 all of them, so the number of statements never depends on the page size. `fields` is the
 set of fields a GraphQL client selected; REST passes none and gets the documented shapes.
 """
-import datetime
 import json
+from contextvars import ContextVar
 from decimal import Decimal
 
-from peewee import JOIN, fn
-
+from domain.catalog import product_reads as reads
 from domain.catalog.attribute_values import names as attribute_names, product_attributes
+from domain.catalog.detail_cache import cached_document, utcnow
 from domain.catalog.filters import parse_criteria
 from domain.catalog.translations import product_translations
 from domain.catalog.visibility import enabled_in_channel
@@ -24,12 +24,13 @@ from domain.seo.url_rewrites import follow
 from domain.wishlists import mark_flags
 from handlers.shop.booking import fill_booking, product_booking_products
 from handlers.shop.categories import storefront_url
-from handlers.shop.product_relations import fill_composite_saleability, fill_type_relations
+from handlers.shop.product_relations import (
+    customizable_option_documents, fill_composite_saleability, fill_type_relations, options_by_product,
+)
 from storage.models import (
-    Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, CategoryTranslation, Channel,
-    Currency, Locale, Product, ProductAttributeValue, ProductCategory, ProductChannel, ProductCustomerGroupPrice,
+    Attribute, Channel, Product, ProductAttributeValue, ProductChannel, ProductCustomerGroupPrice,
     ProductCustomizableOption, ProductCustomizableOptionPrice, ProductCustomizableOptionTranslation,
-    ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
+    ProductImage, ProductTranslation, ProductVideo,
 )
 
 SUMMARY_ATTRIBUTES = ("color", "size", "brand")
@@ -62,10 +63,26 @@ def get_product(context: RequestContext, id: int = None, sku: str = None, url_ke
                 fields: frozenset | None = None, url: str = None, **_ignored) -> dict:
     """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key (`url`
     on the overview page's productByUrl)."""
-    product_id = find_product_id(context, id, sku, url_key or url)
+    wanted = DETAIL_FIELDS | (fields or frozenset())
+    if id is not None and sku is None and not (url_key or url) and context.customer_id is None and context.cart_id is None:
+        key = ("product", id, context.channel_id, context.channel_code, context.locales, context.currency,
+               context.media_url, context.public_url, wanted, utcnow().date())  # rule prices are by the day
+        return cached_document(key, lambda: detail_document(context, find_product_id(context, id, None, None), wanted))
+    return detail_document(context, find_product_id(context, id, sku, url_key or url), wanted)[0]
+
+
+def detail_document(context: RequestContext, product_id: int | None, fields: frozenset) -> tuple[dict, object]:
+    """(the product's document, the moment a special price in it opens or closes, or None): booking
+    products' tickets price by the moment, so theirs is now."""
     if product_id is None:
         raise NotFound("Product")
-    return load_documents([product_id], context, DETAIL_FIELDS | (fields or frozenset()))[0]
+    changes = []
+    token = _price_changes.set(changes)
+    try:
+        document = load_documents([product_id], context, fields)[0]
+    finally:
+        _price_changes.reset(token)
+    return document, utcnow() if document["type"] == "booking" else min(changes, default=None)
 
 
 def visible_products(context: RequestContext):
@@ -77,10 +94,10 @@ def visible_products(context: RequestContext):
 
 
 def find_product_id(context, product_id, sku, url_key) -> int | None:
-    query = Product.select(Product.id).where(enabled_in_channel(context))
     if product_id is not None:
-        query = query.where(Product.id == product_id)
-    elif sku:
+        return product_id if reads.ENABLED_PRODUCT.tuples(product_id, context.channel_id) else None
+    query = Product.select(Product.id).where(enabled_in_channel(context))
+    if sku:
         query = query.where(Product.sku == sku)
     elif url_key:
         by_key = ProductTranslation.select(ProductTranslation.product).where(ProductTranslation.url_key == url_key)
@@ -99,7 +116,7 @@ def load_documents(ids: list[int], context: RequestContext, fields: frozenset) -
     """Documents for `ids` in that order: cards, plus every relation named in `fields`."""
     if not ids:
         return []
-    products = {product.id: product for product in Product.select().where(Product.id.in_(ids))}
+    products = {product.id: product for product in reads.PRODUCTS.rows(ids)}
     ids = [pid for pid in ids if pid in products]
     translations = product_translations(ids, context)
     images = assets_by_product(ProductImage, ids, context)
@@ -131,12 +148,15 @@ def flat(document: dict, translation, base: str) -> dict:
                 ("metaKeywords", "meta_keywords"))}}
 
 
+_price_changes: ContextVar[list | None] = ContextVar("price_changes", default=None)  # see detail_document
 
 
 def active_special_price(product: Product) -> Decimal | None:
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     if product.special_price is None:
         return None
+    if (changes := _price_changes.get()) is not None:
+        changes.extend(moment for moment in (product.special_price_from, product.special_price_to) if moment and moment > now)
     if (product.special_price_from and product.special_price_from > now) or (
             product.special_price_to and product.special_price_to < now):
         return None
@@ -227,15 +247,13 @@ def asset_document(asset, kind: str, context) -> dict:
 def assets_by_product(model, ids, context) -> dict[int, list[dict]]:
     kind = "images" if model is ProductImage else "videos"
     grouped: dict[int, list] = {}
-    for asset in model.select().where(model.product.in_(ids)).order_by(model.product, model.position, model.id):
+    for asset in (reads.IMAGES if model is ProductImage else reads.VIDEOS).rows(ids):
         grouped.setdefault(asset.product_id, []).append(asset_document(asset, kind, context))
     return grouped
 
 
 def option_labels(option_ids, context) -> dict[int, str]:
-    rows = AttributeOptionTranslation.select().where(
-        AttributeOptionTranslation.attribute_option.in_(list(option_ids)),
-        AttributeOptionTranslation.locale.in_(context.locales))
+    rows = reads.OPTION_LABELS.rows(option_ids, context.locales) if option_ids else []
     grouped: dict[int, dict] = {}
     for row in rows:
         grouped.setdefault(row.attribute_option_id, {})[row.locale] = row.label
@@ -243,10 +261,7 @@ def option_labels(option_ids, context) -> dict[int, str]:
 
 
 def fill_summary_options(by_id, ids, context):
-    rows = list(ProductAttributeValue.select(ProductAttributeValue, Attribute.code, AttributeOption.admin_name)
-                .join(Attribute).join_from(ProductAttributeValue, AttributeOption, JOIN.LEFT_OUTER,
-                                           on=(AttributeOption.id == ProductAttributeValue.integer_value))
-                .where(ProductAttributeValue.product.in_(ids), Attribute.code.in_(SUMMARY_ATTRIBUTES)).objects())
+    rows = reads.SUMMARY_VALUES.rows(ids, SUMMARY_ATTRIBUTES)
     labels = option_labels({row.integer_value for row in rows}, context)
     for document in by_id.values():
         for code in SUMMARY_ATTRIBUTES:
@@ -259,11 +274,9 @@ def fill_summary_options(by_id, ids, context):
 
 
 def categories_by_product(ids, context) -> dict[int, list[dict]]:
-    links = list(ProductCategory.select().where(ProductCategory.product.in_(ids)))
+    links = reads.CATEGORY_LINKS.rows(ids)
     names: dict[int, dict] = {}
-    for row in CategoryTranslation.select().where(
-            CategoryTranslation.category.in_([link.category_id for link in links]),
-            CategoryTranslation.locale.in_(context.locales)):
+    for row in reads.CATEGORY_NAMES.rows({link.category_id for link in links}, context.locales) if links else ():
         names.setdefault(row.category_id, {})[row.locale] = row
     grouped: dict[int, list] = {}
     for link in sorted(links, key=lambda link: link.category_id):
@@ -275,32 +288,27 @@ def categories_by_product(ids, context) -> dict[int, list[dict]]:
 
 
 def channels_by_product(ids) -> dict[int, list[dict]]:
-    rows = (ProductChannel.select(ProductChannel.product, Channel.id, Channel.code, Channel.hostname,
-                                  Currency.code.alias("currency_code"), Locale.code.alias("locale_code"))
-            .join(Channel).join(Currency, on=(Channel.base_currency == Currency.id))
-            .join_from(Channel, Locale, on=(Channel.default_locale == Locale.id))
-            .where(ProductChannel.product.in_(ids)).dicts())
     grouped: dict[int, list] = {}
-    for row in rows:
-        grouped.setdefault(row["product"], []).append({
-            "id": row["id"], "code": row["code"], "hostname": row["hostname"],
-            "currencyCode": row["currency_code"], "localeCode": row["locale_code"]})
+    for product_id, channel_id, code, hostname, currency_code, locale_code in reads.CHANNELS.tuples(ids):
+        grouped.setdefault(product_id, []).append({
+            "id": channel_id, "code": code, "hostname": hostname, "currencyCode": currency_code,
+            "localeCode": locale_code})
     return grouped
 
 
 def families(products: dict) -> dict[int, dict]:
-    family_rows = {family.id: family for family in AttributeFamily.select().where(
-        AttributeFamily.id.in_({product.attribute_family_id for product in products.values()}))}
+    family_rows = {family.id: family for family in reads.FAMILIES.rows(
+        {product.attribute_family_id for product in products.values()})}
     return {pid: {"id": family.id, "code": family.code, "name": family.name}
             for pid, product in products.items() for family in [family_rows[product.attribute_family_id]]}
 
 
 def fill_super_attributes(by_id, ids, context):
-    links = list(ProductSuperAttribute.select(ProductSuperAttribute, Attribute).join(Attribute)
-                 .where(ProductSuperAttribute.product.in_(ids)).order_by(Attribute.position))
-    options = list(AttributeOption.select().where(
-        AttributeOption.attribute.in_({link.attribute_id for link in links})).order_by(AttributeOption.sort_order))
-    labels = option_labels({option.id for option in options}, context)
+    configurable = [pid for pid in ids if by_id[pid]["type"] == "configurable"]  # the only ones with axes
+    links = reads.SUPER_ATTRIBUTES.tuples(configurable) if configurable else []  # (product, id, code, type, name)
+    attribute_ids = {link[1] for link in links}
+    options = reads.ATTRIBUTE_OPTIONS.rows(attribute_ids) if links else []
+    labels = option_labels({option.id for option in options}, context) if options else {}
     options_by_attribute: dict[int, list] = {}
     for option in options:
         options_by_attribute.setdefault(option.attribute_id, []).append({
@@ -308,12 +316,11 @@ def fill_super_attributes(by_id, ids, context):
             "translation": {"label": labels.get(option.id, option.admin_name)}})
     for document in by_id.values():
         document["superAttributes"] = []
-    names = attribute_names({link.attribute_id for link in links}, context)
-    for link in links:
-        by_id[link.product_id]["superAttributes"].append({
-            "id": link.attribute.id, "code": link.attribute.code, "type": link.attribute.type,
-            "adminName": link.attribute.admin_name, "options": options_by_attribute.get(link.attribute_id, []),
-            "label": names.get(link.attribute_id) or link.attribute.admin_name})
+    names = attribute_names(attribute_ids, context) if links else {}
+    for product_id, attribute_id, code, kind, admin_name in links:
+        by_id[product_id]["superAttributes"].append({
+            "id": attribute_id, "code": code, "type": kind, "adminName": admin_name,
+            "options": options_by_attribute.get(attribute_id, []), "label": names.get(attribute_id) or admin_name})
     for document in by_id.values():
         document["superAttributeOptions"] = json.dumps(
             {attribute["code"]: [option["id"] for option in attribute["options"]]
@@ -322,16 +329,15 @@ def fill_super_attributes(by_id, ids, context):
 
 def fill_variants(by_id, context, fields):
     """Variant cards, combinations (variant id -> option ids) and saleability from stock."""
-    parents = dict(Product.select(Product.id, Product.parent).where(
-        Product.parent.in_(list(by_id)), Product.status == True).order_by(Product.id).tuples())  # noqa: E712
+    configurable = [pid for pid, document in by_id.items() if document["type"] == "configurable"]
+    parents = dict(reads.VARIANTS.tuples(configurable)) if configurable else {}
     variant_ids = list(parents)
     variant_fields = frozenset(name.split(".", 1)[1] for name in fields if name.startswith("variants."))
     variants = load_documents(variant_ids, context, variant_fields) if variant_ids else []
     stock = stock_by_product(list(by_id) + variant_ids)
     options: dict[int, dict] = {}
-    for row in (ProductAttributeValue.select(ProductAttributeValue, Attribute.code).join(Attribute)
-                .where(ProductAttributeValue.product.in_(variant_ids), Attribute.is_configurable == True)):  # noqa: E712
-        options.setdefault(row.product_id, {})[row.attribute.code] = row.integer_value
+    for row in reads.VARIANT_OPTIONS.rows(variant_ids) if variant_ids else ():
+        options.setdefault(row.product_id, {})[row.code] = row.integer_value
     for document in by_id.values():
         document["variants"], document["combinations"] = [], {}
     for variant in variants:
@@ -345,12 +351,11 @@ def fill_variants(by_id, context, fields):
 
 
 def stock_by_product(ids) -> dict[int, int]:
-    return dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
-                .where(ProductInventory.product.in_(ids)).group_by(ProductInventory.product).tuples())
+    return dict(reads.STOCK.tuples(ids)) if ids else {}
 
 
 def fill_links(by_id, ids, context):
-    links = list(ProductLink.select().where(ProductLink.parent.in_(ids)).order_by(ProductLink.child))
+    links = reads.LINKS.rows(ids)
     cards = {doc["id"]: doc for doc in load_documents(sorted({link.child_id for link in links}), context, frozenset())}
     for document in by_id.values():
         for key in LINK_FIELDS.values():
@@ -378,42 +383,6 @@ def attribute_value_document(row: ProductAttributeValue) -> dict:
         "attribute": f"/api/shop/attributes/{row.attribute_id}", "product": f"/api/shop/products/{row.product_id}",
         "attributeDetails": {"id": row.attribute.id, "code": row.attribute.code,
                              "adminName": row.attribute.admin_name}}
-
-
-def options_by_product(ids, context) -> dict[int, list[dict]]:
-    options = list(ProductCustomizableOption.select().where(ProductCustomizableOption.product.in_(ids))
-                   .order_by(ProductCustomizableOption.sort_order, ProductCustomizableOption.id))
-    documents = customizable_option_documents(options, context)
-    grouped: dict[int, list] = {}
-    for option, document in zip(options, documents):
-        grouped.setdefault(option.product_id, []).append(document)
-    return grouped
-
-
-def customizable_option_documents(options, context) -> list[dict]:
-    option_ids = [option.id for option in options]
-    prices: dict[int, list] = {}
-    for price in ProductCustomizableOptionPrice.select().where(
-            ProductCustomizableOptionPrice.product_customizable_option.in_(option_ids)).order_by(
-            ProductCustomizableOptionPrice.sort_order):
-        prices.setdefault(price.product_customizable_option_id, []).append(
-            f"/api/shop/product_customizable_option_prices/{price.id}")
-    translations: dict[int, dict] = {}
-    for row in ProductCustomizableOptionTranslation.select().where(
-            ProductCustomizableOptionTranslation.product_customizable_option.in_(option_ids)):
-        translations.setdefault(row.product_customizable_option_id, {})[row.locale] = row
-    documents = []
-    for option in options:
-        by_locale = translations.get(option.id, {})
-        current = translated({k: v for k, v in by_locale.items() if k in context.locales}, context)
-        documents.append({
-            "id": option.id, "type": option.type, "label": current.label if current else None,
-            "isRequired": int(option.is_required), "sortOrder": option.sort_order,
-            "product": f"/api/shop/products/{option.product_id}", "prices": prices.get(option.id, []),
-            "translation": f"/api/shop/product_customizable_option_translations/{current.id}" if current else None,
-            "translations": [f"/api/shop/product_customizable_option_translations/{row.id}"
-                             for row in sorted(by_locale.values(), key=lambda row: row.id)]})
-    return documents
 
 
 # --- product sub-resources ---------------------------------------------------------
