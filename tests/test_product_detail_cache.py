@@ -44,7 +44,7 @@ def detail_version() -> int:
 
 # --- warm reads -------------------------------------------------------------------------------------------
 
-def test_a_warm_detail_is_the_scope_and_one_version_read(client):
+def test_a_warm_detail_is_two_version_reads(client):
     detail(client, 2)  # the storefront key is looked up once
     detail_cache.forget()
     with count_queries() as cold:
@@ -52,13 +52,14 @@ def test_a_warm_detail_is_the_scope_and_one_version_read(client):
     with count_queries() as warm:
         second = detail(client, 1)
     assert second == first
-    assert len(cold) == 19, cold  # a simple product: 33 before the empty relations were skipped
-    assert len(warm) == 3 and "catalog_version" in warm[-1], warm  # channel, currency, versions
+    assert len(cold) == 17, cold  # a simple product: 33 before the empty relations were skipped
+    # the settings version (the scope is kept per worker under it) and the catalog versions
+    assert len(warm) == 2 and "settings_version" in warm[0] and "catalog_version" in warm[-1], warm
     with count_queries() as graphql_cold:
         graphql_first = graphql_detail(client, 5)
     with count_queries() as graphql_warm:
         assert graphql_detail(client, 5) == graphql_first
-    assert len(graphql_cold) == 31 and len(graphql_warm) == 3, (graphql_cold, graphql_warm)  # configurable
+    assert len(graphql_cold) == 28 and len(graphql_warm) == 2, (graphql_cold, graphql_warm)  # configurable
     assert len(graphql_first["variants"]["edges"]) > 0
 
 
@@ -206,7 +207,7 @@ def test_building_a_detail_takes_the_same_statements_whatever_its_variants_and_i
     rest = [cold_statements(lambda pid=pid: detail(client, pid)) for pid in (small, large)]
     graphql = [cold_statements(lambda pid=pid: graphql_detail(client, pid)) for pid in (small, large)]
     assert rest[0] == rest[1] and graphql[0] == graphql[1], (rest, graphql)
-    assert rest[0] == graphql[0] == 29, (rest, graphql)  # 40 before the relations it cannot have were skipped
+    assert rest[0] == graphql[0] == 26, (rest, graphql)  # 40 before the relations it cannot have were skipped
 
 
 def test_every_table_the_detail_reads_raises_a_version(client):
@@ -225,6 +226,20 @@ def test_every_table_the_detail_reads_raises_a_version(client):
         with count_queries() as statements:
             detail(client, product_id, **{"X-Locale": "fr", "X-Currency": "EUR"})
         read |= {table for sql in statements for table in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', sql)}
-    scope = {"channel", "currency", "locale", "channel_locale", "channel_currency"}  # read for every request
+    # read for every request; the settings version is itself part of the detail's cache key
+    scope = {"channel", "currency", "locale", "channel_locale", "channel_currency", "settings_version"}
     assert read - covered - scope == set()
-    assert scope - covered <= {"channel_locale", "channel_currency"}
+    assert scope - covered <= {"channel_locale", "channel_currency", "settings_version"}
+
+
+def test_a_settings_change_rebuilds_the_detail(client):
+    """Values a detail reads through the settings cache (configuration, tax rates) raise the settings version,
+    not the catalog versions: the detail follows it too."""
+    detail(client, 1)
+    with count_queries() as warm:
+        detail(client, 1)
+    with database.connection_context():
+        database.execute_sql("UPDATE settings_version SET version = version + 1 WHERE id = 1")
+    with count_queries() as after_change:
+        detail(client, 1)
+    assert len(warm) == 2 and len(after_change) > len(warm), (warm, after_change)

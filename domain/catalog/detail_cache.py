@@ -3,7 +3,7 @@
 Building a product's detail (its card, images, variants, attributes, links, ...) takes a few dozen
 statements; an anonymous caller's document depends only on the product, the scope (channel, locale,
 currency with its rate, media URL), the selected fields and the day (catalog-rule prices are by UTC
-date). Such documents are kept here under the pair of catalog versions (`catalog_version` rows 1 and
+date). Such documents are kept here under the pair of catalog versions and the settings version (`catalog_version` rows 1 and
 2: triggers raise them on every write to a table the detail reads, migrations 0027 and 0033): each
 request reads both versions (one statement) and, when neither has moved, is answered from memory.
 The versions are read before the document is built, so a document cached under a version always
@@ -19,6 +19,7 @@ import pickle
 import threading
 from collections import OrderedDict
 
+from domain import settings_cache
 from storage.db import database
 
 MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -29,9 +30,11 @@ _state = {"versions": None, "bytes": 0}
 
 
 def catalog_versions() -> tuple | None:
-    """(list version, detail version), or None before migrations 0027 and 0033."""
+    """(list version, detail version, settings version), or None before migrations 0027 and 0033. The
+    settings version counts because a detail also reads values kept under it (configuration, tax rates),
+    which the catalog triggers do not see; the request has read it already for its scope."""
     versions = tuple(row[0] for row in database.execute_sql(VERSIONS).fetchall())
-    return versions if len(versions) == 2 else None
+    return (*versions, settings_cache.version() or 0) if len(versions) == 2 else None
 
 
 def utcnow() -> datetime.datetime:
