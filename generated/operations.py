@@ -7623,7 +7623,7 @@ REST_OPERATIONS = {
         "method": 'GET',
         "path": '/api/cart_tokens/{token}',
         "handler": 'handlers.resources.cart:resource_get_cart_token',
-        "auth": ['storefrontKey'],
+        "auth": ['cartToken', 'storefrontKey'],
         "pagination": None,
         "permission": None,
         "area": 'Cart',
