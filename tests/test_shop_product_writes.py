@@ -145,6 +145,10 @@ def test_credentials_and_permissions(client, admin_client, customer, made):  # n
     assert client.patch(product_path, json={"name": "Viewer edit"}, headers=bearer(viewer)).status_code == 200
     with database.connection_context():
         assert Product.select().where(Product.sku == "SHOP-WRITE-006").count() == 1
+    # the admin token's own rate limit applies on this path as on the admin API
+    _, limited = make_admin(["catalog.products.edit"], label="shop-writes-limited", rate_limit_per_minute=7)
+    counted = admin_client.patch(product_path, json={"name": "Viewer edit"}, headers=bearer(limited))
+    assert counted.status_code == 200 and counted.headers["x-ratelimit-limit"] == "7"
     # the storefront reads of the same paths take the storefront key alone, as before
     assert client.get("/api/shop/products", params={"per_page": 1}).status_code == 200
     assert client.get(product_path).json()["name"] == "Viewer edit"
