@@ -364,6 +364,15 @@ ADMIN_DRAFT_FIELD = re.compile(r"AdminCart$|^adminCart|^createAdminPlaceOrder$")
 DRAFT_CART_IRI = re.compile(r"^/api/admin/carts/\d+$")
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 PROFILE_DELETE = re.compile(r"(?i)customer_profile_deletes")
+IMPORTS = "/api/admin/settings/data-transfer/imports"
+IMPORT_ACTION = re.compile(r"^/api/admin/settings/data-transfer/imports/(\d+|\{[^}]*\})/(validate|start|link|index|cancel)$")
+IMPORT_FIELD = re.compile(r"^(validate|start|link|index|cancel)AdminSettingsDataTransferImport")
+# The states each stage of an import takes (domain/data_transfer/imports.py), and the stages before it: the
+# pages run one import's lifecycle out of order (index and link before start, cancel after the other page's).
+IMPORT_STAGES = {"validate": ("pending",), "start": ("validated", "processing"), "link": ("processed",),
+                 "index": ("linked",), "cancel": ("pending", "validated", "processing", "linked")}
+IMPORT_STEPS = {"validate": (), "start": ("validate",), "link": ("validate", "start"),
+                "index": ("validate", "start", "link"), "cancel": ()}
 CART_TOKEN_PATH = re.compile(r"^(/api/cart_tokens/)([^/{]+)$")  # a guest cart named by its token
 ADDRESS_BOOK_PATH = re.compile(r"customer[-_]addresses")
 PRODUCT_KEY_PATH = re.compile(r"^(/api/products/)([a-z][a-z0-9-]*)$")  # a product named by its URL key
@@ -639,6 +648,30 @@ class Runner:
         self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
                      "item_id": items[0].get("id"), "used": True, "steps": False}
         return token
+
+    def import_in_stage(self, action: str, named) -> str:
+        """The import an import stage (`validate`, `start`, `link`, `index`, `cancel`) acts on: the named one
+        when it is in a state the stage takes, else a demo import in one, else a new import (a one-row
+        product CSV) taken through the stages before, as the pages' lifecycle runs them."""
+        headers = self.admin_headers()
+
+        def state(import_id) -> str | None:
+            answer = self.client.get(f"{IMPORTS}/{import_id}", headers=headers)
+            return response_json(answer).get("state") if answer.status_code == 200 else None
+        if str(named).isdigit() and state(named) in IMPORT_STAGES[action]:
+            return str(named)
+        for candidate in self.ids.rest_page_ids(IMPORTS, headers):
+            if state(candidate) in IMPORT_STAGES[action]:
+                return candidate
+        sku = f"DOCS-IMPORT-{uuid.uuid4().hex[:8]}"
+        created = self.client.post(IMPORTS, headers=headers, data={
+            "type": "products", "action": "append", "validation_strategy": "stop-on-errors", "allowed_errors": "0",
+            "field_separator": ",", "process_in_queue": "false"},
+            files={"file": ("products.csv", f"sku,name,price\n{sku},Docs import,9.50\n".encode(), "text/csv")})
+        made = str(response_json(created).get("id"))
+        for step in IMPORT_STEPS[action]:
+            self.client.post(f"{IMPORTS}/{made}/{step}", headers=headers)
+        return made
 
     def admin_draft(self) -> dict:
         """A new admin draft cart of the docs customer holding the plain product, its addresses, shipping
@@ -1027,6 +1060,11 @@ class Runner:
                 variables = self.with_draft(variables, self.admin_draft())
             elif field_name == "createAdminDraftCart" and isinstance(variables.get("input"), dict):
                 variables["input"]["customerId"] = self.customer["id"]
+            stage = IMPORT_FIELD.match(field_name) if example.surface == "admin" else None
+            given = variables.get("input") if isinstance(variables.get("input"), dict) else {}
+            if stage and isinstance(given.get("importId"), (int, str)):
+                variables["input"] = {**given, "importId": type(given["importId"])(
+                    self.import_in_stage(stage[1], given["importId"]))}
             document = self.personalise_document(document, example, field_name)
             return self.client.post(GRAPHQL_PATHS[example.surface], headers=headers,
                                     json={"query": document, "variables": variables})
@@ -1040,6 +1078,9 @@ class Runner:
             members = listed.get("hydra:member") if isinstance(listed, dict) else None
             if members:
                 path = CART_TOKEN_PATH.sub(lambda m: f"{m[1]}{members[0]['id']}", path)
+        stage = IMPORT_ACTION.match(path) if example.method == "POST" else None
+        if stage:  # an import in the state the stage takes
+            path = f"{IMPORTS}/{self.import_in_stage(stage[2], stage[1])}/{stage[2]}"
         draft = self.admin_draft() if ADMIN_DRAFT_PATH.match(path) else None
         if draft:
             path = ADMIN_DRAFT_PATH.sub(lambda m: f"{m[1]}{draft['id']}", path)
