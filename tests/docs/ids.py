@@ -159,6 +159,8 @@ class IdMapper:
             status, body = self.rest_get(parent, headers)
             camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
             rows = body.get(camel, body.get(name)) if status == 200 and isinstance(body, dict) else None
+            if rows is None and status == 200 and isinstance(body, dict) and (camel in body or name in body):
+                rows = []  # the parent holds none of that kind (`options: null` of a price attribute)
         else:
             rows = None
         if not isinstance(rows, list):
@@ -178,6 +180,11 @@ class IdMapper:
             return status == 200 and isinstance(document, dict) and bool(document.get("status")) \
                 and not document.get("isSuspended")
         sub = f"{item}/{rest[0]}"
+        if method == "POST" and len(rest) == 1:  # a new member of the item's collection (`options` of a select
+            status, document = self.rest_get(item, headers)  # attribute): an item that holds members of that kind
+            if status == 200 and isinstance(document, dict) and camel(rest[0]) in document:
+                return bool(document[camel(rest[0])])
+            return True
         if len(rest) >= 2 and rest[1].isdigit():
             if self.rest_exists(surface, f"{sub}/{rest[1]}", headers):
                 return True
