@@ -364,6 +364,7 @@ ADMIN_DRAFT_FIELD = re.compile(r"AdminCart$|^adminCart|^createAdminPlaceOrder$")
 DRAFT_CART_IRI = re.compile(r"^/api/admin/carts/\d+$")
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 PROFILE_DELETE = re.compile(r"(?i)customer_profile_deletes")
+ATTRIBUTE_MASS_DELETE = "/api/admin/catalog/attributes/mass-delete"  # the page deletes user-defined attributes
 IMPORTS = "/api/admin/settings/data-transfer/imports"
 IMPORT_ACTION = re.compile(r"^/api/admin/settings/data-transfer/imports/(\d+|\{[^}]*\})/(validate|start|link|index|cancel)$")
 IMPORT_FIELD = re.compile(r"^(validate|start|link|index|cancel)AdminSettingsDataTransferImport")
@@ -648,6 +649,27 @@ class Runner:
         self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
                      "item_id": items[0].get("id"), "used": True, "steps": False}
         return token
+
+    def deletable_attributes(self, indices: list) -> list:
+        """The attributes a mass delete names when each is a user-defined attribute in no family, else as many
+        new ones (the demo data keeps a default install's ids, where the page's ids are system or family
+        attributes), each id of the type the page writes."""
+        from tests.docs.ids import numeric
+        headers = self.admin_headers()
+
+        def deletable(attribute_id) -> bool:
+            answer = self.client.get(f"/api/admin/catalog/attributes/{attribute_id}", headers=headers)
+            document = response_json(answer) if answer.status_code == 200 else None
+            return isinstance(document, dict) and bool(document.get("isUserDefined")) \
+                and not document.get("families")
+        if all(numeric(index) and deletable(index) for index in indices):
+            return indices
+        made = []
+        for index in indices:
+            created = self.client.post("/api/admin/catalog/attributes", headers=headers, json={
+                "code": f"docs_{uuid.uuid4().hex[:10]}", "admin_name": "Docs attribute", "type": "text"})
+            made.append(type(index)(response_json(created).get("id")) if numeric(index) else index)
+        return made
 
     def import_in_stage(self, action: str, named) -> str:
         """The import an import stage (`validate`, `start`, `link`, `index`, `cancel`) acts on: the named one
@@ -1101,6 +1123,8 @@ class Runner:
                 kwargs["json"] = self.members(kwargs["json"], iter(self.standalone_products()))
             if draft:
                 kwargs["json"] = self.with_draft(kwargs["json"], draft)
+            if path == ATTRIBUTE_MASS_DELETE and isinstance(kwargs["json"].get("indices"), list):
+                kwargs["json"] = {**kwargs["json"], "indices": self.deletable_attributes(kwargs["json"]["indices"])}
             headers.pop("Content-Type", None)
             headers.pop("content-type", None)
         elif example.body_kind == "form":
