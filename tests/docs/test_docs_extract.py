@@ -159,6 +159,12 @@ def test_nullable_fields_from_the_page_tables():
     assert {"value", "textValue", "locale", "uniqueId", "attribute", "product"} <= page.mixed["value"]
 
 
+def test_elided_values_are_not_compared():
+    assert compare_shape({"slots": ["..."], "id": 1}, {"slots": [{"from": "10:00"}], "id": 1}) == []
+    assert compare_shape({"slots": ["…"]}, {"slots": None}) == ["null where the doc shows array at slots"]
+    assert compare_shape({"name": ""}, {"name": 1}) == ["number where the doc shows string at name"]
+
+
 def test_mixed_fields_take_any_scalar():
     tables = "### Row | `id` | integer | x | | `value` | mixed | any | ### Price | `value` | number | y | | `qty` | integer | z |"
     mixed = documented_mixed(tables)
