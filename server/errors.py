@@ -57,7 +57,8 @@ def handle_problem(request, problem: ProblemException):
         return handle_api_error(request, INVALID_KEY)
     if isinstance(problem, (OAuthProblem, OAuthResponseProblem)):
         # Shop calls without a storefront key get missing_key; a bad customer or admin token is unauthenticated.
-        is_shop = request.url.path.startswith("/api/shop")
+        # (the shop path's admin writes take an admin token without a key: unauthenticated there too)
+        is_shop = request.url.path.startswith("/api/shop") and not admin_write(request.method, request.url.path)
         return handle_api_error(request, MISSING_KEY if is_shop and not request.headers.get("X-STOREFRONT-KEY")
                                 else UNAUTHENTICATED)
     status = problem.status or 400
@@ -87,6 +88,21 @@ def path_patterns() -> list[tuple[re.Pattern, frozenset]]:
         methods.setdefault(operation["path"], set()).add(operation["method"])
     return [(re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), frozenset(found))
             for path, found in methods.items()]
+
+
+def admin_write(method: str, path: str) -> bool:
+    """Whether `method path` is an operation that takes an admin token (shop-resources.md's product writes)."""
+    return any(pattern.match(path) for pattern in admin_write_patterns().get(method.upper(), ()))
+
+
+@functools.cache
+def admin_write_patterns() -> dict[str, list]:
+    patterns: dict[str, list] = {}
+    for operation in REST_OPERATIONS.values():
+        if "adminToken" in operation["auth"] and operation["surface"] != "admin":
+            regex = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(operation["path"])) + "$")
+            patterns.setdefault(operation["method"], []).append(regex)
+    return patterns
 
 
 def allowed_methods(path: str) -> list[str]:

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.settings_cache import request_scope
 
 from server.config import Settings
+from server.errors import admin_write
 from server.security import CREDENTIAL_REJECTED, admin_claims, bearer_token, lookup_key
 from storage.files import max_image_bytes
 
@@ -293,7 +294,9 @@ class RateLimitMiddleware:
     async def buckets(self, scope) -> list[tuple]:
         """[(limit item, identifier)] for the caller, or [] when unauthenticated (auth rejects it later)."""
         path = scope["path"]
-        if path.startswith("/api/admin"):
+        # the shop path's admin writes (shop-resources.md) count against the admin token when one is sent
+        if path.startswith("/api/admin") or (not header(scope, b"x-storefront-key")
+                                             and admin_write(scope.get("method", ""), path)):
             token = bearer_token(header(scope, b"authorization"))
             client = scope.get("client")
             claims = await run_in_threadpool(admin_claims, token, client[0] if client else None) if token else None

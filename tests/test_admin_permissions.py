@@ -31,7 +31,7 @@ MISSING_ID = 999999
 # admin operations, and those of another surface that need an admin permission (the resource paths'
 # catalog writes)
 ADMIN_REST = sorted(op_id for op_id, op in REST_OPERATIONS.items() if op["surface"] == "admin" or op["permission"])
-SURFACE_BASE = {"admin": "/api/admin", "resources": "/api"}
+SURFACE_BASE = {"admin": "/api/admin", "resources": "/api", "shop": "/api/shop"}
 ADMIN_GRAPHQL = sorted(f"{field['type']}.{field['field']}" for field in ROOT_FIELDS.get("admin", []))
 FIELDS = {f"{field['type']}.{field['field']}": field for field in ROOT_FIELDS.get("admin", [])}
 ALL_PERMISSIONS = sorted(({op["permission"] for op in REST_OPERATIONS.values() if op["permission"]}

@@ -1316,6 +1316,82 @@ class DownloadableSampleTranslation(TypedDict):
     downloadableSample: str
 
 
+ShopProductWriteDecimal: TypeAlias = str | float
+
+
+ShopProductWriteOptionalDecimal: TypeAlias = str | float | None
+
+
+ShopProductWriteWeight: TypeAlias = str | float | None
+
+
+ShopProductWriteFlag: TypeAlias = bool | Literal[0, 1] | Literal["0", "1"]
+
+
+class ShopProductUpdateInput(TypedDict, closed=True):
+    sku: NotRequired[str]
+    name: NotRequired[str]
+    url_key: NotRequired[str]
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[ShopProductWriteDecimal]
+    special_price: NotRequired[ShopProductWriteOptionalDecimal]
+    cost: NotRequired[ShopProductWriteOptionalDecimal]
+    weight: NotRequired[ShopProductWriteWeight]
+    status: NotRequired[ShopProductWriteFlag]
+
+
+class ShopProductCreateInput(TypedDict, closed=True):
+    sku: NotRequired[str]
+    name: NotRequired[str]
+    url_key: NotRequired[str]
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: NotRequired[ShopProductWriteDecimal]
+    special_price: NotRequired[ShopProductWriteOptionalDecimal]
+    cost: NotRequired[ShopProductWriteOptionalDecimal]
+    weight: NotRequired[ShopProductWriteWeight]
+    status: NotRequired[ShopProductWriteFlag]
+
+
+class ShopProductReplaceInput(TypedDict, closed=True):
+    sku: str
+    name: str
+    url_key: str
+    description: NotRequired[str]
+    short_description: NotRequired[str]
+    price: ShopProductWriteDecimal
+    special_price: NotRequired[ShopProductWriteOptionalDecimal]
+    cost: NotRequired[ShopProductWriteOptionalDecimal]
+    weight: NotRequired[ShopProductWriteWeight]
+    status: ShopProductWriteFlag
+
+
+ShopProductResource = TypedDict(
+    "ShopProductResource",
+    {
+        "@context": str,
+        "@id": str,
+        "@type": Literal["Product"],
+        "id": int,
+        "sku": str,
+        "name": str | None,
+        "type": NotRequired[str],
+        "attribute_family_id": NotRequired[int],
+        "url_key": NotRequired[str | None],
+        "description": NotRequired[str | None],
+        "short_description": NotRequired[str | None],
+        "price": str,
+        "special_price": NotRequired[str | None],
+        "cost": NotRequired[str | None],
+        "weight": NotRequired[str | None],
+        "status": bool,
+        "created_at": NotRequired[str],
+        "updated_at": NotRequired[str],
+    },
+)
+
+
 class ProductCard(TypedDict):
     id: int
     sku: str
@@ -1400,8 +1476,8 @@ class SuperAttribute(TypedDict):
 
 class ProductAttributeValue(TypedDict):
     id: int
-    locale: str | None
-    channel: str | None
+    locale: str
+    channel: str
     textValue: str | None
     integerValue: int | None
     booleanValue: bool | None

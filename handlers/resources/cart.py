@@ -28,7 +28,9 @@ def create_cart_body(body: dict | None) -> dict:
 # --- documents ------------------------------------------------------------------------------------
 
 def cart_key(data: dict) -> str:
-    return data.get("cartToken") or str(data["id"])
+    """The cart's name in IRIs and `id`/`token` fields: a guest cart's token (what a guest presents), a
+    customer's cart's id (never the customer's bearer token, a credential)."""
+    return data["cartToken"] if data["isGuest"] and data.get("cartToken") else str(data["id"])
 
 
 def line_summary(line: dict) -> dict:
@@ -100,6 +102,8 @@ def resource_get_cart_token(context: RequestContext, token: str) -> dict:
     if context.customer_id is None and context.cart_id is None:
         shop_checkout.use_cart_id(context, token)
     data = cart_data(context)
+    if token != cart_key(data):  # with a bearer the path must name the bearer's own cart
+        raise NotFound("Cart")
     return cart_token_item(data, cart=cart_summary(data))
 
 
@@ -115,7 +119,7 @@ def resource_get_read_cart(context: RequestContext, id: str) -> dict:
     address key, or its id)."""
     shop_checkout.use_cart_id(context, id)
     data = cart_data(context)
-    if id not in (cart_key(data), str(data["id"])):
+    if id != cart_key(data):
         raise NotFound("Cart")
     return read_cart_item(data)
 

@@ -81,11 +81,11 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
 
 
 def own_token(context: RequestContext, cart: Cart) -> str | None:
-    """The bearer token that reaches this cart, shown only to its bearer: a guest cart's own token, or
-    on a customer's cart the customer token sent (the one credential every cart operation on it takes)."""
+    """A guest cart's own token, shown only to its bearer; a customer's cart is named by its id (as the
+    pages show it): the customer's bearer token is a credential and appears in no document."""
     if cart.customer_id is None:
         return context.cart_token if context.cart_id == cart.id else None
-    return context.customer_token if context.customer_id == cart.customer_id else None
+    return str(cart.id) if context.customer_id == cart.customer_id else None
 
 
 def item_document(context: RequestContext, cart: Cart, line, url_keys: dict, images: dict) -> dict:

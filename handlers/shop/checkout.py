@@ -282,7 +282,7 @@ def graphql_set_checkout_address(context: RequestContext, input: dict) -> dict:
     save_addresses(cart, changes)
     addresses = cart_addresses(cart)
     document = {"id": addresses["billing"].id, "success": True, "message": "Address saved successfully",
-                "cartToken": context.customer_token if cart.customer_id else context.cart_token}
+                "cartToken": str(cart.id) if cart.customer_id else context.cart_token}
     for side in ("billing", "shipping"):
         flat = address_document(addresses[side])
         for suffix, rest in GRAPHQL_ADDRESS_FIELDS.items():

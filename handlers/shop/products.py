@@ -407,8 +407,13 @@ def list_product_videos_of_product(context, product_id: int) -> list[dict]:
 
 
 def list_product_attribute_values(context, product_id: int) -> list[dict]:
+    """The rows as product-subresources.md shows them: each with the locale and channel it applies to,
+    the stored ones for a per-locale or per-channel value, the request's for a value every locale or
+    channel shares (stored without one; `uniqueId` names the stored scope)."""
     values = attribute_values_by_product([require_product(context, product_id)]).get(product_id, [])
-    return [{key: value for key, value in row.items() if key != "attributeDetails"} for row in values]
+    return [{**{key: value for key, value in row.items() if key != "attributeDetails"},
+             "locale": row["locale"] or context.locale, "channel": row["channel"] or context.channel_code}
+            for row in values]
 
 
 def group_price_document(row: ProductCustomerGroupPrice) -> dict:

@@ -313,18 +313,22 @@ def json_type(value) -> str:
     return "object"
 
 
-def compare_shape(documented, ours, path: str = "", nullable: frozenset = frozenset()) -> list[str]:
+def compare_shape(documented, ours, path: str = "", nullable: frozenset = frozenset(),
+                  mixed: dict | None = None, any_scalar: bool = False) -> list[str]:
     """Every field of `documented` missing from `ours` or of an incompatible JSON type. Our null
-    where the doc shows a value is a mismatch unless the page documents the field as nullable."""
+    where the doc shows a value is a mismatch unless the page documents the field as nullable; a
+    scalar of another type than the doc shows is one unless the page documents the field as `mixed`."""
     where = path or "(top)"
-    if documented is None:
-        return []
+    if documented is None or isinstance(documented, str) and documented.strip(". …") == "" and documented.strip():
+        return []  # an elided value (`"slots": ["..."]`), as a placeholder key is skipped below
     expected, actual = json_type(documented), json_type(ours)
+    mixed = mixed or {}
     if actual == "null":
         if path.rsplit(".", 1)[-1].removesuffix("[]") in nullable:
             return []
         return [f"null where the doc shows {expected} at {where}"]
-    if expected != actual:
+    scalars = ("string", "number", "boolean")
+    if expected != actual and not (any_scalar and expected in scalars and actual in scalars):
         return [f"{actual} where the doc shows {expected} at {where}"]
     problems = []
     if expected == "object":
@@ -335,9 +339,11 @@ def compare_shape(documented, ours, path: str = "", nullable: frozenset = frozen
             if key not in ours:
                 problems.append(f"missing field `{key}` at {where}")
             else:
-                problems += compare_shape(value, ours[key], child, nullable)
+                # a `mixed` field, in an object that shows only fields of that field's table
+                problems += compare_shape(value, ours[key], child, nullable, mixed,
+                                          key in mixed and set(documented) <= mixed[key])
     elif expected == "array" and documented and ours:
-        problems += compare_shape(documented[0], ours[0], f"{path}[]", nullable)
+        problems += compare_shape(documented[0], ours[0], f"{path}[]", nullable, mixed)
     return problems
 
 
@@ -358,6 +364,16 @@ ADMIN_DRAFT_FIELD = re.compile(r"AdminCart$|^adminCart|^createAdminPlaceOrder$")
 DRAFT_CART_IRI = re.compile(r"^/api/admin/carts/\d+$")
 DELETE_SELF = re.compile(r"(?i)delete-?self")
 PROFILE_DELETE = re.compile(r"(?i)customer_profile_deletes")
+ATTRIBUTE_MASS_DELETE = "/api/admin/catalog/attributes/mass-delete"  # the page deletes user-defined attributes
+IMPORTS = "/api/admin/settings/data-transfer/imports"
+IMPORT_ACTION = re.compile(r"^/api/admin/settings/data-transfer/imports/(\d+|\{[^}]*\})/(validate|start|link|index|cancel)$")
+IMPORT_FIELD = re.compile(r"^(validate|start|link|index|cancel)AdminSettingsDataTransferImport")
+# The states each stage of an import takes (domain/data_transfer/imports.py), and the stages before it: the
+# pages run one import's lifecycle out of order (index and link before start, cancel after the other page's).
+IMPORT_STAGES = {"validate": ("pending",), "start": ("validated", "processing"), "link": ("processed",),
+                 "index": ("linked",), "cancel": ("pending", "validated", "processing", "linked")}
+IMPORT_STEPS = {"validate": (), "start": ("validate",), "link": ("validate", "start"),
+                "index": ("validate", "start", "link"), "cancel": ()}
 CART_TOKEN_PATH = re.compile(r"^(/api/cart_tokens/)([^/{]+)$")  # a guest cart named by its token
 ADDRESS_BOOK_PATH = re.compile(r"customer[-_]addresses")
 PRODUCT_KEY_PATH = re.compile(r"^(/api/products/)([a-z][a-z0-9-]*)$")  # a product named by its URL key
@@ -633,6 +649,51 @@ class Runner:
         self.cart = {"token": token, "id": cart.get("id") if isinstance(cart, dict) else None,
                      "item_id": items[0].get("id"), "used": True, "steps": False}
         return token
+
+    def deletable_attributes(self, indices: list) -> list:
+        """The attributes a mass delete names when each is a user-defined attribute in no family, else as many
+        new ones (the demo data keeps a default install's ids, where the page's ids are system or family
+        attributes), each id of the type the page writes."""
+        from tests.docs.ids import numeric
+        headers = self.admin_headers()
+
+        def deletable(attribute_id) -> bool:
+            answer = self.client.get(f"/api/admin/catalog/attributes/{attribute_id}", headers=headers)
+            document = response_json(answer) if answer.status_code == 200 else None
+            return isinstance(document, dict) and bool(document.get("isUserDefined")) \
+                and not document.get("families")
+        if all(numeric(index) and deletable(index) for index in indices):
+            return indices
+        made = []
+        for index in indices:
+            created = self.client.post("/api/admin/catalog/attributes", headers=headers, json={
+                "code": f"docs_{uuid.uuid4().hex[:10]}", "admin_name": "Docs attribute", "type": "text"})
+            made.append(type(index)(response_json(created).get("id")) if numeric(index) else index)
+        return made
+
+    def import_in_stage(self, action: str, named) -> str:
+        """The import an import stage (`validate`, `start`, `link`, `index`, `cancel`) acts on: the named one
+        when it is in a state the stage takes, else a demo import in one, else a new import (a one-row
+        product CSV) taken through the stages before, as the pages' lifecycle runs them."""
+        headers = self.admin_headers()
+
+        def state(import_id) -> str | None:
+            answer = self.client.get(f"{IMPORTS}/{import_id}", headers=headers)
+            return response_json(answer).get("state") if answer.status_code == 200 else None
+        if str(named).isdigit() and state(named) in IMPORT_STAGES[action]:
+            return str(named)
+        for candidate in self.ids.rest_page_ids(IMPORTS, headers):
+            if state(candidate) in IMPORT_STAGES[action]:
+                return candidate
+        sku = f"DOCS-IMPORT-{uuid.uuid4().hex[:8]}"
+        created = self.client.post(IMPORTS, headers=headers, data={
+            "type": "products", "action": "append", "validation_strategy": "stop-on-errors", "allowed_errors": "0",
+            "field_separator": ",", "process_in_queue": "false"},
+            files={"file": ("products.csv", f"sku,name,price\n{sku},Docs import,9.50\n".encode(), "text/csv")})
+        made = str(response_json(created).get("id"))
+        for step in IMPORT_STEPS[action]:
+            self.client.post(f"{IMPORTS}/{made}/{step}", headers=headers)
+        return made
 
     def admin_draft(self) -> dict:
         """A new admin draft cart of the docs customer holding the plain product, its addresses, shipping
@@ -1021,6 +1082,11 @@ class Runner:
                 variables = self.with_draft(variables, self.admin_draft())
             elif field_name == "createAdminDraftCart" and isinstance(variables.get("input"), dict):
                 variables["input"]["customerId"] = self.customer["id"]
+            stage = IMPORT_FIELD.match(field_name) if example.surface == "admin" else None
+            given = variables.get("input") if isinstance(variables.get("input"), dict) else {}
+            if stage and isinstance(given.get("importId"), (int, str)):
+                variables["input"] = {**given, "importId": type(given["importId"])(
+                    self.import_in_stage(stage[1], given["importId"]))}
             document = self.personalise_document(document, example, field_name)
             return self.client.post(GRAPHQL_PATHS[example.surface], headers=headers,
                                     json={"query": document, "variables": variables})
@@ -1029,6 +1095,14 @@ class Runner:
             path = PRODUCT_KEY_PATH.sub(lambda m: f"{m[1]}{self.product_url_key()}", path)
         if CART_TOKEN_PATH.match(path) and "Authorization" not in headers:
             path = CART_TOKEN_PATH.sub(lambda m: f"{m[1]}{self.fresh_cart(steps=False)['token']}", path)
+        elif CART_TOKEN_PATH.match(path):  # the bearer's cart, by the name its listing gives it
+            listed = response_json(self.client.get("/api/cart_tokens", headers=headers))
+            members = listed.get("hydra:member") if isinstance(listed, dict) else None
+            if members:
+                path = CART_TOKEN_PATH.sub(lambda m: f"{m[1]}{members[0]['id']}", path)
+        stage = IMPORT_ACTION.match(path) if example.method == "POST" else None
+        if stage:  # an import in the state the stage takes
+            path = f"{IMPORTS}/{self.import_in_stage(stage[2], stage[1])}/{stage[2]}"
         draft = self.admin_draft() if ADMIN_DRAFT_PATH.match(path) else None
         if draft:
             path = ADMIN_DRAFT_PATH.sub(lambda m: f"{m[1]}{draft['id']}", path)
@@ -1049,6 +1123,8 @@ class Runner:
                 kwargs["json"] = self.members(kwargs["json"], iter(self.standalone_products()))
             if draft:
                 kwargs["json"] = self.with_draft(kwargs["json"], draft)
+            if path == ATTRIBUTE_MASS_DELETE and isinstance(kwargs["json"].get("indices"), list):
+                kwargs["json"] = {**kwargs["json"], "indices": self.deletable_attributes(kwargs["json"]["indices"])}
             headers.pop("Content-Type", None)
             headers.pop("content-type", None)
         elif example.body_kind == "form":
@@ -1365,7 +1441,8 @@ def run_examples(examples: list[Example], client, storefront_key: str, exception
         if ours is None:
             problems = [f"response is not JSON ({response.headers.get('content-type', '?')})"]
         else:
-            problems = compare_shape(example.documented_response, ours, nullable=example.nullable)
+            problems = compare_shape(example.documented_response, ours, nullable=example.nullable,
+                                     mixed=example.mixed)
         result.shape = not problems
         if problems:
             answered = error_answer(example, response, ours)

@@ -66,6 +66,7 @@ class Example:
     response_note: str | None = None      # why there is no documented JSON response
     auth: tuple = ()                # what the example sends: "storefront-key", "bearer"
     nullable: frozenset = frozenset()  # field names the page's tables document as nullable
+    mixed: dict = field(default_factory=dict)  # field documented as of any type (`mixed`) -> its table's fields
 
     @property
     def key(self) -> str:
@@ -96,6 +97,9 @@ def page_parts(text: str) -> tuple[str, str]:
 
 
 TABLE_ROW = re.compile(r"\|\s*`(?P<name>[A-Za-z_$][\w.$\[\]]*)`\s*\|\s*(?P<type>(?:[^|\\]|\\\|)+?)\s*\|")
+# a row naming several typed columns of which the page says only one is populated (`textValue` /
+# `integerValue` / ... | mixed | ... only one is populated per row): the others are null on every row
+ONE_OF_COLUMNS = re.compile(r"\|\s*(?P<names>`\w+`(?:\s*/\s*`\w+`)+)\s*\|[^|\n]*\|(?P<description>[^|\n]*)\|")
 GRAPHQL_TYPE = re.compile(r"^\[?[A-Z]\w*!?\]?!?$")
 
 
@@ -112,7 +116,27 @@ def documented_nullable(body: str) -> frozenset:
         else:
             continue
         verdicts.setdefault(row["name"].rsplit(".", 1)[-1], set()).add(nullable)
+    for row in ONE_OF_COLUMNS.finditer(body):
+        if re.search(r"(?i)only one (?:\w+ )?(?:is|of them is) (?:populated|set|filled)", row["description"]):
+            for name in re.findall(r"`(\w+)`", row["names"]):
+                verdicts.setdefault(name, set()).add(True)
     return frozenset(name for name, seen in verdicts.items() if seen == {True})
+
+
+def documented_mixed(body: str) -> dict[str, frozenset]:
+    """Fields a table of the page documents as of any JSON type (`mixed`, `any`), each with the fields of
+    its table (the section under one heading): an object showing those fields may hold another scalar
+    type there (a `value` that is a text on one row, a number on another); a field of the same name in
+    another table keeps its type."""
+    mixed: dict[str, frozenset] = {}
+    for section in re.split(r"(?:^|\s)#{2,6} ", body):
+        rows = [(row["name"].rsplit(".", 1)[-1], row["type"].replace("`", "").strip().lower())
+                for row in TABLE_ROW.finditer(section)]
+        names = frozenset(name for name, _ in rows) | frozenset(re.findall(r"`(\w+)`(?=\s*/|\s*\|\s*mixed)", section))
+        for name, kind in rows:
+            if kind in ("mixed", "any"):
+                mixed[name] = mixed.get(name, frozenset()) | names
+    return mixed
 
 
 def area_of(page: str) -> str:
@@ -425,6 +449,7 @@ class PageReader:
         self.page, self.area = page, area_of(page)
         self.front, self.body = page_parts(text)
         self.nullable = documented_nullable(self.body)
+        self.mixed = documented_mixed(self.body)
         self.examples: list[Example] = []
         self.skipped: list[tuple] = []
         self.names: dict[str, int] = {}
@@ -438,6 +463,7 @@ class PageReader:
     def add(self, example: Example):
         example.index = len(self.examples)
         example.nullable = self.nullable
+        example.mixed = self.mixed
         self.examples.append(example)
 
     # -- requests of either kind

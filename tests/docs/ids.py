@@ -9,7 +9,8 @@ our own list operation for that kind returns (a numeric id stays numeric, an IRI
   document (`/attributes/12/options/45`: the `options` of attribute 12). An item must also serve
   the rest of the path: a customer with addresses for `/customers/14/addresses/27`, an order with
   comments for a read of `/orders/2392/comments`, one with units to invoice for a POST to
-  `/orders/2392/invoices` (whose `items[].orderItemId` then name its lines).
+  `/orders/2392/invoices` (whose `items[].orderItemId` then name its lines), an active customer for
+  a POST to `/customers/14/impersonate`.
 * GraphQL: the kind of a value is the type its IRI names (`IRI_TEMPLATES`), the type returned by
   the root field whose `id` argument it is, or the type of the root field a `<thing>Id` name points
   at (`countryId` → `country`, `orderId` → `customerOrder`). Existence is asked with that single
@@ -158,6 +159,8 @@ class IdMapper:
             status, body = self.rest_get(parent, headers)
             camel = re.sub(r"[-_](\w)", lambda match: match[1].upper(), name)
             rows = body.get(camel, body.get(name)) if status == 200 and isinstance(body, dict) else None
+            if rows is None and status == 200 and isinstance(body, dict) and (camel in body or name in body):
+                rows = []  # the parent holds none of that kind (`options: null` of a price attribute)
         else:
             rows = None
         if not isinstance(rows, list):
@@ -172,7 +175,16 @@ class IdMapper:
             return True
         if method != "GET" and rest[0] in ITEM_NEEDS:
             return bool(self.lines_with(item, ITEM_NEEDS[rest[0]], headers))
+        if method != "GET" and rest[0] == "impersonate":  # only an active, unsuspended customer is impersonated
+            status, document = self.rest_get(item, headers)
+            return status == 200 and isinstance(document, dict) and bool(document.get("status")) \
+                and not document.get("isSuspended")
         sub = f"{item}/{rest[0]}"
+        if method == "POST" and len(rest) == 1:  # a new member of the item's collection (`options` of a select
+            status, document = self.rest_get(item, headers)  # attribute): an item that holds members of that kind
+            if status == 200 and isinstance(document, dict) and camel(rest[0]) in document:
+                return bool(document[camel(rest[0])])
+            return True
         if len(rest) >= 2 and rest[1].isdigit():
             if self.rest_exists(surface, f"{sub}/{rest[1]}", headers):
                 return True

@@ -3,7 +3,7 @@ import pytest
 
 from tests.docs.conformance import compare_shape, read_exceptions
 from tests.docs.extract import (
-    SEEDS, documented_nullable, parse_curl, parse_raw_http, only_schema_definitions, read_page,
+    SEEDS, documented_mixed, documented_nullable, parse_curl, parse_raw_http, only_schema_definitions, read_page,
     strip_graphql_comments,
 )
 
@@ -150,6 +150,36 @@ def test_nullable_fields_from_the_page_tables():
                                " | `description` | string \\| null | w | | `count` | integer | v |") == \
         frozenset({"logo", "description"})
     assert {"logo", "logoUrl", "theme"} <= read_page("graphql-api/shop/queries/get-channel.md").examples[0].nullable
+    # a row of typed columns of which only one is populated: each of them is null on the other rows
+    columns = "| `textValue` / `integerValue` / `booleanValue` | mixed | The typed column — only one is populated per row |"
+    assert documented_nullable(columns) == frozenset({"textValue", "integerValue", "booleanValue"})
+    assert documented_nullable(columns.replace("only one is populated", "all are set")) == frozenset()
+    page = read_page("rest-api/shop/products/product-subresources.md").examples[0]
+    assert {"textValue", "integerValue"} <= page.nullable and "locale" not in page.nullable
+    assert {"value", "textValue", "locale", "uniqueId", "attribute", "product"} <= page.mixed["value"]
+
+
+def test_elided_values_are_not_compared():
+    assert compare_shape({"slots": ["..."], "id": 1}, {"slots": [{"from": "10:00"}], "id": 1}) == []
+    assert compare_shape({"slots": ["…"]}, {"slots": None}) == ["null where the doc shows array at slots"]
+    assert compare_shape({"name": ""}, {"name": 1}) == ["number where the doc shows string at name"]
+
+
+def test_mixed_fields_take_any_scalar():
+    tables = "### Row | `id` | integer | x | | `value` | mixed | any | ### Price | `value` | number | y | | `qty` | integer | z |"
+    mixed = documented_mixed(tables)
+    assert mixed == {"value": frozenset({"id", "value"})}
+    documented = {"rows": [{"value": "text", "id": 1}]}
+    assert compare_shape(documented, {"rows": [{"value": 10, "id": 1}]}, mixed=mixed) == []
+    assert compare_shape(documented, {"rows": [{"value": 10, "id": "1"}]}, mixed=mixed) == [
+        "string where the doc shows number at rows[].id"]
+    assert compare_shape(documented, {"rows": [{"value": {"a": 1}, "id": 1}]}, mixed=mixed) == [
+        "object where the doc shows string at rows[].value"]
+    assert compare_shape(documented, {"rows": [{"value": 10, "id": 1}]}) == [
+        "number where the doc shows string at rows[].value"]
+    # the other table's `value` keeps its type
+    assert compare_shape({"value": 1, "qty": 2}, {"value": "1", "qty": 2}, mixed=mixed) == [
+        "string where the doc shows number at value"]
 
 
 def test_exceptions_table():
