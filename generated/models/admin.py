@@ -59,6 +59,77 @@ class AdminMassUpdateStatusResult(TypedDict):
     message: str
 
 
+class AdminAnalyticsName(TypedDict):
+    name: str
+    label: str
+    type: str
+
+
+class AdminAnalyticsModel(TypedDict):
+    name: str
+    label: str
+    measures: list[AdminAnalyticsName]
+    dimensions: list[AdminAnalyticsName]
+    filters: list[str]
+
+
+class AdminAnalyticsLimits(TypedDict):
+    maxDays: int
+    maxLimit: int
+    maxDimensions: int
+    maxMeasures: int
+    maxGroups: int
+
+
+class AdminAnalyticsMeta(TypedDict):
+    models: list[AdminAnalyticsModel]
+    limits: AdminAnalyticsLimits
+
+
+StatusItem: TypeAlias = str
+
+
+class AdminAnalyticsFilters(TypedDict, closed=True):
+    start: str
+    end: str
+    channel: NotRequired[str]
+    status: NotRequired[list[StatusItem]]
+    customerGroup: NotRequired[str]
+
+
+class AdminAnalyticsOrder(TypedDict, closed=True):
+    by: str
+    direction: NotRequired[Literal["asc", "desc"]]
+
+
+Measure: TypeAlias = str
+
+
+Dimension: TypeAlias = str
+
+
+class AdminAnalyticsQueryBody(TypedDict, closed=True):
+    model: str
+    measures: list[Measure]
+    dimensions: NotRequired[list[Dimension]]
+    filters: AdminAnalyticsFilters
+    order: NotRequired[list[AdminAnalyticsOrder]]
+    limit: NotRequired[int]
+
+
+class AdminAnalyticsResult(TypedDict):
+    model: str
+    currency: str
+    start: str
+    end: str
+    dimensions: list[str]
+    measures: list[str]
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any]
+    groups: int
+    limit: int
+
+
 class AdminAttributeRow(TypedDict):
     id: int
     code: str
