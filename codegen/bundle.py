@@ -54,6 +54,8 @@ def bundle_openapi(surface_dir: Path) -> tuple[dict, dict[str, str]]:
                     raise SpecError(f"{path}: components.{section}.{name} is already defined")
                 target[name] = value
     add_page_size_aliases(document)
+    if surface_dir.name in FIELDS_BAD_REQUEST:
+        add_fields_parameter(document, FIELDS_BAD_REQUEST[surface_dir.name])
     add_null_to_nullable_enums(document)
     return document, handler_modules
 
@@ -93,6 +95,99 @@ def add_page_size_aliases(document: dict):
                         "name": alias, "in": "query",
                         "description": "Same as `per_page` (ignored when `per_page` is sent).",
                         "schema": {key: value for key, value in per_page["schema"].items() if key != "default"}})
+
+
+# the surfaces whose JSON reads take `fields`, with the response their 400 refers to (the resource paths at `/api`
+# answer JSON-LD shaped by API Platform's rules, not trimmed)
+FIELDS_BAD_REQUEST = {"shop": "InvalidRequest", "admin": "AdminBadRequest"}
+FIELDS_DESCRIPTION = (
+    "Trims the JSON answer (the document, or each element of a list) to these fields, comma-separated; `a.b` "
+    "trims a nested object (or each element of a nested list) the same way. The fields the schema requires are "
+    "always answered, so a trimmed answer stays valid against it; a name the answer does not have is a 400.")
+
+
+def schema_properties(document: dict, schema: dict) -> tuple[dict, list]:
+    """(properties, required) of an object schema, through `$ref`s and `allOf`; ({}, []) for anything else."""
+    schema = resolve(document, schema)
+    properties, required = {}, []
+    for part in schema.get("allOf") or ():
+        more, needed = schema_properties(document, part)
+        properties.update(more)
+        required += [name for name in needed if name not in required]
+    properties.update(schema.get("properties") or {})
+    required += [name for name in schema.get("required") or () if name not in required]
+    return properties, required
+
+
+def element_schema(document: dict, schema: dict) -> dict:
+    """The schema of what trimming applies to: an array's items, else the schema itself."""
+    schema = resolve(document, schema)
+    return resolve(document, schema.get("items") or {}) if schema.get("type") == "array" else schema
+
+
+def element_name(document: dict, schema: dict, envelope: bool) -> str | None:
+    """The component name of the trimmed element's schema (None when it is inline)."""
+    name = schema["$ref"].rsplit("/", 1)[1] if "$ref" in schema else None
+    schema = resolve(document, schema)
+    if envelope:
+        schema = schema_properties(document, schema)[0].get("data") or {}
+        name = schema["$ref"].rsplit("/", 1)[1] if "$ref" in schema else None
+        schema = resolve(document, schema)
+    if schema.get("type") == "array":
+        items = schema.get("items") or {}
+        return items["$ref"].rsplit("/", 1)[1] if "$ref" in items else None
+    return name
+
+
+def answer_schema(document: dict, operation: dict) -> dict | None:
+    response = resolve(document, (operation.get("responses") or {}).get("200") or {})
+    return ((response.get("content") or {}).get("application/json") or {}).get("schema")
+
+
+def trimmable(document: dict, operation: dict) -> dict | None:
+    """What `fields` may name in a JSON read: {"root": "data" for a `{data, meta}` envelope else None,
+    "names": top-level and `a.b` names, "required": [...], "nested": {a: required names of a}}, or None
+    when the answer is not an object (or a list of objects) with declared properties."""
+    schema = answer_schema(document, operation)
+    if not schema:
+        return None
+    root, element = None, element_schema(document, schema)
+    if operation.get("x-pagination") == "envelope":
+        root, element = "data", element_schema(document, schema_properties(document, element)[0].get("data") or {})
+    properties, required = schema_properties(document, element)
+    if not properties:
+        return None
+    names, nested = [], {}
+    for name, child in properties.items():
+        names.append(name)
+        inner, inner_required = schema_properties(document, element_schema(document, child))
+        if inner:
+            nested[name] = inner_required
+            names += [f"{name}.{part}" for part in inner]
+    return {"root": root, "names": names, "required": required, "nested": nested}
+
+
+def add_fields_parameter(document: dict, bad_request: str):
+    """Every JSON read (GET answering an object or a list of objects) takes `fields` (trimmed by the REST
+    adapter, server/rest.py), its names listed so clients and fuzzers send only names the answer has: one
+    `<Schema>Field` enum per answered schema, shared by its list and its item."""
+    schemas = document["components"].setdefault("schemas", {})
+    for item in document["paths"].values():
+        operation = item.get("get")
+        if not operation or any(resolve(document, p).get("name") == "fields" for p in operation.get("parameters", [])):
+            continue
+        trim = trimmable(document, operation)
+        if trim is None:
+            continue
+        names = {"type": "string", "enum": trim["names"]}
+        owner = element_name(document, answer_schema(document, operation), operation.get("x-pagination") == "envelope")
+        if owner and schemas.get(f"{owner}Field", names) == names:
+            schemas[f"{owner}Field"] = names
+            names = {"$ref": f"#/components/schemas/{owner}Field"}
+        operation.setdefault("parameters", []).append({
+            "name": "fields", "in": "query", "style": "form", "explode": False, "description": FIELDS_DESCRIPTION,
+            "schema": {"type": "array", "minItems": 1, "maxItems": 100, "items": names}})
+        operation["responses"].setdefault("400", {"$ref": f"#/components/responses/{bad_request}"})
 
 
 def resolve(document: dict, node: dict) -> dict:

@@ -4,7 +4,7 @@ import re
 from graphql import build_schema, get_named_type, get_nullable_type, is_list_type, value_from_ast_untyped
 from graphql.language import parse
 
-from codegen.bundle import HTTP_METHODS, SpecError
+from codegen.bundle import HTTP_METHODS, SpecError, resolve, trimmable
 
 
 
@@ -28,6 +28,7 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
             operation = item[method]
             operation_id = operation["operationId"]
             security = operation.get("security", default_security)
+            trims = fields_table(document, operation) if method == "get" else None
             operations.append({
                 "operation_id": operation_id,
                 "method": method.upper(),
@@ -40,19 +41,32 @@ def rest_operations(document: dict, handler_modules: dict[str, str]) -> list[dic
                 "pagination": operation.get("x-pagination"),
                 "permission": operation.get("x-permission"),
                 "area": (operation.get("tags") or ["other"])[0],
-                "parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", [])),
+                # `fields` (codegen/bundle.py) is the REST adapter's, never a handler's
+                "parameters": [name for name in parameter_names(document, item.get("parameters", [])
+                                                                + operation.get("parameters", []))
+                               if name != "fields" or not trims],
                 "path_parameters": parameter_names(document, item.get("parameters", []) + operation.get("parameters", []),
                                                    where=("path",)),
                 "body_schema": body_schema_name(operation),
                 "upload": "multipart/form-data" in ((operation.get("requestBody") or {}).get("content") or {}),
                 "upload_only": upload_only(operation),
                 "planned": bool(operation.get("x-planned")),
+                "fields": trims,
             })
     ids = [op["operation_id"] for op in operations]
     duplicates = sorted({op_id for op_id in ids if ids.count(op_id) > 1})
     if duplicates:
         raise SpecError(f"duplicate operationIds: {', '.join(duplicates)}")
     return sorted(operations, key=lambda op: (op["path"], op["method"]))
+
+
+def fields_table(document: dict, operation: dict) -> dict | None:
+    """How the REST adapter trims the answer of an operation that takes `fields` (codegen/bundle.py)."""
+    if not any(resolve(document, p).get("name") == "fields" and resolve(document, p).get("style") == "form"
+               for p in operation.get("parameters", [])):
+        return None
+    trim = trimmable(document, operation)
+    return {key: trim[key] for key in ("root", "required", "nested")}
 
 
 def parameter_names(document: dict, parameters: list, where=("path", "query")) -> list[str]:

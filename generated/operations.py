@@ -17,6 +17,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'applyCouponPatch': {
         "surface": 'shop',
@@ -33,6 +34,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'applyCoupon': {
         "surface": 'shop',
@@ -49,6 +51,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAttributeOptions': {
         "surface": 'shop',
@@ -65,6 +68,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'adminName', 'sortOrder', 'translation', 'translations'], 'nested': {'translation': ['id', 'attributeOptionId', 'locale', 'label'], 'translations': ['id', 'attributeOptionId', 'locale', 'label']}},
     },
     'getAttributeOption': {
         "surface": 'shop',
@@ -81,6 +85,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'adminName', 'sortOrder', 'translation', 'translations'], 'nested': {'translation': ['id', 'attributeOptionId', 'locale', 'label'], 'translations': ['id', 'attributeOptionId', 'locale', 'label']}},
     },
     'listAttributeTranslations': {
         "surface": 'shop',
@@ -97,6 +102,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'attributeId', 'locale', 'name'], 'nested': {}},
     },
     'getAttributeTranslation': {
         "surface": 'shop',
@@ -113,6 +119,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'attributeId', 'locale', 'name'], 'nested': {}},
     },
     'listAttributes': {
         "surface": 'shop',
@@ -129,6 +136,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'adminName', 'type', 'swatchType', 'position', 'isRequired', 'isUnique', 'isFilterable', 'isComparable', 'isConfigurable', 'isUserDefined', 'isVisibleOnFront', 'valuePerLocale', 'valuePerChannel', 'enableWysiwyg', 'createdAt', 'updatedAt', 'columnName', 'validations', 'options', 'translation', 'translations'], 'nested': {'options': ['id', 'adminName', 'sortOrder', 'translation', 'translations'], 'translation': ['id', 'attributeId', 'locale', 'name']}},
     },
     'listOptionsOfAttribute': {
         "surface": 'shop',
@@ -145,6 +153,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'adminName', 'sortOrder', 'translation', 'translations'], 'nested': {'translation': ['id', 'attributeOptionId', 'locale', 'label'], 'translations': ['id', 'attributeOptionId', 'locale', 'label']}},
     },
     'getAttribute': {
         "surface": 'shop',
@@ -161,6 +170,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'adminName', 'type', 'swatchType', 'position', 'isRequired', 'isUnique', 'isFilterable', 'isComparable', 'isConfigurable', 'isUserDefined', 'isVisibleOnFront', 'valuePerLocale', 'valuePerChannel', 'enableWysiwyg', 'createdAt', 'updatedAt', 'columnName', 'validations', 'options', 'translation', 'translations'], 'nested': {'options': ['id', 'adminName', 'sortOrder', 'translation', 'translations'], 'translation': ['id', 'attributeId', 'locale', 'name']}},
     },
     'getBookingProduct': {
         "surface": 'shop',
@@ -177,6 +187,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'qty', 'location', 'showLocation', 'availableEveryWeek', 'availableFrom', 'availableTo', 'createdAt', 'updatedAt', 'slots', 'product', 'defaultSlot', 'appointmentSlot', 'rentalSlot', 'tableSlot', 'eventTickets'], 'nested': {}},
     },
     'listBookingSlots': {
         "surface": 'shop',
@@ -193,6 +204,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['slotId'], 'nested': {'slots': ['from', 'to', 'timestamp', 'qty']}},
     },
     'listBookingProductAppointmentSlots': {
         "surface": 'shop',
@@ -209,6 +221,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'duration', 'breakTime', 'sameSlotAllDays'], 'nested': {}},
     },
     'getBookingProductAppointmentSlot': {
         "surface": 'shop',
@@ -225,6 +238,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'duration', 'breakTime', 'sameSlotAllDays'], 'nested': {}},
     },
     'listBookingProductDefaultSlots': {
         "surface": 'shop',
@@ -241,6 +255,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'bookingType', 'duration', 'breakTime'], 'nested': {}},
     },
     'getBookingProductDefaultSlot': {
         "surface": 'shop',
@@ -257,6 +272,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'bookingType', 'duration', 'breakTime'], 'nested': {}},
     },
     'listBookingProductEventTickets': {
         "surface": 'shop',
@@ -273,6 +289,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'name', 'description', 'price', 'qty', 'specialPrice', 'specialPriceFrom', 'specialPriceTo', 'formattedPrice', 'formattedSpecialPrice', 'translation', 'translations'], 'nested': {}},
     },
     'getBookingProductEventTicket': {
         "surface": 'shop',
@@ -289,6 +306,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'name', 'description', 'price', 'qty', 'specialPrice', 'specialPriceFrom', 'specialPriceTo', 'formattedPrice', 'formattedSpecialPrice', 'translation', 'translations'], 'nested': {}},
     },
     'listBookingProductRentalSlots': {
         "surface": 'shop',
@@ -305,6 +323,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'rentingType', 'dailyPrice', 'hourlyPrice', 'sameSlotAllDays'], 'nested': {}},
     },
     'getBookingProductRentalSlot': {
         "surface": 'shop',
@@ -321,6 +340,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'rentingType', 'dailyPrice', 'hourlyPrice', 'sameSlotAllDays'], 'nested': {}},
     },
     'listBookingProductTableSlots': {
         "surface": 'shop',
@@ -337,6 +357,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'priceType', 'guestLimit', 'duration', 'breakTime', 'preventSchedulingBefore', 'sameSlotAllDays'], 'nested': {}},
     },
     'getBookingProductTableSlot': {
         "surface": 'shop',
@@ -353,6 +374,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'bookingProductId', 'slots', 'priceType', 'guestLimit', 'duration', 'breakTime', 'preventSchedulingBefore', 'sameSlotAllDays'], 'nested': {}},
     },
     'getCart': {
         "surface": 'shop',
@@ -369,6 +391,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['id', 'cartToken', 'customerId', 'channelId', 'isGuest', 'itemsCount', 'itemsQty', 'itemCount', 'items', 'currencyCode', 'baseCurrencyCode', 'subtotal', 'baseSubtotal', 'discountAmount', 'baseDiscountAmount', 'taxAmount', 'baseTaxAmount', 'shippingAmount', 'baseShippingAmount', 'grandTotal', 'baseGrandTotal', 'tax', 'shippingCost', 'total', 'formattedSubtotal', 'formattedDiscountAmount', 'formattedTaxAmount', 'formattedShippingAmount', 'formattedGrandTotal', 'couponCode', 'haveStockableItems', 'billingAddress', 'shippingAddress', 'shippingMethod', 'paymentMethod', 'createdAt', 'updatedAt']}},
     },
     'createCart': {
         "surface": 'shop',
@@ -385,6 +408,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createCartToken': {
         "surface": 'shop',
@@ -401,6 +425,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'addCartItem': {
         "surface": 'shop',
@@ -417,6 +442,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCartOrderBumps': {
         "surface": 'shop',
@@ -433,6 +459,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['id', 'name', 'description', 'productId', 'productName', 'productType', 'priceType', 'offerPrice', 'baseOfferPrice', 'regularPrice', 'baseRegularPrice', 'formattedOfferPrice', 'accepted', 'cartItemId']}},
     },
     'acceptCartOrderBump': {
         "surface": 'shop',
@@ -449,6 +476,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCategories': {
         "surface": 'shop',
@@ -465,6 +493,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'position', 'logoPath', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'logoUrl', 'filterableAttributes', 'translation', 'translations', 'parent', 'children'], 'nested': {'filterableAttributes': ['id', 'code', 'type', 'isFilterable', 'options'], 'translation': ['id', 'categoryId', 'name', 'slug', 'urlPath', 'description', 'metaTitle', 'metaDescription', 'metaKeywords', 'localeId', 'locale'], 'children': ['id', 'position', 'logoPath', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'logoUrl', 'translation']}},
     },
     'getCategory': {
         "surface": 'shop',
@@ -481,6 +510,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'position', 'logoPath', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'logoUrl', 'filterableAttributes', 'translation', 'translations', 'parent', 'children'], 'nested': {'filterableAttributes': ['id', 'code', 'type', 'isFilterable', 'options'], 'translation': ['id', 'categoryId', 'name', 'slug', 'urlPath', 'description', 'metaTitle', 'metaDescription', 'metaKeywords', 'localeId', 'locale'], 'children': ['id', 'position', 'logoPath', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'logoUrl', 'translation']}},
     },
     'listCategoryTrees': {
         "surface": 'shop',
@@ -497,6 +527,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'position', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'translation', 'children'], 'nested': {'translation': ['id', 'categoryId', 'name', 'slug', 'urlPath', 'description', 'metaTitle', 'metaDescription', 'metaKeywords', 'localeId', 'locale'], 'children': ['id', 'position', 'status', 'displayMode', '_lft', '_rgt', 'createdAt', 'updatedAt', 'url', 'translation', 'children']}},
     },
     'listChannelTranslations': {
         "surface": 'shop',
@@ -513,6 +544,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'channelId', 'locale', 'name', 'description', 'maintenanceModeText', 'homeSeo', 'createdAt', 'updatedAt'], 'nested': {'homeSeo': ['meta_title', 'meta_keywords', 'meta_description']}},
     },
     'getChannelTranslation': {
         "surface": 'shop',
@@ -529,6 +561,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'channelId', 'locale', 'name', 'description', 'maintenanceModeText', 'homeSeo', 'createdAt', 'updatedAt'], 'nested': {'homeSeo': ['meta_title', 'meta_keywords', 'meta_description']}},
     },
     'listChannels': {
         "surface": 'shop',
@@ -545,6 +578,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'timezone', 'theme', 'hostname', 'logo', 'favicon', 'homeSeo', 'isMaintenanceOn', 'allowedIps', 'createdAt', 'updatedAt', 'logoUrl', 'faviconUrl', 'locales', 'currencies', 'defaultLocale', 'baseCurrency', 'translation', 'translations'], 'nested': {'homeSeo': ['meta_title', 'meta_keywords', 'meta_description']}},
     },
     'getChannel': {
         "surface": 'shop',
@@ -561,6 +595,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'timezone', 'theme', 'hostname', 'logo', 'favicon', 'homeSeo', 'isMaintenanceOn', 'allowedIps', 'createdAt', 'updatedAt', 'logoUrl', 'faviconUrl', 'locales', 'currencies', 'defaultLocale', 'baseCurrency', 'translation', 'translations'], 'nested': {'homeSeo': ['meta_title', 'meta_keywords', 'meta_description']}},
     },
     'getCheckoutAddresses': {
         "surface": 'shop',
@@ -577,6 +612,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['addresses', 'defaultShippingId', 'defaultBillingId', 'billingAddress', 'shippingAddress']}},
     },
     'setCheckoutAddress': {
         "surface": 'shop',
@@ -593,6 +629,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'placeCheckoutOrder': {
         "surface": 'shop',
@@ -609,6 +646,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCheckoutPaymentMethods': {
         "surface": 'shop',
@@ -625,6 +663,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['id', 'code', 'name', 'description', 'isActive', 'instructions', 'sortOrder']}},
     },
     'setCheckoutPaymentMethod': {
         "surface": 'shop',
@@ -641,6 +680,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCheckoutShippingMethods': {
         "surface": 'shop',
@@ -657,6 +697,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['code', 'carrier', 'carrierTitle', 'method', 'name', 'description', 'price', 'formattedPrice']}},
     },
     'setCheckoutShippingMethod': {
         "surface": 'shop',
@@ -673,6 +714,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAllCompareItems': {
         "surface": 'shop',
@@ -689,6 +731,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCompareItems': {
         "surface": 'shop',
@@ -705,6 +748,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'product', 'customer', 'createdAt', 'updatedAt'], 'nested': {'product': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare', 'description', 'guestCheckout', 'attributes'], 'customer': ['id', 'email', 'firstName', 'lastName', 'name', 'gender', 'dateOfBirth']}},
     },
     'createCompareItem': {
         "surface": 'shop',
@@ -721,6 +765,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteCompareItem': {
         "surface": 'shop',
@@ -737,6 +782,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getCompareItem': {
         "surface": 'shop',
@@ -753,6 +799,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'product', 'customer', 'createdAt', 'updatedAt'], 'nested': {'product': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare', 'description', 'guestCheckout', 'attributes'], 'customer': ['id', 'email', 'firstName', 'lastName', 'name', 'gender', 'dateOfBirth']}},
     },
     'createContactUs': {
         "surface": 'shop',
@@ -769,6 +816,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCountries': {
         "surface": 'shop',
@@ -785,6 +833,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'states', 'translations'], 'nested': {'states': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'translations': ['id', 'countryId', 'locale', 'name']}},
     },
     'listCountryStatesOfCountry': {
         "surface": 'shop',
@@ -801,6 +850,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'nested': {}},
     },
     'getCountryStateOfCountry': {
         "surface": 'shop',
@@ -817,6 +867,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'nested': {}},
     },
     'getCountry': {
         "surface": 'shop',
@@ -833,6 +884,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'states', 'translations'], 'nested': {'states': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'translations': ['id', 'countryId', 'locale', 'name']}},
     },
     'listCountryStates': {
         "surface": 'shop',
@@ -849,6 +901,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'nested': {}},
     },
     'getCountryState': {
         "surface": 'shop',
@@ -865,6 +918,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'countryId', 'countryCode', 'code', 'defaultName', 'translations'], 'nested': {}},
     },
     'getCountryStateTranslation': {
         "surface": 'shop',
@@ -881,6 +935,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'countryStateId', 'locale', 'defaultName'], 'nested': {}},
     },
     'listCustomerAddresses': {
         "surface": 'shop',
@@ -897,6 +952,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['addresses']}},
     },
     'createCustomerAddress': {
         "surface": 'shop',
@@ -913,6 +969,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteCustomerAddress': {
         "surface": 'shop',
@@ -929,6 +986,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateCustomerAddress': {
         "surface": 'shop',
@@ -945,6 +1003,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCustomerDownloadableProducts': {
         "surface": 'shop',
@@ -961,6 +1020,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productName', 'name', 'url', 'file', 'fileName', 'type', 'downloadBought', 'downloadUsed', 'downloadCanceled', 'status', 'remainingDownloads', 'customerId', 'orderId', 'orderItemId', 'order', 'downloadUrl', 'createdAt', 'updatedAt'], 'nested': {'order': ['id', 'incrementId', 'status']}},
     },
     'getCustomerDownloadableProduct': {
         "surface": 'shop',
@@ -977,6 +1037,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productName', 'name', 'url', 'file', 'fileName', 'type', 'downloadBought', 'downloadUsed', 'downloadCanceled', 'status', 'remainingDownloads', 'customerId', 'orderId', 'orderItemId', 'order', 'downloadUrl', 'createdAt', 'updatedAt'], 'nested': {'order': ['id', 'incrementId', 'status']}},
     },
     'downloadCustomerDownloadableProduct': {
         "surface": 'shop',
@@ -993,6 +1054,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getCustomerGroupPrice': {
         "surface": 'shop',
@@ -1009,6 +1071,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'uniqueId', 'productId'], 'nested': {}},
     },
     'listCustomerInvoices': {
         "surface": 'shop',
@@ -1025,6 +1088,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'state', 'totalQty', 'emailSent', 'subTotal', 'baseSubTotal', 'grandTotal', 'baseGrandTotal', 'shippingAmount', 'baseShippingAmount', 'taxAmount', 'baseTaxAmount', 'discountAmount', 'baseDiscountAmount', 'shippingTaxAmount', 'baseShippingTaxAmount', 'subTotalInclTax', 'baseSubTotalInclTax', 'shippingAmountInclTax', 'baseShippingAmountInclTax', 'baseCurrencyCode', 'channelCurrencyCode', 'orderCurrencyCode', 'transactionId', 'reminders', 'nextReminderAt', 'order', 'items', 'downloadUrl', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'getCustomerInvoice': {
         "surface": 'shop',
@@ -1041,6 +1105,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'state', 'totalQty', 'emailSent', 'subTotal', 'baseSubTotal', 'grandTotal', 'baseGrandTotal', 'shippingAmount', 'baseShippingAmount', 'taxAmount', 'baseTaxAmount', 'discountAmount', 'baseDiscountAmount', 'shippingTaxAmount', 'baseShippingTaxAmount', 'subTotalInclTax', 'baseSubTotalInclTax', 'shippingAmountInclTax', 'baseShippingAmountInclTax', 'baseCurrencyCode', 'channelCurrencyCode', 'orderCurrencyCode', 'transactionId', 'reminders', 'nextReminderAt', 'order', 'items', 'downloadUrl', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'downloadCustomerInvoicePdf': {
         "surface": 'shop',
@@ -1057,6 +1122,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCustomerLicenses': {
         "surface": 'shop',
@@ -1073,6 +1139,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'licenseKey', 'status', 'productId', 'productName', 'orderId', 'activationLimit', 'activationCount', 'expiresAt', 'activations', 'createdAt'], 'nested': {'activations': ['instance', 'activatedAt']}},
     },
     'getCustomerLicense': {
         "surface": 'shop',
@@ -1089,6 +1156,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'licenseKey', 'status', 'productId', 'productName', 'orderId', 'activationLimit', 'activationCount', 'expiresAt', 'activations', 'createdAt'], 'nested': {'activations': ['instance', 'activatedAt']}},
     },
     'listCustomerOrders': {
         "surface": 'shop',
@@ -1105,6 +1173,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'status', 'channelName', 'isGuest', 'customerEmail', 'customerFirstName', 'customerLastName', 'shippingMethod', 'shippingTitle', 'couponCode', 'isGift', 'totalItemCount', 'totalQtyOrdered', 'baseCurrencyCode', 'channelCurrencyCode', 'orderCurrencyCode', 'grandTotal', 'baseGrandTotal', 'grandTotalInvoiced', 'baseGrandTotalInvoiced', 'grandTotalRefunded', 'baseGrandTotalRefunded', 'subTotal', 'baseSubTotal', 'taxAmount', 'baseTaxAmount', 'discountAmount', 'baseDiscountAmount', 'shippingAmount', 'baseShippingAmount', 'formattedGrandTotal', 'formattedSubTotal', 'formattedTaxAmount', 'formattedDiscountAmount', 'formattedShippingAmount', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'getCustomerOrder': {
         "surface": 'shop',
@@ -1121,6 +1190,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'status', 'grandTotal', 'baseGrandTotal', 'items', 'addresses', 'payment', 'statusHistory', 'invoices', 'shipments'], 'nested': {'items': ['id', 'productId', 'sku', 'name', 'type', 'qtyOrdered', 'qtyShipped', 'qtyInvoiced', 'qtyCanceled', 'qtyRefunded', 'price', 'basePrice', 'total', 'baseTotal', 'additional', 'children'], 'addresses': ['id', 'addressType', 'firstName', 'lastName', 'address', 'city', 'country', 'postcode'], 'payment': ['method', 'methodTitle'], 'statusHistory': ['status', 'comment', 'createdAt'], 'invoices': ['id', 'incrementId', 'state', 'grandTotal', 'baseGrandTotal', 'downloadUrl', 'createdAt'], 'shipments': ['id', 'status', 'totalQty', 'shippingNumber', 'items', 'createdAt']}},
     },
     'getCustomerProfile': {
         "surface": 'shop',
@@ -1137,6 +1207,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['customer']}},
     },
     'deleteCustomerProfile': {
         "surface": 'shop',
@@ -1153,6 +1224,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateCustomerProfile': {
         "surface": 'shop',
@@ -1169,6 +1241,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCustomerReviews': {
         "surface": 'shop',
@@ -1185,6 +1258,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'title', 'comment', 'rating', 'status', 'name', 'product', 'customer', 'createdAt', 'updatedAt'], 'nested': {'product': ['id'], 'customer': ['id']}},
     },
     'getCustomerReview': {
         "surface": 'shop',
@@ -1201,6 +1275,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['id', 'title', 'comment', 'rating', 'status', 'name', 'product', 'customer', 'createdAt', 'updatedAt']}},
     },
     'listCustomerSubscriptions': {
         "surface": 'shop',
@@ -1217,6 +1292,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'name', 'sku', 'quantity', 'intervalUnit', 'intervalCount', 'billingCycles', 'price', 'currency', 'status', 'cancelAtPeriodEnd', 'currentPeriod', 'nextBillingAt', 'startedAt', 'trialEndsAt', 'canceledAt', 'endedAt', 'orderId'], 'nested': {}},
     },
     'getCustomerSubscription': {
         "surface": 'shop',
@@ -1233,6 +1309,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'name', 'sku', 'quantity', 'intervalUnit', 'intervalCount', 'billingCycles', 'price', 'currency', 'status', 'cancelAtPeriodEnd', 'currentPeriod', 'nextBillingAt', 'startedAt', 'trialEndsAt', 'canceledAt', 'endedAt', 'orderId', 'renewals'], 'nested': {'renewals': ['period', 'orderId', 'incrementId', 'amount', 'state', 'dueAt']}},
     },
     'cancelCustomerSubscription': {
         "surface": 'shop',
@@ -1249,6 +1326,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'pauseCustomerSubscription': {
         "surface": 'shop',
@@ -1265,6 +1343,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'reactivateCustomerSubscription': {
         "surface": 'shop',
@@ -1281,6 +1360,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'loginCustomer': {
         "surface": 'shop',
@@ -1297,6 +1377,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'logoutCustomer': {
         "surface": 'shop',
@@ -1313,6 +1394,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'registerCustomer': {
         "surface": 'shop',
@@ -1329,6 +1411,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listCustomerAddressesAtCustomersPath': {
         "surface": 'shop',
@@ -1345,6 +1428,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['addresses']}},
     },
     'createCustomerAddressAtCustomersPath': {
         "surface": 'shop',
@@ -1361,6 +1445,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'loginCustomerAtCustomersPath': {
         "surface": 'shop',
@@ -1377,6 +1462,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'downloadProductSample': {
         "surface": 'shop',
@@ -1393,6 +1479,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'forgotPassword': {
         "surface": 'shop',
@@ -1409,6 +1496,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getInventoryAvailability': {
         "surface": 'shop',
@@ -1425,6 +1513,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['productId', 'qty', 'isAvailable', 'manageStock', 'sellableQty', 'reservations'], 'nested': {}},
     },
     'listLocales': {
         "surface": 'shop',
@@ -1441,6 +1530,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'direction', 'logoPath', 'logoUrl'], 'nested': {}},
     },
     'getLocale': {
         "surface": 'shop',
@@ -1457,6 +1547,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'direction', 'logoPath', 'logoUrl'], 'nested': {}},
     },
     'getMarketplaceVendorApplication': {
         "surface": 'shop',
@@ -1473,6 +1564,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'slug', 'email', 'phone', 'description', 'businessName', 'taxNumber', 'address', 'documents', 'status', 'statusReason', 'createdAt'], 'nested': {'documents': ['name', 'url']}},
     },
     'applyMarketplaceVendor': {
         "surface": 'shop',
@@ -1489,6 +1581,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'mergeCart': {
         "surface": 'shop',
@@ -1505,6 +1598,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createNewsletterSubscription': {
         "surface": 'shop',
@@ -1521,6 +1615,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'confirmNewsletterSubscription': {
         "surface": 'shop',
@@ -1537,6 +1632,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'unsubscribeNewsletterSubscription': {
         "surface": 'shop',
@@ -1553,6 +1649,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listPages': {
         "surface": 'shop',
@@ -1569,6 +1666,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'layout', 'createdAt', 'updatedAt', 'translation'], 'nested': {'translation': ['id', 'pageTitle', 'urlKey', 'htmlContent', 'metaTitle', 'metaDescription', 'metaKeywords', 'locale']}},
     },
     'getPageByUrlKey': {
         "surface": 'shop',
@@ -1585,6 +1683,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'layout', 'createdAt', 'updatedAt', 'translation'], 'nested': {'translation': ['id', 'pageTitle', 'urlKey', 'htmlContent', 'metaTitle', 'metaDescription', 'metaKeywords', 'locale']}},
     },
     'getPage': {
         "surface": 'shop',
@@ -1601,6 +1700,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'layout', 'createdAt', 'updatedAt', 'translation'], 'nested': {'translation': ['id', 'pageTitle', 'urlKey', 'htmlContent', 'metaTitle', 'metaDescription', 'metaKeywords', 'locale']}},
     },
     'listProductBundleOptionProducts': {
         "surface": 'shop',
@@ -1617,6 +1717,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'isUserDefined', 'isDefault', 'sortOrder', 'bundleOption', 'product'], 'nested': {}},
     },
     'getProductBundleOptionProduct': {
         "surface": 'shop',
@@ -1633,6 +1734,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'isUserDefined', 'isDefault', 'sortOrder', 'bundleOption', 'product'], 'nested': {}},
     },
     'listProductDownloadableLinks': {
         "surface": 'shop',
@@ -1649,6 +1751,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'price', 'formattedPrice', 'downloads', 'sortOrder', 'url', 'fileUrl', 'sampleType', 'sampleFile', 'sampleFileName', 'sampleUrl', 'sampleFileUrl', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'getProductDownloadableLink': {
         "surface": 'shop',
@@ -1665,6 +1768,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'price', 'formattedPrice', 'downloads', 'sortOrder', 'url', 'fileUrl', 'sampleType', 'sampleFile', 'sampleFileName', 'sampleUrl', 'sampleFileUrl', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'listProductDownloadableSamples': {
         "surface": 'shop',
@@ -1681,6 +1785,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'file', 'fileName', 'url', 'fileUrl', 'sortOrder', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'getProductDownloadableSample': {
         "surface": 'shop',
@@ -1697,6 +1802,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'file', 'fileName', 'url', 'fileUrl', 'sortOrder', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'listProductImages': {
         "surface": 'shop',
@@ -1713,6 +1819,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'getProductImage': {
         "surface": 'shop',
@@ -1729,6 +1836,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'listProductVideos': {
         "surface": 'shop',
@@ -1745,6 +1853,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'getProductVideo': {
         "surface": 'shop',
@@ -1761,6 +1870,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'listProductBundleOptionTranslations': {
         "surface": 'shop',
@@ -1777,6 +1887,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'label', 'bundleOption'], 'nested': {}},
     },
     'getProductBundleOptionTranslation': {
         "surface": 'shop',
@@ -1793,6 +1904,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'label', 'bundleOption'], 'nested': {}},
     },
     'getProductBundleOption': {
         "surface": 'shop',
@@ -1809,6 +1921,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'bundleOptionProducts', 'translation', 'translations'], 'nested': {}},
     },
     'listProductCustomizableOptionPrices': {
         "surface": 'shop',
@@ -1825,6 +1938,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'label', 'price', 'priceType', 'customizableOption'], 'nested': {}},
     },
     'getProductCustomizableOptionPrice': {
         "surface": 'shop',
@@ -1841,6 +1955,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'label', 'price', 'priceType', 'customizableOption'], 'nested': {}},
     },
     'listProductCustomizableOptionTranslations': {
         "surface": 'shop',
@@ -1857,6 +1972,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'label', 'customizableOption'], 'nested': {}},
     },
     'getProductCustomizableOptionTranslation': {
         "surface": 'shop',
@@ -1873,6 +1989,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'label', 'customizableOption'], 'nested': {}},
     },
     'getProductCustomizableOption': {
         "surface": 'shop',
@@ -1889,6 +2006,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'prices', 'translation', 'translations'], 'nested': {}},
     },
     'listProductDownloadableLinkTranslations': {
         "surface": 'shop',
@@ -1905,6 +2023,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'title', 'downloadableLink'], 'nested': {}},
     },
     'getProductDownloadableLinkTranslation': {
         "surface": 'shop',
@@ -1921,6 +2040,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'title', 'downloadableLink'], 'nested': {}},
     },
     'listProductDownloadableSampleTranslations': {
         "surface": 'shop',
@@ -1937,6 +2057,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'title', 'downloadableSample'], 'nested': {}},
     },
     'getProductDownloadableSampleTranslation': {
         "surface": 'shop',
@@ -1953,6 +2074,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'title', 'downloadableSample'], 'nested': {}},
     },
     'getProductGroupedProduct': {
         "surface": 'shop',
@@ -1969,6 +2091,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'sortOrder', 'product', 'associatedProduct'], 'nested': {}},
     },
     'listProducts': {
         "surface": 'shop',
@@ -1985,6 +2108,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare'], 'nested': {}},
     },
     'createShopProduct': {
         "surface": 'shop',
@@ -2001,6 +2125,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getProduct': {
         "surface": 'shop',
@@ -2017,6 +2142,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare', 'description', 'createdAt', 'updatedAt', 'isSaleable', 'color', 'size', 'brand', 'categories', 'channels', 'attributeFamily', 'images', 'videos', 'superAttributes', 'variants', 'bookingProducts', 'bundleOptions', 'groupedProducts', 'downloadableLinks', 'downloadableSamples', 'customizableOptions', 'relatedProducts', 'upSells', 'crossSells'], 'nested': {'color': ['id', 'code', 'label'], 'size': ['id', 'code', 'label'], 'brand': ['id', 'code', 'label'], 'categories': ['id', 'name', 'slug'], 'channels': ['id', 'code', 'hostname', 'currencyCode', 'localeCode'], 'attributeFamily': ['id', 'code', 'name'], 'images': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'videos': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'superAttributes': ['id', 'code', 'type', 'adminName', 'options'], 'variants': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare'], 'bundleOptions': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'bundleOptionProducts', 'translation', 'translations'], 'groupedProducts': ['id', 'qty', 'sortOrder', 'product', 'associatedProduct'], 'downloadableLinks': ['id', 'title', 'type', 'price', 'formattedPrice', 'downloads', 'sortOrder', 'url', 'fileUrl', 'sampleType', 'sampleFile', 'sampleFileName', 'sampleUrl', 'sampleFileUrl', 'product', 'translation', 'translations'], 'downloadableSamples': ['id', 'title', 'type', 'file', 'fileName', 'url', 'fileUrl', 'sortOrder', 'product', 'translation', 'translations'], 'customizableOptions': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'prices', 'translation', 'translations'], 'relatedProducts': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare'], 'upSells': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare'], 'crossSells': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare']}},
     },
     'updateShopProduct': {
         "surface": 'shop',
@@ -2033,6 +2159,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'replaceShopProduct': {
         "surface": 'shop',
@@ -2049,6 +2176,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listProductAttributeValues': {
         "surface": 'shop',
@@ -2065,6 +2193,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'locale', 'channel', 'textValue', 'integerValue', 'booleanValue', 'value', 'uniqueId', 'attribute', 'product'], 'nested': {}},
     },
     'listProductBookingProducts': {
         "surface": 'shop',
@@ -2081,6 +2210,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'qty', 'location', 'showLocation', 'availableEveryWeek', 'availableFrom', 'availableTo', 'createdAt', 'updatedAt', 'slots', 'product', 'defaultSlot', 'appointmentSlot', 'rentalSlot', 'tableSlot', 'eventTickets'], 'nested': {}},
     },
     'listProductBundleOptions': {
         "surface": 'shop',
@@ -2097,6 +2227,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'bundleOptionProducts', 'translation', 'translations'], 'nested': {}},
     },
     'listProductCustomerGroupPrices': {
         "surface": 'shop',
@@ -2113,6 +2244,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'uniqueId', 'productId'], 'nested': {}},
     },
     'getProductCustomerGroupPrice': {
         "surface": 'shop',
@@ -2129,6 +2261,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'uniqueId', 'productId'], 'nested': {}},
     },
     'listProductCustomizableOptions': {
         "surface": 'shop',
@@ -2145,6 +2278,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'label', 'isRequired', 'sortOrder', 'product', 'prices', 'translation', 'translations'], 'nested': {}},
     },
     'listProductDownloadableLinksOfProduct': {
         "surface": 'shop',
@@ -2161,6 +2295,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'price', 'formattedPrice', 'downloads', 'sortOrder', 'url', 'fileUrl', 'sampleType', 'sampleFile', 'sampleFileName', 'sampleUrl', 'sampleFileUrl', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'listProductDownloadableSamplesOfProduct': {
         "surface": 'shop',
@@ -2177,6 +2312,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'type', 'file', 'fileName', 'url', 'fileUrl', 'sortOrder', 'product', 'translation', 'translations'], 'nested': {}},
     },
     'listProductGroupedProducts': {
         "surface": 'shop',
@@ -2193,6 +2329,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'qty', 'sortOrder', 'product', 'associatedProduct'], 'nested': {}},
     },
     'listProductImagesOfProduct': {
         "surface": 'shop',
@@ -2209,6 +2346,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'listProductReviews': {
         "surface": 'shop',
@@ -2225,6 +2363,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data', 'pagination', 'summary'], 'nested': {'data': ['id', 'productId', 'title', 'comment', 'rating', 'authorName', 'status', 'createdAt', 'updatedAt'], 'pagination': ['total', 'perPage', 'currentPage', 'lastPage'], 'summary': ['averageRating', 'totalReviews', 'starCounts']}},
     },
     'createProductReview': {
         "surface": 'shop',
@@ -2241,6 +2380,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listProductVariants': {
         "surface": 'shop',
@@ -2257,6 +2397,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare'], 'nested': {}},
     },
     'listProductVideosOfProduct': {
         "surface": 'shop',
@@ -2273,6 +2414,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'path', 'productId', 'position', 'publicPath'], 'nested': {}},
     },
     'refreshCustomerToken': {
         "surface": 'shop',
@@ -2289,6 +2431,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeCartItem': {
         "surface": 'shop',
@@ -2305,6 +2448,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeCartItemPost': {
         "surface": 'shop',
@@ -2321,6 +2465,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeCartItemById': {
         "surface": 'shop',
@@ -2337,6 +2482,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeCoupon': {
         "surface": 'shop',
@@ -2353,6 +2499,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteProductReview': {
         "surface": 'shop',
@@ -2369,6 +2516,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getProductReview': {
         "surface": 'shop',
@@ -2385,6 +2533,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data'], 'nested': {'data': ['id', 'productId', 'title', 'comment', 'rating', 'authorName', 'status', 'createdAt', 'updatedAt']}},
     },
     'updateProductReview': {
         "surface": 'shop',
@@ -2401,6 +2550,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getProductFacets': {
         "surface": 'shop',
@@ -2417,6 +2567,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['total', 'price', 'attributes', 'categories'], 'nested': {'price': ['min', 'max', 'ranges'], 'attributes': ['id', 'code', 'label', 'type', 'options'], 'categories': ['id', 'name', 'slug', 'count']}},
     },
     'listProductSuggestions': {
         "surface": 'shop',
@@ -2433,6 +2584,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'name', 'urlKey'], 'nested': {}},
     },
     'listThemeCustomizations': {
         "surface": 'shop',
@@ -2449,6 +2601,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'themeCode', 'channelId', 'type', 'name', 'sortOrder', 'status', 'createdAt', 'updatedAt', 'translation', 'translations'], 'nested': {'translation': ['id', 'themeCustomizationId', 'locale', 'options'], 'translations': ['id', 'themeCustomizationId', 'locale', 'options']}},
     },
     'getThemeCustomization': {
         "surface": 'shop',
@@ -2465,6 +2618,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'themeCode', 'channelId', 'type', 'name', 'sortOrder', 'status', 'createdAt', 'updatedAt', 'translation', 'translations'], 'nested': {'translation': ['id', 'themeCustomizationId', 'locale', 'options'], 'translations': ['id', 'themeCustomizationId', 'locale', 'options']}},
     },
     'updateCartItem': {
         "surface": 'shop',
@@ -2481,6 +2635,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateCartItemById': {
         "surface": 'shop',
@@ -2497,6 +2652,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'verifyCustomerToken': {
         "surface": 'shop',
@@ -2513,6 +2669,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data', 'message'], 'nested': {'data': ['valid', 'customer']}},
     },
     'verifyCustomerTokenPost': {
         "surface": 'shop',
@@ -2529,6 +2686,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAllWishlists': {
         "surface": 'shop',
@@ -2545,6 +2703,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listWishlists': {
         "surface": 'shop',
@@ -2561,6 +2720,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'product', 'customer', 'channel', 'options', 'createdAt', 'updatedAt'], 'nested': {'product': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare', 'description'], 'customer': ['id', 'email', 'firstName', 'lastName', 'name', 'gender', 'dateOfBirth'], 'channel': ['id', 'code', 'name', 'translation']}},
     },
     'createWishlist': {
         "surface": 'shop',
@@ -2577,6 +2737,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'toggleWishlist': {
         "surface": 'shop',
@@ -2593,6 +2754,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteWishlist': {
         "surface": 'shop',
@@ -2609,6 +2771,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getWishlist': {
         "surface": 'shop',
@@ -2625,6 +2788,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'product', 'customer', 'channel', 'options', 'createdAt', 'updatedAt'], 'nested': {'product': ['id', 'sku', 'type', 'bookingType', 'name', 'urlKey', 'status', 'shortDescription', 'price', 'specialPrice', 'new', 'featured', 'minimumPrice', 'maximumPrice', 'formattedPrice', 'formattedSpecialPrice', 'formattedMinimumPrice', 'formattedMaximumPrice', 'baseImageUrl', 'isInWishlist', 'isInCompare', 'description'], 'customer': ['id', 'email', 'firstName', 'lastName', 'name', 'gender', 'dateOfBirth'], 'channel': ['id', 'code', 'name', 'translation']}},
     },
     'moveWishlistToCart': {
         "surface": 'shop',
@@ -2641,6 +2805,41 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
+    },
+    'getAdminAnalyticsMeta': {
+        "surface": 'admin',
+        "method": 'GET',
+        "path": '/api/admin/analytics/meta',
+        "handler": 'handlers.admin.analytics.queries:get_admin_analytics_meta',
+        "auth": ['adminToken'],
+        "pagination": None,
+        "permission": 'reporting.analytics.view',
+        "area": 'Analytics',
+        "parameters": [],
+        "path_parameters": [],
+        "body_schema": None,
+        "planned": False,
+        "upload": False,
+        "upload_only": False,
+        "fields": {'root': None, 'required': ['models', 'limits'], 'nested': {'models': ['name', 'label', 'measures', 'dimensions', 'filters'], 'limits': ['maxDays', 'maxLimit', 'maxDimensions', 'maxMeasures', 'maxGroups']}},
+    },
+    'runAdminAnalyticsQuery': {
+        "surface": 'admin',
+        "method": 'POST',
+        "path": '/api/admin/analytics/query',
+        "handler": 'handlers.admin.analytics.queries:run_admin_analytics_query',
+        "auth": ['adminToken'],
+        "pagination": None,
+        "permission": 'reporting.analytics.view',
+        "area": 'Analytics',
+        "parameters": [],
+        "path_parameters": [],
+        "body_schema": 'AdminAnalyticsQueryBody',
+        "planned": False,
+        "upload": False,
+        "upload_only": False,
+        "fields": None,
     },
     'listAdminBookings': {
         "surface": 'admin',
@@ -2657,6 +2856,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'orderIncrementId', 'orderItemId', 'productId', 'productSku', 'productName', 'bookingType', 'qty', 'from', 'to', 'fromFormatted', 'toFormatted', 'bookingProductEventTicketId', 'order', 'orderItem', 'createdAt'], 'nested': {'order': ['id', 'incrementId', 'status', 'customerName', 'customerEmail', 'grandTotal', 'orderCurrencyCode'], 'orderItem': ['id', 'sku', 'name', 'qtyOrdered']}},
     },
     'exportAdminBookings': {
         "surface": 'admin',
@@ -2673,6 +2873,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminBooking': {
         "surface": 'admin',
@@ -2689,6 +2890,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'orderId', 'orderIncrementId', 'orderItemId', 'productId', 'productSku', 'productName', 'bookingType', 'qty', 'from', 'to', 'fromFormatted', 'toFormatted', 'bookingProductEventTicketId', 'order', 'orderItem', 'createdAt', 'paymentMethod', 'paymentTitle', 'shippingMethod', 'shippingTitle', 'billingAddress', 'shippingAddress', 'invoices', 'shipments', 'refunds'], 'nested': {'order': ['id', 'incrementId', 'status', 'customerName', 'customerEmail', 'grandTotal', 'orderCurrencyCode'], 'orderItem': ['id', 'sku', 'name', 'qtyOrdered']}},
     },
     'createAdminCart': {
         "surface": 'admin',
@@ -2705,6 +2907,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'saveAdminCartAddresses': {
         "surface": 'admin',
@@ -2721,6 +2924,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeAdminCartCoupon': {
         "surface": 'admin',
@@ -2737,6 +2941,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'applyAdminCartCoupon': {
         "surface": 'admin',
@@ -2753,6 +2958,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeAdminCartItem': {
         "surface": 'admin',
@@ -2769,6 +2975,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'addAdminCartItem': {
         "surface": 'admin',
@@ -2785,6 +2992,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateAdminCartItems': {
         "surface": 'admin',
@@ -2801,6 +3009,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCartPaymentMethods': {
         "surface": 'admin',
@@ -2817,6 +3026,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['method', 'methodTitle', 'description', 'sort', 'image'], 'nested': {}},
     },
     'setAdminCartPaymentMethod': {
         "surface": 'admin',
@@ -2833,6 +3043,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCartShippingMethods': {
         "surface": 'admin',
@@ -2849,6 +3060,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['method', 'carrierCode', 'carrierTitle', 'methodTitle', 'price', 'formattedPrice', 'baseTotal', 'formattedBaseTotal'], 'nested': {}},
     },
     'setAdminCartShippingMethod': {
         "surface": 'admin',
@@ -2865,6 +3077,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCart': {
         "surface": 'admin',
@@ -2881,6 +3094,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'customerId', 'isGuest', 'isActive', 'itemsCount', 'itemsQty', 'currencyCode', 'baseCurrencyCode', 'subTotal', 'formattedSubTotal', 'discountAmount', 'formattedDiscountAmount', 'taxTotal', 'formattedTaxTotal', 'shippingAmount', 'formattedShippingAmount', 'grandTotal', 'formattedGrandTotal', 'baseSubTotal', 'baseDiscountAmount', 'baseTaxTotal', 'baseShippingAmount', 'baseGrandTotal', 'couponCode', 'shippingMethod', 'shippingMethodTitle', 'paymentMethod', 'paymentMethodTitle', 'haveStockableItems', 'items', 'billingAddress', 'shippingAddress', 'orderId', 'success', 'message'], 'nested': {'items': ['id', 'cartId', 'productId', 'sku', 'type', 'name', 'quantity', 'price', 'basePrice', 'total', 'baseTotal', 'discountAmount', 'taxPercent', 'taxAmount', 'formattedPrice', 'formattedTotal', 'additional', 'child', 'children'], 'billingAddress': ['addressType', 'firstName', 'lastName', 'email', 'address', 'city', 'state', 'country', 'postcode', 'phone'], 'shippingAddress': ['addressType', 'firstName', 'lastName', 'email', 'address', 'city', 'state', 'country', 'postcode', 'phone']}},
     },
     'listAdminAttributes': {
         "surface": 'admin',
@@ -2897,6 +3111,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'type', 'adminName', 'isRequired', 'isUnique', 'valuePerLocale', 'valuePerChannel', 'isFilterable', 'isConfigurable', 'isVisibleOnFront', 'isUserDefined', 'swatchType', 'position', 'locale', 'createdAt', 'updatedAt', 'translations', 'options', 'validation', 'defaultValue'], 'nested': {}},
     },
     'createAdminAttribute': {
         "surface": 'admin',
@@ -2913,6 +3128,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminAttributes': {
         "surface": 'admin',
@@ -2929,6 +3145,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminAttributeOption': {
         "surface": 'admin',
@@ -2945,6 +3162,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminAttributeOption': {
         "surface": 'admin',
@@ -2961,6 +3179,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateAdminAttributeOption': {
         "surface": 'admin',
@@ -2977,6 +3196,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminAttribute': {
         "surface": 'admin',
@@ -2993,6 +3213,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminAttribute': {
         "surface": 'admin',
@@ -3009,6 +3230,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'type', 'adminName', 'isRequired', 'isUnique', 'valuePerLocale', 'valuePerChannel', 'isFilterable', 'isConfigurable', 'isVisibleOnFront', 'isUserDefined', 'swatchType', 'position', 'locale', 'createdAt', 'updatedAt', 'validation', 'defaultValue', 'isComparable', 'enableWysiwyg', 'regex', 'translations', 'options'], 'nested': {'translations': ['locale', 'name'], 'options': ['id', 'adminName', 'sortOrder', 'swatchValue', 'swatchValueUrl', 'translations']}},
     },
     'updateAdminAttribute': {
         "surface": 'admin',
@@ -3025,6 +3247,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCategories': {
         "surface": 'admin',
@@ -3041,6 +3264,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'position', 'status', 'parentId', 'displayMode', 'logoUrl', 'bannerUrl', 'name', 'slug', 'description', 'locale', 'createdAt', 'updatedAt', 'translations', 'filterableAttributeIds'], 'nested': {}},
     },
     'createAdminCategory': {
         "surface": 'admin',
@@ -3057,6 +3281,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCategories': {
         "surface": 'admin',
@@ -3073,6 +3298,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminCategoriesStatus': {
         "surface": 'admin',
@@ -3089,6 +3315,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCategoryTree': {
         "surface": 'admin',
@@ -3105,6 +3332,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'slug', 'status', 'position', 'parentId', 'displayMode', 'children'], 'nested': {}},
     },
     'deleteAdminCategory': {
         "surface": 'admin',
@@ -3121,6 +3349,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCategory': {
         "surface": 'admin',
@@ -3137,6 +3366,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'position', 'status', 'parentId', 'displayMode', 'logoUrl', 'bannerUrl', 'name', 'slug', 'description', 'locale', 'createdAt', 'updatedAt', 'translations', 'filterableAttributeIds'], 'nested': {'translations': ['locale', 'name', 'slug', 'description', 'metaTitle', 'metaDescription', 'metaKeywords']}},
     },
     'updateAdminCategory': {
         "surface": 'admin',
@@ -3153,6 +3383,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminAttributeFamilies': {
         "surface": 'admin',
@@ -3169,6 +3400,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name'], 'nested': {}},
     },
     'createAdminAttributeFamily': {
         "surface": 'admin',
@@ -3185,6 +3417,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminAttributeFamily': {
         "surface": 'admin',
@@ -3201,6 +3434,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminAttributeFamily': {
         "surface": 'admin',
@@ -3217,6 +3451,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'attributeGroups'], 'nested': {'attributeGroups': ['id', 'code', 'name', 'column', 'position', 'attributes']}},
     },
     'updateAdminAttributeFamily': {
         "surface": 'admin',
@@ -3233,6 +3468,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCatalogProducts': {
         "surface": 'admin',
@@ -3249,6 +3485,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'sku', 'name', 'type', 'status', 'price', 'formattedPrice', 'specialPrice', 'formattedSpecialPrice', 'specialPriceFrom', 'specialPriceTo', 'quantity', 'baseImageUrl', 'imagesCount', 'categoryId', 'categoryName', 'channel', 'locale', 'attributeFamilyId', 'attributeFamilyName', 'urlKey', 'visibleIndividually', 'shortDescription', 'description', 'metaTitle', 'metaDescription', 'metaKeywords', 'weight', 'featured', 'new', 'createdAt', 'updatedAt'], 'nested': {'translations': ['locale', 'name', 'urlKey'], 'images': ['id', 'path', 'url', 'sortOrder'], 'videos': ['id', 'path', 'url', 'sortOrder'], 'categories': ['id', 'name', 'slug'], 'inventories': ['sourceId', 'sourceCode', 'qty'], 'customerGroupPrices': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'customerGroupName', 'productId'], 'superAttributes': ['id', 'code', 'label', 'options'], 'variants': ['id', 'sku'], 'bundleOptions': ['id', 'label', 'type', 'isRequired', 'sortOrder', 'products'], 'linkedProducts': ['id', 'sku', 'name', 'qty', 'sortOrder'], 'downloadableLinks': ['id', 'title', 'type', 'price', 'downloads', 'sortOrder'], 'downloadableSamples': ['id', 'title', 'type', 'sortOrder'], 'bookingProduct': ['type', 'qty', 'location', 'showLocation', 'availableEveryWeek', 'availableFrom', 'availableTo', 'bookingType', 'duration', 'breakTime', 'sameSlotAllDays', 'rentingType', 'dailyPrice', 'hourlyPrice', 'priceType', 'guestLimit', 'preventSchedulingBefore', 'slots', 'tickets'], 'channels': ['id', 'code', 'name', 'assigned'], 'relatedProducts': ['id', 'sku', 'name'], 'upSells': ['id', 'sku', 'name'], 'crossSells': ['id', 'sku', 'name']}},
     },
     'createAdminCatalogProduct': {
         "surface": 'admin',
@@ -3265,6 +3502,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'exportAdminCatalogProducts': {
         "surface": 'admin',
@@ -3281,6 +3519,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCatalogProducts': {
         "surface": 'admin',
@@ -3297,6 +3536,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminCatalogProducts': {
         "surface": 'admin',
@@ -3313,6 +3553,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateStatusAdminCatalogProducts': {
         "surface": 'admin',
@@ -3329,6 +3570,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminCatalogProductWithValues': {
         "surface": 'admin',
@@ -3345,6 +3587,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCatalogProduct': {
         "surface": 'admin',
@@ -3361,6 +3604,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCatalogProduct': {
         "surface": 'admin',
@@ -3377,6 +3621,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'name', 'type', 'status', 'price', 'formattedPrice', 'quantity', 'baseImageUrl', 'imagesCount', 'categoryId', 'categoryName', 'channel', 'locale', 'attributeFamilyId', 'attributeFamilyName', 'urlKey', 'visibleIndividually', 'weight', 'taxCategoryId', 'manageStock', 'inStock', 'featured', 'new', 'createdAt', 'updatedAt', 'translations', 'images', 'categories', 'inventories', 'customerGroupPrices', 'superAttributes', 'variants', 'bundleOptions', 'linkedProducts', 'downloadableLinks', 'downloadableSamples', 'bookingProduct', 'channels', 'attributes'], 'nested': {'translations': ['locale', 'name', 'urlKey'], 'images': ['id', 'path', 'url', 'sortOrder'], 'videos': ['id', 'path', 'url', 'sortOrder'], 'categories': ['id', 'name', 'slug'], 'inventories': ['sourceId', 'sourceCode', 'qty'], 'customerGroupPrices': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'customerGroupName', 'productId'], 'superAttributes': ['id', 'code', 'label', 'options'], 'variants': ['id', 'sku'], 'bundleOptions': ['id', 'label', 'type', 'isRequired', 'sortOrder', 'products'], 'linkedProducts': ['id', 'sku', 'name', 'qty', 'sortOrder'], 'downloadableLinks': ['id', 'title', 'type', 'price', 'downloads', 'sortOrder'], 'downloadableSamples': ['id', 'title', 'type', 'sortOrder'], 'bookingProduct': ['type', 'qty', 'location', 'showLocation', 'availableEveryWeek', 'availableFrom', 'availableTo', 'bookingType', 'duration', 'breakTime', 'sameSlotAllDays', 'rentingType', 'dailyPrice', 'hourlyPrice', 'priceType', 'guestLimit', 'preventSchedulingBefore', 'slots', 'tickets'], 'channels': ['id', 'code', 'name', 'assigned'], 'relatedProducts': ['id', 'sku', 'name'], 'upSells': ['id', 'sku', 'name'], 'crossSells': ['id', 'sku', 'name'], 'attributes': ['id', 'code', 'adminName', 'type', 'isRequired', 'valuePerChannel', 'valuePerLocale', 'groupCode', 'groupName', 'value', 'options']}},
     },
     'updateAdminCatalogProduct': {
         "surface": 'admin',
@@ -3393,6 +3638,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCatalogProductCustomerGroupPrices': {
         "surface": 'admin',
@@ -3409,6 +3655,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data', 'meta'], 'nested': {'data': ['id', 'qty', 'valueType', 'value', 'customerGroupId', 'customerGroupName', 'productId'], 'meta': ['currentPage', 'perPage', 'lastPage', 'total', 'from', 'to']}},
     },
     'createAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -3425,6 +3672,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -3441,6 +3689,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateAdminCatalogProductCustomerGroupPrice': {
         "surface": 'admin',
@@ -3457,6 +3706,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'uploadAdminCatalogProductImage': {
         "surface": 'admin',
@@ -3473,6 +3723,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": True,
         "upload_only": True,
+        "fields": None,
     },
     'reorderAdminCatalogProductImages': {
         "surface": 'admin',
@@ -3489,6 +3740,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCatalogProductImage': {
         "surface": 'admin',
@@ -3505,6 +3757,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCatalogProductInventories': {
         "surface": 'admin',
@@ -3521,6 +3774,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['data', 'meta'], 'nested': {'data': ['id', 'productId', 'sourceId', 'sourceCode', 'sourceName', 'qty'], 'meta': ['currentPage', 'perPage', 'lastPage', 'total', 'from', 'to', 'totalQty']}},
     },
     'updateAdminCatalogProductInventories': {
         "surface": 'admin',
@@ -3537,6 +3791,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'copyAdminCatalogProduct': {
         "surface": 'admin',
@@ -3553,6 +3808,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCmsPages': {
         "surface": 'admin',
@@ -3569,6 +3825,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'urlKey', 'pageTitle', 'htmlContent', 'metaTitle', 'metaKeywords', 'metaDescription', 'layout', 'previewUrl', 'locale', 'channel', 'channels', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createAdminCmsPage': {
         "surface": 'admin',
@@ -3585,6 +3842,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'exportAdminCmsPages': {
         "surface": 'admin',
@@ -3601,6 +3859,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCmsPages': {
         "surface": 'admin',
@@ -3617,6 +3876,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCmsPage': {
         "surface": 'admin',
@@ -3633,6 +3893,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCmsPage': {
         "surface": 'admin',
@@ -3649,6 +3910,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'urlKey', 'pageTitle', 'htmlContent', 'metaTitle', 'metaKeywords', 'metaDescription', 'layout', 'previewUrl', 'locale', 'channel', 'channels', 'translations', 'createdAt', 'updatedAt'], 'nested': {'channels': ['id', 'code', 'name'], 'translations': ['locale', 'url_key', 'page_title', 'html_content', 'meta_title', 'meta_keywords', 'meta_description']}},
     },
     'updateAdminCmsPage': {
         "surface": 'admin',
@@ -3665,6 +3927,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminConfigurationValues': {
         "surface": 'admin',
@@ -3681,6 +3944,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['slug', 'channel', 'locale', 'values'], 'nested': {}},
     },
     'updateAdminConfiguration': {
         "surface": 'admin',
@@ -3697,6 +3961,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": True,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminConfigurationMenu': {
         "surface": 'admin',
@@ -3713,6 +3978,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['slug', 'tree'], 'nested': {'tree': ['key', 'name', 'info', 'icon', 'sort']}},
     },
     'getAdminStoreSettings': {
         "surface": 'admin',
@@ -3729,6 +3995,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['general', 'catalog', 'checkout', 'shipping'], 'nested': {'general': ['storeName', 'storeEmail', 'taxIdentifier'], 'catalog': ['productsPerPage', 'defaultSort'], 'checkout': ['guestCheckout', 'reviewCheckout'], 'shipping': ['origin', 'freeShippingThreshold']}},
     },
     'updateAdminStoreSettings': {
         "surface": 'admin',
@@ -3745,6 +4012,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomers': {
         "surface": 'admin',
@@ -3761,6 +4029,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'firstName', 'lastName', 'name', 'email', 'phone', 'gender', 'dateOfBirth', 'customerGroupId', 'customerGroupName', 'channelId', 'status', 'subscribedToNewsLetter', 'isVerified', 'isSuspended', 'totalAddresses', 'totalOrders', 'totalAmountSpent', 'createdAt', 'updatedAt'], 'nested': {'addresses': ['id', 'customerId', 'addressType', 'firstName', 'lastName', 'companyName', 'vatId', 'address', 'city', 'state', 'country', 'postcode', 'email', 'phone', 'defaultAddress', 'createdAt'], 'orders': ['id', 'incrementId', 'status', 'statusLabel', 'grandTotal', 'baseGrandTotal', 'createdAt']}},
     },
     'createAdminCustomer': {
         "surface": 'admin',
@@ -3777,6 +4046,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminGdprRequests': {
         "surface": 'admin',
@@ -3793,6 +4063,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'customerId', 'customerName', 'email', 'type', 'status', 'message', 'revokedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'deleteAdminGdprRequest': {
         "surface": 'admin',
@@ -3809,6 +4080,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminGdprRequest': {
         "surface": 'admin',
@@ -3825,6 +4097,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'customerId', 'customerName', 'email', 'type', 'status', 'message', 'revokedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'updateAdminGdprRequest': {
         "surface": 'admin',
@@ -3841,6 +4114,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'processAdminGdprRequest': {
         "surface": 'admin',
@@ -3857,6 +4131,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomerGroups': {
         "surface": 'admin',
@@ -3873,6 +4148,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'isUserDefined', 'customersCount', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createAdminCustomerGroup': {
         "surface": 'admin',
@@ -3889,6 +4165,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCustomerGroups': {
         "surface": 'admin',
@@ -3905,6 +4182,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCustomerGroup': {
         "surface": 'admin',
@@ -3921,6 +4199,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCustomerGroup': {
         "surface": 'admin',
@@ -3937,6 +4216,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'isUserDefined', 'customersCount', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'updateAdminCustomerGroup': {
         "surface": 'admin',
@@ -3953,6 +4233,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCustomers': {
         "surface": 'admin',
@@ -3969,6 +4250,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminCustomerStatus': {
         "surface": 'admin',
@@ -3985,6 +4267,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomerReviews': {
         "surface": 'admin',
@@ -4001,6 +4284,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'title', 'comment', 'rating', 'status', 'productId', 'productSku', 'productName', 'customerId', 'customerName', 'customerEmail', 'images', 'createdAt'], 'nested': {'images': ['id', 'type', 'path', 'url']}},
     },
     'massDeleteAdminCustomerReviews': {
         "surface": 'admin',
@@ -4017,6 +4301,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminCustomerReviewStatus': {
         "surface": 'admin',
@@ -4033,6 +4318,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCustomerReview': {
         "surface": 'admin',
@@ -4049,6 +4335,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCustomerReview': {
         "surface": 'admin',
@@ -4065,6 +4352,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'title', 'comment', 'rating', 'status', 'productId', 'productSku', 'productName', 'customerId', 'customerName', 'customerEmail', 'images', 'createdAt'], 'nested': {'images': ['id', 'type', 'path', 'url']}},
     },
     'updateAdminCustomerReview': {
         "surface": 'admin',
@@ -4081,6 +4369,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomerAddresses': {
         "surface": 'admin',
@@ -4097,6 +4386,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'customerId', 'addressType', 'firstName', 'lastName', 'companyName', 'vatId', 'address', 'city', 'state', 'country', 'postcode', 'email', 'phone', 'defaultAddress', 'createdAt'], 'nested': {}},
     },
     'createAdminCustomerAddress': {
         "surface": 'admin',
@@ -4113,6 +4403,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCustomerAddress': {
         "surface": 'admin',
@@ -4129,6 +4420,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCustomerAddress': {
         "surface": 'admin',
@@ -4145,6 +4437,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'customerId', 'addressType', 'firstName', 'lastName', 'companyName', 'vatId', 'address', 'city', 'state', 'country', 'postcode', 'email', 'phone', 'defaultAddress', 'createdAt'], 'nested': {}},
     },
     'updateAdminCustomerAddress': {
         "surface": 'admin',
@@ -4161,6 +4454,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomerCartItems': {
         "surface": 'admin',
@@ -4177,6 +4471,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'productId', 'sku', 'type', 'name', 'quantity', 'price', 'formattedPrice', 'total', 'formattedTotal', 'additional'], 'nested': {}},
     },
     'createAdminDraftCart': {
         "surface": 'admin',
@@ -4193,6 +4488,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'downloadAdminCustomerGdprData': {
         "surface": 'admin',
@@ -4209,6 +4505,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'impersonateAdminCustomer': {
         "surface": 'admin',
@@ -4225,6 +4522,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminCustomerNote': {
         "surface": 'admin',
@@ -4241,6 +4539,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCustomerRecentOrderItems': {
         "surface": 'admin',
@@ -4257,6 +4556,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'productId', 'sku', 'type', 'name', 'price', 'formattedPrice', 'productImage', 'additional'], 'nested': {}},
     },
     'listAdminCustomerWishlistItems': {
         "surface": 'admin',
@@ -4273,6 +4573,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'productId', 'sku', 'name', 'price', 'formattedPrice', 'productImage', 'additional'], 'nested': {}},
     },
     'deleteAdminCustomer': {
         "surface": 'admin',
@@ -4289,6 +4590,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCustomer': {
         "surface": 'admin',
@@ -4305,6 +4607,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'firstName', 'lastName', 'name', 'email', 'phone', 'gender', 'dateOfBirth', 'customerGroupId', 'customerGroupName', 'channelId', 'status', 'subscribedToNewsLetter', 'isVerified', 'isSuspended', 'totalAddresses', 'totalOrders', 'totalAmountSpent', 'createdAt', 'updatedAt'], 'nested': {'addresses': ['id', 'customerId', 'addressType', 'firstName', 'lastName', 'companyName', 'vatId', 'address', 'city', 'state', 'country', 'postcode', 'email', 'phone', 'defaultAddress', 'createdAt'], 'orders': ['id', 'incrementId', 'status', 'statusLabel', 'grandTotal', 'baseGrandTotal', 'createdAt']}},
     },
     'updateAdminCustomer': {
         "surface": 'admin',
@@ -4321,6 +4624,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminDashboardStats': {
         "surface": 'admin',
@@ -4337,6 +4641,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['type', 'dateRange', 'statistics'], 'nested': {}},
     },
     'getAdminProfile': {
         "surface": 'admin',
@@ -4353,6 +4658,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'email', 'image', 'status', 'roleId', 'roleName', 'success', 'message'], 'nested': {}},
     },
     'listAdminInvoices': {
         "surface": 'admin',
@@ -4369,6 +4675,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'incrementId', 'orderId', 'state', 'totalQty', 'grandTotal', 'baseGrandTotal', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'exportAdminInvoices': {
         "surface": 'admin',
@@ -4385,6 +4692,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminInvoiceStatus': {
         "surface": 'admin',
@@ -4401,6 +4709,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminInvoice': {
         "surface": 'admin',
@@ -4417,6 +4726,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'orderId', 'state', 'totalQty', 'grandTotal', 'baseGrandTotal', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'printAdminInvoice': {
         "surface": 'admin',
@@ -4433,6 +4743,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'sendDuplicateAdminInvoice': {
         "surface": 'admin',
@@ -4449,6 +4760,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketingCampaigns': {
         "surface": 'admin',
@@ -4465,6 +4777,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'subject', 'status', 'marketingTemplateId', 'marketingEventId', 'channelId', 'customerGroupId'], 'nested': {}},
     },
     'createAdminMarketingCampaign': {
         "surface": 'admin',
@@ -4481,6 +4794,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminMarketingCampaign': {
         "surface": 'admin',
@@ -4497,6 +4811,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminMarketingCampaign': {
         "surface": 'admin',
@@ -4513,6 +4828,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'subject', 'status', 'marketingTemplateId', 'marketingEventId', 'channelId', 'customerGroupId'], 'nested': {}},
     },
     'updateAdminMarketingCampaign': {
         "surface": 'admin',
@@ -4529,6 +4845,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'sendAdminMarketingCampaign': {
         "surface": 'admin',
@@ -4545,6 +4862,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCoupons': {
         "surface": 'admin',
@@ -4561,6 +4879,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'cartRuleId', 'code', 'usageLimit', 'usagePerCustomer', 'timesUsed', 'expiredAt', 'description', 'discountType', 'discountValue', 'usageCount', 'status', 'startDate', 'endDate'], 'nested': {}},
     },
     'createAdminCoupon': {
         "surface": 'admin',
@@ -4577,6 +4896,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCoupon': {
         "surface": 'admin',
@@ -4593,6 +4913,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -4609,6 +4930,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'cartRuleId', 'code', 'usageLimit', 'usagePerCustomer', 'timesUsed', 'expiredAt'], 'nested': {}},
     },
     'listAdminCartRules': {
         "surface": 'admin',
@@ -4625,6 +4947,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'status', 'couponType', 'couponCode', 'actionType', 'discountAmount', 'channels', 'customerGroups', 'conditions'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'createAdminCartRule': {
         "surface": 'admin',
@@ -4641,6 +4964,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCartRules': {
         "surface": 'admin',
@@ -4657,6 +4981,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -4673,6 +4998,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'cartRuleId', 'code', 'usageLimit', 'usagePerCustomer', 'timesUsed', 'expiredAt'], 'nested': {}},
     },
     'createAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -4689,6 +5015,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'generateAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -4705,6 +5032,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCartRuleCoupons': {
         "surface": 'admin',
@@ -4721,6 +5049,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCartRuleCoupon': {
         "surface": 'admin',
@@ -4737,6 +5066,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCartRule': {
         "surface": 'admin',
@@ -4753,6 +5083,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCartRule': {
         "surface": 'admin',
@@ -4769,6 +5100,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'status', 'couponType', 'couponCode', 'actionType', 'discountAmount', 'channels', 'customerGroups', 'conditions'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'updateAdminCartRule': {
         "surface": 'admin',
@@ -4785,6 +5117,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'copyAdminCartRule': {
         "surface": 'admin',
@@ -4801,6 +5134,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCatalogRules': {
         "surface": 'admin',
@@ -4817,6 +5151,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'status', 'actionType', 'discountAmount', 'channels', 'customerGroups', 'conditions'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'createAdminCatalogRule': {
         "surface": 'admin',
@@ -4833,6 +5168,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCatalogRules': {
         "surface": 'admin',
@@ -4849,6 +5185,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCatalogRule': {
         "surface": 'admin',
@@ -4865,6 +5202,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCatalogRule': {
         "surface": 'admin',
@@ -4881,6 +5219,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'status', 'actionType', 'discountAmount', 'channels', 'customerGroups', 'conditions'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'updateAdminCatalogRule': {
         "surface": 'admin',
@@ -4897,6 +5236,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketingEvents': {
         "surface": 'admin',
@@ -4913,6 +5253,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'description', 'date'], 'nested': {}},
     },
     'createAdminMarketingEvent': {
         "surface": 'admin',
@@ -4929,6 +5270,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminMarketingEvent': {
         "surface": 'admin',
@@ -4945,6 +5287,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminMarketingEvent': {
         "surface": 'admin',
@@ -4961,6 +5304,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'description', 'date'], 'nested': {}},
     },
     'updateAdminMarketingEvent': {
         "surface": 'admin',
@@ -4977,6 +5321,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminOrderBumps': {
         "surface": 'admin',
@@ -4993,6 +5338,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'description', 'productId', 'priceType', 'offerPrice', 'status', 'priority', 'conditionType', 'conditions', 'channels', 'startsFrom', 'endsTill', 'createdAt', 'updatedAt'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'createAdminOrderBump': {
         "surface": 'admin',
@@ -5009,6 +5355,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminOrderBump': {
         "surface": 'admin',
@@ -5025,6 +5372,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminOrderBump': {
         "surface": 'admin',
@@ -5041,6 +5389,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'description', 'productId', 'priceType', 'offerPrice', 'status', 'priority', 'conditionType', 'conditions', 'channels', 'startsFrom', 'endsTill', 'createdAt', 'updatedAt'], 'nested': {'conditions': ['attribute', 'value']}},
     },
     'updateAdminOrderBump': {
         "surface": 'admin',
@@ -5057,6 +5406,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminSearchSynonyms': {
         "surface": 'admin',
@@ -5073,6 +5423,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'terms'], 'nested': {}},
     },
     'createAdminSearchSynonym': {
         "surface": 'admin',
@@ -5089,6 +5440,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminSearchSynonyms': {
         "surface": 'admin',
@@ -5105,6 +5457,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminSearchSynonym': {
         "surface": 'admin',
@@ -5121,6 +5474,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminSearchSynonym': {
         "surface": 'admin',
@@ -5137,6 +5491,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'terms'], 'nested': {}},
     },
     'updateAdminSearchSynonym': {
         "surface": 'admin',
@@ -5153,6 +5508,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminSearchTerms': {
         "surface": 'admin',
@@ -5169,6 +5525,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'term', 'results', 'uses', 'channelId', 'locale'], 'nested': {}},
     },
     'massDeleteAdminSearchTerms': {
         "surface": 'admin',
@@ -5185,6 +5542,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminSearchTerm': {
         "surface": 'admin',
@@ -5201,6 +5559,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminSearchTerm': {
         "surface": 'admin',
@@ -5217,6 +5576,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'term', 'results', 'uses', 'channelId', 'locale'], 'nested': {}},
     },
     'updateAdminSearchTerm': {
         "surface": 'admin',
@@ -5233,6 +5593,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminSitemaps': {
         "surface": 'admin',
@@ -5249,6 +5610,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'fileName', 'path'], 'nested': {}},
     },
     'createAdminSitemap': {
         "surface": 'admin',
@@ -5265,6 +5627,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminSitemap': {
         "surface": 'admin',
@@ -5281,6 +5644,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminSitemap': {
         "surface": 'admin',
@@ -5297,6 +5661,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'fileName', 'path'], 'nested': {}},
     },
     'updateAdminSitemap': {
         "surface": 'admin',
@@ -5313,6 +5678,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'generateAdminSitemap': {
         "surface": 'admin',
@@ -5329,6 +5695,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketingSubscribers': {
         "surface": 'admin',
@@ -5345,6 +5712,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'email', 'channelId', 'customerId', 'isSubscribed'], 'nested': {}},
     },
     'deleteAdminMarketingSubscriber': {
         "surface": 'admin',
@@ -5361,6 +5729,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminMarketingSubscriber': {
         "surface": 'admin',
@@ -5377,6 +5746,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'email', 'channelId', 'customerId', 'isSubscribed'], 'nested': {}},
     },
     'updateAdminMarketingSubscriber': {
         "surface": 'admin',
@@ -5393,6 +5763,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketingTemplates': {
         "surface": 'admin',
@@ -5409,6 +5780,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'status'], 'nested': {}},
     },
     'createAdminMarketingTemplate': {
         "surface": 'admin',
@@ -5425,6 +5797,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminMarketingTemplate': {
         "surface": 'admin',
@@ -5441,6 +5814,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminMarketingTemplate': {
         "surface": 'admin',
@@ -5457,6 +5831,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'status'], 'nested': {}},
     },
     'updateAdminMarketingTemplate': {
         "surface": 'admin',
@@ -5473,6 +5848,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminUrlRewrites': {
         "surface": 'admin',
@@ -5489,6 +5865,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'entityType', 'requestPath', 'targetPath', 'redirectType', 'locale'], 'nested': {}},
     },
     'createAdminUrlRewrite': {
         "surface": 'admin',
@@ -5505,6 +5882,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminUrlRewrites': {
         "surface": 'admin',
@@ -5521,6 +5899,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminUrlRewrite': {
         "surface": 'admin',
@@ -5537,6 +5916,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminUrlRewrite': {
         "surface": 'admin',
@@ -5553,6 +5933,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'entityType', 'requestPath', 'targetPath', 'redirectType', 'locale'], 'nested': {}},
     },
     'updateAdminUrlRewrite': {
         "surface": 'admin',
@@ -5569,6 +5950,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketplacePayouts': {
         "surface": 'admin',
@@ -5585,6 +5967,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'vendorId', 'type', 'amount', 'subOrderId', 'orderId', 'reference', 'createdAt'], 'nested': {}},
     },
     'createAdminMarketplacePayout': {
         "surface": 'admin',
@@ -5601,6 +5984,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'assignAdminMarketplaceProductVendor': {
         "surface": 'admin',
@@ -5617,6 +6001,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminMarketplaceSettings': {
         "surface": 'admin',
@@ -5633,6 +6018,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['defaultCommissionPercent'], 'nested': {}},
     },
     'updateAdminMarketplaceSettings': {
         "surface": 'admin',
@@ -5649,6 +6035,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketplaceSubOrders': {
         "surface": 'admin',
@@ -5665,6 +6052,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'incrementId', 'vendorId', 'vendorName', 'status', 'itemCount', 'qtyOrdered', 'currency', 'subTotal', 'discountAmount', 'taxAmount', 'grandTotal', 'commissionPercent', 'commissionAmount', 'vendorAmount', 'trackingNumber', 'shippingAddress', 'items', 'confirmedAt', 'shippedAt', 'deliveredAt', 'createdAt', 'updatedAt'], 'nested': {'shippingAddress': ['firstName', 'lastName', 'companyName', 'address1', 'address2', 'city', 'state', 'country', 'postcode', 'phone'], 'items': ['orderItemId', 'productId', 'sku', 'name', 'qtyOrdered', 'price', 'total', 'discountAmount', 'taxAmount']}},
     },
     'getAdminMarketplaceSubOrder': {
         "surface": 'admin',
@@ -5681,6 +6069,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'orderId', 'incrementId', 'vendorId', 'vendorName', 'status', 'itemCount', 'qtyOrdered', 'currency', 'subTotal', 'discountAmount', 'taxAmount', 'grandTotal', 'commissionPercent', 'commissionAmount', 'vendorAmount', 'trackingNumber', 'shippingAddress', 'items', 'confirmedAt', 'shippedAt', 'deliveredAt', 'createdAt', 'updatedAt'], 'nested': {'shippingAddress': ['firstName', 'lastName', 'companyName', 'address1', 'address2', 'city', 'state', 'country', 'postcode', 'phone'], 'items': ['orderItemId', 'productId', 'sku', 'name', 'qtyOrdered', 'price', 'total', 'discountAmount', 'taxAmount']}},
     },
     'getAdminMarketplaceOwnVendor': {
         "surface": 'admin',
@@ -5697,6 +6086,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'slug', 'email', 'phone', 'description', 'businessName', 'taxNumber', 'address', 'documents', 'status', 'statusReason', 'customerId', 'commissionPercent', 'effectiveCommissionPercent', 'balance', 'users', 'approvedAt', 'createdAt', 'updatedAt'], 'nested': {'documents': ['name', 'url'], 'balance': ['balance', 'pending', 'available', 'paidOut'], 'users': ['adminUserId', 'name', 'email']}},
     },
     'listAdminMarketplaceOwnLedger': {
         "surface": 'admin',
@@ -5713,6 +6103,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'vendorId', 'type', 'amount', 'subOrderId', 'orderId', 'reference', 'createdAt'], 'nested': {}},
     },
     'getAdminMarketplaceOwnPerformance': {
         "surface": 'admin',
@@ -5729,6 +6120,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['vendorId', 'subOrders', 'deliveredSubOrders', 'openSubOrders', 'itemsSold', 'revenue', 'commission', 'earnings', 'averageFulfilmentHours'], 'nested': {}},
     },
     'listAdminMarketplaceOwnProducts': {
         "surface": 'admin',
@@ -5745,6 +6137,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'sku', 'type', 'name', 'status', 'price'], 'nested': {}},
     },
     'getAdminMarketplaceOwnProduct': {
         "surface": 'admin',
@@ -5761,6 +6154,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'sku', 'type', 'name', 'status', 'price'], 'nested': {}},
     },
     'listAdminMarketplaceOwnSubOrders': {
         "surface": 'admin',
@@ -5777,6 +6171,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'incrementId', 'vendorId', 'vendorName', 'status', 'itemCount', 'qtyOrdered', 'currency', 'subTotal', 'discountAmount', 'taxAmount', 'grandTotal', 'commissionPercent', 'commissionAmount', 'vendorAmount', 'trackingNumber', 'shippingAddress', 'items', 'confirmedAt', 'shippedAt', 'deliveredAt', 'createdAt', 'updatedAt'], 'nested': {'shippingAddress': ['firstName', 'lastName', 'companyName', 'address1', 'address2', 'city', 'state', 'country', 'postcode', 'phone'], 'items': ['orderItemId', 'productId', 'sku', 'name', 'qtyOrdered', 'price', 'total', 'discountAmount', 'taxAmount']}},
     },
     'getAdminMarketplaceOwnSubOrder': {
         "surface": 'admin',
@@ -5793,6 +6188,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'orderId', 'incrementId', 'vendorId', 'vendorName', 'status', 'itemCount', 'qtyOrdered', 'currency', 'subTotal', 'discountAmount', 'taxAmount', 'grandTotal', 'commissionPercent', 'commissionAmount', 'vendorAmount', 'trackingNumber', 'shippingAddress', 'items', 'confirmedAt', 'shippedAt', 'deliveredAt', 'createdAt', 'updatedAt'], 'nested': {'shippingAddress': ['firstName', 'lastName', 'companyName', 'address1', 'address2', 'city', 'state', 'country', 'postcode', 'phone'], 'items': ['orderItemId', 'productId', 'sku', 'name', 'qtyOrdered', 'price', 'total', 'discountAmount', 'taxAmount']}},
     },
     'confirmAdminMarketplaceOwnSubOrder': {
         "surface": 'admin',
@@ -5809,6 +6205,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deliverAdminMarketplaceOwnSubOrder': {
         "surface": 'admin',
@@ -5825,6 +6222,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'shipAdminMarketplaceOwnSubOrder': {
         "surface": 'admin',
@@ -5841,6 +6239,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketplaceVendors': {
         "surface": 'admin',
@@ -5857,6 +6256,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'slug', 'email', 'phone', 'description', 'businessName', 'taxNumber', 'address', 'documents', 'status', 'statusReason', 'customerId', 'commissionPercent', 'effectiveCommissionPercent', 'balance', 'users', 'approvedAt', 'createdAt', 'updatedAt'], 'nested': {'documents': ['name', 'url'], 'balance': ['balance', 'pending', 'available', 'paidOut'], 'users': ['adminUserId', 'name', 'email']}},
     },
     'getAdminMarketplaceVendor': {
         "surface": 'admin',
@@ -5873,6 +6273,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'slug', 'email', 'phone', 'description', 'businessName', 'taxNumber', 'address', 'documents', 'status', 'statusReason', 'customerId', 'commissionPercent', 'effectiveCommissionPercent', 'balance', 'users', 'approvedAt', 'createdAt', 'updatedAt'], 'nested': {'documents': ['name', 'url'], 'balance': ['balance', 'pending', 'available', 'paidOut'], 'users': ['adminUserId', 'name', 'email']}},
     },
     'approveAdminMarketplaceVendor': {
         "surface": 'admin',
@@ -5889,6 +6290,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'updateAdminMarketplaceVendorCommission': {
         "surface": 'admin',
@@ -5905,6 +6307,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminMarketplaceVendorLedger': {
         "surface": 'admin',
@@ -5921,6 +6324,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'vendorId', 'type', 'amount', 'subOrderId', 'orderId', 'reference', 'createdAt'], 'nested': {}},
     },
     'getAdminMarketplaceVendorPerformance': {
         "surface": 'admin',
@@ -5937,6 +6341,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['vendorId', 'subOrders', 'deliveredSubOrders', 'openSubOrders', 'itemsSold', 'revenue', 'commission', 'earnings', 'averageFulfilmentHours'], 'nested': {}},
     },
     'reinstateAdminMarketplaceVendor': {
         "surface": 'admin',
@@ -5953,6 +6358,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'rejectAdminMarketplaceVendor': {
         "surface": 'admin',
@@ -5969,6 +6375,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'suspendAdminMarketplaceVendor': {
         "surface": 'admin',
@@ -5985,6 +6392,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'addAdminMarketplaceVendorUser': {
         "surface": 'admin',
@@ -6001,6 +6409,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'removeAdminMarketplaceVendorUser': {
         "surface": 'admin',
@@ -6017,6 +6426,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminAllOrderComments': {
         "surface": 'admin',
@@ -6033,6 +6443,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'comment', 'customerNotified', 'createdAt'], 'nested': {}},
     },
     'listAdminOrders': {
         "surface": 'admin',
@@ -6049,6 +6460,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'incrementId', 'status', 'statusLabel', 'grandTotal', 'formattedGrandTotal', 'createdAt'], 'nested': {'items': ['id', 'sku', 'name', 'qtyOrdered'], 'customer': ['id', 'email', 'name']}},
     },
     'exportAdminOrders': {
         "surface": 'admin',
@@ -6065,6 +6477,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'placeAdminOrder': {
         "surface": 'admin',
@@ -6081,6 +6494,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminOrder': {
         "surface": 'admin',
@@ -6097,6 +6511,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'incrementId', 'status', 'statusLabel', 'grandTotal', 'items', 'invoices', 'shipments', 'refunds', 'comments'], 'nested': {'customer': ['id', 'email', 'name'], 'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'sku', 'type', 'name', 'qtyOrdered'], 'invoices': ['id'], 'shipments': ['id'], 'refunds': ['id'], 'comments': ['id', 'orderId', 'comment', 'customerNotified', 'createdAt'], 'statusHistory': ['status', 'createdAt']}},
     },
     'cancelAdminOrder': {
         "surface": 'admin',
@@ -6113,6 +6528,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'reorderAdminOrder': {
         "surface": 'admin',
@@ -6129,6 +6545,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminOrderComments': {
         "surface": 'admin',
@@ -6145,6 +6562,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'comment', 'customerNotified', 'createdAt'], 'nested': {}},
     },
     'createAdminOrderComment': {
         "surface": 'admin',
@@ -6161,6 +6579,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminOrderInvoice': {
         "surface": 'admin',
@@ -6177,6 +6596,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminOrderRefund': {
         "surface": 'admin',
@@ -6193,6 +6613,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'previewAdminOrderRefund': {
         "surface": 'admin',
@@ -6209,6 +6630,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'createAdminOrderShipment': {
         "surface": 'admin',
@@ -6225,6 +6647,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminAuditEntries': {
         "surface": 'admin',
@@ -6241,6 +6664,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'entityType', 'entityId', 'action', 'changes', 'actor', 'requestId', 'operation', 'createdAt'], 'nested': {'actor': ['type', 'id', 'name', 'adminUserId', 'email']}},
     },
     'listAdminAuditHistory': {
         "surface": 'admin',
@@ -6257,6 +6681,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'entityType', 'entityId', 'action', 'changes', 'actor', 'requestId', 'operation', 'createdAt'], 'nested': {'actor': ['type', 'id', 'name', 'adminUserId', 'email']}},
     },
     'getAdminAuditEntry': {
         "surface": 'admin',
@@ -6273,6 +6698,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'entityType', 'entityId', 'action', 'changes', 'actor', 'requestId', 'operation', 'createdAt'], 'nested': {'actor': ['type', 'id', 'name', 'adminUserId', 'email']}},
     },
     'listAdminInventoryReservations': {
         "surface": 'admin',
@@ -6289,6 +6715,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'cartId', 'productId', 'sku', 'qty', 'state', 'expiresAt', 'endedAt', 'orderId', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'getAdminInventoryReservation': {
         "surface": 'admin',
@@ -6305,6 +6732,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'cartId', 'productId', 'sku', 'qty', 'state', 'expiresAt', 'endedAt', 'orderId', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'releaseAdminInventoryReservation': {
         "surface": 'admin',
@@ -6321,6 +6749,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminJobs': {
         "surface": 'admin',
@@ -6337,6 +6766,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'taskId', 'name', 'arguments', 'state', 'attempts', 'retryable', 'error', 'traceback', 'queuedAt', 'startedAt', 'finishedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'runAdminJobs': {
         "surface": 'admin',
@@ -6353,6 +6783,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminJob': {
         "surface": 'admin',
@@ -6369,6 +6800,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'taskId', 'name', 'arguments', 'state', 'attempts', 'retryable', 'error', 'traceback', 'queuedAt', 'startedAt', 'finishedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'retryAdminJob': {
         "surface": 'admin',
@@ -6385,6 +6817,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminWebhookDeliveries': {
         "surface": 'admin',
@@ -6401,6 +6834,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'deliveryId', 'webhookId', 'eventId', 'event', 'status', 'attempts', 'maxAttempts', 'nextAttemptAt', 'lastAttemptAt', 'responseStatus', 'responseBody', 'error', 'payload', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'getAdminWebhookDelivery': {
         "surface": 'admin',
@@ -6417,6 +6851,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'deliveryId', 'webhookId', 'eventId', 'event', 'status', 'attempts', 'maxAttempts', 'nextAttemptAt', 'lastAttemptAt', 'responseStatus', 'responseBody', 'error', 'payload', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'redeliverAdminWebhookDelivery': {
         "surface": 'admin',
@@ -6433,6 +6868,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminWebhookEvents': {
         "surface": 'admin',
@@ -6449,6 +6885,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'eventId', 'event', 'payload', 'createdAt', 'dispatchedAt'], 'nested': {}},
     },
     'getAdminWebhookEvent': {
         "surface": 'admin',
@@ -6465,6 +6902,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'eventId', 'event', 'payload', 'createdAt', 'dispatchedAt'], 'nested': {}},
     },
     'replayAdminWebhookEvent': {
         "surface": 'admin',
@@ -6481,6 +6919,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminWebhooks': {
         "surface": 'admin',
@@ -6497,6 +6936,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'url', 'description', 'events', 'isActive', 'secret', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createAdminWebhook': {
         "surface": 'admin',
@@ -6513,6 +6953,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminWebhook': {
         "surface": 'admin',
@@ -6529,6 +6970,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminWebhook': {
         "surface": 'admin',
@@ -6545,6 +6987,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'url', 'description', 'events', 'isActive', 'secret', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'updateAdminWebhook': {
         "surface": 'admin',
@@ -6561,6 +7004,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'searchAdminProducts': {
         "surface": 'admin',
@@ -6577,6 +7021,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'sku', 'type', 'name', 'status', 'price', 'formattedPrice', 'baseImageUrl', 'isSaleable'], 'nested': {}},
     },
     'deleteAdminProduct': {
         "surface": 'admin',
@@ -6593,6 +7038,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'patchAdminProduct': {
         "surface": 'admin',
@@ -6609,6 +7055,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminRefunds': {
         "surface": 'admin',
@@ -6625,6 +7072,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'state', 'totalQty', 'grandTotal', 'baseGrandTotal', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'exportAdminRefunds': {
         "surface": 'admin',
@@ -6641,6 +7089,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminRefund': {
         "surface": 'admin',
@@ -6657,6 +7106,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'orderId', 'state', 'totalQty', 'grandTotal', 'baseGrandTotal', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'getAdminReportingCustomers': {
         "surface": 'admin',
@@ -6673,6 +7123,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current']}},
     },
     'exportAdminReportingCustomers': {
         "surface": 'admin',
@@ -6689,6 +7140,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminReportingCustomersSummary': {
         "surface": 'admin',
@@ -6705,6 +7157,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['newCustomers', 'returningCustomers', 'totalRevenue', 'avgCustomerValue'], 'nested': {}},
     },
     'viewAdminReportingCustomers': {
         "surface": 'admin',
@@ -6721,6 +7174,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current'], 'statistics': ['columns', 'records']}},
     },
     'getAdminReportingProducts': {
         "surface": 'admin',
@@ -6737,6 +7191,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current']}},
     },
     'exportAdminReportingProducts': {
         "surface": 'admin',
@@ -6753,6 +7208,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminReportingProductsSummary': {
         "surface": 'admin',
@@ -6769,6 +7225,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['products'], 'nested': {'products': ['productId', 'productName', 'sku', 'unitsSold', 'totalRevenue', 'rating']}},
     },
     'viewAdminReportingProducts': {
         "surface": 'admin',
@@ -6785,6 +7242,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current'], 'statistics': ['columns', 'records']}},
     },
     'getAdminReportingSales': {
         "surface": 'admin',
@@ -6801,6 +7259,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current']}},
     },
     'exportAdminReportingSales': {
         "surface": 'admin',
@@ -6817,6 +7276,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminReportingSalesPeriods': {
         "surface": 'admin',
@@ -6833,6 +7293,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['period', 'periods'], 'nested': {'periods': ['date', 'orders', 'totalRevenue', 'avgOrderValue', 'itemsSold']}},
     },
     'viewAdminReportingSales': {
         "surface": 'admin',
@@ -6849,6 +7310,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current'], 'statistics': ['columns', 'records']}},
     },
     'getAdminReportingStats': {
         "surface": 'admin',
@@ -6865,6 +7327,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['entity', 'type', 'dateRange', 'statistics'], 'nested': {'dateRange': ['previous', 'current']}},
     },
     'deleteAdminLicenseProduct': {
         "surface": 'admin',
@@ -6881,6 +7344,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminLicenseProduct': {
         "surface": 'admin',
@@ -6897,6 +7361,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'enabled', 'mode', 'activationLimit', 'validityDays', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'saveAdminLicenseProduct': {
         "surface": 'admin',
@@ -6913,6 +7378,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminLicenses': {
         "surface": 'admin',
@@ -6929,6 +7395,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'licenseKey', 'status', 'productId', 'productName', 'customerId', 'customerEmail', 'orderId', 'orderItemId', 'activationLimit', 'activationCount', 'expiresAt', 'activations', 'createdAt', 'updatedAt'], 'nested': {'activations': ['instance', 'activatedAt']}},
     },
     'createAdminLicense': {
         "surface": 'admin',
@@ -6945,6 +7412,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminLicense': {
         "surface": 'admin',
@@ -6961,6 +7429,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'licenseKey', 'status', 'productId', 'productName', 'customerId', 'customerEmail', 'orderId', 'orderItemId', 'activationLimit', 'activationCount', 'expiresAt', 'activations', 'createdAt', 'updatedAt'], 'nested': {'activations': ['instance', 'activatedAt']}},
     },
     'updateAdminLicense': {
         "surface": 'admin',
@@ -6977,6 +7446,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'revokeAdminLicense': {
         "surface": 'admin',
@@ -6993,6 +7463,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminChannels': {
         "surface": 'admin',
@@ -7009,6 +7480,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'hostname', 'rootCategoryId', 'defaultLocaleId', 'baseCurrencyId'], 'nested': {}},
     },
     'createAdminChannel': {
         "surface": 'admin',
@@ -7025,6 +7497,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminChannel': {
         "surface": 'admin',
@@ -7041,6 +7514,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminChannel': {
         "surface": 'admin',
@@ -7057,6 +7531,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'hostname', 'rootCategoryId', 'defaultLocaleId', 'baseCurrencyId', 'theme', 'timezone', 'isMaintenanceOn', 'allowedIps', 'locales', 'currencies', 'inventorySources', 'translations'], 'nested': {'locales': ['id', 'code'], 'currencies': ['id', 'code'], 'inventorySources': ['id', 'code'], 'translations': ['locale', 'name', 'description', 'maintenanceModeText', 'seoTitle', 'seoDescription', 'seoKeywords']}},
     },
     'updateAdminChannel': {
         "surface": 'admin',
@@ -7073,6 +7548,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminCurrencies': {
         "surface": 'admin',
@@ -7089,6 +7565,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'symbol', 'decimal', 'groupSeparator', 'decimalSeparator', 'currencyPosition', 'createdAt'], 'nested': {}},
     },
     'createAdminCurrency': {
         "surface": 'admin',
@@ -7105,6 +7582,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminCurrencies': {
         "surface": 'admin',
@@ -7121,6 +7599,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminCurrency': {
         "surface": 'admin',
@@ -7137,6 +7616,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminCurrency': {
         "surface": 'admin',
@@ -7153,6 +7633,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'symbol', 'decimal', 'groupSeparator', 'decimalSeparator', 'currencyPosition', 'createdAt'], 'nested': {}},
     },
     'updateAdminCurrency': {
         "surface": 'admin',
@@ -7169,6 +7650,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminDataTransferImports': {
         "surface": 'admin',
@@ -7185,6 +7667,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'type', 'code', 'action', 'state', 'validationStrategy', 'allowedErrors', 'fieldSeparator', 'processInQueue', 'processed', 'processedRowsCount', 'invalidRowsCount', 'errorsCount', 'totalRowsCount', 'summary', 'file', 'filePath', 'createdAt'], 'nested': {'summary': ['created', 'updated', 'deleted'], 'file': []}},
     },
     'createAdminDataTransferImport': {
         "surface": 'admin',
@@ -7201,6 +7684,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": True,
         "upload_only": True,
+        "fields": None,
     },
     'downloadAdminDataTransferImportSample': {
         "surface": 'admin',
@@ -7217,6 +7701,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminDataTransferImport': {
         "surface": 'admin',
@@ -7233,6 +7718,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminDataTransferImport': {
         "surface": 'admin',
@@ -7249,6 +7735,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'type', 'code', 'action', 'state', 'validationStrategy', 'allowedErrors', 'fieldSeparator', 'processInQueue', 'processed', 'processedRowsCount', 'invalidRowsCount', 'errorsCount', 'totalRowsCount', 'summary', 'file', 'filePath', 'createdAt'], 'nested': {'summary': ['created', 'updated', 'deleted'], 'file': []}},
     },
     'updateAdminDataTransferImport': {
         "surface": 'admin',
@@ -7265,6 +7752,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": True,
         "upload_only": True,
+        "fields": None,
     },
     'cancelAdminDataTransferImport': {
         "surface": 'admin',
@@ -7281,6 +7769,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'downloadAdminDataTransferImport': {
         "surface": 'admin',
@@ -7297,6 +7786,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'downloadAdminDataTransferImportErrorReport': {
         "surface": 'admin',
@@ -7313,6 +7803,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'indexAdminDataTransferImport': {
         "surface": 'admin',
@@ -7329,6 +7820,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'linkAdminDataTransferImport': {
         "surface": 'admin',
@@ -7345,6 +7837,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'startAdminDataTransferImport': {
         "surface": 'admin',
@@ -7361,6 +7854,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminDataTransferImportStats': {
         "surface": 'admin',
@@ -7377,6 +7871,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['stats', 'import'], 'nested': {'stats': ['processed', 'total', 'invalid'], 'import': ['id', 'type', 'code', 'action', 'state', 'validationStrategy', 'allowedErrors', 'fieldSeparator', 'processInQueue', 'processed', 'processedRowsCount', 'invalidRowsCount', 'errorsCount', 'totalRowsCount', 'summary', 'file', 'filePath', 'createdAt']}},
     },
     'validateAdminDataTransferImport': {
         "surface": 'admin',
@@ -7393,6 +7888,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminExchangeRates': {
         "surface": 'admin',
@@ -7409,6 +7905,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'targetCurrency', 'targetCurrencyCode', 'targetCurrencyName', 'rate'], 'nested': {}},
     },
     'createAdminExchangeRate': {
         "surface": 'admin',
@@ -7425,6 +7922,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminExchangeRates': {
         "surface": 'admin',
@@ -7441,6 +7939,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'syncAdminExchangeRates': {
         "surface": 'admin',
@@ -7457,6 +7956,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminExchangeRate': {
         "surface": 'admin',
@@ -7473,6 +7973,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminExchangeRate': {
         "surface": 'admin',
@@ -7489,6 +7990,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'targetCurrency', 'targetCurrencyCode', 'targetCurrencyName', 'rate'], 'nested': {}},
     },
     'updateAdminExchangeRate': {
         "surface": 'admin',
@@ -7505,6 +8007,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listIntegrationTokens': {
         "surface": 'admin',
@@ -7521,6 +8024,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'adminId', 'tokenPrefix', 'permissionMode', 'permissions', 'allowedIps', 'expiresAt', 'rateLimitPerMinute', 'rateLimitPerDay', 'status', 'revokedAt', 'lastUsedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createIntegrationToken': {
         "surface": 'admin',
@@ -7537,6 +8041,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteIntegrationToken': {
         "surface": 'admin',
@@ -7553,6 +8058,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getIntegrationToken': {
         "surface": 'admin',
@@ -7569,6 +8075,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'adminId', 'tokenPrefix', 'permissionMode', 'permissions', 'allowedIps', 'expiresAt', 'rateLimitPerMinute', 'rateLimitPerDay', 'status', 'revokedAt', 'lastUsedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'revokeIntegrationToken': {
         "surface": 'admin',
@@ -7585,6 +8092,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminInventorySources': {
         "surface": 'admin',
@@ -7601,6 +8109,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'priority', 'status', 'country', 'city'], 'nested': {}},
     },
     'createAdminInventorySource': {
         "surface": 'admin',
@@ -7617,6 +8126,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminInventorySources': {
         "surface": 'admin',
@@ -7633,6 +8143,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminInventorySource': {
         "surface": 'admin',
@@ -7649,6 +8160,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminInventorySource': {
         "surface": 'admin',
@@ -7665,6 +8177,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'priority', 'status', 'country', 'city', 'description', 'contactName', 'contactEmail', 'contactNumber', 'contactFax', 'state', 'street', 'postcode', 'latitude', 'longitude'], 'nested': {}},
     },
     'updateAdminInventorySource': {
         "surface": 'admin',
@@ -7681,6 +8194,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminLocales': {
         "surface": 'admin',
@@ -7697,6 +8211,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'direction', 'logoPath', 'logoUrl'], 'nested': {}},
     },
     'createAdminLocale': {
         "surface": 'admin',
@@ -7713,6 +8228,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminLocales': {
         "surface": 'admin',
@@ -7729,6 +8245,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminLocale': {
         "surface": 'admin',
@@ -7745,6 +8262,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminLocale': {
         "surface": 'admin',
@@ -7761,6 +8279,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'direction', 'logoPath', 'logoUrl'], 'nested': {}},
     },
     'updateAdminLocale': {
         "surface": 'admin',
@@ -7777,6 +8296,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminRoles': {
         "surface": 'admin',
@@ -7793,6 +8313,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'description', 'permissionType', 'permissions'], 'nested': {}},
     },
     'createAdminRole': {
         "surface": 'admin',
@@ -7809,6 +8330,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminRole': {
         "surface": 'admin',
@@ -7825,6 +8347,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminRole': {
         "surface": 'admin',
@@ -7841,6 +8364,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'description', 'permissionType', 'permissions'], 'nested': {}},
     },
     'updateAdminRole': {
         "surface": 'admin',
@@ -7857,6 +8381,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listStorefrontKeys': {
         "surface": 'admin',
@@ -7873,6 +8398,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'keyPrefix', 'rateLimitPerMinute', 'status', 'expiresAt', 'lastUsedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createStorefrontKey': {
         "surface": 'admin',
@@ -7889,6 +8415,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteStorefrontKey': {
         "surface": 'admin',
@@ -7905,6 +8432,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getStorefrontKey': {
         "surface": 'admin',
@@ -7921,6 +8449,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'keyPrefix', 'rateLimitPerMinute', 'status', 'expiresAt', 'lastUsedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'updateStorefrontKey': {
         "surface": 'admin',
@@ -7937,6 +8466,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'activateStorefrontKey': {
         "surface": 'admin',
@@ -7953,6 +8483,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deactivateStorefrontKey': {
         "surface": 'admin',
@@ -7969,6 +8500,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'rotateStorefrontKey': {
         "surface": 'admin',
@@ -7985,6 +8517,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminTaxCategories': {
         "surface": 'admin',
@@ -8001,6 +8534,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'code', 'name', 'description', 'taxRates'], 'nested': {}},
     },
     'createAdminTaxCategory': {
         "surface": 'admin',
@@ -8017,6 +8551,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminTaxCategory': {
         "surface": 'admin',
@@ -8033,6 +8568,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminTaxCategory': {
         "surface": 'admin',
@@ -8049,6 +8585,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'code', 'name', 'description', 'taxRates'], 'nested': {}},
     },
     'updateAdminTaxCategory': {
         "surface": 'admin',
@@ -8065,6 +8602,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminTaxRates': {
         "surface": 'admin',
@@ -8081,6 +8619,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'identifier', 'taxRate', 'country', 'state', 'isZip', 'zipCode', 'zipFrom', 'zipTo'], 'nested': {}},
     },
     'createAdminTaxRate': {
         "surface": 'admin',
@@ -8097,6 +8636,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'exportAdminTaxRates': {
         "surface": 'admin',
@@ -8113,6 +8653,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminTaxRate': {
         "surface": 'admin',
@@ -8129,6 +8670,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminTaxRate': {
         "surface": 'admin',
@@ -8145,6 +8687,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'identifier', 'taxRate', 'country', 'state', 'isZip', 'zipCode', 'zipFrom', 'zipTo'], 'nested': {}},
     },
     'updateAdminTaxRate': {
         "surface": 'admin',
@@ -8161,6 +8704,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminThemes': {
         "surface": 'admin',
@@ -8177,6 +8721,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'type', 'sortOrder', 'channelId', 'themeCode', 'status'], 'nested': {}},
     },
     'createAdminTheme': {
         "surface": 'admin',
@@ -8193,6 +8738,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massDeleteAdminThemes': {
         "surface": 'admin',
@@ -8209,6 +8755,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'massUpdateAdminThemeStatus': {
         "surface": 'admin',
@@ -8225,6 +8772,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminTheme': {
         "surface": 'admin',
@@ -8241,6 +8789,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminTheme': {
         "surface": 'admin',
@@ -8257,6 +8806,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'type', 'sortOrder', 'channelId', 'themeCode', 'status', 'translations'], 'nested': {'translations': ['locale', 'options']}},
     },
     'updateAdminTheme': {
         "surface": 'admin',
@@ -8273,6 +8823,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminUsers': {
         "surface": 'admin',
@@ -8289,6 +8840,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'name', 'email', 'roleId', 'status'], 'nested': {'role': ['id', 'name']}},
     },
     'createAdminUser': {
         "surface": 'admin',
@@ -8305,6 +8857,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminSelf': {
         "surface": 'admin',
@@ -8321,6 +8874,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminUser': {
         "surface": 'admin',
@@ -8337,6 +8891,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminUser': {
         "surface": 'admin',
@@ -8353,6 +8908,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'name', 'email', 'roleId', 'status'], 'nested': {'role': ['id', 'name']}},
     },
     'updateAdminUser': {
         "surface": 'admin',
@@ -8369,6 +8925,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminShipments': {
         "surface": 'admin',
@@ -8385,6 +8942,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'orderId', 'totalQty', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'exportAdminShipments': {
         "surface": 'admin',
@@ -8401,6 +8959,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminShipment': {
         "surface": 'admin',
@@ -8417,6 +8976,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'orderId', 'totalQty', 'items'], 'nested': {'billingAddress': ['id', 'addressType'], 'shippingAddress': ['id', 'addressType'], 'items': ['id', 'orderItemId', 'sku', 'name', 'qty']}},
     },
     'listAdminSubscriptionPlans': {
         "surface": 'admin',
@@ -8433,6 +8993,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'productId', 'productName', 'productSku', 'name', 'intervalUnit', 'intervalCount', 'trialDays', 'billingCycles', 'price', 'status', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'createAdminSubscriptionPlan': {
         "surface": 'admin',
@@ -8449,6 +9010,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deleteAdminSubscriptionPlan': {
         "surface": 'admin',
@@ -8465,6 +9027,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getAdminSubscriptionPlan': {
         "surface": 'admin',
@@ -8481,6 +9044,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'productId', 'productName', 'productSku', 'name', 'intervalUnit', 'intervalCount', 'trialDays', 'billingCycles', 'price', 'status', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'updateAdminSubscriptionPlan': {
         "surface": 'admin',
@@ -8497,6 +9061,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'runAdminSubscriptionRenewals': {
         "surface": 'admin',
@@ -8513,6 +9078,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminSubscriptions': {
         "surface": 'admin',
@@ -8529,6 +9095,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'customerId', 'customerEmail', 'customerName', 'channelId', 'planId', 'productId', 'orderId', 'name', 'sku', 'quantity', 'intervalUnit', 'intervalCount', 'trialDays', 'billingCycles', 'price', 'currency', 'paymentMethod', 'status', 'cancelAtPeriodEnd', 'currentPeriod', 'nextBillingAt', 'startedAt', 'trialEndsAt', 'pausedAt', 'canceledAt', 'endedAt', 'createdAt', 'updatedAt'], 'nested': {}},
     },
     'getAdminSubscription': {
         "surface": 'admin',
@@ -8545,6 +9112,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': None, 'required': ['id', 'customerId', 'customerEmail', 'customerName', 'channelId', 'planId', 'productId', 'orderId', 'name', 'sku', 'quantity', 'intervalUnit', 'intervalCount', 'trialDays', 'billingCycles', 'price', 'currency', 'paymentMethod', 'status', 'cancelAtPeriodEnd', 'currentPeriod', 'nextBillingAt', 'startedAt', 'trialEndsAt', 'pausedAt', 'canceledAt', 'endedAt', 'createdAt', 'updatedAt', 'renewals'], 'nested': {'renewals': ['period', 'orderId', 'incrementId', 'orderStatus', 'amount', 'state', 'attempts', 'dueAt', 'nextAttemptAt', 'error']}},
     },
     'updateAdminSubscription': {
         "surface": 'admin',
@@ -8561,6 +9129,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'cancelAdminSubscription': {
         "surface": 'admin',
@@ -8577,6 +9146,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'reactivateAdminSubscription': {
         "surface": 'admin',
@@ -8593,6 +9163,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'listAdminTransactions': {
         "surface": 'admin',
@@ -8609,6 +9180,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": {'root': 'data', 'required': ['id', 'transactionId', 'orderId', 'amount', 'status', 'type'], 'nested': {'order': []}},
     },
     'exportAdminTransactions': {
         "surface": 'admin',
@@ -8625,6 +9197,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceAddCartItem': {
         "surface": 'resources',
@@ -8641,6 +9214,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListCartTokens': {
         "surface": 'resources',
@@ -8657,6 +9231,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateCartToken': {
         "surface": 'resources',
@@ -8673,6 +9248,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceGetCartToken': {
         "surface": 'resources',
@@ -8689,6 +9265,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateCart': {
         "surface": 'resources',
@@ -8705,6 +9282,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceSetCheckoutAddress': {
         "surface": 'resources',
@@ -8721,6 +9299,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourcePatchCheckoutAddress': {
         "surface": 'resources',
@@ -8737,6 +9316,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourcePlaceOrder': {
         "surface": 'resources',
@@ -8753,6 +9333,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceSetCheckoutShippingMethod': {
         "surface": 'resources',
@@ -8769,6 +9350,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourcePatchCheckoutShippingMethod': {
         "surface": 'resources',
@@ -8785,6 +9367,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListCustomerAddresses': {
         "surface": 'resources',
@@ -8801,6 +9384,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListCustomerAddressesCollection': {
         "surface": 'resources',
@@ -8817,6 +9401,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateCustomerAddress': {
         "surface": 'resources',
@@ -8833,6 +9418,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceDeleteCustomerAddress': {
         "surface": 'resources',
@@ -8849,6 +9435,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceGetCustomerAddress': {
         "surface": 'resources',
@@ -8865,6 +9452,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceUpdateCustomerAddress': {
         "surface": 'resources',
@@ -8881,6 +9469,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceDeleteCustomerProfile': {
         "surface": 'resources',
@@ -8897,6 +9486,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceUpdateCustomerProfile': {
         "surface": 'resources',
@@ -8913,6 +9503,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceGetCustomerProfile': {
         "surface": 'resources',
@@ -8929,6 +9520,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceReadCustomerProfile': {
         "surface": 'resources',
@@ -8945,6 +9537,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceRegisterCustomer': {
         "surface": 'resources',
@@ -8961,6 +9554,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceLoginCustomer': {
         "surface": 'resources',
@@ -8977,6 +9571,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceLogoutCustomer': {
         "surface": 'resources',
@@ -8993,6 +9588,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceEstimateShipping': {
         "surface": 'resources',
@@ -9009,6 +9605,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceForgotPassword': {
         "surface": 'resources',
@@ -9025,6 +9622,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'getHealth': {
         "surface": 'resources',
@@ -9041,6 +9639,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'activateLicense': {
         "surface": 'resources',
@@ -9057,6 +9656,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'checkLicense': {
         "surface": 'resources',
@@ -9073,6 +9673,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'deactivateLicense': {
         "surface": 'resources',
@@ -9089,6 +9690,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceMergeCart': {
         "surface": 'resources',
@@ -9105,6 +9707,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateNewsletterSubscription': {
         "surface": 'resources',
@@ -9121,6 +9724,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'receivePaymentWebhook': {
         "surface": 'resources',
@@ -9137,6 +9741,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListProductBundles': {
         "surface": 'resources',
@@ -9153,6 +9758,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateProductImage': {
         "surface": 'resources',
@@ -9169,6 +9775,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": True,
         "upload_only": True,
+        "fields": None,
     },
     'resourceDeleteProductImage': {
         "surface": 'resources',
@@ -9185,6 +9792,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListProductReviews': {
         "surface": 'resources',
@@ -9201,6 +9809,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateProductReview': {
         "surface": 'resources',
@@ -9217,6 +9826,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceListProducts': {
         "surface": 'resources',
@@ -9233,6 +9843,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceCreateProduct': {
         "surface": 'resources',
@@ -9249,6 +9860,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceDeleteProduct': {
         "surface": 'resources',
@@ -9265,6 +9877,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceGetProduct': {
         "surface": 'resources',
@@ -9281,6 +9894,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceUpdateProduct': {
         "surface": 'resources',
@@ -9297,6 +9911,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceReadCart': {
         "surface": 'resources',
@@ -9313,6 +9928,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceGetReadCart': {
         "surface": 'resources',
@@ -9329,6 +9945,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceRemoveCartItems': {
         "surface": 'resources',
@@ -9345,6 +9962,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceRemoveCartItem': {
         "surface": 'resources',
@@ -9361,6 +9979,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceRemoveCoupon': {
         "surface": 'resources',
@@ -9377,6 +9996,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceResetPassword': {
         "surface": 'resources',
@@ -9393,6 +10013,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourcePatchCartItem': {
         "surface": 'resources',
@@ -9409,6 +10030,7 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
     'resourceUpdateCartItem': {
         "surface": 'resources',
@@ -9425,5 +10047,6 @@ REST_OPERATIONS = {
         "planned": False,
         "upload": False,
         "upload_only": False,
+        "fields": None,
     },
 }

@@ -29,6 +29,7 @@ from server.rest import (
     OperationResolver,
 )
 from server.storefront_redirects import StorefrontRedirectMiddleware
+from server.versioning import ApiVersionMiddleware
 from storage.db import database, init_database
 from storage.files import is_private, media_storage
 
@@ -143,6 +144,8 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         for path in graphql_paths[surface]:
             app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
     # Outermost first: CORS and request ids also cover 413 and 429 answers.
+    # `/api/v1` is `/api` for everything behind this one (rate limits, redirects, routing).
+    app.add_middleware(ApiVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # The settings version is read at most once per request, whatever reads settings first.
     app.add_middleware(SettingsScopeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     if settings.forwarded_allow_ips:
@@ -158,7 +161,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=["*"],
                        allow_methods=["*"], allow_headers=["*"],
-                       expose_headers=[*PAGING_HEADERS, *RATE_LIMIT_HEADERS, "X-Request-Id", "ETag"])
+                       expose_headers=[*PAGING_HEADERS, *RATE_LIMIT_HEADERS, "X-Request-Id", "ETag", "Api-Version"])
     # Added last, so innermost: the ETag and the 304 are decided on the answer as the operation gave it.
     app.add_middleware(HttpCacheMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        max_age=settings.catalog_max_age)

@@ -17,7 +17,7 @@ from connexion.resolver import Resolution, Resolver
 from connexion.validators.form_data import MultiPartFormDataValidator
 from connexion.validators.json import JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
-from starlette.datastructures import UploadFile
+from starlette.datastructures import QueryParams, UploadFile
 from starlette.formparsers import MultiPartException
 
 from domain.access import has_permission
@@ -87,8 +87,14 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
     pagination = operation["pagination"]
     # admin writes, also those of another surface (the resource paths' catalog writes name a permission)
     audited = (operation["surface"] == "admin" or operation["permission"] is not None) and operation["method"] != "GET"
+    trimming = operation.get("fields")
 
     def endpoint(**arguments):
+        selected = arguments.pop("fields", None) if trimming else None
+        answer = respond(**arguments)
+        return trimmed_answer(answer, trimming, selected) if selected else answer
+
+    def respond(**arguments):
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
         guard({name: value for name, value in arguments.items() if name in declared})
         guard(dict(request.query_params))
@@ -109,7 +115,9 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
                                     client_ip=request.client.host if request.client else None,
                                     public_url=settings.public_base(request),
                                     request_id=(request.scope.get("state") or {}).get("request_id"))
-            context.query_params = request.query_params
+            # `fields` is the adapter's: handlers that read the raw query (attribute filters) never see it
+            context.query_params = request.query_params if not trimming else QueryParams(
+                [(name, value) for name, value in request.query_params.multi_items() if name != "fields"])
             if operation["permission"] and not has_permission(context.admin, operation["permission"]):
                 raise Forbidden()
             if file_types and not accepts(request.headers.get("Accept"), file_types):
@@ -127,6 +135,40 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
 
     endpoint.__name__ = handler.__name__
     return endpoint
+
+
+def trimmed_answer(answer, trimming: dict, selected: list[str]):
+    """A JSON read answered with only the `fields` asked for (each element of a list; of `data` in an envelope),
+    the fields its schema requires always kept; `a.b` trims a nested object, or each element of a nested list."""
+    if isinstance(answer, tuple):
+        body, status, *rest = answer
+        return (trimmed_answer(body, trimming, selected) if status == 200 else body, status, *rest)
+    if isinstance(answer, list):
+        return [trimmed(element, trimming, selected) for element in answer]
+    if isinstance(answer, dict) and trimming["root"]:
+        return {**answer, trimming["root"]: trimmed_answer(answer.get(trimming["root"]), trimming, selected)}
+    return trimmed(answer, trimming, selected)
+
+
+def trimmed(document, trimming: dict, selected: list[str]):
+    if not isinstance(document, dict):
+        return document
+    whole = {name for name in selected if "." not in name}
+    inner: dict[str, set] = {}
+    for name in selected:
+        if "." in name:
+            outer, _, part = name.partition(".")
+            inner.setdefault(outer, set()).add(part)
+    kept = set(trimming["required"]) | whole | set(inner)
+    answer = {key: value for key, value in document.items() if key in kept}
+    for outer, parts in inner.items():
+        if outer in answer and outer not in whole:
+            keep = parts | set(trimming["nested"].get(outer) or ())
+            value = answer[outer]
+            answer[outer] = ([{k: v for k, v in element.items() if k in keep} if isinstance(element, dict) else element
+                              for element in value] if isinstance(value, list)
+                             else {k: v for k, v in value.items() if k in keep} if isinstance(value, dict) else value)
+    return answer
 
 
 def file_media_types(operation) -> frozenset:
@@ -258,7 +300,18 @@ class CollectingParameterValidator(ParameterValidator):
         for location, check in checks:
             for parameter in self.parameters.get(location, []):
                 error = check(parameter, request)
-                if error:
+                if error and location == "query" and parameter["name"] == "fields":
+                    errors["fields"] = unknown_fields(parameter, request.query_params.get("fields", "")) or [
+                        error.split("\n", 1)[0]]
+                elif error:
                     errors.setdefault(parameter["name"], []).append(error.split("\n", 1)[0])
         if errors:
             raise ProblemException(status=400, title="Bad Request", detail="The given data was invalid.", ext={"errors": errors})
+
+
+def unknown_fields(parameter: dict, sent) -> list[str]:
+    """`fields` names the answer does not have, one message each (the enum lists every name it has)."""
+    known = set(((parameter.get("schema") or {}).get("items") or {}).get("enum") or ())
+    names = sent.split(",") if isinstance(sent, str) else [str(name) for name in sent or ()]
+    return [f"Unknown field: {name}." if name else "A field name is empty." for name in names
+            if known and name not in known]

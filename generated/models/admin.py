@@ -59,6 +59,77 @@ class AdminMassUpdateStatusResult(TypedDict):
     message: str
 
 
+class AdminAnalyticsName(TypedDict):
+    name: str
+    label: str
+    type: str
+
+
+class AdminAnalyticsModel(TypedDict):
+    name: str
+    label: str
+    measures: list[AdminAnalyticsName]
+    dimensions: list[AdminAnalyticsName]
+    filters: list[str]
+
+
+class AdminAnalyticsLimits(TypedDict):
+    maxDays: int
+    maxLimit: int
+    maxDimensions: int
+    maxMeasures: int
+    maxGroups: int
+
+
+class AdminAnalyticsMeta(TypedDict):
+    models: list[AdminAnalyticsModel]
+    limits: AdminAnalyticsLimits
+
+
+StatusItem: TypeAlias = str
+
+
+class AdminAnalyticsFilters(TypedDict, closed=True):
+    start: str
+    end: str
+    channel: NotRequired[str]
+    status: NotRequired[list[StatusItem]]
+    customerGroup: NotRequired[str]
+
+
+class AdminAnalyticsOrder(TypedDict, closed=True):
+    by: str
+    direction: NotRequired[Literal["asc", "desc"]]
+
+
+Measure: TypeAlias = str
+
+
+Dimension: TypeAlias = str
+
+
+class AdminAnalyticsQueryBody(TypedDict, closed=True):
+    model: str
+    measures: list[Measure]
+    dimensions: NotRequired[list[Dimension]]
+    filters: AdminAnalyticsFilters
+    order: NotRequired[list[AdminAnalyticsOrder]]
+    limit: NotRequired[int]
+
+
+class AdminAnalyticsResult(TypedDict):
+    model: str
+    currency: str
+    start: str
+    end: str
+    dimensions: list[str]
+    measures: list[str]
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any]
+    groups: int
+    limit: int
+
+
 class AdminAttributeRow(TypedDict):
     id: int
     code: str
@@ -3651,6 +3722,279 @@ class AdminDeleteSelfResult(TypedDict):
 
 class AdminMessage(TypedDict):
     message: str
+
+
+AdminAnalyticsMetaField: TypeAlias = Literal["models", "models.name", "models.label", "models.measures", "models.dimensions", "models.filters", "limits", "limits.maxDays", "limits.maxLimit", "limits.maxDimensions", "limits.maxMeasures", "limits.maxGroups"]
+
+
+AdminAttributeRowField: TypeAlias = Literal["id", "code", "type", "adminName", "isRequired", "isUnique", "valuePerLocale", "valuePerChannel", "isFilterable", "isConfigurable", "isVisibleOnFront", "isUserDefined", "swatchType", "position", "locale", "createdAt", "updatedAt", "translations", "options", "validation", "defaultValue"]
+
+
+AdminAttributeField: TypeAlias = Literal["id", "code", "type", "adminName", "isRequired", "isUnique", "valuePerLocale", "valuePerChannel", "isFilterable", "isConfigurable", "isVisibleOnFront", "isUserDefined", "swatchType", "position", "locale", "createdAt", "updatedAt", "validation", "defaultValue", "isComparable", "enableWysiwyg", "regex", "translations", "translations.locale", "translations.name", "options", "options.id", "options.adminName", "options.sortOrder", "options.swatchValue", "options.swatchValueUrl", "options.translations"]
+
+
+AdminCategoryRowField: TypeAlias = Literal["id", "position", "status", "parentId", "displayMode", "logoUrl", "bannerUrl", "name", "slug", "description", "locale", "createdAt", "updatedAt", "translations", "filterableAttributeIds"]
+
+
+AdminCategoryTreeNodeField: TypeAlias = Literal["id", "name", "slug", "status", "position", "parentId", "displayMode", "children"]
+
+
+AdminCategoryField: TypeAlias = Literal["id", "position", "status", "parentId", "displayMode", "logoUrl", "bannerUrl", "name", "slug", "description", "locale", "createdAt", "updatedAt", "translations", "translations.locale", "translations.name", "translations.slug", "translations.description", "translations.metaTitle", "translations.metaDescription", "translations.metaKeywords", "filterableAttributeIds"]
+
+
+AdminAttributeFamilyRowField: TypeAlias = Literal["id", "code", "name"]
+
+
+AdminAttributeFamilyField: TypeAlias = Literal["id", "code", "name", "attributeGroups", "attributeGroups.id", "attributeGroups.code", "attributeGroups.name", "attributeGroups.column", "attributeGroups.position", "attributeGroups.attributes"]
+
+
+AdminCatalogProductRowField: TypeAlias = Literal["id", "sku", "name", "type", "status", "price", "formattedPrice", "specialPrice", "formattedSpecialPrice", "specialPriceFrom", "specialPriceTo", "cost", "quantity", "baseImageUrl", "imagesCount", "categoryId", "categoryName", "channel", "locale", "attributeFamilyId", "attributeFamilyName", "urlKey", "visibleIndividually", "shortDescription", "description", "metaTitle", "metaDescription", "metaKeywords", "weight", "featured", "new", "createdAt", "updatedAt", "taxCategoryId", "manageStock", "inStock", "translations", "translations.locale", "translations.name", "translations.description", "translations.shortDescription", "translations.urlKey", "translations.metaTitle", "translations.metaDescription", "translations.metaKeywords", "images", "images.id", "images.path", "images.url", "images.sortOrder", "videos", "videos.id", "videos.path", "videos.url", "videos.sortOrder", "categories", "categories.id", "categories.name", "categories.slug", "inventories", "inventories.sourceId", "inventories.sourceCode", "inventories.qty", "customerGroupPrices", "customerGroupPrices.id", "customerGroupPrices.qty", "customerGroupPrices.valueType", "customerGroupPrices.value", "customerGroupPrices.customerGroupId", "customerGroupPrices.customerGroupName", "customerGroupPrices.productId", "superAttributes", "superAttributes.id", "superAttributes.code", "superAttributes.label", "superAttributes.options", "variants", "variants.id", "variants.sku", "variants.name", "variants.price", "variants.weight", "variants.status", "variants.quantity", "variants.options", "bundleOptions", "bundleOptions.id", "bundleOptions.label", "bundleOptions.type", "bundleOptions.isRequired", "bundleOptions.sortOrder", "bundleOptions.products", "linkedProducts", "linkedProducts.id", "linkedProducts.sku", "linkedProducts.name", "linkedProducts.qty", "linkedProducts.sortOrder", "downloadableLinks", "downloadableLinks.id", "downloadableLinks.title", "downloadableLinks.type", "downloadableLinks.url", "downloadableLinks.file", "downloadableLinks.price", "downloadableLinks.downloads", "downloadableLinks.sortOrder", "downloadableLinks.sampleType", "downloadableLinks.sampleUrl", "downloadableLinks.sampleFile", "downloadableSamples", "downloadableSamples.id", "downloadableSamples.title", "downloadableSamples.type", "downloadableSamples.url", "downloadableSamples.file", "downloadableSamples.sortOrder", "bookingProduct", "bookingProduct.type", "bookingProduct.qty", "bookingProduct.location", "bookingProduct.showLocation", "bookingProduct.availableEveryWeek", "bookingProduct.availableFrom", "bookingProduct.availableTo", "bookingProduct.bookingType", "bookingProduct.duration", "bookingProduct.breakTime", "bookingProduct.sameSlotAllDays", "bookingProduct.rentingType", "bookingProduct.dailyPrice", "bookingProduct.hourlyPrice", "bookingProduct.priceType", "bookingProduct.guestLimit", "bookingProduct.preventSchedulingBefore", "bookingProduct.slots", "bookingProduct.tickets", "channels", "channels.id", "channels.code", "channels.name", "channels.assigned", "relatedProducts", "relatedProducts.id", "relatedProducts.sku", "relatedProducts.name", "upSells", "upSells.id", "upSells.sku", "upSells.name", "crossSells", "crossSells.id", "crossSells.sku", "crossSells.name"]
+
+
+AdminCatalogProductField: TypeAlias = Literal["id", "sku", "name", "type", "status", "price", "formattedPrice", "specialPrice", "formattedSpecialPrice", "specialPriceFrom", "specialPriceTo", "cost", "quantity", "baseImageUrl", "imagesCount", "categoryId", "categoryName", "channel", "locale", "attributeFamilyId", "attributeFamilyName", "urlKey", "visibleIndividually", "shortDescription", "description", "metaTitle", "metaDescription", "metaKeywords", "weight", "featured", "new", "createdAt", "updatedAt", "taxCategoryId", "manageStock", "inStock", "translations", "translations.locale", "translations.name", "translations.description", "translations.shortDescription", "translations.urlKey", "translations.metaTitle", "translations.metaDescription", "translations.metaKeywords", "images", "images.id", "images.path", "images.url", "images.sortOrder", "videos", "videos.id", "videos.path", "videos.url", "videos.sortOrder", "categories", "categories.id", "categories.name", "categories.slug", "inventories", "inventories.sourceId", "inventories.sourceCode", "inventories.qty", "customerGroupPrices", "customerGroupPrices.id", "customerGroupPrices.qty", "customerGroupPrices.valueType", "customerGroupPrices.value", "customerGroupPrices.customerGroupId", "customerGroupPrices.customerGroupName", "customerGroupPrices.productId", "superAttributes", "superAttributes.id", "superAttributes.code", "superAttributes.label", "superAttributes.options", "variants", "variants.id", "variants.sku", "variants.name", "variants.price", "variants.weight", "variants.status", "variants.quantity", "variants.options", "bundleOptions", "bundleOptions.id", "bundleOptions.label", "bundleOptions.type", "bundleOptions.isRequired", "bundleOptions.sortOrder", "bundleOptions.products", "linkedProducts", "linkedProducts.id", "linkedProducts.sku", "linkedProducts.name", "linkedProducts.qty", "linkedProducts.sortOrder", "downloadableLinks", "downloadableLinks.id", "downloadableLinks.title", "downloadableLinks.type", "downloadableLinks.url", "downloadableLinks.file", "downloadableLinks.price", "downloadableLinks.downloads", "downloadableLinks.sortOrder", "downloadableLinks.sampleType", "downloadableLinks.sampleUrl", "downloadableLinks.sampleFile", "downloadableSamples", "downloadableSamples.id", "downloadableSamples.title", "downloadableSamples.type", "downloadableSamples.url", "downloadableSamples.file", "downloadableSamples.sortOrder", "bookingProduct", "bookingProduct.type", "bookingProduct.qty", "bookingProduct.location", "bookingProduct.showLocation", "bookingProduct.availableEveryWeek", "bookingProduct.availableFrom", "bookingProduct.availableTo", "bookingProduct.bookingType", "bookingProduct.duration", "bookingProduct.breakTime", "bookingProduct.sameSlotAllDays", "bookingProduct.rentingType", "bookingProduct.dailyPrice", "bookingProduct.hourlyPrice", "bookingProduct.priceType", "bookingProduct.guestLimit", "bookingProduct.preventSchedulingBefore", "bookingProduct.slots", "bookingProduct.tickets", "channels", "channels.id", "channels.code", "channels.name", "channels.assigned", "relatedProducts", "relatedProducts.id", "relatedProducts.sku", "relatedProducts.name", "upSells", "upSells.id", "upSells.sku", "upSells.name", "crossSells", "crossSells.id", "crossSells.sku", "crossSells.name", "attributes", "attributes.id", "attributes.code", "attributes.adminName", "attributes.type", "attributes.isRequired", "attributes.valuePerChannel", "attributes.valuePerLocale", "attributes.groupCode", "attributes.groupName", "attributes.value", "attributes.options", "_warnings"]
+
+
+AdminCatalogProductInventoryListField: TypeAlias = Literal["data", "data.id", "data.productId", "data.sourceId", "data.sourceCode", "data.sourceName", "data.qty", "meta", "meta.currentPage", "meta.perPage", "meta.lastPage", "meta.total", "meta.from", "meta.to", "meta.totalQty"]
+
+
+AdminCatalogProductCustomerGroupPriceListField: TypeAlias = Literal["data", "data.id", "data.qty", "data.valueType", "data.value", "data.customerGroupId", "data.customerGroupName", "data.productId", "meta", "meta.currentPage", "meta.perPage", "meta.lastPage", "meta.total", "meta.from", "meta.to"]
+
+
+AdminProductSearchRowField: TypeAlias = Literal["id", "sku", "type", "name", "status", "price", "formattedPrice", "baseImageUrl", "isSaleable"]
+
+
+AdminCmsPageRowField: TypeAlias = Literal["id", "urlKey", "pageTitle", "htmlContent", "metaTitle", "metaKeywords", "metaDescription", "layout", "previewUrl", "locale", "channel", "channels", "createdAt", "updatedAt"]
+
+
+AdminCmsPageField: TypeAlias = Literal["id", "urlKey", "pageTitle", "htmlContent", "metaTitle", "metaKeywords", "metaDescription", "layout", "previewUrl", "locale", "channel", "channels", "channels.id", "channels.code", "channels.name", "translations", "translations.locale", "translations.url_key", "translations.page_title", "translations.html_content", "translations.meta_title", "translations.meta_keywords", "translations.meta_description", "createdAt", "updatedAt"]
+
+
+AdminConfigurationValuesField: TypeAlias = Literal["slug", "channel", "locale", "values"]
+
+
+AdminStoreSettingsField: TypeAlias = Literal["general", "general.storeName", "general.storeEmail", "general.taxIdentifier", "catalog", "catalog.productsPerPage", "catalog.defaultSort", "checkout", "checkout.guestCheckout", "checkout.reviewCheckout", "shipping", "shipping.origin", "shipping.freeShippingThreshold"]
+
+
+AdminConfigurationMenuField: TypeAlias = Literal["slug", "tree", "tree.key", "tree.name", "tree.info", "tree.icon", "tree.sort", "tree.children", "tree.fields"]
+
+
+AdminCustomerAddressField: TypeAlias = Literal["id", "customerId", "addressType", "firstName", "lastName", "companyName", "vatId", "address", "city", "state", "country", "postcode", "email", "phone", "defaultAddress", "createdAt"]
+
+
+AdminCustomerField: TypeAlias = Literal["id", "firstName", "lastName", "name", "email", "phone", "gender", "dateOfBirth", "customerGroupId", "customerGroupName", "channelId", "status", "subscribedToNewsLetter", "isVerified", "isSuspended", "totalAddresses", "totalOrders", "totalAmountSpent", "createdAt", "updatedAt", "addresses", "addresses.id", "addresses.customerId", "addresses.addressType", "addresses.firstName", "addresses.lastName", "addresses.companyName", "addresses.vatId", "addresses.address", "addresses.city", "addresses.state", "addresses.country", "addresses.postcode", "addresses.email", "addresses.phone", "addresses.defaultAddress", "addresses.createdAt", "orders", "orders.id", "orders.incrementId", "orders.status", "orders.statusLabel", "orders.grandTotal", "orders.baseGrandTotal", "orders.createdAt"]
+
+
+AdminCustomerCartItemField: TypeAlias = Literal["id", "productId", "sku", "type", "name", "quantity", "price", "formattedPrice", "total", "formattedTotal", "additional"]
+
+
+AdminCustomerWishlistItemField: TypeAlias = Literal["id", "productId", "sku", "name", "price", "formattedPrice", "productImage", "additional"]
+
+
+AdminCustomerRecentOrderItemField: TypeAlias = Literal["id", "productId", "sku", "type", "name", "price", "formattedPrice", "productImage", "additional"]
+
+
+AdminGdprRequestField: TypeAlias = Literal["id", "customerId", "customerName", "email", "type", "status", "message", "revokedAt", "createdAt", "updatedAt"]
+
+
+AdminCustomerGroupField: TypeAlias = Literal["id", "code", "name", "isUserDefined", "customersCount", "createdAt", "updatedAt"]
+
+
+AdminCustomerReviewField: TypeAlias = Literal["id", "title", "comment", "rating", "status", "productId", "productSku", "productName", "customerId", "customerName", "customerEmail", "images", "images.id", "images.type", "images.path", "images.url", "createdAt"]
+
+
+AdminDashboardStatsField: TypeAlias = Literal["type", "dateRange", "statistics"]
+
+
+AdminMarketingCampaignField: TypeAlias = Literal["id", "name", "subject", "status", "marketingTemplateId", "marketingEventId", "channelId", "customerGroupId", "marketingTemplateName", "marketingEventName", "channelName", "customerGroupCode", "createdAt", "updatedAt"]
+
+
+AdminCartRuleCouponField: TypeAlias = Literal["id", "cartRuleId", "code", "usageLimit", "usagePerCustomer", "timesUsed", "expiredAt", "createdAt"]
+
+
+AdminCouponRowField: TypeAlias = Literal["id", "cartRuleId", "code", "usageLimit", "usagePerCustomer", "timesUsed", "expiredAt", "createdAt", "description", "discountType", "discountValue", "usageCount", "status", "startDate", "endDate"]
+
+
+AdminCartRuleField: TypeAlias = Literal["id", "name", "description", "status", "couponType", "couponCode", "usesPerCustomer", "timesUsed", "startsFrom", "endsTill", "conditionType", "conditions", "conditions.attribute", "conditions.operator", "conditions.value", "conditions.attribute_type", "actionType", "discountAmount", "discountQuantity", "discountStep", "applyToShipping", "freeShipping", "endOtherRules", "sortOrder", "channels", "customerGroups", "createdAt", "updatedAt"]
+
+
+AdminCatalogRuleField: TypeAlias = Literal["id", "name", "description", "startsFrom", "endsTill", "status", "sortOrder", "conditionType", "conditions", "conditions.attribute", "conditions.operator", "conditions.value", "conditions.attribute_type", "endOtherRules", "actionType", "discountAmount", "channels", "customerGroups", "createdAt", "updatedAt"]
+
+
+AdminMarketingEventField: TypeAlias = Literal["id", "name", "description", "date", "createdAt", "updatedAt"]
+
+
+AdminOrderBumpField: TypeAlias = Literal["id", "name", "description", "productId", "priceType", "offerPrice", "status", "priority", "conditionType", "conditions", "conditions.attribute", "conditions.operator", "conditions.value", "conditions.attribute_type", "channels", "startsFrom", "endsTill", "createdAt", "updatedAt"]
+
+
+AdminSearchSynonymField: TypeAlias = Literal["id", "name", "terms", "createdAt", "updatedAt"]
+
+
+AdminSearchTermField: TypeAlias = Literal["id", "term", "results", "uses", "redirectUrl", "channelId", "channelName", "locale", "createdAt", "updatedAt"]
+
+
+AdminSitemapField: TypeAlias = Literal["id", "fileName", "path", "generatedAt", "indexFile", "indexUrl", "generatedSitemaps", "createdAt", "updatedAt"]
+
+
+AdminMarketingSubscriberField: TypeAlias = Literal["id", "email", "channelId", "channelName", "customerId", "customerName", "isSubscribed", "isConfirmed", "createdAt", "updatedAt"]
+
+
+AdminMarketingTemplateField: TypeAlias = Literal["id", "name", "status", "content", "createdAt", "updatedAt"]
+
+
+AdminUrlRewriteField: TypeAlias = Literal["id", "entityType", "requestPath", "targetPath", "redirectType", "locale", "createdAt", "updatedAt"]
+
+
+AdminMarketplaceLedgerEntryField: TypeAlias = Literal["id", "vendorId", "type", "amount", "subOrderId", "orderId", "reference", "createdAt"]
+
+
+AdminMarketplaceVendorField: TypeAlias = Literal["id", "name", "slug", "email", "phone", "description", "businessName", "taxNumber", "address", "documents", "documents.name", "documents.url", "status", "statusReason", "customerId", "commissionPercent", "effectiveCommissionPercent", "balance", "balance.balance", "balance.pending", "balance.available", "balance.paidOut", "users", "users.adminUserId", "users.name", "users.email", "approvedAt", "createdAt", "updatedAt"]
+
+
+AdminMarketplaceVendorPerformanceField: TypeAlias = Literal["vendorId", "subOrders", "deliveredSubOrders", "openSubOrders", "itemsSold", "revenue", "commission", "earnings", "averageFulfilmentHours"]
+
+
+AdminMarketplaceOwnProductField: TypeAlias = Literal["id", "sku", "type", "name", "status", "price"]
+
+
+AdminMarketplaceSubOrderField: TypeAlias = Literal["id", "orderId", "incrementId", "vendorId", "vendorName", "status", "itemCount", "qtyOrdered", "currency", "subTotal", "discountAmount", "taxAmount", "grandTotal", "commissionPercent", "commissionAmount", "vendorAmount", "trackingNumber", "shippingAddress", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.companyName", "shippingAddress.address1", "shippingAddress.address2", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.phone", "items", "items.orderItemId", "items.productId", "items.sku", "items.name", "items.qtyOrdered", "items.price", "items.total", "items.discountAmount", "items.taxAmount", "confirmedAt", "shippedAt", "deliveredAt", "createdAt", "updatedAt"]
+
+
+AdminAuditEntryField: TypeAlias = Literal["id", "entityType", "entityId", "action", "changes", "actor", "actor.type", "actor.id", "actor.name", "actor.adminUserId", "actor.email", "requestId", "operation", "createdAt"]
+
+
+AdminInventoryReservationField: TypeAlias = Literal["id", "cartId", "productId", "sku", "qty", "state", "expiresAt", "endedAt", "orderId", "createdAt", "updatedAt"]
+
+
+AdminJobField: TypeAlias = Literal["id", "taskId", "name", "arguments", "state", "attempts", "retryable", "error", "traceback", "queuedAt", "startedAt", "finishedAt", "createdAt", "updatedAt"]
+
+
+AdminWebhookField: TypeAlias = Literal["id", "url", "description", "events", "isActive", "secret", "createdAt", "updatedAt"]
+
+
+AdminWebhookDeliveryField: TypeAlias = Literal["id", "deliveryId", "webhookId", "eventId", "event", "status", "attempts", "maxAttempts", "nextAttemptAt", "lastAttemptAt", "responseStatus", "responseBody", "error", "payload", "createdAt", "updatedAt"]
+
+
+AdminWebhookEventField: TypeAlias = Literal["id", "eventId", "event", "payload", "createdAt", "dispatchedAt"]
+
+
+AdminProfileField: TypeAlias = Literal["id", "name", "email", "image", "status", "roleId", "roleName", "success", "message"]
+
+
+AdminReportField: TypeAlias = Literal["entity", "type", "dateRange", "dateRange.previous", "dateRange.current", "statistics"]
+
+
+AdminSalesPeriodsField: TypeAlias = Literal["period", "periods", "periods.date", "periods.orders", "periods.totalRevenue", "periods.avgOrderValue", "periods.itemsSold"]
+
+
+AdminCustomersSummaryField: TypeAlias = Literal["newCustomers", "returningCustomers", "totalRevenue", "avgCustomerValue"]
+
+
+AdminProductsSummaryField: TypeAlias = Literal["products", "products.productId", "products.productName", "products.sku", "products.unitsSold", "products.totalRevenue", "products.rating"]
+
+
+AdminReportViewField: TypeAlias = Literal["entity", "type", "dateRange", "dateRange.previous", "dateRange.current", "statistics", "statistics.columns", "statistics.records", "statistics.period"]
+
+
+AdminBookingField: TypeAlias = Literal["id", "orderId", "orderIncrementId", "orderItemId", "productId", "productSku", "productName", "bookingType", "qty", "from", "to", "fromFormatted", "toFormatted", "bookingProductEventTicketId", "order", "order.id", "order.incrementId", "order.status", "order.customerName", "order.customerEmail", "order.grandTotal", "order.orderCurrencyCode", "orderItem", "orderItem.id", "orderItem.sku", "orderItem.name", "orderItem.qtyOrdered", "createdAt"]
+
+
+AdminBookingDetailField: TypeAlias = Literal["id", "orderId", "orderIncrementId", "orderItemId", "productId", "productSku", "productName", "bookingType", "qty", "from", "to", "fromFormatted", "toFormatted", "bookingProductEventTicketId", "order", "order.id", "order.incrementId", "order.status", "order.customerName", "order.customerEmail", "order.grandTotal", "order.orderCurrencyCode", "orderItem", "orderItem.id", "orderItem.sku", "orderItem.name", "orderItem.qtyOrdered", "createdAt", "paymentMethod", "paymentTitle", "shippingMethod", "shippingTitle", "billingAddress", "shippingAddress", "invoices", "shipments", "refunds"]
+
+
+AdminCartField: TypeAlias = Literal["id", "customerId", "customerEmail", "customerFirstName", "customerLastName", "channelId", "isGuest", "isActive", "itemsCount", "itemsQty", "currencyCode", "baseCurrencyCode", "subTotal", "formattedSubTotal", "discountAmount", "formattedDiscountAmount", "taxTotal", "formattedTaxTotal", "shippingAmount", "formattedShippingAmount", "grandTotal", "formattedGrandTotal", "baseSubTotal", "baseDiscountAmount", "baseTaxTotal", "baseShippingAmount", "baseGrandTotal", "couponCode", "shippingMethod", "shippingMethodTitle", "paymentMethod", "paymentMethodTitle", "haveStockableItems", "items", "items.id", "items.cartId", "items.productId", "items.sku", "items.type", "items.name", "items.quantity", "items.price", "items.basePrice", "items.total", "items.baseTotal", "items.discountAmount", "items.taxPercent", "items.taxAmount", "items.formattedPrice", "items.formattedTotal", "items.options", "items.additional", "items.child", "items.children", "billingAddress", "billingAddress.addressType", "billingAddress.companyName", "billingAddress.firstName", "billingAddress.lastName", "billingAddress.email", "billingAddress.address", "billingAddress.city", "billingAddress.state", "billingAddress.country", "billingAddress.postcode", "billingAddress.phone", "shippingAddress", "shippingAddress.addressType", "shippingAddress.companyName", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.email", "shippingAddress.address", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.phone", "orderId", "createdAt", "updatedAt", "success", "message"]
+
+
+AdminCartShippingRateField: TypeAlias = Literal["method", "carrierCode", "carrierTitle", "methodTitle", "description", "price", "formattedPrice", "baseTotal", "formattedBaseTotal"]
+
+
+AdminCartPaymentMethodField: TypeAlias = Literal["method", "methodTitle", "description", "sort", "image"]
+
+
+AdminInvoiceField: TypeAlias = Literal["id", "incrementId", "orderId", "orderIncrementId", "state", "emailSent", "totalQty", "orderCurrencyCode", "baseCurrencyCode", "channelCurrencyCode", "subTotal", "formattedSubTotal", "baseSubTotal", "formattedBaseSubTotal", "subTotalInclTax", "formattedSubTotalInclTax", "baseSubTotalInclTax", "formattedBaseSubTotalInclTax", "grandTotal", "formattedGrandTotal", "baseGrandTotal", "formattedBaseGrandTotal", "taxAmount", "formattedTaxAmount", "baseTaxAmount", "formattedBaseTaxAmount", "discountAmount", "formattedDiscountAmount", "baseDiscountAmount", "formattedBaseDiscountAmount", "shippingAmount", "formattedShippingAmount", "baseShippingAmount", "formattedBaseShippingAmount", "shippingAmountInclTax", "formattedShippingAmountInclTax", "baseShippingAmountInclTax", "formattedBaseShippingAmountInclTax", "shippingTaxAmount", "formattedShippingTaxAmount", "baseShippingTaxAmount", "formattedBaseShippingTaxAmount", "transactionId", "reminders", "nextReminderAt", "createdAt", "updatedAt", "orderStatus", "orderStatusLabel", "orderDate", "channelName", "customerName", "customerEmail", "billingAddress", "billingAddress.id", "billingAddress.addressType", "billingAddress.firstName", "billingAddress.lastName", "billingAddress.companyName", "billingAddress.address", "billingAddress.city", "billingAddress.state", "billingAddress.country", "billingAddress.postcode", "billingAddress.email", "billingAddress.phone", "billingAddress.vatId", "shippingAddress", "shippingAddress.id", "shippingAddress.addressType", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.companyName", "shippingAddress.address", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.email", "shippingAddress.phone", "shippingAddress.vatId", "items", "items.id", "items.orderItemId", "items.sku", "items.name", "items.qty", "items.price", "items.formattedPrice", "items.basePrice", "items.basePriceInclTax", "items.total", "items.formattedTotal", "items.baseTotal", "items.baseTotalInclTax", "items.taxAmount", "items.formattedTaxAmount", "items.discountAmount", "items.formattedDiscountAmount", "items.productId", "items.productType", "items.baseImageUrl", "items.additional"]
+
+
+AdminLicenseField: TypeAlias = Literal["id", "licenseKey", "status", "productId", "productName", "customerId", "customerEmail", "orderId", "orderItemId", "activationLimit", "activationCount", "expiresAt", "activations", "activations.instance", "activations.activatedAt", "createdAt", "updatedAt"]
+
+
+AdminLicenseProductField: TypeAlias = Literal["id", "productId", "enabled", "mode", "activationLimit", "validityDays", "createdAt", "updatedAt"]
+
+
+AdminOrderRowField: TypeAlias = Literal["id", "incrementId", "status", "statusLabel", "channelName", "isGuest", "customerEmail", "customerName", "paymentTitle", "totalItemCount", "totalQtyOrdered", "grandTotal", "formattedGrandTotal", "baseGrandTotal", "formattedBaseGrandTotal", "location", "createdAt", "items", "items.id", "items.sku", "items.name", "items.qtyOrdered", "items.productImage", "customer", "customer.id", "customer.email", "customer.name", "customer.firstName", "customer.lastName", "customer.group"]
+
+
+AdminOrderDetailField: TypeAlias = Literal["id", "incrementId", "status", "statusLabel", "channelId", "channelName", "isGuest", "customerEmail", "customerName", "customerFirstName", "customerLastName", "paymentMethod", "paymentTitle", "shippingMethod", "shippingTitle", "couponCode", "baseCurrencyCode", "orderCurrencyCode", "totalItemCount", "totalQtyOrdered", "grandTotal", "formattedGrandTotal", "baseGrandTotal", "subTotal", "formattedSubTotal", "baseSubTotal", "taxAmount", "formattedTaxAmount", "baseTaxAmount", "discountAmount", "formattedDiscountAmount", "baseDiscountAmount", "shippingAmount", "formattedShippingAmount", "baseShippingAmount", "grandTotalInvoiced", "formattedGrandTotalInvoiced", "baseGrandTotalInvoiced", "grandTotalRefunded", "formattedGrandTotalRefunded", "baseGrandTotalRefunded", "totalDue", "formattedTotalDue", "createdAt", "updatedAt", "customer", "customer.id", "customer.email", "customer.name", "customer.firstName", "customer.lastName", "customer.group", "billingAddress", "billingAddress.id", "billingAddress.addressType", "billingAddress.firstName", "billingAddress.lastName", "billingAddress.companyName", "billingAddress.address", "billingAddress.city", "billingAddress.state", "billingAddress.country", "billingAddress.postcode", "billingAddress.email", "billingAddress.phone", "billingAddress.vatId", "shippingAddress", "shippingAddress.id", "shippingAddress.addressType", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.companyName", "shippingAddress.address", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.email", "shippingAddress.phone", "shippingAddress.vatId", "items", "items.id", "items.sku", "items.type", "items.name", "items.productId", "items.qtyOrdered", "items.qtyInvoiced", "items.qtyShipped", "items.qtyRefunded", "items.qtyCanceled", "items.qtyToInvoice", "items.qtyToShip", "items.qtyToRefund", "items.price", "items.formattedPrice", "items.basePrice", "items.total", "items.formattedTotal", "items.baseTotal", "items.taxPercent", "items.taxAmount", "items.baseTaxAmount", "items.discountAmount", "items.baseDiscountAmount", "items.additional", "items.child", "items.children", "items.downloadableLinks", "invoices", "invoices.id", "invoices.incrementId", "invoices.state", "invoices.status", "invoices.totalQty", "invoices.grandTotal", "invoices.baseGrandTotal", "invoices.formattedGrandTotal", "invoices.carrierTitle", "invoices.trackNumber", "invoices.inventorySourceId", "invoices.createdAt", "shipments", "shipments.id", "shipments.incrementId", "shipments.state", "shipments.status", "shipments.totalQty", "shipments.grandTotal", "shipments.baseGrandTotal", "shipments.formattedGrandTotal", "shipments.carrierTitle", "shipments.trackNumber", "shipments.inventorySourceId", "shipments.createdAt", "refunds", "refunds.id", "refunds.incrementId", "refunds.state", "refunds.status", "refunds.totalQty", "refunds.grandTotal", "refunds.baseGrandTotal", "refunds.formattedGrandTotal", "refunds.carrierTitle", "refunds.trackNumber", "refunds.inventorySourceId", "refunds.createdAt", "comments", "comments.id", "comments.orderId", "comments.comment", "comments.customerNotified", "comments.createdAt", "comments.updatedAt", "statusHistory", "statusHistory.status", "statusHistory.comment", "statusHistory.createdAt"]
+
+
+AdminOrderCommentField: TypeAlias = Literal["id", "orderId", "comment", "customerNotified", "createdAt", "updatedAt"]
+
+
+AdminRefundField: TypeAlias = Literal["id", "orderId", "orderIncrementId", "state", "emailSent", "totalQty", "orderCurrencyCode", "baseCurrencyCode", "channelCurrencyCode", "subTotal", "formattedSubTotal", "baseSubTotal", "formattedBaseSubTotal", "subTotalInclTax", "formattedSubTotalInclTax", "baseSubTotalInclTax", "formattedBaseSubTotalInclTax", "grandTotal", "formattedGrandTotal", "baseGrandTotal", "formattedBaseGrandTotal", "taxAmount", "formattedTaxAmount", "baseTaxAmount", "formattedBaseTaxAmount", "discountAmount", "formattedDiscountAmount", "baseDiscountAmount", "formattedBaseDiscountAmount", "shippingAmount", "formattedShippingAmount", "baseShippingAmount", "formattedBaseShippingAmount", "shippingAmountInclTax", "formattedShippingAmountInclTax", "baseShippingAmountInclTax", "formattedBaseShippingAmountInclTax", "shippingTaxAmount", "formattedShippingTaxAmount", "baseShippingTaxAmount", "formattedBaseShippingTaxAmount", "adjustmentRefund", "formattedAdjustmentRefund", "baseAdjustmentRefund", "formattedBaseAdjustmentRefund", "adjustmentFee", "formattedAdjustmentFee", "baseAdjustmentFee", "formattedBaseAdjustmentFee", "createdAt", "updatedAt", "billedTo", "orderStatus", "orderStatusLabel", "orderDate", "channelName", "customerName", "customerEmail", "paymentMethod", "paymentTitle", "shippingMethod", "shippingTitle", "billingAddress", "billingAddress.id", "billingAddress.addressType", "billingAddress.firstName", "billingAddress.lastName", "billingAddress.companyName", "billingAddress.address", "billingAddress.city", "billingAddress.state", "billingAddress.country", "billingAddress.postcode", "billingAddress.email", "billingAddress.phone", "billingAddress.vatId", "shippingAddress", "shippingAddress.id", "shippingAddress.addressType", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.companyName", "shippingAddress.address", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.email", "shippingAddress.phone", "shippingAddress.vatId", "items", "items.id", "items.orderItemId", "items.sku", "items.name", "items.qty", "items.price", "items.formattedPrice", "items.basePrice", "items.basePriceInclTax", "items.total", "items.formattedTotal", "items.baseTotal", "items.baseTotalInclTax", "items.taxAmount", "items.formattedTaxAmount", "items.discountAmount", "items.formattedDiscountAmount", "items.productId", "items.productType", "items.baseImageUrl", "items.additional"]
+
+
+AdminShipmentField: TypeAlias = Literal["id", "orderId", "orderIncrementId", "shippedTo", "orderDate", "orderStatus", "orderStatusLabel", "channelName", "customerName", "customerEmail", "paymentMethod", "paymentTitle", "orderCurrencyCode", "shippingMethod", "shippingTitle", "baseShippingAmount", "formattedBaseShippingAmount", "status", "totalQty", "totalWeight", "carrierCode", "carrierTitle", "trackNumber", "emailSent", "inventorySourceId", "inventorySourceName", "billingAddress", "billingAddress.id", "billingAddress.addressType", "billingAddress.firstName", "billingAddress.lastName", "billingAddress.companyName", "billingAddress.address", "billingAddress.city", "billingAddress.state", "billingAddress.country", "billingAddress.postcode", "billingAddress.email", "billingAddress.phone", "billingAddress.vatId", "shippingAddress", "shippingAddress.id", "shippingAddress.addressType", "shippingAddress.firstName", "shippingAddress.lastName", "shippingAddress.companyName", "shippingAddress.address", "shippingAddress.city", "shippingAddress.state", "shippingAddress.country", "shippingAddress.postcode", "shippingAddress.email", "shippingAddress.phone", "shippingAddress.vatId", "createdAt", "updatedAt", "items", "items.id", "items.orderItemId", "items.sku", "items.name", "items.qty", "items.price", "items.formattedPrice", "items.basePrice", "items.basePriceInclTax", "items.total", "items.formattedTotal", "items.baseTotal", "items.baseTotalInclTax", "items.taxAmount", "items.formattedTaxAmount", "items.discountAmount", "items.formattedDiscountAmount", "items.productId", "items.productType", "items.baseImageUrl", "items.additional"]
+
+
+AdminSubscriptionPlanField: TypeAlias = Literal["id", "productId", "productName", "productSku", "name", "intervalUnit", "intervalCount", "trialDays", "billingCycles", "price", "status", "createdAt", "updatedAt"]
+
+
+AdminSubscriptionField: TypeAlias = Literal["id", "customerId", "customerEmail", "customerName", "channelId", "planId", "productId", "orderId", "name", "sku", "quantity", "intervalUnit", "intervalCount", "trialDays", "billingCycles", "price", "currency", "paymentMethod", "status", "cancelAtPeriodEnd", "currentPeriod", "nextBillingAt", "startedAt", "trialEndsAt", "pausedAt", "canceledAt", "endedAt", "createdAt", "updatedAt"]
+
+
+AdminSubscriptionDetailField: TypeAlias = Literal["id", "customerId", "customerEmail", "customerName", "channelId", "planId", "productId", "orderId", "name", "sku", "quantity", "intervalUnit", "intervalCount", "trialDays", "billingCycles", "price", "currency", "paymentMethod", "status", "cancelAtPeriodEnd", "currentPeriod", "nextBillingAt", "startedAt", "trialEndsAt", "pausedAt", "canceledAt", "endedAt", "createdAt", "updatedAt", "renewals", "renewals.period", "renewals.orderId", "renewals.incrementId", "renewals.orderStatus", "renewals.amount", "renewals.state", "renewals.attempts", "renewals.dueAt", "renewals.nextAttemptAt", "renewals.error"]
+
+
+AdminTransactionField: TypeAlias = Literal["id", "transactionId", "invoiceId", "orderId", "orderIncrementId", "amount", "formattedAmount", "status", "type", "paymentMethod", "paymentTitle", "data", "createdAt", "updatedAt", "order", "order.id", "order.incrementId", "order.status", "order.customerName", "order.customerEmail", "order.grandTotal", "order.orderCurrencyCode"]
+
+
+AdminChannelField: TypeAlias = Literal["id", "code", "name", "hostname", "rootCategoryId", "defaultLocaleId", "baseCurrencyId"]
+
+
+AdminChannelDetailField: TypeAlias = Literal["id", "code", "name", "hostname", "rootCategoryId", "defaultLocaleId", "baseCurrencyId", "theme", "timezone", "isMaintenanceOn", "allowedIps", "locales", "locales.id", "locales.code", "currencies", "currencies.id", "currencies.code", "inventorySources", "inventorySources.id", "inventorySources.code", "translations", "translations.locale", "translations.name", "translations.description", "translations.maintenanceModeText", "translations.seoTitle", "translations.seoDescription", "translations.seoKeywords"]
+
+
+AdminCurrencyField: TypeAlias = Literal["id", "code", "name", "symbol", "decimal", "groupSeparator", "decimalSeparator", "currencyPosition", "createdAt"]
+
+
+AdminDataTransferImportField: TypeAlias = Literal["id", "type", "code", "action", "state", "validationStrategy", "allowedErrors", "fieldSeparator", "processInQueue", "imagesDirectoryPath", "processed", "processedRowsCount", "invalidRowsCount", "errorsCount", "totalRowsCount", "summary", "summary.created", "summary.updated", "summary.deleted", "file", "file.name", "file.size", "filePath", "errorReportAvailable", "startedAt", "completedAt", "createdAt"]
+
+
+AdminDataTransferImportProgressField: TypeAlias = Literal["stats", "stats.processed", "stats.total", "stats.invalid", "import", "import.id", "import.type", "import.code", "import.action", "import.state", "import.validationStrategy", "import.allowedErrors", "import.fieldSeparator", "import.processInQueue", "import.imagesDirectoryPath", "import.processed", "import.processedRowsCount", "import.invalidRowsCount", "import.errorsCount", "import.totalRowsCount", "import.summary", "import.file", "import.filePath", "import.errorReportAvailable", "import.startedAt", "import.completedAt", "import.createdAt"]
+
+
+AdminExchangeRateField: TypeAlias = Literal["id", "targetCurrency", "targetCurrencyCode", "targetCurrencyName", "rate"]
+
+
+IntegrationTokenField: TypeAlias = Literal["id", "name", "adminId", "tokenPrefix", "permissionMode", "permissions", "allowedIps", "expiresAt", "rateLimitPerMinute", "rateLimitPerDay", "status", "revokedAt", "lastUsedAt", "createdAt", "updatedAt", "token"]
+
+
+AdminInventorySourceField: TypeAlias = Literal["id", "code", "name", "priority", "status", "country", "city"]
+
+
+AdminInventorySourceDetailField: TypeAlias = Literal["id", "code", "name", "priority", "status", "country", "city", "description", "contactName", "contactEmail", "contactNumber", "contactFax", "state", "street", "postcode", "latitude", "longitude"]
+
+
+AdminLocaleField: TypeAlias = Literal["id", "code", "name", "direction", "logoPath", "logoUrl"]
+
+
+AdminRoleField: TypeAlias = Literal["id", "name", "description", "permissionType", "permissions"]
+
+
+AdminStorefrontKeyField: TypeAlias = Literal["id", "name", "keyPrefix", "rateLimitPerMinute", "status", "expiresAt", "lastUsedAt", "createdAt", "updatedAt", "key"]
+
+
+AdminTaxCategoryField: TypeAlias = Literal["id", "code", "name", "description", "taxRates"]
+
+
+AdminTaxRateField: TypeAlias = Literal["id", "identifier", "taxRate", "country", "state", "isZip", "zipCode", "zipFrom", "zipTo"]
+
+
+AdminThemeField: TypeAlias = Literal["id", "name", "type", "sortOrder", "channelId", "themeCode", "status"]
+
+
+AdminThemeDetailField: TypeAlias = Literal["id", "name", "type", "sortOrder", "channelId", "themeCode", "status", "translations", "translations.locale", "translations.options"]
+
+
+AdminUserField: TypeAlias = Literal["id", "name", "email", "roleId", "status", "role", "role.id", "role.name", "createdAt"]
 
 
 class AdminAttribute(TypedDict):

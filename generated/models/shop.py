@@ -1794,6 +1794,183 @@ class WishlistToCartResult(TypedDict):
     quantity: int
 
 
+AttributeField: TypeAlias = Literal["id", "code", "adminName", "type", "swatchType", "position", "isRequired", "isUnique", "isFilterable", "isComparable", "isConfigurable", "isUserDefined", "isVisibleOnFront", "valuePerLocale", "valuePerChannel", "enableWysiwyg", "createdAt", "updatedAt", "columnName", "validations", "options", "options.id", "options.adminName", "options.sortOrder", "options.translation", "options.translations", "translation", "translation.id", "translation.attributeId", "translation.locale", "translation.name", "translations"]
+
+
+AttributeOptionField: TypeAlias = Literal["id", "adminName", "sortOrder", "translation", "translation.id", "translation.attributeOptionId", "translation.locale", "translation.label", "translations", "translations.id", "translations.attributeOptionId", "translations.locale", "translations.label"]
+
+
+AttributeTranslationField: TypeAlias = Literal["id", "attributeId", "locale", "name"]
+
+
+BookingProductField: TypeAlias = Literal["id", "type", "qty", "location", "showLocation", "availableEveryWeek", "availableFrom", "availableTo", "createdAt", "updatedAt", "slots", "product", "defaultSlot", "appointmentSlot", "rentalSlot", "tableSlot", "eventTickets"]
+
+
+BookingSlotField: TypeAlias = Literal["slotId", "from", "to", "timestamp", "qty", "time", "slots", "slots.from", "slots.to", "slots.timestamp", "slots.qty"]
+
+
+BookingDefaultSlotField: TypeAlias = Literal["id", "bookingProductId", "slots", "bookingType", "duration", "breakTime"]
+
+
+BookingAppointmentSlotField: TypeAlias = Literal["id", "bookingProductId", "slots", "duration", "breakTime", "sameSlotAllDays"]
+
+
+BookingRentalSlotField: TypeAlias = Literal["id", "bookingProductId", "slots", "rentingType", "dailyPrice", "hourlyPrice", "sameSlotAllDays"]
+
+
+BookingTableSlotField: TypeAlias = Literal["id", "bookingProductId", "slots", "priceType", "guestLimit", "duration", "breakTime", "preventSchedulingBefore", "sameSlotAllDays"]
+
+
+BookingEventTicketField: TypeAlias = Literal["id", "bookingProductId", "name", "description", "price", "qty", "specialPrice", "specialPriceFrom", "specialPriceTo", "formattedPrice", "formattedSpecialPrice", "translation", "translations"]
+
+
+GetCartResultField: TypeAlias = Literal["data", "data.id", "data.cartToken", "data.customerId", "data.channelId", "data.isGuest", "data.sessionToken", "data.itemsCount", "data.itemsQty", "data.itemCount", "data.items", "data.currencyCode", "data.baseCurrencyCode", "data.exchangeRate", "data.subtotal", "data.baseSubtotal", "data.discountAmount", "data.baseDiscountAmount", "data.taxAmount", "data.baseTaxAmount", "data.shippingAmount", "data.baseShippingAmount", "data.grandTotal", "data.baseGrandTotal", "data.tax", "data.shippingCost", "data.total", "data.subTotalInclTax", "data.baseSubTotalInclTax", "data.taxTotal", "data.shippingAmountInclTax", "data.baseShippingAmountInclTax", "data.formattedSubtotal", "data.formattedDiscountAmount", "data.formattedTaxAmount", "data.formattedShippingAmount", "data.formattedGrandTotal", "data.formattedSubTotalInclTax", "data.formattedTaxTotal", "data.formattedShippingAmountInclTax", "data.couponCode", "data.haveStockableItems", "data.billingAddress", "data.shippingAddress", "data.shippingMethod", "data.shippingMethodTitle", "data.paymentMethod", "data.paymentMethodTitle", "data.createdAt", "data.updatedAt", "data.reservationExpiresAt", "data.success", "data.message"]
+
+
+CategoryField: TypeAlias = Literal["id", "position", "logoPath", "status", "displayMode", "_lft", "_rgt", "createdAt", "updatedAt", "url", "logoUrl", "filterableAttributes", "filterableAttributes.id", "filterableAttributes.code", "filterableAttributes.type", "filterableAttributes.isFilterable", "filterableAttributes.options", "translation", "translation.id", "translation.categoryId", "translation.name", "translation.slug", "translation.urlPath", "translation.description", "translation.metaTitle", "translation.metaDescription", "translation.metaKeywords", "translation.localeId", "translation.locale", "translations", "parent", "children", "children.id", "children.position", "children.logoPath", "children.status", "children.displayMode", "children._lft", "children._rgt", "children.createdAt", "children.updatedAt", "children.url", "children.logoUrl", "children.translation"]
+
+
+CategoryTreeNodeField: TypeAlias = Literal["id", "position", "status", "displayMode", "_lft", "_rgt", "createdAt", "updatedAt", "url", "translation", "translation.id", "translation.categoryId", "translation.name", "translation.slug", "translation.urlPath", "translation.description", "translation.metaTitle", "translation.metaDescription", "translation.metaKeywords", "translation.localeId", "translation.locale", "children", "children.id", "children.position", "children.status", "children.displayMode", "children._lft", "children._rgt", "children.createdAt", "children.updatedAt", "children.url", "children.translation", "children.children"]
+
+
+ChannelField: TypeAlias = Literal["id", "code", "timezone", "theme", "hostname", "logo", "favicon", "homeSeo", "homeSeo.meta_title", "homeSeo.meta_keywords", "homeSeo.meta_description", "isMaintenanceOn", "allowedIps", "createdAt", "updatedAt", "logoUrl", "faviconUrl", "locales", "currencies", "defaultLocale", "baseCurrency", "translation", "translations"]
+
+
+ChannelTranslationField: TypeAlias = Literal["id", "channelId", "locale", "name", "description", "maintenanceModeText", "homeSeo", "homeSeo.meta_title", "homeSeo.meta_keywords", "homeSeo.meta_description", "createdAt", "updatedAt"]
+
+
+CheckoutAddressesResultField: TypeAlias = Literal["data", "data.addresses", "data.defaultShippingId", "data.defaultBillingId", "data.billingAddress", "data.shippingAddress"]
+
+
+CheckoutShippingRateListField: TypeAlias = Literal["data", "data.code", "data.carrier", "data.carrierTitle", "data.method", "data.name", "data.description", "data.price", "data.formattedPrice"]
+
+
+CheckoutPaymentMethodListField: TypeAlias = Literal["data", "data.id", "data.code", "data.name", "data.description", "data.isActive", "data.instructions", "data.sortOrder"]
+
+
+CompareItemField: TypeAlias = Literal["id", "productId", "product", "product.id", "product.sku", "product.type", "product.bookingType", "product.name", "product.urlKey", "product.status", "product.shortDescription", "product.price", "product.specialPrice", "product.new", "product.featured", "product.minimumPrice", "product.maximumPrice", "product.formattedPrice", "product.formattedSpecialPrice", "product.formattedMinimumPrice", "product.formattedMaximumPrice", "product.baseImageUrl", "product.isInWishlist", "product.isInCompare", "product.description", "product.guestCheckout", "product.attributes", "customer", "customer.id", "customer.email", "customer.firstName", "customer.lastName", "customer.name", "customer.gender", "customer.dateOfBirth", "createdAt", "updatedAt"]
+
+
+CountryField: TypeAlias = Literal["id", "code", "name", "states", "states.id", "states.countryId", "states.countryCode", "states.code", "states.defaultName", "states.translations", "translations", "translations.id", "translations.countryId", "translations.locale", "translations.name"]
+
+
+CountryStateField: TypeAlias = Literal["id", "countryId", "countryCode", "code", "defaultName", "translations"]
+
+
+CountryStateTranslationField: TypeAlias = Literal["id", "countryStateId", "locale", "defaultName"]
+
+
+CustomerTokenVerificationField: TypeAlias = Literal["data", "data.valid", "data.customer", "message"]
+
+
+CustomerProfileResultField: TypeAlias = Literal["data", "data.customer"]
+
+
+CustomerAddressListField: TypeAlias = Literal["data", "data.addresses"]
+
+
+CustomerDownloadableProductField: TypeAlias = Literal["id", "productName", "name", "url", "file", "fileName", "type", "downloadBought", "downloadUsed", "downloadCanceled", "status", "remainingDownloads", "customerId", "orderId", "orderItemId", "order", "order.id", "order.incrementId", "order.status", "order.grandTotal", "downloadUrl", "createdAt", "updatedAt"]
+
+
+InventoryAvailabilityField: TypeAlias = Literal["productId", "qty", "isAvailable", "manageStock", "sellableQty", "reservations"]
+
+
+CustomerInvoiceField: TypeAlias = Literal["id", "incrementId", "state", "totalQty", "emailSent", "subTotal", "baseSubTotal", "grandTotal", "baseGrandTotal", "shippingAmount", "baseShippingAmount", "taxAmount", "baseTaxAmount", "discountAmount", "baseDiscountAmount", "shippingTaxAmount", "baseShippingTaxAmount", "subTotalInclTax", "baseSubTotalInclTax", "shippingAmountInclTax", "baseShippingAmountInclTax", "formattedSubTotal", "formattedGrandTotal", "formattedShippingAmount", "formattedTaxAmount", "formattedDiscountAmount", "baseCurrencyCode", "channelCurrencyCode", "orderCurrencyCode", "transactionId", "reminders", "nextReminderAt", "order", "orderId", "items", "downloadUrl", "createdAt", "updatedAt"]
+
+
+CustomerLicenseField: TypeAlias = Literal["id", "licenseKey", "status", "productId", "productName", "orderId", "activationLimit", "activationCount", "expiresAt", "activations", "activations.instance", "activations.activatedAt", "createdAt"]
+
+
+LocaleField: TypeAlias = Literal["id", "code", "name", "direction", "logoPath", "logoUrl", "createdAt", "updatedAt"]
+
+
+MarketplaceVendorApplicationField: TypeAlias = Literal["id", "name", "slug", "email", "phone", "description", "businessName", "taxNumber", "address", "documents", "documents.name", "documents.url", "status", "statusReason", "createdAt"]
+
+
+CartOrderBumpListField: TypeAlias = Literal["data", "data.id", "data.name", "data.description", "data.productId", "data.productName", "data.productType", "data.priceType", "data.offerPrice", "data.baseOfferPrice", "data.regularPrice", "data.baseRegularPrice", "data.formattedOfferPrice", "data.accepted", "data.cartItemId"]
+
+
+CustomerOrderField: TypeAlias = Literal["id", "incrementId", "status", "channelName", "isGuest", "customerEmail", "customerFirstName", "customerLastName", "shippingMethod", "shippingTitle", "couponCode", "isGift", "totalItemCount", "itemsCount", "totalQtyOrdered", "baseCurrencyCode", "channelCurrencyCode", "orderCurrencyCode", "grandTotal", "baseGrandTotal", "grandTotalInvoiced", "baseGrandTotalInvoiced", "grandTotalRefunded", "baseGrandTotalRefunded", "subTotal", "baseSubTotal", "taxAmount", "baseTaxAmount", "discountAmount", "baseDiscountAmount", "shippingAmount", "baseShippingAmount", "formattedGrandTotal", "formattedSubTotal", "formattedTaxAmount", "formattedDiscountAmount", "formattedShippingAmount", "createdAt", "updatedAt"]
+
+
+CustomerOrderDetailField: TypeAlias = Literal["id", "incrementId", "status", "channelName", "isGuest", "customerEmail", "customerFirstName", "customerLastName", "shippingMethod", "shippingTitle", "couponCode", "isGift", "totalItemCount", "itemsCount", "totalQtyOrdered", "baseCurrencyCode", "channelCurrencyCode", "orderCurrencyCode", "grandTotal", "baseGrandTotal", "grandTotalInvoiced", "baseGrandTotalInvoiced", "grandTotalRefunded", "baseGrandTotalRefunded", "subTotal", "baseSubTotal", "taxAmount", "baseTaxAmount", "discountAmount", "baseDiscountAmount", "shippingAmount", "baseShippingAmount", "formattedGrandTotal", "formattedSubTotal", "formattedTaxAmount", "formattedDiscountAmount", "formattedShippingAmount", "createdAt", "updatedAt", "items", "items.id", "items.productId", "items.sku", "items.name", "items.type", "items.qtyOrdered", "items.qtyShipped", "items.qtyInvoiced", "items.qtyCanceled", "items.qtyRefunded", "items.price", "items.basePrice", "items.total", "items.baseTotal", "items.taxPercent", "items.taxAmount", "items.baseTaxAmount", "items.discountAmount", "items.baseDiscountAmount", "items.formattedPrice", "items.formattedTotal", "items.weight", "items.additional", "items.children", "addresses", "addresses.id", "addresses.addressType", "addresses.parentAddressId", "addresses.customerId", "addresses.cartId", "addresses.orderId", "addresses.name", "addresses.firstName", "addresses.lastName", "addresses.companyName", "addresses.address", "addresses.address1", "addresses.address2", "addresses.city", "addresses.state", "addresses.country", "addresses.postcode", "addresses.useForShipping", "addresses.email", "addresses.phone", "addresses.gender", "addresses.vatId", "addresses.defaultAddress", "addresses.createdAt", "addresses.updatedAt", "payment", "payment.method", "payment.methodTitle", "payment.additional", "statusHistory", "statusHistory.status", "statusHistory.comment", "statusHistory.createdAt", "invoices", "invoices.id", "invoices.incrementId", "invoices.state", "invoices.totalQty", "invoices.grandTotal", "invoices.baseGrandTotal", "invoices.formattedGrandTotal", "invoices.downloadUrl", "invoices.createdAt", "shipments", "shipments.id", "shipments.status", "shipments.totalQty", "shipments.totalWeight", "shipments.carrierCode", "shipments.carrierTitle", "shipments.trackNumber", "shipments.emailSent", "shipments.shippingNumber", "shipments.inventorySourceId", "shipments.createdAt", "shipments.updatedAt", "shipments.items"]
+
+
+CmsPageField: TypeAlias = Literal["id", "layout", "channels", "createdAt", "updatedAt", "translation", "translation.id", "translation.pageTitle", "translation.urlKey", "translation.htmlContent", "translation.metaTitle", "translation.metaDescription", "translation.metaKeywords", "translation.locale"]
+
+
+GroupedProductField: TypeAlias = Literal["id", "qty", "sortOrder", "product", "associatedProduct"]
+
+
+BundleOptionField: TypeAlias = Literal["id", "type", "label", "isRequired", "sortOrder", "product", "bundleOptionProducts", "translation", "translations"]
+
+
+BundleOptionProductField: TypeAlias = Literal["id", "qty", "isUserDefined", "isDefault", "sortOrder", "bundleOption", "product"]
+
+
+BundleOptionTranslationField: TypeAlias = Literal["id", "locale", "label", "bundleOption"]
+
+
+DownloadableLinkField: TypeAlias = Literal["id", "title", "type", "price", "formattedPrice", "downloads", "sortOrder", "url", "fileUrl", "sampleType", "sampleFile", "sampleFileName", "sampleUrl", "sampleFileUrl", "product", "translation", "translations"]
+
+
+DownloadableLinkTranslationField: TypeAlias = Literal["id", "locale", "title", "downloadableLink"]
+
+
+DownloadableSampleField: TypeAlias = Literal["id", "title", "type", "file", "fileName", "url", "fileUrl", "sortOrder", "product", "translation", "translations"]
+
+
+DownloadableSampleTranslationField: TypeAlias = Literal["id", "locale", "title", "downloadableSample"]
+
+
+ProductCardField: TypeAlias = Literal["id", "sku", "type", "bookingType", "name", "urlKey", "status", "shortDescription", "price", "specialPrice", "new", "featured", "minimumPrice", "maximumPrice", "formattedPrice", "formattedSpecialPrice", "formattedMinimumPrice", "formattedMaximumPrice", "baseImageUrl", "isInWishlist", "isInCompare"]
+
+
+ProductField: TypeAlias = Literal["id", "sku", "type", "bookingType", "name", "urlKey", "status", "shortDescription", "price", "specialPrice", "new", "featured", "minimumPrice", "maximumPrice", "formattedPrice", "formattedSpecialPrice", "formattedMinimumPrice", "formattedMaximumPrice", "baseImageUrl", "isInWishlist", "isInCompare", "description", "createdAt", "updatedAt", "isSaleable", "color", "color.id", "color.code", "color.label", "size", "size.id", "size.code", "size.label", "brand", "brand.id", "brand.code", "brand.label", "categories", "categories.id", "categories.name", "categories.slug", "channels", "channels.id", "channels.code", "channels.hostname", "channels.currencyCode", "channels.localeCode", "attributeFamily", "attributeFamily.id", "attributeFamily.code", "attributeFamily.name", "images", "images.id", "images.type", "images.path", "images.productId", "images.position", "images.publicPath", "images.alt", "videos", "videos.id", "videos.type", "videos.path", "videos.productId", "videos.position", "videos.publicPath", "videos.alt", "superAttributes", "superAttributes.id", "superAttributes.code", "superAttributes.type", "superAttributes.adminName", "superAttributes.options", "variants", "variants.id", "variants.sku", "variants.type", "variants.bookingType", "variants.name", "variants.urlKey", "variants.status", "variants.shortDescription", "variants.price", "variants.specialPrice", "variants.new", "variants.featured", "variants.minimumPrice", "variants.maximumPrice", "variants.formattedPrice", "variants.formattedSpecialPrice", "variants.formattedMinimumPrice", "variants.formattedMaximumPrice", "variants.baseImageUrl", "variants.isInWishlist", "variants.isInCompare", "bookingProducts", "bundleOptions", "bundleOptions.id", "bundleOptions.type", "bundleOptions.label", "bundleOptions.isRequired", "bundleOptions.sortOrder", "bundleOptions.product", "bundleOptions.bundleOptionProducts", "bundleOptions.translation", "bundleOptions.translations", "groupedProducts", "groupedProducts.id", "groupedProducts.qty", "groupedProducts.sortOrder", "groupedProducts.product", "groupedProducts.associatedProduct", "downloadableLinks", "downloadableLinks.id", "downloadableLinks.title", "downloadableLinks.type", "downloadableLinks.price", "downloadableLinks.formattedPrice", "downloadableLinks.downloads", "downloadableLinks.sortOrder", "downloadableLinks.url", "downloadableLinks.fileUrl", "downloadableLinks.sampleType", "downloadableLinks.sampleFile", "downloadableLinks.sampleFileName", "downloadableLinks.sampleUrl", "downloadableLinks.sampleFileUrl", "downloadableLinks.product", "downloadableLinks.translation", "downloadableLinks.translations", "downloadableSamples", "downloadableSamples.id", "downloadableSamples.title", "downloadableSamples.type", "downloadableSamples.file", "downloadableSamples.fileName", "downloadableSamples.url", "downloadableSamples.fileUrl", "downloadableSamples.sortOrder", "downloadableSamples.product", "downloadableSamples.translation", "downloadableSamples.translations", "customizableOptions", "customizableOptions.id", "customizableOptions.type", "customizableOptions.label", "customizableOptions.isRequired", "customizableOptions.sortOrder", "customizableOptions.product", "customizableOptions.prices", "customizableOptions.translation", "customizableOptions.translations", "relatedProducts", "relatedProducts.id", "relatedProducts.sku", "relatedProducts.type", "relatedProducts.bookingType", "relatedProducts.name", "relatedProducts.urlKey", "relatedProducts.status", "relatedProducts.shortDescription", "relatedProducts.price", "relatedProducts.specialPrice", "relatedProducts.new", "relatedProducts.featured", "relatedProducts.minimumPrice", "relatedProducts.maximumPrice", "relatedProducts.formattedPrice", "relatedProducts.formattedSpecialPrice", "relatedProducts.formattedMinimumPrice", "relatedProducts.formattedMaximumPrice", "relatedProducts.baseImageUrl", "relatedProducts.isInWishlist", "relatedProducts.isInCompare", "upSells", "upSells.id", "upSells.sku", "upSells.type", "upSells.bookingType", "upSells.name", "upSells.urlKey", "upSells.status", "upSells.shortDescription", "upSells.price", "upSells.specialPrice", "upSells.new", "upSells.featured", "upSells.minimumPrice", "upSells.maximumPrice", "upSells.formattedPrice", "upSells.formattedSpecialPrice", "upSells.formattedMinimumPrice", "upSells.formattedMaximumPrice", "upSells.baseImageUrl", "upSells.isInWishlist", "upSells.isInCompare", "crossSells", "crossSells.id", "crossSells.sku", "crossSells.type", "crossSells.bookingType", "crossSells.name", "crossSells.urlKey", "crossSells.status", "crossSells.shortDescription", "crossSells.price", "crossSells.specialPrice", "crossSells.new", "crossSells.featured", "crossSells.minimumPrice", "crossSells.maximumPrice", "crossSells.formattedPrice", "crossSells.formattedSpecialPrice", "crossSells.formattedMinimumPrice", "crossSells.formattedMaximumPrice", "crossSells.baseImageUrl", "crossSells.isInWishlist", "crossSells.isInCompare"]
+
+
+ProductAssetField: TypeAlias = Literal["id", "type", "path", "productId", "position", "publicPath", "alt"]
+
+
+ProductAttributeValueField: TypeAlias = Literal["id", "locale", "channel", "textValue", "integerValue", "booleanValue", "value", "uniqueId", "attribute", "product"]
+
+
+CustomerGroupPriceField: TypeAlias = Literal["id", "qty", "valueType", "value", "customerGroupId", "uniqueId", "productId"]
+
+
+CustomizableOptionField: TypeAlias = Literal["id", "type", "label", "isRequired", "sortOrder", "product", "prices", "translation", "translations"]
+
+
+CustomizableOptionPriceField: TypeAlias = Literal["id", "label", "price", "priceType", "customizableOption"]
+
+
+CustomizableOptionTranslationField: TypeAlias = Literal["id", "locale", "label", "customizableOption"]
+
+
+ProductReviewListField: TypeAlias = Literal["data", "data.id", "data.productId", "data.customerId", "data.title", "data.comment", "data.rating", "data.authorName", "data.authorEmail", "data.name", "data.status", "data.helpful", "data.unhelpful", "data.attachments", "data.createdAt", "data.updatedAt", "pagination", "pagination.total", "pagination.perPage", "pagination.currentPage", "pagination.lastPage", "summary", "summary.averageRating", "summary.totalReviews", "summary.starCounts"]
+
+
+CustomerReviewField: TypeAlias = Literal["id", "title", "comment", "rating", "status", "name", "email", "product", "product.id", "product.sku", "product.type", "customer", "customer.id", "createdAt", "updatedAt"]
+
+
+ProductFacetsField: TypeAlias = Literal["total", "price", "price.min", "price.max", "price.ranges", "attributes", "attributes.id", "attributes.code", "attributes.label", "attributes.type", "attributes.options", "categories", "categories.id", "categories.name", "categories.slug", "categories.count"]
+
+
+ProductSuggestionField: TypeAlias = Literal["id", "sku", "name", "urlKey"]
+
+
+CustomerSubscriptionField: TypeAlias = Literal["id", "productId", "name", "sku", "quantity", "intervalUnit", "intervalCount", "billingCycles", "price", "currency", "status", "cancelAtPeriodEnd", "currentPeriod", "nextBillingAt", "startedAt", "trialEndsAt", "canceledAt", "endedAt", "orderId"]
+
+
+CustomerSubscriptionDetailField: TypeAlias = Literal["id", "productId", "name", "sku", "quantity", "intervalUnit", "intervalCount", "billingCycles", "price", "currency", "status", "cancelAtPeriodEnd", "currentPeriod", "nextBillingAt", "startedAt", "trialEndsAt", "canceledAt", "endedAt", "orderId", "renewals", "renewals.period", "renewals.orderId", "renewals.incrementId", "renewals.amount", "renewals.state", "renewals.dueAt"]
+
+
+ThemeCustomizationField: TypeAlias = Literal["id", "themeCode", "channelId", "type", "name", "sortOrder", "status", "createdAt", "updatedAt", "translation", "translation.id", "translation.themeCustomizationId", "translation.locale", "translation.options", "translations", "translations.id", "translations.themeCustomizationId", "translations.locale", "translations.options"]
+
+
+WishlistItemField: TypeAlias = Literal["id", "productId", "product", "product.id", "product.sku", "product.type", "product.bookingType", "product.name", "product.urlKey", "product.status", "product.shortDescription", "product.price", "product.specialPrice", "product.new", "product.featured", "product.minimumPrice", "product.maximumPrice", "product.formattedPrice", "product.formattedSpecialPrice", "product.formattedMinimumPrice", "product.formattedMaximumPrice", "product.baseImageUrl", "product.isInWishlist", "product.isInCompare", "product.description", "customer", "customer.id", "customer.email", "customer.firstName", "customer.lastName", "customer.name", "customer.gender", "customer.dateOfBirth", "channel", "channel.id", "channel.code", "channel.name", "channel.translation", "options", "createdAt", "updatedAt"]
+
+
 class AttributeOption(TypedDict):
     id: int
     adminName: str
