@@ -1367,29 +1367,29 @@ class ShopProductReplaceInput(TypedDict, closed=True):
     status: ShopProductWriteFlag
 
 
-ShopProductResource = TypedDict(
-    "ShopProductResource",
-    {
-        "@context": str,
-        "@id": str,
-        "@type": Literal["Product"],
-        "id": int,
-        "sku": str,
-        "name": str | None,
-        "type": NotRequired[str],
-        "attribute_family_id": NotRequired[int],
-        "url_key": NotRequired[str | None],
-        "description": NotRequired[str | None],
-        "short_description": NotRequired[str | None],
-        "price": str,
-        "special_price": NotRequired[str | None],
-        "cost": NotRequired[str | None],
-        "weight": NotRequired[str | None],
-        "status": bool,
-        "created_at": NotRequired[str],
-        "updated_at": NotRequired[str],
-    },
-)
+class ShopProductResource(TypedDict):
+    """
+    shop-resources.md's `Product` (JSON-LD). Every answer also holds the JSON-LD keys `@context`
+    (`/api/contexts/Product`), `@id` (`/api/shop/products/{id}`) and `@type` (`Product`); they are not
+    declared as properties because a generated client names `@id` and `id` alike (both `id`).
+
+    """
+
+    id: int
+    sku: str
+    name: str | None
+    type: NotRequired[str]
+    attribute_family_id: NotRequired[int]
+    url_key: NotRequired[str | None]
+    description: NotRequired[str | None]
+    short_description: NotRequired[str | None]
+    price: str
+    special_price: NotRequired[str | None]
+    cost: NotRequired[str | None]
+    weight: NotRequired[str | None]
+    status: bool
+    created_at: NotRequired[str]
+    updated_at: NotRequired[str]
 
 
 class ProductCard(TypedDict):

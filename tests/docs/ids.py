@@ -108,9 +108,13 @@ class SchemaKinds:
         if not match or not match[1]:
             return None
         stem = match[1].lower()
-        candidates = sorted((field_name for field_name in self.by_name if field_name.lower().endswith(stem)),
-                            key=len) or sorted((field_name for field_name in self.by_name  # `adminOrderDetail`
-                                                if field_name.lower().endswith(f"{stem}detail")), key=len)
+        # the thing itself first (`order`, `adminOrder`, `customerOrder`, `adminOrderDetail`), so a longer
+        # name that merely ends with it (`adminMarketplaceSubOrder`) is not taken for it
+        own = [f"{prefix}{stem}{suffix}" for suffix in ("", "detail") for prefix in ("", "admin", "customer")]
+        exact = {field_name.lower(): field_name for field_name in self.by_name}
+        candidates = [exact[name] for name in own if name in exact] or sorted(
+            (field_name for field_name in self.by_name if field_name.lower().endswith(stem)), key=len) or sorted(
+            (field_name for field_name in self.by_name if field_name.lower().endswith(f"{stem}detail")), key=len)
         return self.by_name[candidates[0]] if candidates else None
 
 
