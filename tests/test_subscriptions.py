@@ -72,7 +72,8 @@ def test_checkout_starts_a_subscription(client, fake, cleanup):
     subscription = subscribe(client, customer, product_id, qty=2)
     with database.connection_context():
         order = Order.get_by_id(subscription.order_id)
-    assert (order.grand_total, order.customer_id) == (Decimal("60.0000"), customer["id"])  # the cart's price
+    # the plan's price, not the product's 30.00: the first period costs what the renewals bill
+    assert (order.grand_total, order.customer_id) == (Decimal("40.0000"), customer["id"])
     assert (subscription.status, subscription.quantity, subscription.price, subscription.current_period,
             subscription.payment_method, subscription.interval_unit) == (
         "active", 2, Decimal("20.0000"), 1, "fake", "month")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from domain import settings_cache
 from domain.booking.cart import booking_unit_price
 from domain.sales import cart_rules
-from domain.sales import order_bump_prices
+from domain.sales import order_bump_prices, subscriptions
 
 from domain.sales import tax
 from domain.sales.shipping import PHYSICAL_TYPES, ShippingRate, available_rates
@@ -101,6 +101,7 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
         group_id, group_code = customer_group(cart)
         book = price_book(items, group_id, decimals, context.channel_id)
         lines = build_lines(context, items, book)
+        subscriptions.price_lines(lines, decimals)
     else:
         items, addresses, lines = same_lines.items, same_lines.addresses, same_lines.lines
         group_id, group_code = same_lines.group

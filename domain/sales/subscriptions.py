@@ -12,8 +12,10 @@ Moving the next billing date, resuming and reactivating set a new anchor.
 """
 import calendar
 import datetime
+from decimal import Decimal
 
 from domain.errors import ApiError, NotFound, Unprocessable
+from domain.sales.pricing import round_money
 from domain.webhooks import outbox
 from storage.customer_models import Customer
 from storage.models import Product, utcnow
@@ -81,6 +83,21 @@ def plans_for(product_ids) -> dict[int, SubscriptionPlan]:
         return {}
     return {plan.product_id: plan for plan in SubscriptionPlan.select().where(
         SubscriptionPlan.product.in_(ids), SubscriptionPlan.status == True)}  # noqa: E712
+
+
+def price_lines(lines: list, decimals: int = 2):
+    """Cart totals (`cart_totals.compute_totals`): a line of a product sold by a plan costs the plan's price
+    per unit, the price every renewal bills, so the checkout's first period and the renewals agree (a
+    variant's own plan first, else its configurable parent's)."""
+    plans = plans_for([line.product.id for line in lines] + [line.item.product_id for line in lines])
+    for line in lines:
+        plan = plans.get(line.product.id) or plans.get(line.item.product_id)
+        if plan is None:
+            continue
+        line.base_unit_price = round_money(Decimal(plan.price), decimals)
+        line.base_total = line.base_unit_price * line.quantity
+        every = f"{plan.interval_count} {plan.interval_unit}s" if plan.interval_count > 1 else plan.interval_unit
+        line.options.append({"attribute_name": "Subscription", "option_id": plan.id, "option_label": f"every {every}"})
 
 
 def start_for_order(order: Order) -> list[Subscription]:
