@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
-from domain.promotions.conditions import check_conditions
-from domain.promotions.rules import channel_codes, missing_ids, parse_moment
+from domain.promotions.rules import channel_codes, missing_ids, window_and_conditions
 from domain.sales import cart as carts
 from domain.sales import order_bump_prices
 from domain.sales.cart_totals import build_lines, compute_totals, price_book
@@ -133,19 +132,7 @@ def bump_values(body: dict, row: OrderBump | None) -> dict:
     if body.get("channels") is not None:
         errors.update(missing_ids(Channel, body["channels"], "channels"))
         values["channel_codes"] = channel_codes(body["channels"])
-    if "starts_from" in body:
-        values["starts_from"] = parse_moment(body["starts_from"], "starts_from", errors)
-    if "ends_till" in body:
-        values["ends_till"] = parse_moment(body["ends_till"], "ends_till", errors, end_of_day=True)
-    starts = values.get("starts_from", row.starts_from if row else None)
-    ends = values.get("ends_till", row.ends_till if row else None)
-    if starts and ends and ends < starts and "ends_till" not in errors:
-        errors["ends_till"] = ["The end must not be before the start."]
-    if body.get("conditions") is not None:
-        try:
-            values["conditions"] = check_conditions(body["conditions"], ("cart", "product"))
-        except Unprocessable as problem:
-            errors.update(problem.errors)
+    window_and_conditions(body, row, values, errors)
     if errors:
         raise Unprocessable(errors)
     return values

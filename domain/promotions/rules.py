@@ -4,6 +4,8 @@ an action may take."""
 import datetime
 from decimal import Decimal
 
+from domain.errors import Unprocessable
+from domain.promotions.conditions import check_conditions
 from storage.models import Channel, CustomerGroup
 
 HUNDRED = Decimal(100)
@@ -75,3 +77,22 @@ def day_text(value) -> str | None:
     if value is None:
         return None
     return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
+
+
+def window_and_conditions(body: dict, row, values: dict, errors: dict, scopes: tuple[str, ...] = ("cart", "product")):
+    """The dates a cart rule or an order bump is active (`starts_from`, `ends_till`: dates or date-times,
+    the end not before the start) and its `conditions`, read from `body` into `values`; each problem goes
+    to `errors` (`row`: the stored row an update changes, or None)."""
+    if "starts_from" in body:
+        values["starts_from"] = parse_moment(body["starts_from"], "starts_from", errors)
+    if "ends_till" in body:
+        values["ends_till"] = parse_moment(body["ends_till"], "ends_till", errors, end_of_day=True)
+    starts = values.get("starts_from", row.starts_from if row else None)
+    ends = values.get("ends_till", row.ends_till if row else None)
+    if starts and ends and ends < starts and "ends_till" not in errors:
+        errors["ends_till"] = ["The end must not be before the start."]
+    if body.get("conditions") is not None:
+        try:
+            values["conditions"] = check_conditions(body["conditions"], scopes)
+        except Unprocessable as problem:
+            errors.update(problem.errors)

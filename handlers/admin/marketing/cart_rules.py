@@ -13,9 +13,8 @@ from peewee import IntegrityError, fn
 from domain.common import RequestContext
 from domain.errors import Unprocessable
 from domain.promotions import shorthand
-from domain.promotions.conditions import check_conditions
 from domain.promotions.rules import (
-    amount_errors, channel_codes, group_codes, ids_by_code, missing_ids, moment_filter, parse_moment,
+    amount_errors, channel_codes, group_codes, ids_by_code, missing_ids, moment_filter, window_and_conditions,
 )
 from handlers.admin.crud import AdminResource, exact, flag, id_list, partial, plain_value, taken
 from storage.db import database
@@ -68,19 +67,7 @@ def cart_rule_values(body: dict, row: CartRule | None) -> dict:
     if body.get("customer_groups") is not None:
         errors.update(missing_ids(CustomerGroup, body["customer_groups"], "customer_groups"))
         values["customer_group_codes"] = group_codes(body["customer_groups"])
-    if "starts_from" in body:
-        values["starts_from"] = parse_moment(body["starts_from"], "starts_from", errors)
-    if "ends_till" in body:
-        values["ends_till"] = parse_moment(body["ends_till"], "ends_till", errors, end_of_day=True)
-    starts = values.get("starts_from", row.starts_from if row else None)
-    ends = values.get("ends_till", row.ends_till if row else None)
-    if starts and ends and ends < starts and "ends_till" not in errors:
-        errors["ends_till"] = ["The end must not be before the start."]
-    if body.get("conditions") is not None:
-        try:
-            values["conditions"] = check_conditions(body["conditions"], ("cart", "product"))
-        except Unprocessable as problem:
-            errors.update(problem.errors)
+    window_and_conditions(body, row, values, errors)
     action = values.get("action_type", row.action_type if row else None)
     amount = values.get("discount_amount", row.discount_amount if row else None)
     errors.update(amount_errors(action, amount, ("by_percent",)))
