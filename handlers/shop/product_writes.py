@@ -8,22 +8,14 @@ from decimal import Decimal
 
 from domain.common import RequestContext
 from domain.errors import Unprocessable
-from generated.input_schemas import validation_errors
 from handlers.admin.catalog import products as admin_products
 from handlers.resources import item, jsonld
+from handlers.resources.catalog_writes import admin_body
 from storage.db import database
 
 WRITABLE = ("sku", "name", "url_key", "description", "short_description", "price", "special_price", "cost",
             "weight", "status")
 CLEARED_BY_PUT = {"description": "", "short_description": "", "special_price": None, "cost": None, "weight": None}
-
-
-def admin_body(values: dict, schema_name: str) -> dict:
-    """`values` checked against the admin operation's request schema (422 naming every failing field)."""
-    errors = validation_errors("admin", schema_name, values)
-    if errors:
-        raise Unprocessable(errors)
-    return values
 
 
 def update_values(body: dict) -> dict:
