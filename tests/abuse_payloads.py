@@ -93,6 +93,10 @@ def minimal(document: dict, schema, depth: int = 0):
         extra = schema.get("additionalProperties")
         if len(value) < schema.get("minProperties", 0) and isinstance(extra, dict):
             value["1"] = minimal(document, extra, depth + 1)  # maps keyed by id (`inventories`)
+        for name, property_schema in (schema.get("properties") or {}).items():
+            if len(value) >= schema.get("minProperties", 0):
+                break
+            value.setdefault(name, minimal(document, property_schema, depth + 1))  # "at least one of these"
         return value
     if kind == "array":
         count = schema.get("minItems", 0)
