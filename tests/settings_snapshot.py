@@ -1,6 +1,7 @@
 """Put the store settings back after tests that write them blindly (the contract test and the
 permission walk create, change and delete channels, locales, currencies, rates, sources, taxes,
-theme blocks, promotions, CMS pages and configuration values), so the shop tests that follow still see the seed.
+theme blocks, promotions, order bumps, CMS pages, configuration values, license and marketplace
+settings), so the shop tests that follow still see the seed.
 
 Use: `from tests.settings_snapshot import settings_restored  # noqa: F401` in a test module; the
 autouse fixture restores the tables after every test of that module.
@@ -13,6 +14,8 @@ from peewee import CompositeKey
 
 from storage.content_models import CmsPage, CmsPageChannel, CmsPageTranslation
 from storage.db import database
+from storage.license_models import LicenseProduct, OrderBump
+from storage.marketplace_models import MarketplaceSetting
 from storage.promotion_models import CatalogRule
 from storage.sales_models import CartRule, CartRuleCoupon
 from storage.models import (
@@ -28,6 +31,7 @@ SETTINGS_TABLES = (
     (ThemeCustomizationTranslation, None), (TaxCategory, None), (TaxRate, None), (TaxCategoryRate, None),
     (Product, ("id", "tax_category")), (CartRule, None), (CartRuleCoupon, None), (CatalogRule, None),
     (CmsPage, None), (CmsPageTranslation, None), (CmsPageChannel, None), (CoreConfig, None),
+    (OrderBump, None), (LicenseProduct, None), (MarketplaceSetting, None),
 )
 
 
