@@ -36,8 +36,21 @@ def lint_document(name: str, document: dict) -> list[str]:
                 problems.append(f"{label}: no documented error response")
             for code, response in operation.get("responses", {}).items():
                 problems += check_media_examples(document, f"{label} {code}", resolve(document, response))
+            problems += check_integer_bounds(document, label, [*item.get("parameters", []),
+                                                               *operation.get("parameters", [])])
     for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
         problems += check_property_examples(document, f"{name}: schema {schema_name}", schema)
+    return problems
+
+
+def check_integer_bounds(document, label, parameters) -> list[str]:
+    """An integer parameter needs a maximum (or an enum): a database column cannot hold any integer a client
+    may send, and the driver's overflow would be a 500 instead of a 400."""
+    problems = []
+    for parameter in (resolve(document, parameter) for parameter in parameters):
+        schema = resolve(document, parameter.get("schema") or {})
+        if schema.get("type") == "integer" and "maximum" not in schema and "enum" not in schema:
+            problems.append(f"{label}: integer parameter `{parameter['name']}` has no maximum")
     return problems
 
 

@@ -371,3 +371,9 @@ def test_graphql_lists_filter_like_rest(admin_client, admin_graphql, receiver):
         edges { node { id _id eventId payload } } } }""")
     event = result["data"]["adminPlatformWebhookEvents"]["edges"][0]["node"]
     assert event["id"] == f"/api/admin/platform/webhook-events/{event['_id']}" and event["payload"]["reason"] == "test"
+
+
+def test_delivery_filters_beyond_an_id_column_are_a_400_naming_them(admin_client):
+    response = admin_client.get(DELIVERIES, params={"webhook_id": 18249731644669333504, "event_id": 2**31})
+    assert response.status_code == 400, response.text
+    assert set(response.json()["errors"]) == {"webhook_id", "event_id"}
