@@ -63,8 +63,8 @@ def bearer(raw_token: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def super_admin():
-    """(admin, raw token) with an all-permissions role."""
+def super_admin(app):
+    """(admin, raw token) with an all-permissions role (after `app` has opened the database)."""
     return make_admin("all", label="super")
 
 
