@@ -9,8 +9,10 @@ admin write is seen by every worker on its next request.
 
 The version is read at most once per request: the outermost middleware opens a request scope
 (`request_scope`), and the first lookup in it reads the version (one primary-key select) for the
-rest of the request, worker threads included (they run in a copy of the request's context). Outside
-a request (jobs, the CLI, tests calling the domain directly) every lookup reads the version.
+rest of the request, worker threads included (they run in a copy of the request's context). The same
+statement reads the two catalog versions (domain/catalog/listing_cache.py, detail_cache.py), so a
+catalog read needs no statement of its own to know whether what it keeps is current. Outside a
+request (jobs, the CLI, tests calling the domain directly) every lookup reads the versions.
 
 Values are computed after the version is read, so a value kept under a version always reflects at
 least that version's rows. An admin write (the audit trail observes it) bypasses the cache: it reads
@@ -22,8 +24,8 @@ import contextvars
 import threading
 from contextlib import contextmanager
 
+from domain import replay
 from storage.db import database
-from storage.models import SettingsVersion
 from storage.observed import write_observer
 
 MAX_ENTRIES = 10_000
@@ -43,24 +45,55 @@ def request_scope():
         _scope.reset(token)
 
 
-def read_version() -> int | None:
-    row = SettingsVersion.select(SettingsVersion.version).where(SettingsVersion.id == 1).tuples().first()
-    return row[0] if row else None
+# SettingsVersion row 1 and CatalogVersion rows 1 (lists) and 2 (details), in one primary-key read
+VERSIONS = ('SELECT "s"."version", (SELECT "version" FROM "catalog_version" WHERE "id" = 1), '
+            '(SELECT "version" FROM "catalog_version" WHERE "id" = 2) FROM "settings_version" AS "s" WHERE "s"."id" = 1')
+
+
+def read_versions() -> tuple | None:
+    """(settings version, list version, detail version), or None before migration 0034."""
+    with replay.covered():  # the versions are what a replayed answer is checked against
+        if database.is_closed():
+            with database.connection_context():
+                row = database.execute_sql(VERSIONS).fetchone()
+        else:
+            row = database.execute_sql(VERSIONS).fetchone()
+    return tuple(row) if row else None
+
+
+def versions(fresh: bool = False) -> tuple | None:
+    """The versions this request sees (read once per request scope; every call outside one, or `fresh`)."""
+    holder = _scope.get()
+    if holder is not None and "versions" in holder and not fresh:
+        return holder["versions"]
+    current = read_versions()
+    if holder is not None and "versions" not in holder:
+        holder["versions"] = current
+    return current
 
 
 def version() -> int | None:
-    """The settings version this request sees (read once per request scope)."""
+    """The settings version this request sees."""
+    current = versions()
+    return current[0] if current else None
+
+
+def catalog_versions() -> tuple | None:
+    """(list version, detail version, settings version) for the catalog's caches. An admin write and a
+    transaction read them afresh: they must see their own changes."""
+    current = versions(fresh=write_observer.get() is not None or database.in_transaction())
+    return (current[1], current[2], current[0]) if current and current[1] is not None else None
+
+
+def request_versions() -> tuple | None:
+    """The versions the current request has read already, without reading them (None: not yet)."""
     holder = _scope.get()
-    if holder is not None and "version" in holder:
-        return holder["version"]
-    if database.is_closed():
-        with database.connection_context():
-            current = read_version()
-    else:
-        current = read_version()
-    if holder is not None:
-        holder["version"] = current
-    return current
+    return holder.get("versions") if holder is not None else None
+
+
+def read_version() -> int | None:
+    current = read_versions()
+    return current[0] if current else None
 
 
 def cached(name: str, key, compute):
@@ -74,7 +107,8 @@ def cached(name: str, key, compute):
     with _lock:
         if _state["key"] == state_key and (name, key) in _values:
             return _values[(name, key)]
-    value = compute()
+    with replay.covered():  # kept under the settings version, which a replayed answer is checked against
+        value = compute()
     if database.in_transaction() and (_scope.get() is None or read_version() != current):
         return value  # the transaction may have written settings it could still roll back: do not keep it
     with _lock:

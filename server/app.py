@@ -16,13 +16,15 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from generated.graphql_bindings import ROOT_FIELDS, SCHEMA_FILES
 from server import errors
+from server.answer_cache import AnswerCacheMiddleware
 from server.config import Settings
 from server.documents import OPENAPI_DIR, add_generated_api, load_document
 from server.graphql import ROOT, create_graphql_app
 from server.handler_table import check_every_handler
 from server.http_cache import HttpCacheMiddleware
 from server.middleware import (
-    RATE_LIMIT_HEADERS, BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware, SettingsScopeMiddleware,
+    RATE_LIMIT_HEADERS, BodyLimitMiddleware, DirectRoutes, RateLimitMiddleware, RequestIdMiddleware,
+    SettingsScopeMiddleware,
 )
 from server.rest import (
     PAGING_HEADERS, CollectingBodyValidator, CollectingMultiPartValidator, CollectingParameterValidator,
@@ -139,10 +141,12 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     add_media_route(app, settings)
     add_sdl_routes(app)
     graphql_paths = {"shop": ("/api/graphql", "/api/graphiql"), "admin": ("/api/admin/graphql", "/api/admin/graphiql")}
+    graphql_routes = {}
     for surface in (name for name, fields in ROOT_FIELDS.items() if fields):
         graphql_app = create_graphql_app(surface, settings)
         for path in graphql_paths[surface]:
             app.add_url_rule(path, path.strip("/").replace("/", "_"), graphql_app, methods=GRAPHQL_METHODS)
+            graphql_routes[path] = graphql_app
     # Outermost first: CORS and request ids also cover 413 and 429 answers.
     # `/api/v1` is `/api` for everything behind this one (rate limits, redirects, routing).
     app.add_middleware(ApiVersionMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
@@ -165,5 +169,11 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     # Added last, so innermost: the ETag and the 304 are decided on the answer as the operation gave it.
     app.add_middleware(HttpCacheMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        max_age=settings.catalog_max_age)
+    if settings.answer_cache:
+        # Innermost of ours: a replayed answer still passes the rate limits, gets its request id,
+        # CORS headers and ETag, and skips only routing, validation and the handler.
+        app.add_middleware(AnswerCacheMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(DirectRoutes, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=graphql_routes,
+                       methods=GRAPHQL_METHODS)
     errors.install(app)
     return app

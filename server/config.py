@@ -35,6 +35,8 @@ class Settings:
         default_factory=lambda: int(os.environ.get("INVALID_CREDENTIALS_PER_MINUTE", "20")))
     # Seconds a shared cache (CDN) may serve an anonymous catalog read (server/http_cache.py).
     catalog_max_age: int = field(default_factory=lambda: env_int("CATALOG_MAX_AGE", 60))
+    # Replay answers built from catalog data only while it is unchanged (server/answer_cache.py).
+    answer_cache: bool = field(default_factory=lambda: env_flag("ANSWER_CACHE", True))
     default_per_page: int = 10
     max_per_page: int = 50
     # GraphQL limits (docs/security.md, "GraphQL limits")

@@ -532,7 +532,10 @@ class GuardedHTTPHandler(GraphQLHTTPHandler):
             return transport_error(400, str(error.detail or "Bad request"), "bad_request")
         except GraphQLError as error:
             return transport_error(400, error.message, "bad_request")
-        prepared = await run_in_threadpool(self.guard.prepare, self.schema, data, self.introspection)
+        # a document parsed and validated before only has its cost computed: not worth a worker thread
+        known = isinstance(data.get("query"), str) and self.guard.cache.get(self.guard.cache.key(data["query"]))
+        prepared = (self.guard.prepare(self.schema, data, self.introspection) if known else
+                    await run_in_threadpool(self.guard.prepare, self.schema, data, self.introspection))
         if prepared.errors:
             result = {"errors": [self.error_formatter(error, self.debug) for error in prepared.errors]}
             return await self.create_json_response(request, result, False)

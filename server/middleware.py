@@ -1,4 +1,5 @@
-"""Cross-cutting ASGI middleware: request ids, the 1 MB body limit, and rate limits.
+"""Cross-cutting ASGI middleware: request ids, the 1 MB body limit, rate limits, and the endpoints
+answered before connexion's routing.
 
 Rate limits use the `limits` library: in-process memory by default, Redis when REDIS_URL is set,
 so several workers share one budget per storefront key or admin token, and one budget of invalid
@@ -7,6 +8,7 @@ the GraphQL endpoint charges a costly query its further units through the reques
 (scope state `rate_limit`).
 """
 import json
+import logging
 import math
 import os
 import re
@@ -17,12 +19,13 @@ from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from domain.settings_cache import request_scope
 
 from server.config import Settings
 from server.errors import admin_write
-from server.security import CREDENTIAL_REJECTED, admin_claims, bearer_token, lookup_key
+from server.security import CREDENTIAL_REJECTED, STOREFRONT_CLAIMS, admin_claims, bearer_token, lookup_key
 from storage.files import max_image_bytes
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -313,6 +316,8 @@ class RateLimitMiddleware:
         if path.startswith("/api/shop") or path in ("/api/graphql", "/api/graphiql"):
             raw_key = header(scope, b"x-storefront-key")
             claims = await run_in_threadpool(lookup_key, raw_key) if raw_key else None
+            # The security handlers reuse this result instead of looking the same key up again.
+            scope.setdefault("state", {})[STOREFRONT_CLAIMS] = (raw_key, claims)
             if raw_key and claims is None:
                 scope.setdefault("state", {})[CREDENTIAL_REJECTED].append("storefront key")
             if claims and claims.get("rate_limit"):
@@ -337,3 +342,34 @@ class RateLimitMiddleware:
             wait = min(limit.get_expiry(), max(1, math.ceil(stats.reset_time - time.time())))
             headers.append((b"retry-after", str(wait).encode()))
         return allowed, headers
+
+
+class DirectRoutes:
+    """Exact paths served by an ASGI app of their own (the GraphQL endpoints), before connexion's
+    routing, which would first match the request against every operation of the three documents;
+    connexion's exception handling is replaced by the same 500 answer."""
+
+    def __init__(self, app, routes: dict, methods):
+        self.app = app
+        self.routes = routes
+        self.methods = frozenset(methods)
+
+    async def __call__(self, scope, receive, send):
+        target = self.routes.get(scope["path"]) if scope["type"] == "http" and scope["method"] in self.methods else None
+        if target is None:
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await target(scope, receive, tracking)
+        except ClientDisconnect:
+            return  # the client went away while its body was read: nobody to answer
+        except Exception:
+            if started:
+                raise
+            logging.getLogger("specshop").exception("unhandled error")
+            await send_json(send, 500, {"message": "Internal server error", "error": "server_error"})

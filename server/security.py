@@ -14,6 +14,8 @@ from server.errors import InvalidStorefrontKey
 # scope["state"] key: the credentials this request presented that turned out invalid (counted per
 # client address by the rate-limit middleware, INVALID_CREDENTIALS_PER_MINUTE).
 CREDENTIAL_REJECTED = "credentials_rejected"
+# scope["state"] key: (raw storefront key, its claims or None), as the rate-limit middleware found them.
+STOREFRONT_CLAIMS = "storefront_claims"
 
 
 def lookup_key(raw_key: str) -> dict | None:
@@ -26,12 +28,21 @@ def lookup_key(raw_key: str) -> dict | None:
     return dict(found["claims"])
 
 
-async def check_storefront_key(api_key: str, required_scopes=None) -> dict:
+def looked_up_key(scope, raw_key: str):
+    """The rate-limit middleware's lookup of `raw_key` in this request: (True, claims or None), or
+    (False, None) when it did not look this key up."""
+    checked = (scope.get("state") or {}).get(STOREFRONT_CLAIMS)
+    return (True, checked[1]) if checked and checked[0] == raw_key else (False, None)
+
+
+async def check_storefront_key(api_key: str, required_scopes=None, request=None) -> dict:
     """connexion x-apikeyInfoFunc: claims for a valid key, else 403 invalid_key."""
-    claims = await run_in_threadpool(lookup_key, api_key) if api_key else None
+    known, claims = looked_up_key(request.scope, api_key) if request is not None and api_key else (False, None)
+    if not known:
+        claims = await run_in_threadpool(lookup_key, api_key) if api_key else None
     if claims is None:
         raise InvalidStorefrontKey()
-    return claims
+    return dict(claims)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -5,10 +5,14 @@ statements; an anonymous caller's document depends only on the product, the scop
 currency with its rate, media URL), the selected fields and the day (catalog-rule prices are by UTC
 date). Such documents are kept here under the pair of catalog versions and the settings version (`catalog_version` rows 1 and
 2: triggers raise them on every write to a table the detail reads, migrations 0027 and 0033): each
-request reads both versions (one statement) and, when neither has moved, is answered from memory.
+request reads the versions (with the settings version, one statement per request) and, when none has
+moved, is answered from memory.
 The versions are read before the document is built, so a document cached under a version always
 reflects at least that version's data; entries of older versions are dropped as soon as a newer pair
 is seen. A document whose special prices open or close later is kept only until then.
+
+Its answer depends on nothing else, so the request may be replayed until the document's special price
+changes or the day ends (domain/replay.py).
 
 Documents are stored pickled (each hit gets a copy of its own), at most `MAX_CACHED_BYTES` in all per
 process, least recently used first out. Signed-in customers and guest carts (wishlist and compare
@@ -19,22 +23,13 @@ import pickle
 import threading
 from collections import OrderedDict
 
-from domain import settings_cache
+from domain import replay, settings_cache
 from storage.db import database
 
 MAX_CACHED_BYTES = 64 * 1024 * 1024
-VERSIONS = "SELECT version FROM catalog_version WHERE id IN (1, 2) ORDER BY id"
 _lock = threading.Lock()
 _documents: OrderedDict = OrderedDict()  # key -> (pickled document, valid until or None)
 _state = {"versions": None, "bytes": 0}
-
-
-def catalog_versions() -> tuple | None:
-    """(list version, detail version, settings version), or None before migrations 0027 and 0033. The
-    settings version counts because a detail also reads values kept under it (configuration, tax rates),
-    which the catalog triggers do not see; the request has read it already for its scope."""
-    versions = tuple(row[0] for row in database.execute_sql(VERSIONS).fetchall())
-    return (*versions, settings_cache.version() or 0) if len(versions) == 2 else None
 
 
 def utcnow() -> datetime.datetime:
@@ -44,16 +39,20 @@ def utcnow() -> datetime.datetime:
 def cached_document(key: tuple, build):
     """The document `build()` answers for `key`, from memory when the catalog has not changed since;
     `build` returns (document, valid until or None)."""
-    versions = catalog_versions()
+    versions = settings_cache.catalog_versions()
     key = (id(database.obj), *key)  # a process that switches databases (tests, tools) never mixes them
+    now = utcnow()
     if versions is not None:
         with _lock:
             entry = _documents.get(key) if versions == _state["versions"] else None
-            if entry is not None and (entry[1] is None or entry[1] > utcnow()):
+            if entry is not None and (entry[1] is None or entry[1] > now):
                 _documents.move_to_end(key)
+                replay.vouch(until_tomorrow(entry[1], now))
                 return pickle.loads(entry[0])
-    document, valid_until = build()
-    if versions is None or (valid_until is not None and valid_until <= utcnow()):
+    with replay.covered():
+        document, valid_until = build()
+    replay.vouch(until_tomorrow(valid_until, now))
+    if versions is None or (valid_until is not None and valid_until <= now):
         return document
     stored = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
     with _lock:
@@ -70,6 +69,12 @@ def cached_document(key: tuple, build):
                 _key, (dropped, _until) = _documents.popitem(last=False)
                 _state["bytes"] -= len(dropped)
     return document
+
+
+def until_tomorrow(valid_until, now: datetime.datetime) -> datetime.datetime:
+    """Catalog-rule prices are by the UTC day: nothing holds past midnight."""
+    midnight = replay.next_utc_midnight(now)
+    return midnight if valid_until is None else min(valid_until, midnight)
 
 
 def forget():

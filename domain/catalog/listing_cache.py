@@ -4,7 +4,7 @@ A list request used to count its matches and read its page at an offset: both gr
 (a count visits every listed product, a deep page every product before it). Instead, the ids of the
 whole list, in order, are read once and kept under the catalog version (`CatalogVersion`, raised by
 triggers on every write to the tables a list reads, migration 0027); each request then reads the
-version (one primary-key lookup) and slices its page from memory. The version is read before the ids,
+version (with the settings version, one primary-key read per request) and slices its page from memory. The version is read before the ids,
 so ids cached under a version always reflect at least that version's data.
 
 Ids are kept as 8-byte integers (`array`), at most `MAX_CACHED_IDS` in all per process, least
@@ -15,18 +15,18 @@ import threading
 from array import array
 from collections import OrderedDict
 
+from domain import settings_cache
 from storage.db import database
 
 MAX_CACHED_IDS = 4_000_000  # about 32 MB
-VERSION = "SELECT version FROM catalog_version WHERE id = 1"  # CatalogVersion
 _lock = threading.Lock()
 _lists: OrderedDict = OrderedDict()  # (database, sql, params) -> array of ids
 _state = {"version": None, "size": 0}
 
 
 def catalog_version() -> int | None:
-    row = database.execute_sql(VERSION).fetchone()  # every list request reads it: SQL text, not a query built
-    return row[0] if row else None
+    versions = settings_cache.catalog_versions()
+    return versions[0] if versions else None
 
 
 def database_identity() -> int:

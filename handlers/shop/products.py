@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from domain.catalog import product_reads as reads
 from domain.catalog.attribute_values import names as attribute_names, product_attributes
-from domain.catalog.detail_cache import cached_document, utcnow
+from domain import replay
+from domain.catalog.detail_cache import cached_document, until_tomorrow, utcnow
 from domain.catalog.filters import parse_criteria
 from domain.catalog.translations import product_translations
 from domain.catalog.visibility import enabled_in_channel
@@ -52,11 +53,25 @@ GRAPHQL_EXTRA_FIELDS = frozenset({
 
 def list_products(context: RequestContext, window: Window, fields: frozenset | None = None, **params) -> Page:
     """Card-level products matching the search/filter/sort parameters (REST query or GraphQL args)."""
-    criteria = parse_criteria(params, context.query_params)
+    with replay.covered():  # attribute codes (a list's table)
+        criteria = parse_criteria(params, context.query_params)
+    if is_anonymous(context) and not (criteria.search or criteria.extra):
+        # read from the listing cache and the catalog tables only: an answer that may be replayed
+        now = utcnow()
+        with replay.covered():
+            ids, total = criteria.page(visible_products(context), context, window.offset, window.limit)
+            documents, valid_until = documents_until(ids, context, fields or frozenset())
+        replay.vouch(until_tomorrow(valid_until, now))
+        return Page(documents, total)
     ids, total = criteria.page(visible_products(context), context, window.offset, window.limit)
     if criteria.search and window.offset == 0:
         record_search(criteria.search, context, total)  # the search terms report (one upsert, never fails)
     return Page(load_documents(ids, context, fields or frozenset()), total)
+
+
+def is_anonymous(context: RequestContext) -> bool:
+    """No customer and no guest cart: wishlist and compare flags and customer-group prices are the guest's."""
+    return context.customer_id is None and context.cart_id is None
 
 
 def get_product(context: RequestContext, id: int = None, sku: str = None, url_key: str = None,
@@ -64,7 +79,7 @@ def get_product(context: RequestContext, id: int = None, sku: str = None, url_ke
     """The full product document (REST) or the selected fields (GraphQL), by id, SKU or URL key (`url`
     on the overview page's productByUrl)."""
     wanted = DETAIL_FIELDS | (fields or frozenset())
-    if id is not None and sku is None and not (url_key or url) and context.customer_id is None and context.cart_id is None:
+    if id is not None and sku is None and not (url_key or url) and is_anonymous(context):
         key = ("product", id, context.channel_id, context.channel_code, context.locales, context.currency,
                context.media_url, context.public_url, wanted, utcnow().date())  # rule prices are by the day
         return cached_document(key, lambda: detail_document(context, find_product_id(context, id, None, None), wanted))
@@ -76,13 +91,22 @@ def detail_document(context: RequestContext, product_id: int | None, fields: fro
     products' tickets price by the moment, so theirs is now."""
     if product_id is None:
         raise NotFound("Product")
+    documents, valid_until = documents_until([product_id], context, fields)
+    return documents[0], valid_until
+
+
+def documents_until(ids: list[int], context: RequestContext, fields: frozenset) -> tuple[list[dict], object]:
+    """(load_documents, the first moment a special price in them opens or closes, or None); booking
+    products' tickets price by the moment, so with one of them it is now."""
     changes = []
     token = _price_changes.set(changes)
     try:
-        document = load_documents([product_id], context, fields)[0]
+        documents = load_documents(ids, context, fields)
     finally:
         _price_changes.reset(token)
-    return document, utcnow() if document["type"] == "booking" else min(changes, default=None)
+    if any(document["type"] == "booking" for document in documents):
+        return documents, utcnow()
+    return documents, min(changes, default=None)
 
 
 def visible_products(context: RequestContext):
