@@ -8,6 +8,7 @@ import re
 from connexion.exceptions import OAuthProblem, OAuthResponseProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from generated.operations import REST_OPERATIONS
 from domain.errors import ApiError, TooManyRequests
@@ -127,7 +128,14 @@ def handle_unexpected(request, error: Exception):
     return json_response(500, {"message": "Internal server error", "error": "server_error"})
 
 
+def handle_client_disconnect(request, error: ClientDisconnect):
+    """The client went away while its body was read (a closed keep-alive connection): nobody is left
+    to answer, and nothing failed."""
+    return json_response(400, {"message": "The client disconnected.", "error": "client_disconnected"})
+
+
 def install(app):
+    app.add_error_handler(ClientDisconnect, handle_client_disconnect)
     app.add_error_handler(ApiError, handle_api_error)
     app.add_error_handler(ProblemException, handle_problem)
     app.add_error_handler(HTTPException, handle_http_exception)

@@ -7,7 +7,6 @@ validated documents are cached per query string, and each request runs in one
 worker thread with one pooled database connection.
 """
 import importlib
-import json
 import logging
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, get_named_ty
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
-from domain import replay
+from domain import replay, settings_cache
 from domain.errors import ApiError, TooManyRequests
 from generated.graphql_bindings import IRI_TEMPLATES, ROOT_FIELDS, SCHEMA_FILES
 from server import answer_cache
@@ -26,7 +25,7 @@ from server.config import Settings
 from server.context import build_context
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.graphql_bridge import make_root_resolver, nested_connection_resolver
-from server.graphql_limits import GraphQLLimits, GuardedHTTPHandler, OwnResolversOnly
+from server.graphql_limits import JSON, GraphQLLimits, GuardedHTTPHandler, OwnResolversOnly
 from server.graphql_schema import build_executable_schema
 from server.handler_table import load_handler
 from domain.ids import iri
@@ -189,21 +188,26 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
             raise UNAUTHENTICATED
         return [key, claims]
 
+    async def replayed(self, request, data: dict) -> tuple[int, bytes] | None:
+        # kept only under versions read before the query runs (the rate-limit middleware's key lookup)
+        known = self.settings.answer_cache and settings_cache.request_versions() is not None
+        key = request.state.replay_key = answer_cache.graphql_key(request.scope, data) if known else None
+        return answer_cache.kept(answer_cache.GRAPHQL_ANSWERS, key)
+
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):
-        """The result of `data`; a query answered from data under the versions only is replayed to the
-        same request until they change (server/answer_cache.py)."""
-        key = answer_cache.graphql_key(request.scope, data) if self.settings.answer_cache else None
-        if (kept := answer_cache.kept(answer_cache.GRAPHQL_ANSWERS, key)) is not None:
-            return True, {"data": kept}
+        """The result of `data`; a query answered from data under the versions only is kept for the same
+        request until they change (server/answer_cache.py), with its cost."""
         graphql_request = GraphQLRequest(dict(request.headers), getattr(request.state, "claims", []),
                                          self.settings.media_url, request.client.host if request.client else None,
                                          self.settings.public_base(request),
                                          (request.scope.get("state") or {}).get("request_id"))
         with replay.watching() as watch:
             success, result = await run_in_threadpool(self.execute_in_thread, graphql_request, data, query_document)
-        if key is not None and success and not result.get("errors") and set(result) == {"data"}:
-            answer_cache.keep(answer_cache.GRAPHQL_ANSWERS, key, watch, result["data"],
-                              len(json.dumps(result["data"], default=str)))
+        key = getattr(request.state, "replay_key", None)
+        if key is not None and success and set(result) == {"data"}:
+            rendered = JSON.render(result["data"])
+            answer_cache.keep(answer_cache.GRAPHQL_ANSWERS, key, watch, (request.state.query_cost, rendered),
+                              len(rendered))
         return success, result
 
     def execute_in_thread(self, graphql_request: GraphQLRequest, data, query_document=None):

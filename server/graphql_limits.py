@@ -42,7 +42,7 @@ from graphql.language import Lexer
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from domain.errors import ApiError
 
@@ -472,6 +472,9 @@ def media_type(request) -> str:
     return request.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
+JSON = JSONResponse(None)  # renders JSON as every answer of the endpoint does
+
+
 def transport_error(status: int, message: str, error: str) -> JSONResponse:
     """A request that is not a GraphQL request at all: the REST error envelope."""
     return JSONResponse({"message": message, "error": error}, status_code=status)
@@ -532,10 +535,14 @@ class GuardedHTTPHandler(GraphQLHTTPHandler):
             return transport_error(400, str(error.detail or "Bad request"), "bad_request")
         except GraphQLError as error:
             return transport_error(400, error.message, "bad_request")
-        # a document parsed and validated before only has its cost computed: not worth a worker thread
-        known = isinstance(data.get("query"), str) and self.guard.cache.get(self.guard.cache.key(data["query"]))
-        prepared = (self.guard.prepare(self.schema, data, self.introspection) if known else
-                    await run_in_threadpool(self.guard.prepare, self.schema, data, self.introspection))
+        replay = await self.replayed(request, data)  # (cost, the `data` JSON) of an answer kept for this request
+        if replay is not None:
+            prepared = Prepared(cost=replay[0])
+        else:
+            # a document parsed and validated before only has its cost computed: not worth a worker thread
+            known = isinstance(data.get("query"), str) and self.guard.cache.get(self.guard.cache.key(data["query"]))
+            prepared = (self.guard.prepare(self.schema, data, self.introspection) if known else
+                        await run_in_threadpool(self.guard.prepare, self.schema, data, self.introspection))
         if prepared.errors:
             result = {"errors": [self.error_formatter(error, self.debug) for error in prepared.errors]}
             return await self.create_json_response(request, result, False)
@@ -544,13 +551,21 @@ class GuardedHTTPHandler(GraphQLHTTPHandler):
         if budget is not None and charged > 1 and not await budget.charge(charged - 1):
             return JSONResponse({"message": "Rate limit exceeded", "error": "rate_limit_exceeded",
                                  "retry_after": budget.retry_after()}, status_code=429)
+        cost = {"requestedQueryCost": prepared.cost, "maximumQueryCost": self.guard.limits.max_cost,
+                "requestsCharged": charged, "throttleStatus": budget.throttle_status() if budget is not None else None}
+        if replay is not None:
+            return Response(b'{"data":' + replay[1] + b',"extensions":' + JSON.render({"cost": cost}) + b"}",
+                            media_type="application/json")
+        request.state.query_cost = prepared.cost
         started = time.monotonic()
         success, result = await self.execute_graphql_query(request, data, query_document=prepared.document)
         keep_one_timeout(result, self.guard.limits.timeout_seconds, time.monotonic() - started)
-        result.setdefault("extensions", {})["cost"] = {
-            "requestedQueryCost": prepared.cost, "maximumQueryCost": self.guard.limits.max_cost,
-            "requestsCharged": charged, "throttleStatus": budget.throttle_status() if budget is not None else None}
+        result.setdefault("extensions", {})["cost"] = cost
         return await self.create_json_response(request, result, success)
+
+    async def replayed(self, request, data: dict) -> tuple[int, bytes] | None:
+        """(cost, rendered `data`) of a kept answer to this request (server/graphql.py keeps them)."""
+        return None
 
     async def create_json_response(self, request, result: dict, success: bool):
         refused = not success and result.get("data") is None and is_client_refusal(result)
