@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from domain import replay, settings_cache
 from domain.catalog import detail_cache
+from server.security import looked_up_key
 from storage.db import database
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -117,6 +118,17 @@ def keep(store: AnswerStore, key, watch: replay.Watch, payload, size: int):
         store.put(key, Answer(versions, watch.valid_until, payload, size))
 
 
+def valid_key_or_none(scope) -> bool:
+    """No storefront key, or one the rate-limit middleware found valid in this request (a key that has
+    expired since an answer was kept raises no version: it must be refused, not replayed to)."""
+    raw_key = next((value.decode("latin-1") for name, value in scope.get("headers", ())
+                    if name.lower() == b"x-storefront-key"), None)
+    if raw_key is None:
+        return True
+    known, claims = looked_up_key(scope, raw_key)
+    return known and claims is not None
+
+
 class AnswerCacheMiddleware:
     """REST reads (GET, HEAD) answered 200 from data under the versions are replayed."""
 
@@ -128,7 +140,7 @@ class AnswerCacheMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return await self.app(scope, receive, send)
         key = replay_key(scope)
-        if key is None or settings_cache.request_versions() is None:
+        if key is None or settings_cache.request_versions() is None or not valid_key_or_none(scope):
             return await self.app(scope, receive, send)
         if (answer := kept(self.store, key)) is not None:
             headers, body = answer
@@ -146,7 +158,8 @@ class AnswerCacheMiddleware:
 
         with replay.watching() as watch:
             await self.app(scope, receive, recording)
-        if start is not None and start["status"] == 200:
+        if start is not None and start["status"] == 200 and not any(
+                name.lower() == b"set-cookie" for name, _value in start.get("headers", ())):
             body = b"".join(chunks)
             headers = list(start.get("headers", ()))
             keep(self.store, key, watch, (headers, body), len(body) + sum(len(n) + len(v) for n, v in headers))

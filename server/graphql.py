@@ -25,6 +25,7 @@ from server.config import Settings
 from server.context import build_context
 from server.errors import INVALID_KEY, MISSING_KEY, UNAUTHENTICATED
 from server.graphql_bridge import make_root_resolver, nested_connection_resolver
+from server.graphql_executor import PlainFieldsExecutor
 from server.graphql_limits import JSON, GraphQLLimits, GuardedHTTPHandler, OwnResolversOnly
 from server.graphql_schema import build_executable_schema
 from server.handler_table import load_handler
@@ -216,7 +217,7 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
                 self.schema, data, context_value={"request": graphql_request},
                 query_parser=self.query_parser, query_validator=self.query_validator, debug=False,
                 query_document=query_document, middleware=self.guard.execution_middleware(),
-                middleware_manager_class=OwnResolversOnly,
+                middleware_manager_class=OwnResolversOnly, execution_context_class=PlainFieldsExecutor,
                 introspection=self.introspection, logger=self.logger, error_formatter=self.error_formatter)
 
 

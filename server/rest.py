@@ -95,38 +95,39 @@ def rest_endpoint(handler, operation: dict, declared: dict[str, str], settings: 
         return trimmed_answer(answer, trimming, selected) if selected else answer
 
     def respond(**arguments):
+        current = request._get_current_object()  # the proxy builds a new request object on every access
         parameters = {declared[name]: value for name, value in arguments.items() if name in declared}
         guard({name: value for name, value in arguments.items() if name in declared})
-        guard(dict(request.query_params))
-        guard({"-".join(part.capitalize() for part in name.split("-")): value for name, value in request.headers.items()})
+        guard(dict(current.query_params))
+        guard({"-".join(part.capitalize() for part in name.split("-")): value for name, value in current.headers.items()})
         if "body" in arguments:
             parameters["body"] = arguments["body"]
         uploads = {name: value for name, value in arguments.items() if isinstance(value, UploadFile)}
         if uploads:
             parameters["body"] = {**(parameters.get("body") or {}), **uploads}
         if getattr(handler, "raw_body", False):  # a signed body is verified over its exact bytes
-            parameters["raw_body"] = request.scope.get("extensions", {}).get(RAW_BODY, b"")
-            parameters["headers"] = {name.lower(): value for name, value in request.headers.items()}
+            parameters["raw_body"] = current.scope.get("extensions", {}).get(RAW_BODY, b"")
+            parameters["headers"] = {name.lower(): value for name, value in current.headers.items()}
         if getattr(handler, "without_database", False):
             return handler(**parameters)  # answers whether the database is reachable (GET /api/health)
         with database.connection_context():
-            context = build_context(request.headers, settings.media_url, claims_of(request.context.get("token_info")),
+            context = build_context(current.headers, settings.media_url, claims_of(current.context.get("token_info")),
                                     locale=parameters.pop("locale", None), channel=parameters.pop("channel", None),
-                                    client_ip=request.client.host if request.client else None,
-                                    public_url=settings.public_base(request),
-                                    request_id=(request.scope.get("state") or {}).get("request_id"))
+                                    client_ip=current.client.host if current.client else None,
+                                    public_url=settings.public_base(current),
+                                    request_id=(current.scope.get("state") or {}).get("request_id"))
             # `fields` is the adapter's: handlers that read the raw query (attribute filters) never see it
-            context.query_params = request.query_params if not trimming else QueryParams(
-                [(name, value) for name, value in request.query_params.multi_items() if name != "fields"])
+            context.query_params = current.query_params if not trimming else QueryParams(
+                [(name, value) for name, value in current.query_params.multi_items() if name != "fields"])
             if operation["permission"] and not has_permission(context.admin, operation["permission"]):
                 raise Forbidden()
-            if file_types and not accepts(request.headers.get("Accept"), file_types):
+            if file_types and not accepts(current.headers.get("Accept"), file_types):
                 raise ApiError(406, f"This endpoint produces {', '.join(sorted(file_types))} only.", "not_acceptable")
             with recording(context, operation_id) if audited else nullcontext():
                 if pagination not in ("page", "envelope"):
                     return handler(context, **parameters)
                 page = parameters.pop("page", 1)
-                per_page = min(page_size(parameters, request.query_params, settings.default_per_page),
+                per_page = min(page_size(parameters, current.query_params, settings.default_per_page),
                                settings.max_per_page)
                 result: Page = handler(context, window=Window((page - 1) * per_page, per_page), **parameters)
             if pagination == "envelope":

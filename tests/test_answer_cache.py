@@ -6,6 +6,7 @@ import datetime
 import secrets
 
 from domain.catalog import detail_cache
+from domain.storefront_keys import hash_key
 from server import answer_cache
 from storage.db import database
 from storage.models import Product, StorefrontKey
@@ -173,3 +174,16 @@ def test_every_table_a_replayed_list_reads_raises_a_version(client):
             assert tables(replayed) == VERSIONS_ONLY, (query, replayed)
         read |= {table for sql in statements for table in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', sql)}
     assert read - covered == set(), read - covered
+
+
+def test_a_key_that_expires_is_refused_not_replayed_to(client, monkeypatch):
+    raw = f"pk_answer_{secrets.token_hex(8)}"
+    expires = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(hours=1)
+    with database.connection_context():
+        StorefrontKey.create(name="expiring answer", key_prefix=raw[:18], key_hash=hash_key(raw), rate_limit=100,
+                             expires_at=expires)
+    _first, _second, statements = read_twice(lambda: client.get(LIST, headers={"X-STOREFRONT-KEY": raw}))
+    assert tables(statements) == VERSIONS_ONLY
+    monkeypatch.setattr("server.security.utcnow", lambda: expires + datetime.timedelta(seconds=1))
+    expired = client.get(LIST, headers={"X-STOREFRONT-KEY": raw})
+    assert expired.status_code == 403 and expired.json()["error"] == "invalid_key"
