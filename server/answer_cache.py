@@ -104,7 +104,12 @@ def replay_key(scope, body: bytes = b"") -> tuple | None:
 
 
 def graphql_key(scope, data: dict) -> tuple | None:
-    return replay_key(scope, json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    """A JSON request's key; None for a multipart one (its files are no part of a query's answer)."""
+    try:
+        body = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        return None
+    return replay_key(scope, body)
 
 
 def kept(store: AnswerStore, key):
