@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench import shop_flow, wrk
+from bench.checkout import memory_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CARD_FIELDS = ("id _id sku type name urlKey status shortDescription price specialPrice new featured minimumPrice "
@@ -182,7 +183,10 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-writes", action="store_true", help="skip add-to-cart and place-order")
+    parser.add_argument("--no-answer-cache", action="store_true",
+                        help="our server without replayed answers (ANSWER_CACHE=0): every read is built")
     args = parser.parse_args(argv)
+    os.environ["ANSWER_CACHE"] = "0" if args.no_answer_cache else "1"  # also for the statements counted here
     print(f"load generator: {wrk.describe() if wrk.available() else 'Python asyncio (bench/load.py; wrk not installed)'} "
           "for reads, Python for writes", flush=True)
     by_size, writes = {}, None
@@ -201,6 +205,9 @@ def main(argv=None):
                 single = load(ours_port, scenario_specs(key, ids, max(1, len(ids) // 30))[LIST][0], args.seconds, 1)
                 by_size[products] = (results, statements, single)
                 print_report(products, results, statements, single, args)  # before the writes, which may fail
+                memory = memory_of(servers[0].pid)
+                print(f"our worker after the reads: RSS {memory['VmRSS']:.0f} MB, peak {memory['VmHWM']:.0f} MB "
+                      "(target < 150 MB)", flush=True)
                 if carts is not None:
                     writes = (run_write_scenarios(key, carts, ours_port, args), shop_flow.orders_written(), results)
             finally:
@@ -269,7 +276,8 @@ def median(runs, key):
 
 def print_report(products: int, results: dict, statements: dict, single: dict, args):
     print(f"\n{products} products, SQLite, 1 uvicorn worker each, {args.connections} connections, "
-          f"{args.rounds} x {args.seconds:.0f} s per scenario (medians)\n")
+          f"{args.rounds} x {args.seconds:.0f} s per scenario (medians), answers "
+          f"{'never replayed (ANSWER_CACHE=0)' if args.no_answer_cache else 'replayed'}\n")
     header = (f"{'scenario':<30} {'ours req/s':>10} {'bare req/s':>10} {'ratio':>6} {'target':>6} {'vs REST':>7} "
               f"{'ours p50':>9} {'bare p50':>9} {'ours p99':>9} {'bare p99':>9} {'stmts ours/bare':>15}")
     print(header)

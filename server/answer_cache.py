@@ -13,7 +13,7 @@ on (`IGNORED_HEADERS`); requests with credentials (`Authorization`) are never an
 GraphQL queries are replayed by the GraphQL endpoint (server/graphql.py), keyed by the same request
 headers and their canonical JSON body: their cost is charged and reported afresh every time.
 
-At most `MAX_BYTES` of answers per process, least recently used first out; answers read under
+At most `MAX_BYTES` of answers per store (REST, GraphQL) and process, least recently used first out; answers read under
 older versions are dropped as soon as newer ones are seen.
 """
 import json
@@ -26,7 +26,7 @@ from domain.catalog import detail_cache
 from server.security import looked_up_key
 from storage.db import database
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024
 IGNORED_HEADERS = frozenset({
     b"user-agent", b"accept-encoding", b"connection", b"keep-alive", b"te", b"content-length", b"if-none-match",
     b"if-modified-since", b"x-request-id", b"traceparent", b"tracestate", b"referer", b"cache-control", b"pragma",
