@@ -30,7 +30,7 @@ MAX_BYTES = 16 * 1024 * 1024
 IGNORED_HEADERS = frozenset({
     b"user-agent", b"accept-encoding", b"connection", b"keep-alive", b"te", b"content-length", b"if-none-match",
     b"if-modified-since", b"x-request-id", b"traceparent", b"tracestate", b"referer", b"cache-control", b"pragma",
-    b"dnt", b"origin", b"upgrade-insecure-requests", b"priority"})
+    b"dnt", b"origin", b"upgrade-insecure-requests", b"priority", b"x-forwarded-for", b"x-real-ip"})
 
 
 @dataclass
