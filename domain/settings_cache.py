@@ -22,6 +22,7 @@ import contextvars
 import threading
 from contextlib import contextmanager
 
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import SettingsVersion
 from storage.observed import write_observer
@@ -31,6 +32,7 @@ _scope: contextvars.ContextVar = contextvars.ContextVar("settings_request_scope"
 _lock = threading.Lock()
 _values: dict = {}
 _state = {"key": None}  # (database identity, version) the values belong to
+VERSION = Compiled(lambda: SettingsVersion.select(SettingsVersion.version).where(SettingsVersion.id == 1).limit(1))
 
 
 @contextmanager
@@ -44,8 +46,8 @@ def request_scope():
 
 
 def read_version() -> int | None:
-    row = SettingsVersion.select(SettingsVersion.version).where(SettingsVersion.id == 1).tuples().first()
-    return row[0] if row else None
+    rows = VERSION.tuples()
+    return rows[0][0] if rows else None
 
 
 def version() -> int | None:

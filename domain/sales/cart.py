@@ -33,6 +33,7 @@ from domain.sales import reservations
 from domain.sales.cart_totals import check_coupon
 from generated.input_schemas import schema
 from domain.catalog.visibility import enabled_in_channel
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (
@@ -49,6 +50,8 @@ INVALID_DATA = "The given data was invalid."
 # A guest cart named by its id alone (no token) can be merged while it is this fresh (see guest_cart_by_id).
 MERGE_BY_ID_WINDOW = datetime.timedelta(hours=24)
 ADDED = "Product added to cart successfully."
+GUEST_CART_OF_TOKEN = Compiled(lambda token_hash: Cart.select().where(
+    Cart.token_hash == token_hash, Cart.customer.is_null()).limit(1), "text")
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -86,7 +89,8 @@ def authenticate_guest_cart_token(raw_token: str | None) -> dict | None:
     token = (raw_token or "").strip()
     if not token or "|" in token or len(token) > 128:
         return None
-    cart = Cart.select().where(Cart.token_hash == hash_token(token), Cart.customer.is_null()).first()
+    found = GUEST_CART_OF_TOKEN.models(hash_token(token))
+    cart = found[0] if found else None
     return {"cart_id": cart.id, "cart_token": token, "cart": cart} if cart else None
 
 

@@ -25,9 +25,15 @@ from storage.models import (
     Attribute, AttributeOptionTranslation, AttributeTranslation, Channel, Currency, Product,
     ProductAttributeValue, ProductCategory, ProductSuperAttribute, ProductTranslation,
 )
+from storage.compiled import Compiled
 from storage.sales_models import Cart, CartAddress, CartItem, CartRuleCoupon
 
 ZERO = Decimal(0)
+CART_ITEMS = Compiled(lambda cart_id: CartItem.select().where(CartItem.cart == cart_id).order_by(CartItem.id), "int")
+CART_ADDRESSES = Compiled(lambda cart_id: CartAddress.select().where(CartAddress.cart == cart_id), "int")
+PRODUCT_NAMES = Compiled(lambda ids, locales: ProductTranslation.select(
+    ProductTranslation.product, ProductTranslation.locale, ProductTranslation.name).where(
+    ProductTranslation.product.in_(ids), ProductTranslation.locale.in_(locales)), "ints", "texts")
 
 
 @dataclass
@@ -96,8 +102,8 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
     decimals = 2
     base_code = base_currency_code(context)
     if same_lines is None:
-        items = list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
-        addresses = {a.address_type: a for a in CartAddress.select().where(CartAddress.cart == cart.id)}
+        items = CART_ITEMS.models(cart.id)
+        addresses = {a.address_type: a for a in CART_ADDRESSES.models(cart.id)}
         group_id, group_code = customer_group(cart)
         book = price_book(items, group_id, decimals, context.channel_id)
         lines = build_lines(context, items, book)
@@ -218,8 +224,7 @@ def downloadable_price(item: CartItem, book: PriceBook, line: LineTotals) -> Dec
 def product_names(context: RequestContext, product_ids: set[int]) -> dict[int, str]:
     if not product_ids:
         return {}
-    rows = (ProductTranslation.select(ProductTranslation.product, ProductTranslation.locale, ProductTranslation.name)
-            .where(ProductTranslation.product.in_(list(product_ids)), ProductTranslation.locale.in_(context.locales)))
+    rows = PRODUCT_NAMES.rows(sorted(product_ids), context.locales)
     by_product = defaultdict(dict)
     for row in rows:
         by_product[row.product_id][row.locale] = row.name

@@ -97,7 +97,7 @@ class IdempotencyKeyReused(ApiError):
 # --- checkout steps ----------------------------------------------------------------------------
 
 def cart_addresses(cart: Cart) -> dict[str, CartAddress]:
-    return {address.address_type: address for address in CartAddress.select().where(CartAddress.cart == cart.id)}
+    return {address.address_type: address for address in cart_totals.CART_ADDRESSES.models(cart.id)}
 
 
 def missing_steps(context, cart: Cart, totals, addresses: dict, upto: str) -> list[str]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.sales.pricing import round_money
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.models import Product, utcnow
 from storage.sales_models import Order, OrderItem, OrderPayment
@@ -77,12 +78,15 @@ def reanchor(subscription: Subscription, at: datetime.datetime) -> dict:
 
 # --- plans and checkout --------------------------------------------------------------------------
 
+ACTIVE_PLANS = Compiled(lambda ids: SubscriptionPlan.select().where(
+    SubscriptionPlan.product.in_(ids), SubscriptionPlan.status == True), "ints")  # noqa: E712
+
+
 def plans_for(product_ids) -> dict[int, SubscriptionPlan]:
     ids = sorted({key for key in product_ids if key})
     if not ids:
         return {}
-    return {plan.product_id: plan for plan in SubscriptionPlan.select().where(
-        SubscriptionPlan.product.in_(ids), SubscriptionPlan.status == True)}  # noqa: E712
+    return {plan.product_id: plan for plan in ACTIVE_PLANS.models(ids)}
 
 
 def price_lines(lines: list, decimals: int = 2):
