@@ -127,10 +127,13 @@ def delete_product_setting(product_id: int):
 
 # --- issuing ---------------------------------------------------------------------------------------
 
-def issue_for_order(order: Order) -> list[License]:
-    """Inside the place-order transaction: the keys of the order's licensed lines."""
-    items = list(OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null(),
-                                          OrderItem.product.is_null(False)).order_by(OrderItem.id))
+def issue_for_order(order: Order, items: list[OrderItem] | None = None) -> list[License]:
+    """Inside the place-order transaction: the keys of the order's licensed lines (`items`: the
+    order's items in id order, when the caller has read them)."""
+    if items is None:
+        items = OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null(),
+                                         OrderItem.product.is_null(False)).order_by(OrderItem.id)
+    items = [item for item in items if item.parent_id is None and item.product_id is not None]
     if not items:
         return []
     settings = {row.product_id: row for row in LicenseProduct.select().where(

@@ -384,6 +384,8 @@ def tracked_stock(product_ids) -> dict[int, int]:
 def bundle_rows(lines) -> dict[int, ProductBundleOptionProduct]:
     ids = {int(row_id) for line in lines for selected in (line.additional or {}).get("bundle_options", {}).values()
            for row_id in selected}
+    if not ids:
+        return {}
     rows = ProductBundleOptionProduct.select().where(ProductBundleOptionProduct.id.in_(list(ids)))
     return {row.id: row for row in rows}
 

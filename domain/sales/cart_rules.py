@@ -252,6 +252,8 @@ def consume_usage(applied_rule_ids: list[int], coupon_code: str | None, customer
     """Count the uses of an order's rules and coupon; inside the place-order transaction.
     A coupon used up meanwhile by another order (the conditional UPDATE takes no use beyond the limit)
     fails the placement with 422 CouponUnavailable, and the transaction rolls back."""
+    if not applied_rule_ids and not coupon_code:
+        return
     with database.atomic():
         if applied_rule_ids:
             CartRule.update(times_used=CartRule.times_used + 1).where(CartRule.id.in_(applied_rule_ids)).execute()

@@ -150,10 +150,12 @@ def refresh_status(order: Order, comment: str):
 
 # --- after place-order -------------------------------------------------------------------------------
 
-def after_order_placed(order: Order):
-    """Inside the place-order transaction: downloadable purchases, automatic invoice."""
-    record_downloadable_purchases(order, order_items(order.id))
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+def after_order_placed(order: Order, items: list[OrderItem] | None = None, payment: OrderPayment | None = None):
+    """Inside the place-order transaction: downloadable purchases, automatic invoice. `items` (in id
+    order) and `payment`: the order's, when the caller has them."""
+    record_downloadable_purchases(order, order_items(order.id) if items is None else items)
+    if payment is None:
+        payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
     if payment is None:
         return
     settings = payment_settings(order, payment.method)

@@ -104,10 +104,13 @@ def price_lines(lines: list, decimals: int = 2):
         line.options.append({"attribute_name": "Subscription", "option_id": plan.id, "option_label": f"every {every}"})
 
 
-def start_for_order(order: Order) -> list[Subscription]:
+def start_for_order(order: Order, items: list[OrderItem] | None = None,
+                    payment: OrderPayment | None = None) -> list[Subscription]:
     """Inside the place-order transaction: one subscription per line of a product sold by a plan (a
-    variant's own plan first, else its configurable parent's). A guest order with such a line is 422."""
-    items = list(OrderItem.select().where(OrderItem.order == order.id).order_by(OrderItem.id))
+    variant's own plan first, else its configurable parent's). A guest order with such a line is 422.
+    `items` (in id order) and `payment`: the order's, when the caller has them."""
+    if items is None:
+        items = list(OrderItem.select().where(OrderItem.order == order.id).order_by(OrderItem.id))
     children = {item.parent_id: item for item in items if item.parent_id}
     plans = plans_for(item.product_id for item in items)
     if not plans:
@@ -124,7 +127,8 @@ def start_for_order(order: Order) -> list[Subscription]:
     if lines and order.customer_id is None:
         raise Unprocessable({"items": [GUEST_REFUSED.format(name=item.name) for item, _, _ in lines]},
                             "A subscription cannot be bought as a guest.", "subscription_requires_customer")
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    if payment is None:
+        payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
     return [start(order, item, child, plan, payment.method if payment else "") for item, child, plan in lines]
 
 

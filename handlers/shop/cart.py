@@ -33,13 +33,14 @@ def number(amount: Decimal | None):
     return json_number(amount if amount is not None else Decimal(0))
 
 
-def cart_document(context: RequestContext, cart: Cart, message: str | None = None) -> dict:
+def cart_document(context: RequestContext, cart: Cart, message: str | None = None, opened: bool = False) -> dict:
     """The cart as the cart pages show it: lines, totals (display and base currency), coupon,
-    addresses and chosen methods."""
+    addresses and chosen methods. `opened`: this request created the cart and put no line in it, so
+    it has no lines, addresses or reservations to read."""
     if cart.currency_code != context.currency.code:
         cart.currency_code = context.currency.code
         Cart.update(currency_code=cart.currency_code).where(Cart.id == cart.id).execute()
-    totals = compute_totals(context, cart)
+    totals = compute_totals(context, cart, items=[], addresses={}) if opened else compute_totals(context, cart)
     money = shown_money(context)
     url_keys, images = product_extras(context, totals.lines)
     addresses = totals.addresses
@@ -74,7 +75,7 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
         "shippingMethodTitle": shipping_rate.method_title if shipping_rate else None,
         "paymentMethod": cart.payment_method, "paymentMethodTitle": payment_title(context, cart),
         "createdAt": iso(cart.created_at), "updatedAt": iso(cart.updated_at),
-        "reservationExpiresAt": iso(reservations.cart_expiry(cart.id)),
+        "reservationExpiresAt": None if opened else iso(reservations.cart_expiry(cart.id)),
         "success": True if message else None, "message": message,
     }
     return document
@@ -174,10 +175,11 @@ def open_cart(context: RequestContext, body: dict | None) -> tuple[dict, int]:
         else:
             cart, token = open_guest_cart(context)
             context.cart_id, context.cart_token, created = cart.id, token, True
-        for item in (body or {}).get("items") or []:
+        lines = (body or {}).get("items") or []
+        for item in lines:
             add_product(context, cart, item)
     message = "Cart created successfully" if created else "Using authenticated customer cart"
-    document = cart_document(context, cart, message)
+    document = cart_document(context, cart, message, opened=created and not lines)
     return {"data": document, "cartToken": document["cartToken"], "message": message}, 201 if created else 200
 
 
