@@ -30,7 +30,7 @@ from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales import reservations
-from domain.sales.cart_totals import check_coupon
+from domain.sales.cart_totals import CART_ITEMS, check_coupon
 from generated.input_schemas import schema
 from domain.catalog.visibility import enabled_in_channel
 from storage.compiled import Compiled
@@ -50,6 +50,12 @@ INVALID_DATA = "The given data was invalid."
 # A guest cart named by its id alone (no token) can be merged while it is this fresh (see guest_cart_by_id).
 MERGE_BY_ID_WINDOW = datetime.timedelta(hours=24)
 ADDED = "Product added to cart successfully."
+# Units on hand per product over active inventory sources; of products, those whose stock is managed.
+STOCK_ON_HAND = Compiled(lambda ids: ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
+                         .join(InventorySource).where(ProductInventory.product.in_(ids), InventorySource.status == True)  # noqa: E712
+                         .group_by(ProductInventory.product), "ints")
+STOCK_MANAGED = Compiled(lambda ids: Product.select(Product.id).where(
+    Product.id.in_(ids), Product.manage_stock == True, Product.type != "downloadable"), "ints")  # noqa: E712
 GUEST_CART_OF_TOKEN = Compiled(lambda token_hash: Cart.select().where(
     Cart.token_hash == token_hash, Cart.customer.is_null()).limit(1), "text")
 
@@ -368,16 +374,13 @@ def chosen_bundle_quantities(raw: dict, chosen: dict, options: dict, offered: di
 def available_qty(product_ids) -> dict[int, int]:
     """Units on hand per product: ProductInventory.qty summed over active inventory sources."""
     ids = list(product_ids)
-    found = dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty)).join(InventorySource)
-                 .where(ProductInventory.product.in_(ids), InventorySource.status == True)  # noqa: E712
-                 .group_by(ProductInventory.product).tuples()) if ids else {}
+    found = dict(STOCK_ON_HAND.tuples(ids)) if ids else {}
     return {pid: int(found.get(pid) or 0) for pid in ids}
 
 
 def tracked_stock(product_ids) -> dict[int, int]:
     """Available units of the products among `product_ids` whose stock is managed."""
-    tracked = [row.id for row in Product.select(Product.id).where(
-        Product.id.in_(list(product_ids)), Product.manage_stock == True, Product.type != "downloadable")]  # noqa: E712
+    tracked = [product_id for (product_id,) in STOCK_MANAGED.tuples(sorted(product_ids))]
     return available_qty(tracked)
 
 
@@ -451,7 +454,7 @@ def same_line(item, product_id: int, child_id: int | None, additional: dict) -> 
 
 
 def lines_of(cart: Cart) -> list[CartItem]:
-    return list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
+    return CART_ITEMS.models(cart.id)
 
 
 def add_product(context: RequestContext, cart: Cart, body: dict) -> CartItem:

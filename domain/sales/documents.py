@@ -41,6 +41,7 @@ from domain.booking.capacity import release_bookings
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
 from storage.admin_sales_models import OrderTransaction
@@ -113,8 +114,13 @@ def is_physical(item: OrderItem) -> bool:
     return item.product_type not in NON_PHYSICAL_TYPES
 
 
+ORDER_ITEMS = Compiled(lambda order_id: OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id),
+                       "int")
+ORDER_STATUS = Compiled(lambda order_id: Order.select(Order.status).where(Order.id == order_id), "int")
+
+
 def order_items(order_id: int) -> list[OrderItem]:
-    return list(OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id))
+    return ORDER_ITEMS.models(order_id)
 
 
 def top_level(items: list[OrderItem]) -> list[OrderItem]:
@@ -144,7 +150,8 @@ def next_status(items: list[OrderItem]) -> str:
 
 def refresh_status(order: Order, comment: str):
     """Derive the status again after a change (the order row is claimed, so this read is current)."""
-    order.status = Order.select(Order.status).where(Order.id == order.id).scalar()
+    rows = ORDER_STATUS.tuples(order.id)
+    order.status = rows[0][0] if rows else None
     record_status(order, next_status(order_items(order.id)), comment)
 
 

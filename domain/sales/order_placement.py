@@ -51,7 +51,9 @@ from domain.sales import subscriptions
 from domain.errors import ApiError
 from domain import licenses
 from domain.marketplace import sub_orders as marketplace_sub_orders
+from domain.sales.documents import order_items
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import InventorySource, Product, ProductInventory, utcnow
@@ -70,6 +72,13 @@ STEP_MESSAGES = {
     "paymentMethod": "Payment method must be set first.",
 }
 KEY_REUSED = "This Idempotency-Key was already used for a different cart."
+# A product's stock rows in active sources, in the order placement takes from them.
+SOURCES_WITH_STOCK = Compiled(lambda product_id: ProductInventory.select(
+    ProductInventory.id, ProductInventory.qty, ProductInventory.inventory_source).join(InventorySource).where(
+    ProductInventory.product == product_id, InventorySource.status == True, ProductInventory.qty > 0)  # noqa: E712
+    .order_by(InventorySource.priority, InventorySource.id), "int")
+FIRST_PAYMENT = Compiled(lambda order_id: OrderPayment.select().where(OrderPayment.order == order_id)
+                         .order_by(OrderPayment.id).limit(1), "int")
 
 
 class CheckoutIncomplete(ApiError):
@@ -256,7 +265,7 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     outbox.emit_order("order.created", order)
     convert_reservations(cart, order, stock_items)
     take_stock(stock_items)
-    items = list(OrderItem.select().where(OrderItem.order == order.id).order_by(OrderItem.id))
+    items = order_items(order.id)
     reserve_bookings(order, items)
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
     payment = authorize_payment(order, method)
@@ -394,12 +403,7 @@ def take_stock(needs: list[StockNeed]):
 def take_from_sources(need: StockNeed) -> int:
     """Conditional decrements source by source; returns how many units could not be covered."""
     remaining = need.qty
-    rows = (ProductInventory.select(ProductInventory.id, ProductInventory.qty, ProductInventory.inventory_source)
-            .join(InventorySource)
-            .where(ProductInventory.product == need.product_id, InventorySource.status == True,  # noqa: E712
-                   ProductInventory.qty > 0)
-            .order_by(InventorySource.priority, InventorySource.id))
-    for row in list(rows):
+    for row in SOURCES_WITH_STOCK.rows(need.product_id):
         available = row.qty
         while remaining and available > 0:
             take = min(remaining, available)
@@ -429,7 +433,7 @@ def authorize_payment(order: Order, method: payments.PaymentMethod) -> OrderPaym
 
 
 def redirect_url(order: Order) -> str | None:
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    payment = next(iter(FIRST_PAYMENT.models(order.id)), None)
     return (payment.additional or {}).get("redirect_url") if payment else None
 
 

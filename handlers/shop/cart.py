@@ -14,13 +14,18 @@ from domain.sales.cart import (
     current_cart, customer_cart, drop_coupon, guest_cart_by_id, guest_cart_of_token, invalid, merge_guest_cart,
     open_customer_cart, open_guest_cart, remove_item, set_item_quantity,
 )
+from domain.catalog.product_reads import IMAGES
 from domain.sales.cart_totals import compute_totals
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import (
-    Attribute, AttributeOption, Product, ProductAttributeValue, ProductImage, ProductTranslation,
+    Attribute, AttributeOption, Product, ProductAttributeValue, ProductTranslation,
 )
 from storage.sales_models import Cart, CartAddress, CartItem
 
+URL_KEYS = Compiled(lambda ids, locales: ProductTranslation.select(
+    ProductTranslation.product, ProductTranslation.locale, ProductTranslation.url_key).where(
+    ProductTranslation.product.in_(ids), ProductTranslation.locale.in_(locales)), "ints", "texts")
 
 # --- documents ----------------------------------------------------------------------------------------
 
@@ -124,17 +129,12 @@ def product_extras(context: RequestContext, lines) -> tuple[dict, dict]:
     if not product_ids:
         return {}, {}
     by_locale: dict[int, dict] = {}
-    translations = (ProductTranslation.select(ProductTranslation.product, ProductTranslation.locale,
-                                              ProductTranslation.url_key)
-                    .where(ProductTranslation.product.in_(list(product_ids)),
-                           ProductTranslation.locale.in_(context.locales)))
-    for row in translations:
+    for row in URL_KEYS.rows(sorted(product_ids), context.locales):
         by_locale.setdefault(row.product_id, {})[row.locale] = row.url_key
     url_keys = {pid: next(keys[locale] for locale in context.locales if locale in keys)
                 for pid, keys in by_locale.items()}
     images = {}
-    for image in (ProductImage.select().where(ProductImage.product.in_(list(product_ids)))
-                  .order_by(ProductImage.product, ProductImage.position, ProductImage.id)):
+    for image in IMAGES.rows(sorted(product_ids)):
         if image.product_id not in images:
             url = context.media(image.path)
             sizes = ("small", "medium", "large", "original")
