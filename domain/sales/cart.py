@@ -24,22 +24,20 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from peewee import fn
-
 from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales import reservations
 from domain.sales.cart_totals import CART_ITEMS, check_coupon
 from generated.input_schemas import schema
+from domain.catalog.product_reads import STOCK_IN_ACTIVE_SOURCES, STOCK_MANAGED
 from domain.catalog.visibility import enabled_in_channel
 from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (
-    InventorySource, Product, ProductBundleOption, ProductBundleOptionProduct, ProductChannel,
-    ProductDownloadableLink, ProductGroupedProduct, ProductInventory, ProductSuperAttribute,
-    ProductAttributeValue, ProductTranslation, utcnow,
+    Product, ProductBundleOption, ProductBundleOptionProduct, ProductChannel, ProductDownloadableLink,
+    ProductGroupedProduct, ProductSuperAttribute, ProductAttributeValue, ProductTranslation, utcnow,
 )
 from storage.sales_models import Cart, CartItem, Order
 
@@ -50,12 +48,6 @@ INVALID_DATA = "The given data was invalid."
 # A guest cart named by its id alone (no token) can be merged while it is this fresh (see guest_cart_by_id).
 MERGE_BY_ID_WINDOW = datetime.timedelta(hours=24)
 ADDED = "Product added to cart successfully."
-# Units on hand per product over active inventory sources; of products, those whose stock is managed.
-STOCK_ON_HAND = Compiled(lambda ids: ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
-                         .join(InventorySource).where(ProductInventory.product.in_(ids), InventorySource.status == True)  # noqa: E712
-                         .group_by(ProductInventory.product), "ints")
-STOCK_MANAGED = Compiled(lambda ids: Product.select(Product.id).where(
-    Product.id.in_(ids), Product.manage_stock == True, Product.type != "downloadable"), "ints")  # noqa: E712
 GUEST_CART_OF_TOKEN = Compiled(lambda token_hash: Cart.select().where(
     Cart.token_hash == token_hash, Cart.customer.is_null()).limit(1), "text")
 
@@ -95,8 +87,7 @@ def authenticate_guest_cart_token(raw_token: str | None) -> dict | None:
     token = (raw_token or "").strip()
     if not token or "|" in token or len(token) > 128:
         return None
-    found = GUEST_CART_OF_TOKEN.models(hash_token(token))
-    cart = found[0] if found else None
+    cart = next(iter(GUEST_CART_OF_TOKEN.models(hash_token(token))), None)
     return {"cart_id": cart.id, "cart_token": token, "cart": cart} if cart else None
 
 
@@ -374,7 +365,7 @@ def chosen_bundle_quantities(raw: dict, chosen: dict, options: dict, offered: di
 def available_qty(product_ids) -> dict[int, int]:
     """Units on hand per product: ProductInventory.qty summed over active inventory sources."""
     ids = list(product_ids)
-    found = dict(STOCK_ON_HAND.tuples(ids)) if ids else {}
+    found = dict(STOCK_IN_ACTIVE_SOURCES.tuples(ids)) if ids else {}
     return {pid: int(found.get(pid) or 0) for pid in ids}
 
 
@@ -387,9 +378,7 @@ def tracked_stock(product_ids) -> dict[int, int]:
 def bundle_rows(lines) -> dict[int, ProductBundleOptionProduct]:
     ids = {int(row_id) for line in lines for selected in (line.additional or {}).get("bundle_options", {}).values()
            for row_id in selected}
-    if not ids:
-        return {}
-    rows = ProductBundleOptionProduct.select().where(ProductBundleOptionProduct.id.in_(list(ids)))
+    rows = ProductBundleOptionProduct.select().where(ProductBundleOptionProduct.id.in_(list(ids))) if ids else []
     return {row.id: row for row in rows}
 
 

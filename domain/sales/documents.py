@@ -56,6 +56,11 @@ INVOICE_STATES = ("pending", "pending_payment", "paid", "overdue", "refunded")
 NON_PHYSICAL_TYPES = frozenset({"virtual", "downloadable", "booking"})
 PAYMENT_CONFIG = "sales.payment_methods."
 ZERO = Decimal(0)
+ORDER_ITEMS = Compiled(lambda order_id: OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id),
+                       "int")
+ORDER_STATUS = Compiled(lambda order_id: Order.select(Order.status).where(Order.id == order_id), "int")
+ORDER_BY_ID = Compiled(lambda order_id: Order.select().where(Order.id == order_id).limit(1), "int")
+INVOICE_BY_ID = Compiled(lambda invoice_id: Invoice.select().where(Invoice.id == invoice_id).limit(1), "int")
 
 
 class SalesActionRefused(ApiError):
@@ -98,7 +103,7 @@ def record_status(order: Order, status: str, comment: str = ""):
         Order.update(status=status, updated_at=now).where(Order.id == order.id).execute()
         order.status = status
         order.updated_at = now
-        changed = Order.get_by_id(order.id)
+        changed = ORDER_BY_ID.models(order.id)[0]
         outbox.emit_order("order.status_changed", changed, previousStatus=previous)
         if status == "canceled":
             outbox.emit_order("order.canceled", changed)
@@ -112,11 +117,6 @@ def claim(order: Order, statuses=OPEN_STATUSES) -> bool:
 
 def is_physical(item: OrderItem) -> bool:
     return item.product_type not in NON_PHYSICAL_TYPES
-
-
-ORDER_ITEMS = Compiled(lambda order_id: OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id),
-                       "int")
-ORDER_STATUS = Compiled(lambda order_id: Order.select(Order.status).where(Order.id == order_id), "int")
 
 
 def order_items(order_id: int) -> list[OrderItem]:
@@ -311,8 +311,8 @@ def create_invoice(order: Order, quantities: dict | None = None, state: str | No
         add_to_children(items, chosen, "qty_invoiced")
         if state == "paid":
             release_downloads(chosen)
-            record_transaction(order, Invoice.get_by_id(invoice.id))
-        invoice = Invoice.get_by_id(invoice.id)
+            record_transaction(order, INVOICE_BY_ID.models(invoice.id)[0])
+        invoice = INVOICE_BY_ID.models(invoice.id)[0]
         outbox.emit_document("invoice.created", invoice, order.id, incrementId=number, state=state,
                              totalQty=invoice.total_qty, grandTotal=invoice.grand_total)
         refresh_status(order, f"Invoice {number} created ({state})")
