@@ -27,6 +27,7 @@ URL_KEYS = Compiled(lambda ids, locales: ProductTranslation.select(
     ProductTranslation.product, ProductTranslation.locale, ProductTranslation.url_key).where(
     ProductTranslation.product.in_(ids), ProductTranslation.locale.in_(locales)), "ints", "texts")
 
+
 # --- documents ----------------------------------------------------------------------------------------
 
 def shown_money(context: RequestContext):
