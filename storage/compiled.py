@@ -113,9 +113,9 @@ class Compiled:
         names, converters = shape
         found = []
         for values in cursor.fetchall():
-            instance = model(__no_default__=1, **dict(zip(names, [
-                value if value is None else convert(value) for convert, value in zip(converters, values)])))
-            instance._dirty.clear()
+            instance = model(__no_default__=1)  # what the fields' accessors would store, not marked dirty
+            instance.__data__.update(zip(names, [value if value is None else convert(value)
+                                                 for convert, value in zip(converters, values)]))
             found.append(instance)
         return found
 
