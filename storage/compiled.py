@@ -7,7 +7,8 @@ parameter list, and remembers where each marker sits in it; every call then puts
 the markers' places and runs the text as it is. Kinds: "text" (a value of a text column), "int",
 "date", and "ints" / "texts" (lists, as `IN` takes them). `rows` answers rows with every selected
 column as an attribute (aliased and joined columns too, as `.objects()` does), converted by the
-model's fields; `tuples` answers plain rows.
+model's fields; `models` answers instances of the query's model, as iterating the query does (for a
+select of that model's own columns only); `tuples` answers plain rows.
 """
 import threading
 
@@ -51,6 +52,7 @@ class Compiled:
         self.build, self.kinds = build, kinds
         self.compiled: dict[tuple, tuple] = {}  # (id(database), list lengths) -> (model, sql, slots)
         self.shapes: dict[str, tuple] = {}  # sql -> (column names, their fields' converters)
+        self.field_shapes: dict[str, tuple] = {}  # sql -> (field names, their converters), for `models`
         self.lock = threading.Lock()
 
     def prepared(self, arguments) -> tuple:
@@ -99,6 +101,22 @@ class Compiled:
             row.__dict__.update(zip(names, [value if convert is None or value is None else convert(value)
                                             for convert, value in zip(converters, values)]))
             found.append(row)
+        return found
+
+    def models(self, *arguments) -> list:
+        model, sql, params = self.parameters(arguments)
+        cursor = database.execute_sql(sql, params)
+        shape = self.field_shapes.get(sql)
+        if shape is None:
+            fields = [model._meta.columns[column[0]] for column in cursor.description]
+            shape = self.field_shapes[sql] = ([field.name for field in fields], [field.python_value for field in fields])
+        names, converters = shape
+        found = []
+        for values in cursor.fetchall():
+            instance = model(__no_default__=1)  # what the fields' accessors would store, not marked dirty
+            instance.__data__.update(zip(names, [value if value is None else convert(value)
+                                                 for convert, value in zip(converters, values)]))
+            found.append(instance)
         return found
 
     def tuples(self, *arguments) -> list[tuple]:

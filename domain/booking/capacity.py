@@ -22,10 +22,13 @@ class BookingUnavailable(ApiError):
         super().__init__(422, problems[0], "booking_unavailable", {"booking": problems})
 
 
-def reserve_bookings(order) -> list[Booking]:
-    lines = [item for item in OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null(),
-                                                        OrderItem.product_type == "booking").order_by(OrderItem.id)
-             if (item.additional or {}).get("booking")]
+def reserve_bookings(order, items: list[OrderItem] | None = None) -> list[Booking]:
+    """`items`: the order's items in id order, when the caller has read them."""
+    if items is None:
+        items = OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null(),
+                                         OrderItem.product_type == "booking").order_by(OrderItem.id)
+    lines = [item for item in items if item.parent_id is None and item.product_type == "booking"
+             and (item.additional or {}).get("booking")]
     if not lines:
         return []
     products = {row.id: row for row in BookingProduct.select().where(

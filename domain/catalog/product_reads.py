@@ -10,7 +10,7 @@ from storage.compiled import Compiled
 from storage.booking_models import BookingProduct
 from storage.models import (
     Attribute, AttributeFamily, AttributeOption, AttributeOptionTranslation, AttributeTranslation, CategoryTranslation, Channel, Currency, CustomerGroup, Locale, Product, ProductAttributeValue, ProductCategory,
-    ProductChannel, ProductCustomizableOption, ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
+    InventorySource, ProductChannel, ProductCustomizableOption, ProductImage, ProductInventory, ProductLink, ProductSuperAttribute, ProductTranslation, ProductVideo,
 )
 from storage.promotion_models import CatalogRuleProductPrice
 
@@ -62,6 +62,12 @@ VARIANT_OPTIONS = Compiled(lambda ids: ProductAttributeValue.select(ProductAttri
                            "ints")
 STOCK = Compiled(lambda ids: ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
                  .where(ProductInventory.product.in_(ids)).group_by(ProductInventory.product), "ints")
+STOCK_IN_ACTIVE_SOURCES = Compiled(lambda ids: ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty))
+                                   .join(InventorySource).where(ProductInventory.product.in_(ids),
+                                                                InventorySource.status == True)  # noqa: E712
+                                   .group_by(ProductInventory.product), "ints")
+STOCK_MANAGED = Compiled(lambda ids: Product.select(Product.id).where(  # the products whose stock is counted
+    Product.id.in_(ids), Product.manage_stock == True, Product.type != "downloadable"), "ints")  # noqa: E712
 LINKS = Compiled(lambda ids: ProductLink.select().where(ProductLink.parent.in_(ids)).order_by(ProductLink.child), "ints")
 SUPER_ATTRIBUTES = Compiled(lambda ids: ProductSuperAttribute.select(  # (product, attribute id, code, type, name)
     ProductSuperAttribute.product, Attribute.id, Attribute.code, Attribute.type, Attribute.admin_name).join(Attribute)

@@ -35,10 +35,12 @@ def commission_of(net: Decimal, percent: Decimal) -> Decimal:
     return (net * percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def split_order(order: Order):
-    """One sub-order per vendor among the order's top-level lines, with the vendor's ledger credit."""
-    lines = list(OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null())
-                 .order_by(OrderItem.id))
+def split_order(order: Order, items: list[OrderItem] | None = None):
+    """One sub-order per vendor among the order's top-level lines, with the vendor's ledger credit
+    (`items`: the order's items in id order, when the caller has read them)."""
+    if items is None:
+        items = OrderItem.select().where(OrderItem.order == order.id, OrderItem.parent.is_null()).order_by(OrderItem.id)
+    lines = [item for item in items if item.parent_id is None]
     owners = product_vendor_ids([line.product_id for line in lines if line.product_id])
     by_vendor = defaultdict(list)
     for line in lines:

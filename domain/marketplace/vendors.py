@@ -13,6 +13,7 @@ from domain.common import RequestContext
 from domain.errors import ApiError, NotFound, Unprocessable
 from storage.admin_models import AdminUser
 from storage.customer_models import Customer
+from storage.compiled import Compiled
 from storage.db import database
 from storage.marketplace_models import (
     MarketplaceLedgerEntry, MarketplaceProductVendor, MarketplaceSubOrder, MarketplaceVendor, MarketplaceVendorUser,
@@ -231,11 +232,15 @@ def assign_product(product_id: int, vendor_id: int | None) -> Product:
         return product
 
 
+PRODUCT_VENDORS = Compiled(lambda ids: MarketplaceProductVendor.select(
+    MarketplaceProductVendor.product, MarketplaceProductVendor.vendor).where(MarketplaceProductVendor.product.in_(ids)),
+    "ints")
+
+
 def product_vendor_ids(product_ids: list[int]) -> dict[int, int]:
     if not product_ids:
         return {}
-    return dict(MarketplaceProductVendor.select(MarketplaceProductVendor.product, MarketplaceProductVendor.vendor)
-                .where(MarketplaceProductVendor.product.in_(product_ids)).tuples())
+    return dict(PRODUCT_VENDORS.tuples(product_ids))
 
 
 def vendor_products(vendor_id: int, sku: str | None = None, name: str | None = None):

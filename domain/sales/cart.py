@@ -24,21 +24,20 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from peewee import fn
-
 from domain.booking.cart import booking_lines, ensure_places
 from domain.common import RequestContext
 from domain.errors import ApiError, Unprocessable
 from domain.sales import reservations
-from domain.sales.cart_totals import check_coupon
+from domain.sales.cart_totals import CART_ITEMS, check_coupon
 from generated.input_schemas import schema
+from domain.catalog.product_reads import STOCK_IN_ACTIVE_SOURCES, STOCK_MANAGED
 from domain.catalog.visibility import enabled_in_channel
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import (
-    InventorySource, Product, ProductBundleOption, ProductBundleOptionProduct, ProductChannel,
-    ProductDownloadableLink, ProductGroupedProduct, ProductInventory, ProductSuperAttribute,
-    ProductAttributeValue, ProductTranslation, utcnow,
+    Product, ProductBundleOption, ProductBundleOptionProduct, ProductChannel, ProductDownloadableLink,
+    ProductGroupedProduct, ProductSuperAttribute, ProductAttributeValue, ProductTranslation, utcnow,
 )
 from storage.sales_models import Cart, CartItem, Order
 
@@ -49,6 +48,8 @@ INVALID_DATA = "The given data was invalid."
 # A guest cart named by its id alone (no token) can be merged while it is this fresh (see guest_cart_by_id).
 MERGE_BY_ID_WINDOW = datetime.timedelta(hours=24)
 ADDED = "Product added to cart successfully."
+GUEST_CART_OF_TOKEN = Compiled(lambda token_hash: Cart.select().where(
+    Cart.token_hash == token_hash, Cart.customer.is_null()).limit(1), "text")
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def authenticate_guest_cart_token(raw_token: str | None) -> dict | None:
     token = (raw_token or "").strip()
     if not token or "|" in token or len(token) > 128:
         return None
-    cart = Cart.select().where(Cart.token_hash == hash_token(token), Cart.customer.is_null()).first()
+    cart = next(iter(GUEST_CART_OF_TOKEN.models(hash_token(token))), None)
     return {"cart_id": cart.id, "cart_token": token, "cart": cart} if cart else None
 
 
@@ -364,23 +365,20 @@ def chosen_bundle_quantities(raw: dict, chosen: dict, options: dict, offered: di
 def available_qty(product_ids) -> dict[int, int]:
     """Units on hand per product: ProductInventory.qty summed over active inventory sources."""
     ids = list(product_ids)
-    found = dict(ProductInventory.select(ProductInventory.product, fn.SUM(ProductInventory.qty)).join(InventorySource)
-                 .where(ProductInventory.product.in_(ids), InventorySource.status == True)  # noqa: E712
-                 .group_by(ProductInventory.product).tuples()) if ids else {}
+    found = dict(STOCK_IN_ACTIVE_SOURCES.tuples(ids)) if ids else {}
     return {pid: int(found.get(pid) or 0) for pid in ids}
 
 
 def tracked_stock(product_ids) -> dict[int, int]:
     """Available units of the products among `product_ids` whose stock is managed."""
-    tracked = [row.id for row in Product.select(Product.id).where(
-        Product.id.in_(list(product_ids)), Product.manage_stock == True, Product.type != "downloadable")]  # noqa: E712
+    tracked = [product_id for (product_id,) in STOCK_MANAGED.tuples(sorted(product_ids))]
     return available_qty(tracked)
 
 
 def bundle_rows(lines) -> dict[int, ProductBundleOptionProduct]:
     ids = {int(row_id) for line in lines for selected in (line.additional or {}).get("bundle_options", {}).values()
            for row_id in selected}
-    rows = ProductBundleOptionProduct.select().where(ProductBundleOptionProduct.id.in_(list(ids)))
+    rows = ProductBundleOptionProduct.select().where(ProductBundleOptionProduct.id.in_(list(ids))) if ids else []
     return {row.id: row for row in rows}
 
 
@@ -445,7 +443,7 @@ def same_line(item, product_id: int, child_id: int | None, additional: dict) -> 
 
 
 def lines_of(cart: Cart) -> list[CartItem]:
-    return list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
+    return CART_ITEMS.models(cart.id)
 
 
 def add_product(context: RequestContext, cart: Cart, body: dict) -> CartItem:

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from domain.errors import ApiError
 from domain.sales.pricing import HUNDRED, round_money
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import utcnow
 from storage.sales_models import CartRule, CartRuleCoupon, CartRuleCouponUsage, CartRuleCustomer
@@ -30,6 +31,9 @@ ALL_CONDITIONS = 1
 CONDITIONS_NOT_MET = "The cart does not meet the conditions of this coupon."
 USED_UP = "The coupon code has reached its usage limit."
 NO_LONGER_EXISTS = "The coupon code does not exist."
+# The automatic rules and the given ones (the cart's coupon's), in the order they run.
+RULES = Compiled(lambda rule_ids: CartRule.select().where((CartRule.coupon_type == AUTOMATIC) | (CartRule.id.in_(rule_ids)))
+                 .order_by(CartRule.sort_order, CartRule.id), "ints")
 
 
 @dataclass
@@ -62,8 +66,7 @@ def candidate_rules(facts: CartFacts, coupon_code: str | None) -> tuple[list[Car
     """Automatic rules plus the coupon's rule, each valid for this customer, channel and date."""
     coupon = find_coupon(coupon_code) if coupon_code else None
     rule_ids = {coupon.cart_rule_id} if coupon and coupon_problem(coupon, facts) is None else set()
-    query = CartRule.select().where((CartRule.coupon_type == AUTOMATIC) | (CartRule.id.in_(list(rule_ids))))
-    rules = [rule for rule in query.order_by(CartRule.sort_order, CartRule.id) if rule_problem(rule, facts) is None]
+    rules = [rule for rule in RULES.models(sorted(rule_ids)) if rule_problem(rule, facts) is None]
     return rules, coupon
 
 
@@ -249,6 +252,8 @@ def consume_usage(applied_rule_ids: list[int], coupon_code: str | None, customer
     """Count the uses of an order's rules and coupon; inside the place-order transaction.
     A coupon used up meanwhile by another order (the conditional UPDATE takes no use beyond the limit)
     fails the placement with 422 CouponUnavailable, and the transaction rolls back."""
+    if not applied_rule_ids and not coupon_code:
+        return
     with database.atomic():
         if applied_rule_ids:
             CartRule.update(times_used=CartRule.times_used + 1).where(CartRule.id.in_(applied_rule_ids)).execute()

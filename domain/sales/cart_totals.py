@@ -25,9 +25,15 @@ from storage.models import (
     Attribute, AttributeOptionTranslation, AttributeTranslation, Channel, Currency, Product,
     ProductAttributeValue, ProductCategory, ProductSuperAttribute, ProductTranslation,
 )
+from storage.compiled import Compiled
 from storage.sales_models import Cart, CartAddress, CartItem, CartRuleCoupon
 
 ZERO = Decimal(0)
+CART_ITEMS = Compiled(lambda cart_id: CartItem.select().where(CartItem.cart == cart_id).order_by(CartItem.id), "int")
+CART_ADDRESSES = Compiled(lambda cart_id: CartAddress.select().where(CartAddress.cart == cart_id), "int")
+PRODUCT_NAMES = Compiled(lambda ids, locales: ProductTranslation.select(
+    ProductTranslation.product, ProductTranslation.locale, ProductTranslation.name).where(
+    ProductTranslation.product.in_(ids), ProductTranslation.locale.in_(locales)), "ints", "texts")
 
 
 @dataclass
@@ -85,19 +91,24 @@ class CartTotals:
     items: list = field(default_factory=list, repr=False)
     addresses: dict = field(default_factory=dict, repr=False)
     group: tuple = (None, "guest")
+    rule_candidates: tuple = (None, [], None)  # (coupon code, the rules that may apply, its coupon)
 
 
 def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None = ...,
-                   same_lines: CartTotals | None = None) -> CartTotals:
+                   same_lines: CartTotals | None = None, items: list[CartItem] | None = None,
+                   addresses: dict | None = None) -> CartTotals:
     """Totals of `cart` for the request's display currency. `coupon_code` overrides the cart's
     coupon (used to test a coupon before applying it). `same_lines`: totals computed earlier in this
     request for the same items and addresses (only the cart's chosen methods or coupon changed since):
-    its lines and rows are reused instead of read again."""
+    its lines, rows and (for the same coupon) candidate rules are reused instead of read again.
+    `items` (in id order) and `addresses` ({type: CartAddress}): the cart's rows as this request has
+    just read or written them."""
     decimals = 2
     base_code = base_currency_code(context)
     if same_lines is None:
-        items = list(CartItem.select().where(CartItem.cart == cart.id).order_by(CartItem.id))
-        addresses = {a.address_type: a for a in CartAddress.select().where(CartAddress.cart == cart.id)}
+        items = CART_ITEMS.models(cart.id) if items is None else items
+        if addresses is None:
+            addresses = {a.address_type: a for a in CART_ADDRESSES.models(cart.id)}
         group_id, group_code = customer_group(cart)
         book = price_book(items, group_id, decimals, context.channel_id)
         lines = build_lines(context, items, book)
@@ -120,7 +131,11 @@ def compute_totals(context: RequestContext, cart: Cart, coupon_code: str | None 
     totals.base_sub_total = sum((line.base_total for line in lines), ZERO)
     facts = cart_facts(context, cart, lines, totals.base_sub_total, destination, group_code)
     code = cart.coupon_code if coupon_code is ... else coupon_code
-    rules, coupon = cart_rules.candidate_rules(facts, code)
+    if same_lines is not None and same_lines.rule_candidates[0] == code:  # the same customer, channel and coupon
+        rules, coupon = same_lines.rule_candidates[1:]
+    else:
+        rules, coupon = cart_rules.candidate_rules(facts, code)
+    totals.rule_candidates = (code, rules, coupon)
     outcome = cart_rules.apply_rules(rules, coupon, facts, rule_lines(lines, rules), decimals)
     for line, discount in zip(lines, outcome.line_discounts):
         line.base_discount = discount
@@ -218,8 +233,7 @@ def downloadable_price(item: CartItem, book: PriceBook, line: LineTotals) -> Dec
 def product_names(context: RequestContext, product_ids: set[int]) -> dict[int, str]:
     if not product_ids:
         return {}
-    rows = (ProductTranslation.select(ProductTranslation.product, ProductTranslation.locale, ProductTranslation.name)
-            .where(ProductTranslation.product.in_(list(product_ids)), ProductTranslation.locale.in_(context.locales)))
+    rows = PRODUCT_NAMES.rows(sorted(product_ids), context.locales)
     by_product = defaultdict(dict)
     for row in rows:
         by_product[row.product_id][row.locale] = row.name

@@ -28,8 +28,7 @@ COMPARED_COLUMNS = ("company_name", "first_name", "last_name", "email", "phone",
 
 def require_steps(context: RequestContext, cart: Cart, upto: str):
     """409 for an empty cart, 400 naming the missing steps before `upto`; returns the cart's totals."""
-    require_items(cart)
-    totals = compute_totals(context, cart)
+    totals = compute_totals(context, cart, items=require_items(cart))
     missing = missing_steps(context, cart, totals, totals.addresses, upto)
     if missing:
         raise CheckoutIncomplete(missing)
@@ -89,20 +88,24 @@ def country_region(code: str) -> tuple[str, tuple[str, ...]] | None:
     return settings_cache.cached("country_region", code, load)
 
 
-def save_addresses(cart: Cart, changes: dict[str, dict]):
+def save_addresses(cart: Cart, changes: dict[str, dict]) -> dict[str, CartAddress]:
     """Write the cart's billing and/or shipping address; a changed address drops the steps after it.
-    A guest cart takes its customer's name and email from the billing address."""
+    A guest cart takes its customer's name and email from the billing address. Returns the cart's
+    addresses as written ({type: CartAddress})."""
     current = cart_addresses(cart)
     with database.atomic():
         changed = set()
         for address_type, values in changes.items():
             existing = current.get(address_type)
             if existing is None:
-                CartAddress.create(cart=cart.id, address_type=address_type, **values)
+                current[address_type] = CartAddress.create(cart=cart.id, address_type=address_type, **values)
                 changed.add(address_type)
             elif any(getattr(existing, column) != values[column] for column in COMPARED_COLUMNS):
-                (CartAddress.update(**values, updated_at=utcnow())
-                 .where(CartAddress.id == existing.id).execute())
+                now = utcnow()
+                CartAddress.update(**values, updated_at=now).where(CartAddress.id == existing.id).execute()
+                for column, value in values.items():
+                    setattr(existing, column, value)
+                existing.updated_at = now
                 changed.add(address_type)
         reset = {}
         if "shipping" in changed:
@@ -117,6 +120,7 @@ def save_addresses(cart: Cart, changes: dict[str, dict]):
             Cart.update(**reset, updated_at=utcnow()).where(Cart.id == cart.id).execute()
             for column, value in reset.items():
                 setattr(cart, column, value)
+    return current
 
 
 # --- shipping and payment methods -------------------------------------------------------------------

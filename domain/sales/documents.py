@@ -41,6 +41,7 @@ from domain.booking.capacity import release_bookings
 from domain.errors import ApiError
 from domain.sales.store_config import config_values, flag
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import Currency, InventorySource, ProductDownloadableLink, ProductInventory, utcnow
 from storage.admin_sales_models import OrderTransaction
@@ -55,6 +56,11 @@ INVOICE_STATES = ("pending", "pending_payment", "paid", "overdue", "refunded")
 NON_PHYSICAL_TYPES = frozenset({"virtual", "downloadable", "booking"})
 PAYMENT_CONFIG = "sales.payment_methods."
 ZERO = Decimal(0)
+ORDER_ITEMS = Compiled(lambda order_id: OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id),
+                       "int")
+ORDER_STATUS = Compiled(lambda order_id: Order.select(Order.status).where(Order.id == order_id), "int")
+ORDER_BY_ID = Compiled(lambda order_id: Order.select().where(Order.id == order_id).limit(1), "int")
+INVOICE_BY_ID = Compiled(lambda invoice_id: Invoice.select().where(Invoice.id == invoice_id).limit(1), "int")
 
 
 class SalesActionRefused(ApiError):
@@ -97,7 +103,7 @@ def record_status(order: Order, status: str, comment: str = ""):
         Order.update(status=status, updated_at=now).where(Order.id == order.id).execute()
         order.status = status
         order.updated_at = now
-        changed = Order.get_by_id(order.id)
+        changed = ORDER_BY_ID.models(order.id)[0]
         outbox.emit_order("order.status_changed", changed, previousStatus=previous)
         if status == "canceled":
             outbox.emit_order("order.canceled", changed)
@@ -114,7 +120,7 @@ def is_physical(item: OrderItem) -> bool:
 
 
 def order_items(order_id: int) -> list[OrderItem]:
-    return list(OrderItem.select().where(OrderItem.order == order_id).order_by(OrderItem.id))
+    return ORDER_ITEMS.models(order_id)
 
 
 def top_level(items: list[OrderItem]) -> list[OrderItem]:
@@ -144,16 +150,19 @@ def next_status(items: list[OrderItem]) -> str:
 
 def refresh_status(order: Order, comment: str):
     """Derive the status again after a change (the order row is claimed, so this read is current)."""
-    order.status = Order.select(Order.status).where(Order.id == order.id).scalar()
+    rows = ORDER_STATUS.tuples(order.id)
+    order.status = rows[0][0] if rows else None
     record_status(order, next_status(order_items(order.id)), comment)
 
 
 # --- after place-order -------------------------------------------------------------------------------
 
-def after_order_placed(order: Order):
-    """Inside the place-order transaction: downloadable purchases, automatic invoice."""
-    record_downloadable_purchases(order, order_items(order.id))
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+def after_order_placed(order: Order, items: list[OrderItem] | None = None, payment: OrderPayment | None = None):
+    """Inside the place-order transaction: downloadable purchases, automatic invoice. `items` (in id
+    order) and `payment`: the order's, when the caller has them."""
+    record_downloadable_purchases(order, order_items(order.id) if items is None else items)
+    if payment is None:
+        payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
     if payment is None:
         return
     settings = payment_settings(order, payment.method)
@@ -302,8 +311,8 @@ def create_invoice(order: Order, quantities: dict | None = None, state: str | No
         add_to_children(items, chosen, "qty_invoiced")
         if state == "paid":
             release_downloads(chosen)
-            record_transaction(order, Invoice.get_by_id(invoice.id))
-        invoice = Invoice.get_by_id(invoice.id)
+            record_transaction(order, INVOICE_BY_ID.models(invoice.id)[0])
+        invoice = INVOICE_BY_ID.models(invoice.id)[0]
         outbox.emit_document("invoice.created", invoice, order.id, incrementId=number, state=state,
                              totalQty=invoice.total_qty, grandTotal=invoice.grand_total)
         refresh_status(order, f"Invoice {number} created ({state})")

@@ -43,7 +43,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from peewee import IntegrityError
+from peewee import SQL, IntegrityError, fn
 
 from domain.booking.capacity import reserve_bookings
 from domain.sales import cart_rules, cart_totals, payments, reservations
@@ -51,7 +51,9 @@ from domain.sales import subscriptions
 from domain.errors import ApiError
 from domain import licenses
 from domain.marketplace import sub_orders as marketplace_sub_orders
+from domain.sales.documents import order_items
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.db import database
 from storage.models import InventorySource, Product, ProductInventory, utcnow
@@ -70,6 +72,13 @@ STEP_MESSAGES = {
     "paymentMethod": "Payment method must be set first.",
 }
 KEY_REUSED = "This Idempotency-Key was already used for a different cart."
+# A product's stock rows in active sources, in the order placement takes from them.
+SOURCES_WITH_STOCK = Compiled(lambda product_id: ProductInventory.select(
+    ProductInventory.id, ProductInventory.qty, ProductInventory.inventory_source).join(InventorySource).where(
+    ProductInventory.product == product_id, InventorySource.status == True, ProductInventory.qty > 0)  # noqa: E712
+    .order_by(InventorySource.priority, InventorySource.id), "int")
+FIRST_PAYMENT = Compiled(lambda order_id: OrderPayment.select().where(OrderPayment.order == order_id)
+                         .order_by(OrderPayment.id).limit(1), "int")
 
 
 class CheckoutIncomplete(ApiError):
@@ -97,7 +106,7 @@ class IdempotencyKeyReused(ApiError):
 # --- checkout steps ----------------------------------------------------------------------------
 
 def cart_addresses(cart: Cart) -> dict[str, CartAddress]:
-    return {address.address_type: address for address in CartAddress.select().where(CartAddress.cart == cart.id)}
+    return {address.address_type: address for address in cart_totals.CART_ADDRESSES.models(cart.id)}
 
 
 def missing_steps(context, cart: Cart, totals, addresses: dict, upto: str) -> list[str]:
@@ -125,9 +134,12 @@ def chosen_payment_method(context, cart: Cart) -> payments.PaymentMethod | None:
                 None)
 
 
-def require_items(cart: Cart):
-    if not CartItem.select().where(CartItem.cart == cart.id).exists():
+def require_items(cart: Cart) -> list[CartItem]:
+    """The cart's items in id order (409 when it has none)."""
+    items = cart_totals.CART_ITEMS.models(cart.id)
+    if not items:
         raise CartEmpty()
+    return items
 
 
 # --- idempotency -------------------------------------------------------------------------------
@@ -231,8 +243,7 @@ def order_of_concurrent_retry(context, cart: Cart, key: str | None) -> Order | N
 
 
 def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
-    claim_cart(cart)
-    cart = Cart.get_by_id(cart.id)  # the chosen methods and coupon as they are now, under the claim
+    cart = claim_cart(cart)
     totals = cart_totals.compute_totals(context, cart)
     addresses = totals.addresses
     missing = missing_steps(context, cart, totals, addresses, "order")
@@ -254,23 +265,25 @@ def create_order(context, cart: Cart, idempotency_key: str | None) -> Order:
     outbox.emit_order("order.created", order)
     convert_reservations(cart, order, stock_items)
     take_stock(stock_items)
-    reserve_bookings(order)
+    items = order_items(order.id)
+    reserve_bookings(order, items)
     cart_totals.consume_coupon_usage(order, cart.customer_id)  # before the processor sees the order
-    authorize_payment(order, method)
-    after_order_placed(order)
-    subscriptions.start_for_order(order)
+    payment = authorize_payment(order, method)
+    after_order_placed(order, items, payment)
+    subscriptions.start_for_order(order, items, payment)
     return order
 
 
-def claim_cart(cart: Cart):
-    """Close the cart; 0 rows means another request ordered it first (or it has no items)."""
-    if not CartItem.select().where(CartItem.cart == cart.id).exists():
-        raise CartEmpty()
-    claimed = (Cart.update(is_active=False, updated_at=utcnow())
-               .where(Cart.id == cart.id, Cart.is_active == True)  # noqa: E712
-               .execute())
+def claim_cart(cart: Cart) -> Cart:
+    """Close the cart and return its row as the claim left it (the chosen methods and coupon as they
+    are now); no row means another request ordered it first (or it has no items)."""
+    has_items = fn.EXISTS(CartItem.select(SQL("1")).where(CartItem.cart == cart.id))
+    claimed = list(Cart.update(is_active=False, updated_at=utcnow())
+                   .where(Cart.id == cart.id, Cart.is_active == True, has_items)  # noqa: E712
+                   .returning(Cart))
     if not claimed:
         raise CartEmpty()
+    return claimed[0]
 
 
 def customer_fields(cart: Cart, addresses: dict) -> dict:
@@ -390,21 +403,17 @@ def take_stock(needs: list[StockNeed]):
 def take_from_sources(need: StockNeed) -> int:
     """Conditional decrements source by source; returns how many units could not be covered."""
     remaining = need.qty
-    rows = (ProductInventory.select(ProductInventory.id, ProductInventory.qty, ProductInventory.inventory_source)
-            .join(InventorySource)
-            .where(ProductInventory.product == need.product_id, InventorySource.status == True,  # noqa: E712
-                   ProductInventory.qty > 0)
-            .order_by(InventorySource.priority, InventorySource.id))
-    for row in list(rows):
+    for row in SOURCES_WITH_STOCK.rows(need.product_id):
         available = row.qty
         while remaining and available > 0:
             take = min(remaining, available)
-            taken = (ProductInventory.update(qty=ProductInventory.qty - take)
-                     .where(ProductInventory.id == row.id, ProductInventory.qty >= take).execute())
-            if taken:
+            left = list(ProductInventory.update(qty=ProductInventory.qty - take)  # the quantity after, when taken
+                        .where(ProductInventory.id == row.id, ProductInventory.qty >= take)
+                        .returning(ProductInventory.qty).tuples())
+            if left:
                 OrderItemInventory.create(order_item=need.order_item, product=need.product_id,
                                           inventory_source=row.inventory_source_id, qty=take)
-                outbox.emit_stock(need.product_id, row.inventory_source_id, -take, "order_placed")
+                outbox.emit_stock(need.product_id, row.inventory_source_id, -take, "order_placed", qty=left[0][0])
                 remaining -= take
                 break
             # Another order took some meanwhile: look again at what this source has left.
@@ -414,17 +423,17 @@ def take_from_sources(need: StockNeed) -> int:
     return remaining
 
 
-def authorize_payment(order: Order, method: payments.PaymentMethod):
+def authorize_payment(order: Order, method: payments.PaymentMethod) -> OrderPayment:
     processor = payments.get_processor(method.code)
     authorization = processor.authorize(order)
     additional = dict(authorization.additional or {})
     if authorization.redirect_url:
         additional["redirect_url"] = authorization.redirect_url
-    OrderPayment.create(order=order, method=method.code, method_title=method.title, additional=additional)
+    return OrderPayment.create(order=order, method=method.code, method_title=method.title, additional=additional)
 
 
 def redirect_url(order: Order) -> str | None:
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    payment = next(iter(FIRST_PAYMENT.models(order.id)), None)
     return (payment.additional or {}).get("redirect_url") if payment else None
 
 
@@ -448,10 +457,12 @@ def record_status(order: Order, status: str, comment: str = ""):
         OrderStatusHistory.create(order=order, status=status, comment=comment)
 
 
-def after_order_placed(order: Order):
-    licenses.issue_for_order(order)
+def after_order_placed(order: Order, items: list[OrderItem] | None = None, payment: OrderPayment | None = None):
+    """`items` (in id order, as placed: the invoice does not change what the steps here read) and
+    `payment`: the order's, when the caller has them."""
+    licenses.issue_for_order(order, items)
     module = sales_documents()
     if module is not None and hasattr(module, "after_order_placed"):
-        module.after_order_placed(order)
-    marketplace_sub_orders.split_order(order)
+        module.after_order_placed(order, items, payment)
+    marketplace_sub_orders.split_order(order, items)
 

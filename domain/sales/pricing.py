@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain import settings_cache
-from domain.catalog.product_reads import GUEST_GROUP, RULE_PRICES
+from domain.catalog.product_reads import GUEST_GROUP, PRODUCTS, RULE_PRICES
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.models import (
     CustomerGroup, Product, ProductBundleOption, ProductBundleOptionProduct, ProductCustomerGroupPrice,
@@ -21,6 +22,8 @@ from storage.models import (
 )
 
 HUNDRED = Decimal(100)
+GROUP_PRICES = Compiled(lambda ids: ProductCustomerGroupPrice.select().where(ProductCustomerGroupPrice.product.in_(ids)),
+                        "ints")
 
 
 def round_money(amount: Decimal, decimals: int = 2) -> Decimal:
@@ -100,10 +103,11 @@ def load_price_book(product_ids, bundle_option_product_ids, link_ids, customer_g
                  .where(ProductBundleOptionProduct.id.in_(list(bundle_option_product_ids))))
         bundle_rows = {row.id: row for row in query}
     ids = set(product_ids) | {row.product_id for row in bundle_rows.values()}
-    products = {product.id: product for product in Product.select().where(Product.id.in_(list(ids)))} if ids else {}
+    ids = sorted(ids)
+    products = {product.id: product for product in PRODUCTS.models(ids)} if ids else {}
     group_prices = defaultdict(list)
     if ids:
-        for row in ProductCustomerGroupPrice.select().where(ProductCustomerGroupPrice.product.in_(list(ids))):
+        for row in GROUP_PRICES.models(ids):
             group_prices[row.product_id].append(row)
     links = {}
     if link_ids:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from domain.errors import ApiError, NotFound, Unprocessable
 from domain.sales.pricing import round_money
 from domain.webhooks import outbox
+from storage.compiled import Compiled
 from storage.customer_models import Customer
 from storage.models import Product, utcnow
 from storage.sales_models import Order, OrderItem, OrderPayment
@@ -77,12 +78,15 @@ def reanchor(subscription: Subscription, at: datetime.datetime) -> dict:
 
 # --- plans and checkout --------------------------------------------------------------------------
 
+ACTIVE_PLANS = Compiled(lambda ids: SubscriptionPlan.select().where(
+    SubscriptionPlan.product.in_(ids), SubscriptionPlan.status == True), "ints")  # noqa: E712
+
+
 def plans_for(product_ids) -> dict[int, SubscriptionPlan]:
     ids = sorted({key for key in product_ids if key})
     if not ids:
         return {}
-    return {plan.product_id: plan for plan in SubscriptionPlan.select().where(
-        SubscriptionPlan.product.in_(ids), SubscriptionPlan.status == True)}  # noqa: E712
+    return {plan.product_id: plan for plan in ACTIVE_PLANS.models(ids)}
 
 
 def price_lines(lines: list, decimals: int = 2):
@@ -100,10 +104,13 @@ def price_lines(lines: list, decimals: int = 2):
         line.options.append({"attribute_name": "Subscription", "option_id": plan.id, "option_label": f"every {every}"})
 
 
-def start_for_order(order: Order) -> list[Subscription]:
+def start_for_order(order: Order, items: list[OrderItem] | None = None,
+                    payment: OrderPayment | None = None) -> list[Subscription]:
     """Inside the place-order transaction: one subscription per line of a product sold by a plan (a
-    variant's own plan first, else its configurable parent's). A guest order with such a line is 422."""
-    items = list(OrderItem.select().where(OrderItem.order == order.id).order_by(OrderItem.id))
+    variant's own plan first, else its configurable parent's). A guest order with such a line is 422.
+    `items` (in id order) and `payment`: the order's, when the caller has them."""
+    if items is None:
+        items = list(OrderItem.select().where(OrderItem.order == order.id).order_by(OrderItem.id))
     children = {item.parent_id: item for item in items if item.parent_id}
     plans = plans_for(item.product_id for item in items)
     if not plans:
@@ -120,7 +127,8 @@ def start_for_order(order: Order) -> list[Subscription]:
     if lines and order.customer_id is None:
         raise Unprocessable({"items": [GUEST_REFUSED.format(name=item.name) for item, _, _ in lines]},
                             "A subscription cannot be bought as a guest.", "subscription_requires_customer")
-    payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
+    if payment is None:
+        payment = OrderPayment.select().where(OrderPayment.order == order.id).order_by(OrderPayment.id).first()
     return [start(order, item, child, plan, payment.method if payment else "") for item, child, plan in lines]
 
 

@@ -73,10 +73,12 @@ def emit_product(event: str, product_id: int, sku: str | None = None, type: str 
     return emit(event, {"id": product_id, "sku": sku, "type": type})
 
 
-def emit_stock(product_id: int, source_id: int, change: int, reason: str) -> WebhookEvent:
-    """stock.changed with the source's quantity after the change (read in the same transaction)."""
-    qty = (ProductInventory.select(ProductInventory.qty)
-           .where(ProductInventory.product == product_id, ProductInventory.inventory_source == source_id).scalar())
+def emit_stock(product_id: int, source_id: int, change: int, reason: str, qty: int | None = None) -> WebhookEvent:
+    """stock.changed with the source's quantity after the change: `qty` when the change returned it,
+    else read in the same transaction."""
+    if qty is None:
+        qty = (ProductInventory.select(ProductInventory.qty)
+               .where(ProductInventory.product == product_id, ProductInventory.inventory_source == source_id).scalar())
     return emit("stock.changed", {"productId": product_id, "inventorySourceId": source_id, "change": change,
                                   "qty": qty, "reason": reason})
 

@@ -14,12 +14,18 @@ from domain.sales.cart import (
     current_cart, customer_cart, drop_coupon, guest_cart_by_id, guest_cart_of_token, invalid, merge_guest_cart,
     open_customer_cart, open_guest_cart, remove_item, set_item_quantity,
 )
+from domain.catalog.product_reads import IMAGES
 from domain.sales.cart_totals import compute_totals
+from storage.compiled import Compiled
 from storage.db import database
 from storage.models import (
-    Attribute, AttributeOption, Product, ProductAttributeValue, ProductImage, ProductTranslation,
+    Attribute, AttributeOption, Product, ProductAttributeValue, ProductTranslation,
 )
 from storage.sales_models import Cart, CartAddress, CartItem
+
+URL_KEYS = Compiled(lambda ids, locales: ProductTranslation.select(
+    ProductTranslation.product, ProductTranslation.locale, ProductTranslation.url_key).where(
+    ProductTranslation.product.in_(ids), ProductTranslation.locale.in_(locales)), "ints", "texts")
 
 
 # --- documents ----------------------------------------------------------------------------------------
@@ -33,13 +39,14 @@ def number(amount: Decimal | None):
     return json_number(amount if amount is not None else Decimal(0))
 
 
-def cart_document(context: RequestContext, cart: Cart, message: str | None = None) -> dict:
+def cart_document(context: RequestContext, cart: Cart, message: str | None = None, opened: bool = False) -> dict:
     """The cart as the cart pages show it: lines, totals (display and base currency), coupon,
-    addresses and chosen methods."""
+    addresses and chosen methods. `opened`: this request created the cart and put no line in it, so
+    it has no lines, addresses or reservations to read."""
     if cart.currency_code != context.currency.code:
         cart.currency_code = context.currency.code
         Cart.update(currency_code=cart.currency_code).where(Cart.id == cart.id).execute()
-    totals = compute_totals(context, cart)
+    totals = compute_totals(context, cart, items=[], addresses={}) if opened else compute_totals(context, cart)
     money = shown_money(context)
     url_keys, images = product_extras(context, totals.lines)
     addresses = totals.addresses
@@ -74,7 +81,7 @@ def cart_document(context: RequestContext, cart: Cart, message: str | None = Non
         "shippingMethodTitle": shipping_rate.method_title if shipping_rate else None,
         "paymentMethod": cart.payment_method, "paymentMethodTitle": payment_title(context, cart),
         "createdAt": iso(cart.created_at), "updatedAt": iso(cart.updated_at),
-        "reservationExpiresAt": iso(reservations.cart_expiry(cart.id)),
+        "reservationExpiresAt": None if opened else iso(reservations.cart_expiry(cart.id)),
         "success": True if message else None, "message": message,
     }
     return document
@@ -123,17 +130,12 @@ def product_extras(context: RequestContext, lines) -> tuple[dict, dict]:
     if not product_ids:
         return {}, {}
     by_locale: dict[int, dict] = {}
-    translations = (ProductTranslation.select(ProductTranslation.product, ProductTranslation.locale,
-                                              ProductTranslation.url_key)
-                    .where(ProductTranslation.product.in_(list(product_ids)),
-                           ProductTranslation.locale.in_(context.locales)))
-    for row in translations:
+    for row in URL_KEYS.rows(sorted(product_ids), context.locales):
         by_locale.setdefault(row.product_id, {})[row.locale] = row.url_key
     url_keys = {pid: next(keys[locale] for locale in context.locales if locale in keys)
                 for pid, keys in by_locale.items()}
     images = {}
-    for image in (ProductImage.select().where(ProductImage.product.in_(list(product_ids)))
-                  .order_by(ProductImage.product, ProductImage.position, ProductImage.id)):
+    for image in IMAGES.rows(sorted(product_ids)):
         if image.product_id not in images:
             url = context.media(image.path)
             sizes = ("small", "medium", "large", "original")
@@ -174,10 +176,11 @@ def open_cart(context: RequestContext, body: dict | None) -> tuple[dict, int]:
         else:
             cart, token = open_guest_cart(context)
             context.cart_id, context.cart_token, created = cart.id, token, True
-        for item in (body or {}).get("items") or []:
+        lines = (body or {}).get("items") or []
+        for item in lines:
             add_product(context, cart, item)
     message = "Cart created successfully" if created else "Using authenticated customer cart"
-    document = cart_document(context, cart, message)
+    document = cart_document(context, cart, message, opened=created and not lines)
     return {"data": document, "cartToken": document["cartToken"], "message": message}, 201 if created else 200
 
 

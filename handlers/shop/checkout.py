@@ -106,11 +106,10 @@ def get_checkout_addresses(context: RequestContext) -> dict:
 
 def set_checkout_address(context: RequestContext, body: dict) -> dict:
     cart = checkout_cart(context)
-    require_items(cart)
+    items = require_items(cart)
     changes = rest_address_changes(context, cart, body)
-    save_addresses(cart, changes)
-    totals = compute_totals(context, cart)
-    addresses = totals.addresses
+    addresses = save_addresses(cart, changes)
+    totals = compute_totals(context, cart, items=items, addresses=addresses)
     kind = "Billing" if "billing" in changes else "Shipping"
     return {"data": {"billingAddress": address_document(addresses.get("billing")),
                      "shippingAddress": address_document(addresses.get("shipping")),
