@@ -4,7 +4,7 @@ the balance ledger against the orders, payouts (also concurrent ones), and the v
 scoped to its vendor (an IDOR walk over every vendor operation)."""
 import re
 import threading
-from decimal import ROUND_DOWN, Decimal as D
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal as D
 
 import pytest
 from peewee import fn
@@ -161,8 +161,9 @@ def test_a_two_vendor_order_splits_and_the_ledger_sums_to_it(client, admin_clien
     # the sub-orders add up to the order
     assert D(str(acme_part["subTotal"])) + D(str(zeta_part["subTotal"])) == order.base_sub_total
     assert D(str(acme_part["taxAmount"])) + D(str(zeta_part["taxAmount"])) == sum(l.base_tax_amount for l in lines)
-    acme_commission = (net[tent] * D("0.10")).quantize(D("0.01"))
-    zeta_commission = (net[lamp] * D("0.125")).quantize(D("0.01"))
+    # money rounds half up (domain/sales/pricing.py): 12.5 % of an amount can end in a half cent
+    acme_commission = (net[tent] * D("0.10")).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    zeta_commission = (net[lamp] * D("0.125")).quantize(D("0.01"), rounding=ROUND_HALF_UP)
     assert (D(str(acme_part["commissionAmount"])), D(str(zeta_part["commissionAmount"]))) == (
         acme_commission, zeta_commission)
     assert (acme_part["commissionPercent"], zeta_part["commissionPercent"]) == (10, 12.5)
