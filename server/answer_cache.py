@@ -11,12 +11,11 @@ request after the commit, in every worker, builds the answer afresh.
 Identical means the same method, path, query string and headers, but for headers no answer depends
 on (`IGNORED_HEADERS`); requests with credentials (`Authorization`) are never answered from here.
 GraphQL queries are replayed by the GraphQL endpoint (server/graphql.py), keyed by the same request
-headers and their canonical JSON body: their cost is charged and reported afresh every time.
+headers and their body: their cost is charged and reported afresh every time.
 
 At most `MAX_BYTES` of answers per store (REST, GraphQL) and process, least recently used first out; answers read under
 older versions are dropped as soon as newer ones are seen.
 """
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from domain.catalog import detail_cache
 from server.security import looked_up_key
 from storage.db import database
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 IGNORED_HEADERS = frozenset({
     b"user-agent", b"accept-encoding", b"connection", b"keep-alive", b"te", b"content-length", b"if-none-match",
     b"if-modified-since", b"x-request-id", b"traceparent", b"tracestate", b"referer", b"cache-control", b"pragma",
@@ -103,15 +102,6 @@ def replay_key(scope, body: bytes = b"") -> tuple | None:
     return (id(database.obj), scope["method"], scope["path"], scope.get("query_string", b""), tuple(headers), body)
 
 
-def graphql_key(scope, data: dict) -> tuple | None:
-    """A JSON request's key; None for a multipart one (its files are no part of a query's answer)."""
-    try:
-        body = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-    except (TypeError, ValueError):
-        return None
-    return replay_key(scope, body)
-
-
 def kept(store: AnswerStore, key):
     versions = settings_cache.request_versions()
     return store.get(key, versions) if key is not None and versions else None
@@ -120,7 +110,7 @@ def kept(store: AnswerStore, key):
 def keep(store: AnswerStore, key, watch: replay.Watch, payload, size: int):
     versions = settings_cache.request_versions()
     if key is not None and versions and watch.replayable(detail_cache.utcnow()):
-        store.put(key, Answer(versions, watch.valid_until, payload, size))
+        store.put(key, Answer(versions, watch.valid_until, payload, size + len(key[-1])))
 
 
 def valid_key_or_none(scope) -> bool:

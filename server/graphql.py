@@ -192,7 +192,7 @@ class ThreadedHTTPHandler(GuardedHTTPHandler):
     async def replayed(self, request, data: dict) -> tuple[int, bytes] | None:
         # kept only under versions read before the query runs (the rate-limit middleware's key lookup)
         known = self.settings.answer_cache and settings_cache.request_versions() is not None
-        key = request.state.replay_key = answer_cache.graphql_key(request.scope, data) if known else None
+        key = request.state.replay_key = answer_cache.replay_key(request.scope, await request.body()) if known else None
         return answer_cache.kept(answer_cache.GRAPHQL_ANSWERS, key)
 
     async def execute_graphql_query(self, request, data, *, context_value=None, query_document=None):

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from domain import replay, settings_cache
 from storage.db import database
 
-MAX_CACHED_BYTES = 64 * 1024 * 1024
+MAX_CACHED_BYTES = 16 * 1024 * 1024
 _lock = threading.Lock()
 _documents: OrderedDict = OrderedDict()  # key -> (pickled document, valid until or None)
 _state = {"versions": None, "bytes": 0}
