@@ -13,8 +13,8 @@ on (`IGNORED_HEADERS`); requests with credentials (`Authorization`) are never an
 GraphQL queries are replayed by the GraphQL endpoint (server/graphql.py), keyed by the same request
 headers and their body: their cost is charged and reported afresh every time.
 
-At most `MAX_BYTES` of answers per store (REST, GraphQL) and process, least recently used first out; answers read under
-older versions are dropped as soon as newer ones are seen.
+At most `MAX_BYTES` of answers per store (REST, GraphQL) and process, least recently used first out;
+answers read under older versions are dropped as soon as newer ones are seen.
 """
 import threading
 from collections import OrderedDict
@@ -36,7 +36,7 @@ IGNORED_HEADERS = frozenset({
 class Answer:
     versions: tuple
     valid_until: object  # naive UTC datetime or None
-    payload: object  # REST: (start message headers, body); GraphQL: the result's `data`
+    payload: object  # REST: (response headers, body); GraphQL: (query cost, the result's `data` as JSON)
     size: int
 
 
